@@ -1,0 +1,222 @@
+//! `vibe init`: the answers (from flags, vibe.yaml, or the wizard), then generation.
+
+use super::{Config, EXIT_OK, load_platform, print_outcome, resolve_tag};
+use crate::cli::{AnswerFlags, InitArgs};
+use crate::error::{Error, Problem};
+use crate::generate::write;
+use crate::spec::{self, ANSWERS_FILE, AppSpec, Answers, Components, MetricAnswer};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// The tag the demo uses: its folder is not a git repository.
+const DEMO_TAG: &str = "1a2b3c4";
+
+/// `vibe` with no subcommand behaves like `vibe init` with no flags.
+pub fn interactive_defaults() -> InitArgs {
+    InitArgs { yes: false, demo: false, dry_run: false, answers: AnswerFlags::default() }
+}
+
+/// Runs `vibe init`.
+pub fn run(config: &Config, args: InitArgs) -> Result<i32, Error> {
+    if args.demo {
+        return demo(config, args.dry_run);
+    }
+    if !args.yes {
+        let tty = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+        let why = if tty {
+            "the interactive questions are not available in this build yet"
+        } else {
+            "there is no terminal to ask the questions in"
+        };
+        return Err(Error::Usage(format!(
+            "{why}. Pass the answers as flags with `vibe init --yes --name NAME --runtime RUNTIME ...` \
+             (see `vibe init --help`), or run `vibe generate` if vibe.yaml already exists."
+        )));
+    }
+    let path = config.root.join(ANSWERS_FILE);
+    let existing = if path.exists() { Some(spec::load_answers(&path)?.0) } else { None };
+    let answers = answers_from_flags(existing, &args.answers, &config.root)?;
+    let mut answers = answers;
+    if let Some(p) = &config.platform_file {
+        answers.platform = Some(relative_to(&config.root, p));
+    }
+    let platform = load_platform(config, Some(&answers))?;
+    let tag = resolve_tag(&config.root, args.answers.tag.clone(), &answers)?;
+    let spec = AppSpec::resolve(answers, platform, tag).map_err(spec::locate_in_flags)?;
+    write_all(config, &spec, args.dry_run)
+}
+
+/// Writes vibe.yaml (unless previewing) and generates every file.
+fn write_all(config: &Config, spec: &AppSpec, dry_run: bool) -> Result<i32, Error> {
+    let outcome = crate::generate::generate(&config.root, spec, dry_run)?;
+    if !dry_run {
+        write::write_atomic(&config.root.join(ANSWERS_FILE), spec.answers.to_yaml().as_bytes())?;
+    }
+    print_outcome(spec, &outcome);
+    Ok(EXIT_OK)
+}
+
+/// The article's example app, generated into --dir or a fresh temporary folder.
+fn demo(config: &Config, dry_run: bool) -> Result<i32, Error> {
+    let root = match &config.platform_file {
+        _ if config.root != Path::new(".") => config.root.clone(),
+        _ => std::env::temp_dir().join(format!("vibe-demo-{}", write::utc_stamp())),
+    };
+    std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
+    let answers = demo_answers();
+    let demo_config = Config { root: root.clone(), platform_file: config.platform_file.clone() };
+    let platform = load_platform(&demo_config, Some(&answers))?;
+    let spec = AppSpec::resolve(answers, platform, Some(DEMO_TAG.into())).map_err(spec::locate_in_flags)?;
+    println!("Demo: generating the example app into {}", root.display());
+    write_all(&demo_config, &spec, dry_run)
+}
+
+/// Inventory Checker: the platform article's example.
+pub fn demo_answers() -> Answers {
+    let metric = |q: &str, name: &str, kind: &str, label: &str, help: &str| MetricAnswer {
+        question: Some(q.into()),
+        name: name.into(),
+        kind: kind.into(),
+        labels: vec![label.into()],
+        help: Some(help.into()),
+    };
+    Answers {
+        name: "Inventory Checker".into(),
+        slug: Some("inventory-checker".into()),
+        runtime: "python3.12".into(),
+        database: "postgres".into(),
+        components: Components { redis: true, rabbitmq: false, nginx: true, ingress: true },
+        size: "md".into(),
+        metrics: vec![
+            metric("How many orders were processed today?", "orders_processed_total", "counter", "status", "Orders processed, by outcome"),
+            metric("How many items are low on stock?", "inventory_low_stock_items", "gauge", "category", "Items below their reorder level"),
+            metric("How long does a stock check take?", "stock_check_duration_seconds", "histogram", "warehouse", "Time to check stock for one order"),
+        ],
+        secrets: vec!["API_KEY".into()],
+        readiness_checks_database: false,
+        tag: None,
+        platform: None,
+        review: Default::default(),
+    }
+}
+
+/// Combines flags over existing answers (flags win); without vibe.yaml, `--name` and `--runtime` are needed.
+fn answers_from_flags(existing: Option<Answers>, f: &AnswerFlags, root: &Path) -> Result<Answers, Error> {
+    let mut problems = Vec::new();
+    let mut a = match existing {
+        Some(a) => a,
+        None => {
+            let name = f.name.clone().unwrap_or_default();
+            if name.is_empty() {
+                problems.push(Problem {
+                    field: "--name".into(),
+                    pos: None,
+                    message: "what is the app called? e.g. --name \"Inventory Checker\"".into(),
+                });
+            }
+            if f.runtime.is_none() {
+                let ids: Vec<&str> = crate::contract::RUNTIMES.iter().map(|r| r.id).collect();
+                problems.push(Problem {
+                    field: "--runtime".into(),
+                    pos: None,
+                    message: format!("which language/runtime is it? one of: {}", ids.join(", ")),
+                });
+            }
+            Answers {
+                name,
+                slug: None,
+                runtime: f.runtime.clone().unwrap_or_default(),
+                database: "none".into(),
+                components: Components::default(),
+                size: crate::contract::DEFAULT_SIZE.into(),
+                metrics: Vec::new(),
+                secrets: Vec::new(),
+                readiness_checks_database: false,
+                tag: None,
+                platform: None,
+                review: Default::default(),
+            }
+        }
+    };
+    if let Some(name) = &f.name {
+        if a.slug.is_some() && f.slug.is_none() && *name != a.name {
+            // A new name suggests a new slug only when the old slug was the suggestion.
+            let old_suggestion = spec::suggest_slug(&a.name, crate::contract::platform_defaults::PREFIX);
+            if a.slug.as_deref() == Some(old_suggestion.as_str()) {
+                a.slug = None;
+            }
+        }
+        a.name = name.clone();
+    }
+    let _ = root;
+    set(&mut a.slug, f.slug.clone());
+    if let Some(r) = &f.runtime {
+        a.runtime = r.clone();
+    }
+    if let Some(d) = &f.database {
+        a.database = d.clone();
+    }
+    if let Some(s) = &f.size {
+        a.size = s.clone();
+    }
+    a.components.redis |= f.redis;
+    a.components.rabbitmq |= f.rabbitmq;
+    a.components.nginx |= f.nginx;
+    a.components.ingress |= f.ingress;
+    a.readiness_checks_database |= f.readiness_checks_database;
+    if !f.metrics.is_empty() {
+        a.metrics.clear();
+        for m in &f.metrics {
+            match parse_metric_flag(m) {
+                Ok(metric) => a.metrics.push(metric),
+                Err(message) => problems.push(Problem { field: "--metric".into(), pos: None, message }),
+            }
+        }
+    }
+    if !f.secrets.is_empty() {
+        a.secrets = f.secrets.clone();
+    }
+    if let Some(t) = &f.tag {
+        a.tag = Some(t.clone());
+    }
+    if problems.is_empty() {
+        Ok(a)
+    } else {
+        Err(Error::Invalid(crate::error::Invalid { source: "the command line".into(), problems }))
+    }
+}
+
+fn set(target: &mut Option<String>, value: Option<String>) {
+    if value.is_some() {
+        *target = value;
+    }
+}
+
+/// `NAME:TYPE[:LABEL,LABEL]`; without a type, `_total` names are counters and others gauges.
+pub fn parse_metric_flag(text: &str) -> Result<MetricAnswer, String> {
+    let mut parts = text.splitn(3, ':');
+    let name = parts.next().unwrap_or_default().trim().to_string();
+    if name.is_empty() {
+        return Err(format!("\"{text}\": write NAME:TYPE[:LABEL,LABEL], e.g. orders_processed_total:counter:status"));
+    }
+    let kind = match parts.next().map(str::trim) {
+        Some(k) if !k.is_empty() => k.to_string(),
+        _ if name.ends_with("_total") => "counter".into(),
+        _ => "gauge".into(),
+    };
+    let labels = parts
+        .next()
+        .map(|l| l.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    Ok(MetricAnswer { question: None, name, kind, labels, help: None })
+}
+
+/// Stores the platform file path relative to the repo when it is inside it.
+fn relative_to(root: &Path, file: &Path) -> String {
+    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root_abs, file_abs): (PathBuf, PathBuf) = (abs(root), abs(file));
+    file_abs
+        .strip_prefix(&root_abs)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| file_abs.to_string_lossy().into_owned())
+}

@@ -1,0 +1,109 @@
+//! Subcommands: each takes parsed arguments, does its job, and returns the exit status.
+
+mod generate;
+mod init;
+
+use crate::cli::{Arguments, Command};
+use crate::error::Error;
+use crate::platform::Platform;
+use crate::spec::{self, ANSWERS_FILE, AppSpec, Answers};
+use clap::CommandFactory;
+use std::path::{Path, PathBuf};
+
+/// Exit status: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: the review gate is blocked (CRITICAL findings).
+pub const EXIT_BLOCKED: i32 = 1;
+/// Exit status: bad input or usage.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Settings every command shares, resolved from the global flags.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The app repo.
+    pub root: PathBuf,
+    /// `--platform`, if given.
+    pub platform_file: Option<PathBuf>,
+}
+
+/// Runs the command the arguments ask for.
+pub fn execute(args: Arguments) -> Result<i32, Error> {
+    let config = Config {
+        root: args.dir.clone().unwrap_or_else(|| PathBuf::from(".")),
+        platform_file: args.platform.clone(),
+    };
+    match args.command {
+        Some(Command::Init(init)) => init::run(&config, init),
+        Some(Command::Generate(g)) => generate::run(&config, g),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Arguments::command(), "vibe", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+        None => init::run(&config, init::interactive_defaults()),
+    }
+}
+
+/// The platform settings for an app: `--platform`, else vibe.yaml's `platform:`, else the defaults.
+pub fn load_platform(config: &Config, answers: Option<&Answers>) -> Result<Platform, Error> {
+    if let Some(file) = &config.platform_file {
+        return Platform::load(file);
+    }
+    match answers.and_then(|a| a.platform.as_deref()) {
+        Some(rel) => Platform::load(&config.root.join(rel)),
+        None => Ok(Platform::default()),
+    }
+}
+
+/// Reads vibe.yaml from the repo and resolves it into an AppSpec.
+pub fn load_spec(config: &Config, tag_flag: Option<String>) -> Result<AppSpec, Error> {
+    let path = config.root.join(ANSWERS_FILE);
+    if !path.exists() {
+        return Err(Error::Usage(format!(
+            "{} not found: this folder has no answers yet. Run `vibe init` first (or `vibe init --yes` with flags; \
+             see `vibe init --help`).",
+            path.display()
+        )));
+    }
+    let (answers, tree) = spec::load_answers(&path)?;
+    let platform = load_platform(config, Some(&answers))?;
+    let tag = resolve_tag(&config.root, tag_flag, &answers)?;
+    AppSpec::resolve(answers, platform, tag).map_err(|p| spec::locate_in_file(p, &path, &tree))
+}
+
+/// The image tag: `--tag`, else vibe.yaml's `tag:`, else the repo's short commit SHA.
+fn resolve_tag(root: &Path, flag: Option<String>, answers: &Answers) -> Result<Option<String>, Error> {
+    if let Some(tag) = flag {
+        if let Some(problem) = spec::validate_tag(&tag) {
+            return Err(Error::Usage(format!("--tag: {problem}")));
+        }
+        return Ok(Some(tag));
+    }
+    if answers.tag.is_some() {
+        return Ok(None);
+    }
+    Ok(crate::git::short_sha(root))
+}
+
+/// Prints the generation summary and the next step.
+pub fn print_outcome(spec: &AppSpec, outcome: &crate::generate::Outcome) {
+    use crate::generate::Change;
+    if outcome.dry_run {
+        for f in &outcome.files {
+            if let Some(diff) = &f.diff {
+                print!("{diff}");
+            }
+        }
+        println!("Dry run for {}: nothing was written.", spec.describe());
+    } else {
+        println!("{}", spec.describe());
+    }
+    print!("{}", crate::generate::summary(outcome));
+    let changed = outcome.files.iter().any(|f| f.change != Change::Unchanged);
+    if outcome.dry_run {
+        println!("Next: run the same command without --dry-run to write these changes.");
+    } else if changed {
+        println!("Next: run `vibe review` to see what still blocks deployment, then commit the files.");
+    } else {
+        println!("Everything is up to date. Next: `vibe review` shows what still blocks deployment.");
+    }
+}

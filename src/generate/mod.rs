@@ -1,0 +1,68 @@
+//! Generation: AppSpec -> Plan (rendered templates) -> files on disk, with a summary.
+
+pub mod context;
+pub mod plan;
+pub mod render;
+pub mod write;
+
+pub use plan::{Plan, PlannedFile};
+pub use write::{Change, Outcome, WriteOptions};
+
+use crate::error::Error;
+use crate::spec::AppSpec;
+use std::path::Path;
+
+/// Renders and writes every file for `spec` under `root` (or previews with `dry_run`).
+pub fn generate(root: &Path, spec: &AppSpec, dry_run: bool) -> Result<Outcome, Error> {
+    let sealed = context::SealedValues::new();
+    let plan = Plan::build(spec, &sealed)?;
+    write::apply(root, &plan, &WriteOptions { dry_run, stamp: write::utc_stamp() })
+}
+
+/// The plain-language summary of a run: what was written, changed, removed, kept, backed up.
+pub fn summary(outcome: &Outcome) -> String {
+    let mut out = String::new();
+    let verb = |past: &'static str, future: &'static str| if outcome.dry_run { future } else { past };
+    let list = |change: Change| outcome.with(change).map(|f| f.path.as_str()).collect::<Vec<_>>();
+    let line = |out: &mut String, label: &str, files: &[&str], show: bool| {
+        if files.is_empty() {
+            return;
+        }
+        let n = files.len();
+        out.push_str(&format!("  {label:<10} {n:>3} file{}", if n == 1 { "" } else { "s" }));
+        if show {
+            out.push_str(": ");
+            out.push_str(&files.join(", "));
+        }
+        out.push('\n');
+    };
+    let written = list(Change::Written);
+    let updated = list(Change::Updated);
+    let removed = list(Change::Removed);
+    let unchanged = list(Change::Unchanged);
+    line(&mut out, verb("written", "to write"), &written, written.len() <= 3);
+    line(&mut out, verb("updated", "to update"), &updated, true);
+    line(&mut out, verb("removed", "to remove"), &removed, true);
+    line(&mut out, "unchanged", &unchanged, false);
+    for f in outcome.backed_up() {
+        let action = if f.change == Change::Removed { "removed" } else { "replaced" };
+        out.push_str(&format!(
+            "  {:<10}     {} (you had edited it; your version {} {})\n",
+            verb("backed up", "to back up"),
+            f.path,
+            if outcome.dry_run { "would be saved to" } else { "is saved in" },
+            f.backup.as_deref().unwrap_or_default()
+        ));
+        let _ = action;
+    }
+    for f in outcome.with(Change::Kept) {
+        out.push_str(&format!(
+            "  {:<10}     {} (you wrote this file, so vibe left it alone; vibe's version is in {}/{})\n",
+            "kept",
+            f.path,
+            write::PROPOSED_DIR,
+            f.path
+        ));
+    }
+    out
+}

@@ -1,0 +1,94 @@
+//! AppSpec -> Plan: every file vibe writes for an app, with its full content.
+
+use super::context::{self, SealedValues};
+use super::render::{self, Renderer, SKILLS_PREFIX};
+use crate::contract::{self, When};
+use crate::error::Error;
+use crate::spec::AppSpec;
+
+/// One file of the plan: repo-relative path (with `/`) and complete content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedFile {
+    /// Path relative to the app repo.
+    pub path: String,
+    /// Full content, header included.
+    pub content: String,
+}
+
+/// Every file vibe writes for one app, in a stable order.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// The files.
+    pub files: Vec<PlannedFile>,
+}
+
+/// The root-level assistant context file (source: skills/AGENTS.md).
+const ASSISTANT_FILE: &str = "AGENTS.md";
+
+fn wanted(when: When, spec: &AppSpec, ctx: &serde_json::Value) -> bool {
+    let c = &spec.answers.components;
+    match when {
+        When::Always => true,
+        When::AnySecret => ctx["app"]["secret_keys"].as_array().is_some_and(|k| !k.is_empty()),
+        When::AnyStatefulStore => ctx["app"]["has_stateful_store"] == true,
+        When::Database => spec.database.is_some(),
+        When::Redis => c.redis,
+        When::Rabbitmq => c.rabbitmq,
+        When::Nginx => c.nginx,
+        When::Ingress => c.ingress,
+        When::AnyExporter => ctx["app"]["has_exporter"] == true,
+    }
+}
+
+/// (template name, output path) for every file of the app, before rendering.
+fn sources(spec: &AppSpec, ctx: &serde_json::Value) -> Vec<(String, String)> {
+    let lang = spec.runtime.language.as_str();
+    let mut out: Vec<(String, String)> = contract::K8S_FILES
+        .iter()
+        .filter(|(_, when, _)| wanted(*when, spec, ctx))
+        .map(|(path, _, _)| (path.to_string(), path.to_string()))
+        .collect();
+    let embedded = render::embedded();
+    let chart_prefix = format!("{}/", contract::CHART_DIR);
+    let obs_prefix = format!("observability/{lang}/");
+    for (name, _) in &embedded {
+        if name.starts_with(&chart_prefix) {
+            out.push((name.clone(), name.clone()));
+        } else if let Some(rest) = name.strip_prefix(&obs_prefix) {
+            out.push((name.clone(), format!("observability/{rest}")));
+        } else if let Some(rest) = name.strip_prefix(SKILLS_PREFIX) {
+            let path = if rest == ASSISTANT_FILE { rest.to_string() } else { name.clone() };
+            out.push((name.clone(), path));
+        }
+    }
+    out.push((format!("docker/{lang}.Dockerfile"), "Dockerfile".into()));
+    out.push((format!("docker/{lang}.dockerignore"), ".dockerignore".into()));
+    out.push(("ci/ci.yml".into(), contract::CI_FILE.into()));
+    out.push(("ci/cd-argocd.yml".into(), contract::CD_FILE.into()));
+    out.push(("argocd/application.yaml".into(), contract::ARGOCD_FILE.into()));
+    out
+}
+
+impl Plan {
+    /// Renders every file for the app. `sealed` carries ciphertexts over from the last run.
+    pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Result<Plan, Error> {
+        let ctx = context::build(spec, sealed);
+        let header = context::header_text();
+        let tera_ctx = tera::Context::from_serialize(&ctx).map_err(|e| Error::Template {
+            name: "(context)".into(),
+            message: e.to_string(),
+        })?;
+        let renderer = Renderer::new()?;
+        let known: std::collections::HashSet<String> = render::embedded().into_iter().map(|(n, _)| n).collect();
+        let mut files = Vec::new();
+        for (template, path) in sources(spec, &ctx) {
+            if !known.contains(&template) {
+                return Err(Error::Template { name: template, message: "template missing from the build".into() });
+            }
+            let body = renderer.render(&template, &tera_ctx)?;
+            files.push(PlannedFile { content: render::with_header(&path, &body, &header), path });
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Plan { files })
+    }
+}

@@ -1,0 +1,16 @@
+//! vibe: the onboarding wizard and deploy gate of the Vibe-Env platform.
+//!
+//! The flow is `answers -> AppSpec -> Plan -> files -> review -> report`; see DESIGN.md
+//! and README.md. The platform contract is data in [`contract`], read by every stage.
+
+pub mod cli;
+pub mod commands;
+pub mod contract;
+pub mod error;
+pub mod generate;
+pub mod git;
+pub mod platform;
+pub mod spec;
+pub mod yaml;
+
+pub use error::Error;

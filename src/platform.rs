@@ -1,0 +1,223 @@
+//! Platform settings: the embedded defaults of CONTRACT.md, overridden by a platform file.
+//!
+//! The platform team hands creators a YAML file (`--platform FILE`, `VIBE_PLATFORM`, or
+//! `platform:` in vibe.yaml); every key is optional and replaces one default.
+
+use crate::contract::platform_defaults as d;
+use crate::error::{Error, Located};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Platform settings in force for one app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Platform {
+    /// Prefix of namespaces and hosts.
+    pub prefix: String,
+    /// Registry of app images.
+    pub registry: String,
+    /// Mirror prefix for third-party images (already resolved, no `{registry}`).
+    pub mirror: String,
+    /// Namespace of the platform's Prometheus.
+    pub observability_namespace: String,
+    /// Host pattern with `{prefix}` and `{slug}`.
+    pub ingress_host_pattern: String,
+    /// IngressClass name.
+    pub ingress_class: String,
+    /// Namespace of the ingress controller.
+    pub ingress_controller_namespace: String,
+    /// Label key selecting the ingress controller pods.
+    pub ingress_controller_label_key: String,
+    /// Label value selecting the ingress controller pods.
+    pub ingress_controller_label_value: String,
+    /// sealed-secrets controller name.
+    pub sealed_secrets_name: String,
+    /// sealed-secrets controller namespace.
+    pub sealed_secrets_namespace: String,
+    /// The controller's certificate: a PEM path (relative to the platform file) or inline PEM.
+    pub sealed_secrets_certificate: Option<String>,
+    /// Namespace ArgoCD runs in.
+    pub argocd_namespace: String,
+    /// Git URL pattern ArgoCD syncs from, with `{slug}`.
+    pub git_repo_url: String,
+    /// Where the settings came from (for messages); `None` for the embedded defaults.
+    pub source: Option<PathBuf>,
+}
+
+impl Default for Platform {
+    fn default() -> Self {
+        Platform {
+            prefix: d::PREFIX.into(),
+            registry: d::REGISTRY.into(),
+            mirror: d::MIRROR.replace("{registry}", d::REGISTRY),
+            observability_namespace: d::OBSERVABILITY_NAMESPACE.into(),
+            ingress_host_pattern: d::INGRESS_HOST.into(),
+            ingress_class: d::INGRESS_CLASS.into(),
+            ingress_controller_namespace: d::INGRESS_CONTROLLER_NAMESPACE.into(),
+            ingress_controller_label_key: d::INGRESS_CONTROLLER_LABEL.0.into(),
+            ingress_controller_label_value: d::INGRESS_CONTROLLER_LABEL.1.into(),
+            sealed_secrets_name: d::SEALED_SECRETS_NAME.into(),
+            sealed_secrets_namespace: d::SEALED_SECRETS_NAMESPACE.into(),
+            sealed_secrets_certificate: None,
+            argocd_namespace: d::ARGOCD_NAMESPACE.into(),
+            git_repo_url: d::GIT_REPO_URL.into(),
+            source: None,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct PlatformFile {
+    prefix: Option<String>,
+    registry: Option<String>,
+    mirror: Option<String>,
+    observability_namespace: Option<String>,
+    ingress: Option<IngressFile>,
+    sealed_secrets: Option<SealedSecretsFile>,
+    argocd: Option<ArgocdFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct IngressFile {
+    host_pattern: Option<String>,
+    class_name: Option<String>,
+    controller_namespace: Option<String>,
+    controller_label: Option<ControllerLabel>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ControllerLabel {
+    key: String,
+    value: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct SealedSecretsFile {
+    name: Option<String>,
+    namespace: Option<String>,
+    certificate: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ArgocdFile {
+    namespace: Option<String>,
+    #[serde(rename = "repoURL")]
+    repo_url: Option<String>,
+}
+
+impl Platform {
+    /// Reads a platform file and applies it over the defaults.
+    pub fn load(path: &Path) -> Result<Platform, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Platform::from_yaml(&text, path)
+    }
+
+    /// Applies platform YAML text over the defaults; `path` is used in messages.
+    pub fn from_yaml(text: &str, path: &Path) -> Result<Platform, Error> {
+        let file: PlatformFile = if text.trim().is_empty() {
+            PlatformFile::default()
+        } else {
+            serde_saphyr::from_str(text).map_err(|e| Error::Parse(Located::from_saphyr(path, &e)))?
+        };
+        let mut p = Platform { source: Some(path.to_path_buf()), ..Platform::default() };
+        set(&mut p.prefix, file.prefix);
+        if let Some(registry) = file.registry {
+            // The mirror follows the registry unless the file sets it too.
+            p.mirror = d::MIRROR.replace("{registry}", &registry);
+            p.registry = registry;
+        }
+        if let Some(mirror) = file.mirror {
+            p.mirror = mirror.replace("{registry}", &p.registry);
+        }
+        set(&mut p.observability_namespace, file.observability_namespace);
+        if let Some(i) = file.ingress {
+            set(&mut p.ingress_host_pattern, i.host_pattern);
+            set(&mut p.ingress_class, i.class_name);
+            set(&mut p.ingress_controller_namespace, i.controller_namespace);
+            if let Some(l) = i.controller_label {
+                p.ingress_controller_label_key = l.key;
+                p.ingress_controller_label_value = l.value;
+            }
+        }
+        if let Some(s) = file.sealed_secrets {
+            set(&mut p.sealed_secrets_name, s.name);
+            set(&mut p.sealed_secrets_namespace, s.namespace);
+            p.sealed_secrets_certificate = s.certificate.map(|c| resolve_relative(path, c));
+        }
+        if let Some(a) = file.argocd {
+            set(&mut p.argocd_namespace, a.namespace);
+            set(&mut p.git_repo_url, a.repo_url);
+        }
+        Ok(p)
+    }
+
+    /// The app's namespace: `{prefix}-vibe-{slug}`.
+    pub fn namespace(&self, slug: &str) -> String {
+        d::NAMESPACE.replace("{prefix}", &self.prefix).replace("{slug}", slug)
+    }
+
+    /// The app's public host.
+    pub fn ingress_host(&self, slug: &str) -> String {
+        self.ingress_host_pattern.replace("{prefix}", &self.prefix).replace("{slug}", slug)
+    }
+
+    /// A third-party image through the mirror.
+    pub fn mirrored(&self, image: &str) -> String {
+        format!("{}/{}", self.mirror.trim_end_matches('/'), image)
+    }
+
+    /// Repository of the app image in the platform registry.
+    pub fn app_repository(&self, slug: &str) -> String {
+        format!("{}/vibe/{}", self.registry, slug)
+    }
+}
+
+fn set(target: &mut String, value: Option<String>) {
+    if let Some(v) = value {
+        *target = v;
+    }
+}
+
+/// A certificate given as a relative path is relative to the platform file, not the cwd.
+fn resolve_relative(platform_file: &Path, cert: String) -> String {
+    if cert.contains("-----BEGIN") || Path::new(&cert).is_absolute() {
+        return cert;
+    }
+    match platform_file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(cert).to_string_lossy().into_owned(),
+        _ => cert,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_contract() {
+        let p = Platform::default();
+        assert_eq!(p.namespace("inventory-checker"), "platform-vibe-inventory-checker");
+        assert_eq!(p.mirror, "harbor.internal.example.com/dockerhub-proxy");
+        assert_eq!(p.ingress_host("shop"), "platform-shop.internal.example.com");
+    }
+
+    #[test]
+    fn a_file_overrides_single_keys_and_the_mirror_follows_the_registry() {
+        let p = Platform::from_yaml("prefix: acme\nregistry: reg.acme.test\n", Path::new("p.yaml")).unwrap();
+        assert_eq!(p.namespace("shop"), "acme-vibe-shop");
+        assert_eq!(p.mirror, "reg.acme.test/dockerhub-proxy");
+        assert_eq!(p.observability_namespace, "platform-vibe-observability");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_a_position() {
+        let err = Platform::from_yaml("prefix: a\nregistri: b\n", Path::new("p.yaml")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("p.yaml:2:1"), "{msg}");
+        assert!(msg.contains("registri"), "{msg}");
+    }
+}

@@ -1,0 +1,171 @@
+//! The app specification: answers (from vibe.yaml, flags or the wizard) checked against
+//! the contract and combined with the platform settings and the image tag.
+//!
+//! One set of rules serves every source of answers, so the wizard, the flags and
+//! vibe.yaml refuse the same things with the same words.
+
+pub mod answers;
+mod validate;
+
+pub use answers::{Answers, Components, MetricAnswer, ReviewSettings, Suppression};
+pub use validate::{FRAMEWORK_METRICS, check_tag as validate_tag, reserved_secret_keys, suggest_slug, validate};
+
+use crate::contract::{self, Runtime, Size};
+use crate::error::{Error, Invalid, Located, Problem};
+use crate::platform::Platform;
+use std::path::Path;
+
+/// The answers file's name, at the root of the app repo.
+pub const ANSWERS_FILE: &str = "vibe.yaml";
+
+/// Validated answers, resolved against the contract and the platform.
+#[derive(Debug, Clone)]
+pub struct AppSpec {
+    /// The answers, normalised (slug filled in).
+    pub answers: Answers,
+    /// Runtime from the contract.
+    pub runtime: &'static Runtime,
+    /// App size from the contract.
+    pub size: &'static Size,
+    /// `postgres`, `mongo`, or `None`.
+    pub database: Option<&'static str>,
+    /// Image tag (short commit SHA unless given).
+    pub tag: String,
+    /// Platform settings in force.
+    pub platform: Platform,
+}
+
+impl AppSpec {
+    /// Checks the answers and resolves them. `tag` is the image tag to use when the answers
+    /// do not fix one. Problems name answer fields (`metrics[0].name`).
+    pub fn resolve(mut answers: Answers, platform: Platform, tag: Option<String>) -> Result<AppSpec, Vec<Problem>> {
+        if answers.slug.is_none() {
+            answers.slug = Some(suggest_slug(&answers.name, &platform.prefix));
+        }
+        let mut problems = validate(&answers, &platform);
+        let tag = answers.tag.clone().or(tag);
+        if tag.is_none() {
+            problems.push(Problem {
+                field: "tag".into(),
+                pos: None,
+                message: "no image tag: this folder is not a git repository with a commit, so vibe cannot use the \
+                          commit SHA. Commit your code first (git init && git add -A && git commit -m \"first commit\") \
+                          or pass --tag <version> (never `latest`)."
+                    .into(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let runtime = contract::runtime(&answers.runtime).expect("validated");
+        let size = contract::size(&answers.size).expect("validated");
+        let database = contract::DATABASES.iter().copied().find(|d| *d == answers.database);
+        Ok(AppSpec { answers, runtime, size, database, tag: tag.expect("checked above"), platform })
+    }
+
+    /// The display name.
+    pub fn name(&self) -> &str {
+        &self.answers.name
+    }
+
+    /// The slug (always set after [`AppSpec::resolve`]).
+    pub fn slug(&self) -> &str {
+        self.answers.slug.as_deref().unwrap_or_default()
+    }
+
+    /// The Kubernetes namespace.
+    pub fn namespace(&self) -> String {
+        self.platform.namespace(self.slug())
+    }
+
+    /// Enabled stores in the order files are generated: database, redis, rabbitmq.
+    pub fn stores(&self) -> Vec<&'static str> {
+        let c = &self.answers.components;
+        let mut stores: Vec<&'static str> = self.database.into_iter().collect();
+        if c.redis {
+            stores.push("redis");
+        }
+        if c.rabbitmq {
+            stores.push("rabbitmq");
+        }
+        stores
+    }
+
+    /// One line describing the app, for summaries.
+    pub fn describe(&self) -> String {
+        let mut parts = vec![self.runtime.id.to_string()];
+        parts.extend(self.stores().iter().map(|s| s.to_string()));
+        let c = &self.answers.components;
+        if c.nginx {
+            parts.push("nginx".into());
+        }
+        if c.ingress {
+            parts.push("public URL".into());
+        }
+        parts.push(format!("size {}", self.size.id));
+        format!("{} ({})", self.name(), parts.join(", "))
+    }
+}
+
+/// Reads vibe.yaml: unknown keys and wrong types are refused with file:line:column.
+/// Returns the answers and the positioned tree, used to place later validation problems.
+pub fn load_answers(path: &Path) -> Result<(Answers, crate::yaml::Node), Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let answers: Answers = serde_saphyr::from_str(&text).map_err(|e| Error::Parse(Located::from_saphyr(path, &e)))?;
+    let tree = crate::yaml::parse_one(&text)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| crate::yaml::Node::scalar("", false));
+    Ok((answers, tree))
+}
+
+/// Places problems found in vibe.yaml at their line and column.
+pub fn locate_in_file(problems: Vec<Problem>, file: &Path, tree: &crate::yaml::Node) -> Error {
+    let problems = problems
+        .into_iter()
+        .map(|mut p| {
+            p.pos = position_of(tree, &p.field);
+            p
+        })
+        .collect();
+    Error::Invalid(Invalid { source: file.display().to_string(), problems })
+}
+
+/// Names problems found in command-line answers by their flag.
+pub fn locate_in_flags(problems: Vec<Problem>) -> Error {
+    let problems = problems
+        .into_iter()
+        .map(|mut p| {
+            p.field = flag_for(&p.field).to_string();
+            p
+        })
+        .collect();
+    Error::Invalid(Invalid { source: "the command line".into(), problems })
+}
+
+/// `metrics[1].name` -> the node at metrics.1.name, or the nearest parent that exists.
+fn position_of(tree: &crate::yaml::Node, field: &str) -> Option<crate::yaml::Pos> {
+    let path = field.replace('[', ".").replace(']', "");
+    let parts: Vec<&str> = path.split('.').filter(|s| !s.is_empty()).collect();
+    (0..=parts.len()).rev().find_map(|n| {
+        let node = tree.path(&parts[..n].join("."))?;
+        // Point at the value; for the document root there is no useful place.
+        if n == 0 { None } else { node.pos }
+    })
+}
+
+fn flag_for(field: &str) -> &'static str {
+    let head = field.split(['.', '[']).next().unwrap_or(field);
+    match head {
+        "name" => "--name",
+        "slug" => "--slug",
+        "runtime" => "--runtime",
+        "database" => "--db",
+        "size" => "--size",
+        "metrics" => "--metric",
+        "secrets" => "--secret",
+        "tag" => "--tag",
+        "components" => "--redis/--rabbitmq/--nginx/--ingress",
+        _ => "vibe.yaml",
+    }
+}

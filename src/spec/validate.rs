@@ -1,0 +1,294 @@
+//! The rules every set of answers must meet, whatever asked for them.
+
+use super::answers::Answers;
+use crate::contract::{self, catalogue};
+use crate::error::Problem;
+use crate::platform::Platform;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Metrics every skeleton already exposes; business metrics may not reuse these names.
+pub const FRAMEWORK_METRICS: &[&str] = &["http_requests_total", "http_request_duration_seconds", "http_active_connections"];
+
+static DNS_LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$").unwrap());
+static METRIC_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-zA-Z_][a-zA-Z0-9_]*$").unwrap());
+static LABEL_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-zA-Z_][a-zA-Z0-9_]*$").unwrap());
+static ENV_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*$").unwrap());
+static IMAGE_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$").unwrap());
+
+/// Secret keys vibe itself puts in the app's SealedSecret for the enabled stores.
+pub fn reserved_secret_keys(answers: &Answers) -> Vec<&'static str> {
+    let mut keys = Vec::new();
+    match answers.database.as_str() {
+        "postgres" => keys.push("POSTGRES_PASSWORD"),
+        "mongo" => keys.push("MONGO_PASSWORD"),
+        _ => {}
+    }
+    if answers.components.rabbitmq {
+        keys.push("RABBITMQ_PASSWORD");
+    }
+    keys
+}
+
+/// Suggests a slug from a display name: lower case, dashes, short enough for the namespace.
+pub fn suggest_slug(name: &str, prefix: &str) -> String {
+    let mut slug = String::new();
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let max = max_slug_len(prefix);
+    slug.truncate(max);
+    slug.trim_matches('-').to_string()
+}
+
+fn max_slug_len(prefix: &str) -> usize {
+    let overhead = Platform { prefix: prefix.into(), ..Platform::default() }.namespace("").len();
+    contract::NAMESPACE_MAX_LEN.saturating_sub(overhead)
+}
+
+/// Every rule the answers break (empty when they are fine).
+pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut bad = |field: String, message: String| out.push(Problem { field, pos: None, message });
+
+    if a.name.trim().is_empty() {
+        bad("name".into(), "the app needs a name, e.g. name: Inventory Checker".into());
+    }
+    let slug = a.slug.clone().unwrap_or_default();
+    let max = max_slug_len(&platform.prefix);
+    if slug.is_empty() {
+        bad(
+            "slug".into(),
+            "no short name could be made from the app name; write one with lower-case letters, digits and '-', \
+             e.g. slug: inventory-checker"
+                .into(),
+        );
+    } else if !DNS_LABEL.is_match(&slug) {
+        bad(
+            "slug".into(),
+            format!(
+                "\"{slug}\" is not a valid short name: use lower-case letters, digits and '-', starting and ending \
+                 with a letter or digit, e.g. slug: {}",
+                suggest_slug(&slug, &platform.prefix).if_empty("my-app")
+            ),
+        );
+    } else if slug.len() > max {
+        bad(
+            "slug".into(),
+            format!(
+                "\"{slug}\" is too long: the namespace {} must fit in {} characters, so the slug may have at most {max}; \
+                 e.g. slug: {}",
+                platform.namespace(&slug),
+                contract::NAMESPACE_MAX_LEN,
+                slug[..max].trim_end_matches('-')
+            ),
+        );
+    }
+    if contract::runtime(&a.runtime).is_none() {
+        let ids: Vec<&str> = contract::RUNTIMES.iter().map(|r| r.id).collect();
+        bad("runtime".into(), format!("\"{}\" is not a runtime vibe supports; write one of: {}", a.runtime, ids.join(", ")));
+    }
+    if a.database != "none" && !contract::DATABASES.contains(&a.database.as_str()) {
+        bad("database".into(), format!("\"{}\" is not a database choice; write none, postgres or mongo", a.database));
+    }
+    if contract::size(&a.size).is_none() {
+        let ids: Vec<&str> = contract::SIZES.iter().map(|s| s.id).collect();
+        bad("size".into(), format!("\"{}\" is not a size; write one of: {}", a.size, ids.join(", ")));
+    }
+
+    for (i, m) in a.metrics.iter().enumerate() {
+        let field = |f: &str| format!("metrics[{i}].{f}");
+        if !METRIC_NAME.is_match(&m.name) {
+            bad(
+                field("name"),
+                format!(
+                    "\"{}\" is not a valid metric name: use letters, digits and '_' (not starting with a digit), \
+                     e.g. orders_processed_total",
+                    m.name
+                ),
+            );
+        } else if m.kind == "counter" && !m.name.ends_with("_total") {
+            bad(field("name"), format!("a counter's name must end in _total: write {}_total", m.name));
+        } else if m.kind != "counter" && m.name.ends_with("_total") {
+            bad(field("name"), format!("only counters end in _total; rename this {} (e.g. {})", m.kind, m.name.trim_end_matches("_total")));
+        } else if FRAMEWORK_METRICS.contains(&m.name.as_str()) {
+            bad(field("name"), format!("{} is already measured by the platform skeleton; pick a business name", m.name));
+        } else if a.metrics[..i].iter().any(|o| o.name == m.name) {
+            bad(field("name"), format!("{} is declared twice; each metric needs its own name", m.name));
+        }
+        if !matches!(m.kind.as_str(), "counter" | "gauge" | "histogram") {
+            bad(field("type"), format!("\"{}\" is not a metric type; write counter, gauge or histogram", m.kind));
+        }
+        if m.labels.len() > contract::MAX_METRIC_LABELS {
+            bad(
+                field("labels"),
+                format!(
+                    "{} labels is too many (at most {}): each label multiplies the series Prometheus stores; keep the {} that matter most",
+                    m.labels.len(),
+                    contract::MAX_METRIC_LABELS,
+                    contract::MAX_METRIC_LABELS
+                ),
+            );
+        }
+        for (j, l) in m.labels.iter().enumerate() {
+            if !LABEL_NAME.is_match(l) || l.starts_with("__") {
+                bad(format!("metrics[{i}].labels[{j}]"), format!("\"{l}\" is not a valid label name: use letters, digits and '_', e.g. status"));
+            } else if m.kind == "histogram" && l == "le" {
+                bad(format!("metrics[{i}].labels[{j}]"), "\"le\" is reserved for histogram buckets; pick another label name".into());
+            } else if m.labels[..j].contains(l) {
+                bad(format!("metrics[{i}].labels[{j}]"), format!("label \"{l}\" is listed twice"));
+            }
+        }
+    }
+
+    let reserved = reserved_secret_keys(a);
+    for (i, s) in a.secrets.iter().enumerate() {
+        if !ENV_NAME.is_match(s) {
+            bad(
+                format!("secrets[{i}]"),
+                format!("\"{s}\" is not an environment variable name: use letters, digits and '_', e.g. API_KEY"),
+            );
+        } else if reserved.contains(&s.as_str()) {
+            bad(format!("secrets[{i}]"), format!("{s} is created by vibe for the {} store; remove it from secrets", a.database));
+        } else if a.secrets[..i].contains(s) {
+            bad(format!("secrets[{i}]"), format!("{s} is listed twice"));
+        }
+    }
+
+    if let Some(tag) = &a.tag {
+        check_tag(tag).into_iter().for_each(|m| bad("tag".into(), m));
+    }
+
+    for (i, s) in a.review.ignore.iter().enumerate() {
+        match catalogue::check(&s.check) {
+            None => bad(format!("review.ignore[{i}].check"), format!("\"{}\" is not a check id; `vibe checks` lists them", s.check)),
+            Some(c) if c.severity == catalogue::Severity::Critical => bad(
+                format!("review.ignore[{i}].check"),
+                format!("{} is CRITICAL and cannot be suppressed: the platform promises no override. Fix it instead (`vibe explain {}`)", c.id, c.id),
+            ),
+            Some(_) => {}
+        }
+        if s.reason.trim().is_empty() {
+            bad(format!("review.ignore[{i}].reason"), "say why this warning is accepted, e.g. reason: batch job, no HPA needed".into());
+        }
+        if s.object.is_none() && s.file.is_none() {
+            bad(format!("review.ignore[{i}]"), "name what is suppressed: object: Kind/name or file: path".into());
+        }
+    }
+    out
+}
+
+/// Problems with an explicit image tag (empty when it is fine).
+pub fn check_tag(tag: &str) -> Option<String> {
+    if tag.trim().is_empty() {
+        Some("the image tag is empty; leave it out to use the commit SHA, or write an exact version".into())
+    } else if tag == "latest" {
+        Some(
+            "`latest` is refused: it changes under the app without a deployment and cannot be rolled back to; \
+             leave the tag out to use the commit SHA"
+                .into(),
+        )
+    } else if !IMAGE_TAG.is_match(tag) {
+        Some(format!("\"{tag}\" is not a valid image tag: letters, digits, '_', '.', '-' (at most 128)"))
+    } else {
+        None
+    }
+}
+
+trait IfEmpty {
+    fn if_empty(self, fallback: &str) -> String;
+}
+
+impl IfEmpty for String {
+    fn if_empty(self, fallback: &str) -> String {
+        if self.is_empty() { fallback.into() } else { self }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::answers::{Components, MetricAnswer, ReviewSettings};
+
+    fn answers() -> Answers {
+        Answers {
+            name: "Inventory Checker".into(),
+            slug: Some("inventory-checker".into()),
+            runtime: "python3.12".into(),
+            database: "postgres".into(),
+            components: Components::default(),
+            size: "md".into(),
+            metrics: vec![MetricAnswer {
+                question: None,
+                name: "orders_processed_total".into(),
+                kind: "counter".into(),
+                labels: vec!["status".into()],
+                help: None,
+            }],
+            secrets: vec!["API_KEY".into()],
+            readiness_checks_database: false,
+            tag: None,
+            platform: None,
+            review: ReviewSettings::default(),
+        }
+    }
+
+    fn fields(a: &Answers) -> Vec<String> {
+        validate(a, &Platform::default()).into_iter().map(|p| p.field).collect()
+    }
+
+    #[test]
+    fn good_answers_pass() {
+        assert!(fields(&answers()).is_empty());
+    }
+
+    #[test]
+    fn slug_suggestions_are_dns_labels_that_fit() {
+        assert_eq!(suggest_slug("Inventory Checker!", "platform"), "inventory-checker");
+        assert_eq!(suggest_slug("  Ünïcode — app  ", "platform"), "n-code-app");
+        let long = suggest_slug(&"a".repeat(100), "platform");
+        assert_eq!(Platform::default().namespace(&long).len(), 63);
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        let cases: Vec<(fn(&mut Answers), &str)> = vec![
+            (|a| a.slug = Some("Bad_Slug".into()), "slug"),
+            (|a| a.slug = Some("x".repeat(60)), "slug"),
+            (|a| a.runtime = "cobol".into(), "runtime"),
+            (|a| a.database = "mysql".into(), "database"),
+            (|a| a.size = "huge".into(), "size"),
+            (|a| a.metrics[0].name = "orders_processed".into(), "metrics[0].name"),
+            (|a| a.metrics[0].name = "9lives_total".into(), "metrics[0].name"),
+            (|a| a.metrics[0].kind = "summary".into(), "metrics[0].type"),
+            (|a| a.metrics[0].labels = vec!["a".into(), "b".into(), "c".into(), "d".into()], "metrics[0].labels"),
+            (|a| a.metrics[0].labels = vec!["bad-label".into()], "metrics[0].labels[0]"),
+            (|a| a.secrets = vec!["api-key".into()], "secrets[0]"),
+            (|a| a.secrets = vec!["POSTGRES_PASSWORD".into()], "secrets[0]"),
+            (|a| a.tag = Some("latest".into()), "tag"),
+            (|a| a.tag = Some(String::new()), "tag"),
+        ];
+        for (mutate, field) in cases {
+            let mut a = answers();
+            mutate(&mut a);
+            assert_eq!(fields(&a), vec![field.to_string()], "rule for {field}");
+        }
+    }
+
+    #[test]
+    fn critical_checks_cannot_be_suppressed() {
+        let mut a = answers();
+        a.review.ignore.push(crate::spec::Suppression {
+            check: "A1".into(),
+            object: Some("Deployment/x".into()),
+            file: None,
+            reason: "because".into(),
+        });
+        let problems = validate(&a, &Platform::default());
+        assert!(problems[0].message.contains("cannot be suppressed"), "{problems:?}");
+    }
+}

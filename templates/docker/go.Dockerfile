@@ -1,0 +1,29 @@
+# Container image for {{ app.name }} ({{ app.runtime.label }}).
+# Two stages: "build" compiles a static binary (no C library needed); the final stage is
+# distroless "static": no shell, no package manager, only the binary, run as user 65532 (nonroot).
+
+# The platform's cluster nodes are linux/amd64 only, so every stage is built for amd64.
+# hadolint ignore=DL3029
+FROM --platform=linux/amd64 {{ app.runtime.build_image }} AS build
+ENV CGO_ENABLED=0 \
+    GOOS=linux \
+    GOARCH=amd64
+WORKDIR /src
+# Dependencies come from go.mod and go.sum only (checksums verified by go mod download).
+COPY go.mod go.sum ./
+RUN go mod download && go mod verify
+COPY . .
+# Builds the main package at the repository root. If main.go lives elsewhere,
+# change "." to its folder, for example ./cmd/server.
+RUN go build -trimpath -ldflags="-s -w" -o /out/app .
+
+# The platform's cluster nodes are linux/amd64 only.
+# hadolint ignore=DL3029
+FROM --platform=linux/amd64 {{ app.runtime.run_image }}{% if ":" not in (app.runtime.run_image | split(pat="/") | last) %}:nonroot{% endif %}
+COPY --from=build /out/app /app
+# 65532 is the "nonroot" user of the distroless images; the Kubernetes pod runs as the same id.
+USER 65532:65532
+# {{ ports.http }}: the app and GET /metrics; {{ ports.mgmt }}: /readiness, /liveness, /info, /shutdown.
+EXPOSE {{ ports.http }} {{ ports.mgmt }}
+# Runs the compiled binary. To pass arguments, add them here, e.g. ENTRYPOINT ["/app", "-config", "/etc/app.yaml"].
+ENTRYPOINT ["/app"]

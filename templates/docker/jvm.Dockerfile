@@ -1,0 +1,38 @@
+# Container image for {{ app.name }} ({{ app.runtime.label }}).
+# Two stages: "build" packages the application jar with Maven from pom.xml; the final stage
+# is a Java runtime (JRE only, no compiler, no Maven) and runs as a non-root user.
+# The jar must be executable with `java -jar` (spring-boot-maven-plugin or maven-shade-plugin).
+# A Gradle project: replace the build stage's pom.xml/mvn lines with the Gradle wrapper
+# (./gradlew --no-daemon bootJar) and look for the jar in build/libs instead of target.
+
+# The platform's cluster nodes are linux/amd64 only, so every stage is built for amd64.
+# hadolint ignore=DL3029
+FROM --platform=linux/amd64 {{ app.runtime.build_image }} AS build
+WORKDIR /src
+# Dependencies are the versions pinned in pom.xml.
+COPY pom.xml ./
+COPY src ./src
+# Tests are skipped here: they may need the database, which a container build cannot reach.
+# The jar to run is the single jar in target/ that is not a sources, javadoc, tests or "original-" copy.
+RUN mvn -B -ntp -DskipTests package \
+    && mkdir -p /out \
+    && jars="$(find target -maxdepth 1 -type f -name '*.jar' ! -name 'original-*' ! -name '*-sources.jar' ! -name '*-javadoc.jar' ! -name '*-tests.jar')" \
+    && if [ "$(printf '%s\n' "$jars" | grep -c .)" -ne 1 ]; then echo "expected exactly one application jar in target/, found: $jars" >&2; exit 1; fi \
+    && cp "$jars" /out/app.jar
+
+# The platform's cluster nodes are linux/amd64 only.
+# hadolint ignore=DL3029
+FROM --platform=linux/amd64 {{ app.runtime.run_image }}
+WORKDIR /app
+# An unprivileged user with a fixed numeric id; the Kubernetes pod runs as the same id.
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --no-log-init --uid 10001 --gid 10001 --home-dir /app --shell /usr/sbin/nologin app
+# The jar stays owned by root: the app can read it but not change it.
+COPY --from=build /out/app.jar /app/app.jar
+USER 10001:10001
+# {{ ports.http }}: the app and GET /metrics; {{ ports.mgmt }}: /readiness, /liveness, /info, /shutdown.
+EXPOSE {{ ports.http }} {{ ports.mgmt }}
+# The JVM sizes its heap from the container's memory limit (75% of it).
+# To change the start command (e.g. add a Spring profile), edit this line:
+#   ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-jar", "/app/app.jar", "--spring.profiles.active=prod"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-jar", "/app/app.jar"]
