@@ -10,6 +10,9 @@ pub mod error;
 pub mod generate;
 pub mod git;
 pub mod platform;
+pub mod repo;
+pub mod report;
+pub mod review;
 pub mod spec;
 pub mod yaml;
 

@@ -4,6 +4,13 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Behave like other Unix tools when the reader goes away (`vibe checks | head`):
+    // end quietly instead of panicking on a closed stdout.
+    #[cfg(unix)]
+    // SAFETY: called first in main, before any thread exists; SIG_DFL is always a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args = vibe::cli::Arguments::parse();
     match vibe::commands::execute(args) {
         Ok(code) => ExitCode::from(code as u8),

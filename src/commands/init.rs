@@ -41,7 +41,7 @@ pub fn run(config: &Config, args: InitArgs) -> Result<i32, Error> {
         answers.platform = Some(relative_to(&config.root, p));
     }
     let platform = load_platform(config, Some(&answers))?;
-    let tag = resolve_tag(&config.root, args.answers.tag.clone(), &answers)?;
+    let tag = resolve_tag(&config.root, args.answers.tag.clone(), &answers);
     let spec = AppSpec::resolve(answers, platform, tag).map_err(spec::locate_in_flags)?;
     write_all(config, &spec, args.dry_run)
 }
@@ -175,9 +175,6 @@ fn answers_from_flags(existing: Option<Answers>, f: &AnswerFlags, root: &Path) -
     }
     if !f.secrets.is_empty() {
         a.secrets = f.secrets.clone();
-    }
-    if let Some(t) = &f.tag {
-        a.tag = Some(t.clone());
     }
     if problems.is_empty() {
         Ok(a)

@@ -2,6 +2,7 @@
 
 mod generate;
 mod init;
+mod review;
 
 use crate::cli::{Arguments, Command};
 use crate::error::Error;
@@ -35,6 +36,9 @@ pub fn execute(args: Arguments) -> Result<i32, Error> {
     match args.command {
         Some(Command::Init(init)) => init::run(&config, init),
         Some(Command::Generate(g)) => generate::run(&config, g),
+        Some(Command::Review(r)) => review::run(&config, r),
+        Some(Command::Checks) => review::list(),
+        Some(Command::Explain { id }) => review::explain(&id),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Arguments::command(), "vibe", &mut std::io::stdout());
             Ok(EXIT_OK)
@@ -66,22 +70,17 @@ pub fn load_spec(config: &Config, tag_flag: Option<String>) -> Result<AppSpec, E
     }
     let (answers, tree) = spec::load_answers(&path)?;
     let platform = load_platform(config, Some(&answers))?;
-    let tag = resolve_tag(&config.root, tag_flag, &answers)?;
+    let tag = resolve_tag(&config.root, tag_flag, &answers);
     AppSpec::resolve(answers, platform, tag).map_err(|p| spec::locate_in_file(p, &path, &tree))
 }
 
 /// The image tag: `--tag`, else vibe.yaml's `tag:`, else the repo's short commit SHA.
-fn resolve_tag(root: &Path, flag: Option<String>, answers: &Answers) -> Result<Option<String>, Error> {
-    if let Some(tag) = flag {
-        if let Some(problem) = spec::validate_tag(&tag) {
-            return Err(Error::Usage(format!("--tag: {problem}")));
-        }
-        return Ok(Some(tag));
+/// Checked with the other answers in `AppSpec::resolve`, so every problem shows at once.
+fn resolve_tag(root: &Path, flag: Option<String>, answers: &Answers) -> Option<String> {
+    if flag.is_some() || answers.tag.is_some() {
+        return flag;
     }
-    if answers.tag.is_some() {
-        return Ok(None);
-    }
-    Ok(crate::git::short_sha(root))
+    crate::git::short_sha(root)
 }
 
 /// Prints the generation summary and the next step.

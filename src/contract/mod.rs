@@ -147,10 +147,10 @@ pub const RUNTIMES: &[Runtime] = &[
     Runtime { id: "node20", label: "Node.js 20 (JavaScript / TypeScript)", language: Language::Node, version: "20", build_image: None, run_image: "node:20-slim" },
     Runtime { id: "python3.12", label: "Python 3.12", language: Language::Python, version: "3.12", build_image: None, run_image: "python:3.12-slim" },
     Runtime { id: "python3.11", label: "Python 3.11", language: Language::Python, version: "3.11", build_image: None, run_image: "python:3.11-slim" },
-    Runtime { id: "go1.23", label: "Go 1.23", language: Language::Go, version: "1.23", build_image: Some("golang:1.23-bookworm"), run_image: "gcr.io/distroless/static-debian12" },
+    Runtime { id: "go1.23", label: "Go 1.23", language: Language::Go, version: "1.23", build_image: Some("golang:1.23-bookworm"), run_image: "gcr.io/distroless/static-debian12:nonroot" },
     Runtime { id: "jvm21", label: "Java 21 (JVM: Java, Kotlin, Spring)", language: Language::Jvm, version: "21", build_image: Some("maven:3.9-eclipse-temurin-21"), run_image: "eclipse-temurin:21-jre-jammy" },
     Runtime { id: "jvm17", label: "Java 17 (JVM: Java, Kotlin, Spring)", language: Language::Jvm, version: "17", build_image: Some("maven:3.9-eclipse-temurin-17"), run_image: "eclipse-temurin:17-jre-jammy" },
-    Runtime { id: "rust1.78", label: "Rust 1.78", language: Language::Rust, version: "1.78", build_image: Some("rust:1.78-slim-bookworm"), run_image: "gcr.io/distroless/static-debian12" },
+    Runtime { id: "rust1.78", label: "Rust 1.78", language: Language::Rust, version: "1.78", build_image: Some("rust:1.78-slim-bookworm"), run_image: "gcr.io/distroless/static-debian12:nonroot" },
     Runtime { id: "php8.3", label: "PHP 8.3", language: Language::Php, version: "8.3", build_image: None, run_image: "php:8.3-fpm-bookworm" },
 ];
 

@@ -43,7 +43,11 @@ impl AppSpec {
             answers.slug = Some(suggest_slug(&answers.name, &platform.prefix));
         }
         let mut problems = validate(&answers, &platform);
-        let tag = answers.tag.clone().or(tag);
+        let tag = tag.or(answers.tag.clone());
+        // A bad tag from vibe.yaml is already reported by `validate`; report a flag's here.
+        if let Some(problem) = tag.as_deref().and_then(validate::check_tag).filter(|_| answers.tag != tag) {
+            problems.push(Problem { field: "tag".into(), pos: None, message: problem });
+        }
         if tag.is_none() {
             problems.push(Problem {
                 field: "tag".into(),

@@ -72,7 +72,7 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
             "slug".into(),
             format!(
                 "\"{slug}\" is not a valid short name: use lower-case letters, digits and '-', starting and ending \
-                 with a letter or digit, e.g. slug: {}",
+                 with a letter or digit, e.g. {}",
                 suggest_slug(&slug, &platform.prefix).if_empty("my-app")
             ),
         );
@@ -81,7 +81,7 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
             "slug".into(),
             format!(
                 "\"{slug}\" is too long: the namespace {} must fit in {} characters, so the slug may have at most {max}; \
-                 e.g. slug: {}",
+                 e.g. {}",
                 platform.namespace(&slug),
                 contract::NAMESPACE_MAX_LEN,
                 slug[..max].trim_end_matches('-')
@@ -256,7 +256,8 @@ mod tests {
 
     #[test]
     fn each_rule_names_its_field() {
-        let cases: Vec<(fn(&mut Answers), &str)> = vec![
+        type Case = (fn(&mut Answers), &'static str);
+        let cases: Vec<Case> = vec![
             (|a| a.slug = Some("Bad_Slug".into()), "slug"),
             (|a| a.slug = Some("x".repeat(60)), "slug"),
             (|a| a.runtime = "cobol".into(), "runtime"),

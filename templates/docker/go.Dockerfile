@@ -21,7 +21,8 @@ RUN go build -trimpath -ldflags="-s -w" -o /out/app .
 # hadolint ignore=DL3029
 FROM --platform=linux/amd64 {{ app.runtime.run_image }}{% if ":" not in (app.runtime.run_image | split(pat="/") | last) %}:nonroot{% endif %}
 COPY --from=build /out/app /app
-# 65532 is the "nonroot" user of the distroless images; the Kubernetes pod runs as the same id.
+# 65532 is the "nonroot" user of the distroless images. The pod may set another non-root id
+# (runAsUser): the binary is readable by every user, so it runs either way.
 USER 65532:65532
 # {{ ports.http }}: the app and GET /metrics; {{ ports.mgmt }}: /readiness, /liveness, /info, /shutdown.
 EXPOSE {{ ports.http }} {{ ports.mgmt }}

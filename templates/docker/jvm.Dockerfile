@@ -8,6 +8,8 @@
 # The platform's cluster nodes are linux/amd64 only, so every stage is built for amd64.
 # hadolint ignore=DL3029
 FROM --platform=linux/amd64 {{ app.runtime.build_image }} AS build
+# bash with pipefail: a failing command inside a pipe fails the build.
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 WORKDIR /src
 # Dependencies are the versions pinned in pom.xml.
 COPY pom.xml ./

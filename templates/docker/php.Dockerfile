@@ -13,15 +13,18 @@
 FROM --platform=linux/amd64 {% if app.runtime.build_image %}{{ app.runtime.build_image }}{% else %}{{ platform.mirror }}/composer:2.8{% endif %} AS vendor
 WORKDIR /app
 # Dependencies come from composer.lock only (composer install never re-resolves versions).
-COPY composer.json composer.lock ./
 # Extension and PHP-version requirements are those of the runtime stage, not of this helper image.
+COPY composer.json composer.lock ./
 RUN composer install --no-dev --no-interaction --no-progress --no-scripts --prefer-dist \
-    --optimize-autoloader --ignore-platform-reqs
+    --no-autoloader --ignore-platform-reqs
+# The autoloader is written once the app's own classes are there too.
+COPY . .
+RUN composer dump-autoload --no-dev --no-interaction --optimize
 
 # The platform's cluster nodes are linux/amd64 only.
 # hadolint ignore=DL3029
 FROM --platform=linux/amd64 {{ app.runtime.run_image }}
-# PHP's recommended production settings (errors logged to stderr, never shown to visitors).
+# PHP's recommended production settings (errors are never shown to visitors).
 RUN cp "$PHP_INI_DIR/php.ini-production" "$PHP_INI_DIR/php.ini"
 {%- if app.database == "postgres" %}
 # PostgreSQL driver (pdo_pgsql). It links against libpq, which only exists as a Debian package,
@@ -65,4 +68,6 @@ ENV APP_DOCROOT=public \
     PHP_CLI_SERVER_WORKERS=4
 # Starts the management server in the background and the app server in the foreground.
 # If either stops, the liveness probe or the container exit makes Kubernetes restart the pod.
-CMD ["sh", "-c", "PHP_CLI_SERVER_WORKERS=1 php -S 0.0.0.0:{{ ports.mgmt }} \"$APP_MGMT_ROUTER\" & exec php -S 0.0.0.0:{{ ports.http }} -t \"$APP_DOCROOT\""]
+# -q keeps the server's own plain-text access lines out of the log: the platform reads JSON
+# lines only, which the app writes itself (observability/).
+CMD ["sh", "-c", "PHP_CLI_SERVER_WORKERS=1 php -q -S 0.0.0.0:{{ ports.mgmt }} \"$APP_MGMT_ROUTER\" & exec php -q -S 0.0.0.0:{{ ports.http }} -t \"$APP_DOCROOT\""]

@@ -10,6 +10,8 @@ FROM --platform=linux/amd64 {{ app.runtime.build_image }} AS build
 # The explicit --target keeps that flag away from build scripts and proc-macros.
 ENV CARGO_BUILD_TARGET=x86_64-unknown-linux-gnu \
     RUSTFLAGS="-C target-feature=+crt-static"
+# bash with pipefail: a failing command inside a pipe fails the build.
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 WORKDIR /src
 COPY . .
 # --locked: dependencies exactly as in Cargo.lock (the build fails if Cargo.lock is missing or stale).
@@ -25,7 +27,8 @@ RUN cargo build --release --locked \
 # hadolint ignore=DL3029
 FROM --platform=linux/amd64 {{ app.runtime.run_image }}{% if ":" not in (app.runtime.run_image | split(pat="/") | last) %}:nonroot{% endif %}
 COPY --from=build /out/app /app
-# 65532 is the "nonroot" user of the distroless images; the Kubernetes pod runs as the same id.
+# 65532 is the "nonroot" user of the distroless images. The pod may set another non-root id
+# (runAsUser): the binary is readable by every user, so it runs either way.
 USER 65532:65532
 # {{ ports.http }}: the app and GET /metrics; {{ ports.mgmt }}: /readiness, /liveness, /info, /shutdown.
 EXPOSE {{ ports.http }} {{ ports.mgmt }}

@@ -29,7 +29,6 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
     REGISTRY,
     Counter,
     Gauge,
@@ -87,15 +86,24 @@ http_active_connections = Gauge(
 {%- endfor %}
 
 
+# The text format every Prometheus version reads.
+METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
 def metrics_text():
     """The Prometheus text exposition of every metric: (body bytes, content type)."""
-    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+    return generate_latest(REGISTRY), METRICS_CONTENT_TYPE
 
 
 # ---------------------------------------------------------------------------------------------
 # JSON logs on stdout: time (ISO 8601), level, msg
 # ---------------------------------------------------------------------------------------------
 logger = logging.getLogger("{{ app.slug_snake }}")
+
+
+def _drop_color_message(record):
+    record.__dict__.pop("color_message", None)  # uvicorn's ANSI-coloured copy of msg
+    return True
 
 
 def setup_logging():
@@ -107,6 +115,7 @@ def setup_logging():
     )
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(formatter)
+    handler.addFilter(_drop_color_message)
     root = logging.getLogger()
     root.handlers = [handler]
     level = os.environ.get("LOG_LEVEL", "INFO").upper()
@@ -114,12 +123,12 @@ def setup_logging():
     root.setLevel(level if level in logging.getLevelNamesMapping() else logging.INFO)
     # Servers that bring their own text handlers log through the JSON handler instead;
     # their access logs are replaced by the one line per request of the metrics middleware.
-    for name in ("uvicorn", "uvicorn.error", "gunicorn", "gunicorn.error", "werkzeug"):
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "gunicorn", "gunicorn.error", "gunicorn.access",
+                 "werkzeug"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
-    for name in ("uvicorn.access", "gunicorn.access"):
-        logging.getLogger(name).handlers = []
-        logging.getLogger(name).propagate = False
+    for name in ("uvicorn.access", "gunicorn.access", "werkzeug"):  # access lines carry client addresses
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,9 +227,8 @@ class MetricsWSGIMiddleware:
                     result.close()
         finally:
             http_active_connections.dec()
-            request = environ.get("werkzeug.request")  # Flask: the matched URL rule, e.g. /orders/<int:id>
-            rule = getattr(getattr(request, "url_rule", None), "rule", None)
-            observe_request(method, rule or normalize_route(path, status["code"]),
+            route = environ.get("vibe.route")  # the app may set its route template here, e.g. /orders/<id>
+            observe_request(method, route or normalize_route(path, status["code"]),
                             status["code"], time.perf_counter() - start)
 
 

@@ -1,0 +1,64 @@
+//! `vibe review`, `vibe checks`, `vibe explain`.
+
+use super::{Config, EXIT_BLOCKED, EXIT_OK};
+use crate::cli::{Format, ReviewArgs};
+use crate::contract::catalogue::{self, CATALOGUE};
+use crate::error::Error;
+use crate::repo::Repo;
+use crate::review::{self, ReviewContext};
+use std::io::IsTerminal;
+
+/// Runs `vibe review [PATH]`.
+pub fn run(config: &Config, args: ReviewArgs) -> Result<i32, Error> {
+    let root = args.path.clone().unwrap_or_else(|| config.root.clone());
+    let repo = Repo::load(&root)?;
+    let mut ctx = ReviewContext::for_repo(&repo, &root, config.platform_file.as_deref());
+    let mut report = review::run(&repo, &ctx);
+    report.diagnostics.splice(0..0, std::mem::take(&mut ctx.diagnostics));
+    let color = args.format == Format::Text
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    print!("{}", crate::report::render(&report, args.format, color));
+    Ok(if report.blocked() { EXIT_BLOCKED } else { EXIT_OK })
+}
+
+/// Prints the catalogue: id, severity, title.
+pub fn list() -> Result<i32, Error> {
+    let critical = CATALOGUE.iter().filter(|c| c.severity == catalogue::Severity::Critical).count();
+    println!("{} checks ({} CRITICAL: they block deployment; {} WARNING). `vibe explain ID` tells why and how to fix.\n", CATALOGUE.len(), critical, CATALOGUE.len() - critical);
+    let mut area = None;
+    for c in CATALOGUE {
+        if area != Some(c.area) {
+            println!("{}", c.area.name());
+            area = Some(c.area);
+        }
+        println!("  {:<3} {:<8} {}", c.id, c.severity.label(), c.title);
+    }
+    println!("\nSizes (requests / limits):");
+    for s in crate::contract::SIZES {
+        println!(
+            "  {:<2}  cpu {:>5} / {:<5}  memory {:>5} / {:<5}  {}",
+            s.id, s.cpu_request, s.cpu_limit, s.memory_request, s.memory_limit, s.use_case
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+/// Prints why a check exists and how to fix its findings.
+pub fn explain(id: &str) -> Result<i32, Error> {
+    let c = catalogue::check(id).ok_or_else(|| {
+        Error::Usage(format!("\"{id}\" is not a check id. `vibe checks` lists them (A1 to P5)."))
+    })?;
+    println!("{} ({}, {}): {}\n", c.id, c.severity.label(), c.area.name(), c.title);
+    println!("Why: {}\n", c.rationale);
+    println!("Fix: {}", c.fix);
+    if c.severity == catalogue::Severity::Critical {
+        println!("\nThis check is CRITICAL: a finding blocks deployment and cannot be suppressed.");
+    } else {
+        println!(
+            "\nThis check is a WARNING: it does not block. To accept it for one object, add to vibe.yaml:\n  review:\n    ignore:\n      - check: {}\n        object: Kind/name\n        reason: why it is fine here",
+            c.id
+        );
+    }
+    Ok(EXIT_OK)
+}

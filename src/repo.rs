@@ -1,0 +1,443 @@
+//! Loading a repo for review: YAML documents with positions, Kubernetes objects,
+//! Dockerfiles, workflows, ignore/env files and application source.
+//!
+//! Every file is either read or reported: unparseable or unreadable files become
+//! diagnostics (file, line, message), never a crash and never a silent skip.
+
+use crate::yaml::{self, Node};
+use std::path::{Path, PathBuf};
+
+/// Folders never read: VCS data, build output, dependencies, vibe's own backups.
+pub const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", "vendor", ".vibe", ".venv", "venv", "__pycache__"];
+/// Files larger than this are reported, not read (no manifest or source file is this big).
+const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Lock files are large JSON/YAML that never hold manifests.
+const LOCK_FILES: &[&str] = &["package-lock.json", "composer.lock", "pnpm-lock.yaml", "yarn.lock", "Cargo.lock", "poetry.lock"];
+
+/// A file that could not be read or parsed, or was skipped on purpose, with why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Repo-relative path.
+    pub file: String,
+    /// Line the problem is on, when known.
+    pub line: Option<u32>,
+    /// What happened.
+    pub message: String,
+}
+
+/// A Kubernetes object found in a YAML document.
+#[derive(Debug, Clone)]
+pub struct Object {
+    /// Repo-relative path of the file (or `cluster` for live objects).
+    pub file: String,
+    /// Index of the document in its file.
+    pub doc: usize,
+    /// `kind`.
+    pub kind: String,
+    /// `metadata.name` (empty when missing).
+    pub name: String,
+    /// `metadata.namespace`, when set.
+    pub namespace: Option<String>,
+    /// The whole object.
+    pub node: Node,
+}
+
+impl Object {
+    /// `Kind/name`, as findings name objects.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.kind, self.name)
+    }
+
+    /// Line of the object's first key (where findings about missing fields point).
+    pub fn line(&self) -> Option<u32> {
+        self.node.line()
+    }
+}
+
+/// A YAML document that is not a Kubernetes object (chart values, compose files, vibe.yaml...).
+#[derive(Debug, Clone)]
+pub struct PlainYaml {
+    /// Repo-relative path.
+    pub file: String,
+    /// The document root.
+    pub node: Node,
+}
+
+/// One Dockerfile instruction, continuation lines joined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instruction {
+    /// Line the instruction starts on.
+    pub line: u32,
+    /// Upper-cased keyword (`FROM`, `ENV`, ...).
+    pub keyword: String,
+    /// Everything after the keyword.
+    pub args: String,
+}
+
+/// A Dockerfile.
+#[derive(Debug, Clone)]
+pub struct Dockerfile {
+    /// Repo-relative path.
+    pub file: String,
+    /// Its instructions in order.
+    pub instructions: Vec<Instruction>,
+}
+
+/// A language of application source, for the G and S checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Python.
+    Python,
+    /// JavaScript or TypeScript.
+    Js,
+    /// Go.
+    Go,
+    /// Java or Kotlin.
+    Java,
+    /// Rust.
+    Rust,
+    /// PHP.
+    Php,
+    /// An app config file (.env, application.yml/.properties, settings.*).
+    Config,
+}
+
+/// A text file of application source or configuration.
+#[derive(Debug, Clone)]
+pub struct TextFile {
+    /// Repo-relative path.
+    pub file: String,
+    /// Its language.
+    pub lang: Lang,
+    /// Its content.
+    pub text: String,
+}
+
+/// Everything the review reads from one repo.
+#[derive(Debug, Default)]
+pub struct Repo {
+    /// The reviewed folder.
+    pub root: PathBuf,
+    /// Kubernetes objects, in file and document order.
+    pub objects: Vec<Object>,
+    /// Other YAML documents.
+    pub yaml: Vec<PlainYaml>,
+    /// Dockerfiles.
+    pub dockerfiles: Vec<Dockerfile>,
+    /// GitHub workflows (also parsed as YAML).
+    pub workflows: Vec<PlainYaml>,
+    /// Application source and config files.
+    pub sources: Vec<TextFile>,
+    /// Dependency manifests and lock files present (repo-relative paths), for S4 and G2/G3.
+    pub dependency_files: Vec<TextFile>,
+    /// `.gitignore` files: path and content.
+    pub gitignores: Vec<(String, String)>,
+    /// `.env` files (repo-relative paths).
+    pub env_files: Vec<String>,
+    /// Files that were not read, and why.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of files read.
+    pub files_read: usize,
+    /// Number of YAML documents parsed.
+    pub documents: usize,
+}
+
+/// Dependency manifests: where libraries are declared (and locked).
+const DEPENDENCY_FILES: &[&str] = &[
+    "package.json",
+    "package-lock.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "requirements.txt",
+    "pyproject.toml",
+    "Pipfile",
+    "Pipfile.lock",
+    "poetry.lock",
+    "uv.lock",
+    "go.mod",
+    "go.sum",
+    "Cargo.toml",
+    "Cargo.lock",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "gradle.lockfile",
+    "composer.json",
+    "composer.lock",
+];
+
+fn rel(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+fn source_lang(name: &str) -> Option<Lang> {
+    let ext = name.rsplit_once('.').map(|(_, e)| e)?;
+    Some(match ext {
+        "py" => Lang::Python,
+        "js" | "mjs" | "cjs" | "ts" | "tsx" | "jsx" | "mts" | "cts" => Lang::Js,
+        "go" => Lang::Go,
+        "java" | "kt" | "kts" => Lang::Java,
+        "rs" => Lang::Rust,
+        "php" => Lang::Php,
+        "properties" => Lang::Config,
+        _ => return None,
+    })
+}
+
+/// True for `.env`, `.env.local`, `prod.env` (not `.env.example`-style templates? those too: they get committed).
+fn is_env_file(name: &str) -> bool {
+    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
+}
+
+fn is_dockerfile(name: &str) -> bool {
+    name.starts_with("Dockerfile") || name.ends_with(".Dockerfile") || name.ends_with(".dockerfile")
+}
+
+/// App config YAML files whose values S1 reads as source (application.yml, settings.yaml, config.yaml).
+fn is_app_config_yaml(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    matches!(stem, "application" | "settings" | "config" | "appsettings" | "secrets" | "credentials")
+}
+
+impl Repo {
+    /// Reads every file of interest under `root`.
+    pub fn load(root: &Path) -> Result<Repo, crate::Error> {
+        let meta = std::fs::metadata(root).map_err(|e| crate::Error::io(root, e))?;
+        if !meta.is_dir() {
+            return Err(crate::Error::Usage(format!(
+                "{} is not a folder: give the app's folder (default: the current one)",
+                root.display()
+            )));
+        }
+        let mut repo = Repo { root: root.to_path_buf(), ..Repo::default() };
+        let mut paths = Vec::new();
+        walk(root, &mut paths, &mut repo.diagnostics, root);
+        paths.sort();
+        for path in paths {
+            repo.read_file(&path);
+        }
+        Ok(repo)
+    }
+
+    /// Builds a repo from in-memory files (tests, benchmarks and the cluster reader use it).
+    pub fn from_files(root: &Path, files: &[(&str, &str)]) -> Repo {
+        let mut repo = Repo { root: root.to_path_buf(), ..Repo::default() };
+        for (path, text) in files {
+            repo.add_text(path, text);
+        }
+        repo
+    }
+
+    fn read_file(&mut self, path: &Path) {
+        let file = rel(&self.root, path);
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if !self.interesting(&file, &name) {
+            return;
+        }
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() > MAX_FILE_BYTES => {
+                self.diagnose(&file, None, format!("skipped: larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024));
+                return;
+            }
+            Err(e) => {
+                self.diagnose(&file, None, format!("could not read: {e}"));
+                return;
+            }
+            _ => {}
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => self.add_text(&file, &text),
+                Err(e) => {
+                    let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|b| **b == b'\n').count() as u32;
+                    self.diagnose(&file, Some(line), "not UTF-8 text: not reviewed".into());
+                }
+            },
+            Err(e) => self.diagnose(&file, None, format!("could not read: {e}")),
+        }
+    }
+
+    fn interesting(&self, file: &str, name: &str) -> bool {
+        name.ends_with(".yaml")
+            || name.ends_with(".yml")
+            || name.ends_with(".json")
+            || is_dockerfile(name)
+            || name == ".gitignore"
+            || is_env_file(name)
+            || DEPENDENCY_FILES.contains(&name)
+            || source_lang(name).is_some()
+            || file.starts_with(".github/workflows/")
+    }
+
+    fn diagnose(&mut self, file: &str, line: Option<u32>, message: String) {
+        self.diagnostics.push(Diagnostic { file: file.to_string(), line, message });
+    }
+
+    /// Classifies and parses one file's text.
+    pub fn add_text(&mut self, file: &str, text: &str) {
+        self.files_read += 1;
+        let name = file.rsplit('/').next().unwrap_or(file);
+        if DEPENDENCY_FILES.contains(&name) {
+            // Dependency manifests and lock files never hold Kubernetes objects.
+            let text = if LOCK_FILES.contains(&name) { String::new() } else { text.to_string() };
+            self.dependency_files.push(TextFile { file: file.into(), lang: Lang::Config, text });
+            return;
+        }
+        if is_dockerfile(name) {
+            self.dockerfiles.push(Dockerfile { file: file.into(), instructions: parse_dockerfile(text) });
+        } else if name == ".gitignore" {
+            self.gitignores.push((file.into(), text.into()));
+        } else if is_env_file(name) {
+            self.env_files.push(file.into());
+            self.sources.push(TextFile { file: file.into(), lang: Lang::Config, text: text.into() });
+        } else if let Some(lang) = source_lang(name) {
+            self.sources.push(TextFile { file: file.into(), lang, text: text.into() });
+        } else if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json") {
+            self.add_yaml(file, name, text);
+        }
+    }
+
+    fn add_yaml(&mut self, file: &str, name: &str, text: &str) {
+        if text.contains("{{") && !file.starts_with(".github/") {
+            let line = text.lines().position(|l| l.contains("{{")).map(|i| i as u32 + 1);
+            self.diagnose(file, line, "skipped: a template (contains `{{`), not YAML; objects in it are not reviewed".into());
+            return;
+        }
+        if text.trim().is_empty() {
+            if name.ends_with(".json") {
+                self.diagnose(file, None, "empty file: not valid JSON".into());
+            }
+            return;
+        }
+        let docs = match yaml::parse_documents(text) {
+            Ok(docs) => docs,
+            Err(e) => {
+                self.diagnose(file, Some(e.pos.line), format!("not valid YAML: {}", e.message));
+                return;
+            }
+        };
+        self.documents += docs.len();
+        if is_app_config_yaml(name) {
+            self.sources.push(TextFile { file: file.into(), lang: Lang::Config, text: text.into() });
+        }
+        for doc in docs {
+            if file.starts_with(".github/workflows/") {
+                self.workflows.push(PlainYaml { file: file.into(), node: doc.root });
+            } else {
+                self.add_document(file, doc.index, doc.root);
+            }
+        }
+    }
+
+    fn add_document(&mut self, file: &str, index: usize, root: Node) {
+        let kind = root.get("kind").and_then(Node::as_str).map(str::to_string);
+        let has_api = root.get("apiVersion").and_then(Node::as_str).is_some();
+        match kind {
+            Some(kind) if has_api && kind.ends_with("List") && root.get("items").is_some() => {
+                for item in root.get("items").map(Node::items).unwrap_or_default() {
+                    self.add_document(file, index, item.clone());
+                }
+            }
+            Some(kind) if has_api => {
+                let meta = root.get("metadata");
+                let name = meta.and_then(|m| m.get("name")).and_then(Node::as_str).unwrap_or_default().to_string();
+                let namespace = meta.and_then(|m| m.get("namespace")).and_then(Node::as_str).map(str::to_string);
+                self.objects.push(Object { file: file.into(), doc: index, kind, name, namespace, node: root });
+            }
+            _ => self.yaml.push(PlainYaml { file: file.into(), node: root }),
+        }
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>, root: &Path) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            diagnostics.push(Diagnostic { file: rel(root, dir), line: None, message: format!("could not read folder: {e}") });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(ft) = entry.file_type() else { continue };
+        if ft.is_dir() {
+            let name = entry.file_name();
+            if !SKIPPED_DIRS.contains(&name.to_string_lossy().as_ref()) {
+                walk(&path, out, diagnostics, root);
+            }
+        } else if ft.is_file() {
+            out.push(path);
+        }
+        // Symlinks are not followed: a link can point outside the repo or loop.
+    }
+}
+
+/// Splits a Dockerfile into instructions (comments skipped, `\` continuations joined).
+pub fn parse_dockerfile(text: &str) -> Vec<Instruction> {
+    let mut out = Vec::new();
+    let mut current: Option<(u32, String)> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i as u32 + 1;
+        let trimmed = raw.trim();
+        if current.is_none() && (trimmed.is_empty() || trimmed.starts_with('#')) {
+            continue;
+        }
+        if current.is_some() && trimmed.starts_with('#') {
+            continue;
+        }
+        let (start, mut acc) = current.take().unwrap_or((line_no, String::new()));
+        let continued = trimmed.ends_with('\\');
+        acc.push_str(trimmed.trim_end_matches('\\'));
+        acc.push(' ');
+        if continued {
+            current = Some((start, acc));
+        } else {
+            push_instruction(&mut out, start, &acc);
+        }
+    }
+    if let Some((start, acc)) = current {
+        push_instruction(&mut out, start, &acc);
+    }
+    out
+}
+
+fn push_instruction(out: &mut Vec<Instruction>, line: u32, text: &str) {
+    let text = text.trim();
+    let (kw, args) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+    out.push(Instruction { line, keyword: kw.to_ascii_uppercase(), args: args.trim().to_string() });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dockerfile_continuations_keep_the_first_line() {
+        let d = parse_dockerfile("# c\nFROM a:1 AS b\nRUN x \\\n  && y\nENV A=1\n");
+        assert_eq!(d.len(), 3);
+        assert_eq!((d[1].line, d[1].keyword.as_str()), (3, "RUN"));
+        assert!(d[1].args.contains("&& y"));
+        assert_eq!(d[2].line, 5);
+    }
+
+    #[test]
+    fn templates_and_broken_yaml_become_diagnostics() {
+        let repo = Repo::from_files(
+            Path::new("/r"),
+            &[("a.yaml", "kind: Pod\napiVersion: v1\nmetadata: {name: {{ .x }}}\n"), ("b.yaml", "a: [1\n"), ("c.json", "")],
+        );
+        assert_eq!(repo.objects.len(), 0);
+        assert_eq!(repo.diagnostics.len(), 3, "{:?}", repo.diagnostics);
+    }
+
+    #[test]
+    fn lists_are_expanded_into_objects() {
+        let repo = Repo::from_files(
+            Path::new("/r"),
+            &[("l.yaml", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: s}\n")],
+        );
+        assert_eq!(repo.objects[0].id(), "Service/s");
+        assert_eq!(repo.objects[0].line(), Some(4));
+    }
+}

@@ -1,0 +1,33 @@
+//! Reports of a review: plain text for people, JSON for tools, SARIF for code scanning,
+//! and GitHub workflow annotations.
+
+mod github;
+mod json;
+mod sarif;
+mod text;
+
+use crate::cli::Format;
+use crate::review::Report;
+
+/// Renders a report in the chosen format. `color` applies to text only.
+pub fn render(report: &Report, format: Format, color: bool) -> String {
+    match format {
+        Format::Text => text::render(report, color),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+    }
+}
+
+/// The first line of every text report: the gate and the counts.
+pub fn gate_line(report: &Report) -> String {
+    let (c, w) = (report.critical(), report.warnings());
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if report.blocked() {
+        format!("BLOCKED ({} critical, {})", c, plural(w, "warning"))
+    } else if w > 0 {
+        format!("PASS ({})", plural(w, "warning"))
+    } else {
+        "PASS".to_string()
+    }
+}

@@ -1,0 +1,107 @@
+//! `--format text`: plain words, grouped by severity then area.
+
+use crate::contract::catalogue::{Area, Severity};
+use crate::review::{Evidence, Report};
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.on { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+    }
+    fn severity(&self, s: Severity, text: &str) -> String {
+        self.paint(if s == Severity::Critical { "1;31" } else { "1;33" }, text)
+    }
+    fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+}
+
+/// Renders the report for a person reading a terminal.
+pub fn render(report: &Report, color: bool) -> String {
+    let st = Style { on: color };
+    let mut out = String::new();
+    let gate = super::gate_line(report);
+    let gate = if report.blocked() { st.paint("1;31", &gate) } else { st.paint("1;32", &gate) };
+    let about = match (&report.app, &report.namespace) {
+        (Some(a), Some(ns)) => format!(": {a} (namespace {ns})"),
+        (None, Some(ns)) => format!(": namespace {ns}"),
+        _ => String::new(),
+    };
+    out.push_str(&format!("{gate}{about}\n"));
+    if report.blocked() {
+        out.push_str("CRITICAL findings block deployment; there is no override. Each one says exactly what to change.\n");
+    }
+
+    for severity in [Severity::Critical, Severity::Warning] {
+        let of_severity: Vec<_> = report.findings.iter().filter(|f| f.severity == severity).collect();
+        if of_severity.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{}\n", st.severity(severity, &format!("{} ({})", severity.label(), of_severity.len()))));
+        for area in Area::ALL {
+            let in_area: Vec<_> = of_severity.iter().filter(|f| f.area == area).collect();
+            if in_area.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("  {}\n", st.bold(area.name())));
+            for f in in_area {
+                let place = match f.line {
+                    Some(l) => format!("{}:{l}", f.file),
+                    None => format!("{} (missing)", f.file),
+                };
+                let object = f.object.as_deref().map(|o| format!("  {o}")).unwrap_or_default();
+                let live = if f.evidence == Evidence::Live { "  [live]" } else { "" };
+                out.push_str(&format!("    {} {place}{}{live}\n", st.severity(severity, f.id), st.dim(&object)));
+                out.push_str(&format!("       {}\n", f.message));
+                out.push_str(&format!("       Fix: {}\n", f.fix));
+            }
+        }
+    }
+
+    if !report.suppressed.is_empty() {
+        out.push_str(&format!("\n{}\n", st.bold(&format!("Suppressed in vibe.yaml ({})", report.suppressed.len()))));
+        for f in &report.suppressed {
+            let line = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+            out.push_str(&format!("    {} {}{line}: {} (reason: {})\n", f.id, f.file, f.message, f.suppressed.as_deref().unwrap_or("")));
+        }
+    }
+    if !report.static_only.is_empty() {
+        out.push_str(&format!(
+            "\nJudged from the source code only (no running app): {}. `vibe probe` checks them on the running app.\n",
+            report.static_only.join(", ")
+        ));
+    }
+    if !report.diagnostics.is_empty() {
+        let n = report.diagnostics.len();
+        out.push_str(&format!("\n{} file{} not reviewed:\n", n, if n == 1 { " was" } else { "s were" }));
+        // Many files of one folder skipped for the same reason (a Helm chart's templates) make one line.
+        let mut groups: Vec<(String, &str, Vec<&crate::repo::Diagnostic>)> = Vec::new();
+        for d in &report.diagnostics {
+            let dir = d.file.rsplit_once('/').map(|(dir, _)| dir.to_string()).unwrap_or_default();
+            match groups.iter_mut().find(|(gd, msg, _)| *gd == dir && *msg == d.message) {
+                Some(g) => g.2.push(d),
+                None => groups.push((dir, d.message.as_str(), vec![d])),
+            }
+        }
+        for (dir, message, items) in groups {
+            if items.len() > 3 {
+                out.push_str(&format!("    {dir}/ ({} files): {message}\n", items.len()));
+            } else {
+                for d in items {
+                    let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+                    out.push_str(&format!("    {}{line}: {}\n", d.file, d.message));
+                }
+            }
+        }
+    }
+    if !report.blocked() && report.findings.is_empty() && report.diagnostics.is_empty() {
+        out.push_str("Every check passed. Commit and push: CI builds the image and ArgoCD deploys it.\n");
+    }
+    out
+}

@@ -1,0 +1,99 @@
+//! A finding: one problem, where it is, and the exact fix.
+
+use crate::contract::catalogue::{self, Area, Severity};
+use serde::Serialize;
+
+/// Where the evidence for a finding came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Evidence {
+    /// Read from files in the repo.
+    #[default]
+    Repo,
+    /// Observed on a running app or a live namespace.
+    Live,
+}
+
+/// One problem found by a check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Check id, e.g. `A1`.
+    pub id: &'static str,
+    /// From the catalogue.
+    pub severity: Severity,
+    /// From the catalogue.
+    #[serde(skip)]
+    pub area: Area,
+    /// Repo-relative file (where it is, or where the missing thing belongs).
+    pub file: String,
+    /// Line, or `None` when the finding is about something missing from the whole repo.
+    pub line: Option<u32>,
+    /// `Kind/name` of the object concerned, if any.
+    pub object: Option<String>,
+    /// The problem, in plain words.
+    pub message: String,
+    /// What to change, with the exact value where known.
+    pub fix: String,
+    /// Repo or live evidence.
+    #[serde(skip_serializing_if = "is_repo")]
+    pub evidence: Evidence,
+    /// Why it is suppressed (warnings listed in vibe.yaml's review.ignore).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<String>,
+}
+
+fn is_repo(e: &Evidence) -> bool {
+    *e == Evidence::Repo
+}
+
+impl Finding {
+    /// A finding of check `id` in `file` at `line`; severity and area come from the catalogue.
+    ///
+    /// # Panics
+    /// When `id` is not in the catalogue: that is a bug in a check, caught by the registry test.
+    pub fn new(id: &'static str, file: impl Into<String>, line: Option<u32>) -> Finding {
+        let info = catalogue::check(id).unwrap_or_else(|| panic!("check {id} is not in the catalogue"));
+        Finding {
+            id: info.id,
+            severity: info.severity,
+            area: info.area,
+            file: file.into(),
+            line,
+            object: None,
+            message: String::new(),
+            fix: info.fix.to_string(),
+            evidence: Evidence::Repo,
+            suppressed: None,
+        }
+    }
+
+    /// Names the object concerned (`Kind/name`).
+    pub fn object(mut self, object: impl Into<String>) -> Finding {
+        self.object = Some(object.into());
+        self
+    }
+
+    /// Sets the problem text.
+    pub fn message(mut self, message: impl Into<String>) -> Finding {
+        self.message = message.into();
+        self
+    }
+
+    /// Sets the exact fix (replacing the catalogue's general one).
+    pub fn fix(mut self, fix: impl Into<String>) -> Finding {
+        self.fix = fix.into();
+        self
+    }
+
+    /// Marks the finding as observed live.
+    pub fn live(mut self) -> Finding {
+        self.evidence = Evidence::Live;
+        self
+    }
+
+    /// Order in reports: severity, area, check id (numerically), file, line.
+    pub fn sort_key(&self) -> (Severity, Area, u32, String, u32, String) {
+        let num = self.id[1..].parse().unwrap_or(0);
+        (self.severity, self.area, num, self.file.clone(), self.line.unwrap_or(0), self.object.clone().unwrap_or_default())
+    }
+}

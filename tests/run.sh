@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite: installs the real validators the tests use (into target/venv),
+# then runs every Rust test. This is what CI runs (.ci/run) and what the README names.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv=target/venv
+stamp=$venv/.installed
+if [ ! -f "$stamp" ] || ! cmp -s tests/tools/requirements.txt "$stamp"; then
+  echo "==> installing test validators into $venv (tests/tools/requirements.txt)"
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r tests/tools/requirements.txt
+  cp tests/tools/requirements.txt "$stamp"
+fi
+export VIBE_TEST_VENV="$PWD/$venv"
+export PATH="$PWD/$venv/bin:$PATH"
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+echo "==> cargo clippy"
+cargo clippy --all-targets --quiet -- -D warnings
+echo "==> cargo test"
+cargo test --quiet 2>&1 | tee target/test-output.txt
+# cargo test prints one "test result" line per test binary; add them up for a closing line.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' target/test-output.txt
