@@ -55,6 +55,32 @@ pub enum Command {
     /// an unreadable folder.
     Review(ReviewArgs),
 
+    /// Encrypt a secret value for the cluster and put it in k8s/02-sealed-secrets.yaml
+    ///
+    /// The value is asked without showing it, or read from standard input when piped (one
+    /// trailing newline is dropped). It is never taken as an argument: that would keep it in your
+    /// shell history. Only the encrypted value is written, and only the platform's sealed-secrets
+    /// controller can decrypt it, for this app's namespace only.
+    ///
+    /// Needs the controller's certificate in the platform file (`sealedSecrets: {certificate: FILE}`;
+    /// your platform team gets it with `kubeseal --fetch-cert`).
+    ///
+    ///   vibe seal --list                       which secrets are sealed, which still need a value
+    ///   vibe seal API_KEY                      type the value (nothing shows while you type)
+    ///   pass show shop/api-key | vibe seal API_KEY
+    ///   vibe seal --generate POSTGRES_PASSWORD a strong random password nobody ever sees
+    ///
+    /// Sealing a name again replaces its value. Then commit the changed files.
+    #[command(verbatim_doc_comment)]
+    Seal(SealArgs),
+
+    /// Open a live dashboard of the review: it re-runs whenever a file changes.
+    ///
+    /// Findings are grouped by area with the exact fix and the lines concerned; `f` applies a
+    /// fix (after showing the change), `e` opens the file in $EDITOR, `?` lists the keys.
+    /// Needs a terminal; in scripts and CI use `vibe review`.
+    Watch(WatchArgs),
+
     /// List every check of the review gate (id, severity, title) and the t-shirt sizes.
     Checks,
 
@@ -104,7 +130,7 @@ pub struct AnswerFlags {
     #[arg(long)]
     pub nginx: bool,
 
-    /// 4. Give the app a public URL with TLS.
+    /// 4. Give the app a public URL with TLS (brings the nginx front, which keeps /metrics private).
     #[arg(long)]
     pub ingress: bool,
 
@@ -164,6 +190,44 @@ pub struct GenerateArgs {
     pub tag: Option<String>,
 }
 
+/// `vibe seal` options.
+#[derive(Debug, Args)]
+pub struct SealArgs {
+    /// The secret to seal: a name from vibe.yaml `secrets:`, or a store password vibe adds
+    /// (POSTGRES_PASSWORD, MONGO_PASSWORD, RABBITMQ_PASSWORD). `vibe seal --list` shows them.
+    #[arg(value_name = "NAME", required_unless_present = "list")]
+    pub name: Option<String>,
+
+    /// Anything after NAME: refused without being echoed, since it is most likely the value.
+    #[arg(hide = true, num_args = 0.., allow_hyphen_values = true, trailing_var_arg = true)]
+    pub extra: Vec<String>,
+
+    /// Show which secrets are sealed and which still need a value, and the certificate in use.
+    #[arg(long, conflicts_with_all = ["name", "generate", "force", "scope"])]
+    pub list: bool,
+
+    /// Make a strong random value (32 letters and digits) and seal it without ever showing it:
+    /// for passwords no person needs to know, like the store passwords vibe adds.
+    #[arg(long)]
+    pub generate: bool,
+
+    /// With --generate: replace a value that is already sealed. A database only reads its
+    /// password when its storage is first created, so change it in the database too.
+    #[arg(long, requires = "generate")]
+    pub force: bool,
+
+    /// Who may decrypt the value: strict (only this app's SealedSecret, in its namespace),
+    /// namespace-wide or cluster-wide. vibe writes strict SealedSecrets, so only strict is
+    /// accepted for now.
+    #[arg(long, value_enum, default_value_t = crate::seal::Scope::Strict)]
+    pub scope: crate::seal::Scope,
+
+    /// Image tag for the files rewritten with the sealed value, as for `vibe generate`
+    /// (default: vibe.yaml's `tag:`, else the repo's short commit SHA).
+    #[arg(long, value_name = "TAG", conflicts_with = "list")]
+    pub tag: Option<String>,
+}
+
 /// `vibe review` options.
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
@@ -187,4 +251,11 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow annotations.
     Github,
+}
+
+/// `vibe watch` options.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The app's folder (default: --dir, or the current folder).
+    pub path: Option<PathBuf>,
 }

@@ -25,6 +25,9 @@ pub enum Error {
     /// The command was called in a way that cannot work; the message says what to do instead.
     #[error("{0}")]
     Usage(String),
+    /// The creator stopped the wizard (Esc or Ctrl-C); nothing was written.
+    #[error("stopped: nothing was written")]
+    Cancelled,
     /// A bug in a built-in template (never the user's fault).
     #[error("internal error in template {name}: {message} (please report this)")]
     Template {

@@ -6,14 +6,20 @@
 pub mod cli;
 pub mod commands;
 pub mod contract;
+pub mod dashboard;
+pub mod detect;
 pub mod error;
+pub mod fix;
 pub mod generate;
 pub mod git;
 pub mod platform;
 pub mod repo;
 pub mod report;
 pub mod review;
+pub mod seal;
 pub mod spec;
+pub mod suggest;
+pub mod wizard;
 pub mod yaml;
 
 pub use error::Error;

@@ -14,6 +14,10 @@ fn main() -> ExitCode {
     let args = vibe::cli::Arguments::parse();
     match vibe::commands::execute(args) {
         Ok(code) => ExitCode::from(code as u8),
+        Err(vibe::Error::Cancelled) => {
+            eprintln!("vibe: stopped, nothing was written.");
+            ExitCode::from(vibe::commands::EXIT_INTERRUPTED as u8)
+        }
         Err(err) => {
             eprintln!("error: {err}");
             ExitCode::from(vibe::commands::EXIT_USAGE as u8)

@@ -13,6 +13,15 @@ if [ ! -f "$stamp" ] || ! cmp -s tests/tools/requirements.txt "$stamp"; then
   cp tests/tools/requirements.txt "$stamp"
 fi
 export VIBE_TEST_VENV="$PWD/$venv"
+
+# An independent kubeseal-compatible encryptor (npm) the seal tests compare vibe's output with.
+npm_tools=target/npm-tools
+kubeseal_encrypt_version=1.0.1
+if ! grep -qs "\"version\": \"$kubeseal_encrypt_version\"" "$npm_tools/node_modules/@linode/kubeseal-encrypt/package.json"; then
+  echo "==> installing @linode/kubeseal-encrypt@$kubeseal_encrypt_version into $npm_tools"
+  npm install --prefix "$npm_tools" --no-save --no-audit --no-fund --loglevel=error "@linode/kubeseal-encrypt@$kubeseal_encrypt_version"
+fi
+export VIBE_TEST_NPM_TOOLS="$PWD/$npm_tools"
 export PATH="$PWD/$venv/bin:$PATH"
 
 echo "==> cargo fmt --check"

@@ -22,16 +22,7 @@ pub fn run(config: &Config, args: InitArgs) -> Result<i32, Error> {
         return demo(config, args.dry_run);
     }
     if !args.yes {
-        let tty = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-        let why = if tty {
-            "the interactive questions are not available in this build yet"
-        } else {
-            "there is no terminal to ask the questions in"
-        };
-        return Err(Error::Usage(format!(
-            "{why}. Pass the answers as flags with `vibe init --yes --name NAME --runtime RUNTIME ...` \
-             (see `vibe init --help`), or run `vibe generate` if vibe.yaml already exists."
-        )));
+        return interactive(config, &args);
     }
     let path = config.root.join(ANSWERS_FILE);
     let existing = if path.exists() { Some(spec::load_answers(&path)?.0) } else { None };
@@ -44,6 +35,68 @@ pub fn run(config: &Config, args: InitArgs) -> Result<i32, Error> {
     let tag = resolve_tag(&config.root, args.answers.tag.clone(), &answers);
     let spec = AppSpec::resolve(answers, platform, tag).map_err(spec::locate_in_flags)?;
     write_all(config, &spec, args.dry_run)
+}
+
+/// The wizard in a terminal: questions, summary, generation, then the review.
+fn interactive(config: &Config, args: &InitArgs) -> Result<i32, Error> {
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        return Err(Error::Usage(
+            "there is no terminal to ask the questions in. Pass the answers as flags with \
+             `vibe init --yes --name NAME --runtime RUNTIME ...` (see `vibe init --help`), or run `vibe generate` \
+             if vibe.yaml already exists."
+                .into(),
+        ));
+    }
+    let path = config.root.join(ANSWERS_FILE);
+    let existing = if path.exists() { Some(spec::load_answers(&path)?.0) } else { None };
+    let rerun = existing.is_some();
+    let mut current = existing.clone().unwrap_or_else(crate::wizard::blank);
+    if let Some(p) = &config.platform_file {
+        current.platform = Some(relative_to(&config.root, p));
+    }
+    let platform = load_platform(config, Some(&current))?;
+    // Ask for the tag problem before the questions, not after two minutes of answers.
+    let tag = resolve_tag(&config.root, args.answers.tag.clone(), &current);
+    if tag.is_none() && current.tag.is_none() {
+        return Err(Error::Usage(
+            "this folder is not a git repository with a commit, and vibe tags the app image with the commit SHA. \
+             Commit your code first (git init && git add -A && git commit -m \"first commit\"), or pass --tag <version>."
+                .into(),
+        ));
+    }
+    let detected = crate::detect::detect(&config.root);
+    let mut terminal = crate::wizard::Terminal;
+    let outcome = crate::wizard::run(&mut terminal, current, &detected, &platform)?;
+    let spec = AppSpec::resolve(outcome.answers, platform, tag).map_err(spec::locate_in_flags)?;
+    if rerun {
+        let preview = crate::generate::generate(&config.root, &spec, true)?;
+        println!("\nWhat regenerating changes:");
+        print!("{}", crate::generate::summary(&preview));
+        let go = inquire::Confirm::new("Write these changes?")
+            .with_default(true)
+            .with_help_message("Files you edited are backed up to .vibe/backup/ first.")
+            .prompt()
+            .map_err(|_| Error::Cancelled)?;
+        if !go {
+            return Err(Error::Cancelled);
+        }
+    }
+    write_all(config, &spec, args.dry_run)?;
+    if !args.dry_run {
+        show_review(&config.root, config.platform_file.as_deref())?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// Reviews the freshly generated repo and prints the report.
+fn show_review(root: &Path, platform_file: Option<&Path>) -> Result<(), Error> {
+    let repo = crate::repo::Repo::load(root)?;
+    let ctx = crate::review::ReviewContext::for_repo(&repo, root, platform_file);
+    let report = crate::review::run(&repo, &ctx);
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    println!("\nReview of the result (`vibe review` runs it again):\n");
+    print!("{}", crate::report::render(&report, crate::cli::Format::Text, color));
+    Ok(())
 }
 
 /// Writes vibe.yaml (unless previewing) and generates every file.
@@ -68,7 +121,11 @@ fn demo(config: &Config, dry_run: bool) -> Result<i32, Error> {
     let platform = load_platform(&demo_config, Some(&answers))?;
     let spec = AppSpec::resolve(answers, platform, Some(DEMO_TAG.into())).map_err(spec::locate_in_flags)?;
     println!("Demo: generating the example app into {}", root.display());
-    write_all(&demo_config, &spec, dry_run)
+    write_all(&demo_config, &spec, dry_run)?;
+    if !dry_run {
+        show_review(&root, demo_config.platform_file.as_deref())?;
+    }
+    Ok(EXIT_OK)
 }
 
 /// Inventory Checker: the platform article's example.

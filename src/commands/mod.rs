@@ -3,6 +3,8 @@
 mod generate;
 mod init;
 mod review;
+mod seal;
+mod watch;
 
 use crate::cli::{Arguments, Command};
 use crate::error::Error;
@@ -17,6 +19,9 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_BLOCKED: i32 = 1;
 /// Exit status: bad input or usage.
 pub const EXIT_USAGE: i32 = 2;
+
+/// Exit status: the creator stopped (Esc / Ctrl-C), as shells report SIGINT.
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Settings every command shares, resolved from the global flags.
 #[derive(Debug, Clone)]
@@ -37,6 +42,8 @@ pub fn execute(args: Arguments) -> Result<i32, Error> {
         Some(Command::Init(init)) => init::run(&config, init),
         Some(Command::Generate(g)) => generate::run(&config, g),
         Some(Command::Review(r)) => review::run(&config, r),
+        Some(Command::Seal(s)) => seal::run(&config, s),
+        Some(Command::Watch(w)) => watch::run(&config, w),
         Some(Command::Checks) => review::list(),
         Some(Command::Explain { id }) => review::explain(&id),
         Some(Command::Completions { shell }) => {

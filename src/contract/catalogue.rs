@@ -571,9 +571,8 @@ pub const CATALOGUE: &[CheckInfo] = &[
         title: "`.env` files are gitignored and not committed",
         rationale: ".env files hold local passwords and keys. Committed, they are in git history for everyone with \
                     access to the repo, forever.",
-        fix: "Add `.env` and `.env.*` to .gitignore (an `.env.example` with names but no values may stay, as \
-              `!.env.example`), remove the file from git with `git rm --cached .env`, and change every value it \
-              held.",
+        fix: "Add `.env` and `.env.*` to .gitignore, remove the file from git with `git rm --cached .env`, and \
+              change every value it held. List the settings' names in the README instead of a committed env file.",
     },
     CheckInfo {
         id: "S3",

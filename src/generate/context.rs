@@ -184,7 +184,8 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
                 "name": p.sealed_secrets_name,
                 "namespace": p.sealed_secrets_namespace,
                 "certificate_configured": p.sealed_secrets_certificate.is_some(),
-                "fingerprint": Value::Null,
+                // Recorded on the SealedSecret so review check E7 can tell which certificate sealed it.
+                "fingerprint": crate::seal::configured_fingerprint(p),
             },
             "argocd_namespace": p.argocd_namespace,
         },

@@ -6,6 +6,7 @@ pub mod render;
 pub mod write;
 
 pub use plan::{Plan, PlannedFile};
+pub use context::SealedValues;
 pub use write::{Change, Outcome, WriteOptions};
 
 use crate::error::Error;
@@ -13,10 +14,45 @@ use crate::spec::AppSpec;
 use std::path::Path;
 
 /// Renders and writes every file for `spec` under `root` (or previews with `dry_run`).
+/// Values already sealed in the repo's SealedSecret are carried over.
 pub fn generate(root: &Path, spec: &AppSpec, dry_run: bool) -> Result<Outcome, Error> {
-    let sealed = context::SealedValues::new();
-    let plan = Plan::build(spec, &sealed)?;
+    let sealed = sealed_on_disk(root, spec);
+    generate_with(root, spec, &sealed, dry_run)
+}
+
+/// Like [`generate`], with the sealed values given (`vibe seal` adds one and regenerates).
+pub fn generate_with(root: &Path, spec: &AppSpec, sealed: &SealedValues, dry_run: bool) -> Result<Outcome, Error> {
+    let plan = Plan::build(spec, sealed)?;
     write::apply(root, &plan, &WriteOptions { dry_run, stamp: write::utc_stamp() })
+}
+
+/// Placeholder vibe writes for a value that is not sealed yet (check E4 reports it).
+pub const UNSEALED_STUB: &str = "REPLACE_ME";
+
+/// The sealed values in the repo's SealedSecret for this app (stubs excluded).
+///
+/// The committed SealedSecret is the only place ciphertexts live, so regeneration reads
+/// them back from it rather than from a second copy that could drift.
+pub fn sealed_on_disk(root: &Path, spec: &AppSpec) -> SealedValues {
+    let mut out = SealedValues::new();
+    let Ok(text) = std::fs::read_to_string(root.join(crate::contract::SEALED_SECRETS_FILE)) else {
+        return out;
+    };
+    let secret_name = format!("{}-secrets", spec.slug());
+    for doc in crate::yaml::parse_documents(&text).unwrap_or_default() {
+        let root = &doc.root;
+        let is_ours = root.get("kind").and_then(crate::yaml::Node::as_str) == Some("SealedSecret")
+            && root.path("metadata.name").and_then(crate::yaml::Node::as_str) == Some(secret_name.as_str());
+        if !is_ours {
+            continue;
+        }
+        for e in root.path("spec.encryptedData").map(crate::yaml::Node::entries).unwrap_or_default() {
+            if let Some(v) = e.value.as_str().filter(|v| !v.trim().is_empty() && *v != UNSEALED_STUB) {
+                out.insert(e.key.clone(), v.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// The plain-language summary of a run: what was written, changed, removed, kept, backed up.

@@ -42,6 +42,11 @@ impl AppSpec {
         if answers.slug.is_none() {
             answers.slug = Some(suggest_slug(&answers.name, &platform.prefix));
         }
+        // /metrics shares the traffic port, so a public route straight to the app would
+        // publish it (H3). The nginx front answers 404 for /metrics: a public URL brings it.
+        if answers.components.ingress {
+            answers.components.nginx = true;
+        }
         let mut problems = validate(&answers, &platform);
         let tag = tag.or(answers.tag.clone());
         // A bad tag from vibe.yaml is already reported by `validate`; report a flag's here.

@@ -2,4 +2,7 @@
 
 mod common;
 mod generate;
+mod matrix;
+mod snapshots;
 mod review_fixtures;
+mod seal;

@@ -1,22 +1,754 @@
-//! Image checks.
+//! Image checks (A1–A6): fixed tags, the amd64 platform, non-root pods, dropped
+//! capabilities, no bare Docker Hub references, and the app image from the platform registry.
+//!
+//! Image references are read from three places (one finding per reference):
+//! - every container of every workload, initContainers included;
+//! - Helm chart values: `values*.yaml` next to a `Chart.yaml`, where a key named `image`
+//!   (or ending in `Image`) holds either a reference string or a map
+//!   `{registry?, repository, tag?, digest?}`; the chart's top-level `image` is the app image;
+//! - Dockerfile `FROM` lines (`--platform=…` flags skipped; a FROM naming an earlier stage
+//!   `AS name` is not an image; `scratch` is not an image; `${ARG}` references are replaced
+//!   by the default of a global `ARG` declared before the first FROM, and a reference that
+//!   cannot be resolved that way is skipped: its value is only known at build time).
+//!
+//! Decisions where the contract leaves room:
+//! - A3 follows Kubernetes' semantics: a container-level `runAsNonRoot`/`runAsUser` overrides
+//!   the pod's, so `runAsNonRoot: true` on every container satisfies A3 as well as the pod-level
+//!   field does; a container overriding with `false` or user 0 breaks it. The effective
+//!   `runAsUser` of every container must be set and non-zero (an image's `USER` is not
+//!   visible to the review, so the pod must say it). One finding per pod template.
+//! - A2 applies to every FROM that names an image, `scratch` included (the platform of the
+//!   final image is the FROM's); a FROM naming an earlier stage inherits that stage's platform.
+//! - A bare Docker Hub reference of the app image is both A5 (it is a Docker Hub reference)
+//!   and A6 (it is not from the platform registry); A5's fix then names the platform registry
+//!   reference, not the mirror, so both findings ask for the same change.
+//! - A6 judges "the app image": the app container of each app workload (see
+//!   [`super::health::app_container`]) and the chart's top-level `image`. Sidecars and
+//!   initContainers of app workloads are third-party helpers as far as A6 is concerned (A1 and
+//!   A5 still judge them).
+//! - A container without `image` holds no reference (kustomize patches look like that).
 
+use super::health::app_container;
+use crate::contract;
+use crate::repo::{Dockerfile, Repo};
+use crate::review::context::ReviewContext;
+use crate::review::workload::{self, parse_image, Container, Workload};
 use crate::review::{Finding, Review};
+use crate::yaml::Node;
+use std::collections::HashMap;
 
-/// A1: see the catalogue.
-pub fn a1(_r: &Review, _out: &mut Vec<Finding>) {}
+/// Registry hosts that are Docker Hub.
+const DOCKER_HUB_HOSTS: &[&str] = &["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"];
+/// The only platform the cluster's nodes run (A2).
+const PLATFORM_AMD64: &str = "linux/amd64";
 
-/// A2: see the catalogue.
-pub fn a2(_r: &Review, _out: &mut Vec<Finding>) {}
+/// Line of a mapping key (for findings about a field that is present), else the node's own line.
+pub(crate) fn key_line(node: &Node, key: &str) -> Option<u32> {
+    node.entry(key).and_then(|e| e.key_pos).map(|p| p.line).or_else(|| node.get(key).and_then(Node::line))
+}
 
-/// A3: see the catalogue.
-pub fn a3(_r: &Review, _out: &mut Vec<Finding>) {}
+/// Where an image reference was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// A container of a workload.
+    Container,
+    /// A Helm chart values file.
+    Values,
+    /// A Dockerfile FROM line.
+    From,
+}
 
-/// A4: see the catalogue.
-pub fn a4(_r: &Review, _out: &mut Vec<Finding>) {}
+/// One image reference in the repo.
+#[derive(Debug, Clone)]
+struct ImageSite<'a> {
+    file: &'a str,
+    line: Option<u32>,
+    object: Option<String>,
+    /// The reference, ARGs resolved and chart maps joined.
+    image: String,
+    /// True for the app image (the app container of an app workload, the chart's `image`).
+    app: bool,
+    place: Place,
+    /// Where, in words: "container `app` of Deployment/x", "`image` in the chart values".
+    what: String,
+    /// For chart maps: the key to change for the tag (`image.tag`).
+    key: Option<String>,
+}
 
-/// A5: see the catalogue.
-pub fn a5(_r: &Review, _out: &mut Vec<Finding>) {}
+/// Every image reference of the repo, in file order.
+fn image_sites(repo: &Repo) -> Vec<ImageSite<'_>> {
+    let mut out = Vec::new();
+    for w in workload::workloads(repo) {
+        let app = if w.is_app() { app_container(&w).map(|c| c.node as *const Node) } else { None };
+        for c in w.containers() {
+            let Some(image) = c.image.filter(|i| !i.trim().is_empty()) else { continue };
+            out.push(ImageSite {
+                file: &w.obj.file,
+                line: c.line_of("image"),
+                object: Some(w.obj.id()),
+                image: image.trim().to_string(),
+                app: app == Some(c.node as *const Node),
+                place: Place::Container,
+                what: container_words(&w, &c),
+                key: None,
+            });
+        }
+    }
+    chart_values_images(repo, &mut out);
+    for df in &repo.dockerfiles {
+        for f in from_lines(df) {
+            if let FromImage::Image(image) = f.image {
+                out.push(ImageSite {
+                    file: &df.file,
+                    line: Some(f.line),
+                    object: None,
+                    image,
+                    app: false,
+                    place: Place::From,
+                    what: "the FROM line".into(),
+                    key: None,
+                });
+            }
+        }
+    }
+    out
+}
 
-/// A6: see the catalogue.
-pub fn a6(_r: &Review, _out: &mut Vec<Finding>) {}
+/// "container `app` of Deployment/x" / "initContainer `wait` of …".
+pub(crate) fn container_words(w: &Workload, c: &Container) -> String {
+    let kind = if c.init { "initContainer" } else { "container" };
+    if c.name.is_empty() {
+        format!("a {kind} of {}", w.obj.id())
+    } else {
+        format!("{kind} `{}` of {}", c.name, w.obj.id())
+    }
+}
 
+/// Chart folders (holding a Chart.yaml) and their values files' image references.
+fn chart_values_images<'a>(repo: &'a Repo, out: &mut Vec<ImageSite<'a>>) {
+    let dir = |f: &str| f.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
+    let name = |f: &str| f.rsplit('/').next().unwrap_or(f).to_string();
+    let charts: Vec<String> = repo.yaml.iter().filter(|y| name(&y.file) == "Chart.yaml").map(|y| dir(&y.file)).collect();
+    if charts.is_empty() {
+        return;
+    }
+    for y in &repo.yaml {
+        let n = name(&y.file);
+        let is_values = n.starts_with("values") && (n.ends_with(".yaml") || n.ends_with(".yml"));
+        if is_values && charts.contains(&dir(&y.file)) {
+            walk_values(&y.node, &mut Vec::new(), &y.file, out);
+        }
+    }
+}
+
+fn walk_values<'a>(node: &'a Node, path: &mut Vec<String>, file: &'a str, out: &mut Vec<ImageSite<'a>>) {
+    for e in node.entries() {
+        let is_image_key = e.key == "image" || e.key.ends_with("Image") || e.key.ends_with("_image");
+        let key_path = || path.iter().cloned().chain([e.key.clone()]).collect::<Vec<_>>().join(".");
+        if is_image_key {
+            let app = path.is_empty() && e.key == "image";
+            if let Some(s) = e.value.as_str().filter(|s| !s.trim().is_empty()) {
+                out.push(ImageSite {
+                    file,
+                    line: e.value.line(),
+                    object: None,
+                    image: s.trim().to_string(),
+                    app,
+                    place: Place::Values,
+                    what: format!("`{}` in the chart values", key_path()),
+                    key: Some(key_path()),
+                });
+                continue;
+            }
+            if let Some(repository) = e.value.get("repository").and_then(Node::as_str).filter(|s| !s.trim().is_empty()) {
+                let mut image = String::new();
+                if let Some(reg) = e.value.get("registry").and_then(Node::as_str).filter(|s| !s.is_empty()) {
+                    image.push_str(reg.trim_end_matches('/'));
+                    image.push('/');
+                }
+                image.push_str(repository.trim());
+                if let Some(tag) = e.value.get("tag").and_then(Node::as_str).filter(|s| !s.trim().is_empty()) {
+                    image.push(':');
+                    image.push_str(tag.trim());
+                }
+                if let Some(digest) = e.value.get("digest").and_then(Node::as_str).filter(|s| !s.trim().is_empty()) {
+                    image.push('@');
+                    image.push_str(digest.trim());
+                }
+                let line = e.value.get("tag").and_then(Node::line).or_else(|| key_line(&e.value, "repository"));
+                out.push(ImageSite {
+                    file,
+                    line,
+                    object: None,
+                    image,
+                    app,
+                    place: Place::Values,
+                    what: format!("`{}` in the chart values", key_path()),
+                    key: Some(format!("{}.tag", key_path())),
+                });
+                continue;
+            }
+        }
+        if e.value.is_map() {
+            path.push(e.key.clone());
+            walk_values(&e.value, path, file, out);
+            path.pop();
+        } else {
+            for (i, item) in e.value.items().iter().enumerate() {
+                path.push(format!("{}.{i}", e.key));
+                walk_values(item, path, file, out);
+                path.pop();
+            }
+        }
+    }
+}
+
+/// What a FROM line names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FromImage {
+    /// An image reference (ARGs resolved).
+    Image(String),
+    /// An earlier stage of the same Dockerfile.
+    Stage,
+    /// `scratch`: the empty image.
+    Scratch,
+    /// A reference that uses a build argument without a default.
+    Unresolved(String),
+    /// No image at all (a malformed FROM).
+    Missing,
+}
+
+/// One FROM instruction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FromLine {
+    line: u32,
+    /// `--platform` value as written, and resolved when its ARGs have defaults.
+    platform: Option<(String, Option<String>)>,
+    image: FromImage,
+    /// The reference as written.
+    raw: String,
+    /// The arguments without flags (`image AS name`).
+    rest: String,
+    /// The arguments as written.
+    args: String,
+}
+
+/// Global build arguments (declared before the first FROM): name -> default.
+fn global_args(df: &Dockerfile) -> HashMap<String, Option<String>> {
+    let mut args = HashMap::new();
+    for ins in &df.instructions {
+        if ins.keyword == "FROM" {
+            break;
+        }
+        if ins.keyword == "ARG" {
+            for tok in ins.args.split_whitespace() {
+                match tok.split_once('=') {
+                    Some((k, v)) => args.insert(k.to_string(), Some(unquote(v).to_string())),
+                    None => args.insert(tok.to_string(), None),
+                };
+            }
+        }
+    }
+    args
+}
+
+fn unquote(s: &str) -> &str {
+    let s = s.trim();
+    for q in ['"', '\''] {
+        if s.len() >= 2 && s.starts_with(q) && s.ends_with(q) {
+            return &s[1..s.len() - 1];
+        }
+    }
+    s
+}
+
+/// Replaces `$X`, `${X}`, `${X:-word}`, `${X-word}`, `${X:+word}` with build-argument defaults;
+/// `None` when a variable has no known value (it is only set at build time).
+fn expand(text: &str, args: &HashMap<String, Option<String>>) -> Option<String> {
+    let value = |name: &str| args.get(name).cloned().flatten();
+    let mut out = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c != '$' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if chars.get(i + 1) == Some(&'{') {
+            let close = chars[i + 2..].iter().position(|&c| c == '}')? + i + 2;
+            let inner: String = chars[i + 2..close].iter().collect();
+            let (name, op, word) = if let Some(p) = inner.find(":-") {
+                (&inner[..p], ":-", &inner[p + 2..])
+            } else if let Some(p) = inner.find(":+") {
+                (&inner[..p], ":+", &inner[p + 2..])
+            } else if let Some(p) = inner.find('-') {
+                (&inner[..p], ":-", &inner[p + 1..])
+            } else {
+                (inner.as_str(), "", "")
+            };
+            let v = value(name).filter(|v| !v.is_empty());
+            match op {
+                ":-" => out.push_str(&v.unwrap_or_else(|| word.to_string())),
+                ":+" => {
+                    if v.is_some() {
+                        out.push_str(word)
+                    }
+                }
+                _ => out.push_str(&value(name)?),
+            }
+            i = close + 1;
+        } else {
+            let start = i + 1;
+            let mut end = start;
+            while end < chars.len() && (chars[end].is_ascii_alphanumeric() || chars[end] == '_') {
+                end += 1;
+            }
+            if end == start {
+                out.push('$');
+                i += 1;
+                continue;
+            }
+            let name: String = chars[start..end].iter().collect();
+            out.push_str(&value(&name)?);
+            i = end;
+        }
+    }
+    Some(out)
+}
+
+/// Every FROM line of a Dockerfile, with stage references and build arguments worked out.
+fn from_lines(df: &Dockerfile) -> Vec<FromLine> {
+    let args = global_args(df);
+    let mut stages: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for ins in df.instructions.iter().filter(|i| i.keyword == "FROM") {
+        let mut toks = ins.args.split_whitespace().peekable();
+        let mut platform = None;
+        while let Some(t) = toks.peek().copied().filter(|t| t.starts_with("--")) {
+            toks.next();
+            let (flag, value) = match t.split_once('=') {
+                Some((f, v)) => (f, Some(v.to_string())),
+                None => (t, None),
+            };
+            if flag == "--platform" {
+                let value = value.or_else(|| toks.next().map(str::to_string)).unwrap_or_default();
+                let resolved = expand(&value, &args);
+                platform = Some((value, resolved));
+            }
+        }
+        let rest = toks.clone().collect::<Vec<_>>().join(" ");
+        let raw = toks.next().unwrap_or("").to_string();
+        let alias = match (toks.next(), toks.next()) {
+            (Some(kw), Some(name)) if kw.eq_ignore_ascii_case("as") => Some(name.to_ascii_lowercase()),
+            _ => None,
+        };
+        let image = if raw.is_empty() {
+            FromImage::Missing
+        } else if raw.eq_ignore_ascii_case("scratch") {
+            FromImage::Scratch
+        } else {
+            match expand(&raw, &args) {
+                None => FromImage::Unresolved(raw.clone()),
+                Some(img) if img.eq_ignore_ascii_case("scratch") => FromImage::Scratch,
+                Some(img) if stages.contains(&img.to_ascii_lowercase()) => FromImage::Stage,
+                Some(img) => FromImage::Image(img),
+            }
+        };
+        // A stage's own name is visible only to later FROM lines.
+        stages.extend(alias);
+        let written = ins.args.split_whitespace().collect::<Vec<_>>().join(" ");
+        out.push(FromLine { line: ins.line, platform, image, raw, rest, args: written });
+    }
+    out
+}
+
+/// Why a reference is not pinned, if it is not.
+fn unpinned(image: &str) -> Option<&'static str> {
+    let r = parse_image(image);
+    if r.digest.is_some() {
+        return None;
+    }
+    match r.tag {
+        None | Some("") => Some("has no tag, so it means `latest`"),
+        Some(t) if t.eq_ignore_ascii_case("latest") => Some("uses the moving tag `latest`"),
+        _ => None,
+    }
+}
+
+/// The reference without its tag and digest.
+fn without_tag(image: &str) -> String {
+    let r = parse_image(image);
+    match r.registry {
+        Some(reg) => format!("{reg}/{}", r.path),
+        None => r.path.to_string(),
+    }
+}
+
+/// The exact tag the app image should carry, when known.
+fn app_tag(ctx: &ReviewContext) -> Option<String> {
+    ctx.answers.as_ref().and_then(|a| a.tag.clone()).or_else(|| ctx.expected_tag.clone())
+}
+
+fn app_tag_words(ctx: &ReviewContext) -> String {
+    match app_tag(ctx) {
+        Some(t) => format!("`{t}`"),
+        None => format!(
+            "the {}-character commit SHA of the build (`git rev-parse --short={} HEAD`)",
+            contract::SHORT_SHA_LEN,
+            contract::SHORT_SHA_LEN
+        ),
+    }
+}
+
+/// The platform registry reference of the app image.
+fn app_reference(ctx: &ReviewContext, image: &str) -> String {
+    let r = parse_image(image);
+    let slug = ctx.slug.clone().unwrap_or_else(|| r.name.to_string());
+    let tag = app_tag(ctx)
+        .or_else(|| r.tag.filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("latest")).map(str::to_string))
+        .unwrap_or_else(|| "<commit SHA>".into());
+    format!("{}:{tag}", ctx.platform.app_repository(&slug))
+}
+
+/// True for a reference pulled from Docker Hub (no registry host, or a Docker Hub host).
+fn is_docker_hub(image: &str) -> bool {
+    match parse_image(image).registry {
+        None => true,
+        Some(host) => DOCKER_HUB_HOSTS.contains(&host.to_ascii_lowercase().as_str()),
+    }
+}
+
+/// The same Docker Hub image through the platform mirror.
+fn mirrored(ctx: &ReviewContext, image: &str) -> String {
+    let r = parse_image(image);
+    let path = r.path.strip_prefix("library/").unwrap_or(r.path);
+    let mut s = path.to_string();
+    if let Some(t) = r.tag {
+        s.push(':');
+        s.push_str(t);
+    }
+    if let Some(d) = r.digest {
+        s.push('@');
+        s.push_str(d);
+    }
+    ctx.platform.mirrored(&s)
+}
+
+fn site_finding(id: &'static str, s: &ImageSite) -> Finding {
+    let f = Finding::new(id, s.file, s.line);
+    match &s.object {
+        Some(o) => f.object(o.clone()),
+        None => f,
+    }
+}
+
+/// A1: no `:latest` or untagged image anywhere (manifests, chart values, Dockerfile FROM).
+pub fn a1(r: &Review, out: &mut Vec<Finding>) {
+    for s in image_sites(r.repo) {
+        let Some(why) = unpinned(&s.image) else { continue };
+        let base = without_tag(&s.image);
+        let fix = if s.app {
+            let tag = app_tag_words(r.ctx);
+            match (&s.key, app_tag(r.ctx)) {
+                (Some(key), Some(t)) if key.ends_with(".tag") => format!("Set `{key}: \"{t}\"` (the repo's short commit SHA); CD updates it on every commit."),
+                (_, Some(t)) => format!("Use `{base}:{t}`: the app image is tagged with the repo's short commit SHA."),
+                _ => format!("Tag the app image with {tag}, e.g. `{base}:<sha>`; CI pushes that tag."),
+            }
+        } else if let Some(c) = workload::component_of_image(&s.image).and_then(contract::component) {
+            let version = parse_image(c.image).tag.unwrap_or_default();
+            format!("Use the exact version the platform supports: `{base}:{version}`.")
+        } else {
+            format!("Pin an exact version, e.g. `{base}:<version>` (the version you tested with), never `latest`.")
+        };
+        out.push(
+            site_finding("A1", &s)
+                .message(format!("The image `{}` of {} {why}: a restart can pull different code.", s.image, s.what))
+                .fix(fix),
+        );
+    }
+}
+
+/// A2: every Dockerfile FROM declares `--platform=linux/amd64`.
+pub fn a2(r: &Review, out: &mut Vec<Finding>) {
+    for df in &r.repo.dockerfiles {
+        for f in from_lines(df) {
+            if matches!(f.image, FromImage::Stage | FromImage::Missing) {
+                continue;
+            }
+            let arm = "on an Apple-silicon laptop the image is built for ARM and crashes on the cluster's";
+            let problem = match &f.platform {
+                None => format!("does not say which platform to build for: {arm} {PLATFORM_AMD64} machines"),
+                Some((_, Some(p))) if p == PLATFORM_AMD64 => continue,
+                Some((written, Some(p))) => {
+                    let from = if written != p { format!(" (from `{written}`)") } else { String::new() };
+                    format!("builds for `{p}`{from}, which the cluster's {PLATFORM_AMD64} machines cannot run")
+                }
+                Some((written, None)) => format!("leaves the platform to a build argument (`{written}`): {arm} {PLATFORM_AMD64} machines"),
+            };
+            let rest = f.rest.clone();
+            out.push(
+                Finding::new("A2", &df.file, Some(f.line))
+                    .message(format!("`FROM {}` {problem}.", f.args))
+                    .fix(format!("Write it as `FROM --platform={PLATFORM_AMD64} {rest}`.")),
+            );
+        }
+    }
+}
+
+/// A security-context field of a container, with its line.
+fn sc_field<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
+    node.get("securityContext").and_then(|s| s.get(key))
+}
+
+/// A3: the pod template runs as non-root (`runAsNonRoot: true`) with a non-zero runAsUser.
+pub fn a3(r: &Review, out: &mut Vec<Finding>) {
+    for w in workload::workloads(r.repo) {
+        let pod_sc = w.pod.get("securityContext");
+        let pod_nonroot = pod_sc.and_then(|s| s.get("runAsNonRoot"));
+        let pod_user = pod_sc.and_then(|s| s.get("runAsUser"));
+        let mut problems: Vec<String> = Vec::new();
+        let mut lines: Vec<Option<u32>> = Vec::new();
+        // Pod level.
+        match pod_nonroot.map(|n| n.as_bool()) {
+            Some(Some(true)) => {}
+            Some(_) => {
+                problems.push("the pod sets `runAsNonRoot` to something other than `true`".into());
+                lines.push(pod_sc.and_then(|s| key_line(s, "runAsNonRoot")));
+            }
+            None => {}
+        }
+        match pod_user.map(|n| n.as_i64()) {
+            Some(Some(0)) => {
+                problems.push("the pod sets `runAsUser: 0`, which is root".into());
+                lines.push(pod_sc.and_then(|s| key_line(s, "runAsUser")));
+            }
+            Some(None) => {
+                problems.push("the pod's `runAsUser` is not a number".into());
+                lines.push(pod_sc.and_then(|s| key_line(s, "runAsUser")));
+            }
+            _ => {}
+        }
+        // Effective values per container (a container's own value overrides the pod's).
+        let containers = w.containers();
+        let mut nonroot_missing = Vec::new();
+        let mut user_missing = Vec::new();
+        let mut overrides: Vec<String> = Vec::new();
+        for c in &containers {
+            let own_nonroot = sc_field(c.node, "runAsNonRoot");
+            let own_user = sc_field(c.node, "runAsUser");
+            let sc = c.node.get("securityContext");
+            match own_nonroot.map(|n| n.as_bool()) {
+                Some(Some(true)) => {}
+                Some(_) => {
+                    problems.push(format!("{} overrides it with `runAsNonRoot: false`", container_words(&w, c)));
+                    overrides.push(format!("container `{}`", c.name));
+                    lines.push(sc.and_then(|s| key_line(s, "runAsNonRoot")));
+                }
+                None if pod_nonroot.and_then(Node::as_bool) == Some(true) => {}
+                None => nonroot_missing.push(c.name),
+            }
+            match own_user.map(|n| n.as_i64()) {
+                Some(Some(0)) => {
+                    problems.push(format!("{} overrides it with `runAsUser: 0` (root)", container_words(&w, c)));
+                    overrides.push(format!("container `{}`", c.name));
+                    lines.push(sc.and_then(|s| key_line(s, "runAsUser")));
+                }
+                Some(Some(_)) => {}
+                Some(None) => {
+                    problems.push(format!("{} sets a `runAsUser` that is not a number", container_words(&w, c)));
+                    lines.push(sc.and_then(|s| key_line(s, "runAsUser")));
+                }
+                None if pod_user.and_then(Node::as_i64).is_some() => {}
+                None => user_missing.push(c.name),
+            }
+        }
+        if !nonroot_missing.is_empty() && pod_nonroot.is_none() {
+            if nonroot_missing.len() == containers.len() {
+                problems.insert(0, "`runAsNonRoot: true` is not set".into());
+            } else {
+                let names: Vec<String> = nonroot_missing.iter().map(|n| format!("`{n}`")).collect();
+                problems.insert(0, format!("`runAsNonRoot: true` is set neither on the pod nor on container {}", names.join(", ")));
+            }
+        }
+        if !user_missing.is_empty() && pod_user.is_none() {
+            problems.push("no non-zero `runAsUser` is set, so the image decides and may run as root".into());
+        }
+        if problems.is_empty() {
+            continue;
+        }
+        let line = lines
+            .into_iter()
+            .flatten()
+            .next()
+            .or_else(|| key_line(w.pod, "securityContext"))
+            .or_else(|| w.line());
+        let mut fix = crate::contract::catalogue::check("A3").map(|c| c.fix.to_string()).unwrap_or_default();
+        if !overrides.is_empty() {
+            fix.push_str(&format!(" Remove the root overrides from {}.", overrides.join(", ")));
+        }
+        out.push(
+            Finding::new("A3", &w.obj.file, line)
+                .object(w.obj.id())
+                .message(format!("The pod of {} may run as root: {}.", w.obj.id(), problems.join("; ")))
+                .fix(fix),
+        );
+    }
+}
+
+/// A4: every container drops ALL capabilities and sets allowPrivilegeEscalation false.
+pub fn a4(r: &Review, out: &mut Vec<Finding>) {
+    for w in workload::workloads(r.repo) {
+        for c in w.containers() {
+            let sc = c.node.get("securityContext");
+            let mut problems = Vec::new();
+            let mut line = None;
+            let drops_all = sc
+                .and_then(|s| s.path("capabilities.drop"))
+                .map(|d| d.items().iter().filter_map(Node::as_str).any(|x| x.eq_ignore_ascii_case("ALL")))
+                .unwrap_or(false);
+            if !drops_all {
+                problems.push("does not drop ALL capabilities");
+            }
+            match sc.and_then(|s| s.get("allowPrivilegeEscalation")).map(Node::as_bool) {
+                Some(Some(false)) => {}
+                Some(_) => {
+                    problems.push("allows privilege escalation");
+                    line = sc.and_then(|s| key_line(s, "allowPrivilegeEscalation"));
+                }
+                None => problems.push("does not set `allowPrivilegeEscalation: false`"),
+            }
+            if sc.and_then(|s| s.get("privileged")).and_then(Node::as_bool) == Some(true) {
+                problems.push("runs privileged (full access to the machine)");
+                line = sc.and_then(|s| key_line(s, "privileged"));
+            }
+            if problems.is_empty() {
+                continue;
+            }
+            let line = line.or_else(|| sc.and(key_line(c.node, "securityContext"))).or_else(|| c.line());
+            out.push(
+                Finding::new("A4", &w.obj.file, line)
+                    .object(w.obj.id())
+                    .message(format!("The {} {}.", container_words(&w, &c), problems.join(" and ")))
+                    .fix(format!(
+                        "In the securityContext of {} set `allowPrivilegeEscalation: false` and `capabilities: {{drop: [\"ALL\"]}}`{}.",
+                        container_words(&w, &c),
+                        if problems.iter().any(|p| p.starts_with("runs privileged")) { ", and remove `privileged: true`" } else { "" }
+                    )),
+            );
+        }
+    }
+}
+
+/// A5: no bare Docker Hub reference in manifests, chart values or Dockerfile FROM lines.
+pub fn a5(r: &Review, out: &mut Vec<Finding>) {
+    for s in image_sites(r.repo) {
+        if !is_docker_hub(&s.image) {
+            continue;
+        }
+        let fix = if s.app {
+            format!(
+                "This is the app image: let CI push it to the platform registry and use `{}` instead of Docker Hub.",
+                app_reference(r.ctx, &s.image)
+            )
+        } else {
+            let target = mirrored(r.ctx, &s.image);
+            match (s.place, &s.key) {
+                (Place::From, _) => format!("Pull it through the platform mirror: `FROM --platform={PLATFORM_AMD64} {target}`."),
+                (Place::Values, Some(key)) if key.ends_with(".tag") => {
+                    format!(
+                        "Pull it through the platform mirror: set `{}.repository` to `{}` (with no separate `registry`).",
+                        key.trim_end_matches(".tag"),
+                        without_tag(&target)
+                    )
+                }
+                _ => format!("Pull it through the platform mirror: `{target}`."),
+            }
+        };
+        out.push(
+            site_finding("A5", &s)
+                .message(format!(
+                    "The image `{}` of {} is pulled straight from Docker Hub, which limits downloads and skips the platform mirror.",
+                    s.image, s.what
+                ))
+                .fix(fix),
+        );
+    }
+}
+
+/// A6: the app image comes from the platform registry (not from elsewhere, not via the mirror).
+pub fn a6(r: &Review, out: &mut Vec<Finding>) {
+    let registry = format!("{}/", r.ctx.platform.registry.trim_end_matches('/'));
+    let mirror = format!("{}/", r.ctx.platform.mirror.trim_end_matches('/'));
+    for s in image_sites(r.repo).into_iter().filter(|s| s.app) {
+        if s.image.starts_with(&registry) && !s.image.starts_with(&mirror) {
+            continue;
+        }
+        let why = if s.image.starts_with(&mirror) {
+            "comes through the Docker Hub mirror, so it was not built and scanned by the platform's CI".to_string()
+        } else {
+            format!("does not come from the platform registry `{}`", r.ctx.platform.registry)
+        };
+        let target = app_reference(r.ctx, &s.image);
+        let fix = match &s.key {
+            Some(key) if key.ends_with(".tag") => format!(
+                "Let CI build and push the app image to the platform registry and set `{}.repository` to `{}`.",
+                key.trim_end_matches(".tag"),
+                without_tag(&target)
+            ),
+            _ => format!("Let CI build and push the app image to the platform registry and use `{target}`."),
+        };
+        out.push(site_finding("A6", &s).message(format!("The app image `{}` of {} {why}.", s.image, s.what)).fix(fix));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repo::parse_dockerfile;
+
+    fn froms(text: &str) -> Vec<FromLine> {
+        from_lines(&Dockerfile { file: "Dockerfile".into(), instructions: parse_dockerfile(text) })
+    }
+
+    #[test]
+    fn from_lines_know_stages_scratch_and_args() {
+        let f = froms(
+            "ARG BASE=golang:1.23\nARG RUN\nFROM --platform=linux/amd64 ${BASE} AS build\nFROM build AS test\n\
+             FROM --platform=$BUILDPLATFORM scratch\nFROM $RUN\nFROM ${RUN:-debian:12}\nFROM Build\n",
+        );
+        assert_eq!(f[0].image, FromImage::Image("golang:1.23".into()));
+        assert_eq!(f[0].platform, Some(("linux/amd64".into(), Some("linux/amd64".into()))));
+        assert_eq!(f[1].image, FromImage::Stage);
+        assert_eq!(f[2].image, FromImage::Scratch);
+        assert_eq!(f[2].platform, Some(("$BUILDPLATFORM".into(), None)));
+        assert_eq!(f[3].image, FromImage::Unresolved("$RUN".into()));
+        assert_eq!(f[4].image, FromImage::Image("debian:12".into()));
+        assert_eq!(f[5].image, FromImage::Stage, "stage names are case-insensitive");
+    }
+
+    #[test]
+    fn a_stage_named_like_an_image_is_an_image_on_its_own_line() {
+        let f = froms("FROM node:22 AS node\nFROM node\n");
+        assert_eq!(f[0].image, FromImage::Image("node:22".into()));
+        assert_eq!(f[1].image, FromImage::Stage);
+    }
+
+    #[test]
+    fn tags_digests_and_docker_hub() {
+        assert!(unpinned("nginx").is_some());
+        assert!(unpinned("nginx:latest").is_some());
+        assert!(unpinned("localhost:5000/app").is_some());
+        assert!(unpinned("nginx:latest@sha256:abc").is_none());
+        assert!(unpinned("harbor.x/vibe/app:a1b2c3d").is_none());
+        assert!(is_docker_hub("nginx:1.27"));
+        assert!(is_docker_hub("docker.io/library/nginx:1.27"));
+        assert!(is_docker_hub("bitnami/redis:7"));
+        assert!(!is_docker_hub("ghcr.io/x/y:1"));
+        assert!(!is_docker_hub("harbor.internal.example.com/dockerhub-proxy/nginx:1.27"));
+        let ctx = ReviewContext::default();
+        assert_eq!(mirrored(&ctx, "docker.io/library/nginx:1.27"), "harbor.internal.example.com/dockerhub-proxy/nginx:1.27");
+        assert_eq!(mirrored(&ctx, "bitnami/redis:7"), "harbor.internal.example.com/dockerhub-proxy/bitnami/redis:7");
+    }
+}

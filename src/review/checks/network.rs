@@ -1,22 +1,772 @@
-//! Network checks.
+//! Network checks (C1–C6): the app's NetworkPolicies (`networking.k8s.io/v1`), read the way
+//! Kubernetes reads them, matched against the real pod labels of the workloads in the repo.
+//!
+//! How an allow "X -> Y:port" is judged:
+//! - Y's side is always required: a NetworkPolicy in Y's namespace, of type Ingress, whose
+//!   `podSelector` matches Y's pod labels, with an ingress rule whose `from` admits X and whose
+//!   `ports` include the port. A peer with only `podSelector` means pods of the policy's own
+//!   namespace; `namespaceSelector` (with or without `podSelector`) is judged on the namespace's
+//!   `kubernetes.io/metadata.name` label plus the labels of Namespace objects in the repo; a rule
+//!   without `from` admits everyone. Ports: a number (with `endPort`, a range), the name of one
+//!   of Y's container ports, or no ports at all (every port); protocol TCP (the default).
+//! - An egress rule never stands in for Y's side: default-deny-ingress (C1) still refuses the
+//!   connection at Y. But when X itself is egress-isolated (a policy of type Egress selects it),
+//!   X's egress must also allow Y:port, or the connection never leaves X; that is reported too.
+//! - `ipBlock` peers are not judged (pod IPs are unknown before deployment) and never count.
+//! - Selectors: `matchLabels` and `matchExpressions` (In, NotIn, Exists, DoesNotExist).
+//! - The ingress controller is known by its namespace and its one platform label: a peer's
+//!   `podSelector` must be satisfied by that label alone. Prometheus' pod labels are not part of
+//!   the platform settings, so for C3 any `podSelector` next to the right `namespaceSelector` counts.
+//! - Objects without `metadata.namespace` are taken to be in the app's namespace.
+//!
+//! Workloads are folded into distinct pod "shapes" (namespace, labels, ports) before matching,
+//! so a repo with many copies of one app costs one match per shape, not one per workload.
 
+use crate::contract::{self, NETWORK_POLICIES_FILE, PORT_HTTP};
+use crate::repo::Object;
+use crate::review::context::ReviewContext;
+use crate::review::workload::{self, Workload};
 use crate::review::{Finding, Review};
+use crate::yaml::Node;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// C1: see the catalogue.
-pub fn c1(_r: &Review, _out: &mut Vec<Finding>) {}
+/// Pod or namespace labels.
+pub(super) type Labels = BTreeMap<String, String>;
 
-/// C2: see the catalogue.
-pub fn c2(_r: &Review, _out: &mut Vec<Finding>) {}
+/// The label every namespace carries with its own name.
+const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+/// Labels generated objects are selected by (naming rules).
+const NAME_LABEL: &str = "app.kubernetes.io/name";
+const COMPONENT_LABEL: &str = "app.kubernetes.io/component";
 
-/// C3: see the catalogue.
-pub fn c3(_r: &Review, _out: &mut Vec<Finding>) {}
+/// True when a label selector (`matchLabels` / `matchExpressions`) selects `labels`.
+/// A missing, null or empty selector selects everything.
+pub(super) fn selects(selector: Option<&Node>, labels: &Labels) -> bool {
+    let Some(sel) = selector else { return true };
+    if sel.is_null() {
+        return true;
+    }
+    if !sel.is_map() {
+        return false;
+    }
+    for e in sel.get("matchLabels").map(Node::entries).unwrap_or_default() {
+        match e.value.as_str() {
+            Some(v) if labels.get(&e.key).is_some_and(|l| l == v) => {}
+            _ => return false,
+        }
+    }
+    for expr in sel.get("matchExpressions").map(Node::items).unwrap_or_default() {
+        let key = expr.get("key").and_then(Node::as_str).unwrap_or("");
+        let values: Vec<&str> = expr.get("values").map(Node::items).unwrap_or_default().iter().filter_map(Node::as_str).collect();
+        let have = labels.get(key);
+        let ok = match expr.get("operator").and_then(Node::as_str).unwrap_or("") {
+            "In" => have.is_some_and(|v| values.contains(&v.as_str())),
+            "NotIn" => have.is_none_or(|v| !values.contains(&v.as_str())),
+            "Exists" => have.is_some(),
+            "DoesNotExist" => have.is_none(),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
 
-/// C4: see the catalogue.
-pub fn c4(_r: &Review, _out: &mut Vec<Finding>) {}
+/// True when a selector is empty (selects every pod): absent, null, `{}` or only empty lists.
+fn is_empty_selector(sel: Option<&Node>) -> bool {
+    match sel {
+        None => true,
+        Some(s) if s.is_null() => true,
+        Some(s) => {
+            s.is_map()
+                && s.get("matchLabels").is_none_or(|m| m.entries().is_empty())
+                && s.get("matchExpressions").is_none_or(|m| m.items().is_empty())
+        }
+    }
+}
 
-/// C5: see the catalogue.
-pub fn c5(_r: &Review, _out: &mut Vec<Finding>) {}
+/// Labels of a pod template as an owned map.
+pub(super) fn labels_of(w: &Workload) -> Labels {
+    w.labels().into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
 
-/// C6: see the catalogue.
-pub fn c6(_r: &Review, _out: &mut Vec<Finding>) {}
+/// The namespace an object lives in: its own, else the app's.
+pub(super) fn namespace_of(obj: &Object, ctx: &ReviewContext) -> Option<String> {
+    obj.namespace.clone().or_else(|| ctx.namespace.clone())
+}
 
+/// Distinct pods: what selectors and ports are matched against.
+#[derive(Debug, Clone)]
+struct Shape {
+    ns: Option<String>,
+    labels: Labels,
+    /// Container ports: number and name.
+    ports: Vec<(i64, Option<String>)>,
+    /// A workload with this shape (`Kind/name`), for findings; `None` for an expected pod the repo lacks.
+    object: Option<String>,
+    /// Platform component id, or `None` for the app.
+    component: Option<&'static str>,
+    /// False when the pods' labels are unknown (no workload in the repo, no slug): any selector is accepted.
+    known: bool,
+}
+
+impl Shape {
+    fn from_workload(w: &Workload, ctx: &ReviewContext) -> Shape {
+        let ports = w
+            .main_containers()
+            .iter()
+            .flat_map(|c| c.ports())
+            .map(|(n, name)| (n, name.map(str::to_string)))
+            .collect();
+        Shape {
+            ns: namespace_of(w.obj, ctx),
+            labels: labels_of(w),
+            ports,
+            object: Some(w.obj.id()),
+            component: w.component,
+            known: true,
+        }
+    }
+
+    /// The pod the naming rules promise for `component` (`None` = the app), when the repo has none.
+    fn expected(ctx: &ReviewContext, component: Option<&'static str>, port: i64, port_name: &str) -> Shape {
+        let mut labels = Labels::new();
+        if let Some(slug) = &ctx.slug {
+            labels.insert(NAME_LABEL.into(), slug.clone());
+            labels.insert(COMPONENT_LABEL.into(), component.unwrap_or("app").into());
+        }
+        let known = !labels.is_empty();
+        Shape { ns: ctx.namespace.clone(), labels, ports: vec![(port, Some(port_name.into()))], object: None, component, known }
+    }
+
+    fn key(&self) -> String {
+        format!("{:?}|{:?}|{:?}", self.ns, self.labels, self.ports)
+    }
+
+    /// How findings name these pods.
+    fn describe(&self) -> String {
+        let what = match self.component {
+            None => "the app".to_string(),
+            Some("nginx") => "the nginx front".to_string(),
+            Some(c) => c.to_string(),
+        };
+        match &self.object {
+            Some(o) => format!("{what} ({o})"),
+            None => what,
+        }
+    }
+
+    /// True when a policy's `podSelector` selects these pods (always, when their labels are unknown).
+    fn selected_by(&self, selector: Option<&Node>) -> bool {
+        !self.known || selects(selector, &self.labels)
+    }
+
+    /// These pods as a connection's source or destination.
+    fn as_source(&self) -> Source<'_> {
+        Source { ns: self.ns.clone(), labels: self.known.then_some(&self.labels) }
+    }
+
+    /// The `matchLabels` to write for these pods: name + component when present, else all labels.
+    fn selector_text(&self) -> String {
+        if !self.known {
+            return format!("{{{NAME_LABEL}: <app slug>, {COMPONENT_LABEL}: {}}}", self.component.unwrap_or("app"));
+        }
+        let preferred: Vec<_> =
+            self.labels.iter().filter(|(k, _)| k.as_str() == NAME_LABEL || k.as_str() == COMPONENT_LABEL).collect();
+        let chosen: Vec<_> = if preferred.is_empty() { self.labels.iter().collect() } else { preferred };
+        let inner: Vec<String> = chosen.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        format!("{{{}}}", inner.join(", "))
+    }
+}
+
+/// Folds workloads into distinct shapes, keeping the first workload of each as the example.
+fn shapes<'a>(ws: impl Iterator<Item = &'a Workload<'a>>, ctx: &ReviewContext) -> Vec<Shape> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for w in ws {
+        let s = Shape::from_workload(w, ctx);
+        if seen.insert(s.key()) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Who a connection comes from, when judging a policy's `from` peers.
+struct Source<'s> {
+    ns: Option<String>,
+    /// Pod labels; `None` when they are not known (any podSelector is accepted).
+    labels: Option<&'s Labels>,
+}
+
+/// One NetworkPolicy, pre-read.
+struct Policy<'a> {
+    ns: Option<String>,
+    selector: Option<&'a Node>,
+    ingress_type: bool,
+    egress_type: bool,
+    ingress: &'a [Node],
+    egress: &'a [Node],
+}
+
+impl<'a> Policy<'a> {
+    fn read(obj: &'a Object, ctx: &ReviewContext) -> Option<Policy<'a>> {
+        if obj.kind != "NetworkPolicy" {
+            return None;
+        }
+        let api = obj.node.get("apiVersion").and_then(Node::as_str).unwrap_or("");
+        if !api.starts_with("networking.k8s.io/") {
+            return None;
+        }
+        let spec = obj.node.get("spec").unwrap_or(Node::none());
+        let ingress = spec.get("ingress").map(Node::items).unwrap_or_default();
+        let egress = spec.get("egress").map(Node::items).unwrap_or_default();
+        let (ingress_type, egress_type) = match spec.get("policyTypes").filter(|t| !t.is_null()) {
+            Some(types) => {
+                let t: Vec<&str> = types.items().iter().filter_map(Node::as_str).collect();
+                (t.contains(&"Ingress"), t.contains(&"Egress"))
+            }
+            // Kubernetes' defaults: Ingress always, Egress when the policy has egress rules.
+            None => (true, spec.get("egress").is_some()),
+        };
+        Some(Policy { ns: namespace_of(obj, ctx), selector: spec.get("podSelector"), ingress_type, egress_type, ingress, egress })
+    }
+}
+
+/// What is missing for a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Missing {
+    /// No policy on the receiving pods admits it.
+    Ingress,
+    /// The sending pods are egress-isolated and nothing lets them send it.
+    Egress,
+}
+
+/// The repo's policies, by namespace.
+struct Net<'a> {
+    policies: HashMap<Option<String>, Vec<Policy<'a>>>,
+    namespace_labels: HashMap<String, Labels>,
+}
+
+impl<'a> Net<'a> {
+    fn new(r: &'a Review) -> Net<'a> {
+        let mut policies: HashMap<Option<String>, Vec<Policy>> = HashMap::new();
+        let mut namespace_labels: HashMap<String, Labels> = HashMap::new();
+        for obj in &r.repo.objects {
+            if let Some(p) = Policy::read(obj, r.ctx) {
+                policies.entry(p.ns.clone()).or_default().push(p);
+            } else if obj.kind == "Namespace" && !obj.name.is_empty() {
+                let labels = namespace_labels.entry(obj.name.clone()).or_default();
+                for e in obj.node.path("metadata.labels").map(Node::entries).unwrap_or_default() {
+                    if let Some(v) = e.value.as_str() {
+                        labels.insert(e.key.clone(), v.to_string());
+                    }
+                }
+            }
+        }
+        Net { policies, namespace_labels }
+    }
+
+    fn in_namespace(&self, ns: &Option<String>) -> &[Policy<'a>] {
+        self.policies.get(ns).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    fn labels_of_namespace(&self, ns: &Option<String>) -> Labels {
+        let Some(name) = ns else { return Labels::new() };
+        let mut labels = self.namespace_labels.get(name).cloned().unwrap_or_default();
+        labels.insert(NAMESPACE_NAME_LABEL.into(), name.clone());
+        labels
+    }
+
+    /// True when one `from`/`to` peer of a policy in `policy_ns` covers `who`.
+    fn peer_covers(&self, peer: &Node, policy_ns: &Option<String>, who: &Source) -> bool {
+        if peer.get("ipBlock").is_some() {
+            return false;
+        }
+        let ns_sel = peer.get("namespaceSelector");
+        let pod_sel = peer.get("podSelector");
+        if ns_sel.is_none() && pod_sel.is_none() {
+            return false;
+        }
+        let ns_ok = match ns_sel {
+            Some(sel) => selects(Some(sel), &self.labels_of_namespace(&who.ns)),
+            None => who.ns == *policy_ns,
+        };
+        let pod_ok = match (pod_sel, who.labels) {
+            (None, _) | (Some(_), None) => true,
+            (Some(sel), Some(labels)) => selects(Some(sel), labels),
+        };
+        ns_ok && pod_ok
+    }
+
+    /// True when a rule's `from` (or `to`) list covers `who` (no list: everyone).
+    fn peers_cover(&self, rule: &Node, key: &str, policy_ns: &Option<String>, who: &Source) -> bool {
+        match rule.get(key) {
+            None => true,
+            Some(list) if list.is_null() || list.items().is_empty() => true,
+            Some(list) => list.items().iter().any(|p| self.peer_covers(p, policy_ns, who)),
+        }
+    }
+
+    /// Does some policy on `to`'s pods admit `from` on `port`?
+    fn ingress_allows(&self, from: &Source, to: &Shape, port: i64) -> bool {
+        self.in_namespace(&to.ns).iter().any(|p| {
+            p.ingress_type
+                && to.selected_by(p.selector)
+                && p.ingress.iter().any(|rule| ports_cover(rule, port, &to.ports) && self.peers_cover(rule, "from", &p.ns, from))
+        })
+    }
+
+    /// Egress policies selecting `from`'s pods.
+    fn egress_policies(&self, from: &Shape) -> impl Iterator<Item = &Policy<'a>> {
+        // Pods of unknown labels count as isolated only by a policy selecting every pod.
+        self.in_namespace(&from.ns)
+            .iter()
+            .filter(move |p| p.egress_type && if from.known { selects(p.selector, &from.labels) } else { is_empty_selector(p.selector) })
+    }
+
+    /// Does `from`'s egress reach `to` on `port` (true when `from` is not egress-isolated)?
+    fn egress_allows(&self, from: &Shape, to: &Shape, port: i64) -> bool {
+        let target = to.as_source();
+        let mut isolated = false;
+        for p in self.egress_policies(from) {
+            isolated = true;
+            if p.egress.iter().any(|rule| ports_cover(rule, port, &to.ports) && self.peers_cover(rule, "to", &p.ns, &target)) {
+                return true;
+            }
+        }
+        !isolated
+    }
+
+    /// What is missing for pods `from` (in the repo) to reach `to` on `port`.
+    fn pod_to_pod(&self, from: &Shape, to: &Shape, port: i64) -> Option<Missing> {
+        if !self.ingress_allows(&from.as_source(), to, port) {
+            return Some(Missing::Ingress);
+        }
+        if !self.egress_allows(from, to, port) {
+            return Some(Missing::Egress);
+        }
+        None
+    }
+}
+
+/// True when a rule's ports include `port` (TCP) on pods with `pod_ports` (no ports: all).
+fn ports_cover(rule: &Node, port: i64, pod_ports: &[(i64, Option<String>)]) -> bool {
+    let list = match rule.get("ports") {
+        None => return true,
+        Some(l) if l.is_null() || l.items().is_empty() => return true,
+        Some(l) => l.items(),
+    };
+    list.iter().any(|p| {
+        let protocol = p.get("protocol").and_then(Node::as_str).unwrap_or("TCP");
+        if protocol != "TCP" {
+            return false;
+        }
+        let Some(want) = p.get("port").filter(|n| !n.is_null()) else { return true };
+        match want.as_i64() {
+            Some(n) => match p.get("endPort").and_then(Node::as_i64) {
+                Some(end) => (n..=end).contains(&port),
+                None => n == port,
+            },
+            None => {
+                let name = want.as_str().unwrap_or("");
+                pod_ports.iter().any(|(num, pname)| *num == port && pname.as_deref() == Some(name))
+            }
+        }
+    })
+}
+
+/// The workloads of the repo, by role.
+struct Roles<'a> {
+    apps: Vec<Workload<'a>>,
+    by_component: HashMap<&'static str, Vec<Workload<'a>>>,
+}
+
+impl<'a> Roles<'a> {
+    fn new(r: &'a Review) -> Roles<'a> {
+        let mut apps = Vec::new();
+        let mut by_component: HashMap<&'static str, Vec<Workload>> = HashMap::new();
+        for w in workload::workloads(r.repo) {
+            match w.component {
+                None if w.long_running() => apps.push(w),
+                None => {}
+                Some(c) => by_component.entry(c).or_default().push(w),
+            }
+        }
+        Roles { apps, by_component }
+    }
+
+    /// App pods (or the pod the naming rules promise, when the repo has no app workload).
+    fn app_shapes(&self, ctx: &ReviewContext) -> Vec<Shape> {
+        if self.apps.is_empty() {
+            return vec![Shape::expected(ctx, None, i64::from(PORT_HTTP), "http")];
+        }
+        shapes(self.apps.iter(), ctx)
+    }
+
+    /// A component's pods (or the promised one when the repo has none).
+    fn component_shapes(&self, ctx: &ReviewContext, id: &'static str) -> Vec<Shape> {
+        match self.by_component.get(id) {
+            Some(ws) if !ws.is_empty() => shapes(ws.iter(), ctx),
+            _ => {
+                let port = contract::component(id).and_then(|c| c.port).map(i64::from).unwrap_or(0);
+                vec![Shape::expected(ctx, Some(id), port, id)]
+            }
+        }
+    }
+}
+
+/// C1: a default-deny-ingress NetworkPolicy exists (in the app's namespace when known).
+pub fn c1(r: &Review, out: &mut Vec<Finding>) {
+    let mut elsewhere: Option<&Object> = None;
+    for obj in &r.repo.objects {
+        let Some(p) = Policy::read(obj, r.ctx) else { continue };
+        let denies = p.ingress_type && is_empty_selector(p.selector) && p.ingress.is_empty();
+        if !denies {
+            continue;
+        }
+        if r.ctx.namespace.is_none() || p.ns == r.ctx.namespace {
+            return;
+        }
+        elsewhere.get_or_insert(obj);
+    }
+    let ns = r.ctx.namespace.as_deref().unwrap_or("the app's namespace");
+    let finding = match elsewhere {
+        Some(obj) => Finding::new("C1", &obj.file, obj.line()).object(obj.id()).message(format!(
+            "The default-deny-ingress policy is in namespace {}, not in the app's namespace {ns}: the app's pods are \
+             open to every pod in the cluster.",
+            obj.namespace.as_deref().unwrap_or("?")
+        )),
+        None => Finding::new("C1", NETWORK_POLICIES_FILE, None).message(format!(
+            "No default-deny-ingress NetworkPolicy: every pod in the cluster can connect to the app and its stores \
+             in {ns}."
+        )),
+    };
+    out.push(finding.fix(format!(
+        "Add as the first document of {NETWORK_POLICIES_FILE}: a NetworkPolicy named `default-deny-ingress` in \
+         namespace {ns} with `podSelector: {{}}`, `policyTypes: [Ingress]` and no ingress rules."
+    )));
+}
+
+/// An Ingress backend: namespace, Service name and port (number or name).
+struct Backend {
+    ns: Option<String>,
+    service: String,
+    port: Option<BackendPort>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum BackendPort {
+    Number(i64),
+    Name(String),
+}
+
+fn backend_port(n: Option<&Node>) -> Option<BackendPort> {
+    let n = n?;
+    match n.as_i64() {
+        Some(num) => Some(BackendPort::Number(num)),
+        None => n.as_str().map(|s| BackendPort::Name(s.to_string())),
+    }
+}
+
+/// Every Service backend of every Ingress (networking.k8s.io/v1 and the older extensions shape).
+fn ingress_backends(r: &Review) -> Vec<Backend> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for obj in r.repo.objects.iter().filter(|o| o.kind == "Ingress") {
+        let ns = namespace_of(obj, r.ctx);
+        let spec = obj.node.get("spec").unwrap_or(Node::none());
+        let mut backends: Vec<&Node> = Vec::new();
+        backends.extend(spec.get("defaultBackend"));
+        backends.extend(spec.get("backend"));
+        for rule in spec.get("rules").map(Node::items).unwrap_or_default() {
+            for path in rule.path("http.paths").map(Node::items).unwrap_or_default() {
+                backends.extend(path.get("backend"));
+            }
+        }
+        for b in backends {
+            let (service, port) = match b.get("service") {
+                Some(s) => (
+                    s.get("name").and_then(Node::as_str),
+                    backend_port(s.path("port.number")).or_else(|| backend_port(s.path("port.name"))),
+                ),
+                None => (b.get("serviceName").and_then(Node::as_str), backend_port(b.get("servicePort"))),
+            };
+            let Some(service) = service else { continue };
+            if seen.insert((ns.clone(), service.to_string(), port.clone())) {
+                out.push(Backend { ns: ns.clone(), service: service.to_string(), port });
+            }
+        }
+    }
+    out
+}
+
+/// The pods and container port a Service port sends traffic to.
+fn service_targets(service: &Object, ns: &Option<String>, port: &Option<BackendPort>, candidates: &[(Shape, bool)]) -> Vec<(usize, i64)> {
+    let spec = service.node.get("spec").unwrap_or(Node::none());
+    let selector: Labels = spec
+        .get("selector")
+        .map(Node::entries)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| Some((e.key.clone(), e.value.as_str()?.to_string())))
+        .collect();
+    if selector.is_empty() {
+        return Vec::new();
+    }
+    let ports = spec.get("ports").map(Node::items).unwrap_or_default();
+    let entry = ports.iter().find(|p| match port {
+        Some(BackendPort::Number(n)) => p.get("port").and_then(Node::as_i64) == Some(*n),
+        Some(BackendPort::Name(name)) => p.get("name").and_then(Node::as_str) == Some(name.as_str()),
+        None => true,
+    });
+    let target = match entry {
+        Some(e) => backend_port(e.get("targetPort")).or_else(|| backend_port(e.get("port"))),
+        None => port.clone(),
+    };
+    let mut out = Vec::new();
+    for (i, (shape, _)) in candidates.iter().enumerate() {
+        if shape.ns != *ns || !selector.iter().all(|(k, v)| shape.labels.get(k) == Some(v)) {
+            continue;
+        }
+        let num = match &target {
+            Some(BackendPort::Number(n)) => Some(*n),
+            Some(BackendPort::Name(name)) => {
+                shape.ports.iter().find(|(_, pn)| pn.as_deref() == Some(name.as_str())).map(|(n, _)| *n)
+            }
+            None => None,
+        };
+        if let Some(n) = num {
+            out.push((i, n));
+        }
+    }
+    out
+}
+
+/// C2: with an Ingress, the ingress controller may reach the routed pods (and nginx the app on 8081).
+pub fn c2(r: &Review, out: &mut Vec<Finding>) {
+    let backends = ingress_backends(r);
+    if !r.repo.objects.iter().any(|o| o.kind == "Ingress") {
+        return;
+    }
+    let net = Net::new(r);
+    let roles = Roles::new(r);
+    let p = &r.ctx.platform;
+    let app_shapes = roles.app_shapes(r.ctx);
+    let nginx_shapes = match roles.by_component.get("nginx") {
+        Some(ws) => shapes(ws.iter(), r.ctx),
+        None => Vec::new(),
+    };
+    // Candidates for routing: app and nginx pods (true = nginx).
+    let candidates: Vec<(Shape, bool)> = nginx_shapes
+        .iter()
+        .map(|s| (s.clone(), true))
+        .chain(app_shapes.iter().map(|s| (s.clone(), false)))
+        .collect();
+    let mut services: HashMap<(Option<String>, &str), Vec<&Object>> = HashMap::new();
+    for o in r.repo.objects.iter().filter(|o| o.kind == "Service") {
+        services.entry((namespace_of(o, r.ctx), o.name.as_str())).or_default().push(o);
+    }
+    let mut routed: Vec<(usize, i64)> = Vec::new();
+    for b in &backends {
+        for svc in services.get(&(b.ns.clone(), b.service.as_str())).map(Vec::as_slice).unwrap_or_default() {
+            for t in service_targets(svc, &b.ns, &b.port, &candidates) {
+                if !routed.contains(&t) {
+                    routed.push(t);
+                }
+            }
+        }
+    }
+    if routed.is_empty() {
+        // Backends the repo cannot resolve: assume the contract's layout (nginx front if any, else the app).
+        let nginx_port = contract::component("nginx").and_then(|c| c.port).map(i64::from).unwrap_or(0);
+        for (i, (_, is_nginx)) in candidates.iter().enumerate() {
+            if *is_nginx == !nginx_shapes.is_empty() {
+                routed.push((i, if *is_nginx { nginx_port } else { i64::from(PORT_HTTP) }));
+            }
+        }
+    }
+    let controller_labels: Labels =
+        [(p.ingress_controller_label_key.clone(), p.ingress_controller_label_value.clone())].into_iter().collect();
+    let controller = Source { ns: Some(p.ingress_controller_namespace.clone()), labels: Some(&controller_labels) };
+    let controller_text = format!(
+        "the ingress controller (pods {}: {} in namespace {})",
+        p.ingress_controller_label_key, p.ingress_controller_label_value, p.ingress_controller_namespace
+    );
+    let mut via_nginx = false;
+    for (i, port) in routed {
+        let (to, is_nginx) = &candidates[i];
+        via_nginx |= *is_nginx;
+        if !net.ingress_allows(&controller, to, port) {
+            out.push(missing_finding("C2", to).message(format!(
+                "Nothing lets {controller_text} reach {} on port {port}: behind default-deny the public URL answers \
+                 with a gateway error.",
+                to.describe()
+            )).fix(format!(
+                "Add a NetworkPolicy to {NETWORK_POLICIES_FILE} with `podSelector: {{matchLabels: {}}}` and an ingress \
+                 rule from `namespaceSelector: {{matchLabels: {{{NAMESPACE_NAME_LABEL}: {}}}}}` together with \
+                 `podSelector: {{matchLabels: {{{}: {}}}}}` on TCP port {port}.",
+                to.selector_text(),
+                p.ingress_controller_namespace,
+                p.ingress_controller_label_key,
+                p.ingress_controller_label_value
+            )));
+        }
+    }
+    if via_nginx {
+        let http = i64::from(PORT_HTTP);
+        for from in &nginx_shapes {
+            for to in &app_shapes {
+                if let Some(missing) = net.pod_to_pod(from, to, http) {
+                    out.push(pod_to_pod_finding("C2", from, to, http, missing));
+                }
+            }
+        }
+    }
+}
+
+/// C3: the observability namespace may reach the app on 8081.
+pub fn c3(r: &Review, out: &mut Vec<Finding>) {
+    let net = Net::new(r);
+    let roles = Roles::new(r);
+    let obs = &r.ctx.platform.observability_namespace;
+    let prometheus = Source { ns: Some(obs.clone()), labels: None };
+    let http = i64::from(PORT_HTTP);
+    for to in roles.app_shapes(r.ctx) {
+        if !net.ingress_allows(&prometheus, &to, http) {
+            out.push(missing_finding("C3", &to).message(format!(
+                "Nothing lets the platform's Prometheus (namespace {obs}) reach {} on port {http}: behind \
+                 default-deny its metrics are never collected, dashboards stay blank and alerts never fire.",
+                to.describe()
+            )).fix(format!(
+                "Add a NetworkPolicy to {NETWORK_POLICIES_FILE} with `podSelector: {{matchLabels: {}}}` and an ingress \
+                 rule from `namespaceSelector: {{matchLabels: {{{NAMESPACE_NAME_LABEL}: {obs}}}}}` on TCP port {http}.",
+                to.selector_text()
+            )));
+        }
+    }
+}
+
+/// C4–C6: the app may reach an enabled store on its port.
+fn app_to_store(r: &Review, out: &mut Vec<Finding>, id: &'static str, store: &'static str) {
+    let Some(port) = contract::component(store).and_then(|c| c.port).map(i64::from) else { return };
+    let net = Net::new(r);
+    let roles = Roles::new(r);
+    let apps = roles.app_shapes(r.ctx);
+    for to in roles.component_shapes(r.ctx, store) {
+        for from in &apps {
+            if let Some(missing) = net.pod_to_pod(from, &to, port) {
+                out.push(pod_to_pod_finding(id, from, &to, port, missing));
+            }
+        }
+    }
+}
+
+/// A finding about a missing policy: it belongs in the network-policies file.
+fn missing_finding(id: &'static str, to: &Shape) -> Finding {
+    let f = Finding::new(id, NETWORK_POLICIES_FILE, None);
+    match &to.object {
+        Some(o) => f.object(o.clone()),
+        None => f,
+    }
+}
+
+fn pod_to_pod_finding(id: &'static str, from: &Shape, to: &Shape, port: i64, missing: Missing) -> Finding {
+    let f = missing_finding(id, to);
+    match missing {
+        Missing::Ingress => f
+            .message(format!(
+                "Nothing lets {} reach {} on port {port}: behind default-deny the connection is refused.",
+                from.describe(),
+                to.describe()
+            ))
+            .fix(format!(
+                "Add a NetworkPolicy to {NETWORK_POLICIES_FILE} with `podSelector: {{matchLabels: {}}}` and an ingress \
+                 rule from `podSelector: {{matchLabels: {}}}` on TCP port {port}.",
+                to.selector_text(),
+                from.selector_text()
+            )),
+        Missing::Egress => f
+            .message(format!(
+                "{} may only send the traffic its egress rules allow, and none lets it reach {} on port {port}.",
+                capitalise(&from.describe()),
+                to.describe()
+            ))
+            .fix(format!(
+                "Add an egress rule to the policy that restricts {} (in {NETWORK_POLICIES_FILE}): `to: [{{podSelector: \
+                 {{matchLabels: {}}}}}]` on TCP port {port}.",
+                from.describe(),
+                to.selector_text()
+            )),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// C4: the app may reach the database, if one is enabled.
+pub fn c4(r: &Review, out: &mut Vec<Finding>) {
+    if let Some(db) = r.ctx.stores.database() {
+        app_to_store(r, out, "C4", db);
+    }
+}
+
+/// C5: the app may reach redis, if enabled.
+pub fn c5(r: &Review, out: &mut Vec<Finding>) {
+    if r.ctx.stores.redis {
+        app_to_store(r, out, "C5", "redis");
+    }
+}
+
+/// C6: the app may reach rabbitmq, if enabled.
+pub fn c6(r: &Review, out: &mut Vec<Finding>) {
+    if r.ctx.stores.rabbitmq {
+        app_to_store(r, out, "C6", "rabbitmq");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_one;
+
+    fn labels(pairs: &[(&str, &str)]) -> Labels {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn selectors_read_match_labels_and_expressions() {
+        let l = labels(&[("app", "web"), ("tier", "front")]);
+        let sel = parse_one("matchLabels: {app: web}\nmatchExpressions:\n  - {key: tier, operator: In, values: [front, back]}\n  - {key: x, operator: DoesNotExist}\n").unwrap().unwrap();
+        assert!(selects(Some(&sel), &l));
+        let sel = parse_one("matchExpressions: [{key: tier, operator: NotIn, values: [front]}]").unwrap().unwrap();
+        assert!(!selects(Some(&sel), &l));
+        let sel = parse_one("matchExpressions: [{key: app, operator: Exists}]").unwrap().unwrap();
+        assert!(selects(Some(&sel), &l));
+        let sel = parse_one("matchLabels: {app: db}").unwrap().unwrap();
+        assert!(!selects(Some(&sel), &l));
+        let empty = parse_one("{}").unwrap().unwrap();
+        assert!(selects(Some(&empty), &l) && is_empty_selector(Some(&empty)) && is_empty_selector(None));
+    }
+
+    #[test]
+    fn ports_match_numbers_ranges_and_names() {
+        let pod = vec![(5432, Some("pg".to_string()))];
+        let rule = parse_one("ports: [{port: 5432}]").unwrap().unwrap();
+        assert!(ports_cover(&rule, 5432, &pod));
+        let rule = parse_one("ports: [{port: pg}]").unwrap().unwrap();
+        assert!(ports_cover(&rule, 5432, &pod));
+        let rule = parse_one("ports: [{port: 5000, endPort: 6000}]").unwrap().unwrap();
+        assert!(ports_cover(&rule, 5432, &pod));
+        let rule = parse_one("ports: [{port: 5432, protocol: UDP}]").unwrap().unwrap();
+        assert!(!ports_cover(&rule, 5432, &pod));
+        let rule = parse_one("from: []").unwrap().unwrap();
+        assert!(ports_cover(&rule, 1, &pod));
+    }
+}

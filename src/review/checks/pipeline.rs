@@ -1,19 +1,883 @@
-//! Pipeline checks.
+//! Pipeline checks (P1–P5): what the GitHub workflows do with the image and the cluster, and how
+//! the ArgoCD Application syncs.
+//!
+//! Workflows are read as jobs of steps; a step is an action (`uses:`) or a shell script (`run:`),
+//! whose commands are split into words. The image tag counts as the commit SHA when it names
+//! `github.sha` (or `GITHUB_SHA`, a head SHA, `git rev-parse`), directly or through environment
+//! variables and step outputs computed from it.
+//!
+//! Decisions: `helm lint|template|package|dependency|repo|show|push`, `kubectl kustomize|completion|
+//! config` and `--dry-run=client` never reach the cluster and are not P4 findings; kubectl/helm in a
+//! job that first creates a throw-away cluster (kind, k3d, minikube) test against that cluster, not
+//! the platform's. When nothing in the repo pushes an image, P2/P3 ask for the scans in the jobs
+//! that build it.
 
+use crate::contract;
+use crate::repo::Repo;
 use crate::review::{Finding, Review};
+use crate::yaml::Node;
+use regex::Regex;
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
-/// P1: see the catalogue.
-pub fn p1(_r: &Review, _out: &mut Vec<Finding>) {}
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap_or_else(|e| panic!("bad pattern {pattern}: {e}"))
+}
 
-/// P2: see the catalogue.
-pub fn p2(_r: &Review, _out: &mut Vec<Finding>) {}
+/// The platform every image is built for.
+const PLATFORM: &str = "linux/amd64";
 
-/// P3: see the catalogue.
-pub fn p3(_r: &Review, _out: &mut Vec<Finding>) {}
+// ------------------------------------------------------------------------------------------------
+// Workflows as jobs and steps
+// ------------------------------------------------------------------------------------------------
 
-/// P4: see the catalogue.
-pub fn p4(_r: &Review, _out: &mut Vec<Finding>) {}
+struct Step<'a> {
+    node: &'a Node,
+    index: usize,
+    id: Option<&'a str>,
+    uses: Option<&'a str>,
+    run: Option<String>,
+    env: Option<&'a Node>,
+    continue_on_error: bool,
+}
 
-/// P5: see the catalogue.
-pub fn p5(_r: &Review, _out: &mut Vec<Finding>) {}
+impl Step<'_> {
+    fn with(&self, key: &str) -> Option<String> {
+        let v = self.node.get("with")?.get(key)?;
+        match v.as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                let items: Vec<&str> = v.items().iter().filter_map(Node::as_str).collect();
+                (!items.is_empty()).then(|| items.join("\n"))
+            }
+        }
+    }
 
+    fn action(&self) -> String {
+        self.uses.map(|u| u.split('@').next().unwrap_or(u).to_ascii_lowercase()).unwrap_or_default()
+    }
+
+    fn line(&self) -> Option<u32> {
+        self.node.line()
+    }
+
+    /// The shell commands of `run:`, as words.
+    fn commands(&self) -> Vec<Vec<String>> {
+        self.run.as_deref().map(commands).unwrap_or_default()
+    }
+
+    fn env_value(&self, key: &str) -> Option<&str> {
+        self.env?.get(key)?.as_str()
+    }
+}
+
+struct Job<'a> {
+    id: &'a str,
+    needs: Vec<&'a str>,
+    env: Option<&'a Node>,
+    steps: Vec<Step<'a>>,
+}
+
+struct Workflow<'a> {
+    file: &'a str,
+    env: Option<&'a Node>,
+    jobs: Vec<Job<'a>>,
+}
+
+impl Workflow<'_> {
+    /// The job and every job it needs, directly or not.
+    fn needs_closure<'s>(&'s self, job: &'s Job<'s>) -> Vec<&'s Job<'s>> {
+        let mut out: Vec<&Job> = Vec::new();
+        let mut todo: Vec<&str> = job.needs.clone();
+        while let Some(id) = todo.pop() {
+            if let Some(j) = self.jobs.iter().find(|j| j.id == id) {
+                if !out.iter().any(|o| o.id == j.id) && j.id != job.id {
+                    out.push(j);
+                    todo.extend(j.needs.iter().copied());
+                }
+            }
+        }
+        out
+    }
+}
+
+fn workflows(repo: &Repo) -> Vec<Workflow<'_>> {
+    repo.workflows
+        .iter()
+        .map(|w| {
+            let jobs = w
+                .node
+                .get("jobs")
+                .map(Node::entries)
+                .unwrap_or_default()
+                .iter()
+                .map(|e| {
+                    let job = &e.value;
+                    let needs = match job.get("needs") {
+                        Some(n) => match n.as_str() {
+                            Some(s) => vec![s],
+                            None => n.items().iter().filter_map(Node::as_str).collect(),
+                        },
+                        None => Vec::new(),
+                    };
+                    let steps = job
+                        .get("steps")
+                        .map(Node::items)
+                        .unwrap_or_default()
+                        .iter()
+                        .enumerate()
+                        .map(|(index, s)| Step {
+                            node: s,
+                            index,
+                            id: s.get("id").and_then(Node::as_str),
+                            uses: s.get("uses").and_then(Node::as_str),
+                            run: s.get("run").and_then(Node::as_str).map(strip_shell_comments),
+                            env: s.get("env"),
+                            continue_on_error: s.get("continue-on-error").and_then(Node::as_bool) == Some(true),
+                        })
+                        .collect();
+                    Job { id: e.key.as_str(), needs, env: job.get("env"), steps }
+                })
+                .collect();
+            Workflow { file: &w.file, env: w.node.get("env"), jobs }
+        })
+        .collect()
+}
+
+/// Removes `# comments` from a shell script (not `#` inside quotes or words like `${#x}`).
+fn strip_shell_comments(script: &str) -> String {
+    let mut out = String::with_capacity(script.len());
+    for line in script.lines() {
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        let mut cut = line.len();
+        for (i, c) in line.char_indices() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == '"' || c == '\'' => quote = Some(c),
+                None if c == '#' && prev.is_whitespace() => {
+                    cut = i;
+                    break;
+                }
+                None => {}
+            }
+            prev = c;
+        }
+        out.push_str(&line[..cut]);
+        out.push('\n');
+    }
+    out
+}
+
+/// Splits a script into commands (lines, `&&`, `||`, `;`, `|`), each as shell words with quotes removed.
+fn commands(script: &str) -> Vec<Vec<String>> {
+    let joined = script.replace("\\\n", " ");
+    let mut out = Vec::new();
+    for line in joined.lines() {
+        let mut words: Vec<String> = Vec::new();
+        let mut cur = String::new();
+        let mut quote: Option<char> = None;
+        let mut chars = line.chars().peekable();
+        let mut has_word = false;
+        while let Some(c) = chars.next() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => cur.push(c),
+                None => match c {
+                    '"' | '\'' => {
+                        quote = Some(c);
+                        has_word = true;
+                    }
+                    c if c.is_whitespace() => {
+                        if has_word || !cur.is_empty() {
+                            words.push(std::mem::take(&mut cur));
+                            has_word = false;
+                        }
+                    }
+                    ';' | '|' | '&' => {
+                        if has_word || !cur.is_empty() {
+                            words.push(std::mem::take(&mut cur));
+                            has_word = false;
+                        }
+                        if c == '&' && chars.peek() != Some(&'&') && !words.is_empty() && words.last().is_some_and(|w| w.ends_with('>')) {
+                            continue;
+                        }
+                        if chars.peek() == Some(&c) {
+                            chars.next();
+                        }
+                        if !words.is_empty() {
+                            out.push(std::mem::take(&mut words));
+                        }
+                    }
+                    _ => cur.push(c),
+                },
+            }
+        }
+        if has_word || !cur.is_empty() {
+            words.push(cur);
+        }
+        if !words.is_empty() {
+            out.push(words);
+        }
+    }
+    out
+}
+
+/// The value of `--flag value`, `--flag=value` (and the short form) in a command, if given.
+fn flag<'w>(words: &'w [String], long: &str, short: Option<&str>) -> Vec<&'w str> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].as_str();
+        if w == long || short == Some(w) {
+            if let Some(v) = words.get(i + 1) {
+                out.push(v.as_str());
+            }
+            i += 2;
+            continue;
+        }
+        if let Some(v) = w.strip_prefix(long).and_then(|r| r.strip_prefix('=')) {
+            out.push(v);
+        }
+        i += 1;
+    }
+    out
+}
+
+fn has_word(words: &[String], w: &str) -> bool {
+    words.iter().any(|x| x == w)
+}
+
+/// Position of a tool in a command, by name or image (`trivy`, `/usr/bin/trivy`, `aquasec/trivy:0.57.1`).
+fn tool_at(words: &[String], tool: &str) -> Option<usize> {
+    words.iter().position(|w| {
+        let base = w.rsplit('/').next().unwrap_or(w);
+        base == tool || base.split(':').next() == Some(tool)
+    })
+}
+
+// ------------------------------------------------------------------------------------------------
+// Building, tagging and pushing the image
+// ------------------------------------------------------------------------------------------------
+
+/// What one step does with images.
+#[derive(Default)]
+struct ImageStep {
+    builds: bool,
+    /// The build declares linux/amd64.
+    amd64: bool,
+    /// Image references the step tags or pushes.
+    refs: Vec<String>,
+    pushes: bool,
+}
+
+fn docker_like(w: &str) -> bool {
+    matches!(w.rsplit('/').next().unwrap_or(w), "docker" | "podman" | "buildah" | "nerdctl")
+}
+
+fn image_step(step: &Step) -> ImageStep {
+    let mut s = ImageStep::default();
+    let action = step.action();
+    let split = |v: Option<String>| -> Vec<String> {
+        v.unwrap_or_default().split(['\n', ',']).map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()
+    };
+    if action == "docker/build-push-action" || action == "docker/bake-action" {
+        s.builds = true;
+        s.amd64 = step.with("platforms").is_some_and(|p| p.contains(PLATFORM))
+            || step.with("set").is_some_and(|p| p.contains(&format!("platform={PLATFORM}")));
+        s.refs = split(step.with("tags"));
+        s.pushes = step.with("push").is_some_and(|p| p.trim() != "false");
+        return s;
+    }
+    if action == "redhat-actions/buildah-build" || action == "redhat-actions/push-to-registry" {
+        let image = step.with("image").unwrap_or_default();
+        let tags: Vec<String> = step.with("tags").unwrap_or_default().split_whitespace().map(|t| format!("{image}:{t}")).collect();
+        s.refs = tags;
+        if action.ends_with("buildah-build") {
+            s.builds = true;
+            s.amd64 = step.with("platforms").is_some_and(|p| p.contains(PLATFORM)) || step.with("arch").is_some_and(|a| a.contains("amd64"));
+        } else {
+            s.pushes = true;
+        }
+        return s;
+    }
+    for words in step.commands() {
+        let Some(tool) = words.iter().position(|w| docker_like(w) || w.ends_with("kaniko/executor")) else { continue };
+        let rest: Vec<&str> = words[tool + 1..].iter().map(String::as_str).filter(|w| !w.starts_with('-')).take(3).collect();
+        let kaniko = words[tool].ends_with("kaniko/executor");
+        let build = kaniko
+            || matches!(rest.as_slice(), ["build", ..] | ["bud", ..] | ["buildx", "build", ..] | ["buildx", "bake", ..] | ["image", "build", ..] | ["builder", "build", ..]);
+        if build {
+            s.builds = true;
+            let platforms = flag(&words, "--platform", None).into_iter().chain(flag(&words, "--custom-platform", None));
+            s.amd64 |= platforms.into_iter().any(|p| p.contains(PLATFORM));
+            s.refs.extend(flag(&words, "--tag", Some("-t")).into_iter().map(str::to_string));
+            s.refs.extend(flag(&words, "--destination", Some("-d")).into_iter().map(str::to_string));
+            s.pushes |= has_word(&words, "--push")
+                || flag(&words, "--output", Some("-o")).iter().any(|o| o.contains("type=registry") || o.contains("push=true"))
+                || (kaniko && !has_word(&words, "--no-push"));
+            continue;
+        }
+        match rest.as_slice() {
+            ["push", target, ..] | ["image", "push", target] => {
+                s.pushes = true;
+                s.refs.push(target.to_string());
+            }
+            ["tag", _, target] => s.refs.push(target.to_string()),
+            ["image", "tag", _] => {
+                if let Some(t) = words.iter().rev().find(|w| !w.starts_with('-')) {
+                    s.refs.push(t.clone());
+                }
+            }
+            ["buildx", "imagetools", "create"] => {
+                s.pushes = true;
+                s.refs.extend(flag(&words, "--tag", Some("-t")).into_iter().map(str::to_string));
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Mentions of the commit SHA itself.
+static SHA_SEED: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)github\.sha\b|\bGITHUB_SHA\b|head[._]sha\b|github\.event\.after\b|head_commit\.id\b|git\s+rev-parse|git\s+log\b[^\n]*%[hH]|git\s+describe\s+--always")
+});
+static VAR_REF: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\$\{?([A-Za-z_]\w*)|\benv\.([A-Za-z_]\w*)|\bsteps\.([\w-]+)\.outputs\.([\w-]+)"));
+static SHELL_ASSIGN: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(?:export\s+)?([A-Za-z_]\w*)=(.*)$"));
+static TO_GITHUB_FILE: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"^\s*(?:echo|printf)\s+(?:-e\s+)?["']?([A-Za-z_][\w-]*)=(.*?)["']?\s*>>\s*["']?\$\{?(GITHUB_ENV|GITHUB_OUTPUT)"#));
+static SET_OUTPUT: LazyLock<Regex> = LazyLock::new(|| re(r"::set-output name=([\w-]+)::(.*)$"));
+
+/// True when `text` names the commit SHA, directly or through a variable known to hold it.
+fn mentions_sha(text: &str, known: &HashSet<String>) -> bool {
+    SHA_SEED.is_match(text)
+        || VAR_REF.captures_iter(text).any(|c| {
+            let name = match (c.get(1).or(c.get(2)), c.get(3), c.get(4)) {
+                (Some(v), _, _) => v.as_str().to_string(),
+                (None, Some(s), Some(o)) => format!("steps.{}.outputs.{}", s.as_str(), o.as_str()),
+                _ => return false,
+            };
+            known.contains(&name)
+        })
+}
+
+/// Environment variables and step outputs of a job that hold the commit SHA (or a part of it).
+fn sha_names(wf: &Workflow, job: &Job) -> HashSet<String> {
+    let mut known = HashSet::new();
+    let envs: Vec<&Node> = wf.env.into_iter().chain(job.env).chain(job.steps.iter().filter_map(|s| s.env)).collect();
+    loop {
+        let before = known.len();
+        for env in &envs {
+            for e in env.entries() {
+                if e.value.as_str().is_some_and(|v| mentions_sha(v, &known)) {
+                    known.insert(e.key.clone());
+                }
+            }
+        }
+        for step in &job.steps {
+            if step.action() == "docker/metadata-action" && step.with("tags").is_some_and(|t| t.contains("type=sha")) {
+                if let Some(id) = step.id {
+                    for out in ["tags", "version", "json"] {
+                        known.insert(format!("steps.{id}.outputs.{out}"));
+                    }
+                }
+            }
+            let Some(run) = &step.run else { continue };
+            for line in run.lines() {
+                if let Some(c) = TO_GITHUB_FILE.captures(line) {
+                    if mentions_sha(&c[2], &known) {
+                        match (&c[3], step.id) {
+                            ("GITHUB_ENV", _) => {
+                                known.insert(c[1].to_string());
+                            }
+                            (_, Some(id)) => {
+                                known.insert(format!("steps.{id}.outputs.{}", &c[1]));
+                            }
+                            _ => {}
+                        }
+                    }
+                } else if let Some(c) = SET_OUTPUT.captures(line) {
+                    if let (true, Some(id)) = (mentions_sha(&c[2], &known), step.id) {
+                        known.insert(format!("steps.{id}.outputs.{}", &c[1]));
+                    }
+                } else if let Some(c) = SHELL_ASSIGN.captures(line) {
+                    if mentions_sha(&c[2], &known) {
+                        known.insert(c[1].to_string());
+                    }
+                }
+            }
+        }
+        if known.len() == before {
+            return known;
+        }
+    }
+}
+
+/// True for a reference that is, or defaults to, `latest`.
+fn is_latest(reference: &str) -> bool {
+    let r = reference.trim().trim_matches(['"', '\'']);
+    if r.contains("type=raw") && r.contains("value=latest") || r == "latest=true" {
+        return true;
+    }
+    let last = r.rsplit('/').next().unwrap_or(r);
+    match last.rsplit_once(':') {
+        Some((_, tag)) => tag == "latest",
+        // Without a tag Docker uses `latest`; a reference held in a variable may carry its own tag.
+        None => !r.contains('$') && !r.is_empty() && !r.contains('=') && r.contains('/'),
+    }
+}
+
+struct JobImages<'a> {
+    builds: Vec<(&'a Step<'a>, ImageStep)>,
+    pushes: Vec<&'a Step<'a>>,
+}
+
+fn job_images<'a>(job: &'a Job<'a>) -> JobImages<'a> {
+    let mut builds = Vec::new();
+    let mut pushes = Vec::new();
+    for step in &job.steps {
+        let s = image_step(step);
+        if s.pushes {
+            pushes.push(step);
+        }
+        if s.builds || !s.refs.is_empty() {
+            builds.push((step, s));
+        }
+    }
+    JobImages { builds, pushes }
+}
+
+fn no_build_finding(id: &'static str) -> Finding {
+    Finding::new(id, contract::CI_FILE, None)
+        .message(match id {
+            "P1" => "No workflow builds the app image, so nothing builds it for linux/amd64 tagged with the commit SHA",
+            "P2" => "No workflow builds the app image, so no secret scan runs before an image is pushed",
+            _ => "No workflow builds the app image, so no scan stops images with CRITICAL vulnerabilities",
+        })
+        .fix(format!(
+            "Add {} (`vibe generate` writes it): build with `--platform {PLATFORM}`, tag with the short commit SHA, \
+             run trufflehog and a trivy scan with `--severity CRITICAL --exit-code 1`, then push.",
+            contract::CI_FILE
+        ))
+}
+
+fn any_build(wfs: &[Workflow]) -> bool {
+    wfs.iter().any(|w| w.jobs.iter().any(|j| j.steps.iter().any(|s| image_step(s).builds)))
+}
+
+/// P1: CI builds linux/amd64 and tags the image with the commit SHA (never `latest`).
+pub fn p1(r: &Review, out: &mut Vec<Finding>) {
+    let wfs = workflows(r.repo);
+    if !any_build(&wfs) {
+        out.push(no_build_finding("P1"));
+        return;
+    }
+    for wf in &wfs {
+        for job in &wf.jobs {
+            let images = job_images(job);
+            if images.builds.is_empty() {
+                continue;
+            }
+            let known = sha_names(wf, job);
+            let sha_tagged = images.builds.iter().any(|(_, s)| s.refs.iter().any(|r| mentions_sha(r, &known)));
+            let mut first_build = true;
+            for (step, s) in &images.builds {
+                let mut problems = Vec::new();
+                if s.builds && !s.amd64 {
+                    problems.push(format!("builds without declaring `{PLATFORM}`"));
+                }
+                if s.builds && first_build && !sha_tagged {
+                    problems.push("does not tag the image with the commit SHA".to_string());
+                }
+                if let Some(latest) = s.refs.iter().find(|r| is_latest(r)) {
+                    problems.push(format!("tags or pushes `{latest}` (latest)"));
+                }
+                first_build &= !s.builds;
+                if problems.is_empty() {
+                    continue;
+                }
+                let name = step.node.get("name").and_then(Node::as_str).map(|n| format!(" \"{n}\"")).unwrap_or_default();
+                out.push(
+                    Finding::new("P1", wf.file, step.line())
+                        .object(format!("job {}", job.id))
+                        .message(format!("The step{name} {}", problems.join(" and ")))
+                        .fix(format!(
+                            "Build with `--platform {PLATFORM}` (build-push-action: `platforms: {PLATFORM}`) and tag \
+                             the image only with the short commit SHA, e.g. `IMAGE_TAG=${{GITHUB_SHA::{}}}` then \
+                             `--tag \"$IMAGE:$IMAGE_TAG\"`; remove every `latest` tag.",
+                            contract::SHORT_SHA_LEN
+                        )),
+                );
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// P2 / P3: scans before the push
+// ------------------------------------------------------------------------------------------------
+
+/// Whether a step is a secret scan that fails the job: Some(Ok) yes, Some(Err(why)) a scan that does not fail.
+fn secret_scan(step: &Step) -> Option<Result<(), String>> {
+    let action = step.action();
+    let result = if action.starts_with("trufflesecurity/trufflehog") || action.starts_with("gitleaks/gitleaks-action") || action.contains("ggshield") {
+        Some(Ok(()))
+    } else {
+        step.commands().iter().find_map(|words| {
+            if tool_at(words, "trufflehog").is_some() {
+                Some(if has_word(words, "--fail") { Ok(()) } else { Err("trufflehog runs without `--fail`, so it never stops the job".into()) })
+            } else if tool_at(words, "gitleaks").is_some() {
+                Some(if flag(words, "--exit-code", None).iter().any(|c| c.trim() == "0") {
+                    Err("gitleaks runs with `--exit-code 0`, so it never stops the job".into())
+                } else {
+                    Ok(())
+                })
+            } else if tool_at(words, "ggshield").is_some() {
+                Some(Ok(()))
+            } else {
+                None
+            }
+        })
+    };
+    match result {
+        Some(Ok(())) if step.continue_on_error => Some(Err("the secret scan has `continue-on-error: true`".into())),
+        r => r,
+    }
+}
+
+fn severity_ok(s: Option<&str>) -> bool {
+    s.is_none_or(|s| s.to_ascii_uppercase().contains("CRITICAL"))
+}
+
+fn exit_code_ok(c: Option<&str>) -> bool {
+    c.is_some_and(|c| c.trim().trim_matches(['"', '\'']).parse::<i64>().is_ok_and(|n| n != 0))
+}
+
+/// Whether a step is an image CVE scan failing on CRITICAL: Some(Ok) yes, Some(Err(why)) a scan that does not.
+fn cve_scan(step: &Step) -> Option<Result<(), String>> {
+    let action = step.action();
+    let result = if action == "aquasecurity/trivy-action" {
+        let scan_type = step.with("scan-type");
+        if scan_type.as_deref().is_some_and(|t| t != "image") {
+            None
+        } else if !exit_code_ok(step.with("exit-code").as_deref()) {
+            Some(Err("the trivy step has no `exit-code: '1'`, so it never fails the job".into()))
+        } else if !severity_ok(step.with("severity").as_deref()) {
+            Some(Err("the trivy step does not include CRITICAL in `severity`".into()))
+        } else {
+            Some(Ok(()))
+        }
+    } else if action == "anchore/scan-action" {
+        Some(if step.with("fail-build").as_deref() == Some("false") { Err("the grype step has `fail-build: false`".into()) } else { Ok(()) })
+    } else {
+        step.commands().iter().find_map(|words| {
+            if let Some(at) = tool_at(words, "trivy") {
+                let sub = words[at + 1..].iter().find(|w| !w.starts_with('-'))?;
+                if sub != "image" && sub != "i" {
+                    return None;
+                }
+                let code = flag(words, "--exit-code", None).first().copied().or(step.env_value("TRIVY_EXIT_CODE"));
+                let severity = flag(words, "--severity", Some("-s")).first().copied().or(step.env_value("TRIVY_SEVERITY"));
+                Some(if !exit_code_ok(code) {
+                    Err("trivy runs without `--exit-code 1`, so it never fails the job".into())
+                } else if !severity_ok(severity) {
+                    Err("trivy's `--severity` does not include CRITICAL".into())
+                } else {
+                    Ok(())
+                })
+            } else if tool_at(words, "grype").is_some() {
+                let fail_on = flag(words, "--fail-on", Some("-f"));
+                Some(if fail_on.is_empty() { Err("grype runs without `--fail-on critical`, so it never fails the job".into()) } else { Ok(()) })
+            } else if words.windows(2).any(|w| w[0] == "scout" && w[1] == "cves") {
+                let sev = flag(words, "--only-severity", None).first().copied();
+                Some(if !has_word(words, "--exit-code") && !words.iter().any(|w| w.starts_with("--exit-code")) {
+                    Err("docker scout runs without `--exit-code`".into())
+                } else if !severity_ok(sev) {
+                    Err("docker scout's `--only-severity` does not include critical".into())
+                } else {
+                    Ok(())
+                })
+            } else {
+                None
+            }
+        })
+    };
+    match result {
+        Some(Ok(())) if step.continue_on_error => Some(Err("the scan has `continue-on-error: true`".into())),
+        r => r,
+    }
+}
+
+type Scan = fn(&Step) -> Option<Result<(), String>>;
+
+/// For each gate (a push, or without any push in the repo, a build) lacking a passing scan before
+/// it: (file, job, step, why).
+fn gates_without<'a>(wfs: &'a [Workflow<'a>], scan: Scan) -> Vec<(&'a str, &'a str, &'a Step<'a>, Option<String>)> {
+    let any_push = wfs.iter().any(|w| w.jobs.iter().any(|j| !job_images(j).pushes.is_empty()));
+    let mut out = Vec::new();
+    for wf in wfs {
+        for job in &wf.jobs {
+            let images = job_images(job);
+            let gates: Vec<&Step> = if any_push {
+                images.pushes.clone()
+            } else {
+                images.builds.iter().filter(|(_, s)| s.builds).map(|(st, _)| *st).take(1).collect()
+            };
+            for gate in gates {
+                // Steps that run before the gate: earlier in the job (all of it when judging a build),
+                // and every step of the jobs it needs.
+                let earlier = job.steps.iter().filter(|s| !any_push || s.index < gate.index);
+                let before: Vec<&Step> = earlier.chain(wf.needs_closure(job).into_iter().flat_map(|j| j.steps.iter())).collect();
+                let results: Vec<Result<(), String>> = before.iter().filter_map(|s| scan(s)).collect();
+                if results.iter().any(Result::is_ok) {
+                    continue;
+                }
+                let why = results.into_iter().find_map(Result::err);
+                out.push((wf.file, job.id, gate, why));
+            }
+        }
+    }
+    out
+}
+
+/// P2: CI scans for secrets before pushing.
+pub fn p2(r: &Review, out: &mut Vec<Finding>) {
+    let wfs = workflows(r.repo);
+    if !any_build(&wfs) {
+        out.push(no_build_finding("P2"));
+        return;
+    }
+    for (file, job, step, why) in gates_without(&wfs, secret_scan) {
+        let base = "No secret scan (trufflehog or gitleaks) runs before this image push";
+        let message = match why {
+            Some(w) => format!("{base} that can stop it: {w}"),
+            None => format!("{base}; a password or key in the code would be published"),
+        };
+        out.push(
+            Finding::new("P2", file, step.line())
+                .object(format!("job {job}"))
+                .message(message)
+                .fix(
+                    "Add a step before the push that fails on findings, e.g. `uses: trufflesecurity/trufflehog@v3` \
+                     (or `trufflehog git file://. --only-verified --fail`, or gitleaks), in the same job or a job \
+                     this one `needs`.",
+                ),
+        );
+    }
+}
+
+/// P3: CI fails on CRITICAL image CVEs before pushing.
+pub fn p3(r: &Review, out: &mut Vec<Finding>) {
+    let wfs = workflows(r.repo);
+    if !any_build(&wfs) {
+        out.push(no_build_finding("P3"));
+        return;
+    }
+    for (file, job, step, why) in gates_without(&wfs, cve_scan) {
+        let base = "No image scan fails the job on CRITICAL vulnerabilities before this push";
+        let message = match why {
+            Some(w) => format!("{base}: {w}"),
+            None => format!("{base}; an image with known critical holes would reach the registry"),
+        };
+        out.push(
+            Finding::new("P3", file, step.line())
+                .object(format!("job {job}"))
+                .message(message)
+                .fix(
+                    "Between the build and the push, scan the built image and fail on CRITICAL: `trivy image \
+                     --severity CRITICAL --exit-code 1 \"$IMAGE:$IMAGE_TAG\"` (or `aquasecurity/trivy-action` with \
+                     `severity: CRITICAL` and `exit-code: '1'`).",
+                ),
+        );
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// P4: no kubectl/helm against the cluster
+// ------------------------------------------------------------------------------------------------
+
+const KUBECTL_LOCAL: &[&str] = &["kustomize", "completion", "config", "plugin", "help", "convert", "version"];
+const HELM_LOCAL: &[&str] = &[
+    "lint", "template", "package", "dependency", "dep", "repo", "push", "show", "inspect", "version", "create", "plugin",
+    "registry", "env", "verify", "pull", "fetch", "search", "completion", "help", "unittest", "docs",
+];
+static THROWAWAY_CLUSTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)helm/kind-action|setup-kind|kind-action|k3d-action|setup-k3d|setup-minikube|actions-setup-minikube|\bkind\s+create\s+cluster|\bk3d\s+cluster\s+create|\bminikube\s+start|\bmicrok8s\b")
+});
+static DEPLOY_ACTION: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)k8s-deploy|kubectl|helm"));
+static LOCAL_ACTION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)setup-|kind-action|chart-testing|chart-releaser|helm-docs|helm-lint|unittest|kubeconform|kubeval|kubelinter|kube-linter"));
+
+/// The subcommand after a tool, skipping flags and their values.
+fn subcommand(words: &[String], at: usize) -> Option<&str> {
+    let mut i = at + 1;
+    while i < words.len() {
+        let w = words[i].as_str();
+        if let Some(f) = w.strip_prefix('-') {
+            i += if f.contains('=') || matches!(w, "--debug" | "-v") { 1 } else { 2 };
+            continue;
+        }
+        return Some(w);
+    }
+    None
+}
+
+/// The kubectl/helm commands of a step that reach a cluster.
+fn cluster_commands(step: &Step) -> Vec<String> {
+    let action = step.action();
+    if !action.is_empty() && !action.starts_with("./") {
+        if DEPLOY_ACTION.is_match(&action) && !LOCAL_ACTION.is_match(&action) {
+            return vec![format!("uses: {}", step.uses.unwrap_or(""))];
+        }
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for words in step.commands() {
+        let client_only = words.iter().any(|w| w == "--dry-run=client" || w == "--client" || w == "--client=true");
+        if let Some(at) = tool_at(&words, "kubectl") {
+            let sub = subcommand(&words, at).unwrap_or("");
+            if !sub.is_empty() && !KUBECTL_LOCAL.contains(&sub) && !client_only {
+                out.push(format!("kubectl {sub}"));
+            } else if sub == "version" && !client_only {
+                out.push("kubectl version".into());
+            }
+        }
+        if let Some(at) = tool_at(&words, "helm") {
+            let sub = subcommand(&words, at).unwrap_or("");
+            if !sub.is_empty() && !HELM_LOCAL.contains(&sub) && !client_only {
+                out.push(format!("helm {sub}"));
+            }
+        }
+    }
+    out
+}
+
+/// P4: CD never runs kubectl or helm against the cluster.
+pub fn p4(r: &Review, out: &mut Vec<Finding>) {
+    for wf in workflows(r.repo) {
+        for job in &wf.jobs {
+            let throwaway = job.steps.iter().any(|s| {
+                s.uses.is_some_and(|u| THROWAWAY_CLUSTER.is_match(u)) || s.run.as_deref().is_some_and(|r| THROWAWAY_CLUSTER.is_match(r))
+            });
+            if throwaway {
+                continue;
+            }
+            for step in &job.steps {
+                let cmds = cluster_commands(step);
+                if cmds.is_empty() {
+                    continue;
+                }
+                let mut unique: Vec<String> = Vec::new();
+                for c in cmds {
+                    if !unique.contains(&c) {
+                        unique.push(c);
+                    }
+                }
+                out.push(
+                    Finding::new("P4", wf.file, step.line())
+                        .object(format!("job {}", job.id))
+                        .message(format!(
+                            "This step changes the cluster directly (`{}`): ArgoCD undoes it at the next sync and the \
+                             workflow needs cluster credentials",
+                            unique.join("`, `")
+                        ))
+                        .fix(format!(
+                            "Remove the kubectl/helm step. CD only writes the new `image.tag` into {}/values.yaml and \
+                             pushes the commit (see {}); ArgoCD deploys it.",
+                            contract::CHART_DIR,
+                            contract::CD_FILE
+                        )),
+                );
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// P5: ArgoCD sync policy
+// ------------------------------------------------------------------------------------------------
+
+/// P5: the ArgoCD Application syncs automatically with prune and selfHeal.
+pub fn p5(r: &Review, out: &mut Vec<Finding>) {
+    let fix = format!(
+        "In {} set `spec.syncPolicy.automated` with `prune: true` and `selfHeal: true`.",
+        contract::ARGOCD_FILE
+    );
+    let mut found = false;
+    for o in &r.repo.objects {
+        let api = o.node.get("apiVersion").and_then(Node::as_str).unwrap_or("");
+        if !api.starts_with("argoproj.io/") || !matches!(o.kind.as_str(), "Application" | "ApplicationSet") {
+            continue;
+        }
+        found = true;
+        let spec = if o.kind == "ApplicationSet" { o.node.path("spec.template.spec") } else { o.node.get("spec") };
+        let policy = spec.and_then(|s| s.get("syncPolicy"));
+        let automated = policy.and_then(|p| p.get("automated"));
+        let mut missing = Vec::new();
+        match automated {
+            None => missing.push("automatic sync (`automated`)".to_string()),
+            Some(a) => {
+                if a.get("enabled").and_then(Node::as_bool) == Some(false) {
+                    missing.push("automatic sync (`automated.enabled` is false)".to_string());
+                }
+                for key in ["prune", "selfHeal"] {
+                    if a.get(key).and_then(Node::as_bool) != Some(true) {
+                        missing.push(format!("`{key}: true`"));
+                    }
+                }
+            }
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let line = automated.and_then(Node::line).or(policy.and_then(Node::line)).or(spec.and_then(Node::line)).or(o.line());
+        out.push(
+            Finding::new("P5", o.file.clone(), line)
+                .object(o.id())
+                .message(format!("The ArgoCD {} has no {} in its sync policy", o.kind, missing.join(", ")))
+                .fix(fix.clone()),
+        );
+    }
+    if !found {
+        out.push(
+            Finding::new("P5", contract::ARGOCD_FILE, None)
+                .message("There is no ArgoCD Application, so nothing deploys the repo to the cluster automatically")
+                .fix(format!("Add {} (`vibe generate` writes it) with `syncPolicy.automated` `prune: true` and `selfHeal: true`.", contract::ARGOCD_FILE)),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words_and_commands() {
+        let c = commands("docker build \\\n  --platform linux/amd64 -t \"$IMAGE:${TAG}\" . && docker push \"$IMAGE:${TAG}\" # push\n");
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0], ["docker", "build", "--platform", "linux/amd64", "-t", "$IMAGE:${TAG}", "."]);
+        assert_eq!(c[1][..2], ["docker", "push"]);
+        assert_eq!(strip_shell_comments("echo \"a # b\" # c\nx=${#y}\n"), "echo \"a # b\" \nx=${#y}\n");
+    }
+
+    #[test]
+    fn latest_references() {
+        assert!(is_latest("harbor.example.com/vibe/shop:latest"));
+        assert!(is_latest("harbor.example.com/vibe/shop"));
+        assert!(is_latest("type=raw,value=latest"));
+        assert!(!is_latest("$IMAGE"));
+        assert!(!is_latest("${IMAGE}:${IMAGE_TAG}"));
+        assert!(!is_latest("harbor.example.com/vibe/shop:${{ github.sha }}"));
+    }
+
+    #[test]
+    fn sha_reaches_tags_through_variables() {
+        let known: HashSet<String> = ["IMAGE_TAG".to_string()].into_iter().collect();
+        assert!(mentions_sha("${IMAGE}:${IMAGE_TAG}", &known));
+        assert!(mentions_sha("x:${{ github.sha }}", &HashSet::new()));
+        assert!(!mentions_sha("${IMAGE}:v1", &known));
+    }
+}

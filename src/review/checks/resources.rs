@@ -1,16 +1,395 @@
-//! Resources checks.
+//! Resources checks (F1–F4): requests, limits, t-shirt sizes and the autoscaler.
+//!
+//! Decisions where the contract leaves room:
+//! - F1/F2 judge every container of every workload, initContainers included, one finding per
+//!   container listing what is missing; the fix names the values of the size that container
+//!   should have: the app's size for app containers, the store size (never below md) for
+//!   stores, the smallest size for platform helpers (exporters, nginx, the wait container).
+//! - F3 judges the regular containers of app workloads whose image is not a platform
+//!   component (they must equal the app's size from vibe.yaml; without vibe.yaml, equal one
+//!   size, whichever), and the store containers (postgres, mongo, rabbitmq, redis: each value at
+//!   least md's). Only values that are present are compared (a missing value is F1's or F2's),
+//!   as quantities (`1000m` = `1`, `1Gi` = `1024Mi`). Exporters, nginx and the wait helper are
+//!   not F3's business.
+//! - F4: every long-running app Deployment or StatefulSet needs an HPA (autoscaling/v1 or v2)
+//!   whose `scaleTargetRef` names it; a missing one is reported in the HPA file without a line.
+//!   Each HPA targeting such a workload must have 1 <= minReplicas (default 1) <= maxReplicas.
 
+use super::image::{container_words, key_line};
+use crate::contract::{self, Size, HPA_FILE, MIN_STORE_SIZE, SIZES};
+use crate::review::context::ReviewContext;
+use crate::review::workload::{self, Container, Workload};
 use crate::review::{Finding, Review};
+use crate::yaml::Node;
+use std::collections::HashSet;
 
-/// F1: see the catalogue.
-pub fn f1(_r: &Review, _out: &mut Vec<Finding>) {}
+/// Components that keep or serve the app's data: at least md (F3).
+const STORES: &[&str] = &["postgres", "mongo", "rabbitmq", "redis"];
 
-/// F2: see the catalogue.
-pub fn f2(_r: &Review, _out: &mut Vec<Finding>) {}
+/// A Kubernetes resource quantity in billionths of its unit (exact for every size the
+/// contract names, and far beyond: 2^127 nano-units).
+pub(crate) fn parse_quantity(text: &str) -> Option<i128> {
+    let t = text.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(t.len());
+    let (num, suffix) = t.split_at(split);
+    let (neg, num) = match num.strip_prefix('-') {
+        Some(n) => (true, n),
+        None => (false, num.strip_prefix('+').unwrap_or(num)),
+    };
+    if num.is_empty() || num.matches('.').count() > 1 {
+        return None;
+    }
+    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    // Value as an integer mantissa and a power of ten.
+    let digits = format!("{int}{frac}");
+    let mantissa: i128 = digits.parse().ok()?;
+    let mut exp10: i32 = -(frac.len() as i32);
+    let mut factor: i128 = 1;
+    match suffix {
+        "" => {}
+        "n" => exp10 -= 9,
+        "u" => exp10 -= 6,
+        "m" => exp10 -= 3,
+        "k" => exp10 += 3,
+        "M" => exp10 += 6,
+        "G" => exp10 += 9,
+        "T" => exp10 += 12,
+        "P" => exp10 += 15,
+        "E" => exp10 += 18,
+        "Ki" => factor = 1 << 10,
+        "Mi" => factor = 1 << 20,
+        "Gi" => factor = 1 << 30,
+        "Ti" => factor = 1 << 40,
+        "Pi" => factor = 1 << 50,
+        "Ei" => factor = 1 << 60,
+        s if s.starts_with(['e', 'E']) => exp10 += s[1..].parse::<i32>().ok()?,
+        _ => return None,
+    }
+    // Scale to nano-units.
+    exp10 += 9;
+    let mut v = mantissa.checked_mul(factor)?;
+    if exp10 >= 0 {
+        v = v.checked_mul(10i128.checked_pow(exp10 as u32)?)?;
+    } else {
+        // Sub-nano precision is rounded up, as Kubernetes does.
+        let d = 10i128.checked_pow((-exp10) as u32)?;
+        v = (v + d - 1) / d;
+    }
+    Some(if neg { -v } else { v })
+}
 
-/// F3: see the catalogue.
-pub fn f3(_r: &Review, _out: &mut Vec<Finding>) {}
+/// The four values of a container's resources, as written.
+#[derive(Debug, Clone, Copy, Default)]
+struct Resources<'a> {
+    cpu_request: Option<&'a Node>,
+    memory_request: Option<&'a Node>,
+    cpu_limit: Option<&'a Node>,
+    memory_limit: Option<&'a Node>,
+}
 
-/// F4: see the catalogue.
-pub fn f4(_r: &Review, _out: &mut Vec<Finding>) {}
+fn resources<'a>(c: &Container<'a>) -> Resources<'a> {
+    let r = c.node.get("resources");
+    let get = |path: &str| r.and_then(|r| r.path(path)).filter(|n| n.as_str().is_some());
+    Resources {
+        cpu_request: get("requests.cpu"),
+        memory_request: get("requests.memory"),
+        cpu_limit: get("limits.cpu"),
+        memory_limit: get("limits.memory"),
+    }
+}
 
+impl<'a> Resources<'a> {
+    /// (field name, value written, the size's value) for each of the four.
+    fn pairs(&self, s: &Size) -> [(&'static str, Option<&'a Node>, &'static str); 4] {
+        [
+            ("requests.cpu", self.cpu_request, s.cpu_request),
+            ("requests.memory", self.memory_request, s.memory_request),
+            ("limits.cpu", self.cpu_limit, s.cpu_limit),
+            ("limits.memory", self.memory_limit, s.memory_limit),
+        ]
+    }
+}
+
+/// The role of a container, for the size it should have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The app itself (or another non-platform container of an app workload).
+    App,
+    /// A store (postgres, mongo, rabbitmq, redis).
+    Store,
+    /// A platform helper (exporter, nginx, wait) or an init container.
+    Helper,
+}
+
+fn role(w: &Workload, c: &Container) -> Role {
+    match c.image.and_then(workload::component_of_image) {
+        Some(id) if STORES.contains(&id) => Role::Store,
+        Some(_) => Role::Helper,
+        None if c.init => Role::Helper,
+        None if w.is_app() => Role::App,
+        // A non-platform sidecar in a component's pod.
+        None => Role::Helper,
+    }
+}
+
+/// The app's size (vibe.yaml, else the default).
+fn app_size(ctx: &ReviewContext) -> &'static Size {
+    ctx.size.as_deref().and_then(contract::size).or_else(|| contract::size(contract::DEFAULT_SIZE)).unwrap_or(&SIZES[0])
+}
+
+/// The size a container should have, and its name in words.
+fn size_for(ctx: &ReviewContext, role: Role) -> (&'static Size, String) {
+    match role {
+        Role::App => {
+            let s = app_size(ctx);
+            let how = if ctx.size.is_some() { "the app's size in vibe.yaml" } else { "the default size" };
+            (s, format!("size {} ({how})", s.id))
+        }
+        Role::Store => {
+            let s = contract::store_size(app_size(ctx).id);
+            (s, format!("size {} (stores get at least {MIN_STORE_SIZE})", s.id))
+        }
+        Role::Helper => (&SIZES[0], format!("size {} (enough for a platform helper)", SIZES[0].id)),
+    }
+}
+
+/// F1/F2: every container declares cpu and memory `requests` (F1) or `limits` (F2).
+fn declared(r: &Review, out: &mut Vec<Finding>, id: &'static str, section: &str) {
+    for w in workload::workloads(r.repo) {
+        for c in w.containers() {
+            let res = resources(&c);
+            let (cpu, memory) = if section == "requests" { (res.cpu_request, res.memory_request) } else { (res.cpu_limit, res.memory_limit) };
+            let missing: Vec<&str> = [("cpu", cpu), ("memory", memory)].into_iter().filter(|(_, v)| v.is_none()).map(|(k, _)| k).collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let (size, words) = size_for(r.ctx, role(&w, &c));
+            let (cpu_v, mem_v) =
+                if section == "requests" { (size.cpu_request, size.memory_request) } else { (size.cpu_limit, size.memory_limit) };
+            let want: Vec<String> = missing.iter().map(|k| format!("{k}: {}", if *k == "cpu" { cpu_v } else { mem_v })).collect();
+            let line = key_line(c.node, "resources").or_else(|| c.line());
+            let what = if section == "requests" { "reserves nothing for it when placing it" } else { "lets it take a whole machine" };
+            out.push(
+                Finding::new(id, &w.obj.file, line)
+                    .object(w.obj.id())
+                    .message(format!(
+                        "The {} declares no {} {section}: Kubernetes {what}.",
+                        container_words(&w, &c),
+                        missing.join(" or ")
+                    ))
+                    .fix(format!("Under its `resources.{section}` set `{}`: {words}.", want.join("`, `"))),
+            );
+        }
+    }
+}
+
+/// F1: every container declares cpu and memory requests.
+pub fn f1(r: &Review, out: &mut Vec<Finding>) {
+    declared(r, out, "F1", "requests");
+}
+
+/// F2: every container declares cpu and memory limits.
+pub fn f2(r: &Review, out: &mut Vec<Finding>) {
+    declared(r, out, "F2", "limits");
+}
+
+/// True when every value present equals the size's.
+fn equals_size(res: &Resources, s: &Size) -> bool {
+    res.pairs(s).iter().all(|(_, v, want)| match v {
+        None => true,
+        Some(v) => v.as_str().and_then(parse_quantity).is_some_and(|q| Some(q) == parse_quantity(want)),
+    })
+}
+
+/// The values that differ from a size's: "requests.cpu 200m (sm: 100m)".
+fn differences(res: &Resources, s: &Size) -> Vec<String> {
+    res.pairs(s)
+        .iter()
+        .filter_map(|(k, v, want)| {
+            let got = (*v)?.as_str()?;
+            let same = parse_quantity(got).is_some_and(|q| Some(q) == parse_quantity(want));
+            (!same).then(|| format!("{k} {got} ({}: {want})", s.id))
+        })
+        .collect()
+}
+
+fn size_values(s: &Size) -> String {
+    format!(
+        "`requests: {{cpu: {}, memory: {}}}`, `limits: {{cpu: {}, memory: {}}}`",
+        s.cpu_request, s.memory_request, s.cpu_limit, s.memory_limit
+    )
+}
+
+/// F3: app resources equal its t-shirt size; stores at least md.
+pub fn f3(r: &Review, out: &mut Vec<Finding>) {
+    let min_store = contract::size(MIN_STORE_SIZE).unwrap_or(&SIZES[0]);
+    for w in workload::workloads(r.repo) {
+        for c in w.main_containers() {
+            let res = resources(&c);
+            if res.pairs(min_store).iter().all(|(_, v, _)| v.is_none()) {
+                continue;
+            }
+            let line = key_line(c.node, "resources").or_else(|| c.line());
+            let who = container_words(&w, &c);
+            match role(&w, &c) {
+                Role::App if w.is_app() => {
+                    let (ok, message, fix) = match &r.ctx.size {
+                        Some(id) => {
+                            let s = app_size(r.ctx);
+                            (
+                                equals_size(&res, s),
+                                format!(
+                                    "The resources of the app {who} differ from its t-shirt size {id} in vibe.yaml: {}.",
+                                    differences(&res, s).join(", ")
+                                ),
+                                format!("Set exactly {} (size {id}), or change `size` in vibe.yaml and run `vibe generate`.", size_values(s)),
+                            )
+                        }
+                        None => {
+                            // The size most of the values already match.
+                            let closest = SIZES
+                                .iter()
+                                .max_by_key(|s| (4 - differences(&res, s).len(), s.id == contract::DEFAULT_SIZE))
+                                .unwrap_or(app_size(r.ctx));
+                            (
+                                SIZES.iter().any(|s| equals_size(&res, s)),
+                                format!(
+                                    "The resources of the app {who} match none of the platform's t-shirt sizes ({}).",
+                                    SIZES.iter().map(|s| s.id).collect::<Vec<_>>().join(", ")
+                                ),
+                                format!(
+                                    "Use exactly one size's requests and limits, e.g. {} for {} (the closest).",
+                                    size_values(closest),
+                                    closest.id
+                                ),
+                            )
+                        }
+                    };
+                    if !ok {
+                        out.push(Finding::new("F3", &w.obj.file, line).object(w.obj.id()).message(message).fix(fix));
+                    }
+                }
+                Role::Store => {
+                    let below: Vec<String> = res
+                        .pairs(min_store)
+                        .iter()
+                        .filter_map(|(k, v, want)| {
+                            let got = (*v)?.as_str()?;
+                            let small = parse_quantity(got).is_none_or(|q| parse_quantity(want).is_some_and(|w| q < w));
+                            small.then(|| format!("{k} {got} (at least {want})"))
+                        })
+                        .collect();
+                    if below.is_empty() {
+                        continue;
+                    }
+                    out.push(
+                        Finding::new("F3", &w.obj.file, line)
+                            .object(w.obj.id())
+                            .message(format!(
+                                "The store {who} is smaller than size {MIN_STORE_SIZE}: {}; it runs out of memory under ordinary load.",
+                                below.join(", ")
+                            ))
+                            .fix(format!("Give it at least size {MIN_STORE_SIZE}: {}.", size_values(min_store))),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// F4: an HPA targets each long-running app Deployment/StatefulSet with 1 <= min <= max.
+pub fn f4(r: &Review, out: &mut Vec<Finding>) {
+    let hpas: Vec<_> = r.repo.objects.iter().filter(|o| o.kind == "HorizontalPodAutoscaler").collect();
+    let target = |o: &crate::repo::Object| -> Option<(String, String)> {
+        let t = o.node.path("spec.scaleTargetRef")?;
+        Some((t.get("kind")?.as_str()?.to_string(), t.get("name")?.as_str()?.to_string()))
+    };
+    let mut targeted: HashSet<(String, String, Option<String>)> = HashSet::new();
+    let mut targeted_any_ns: HashSet<(String, String)> = HashSet::new();
+    for h in &hpas {
+        if let Some((k, n)) = target(h) {
+            targeted_any_ns.insert((k.clone(), n.clone()));
+            targeted.insert((k, n, h.namespace.clone()));
+        }
+    }
+    let mut apps: HashSet<(&str, &str)> = HashSet::new();
+    for w in workload::workloads(r.repo) {
+        if !(w.is_app() && w.long_running() && matches!(w.obj.kind.as_str(), "Deployment" | "StatefulSet")) {
+            continue;
+        }
+        apps.insert((w.obj.kind.as_str(), w.obj.name.as_str()));
+        let key = |ns: Option<String>| (w.obj.kind.clone(), w.obj.name.clone(), ns);
+        let found = targeted.contains(&key(w.obj.namespace.clone()))
+            || targeted.contains(&key(None))
+            || (w.obj.namespace.is_none() && targeted_any_ns.contains(&(w.obj.kind.clone(), w.obj.name.clone())));
+        if found {
+            continue;
+        }
+        let (min, max, cpu) = contract::HPA;
+        out.push(
+            Finding::new("F4", HPA_FILE, None)
+                .object(w.obj.id())
+                .message(format!("No HorizontalPodAutoscaler targets {}: a rush of users slows it to a crawl.", w.obj.id()))
+                .fix(format!(
+                    "Add to {HPA_FILE} an `autoscaling/v2` HorizontalPodAutoscaler with `scaleTargetRef: {{apiVersion: apps/v1, kind: {}, name: {}}}`, `minReplicas: {min}`, `maxReplicas: {max}` and a CPU target of {cpu}%.",
+                    w.obj.kind, w.obj.name
+                )),
+        );
+    }
+    for h in hpas {
+        let Some((k, n)) = target(h) else { continue };
+        if !apps.contains(&(k.as_str(), n.as_str())) {
+            continue;
+        }
+        let spec = h.node.get("spec");
+        let min_node = spec.and_then(|s| s.get("minReplicas"));
+        let max_node = spec.and_then(|s| s.get("maxReplicas"));
+        let min = min_node.map(|m| m.as_i64()).unwrap_or(Some(1));
+        let max = max_node.and_then(Node::as_i64);
+        let problem = match (min, max) {
+            (None, _) => Some(("minReplicas is not a number".to_string(), spec.and_then(|s| key_line(s, "minReplicas")))),
+            (Some(m), _) if m < 1 => Some((format!("minReplicas is {m}, below 1"), spec.and_then(|s| key_line(s, "minReplicas")))),
+            (_, None) => Some(("maxReplicas is missing or not a number".to_string(), spec.and_then(|s| key_line(s, "maxReplicas")))),
+            (Some(m), Some(x)) if x < m => Some((format!("maxReplicas {x} is below minReplicas {m}"), spec.and_then(|s| key_line(s, "maxReplicas")))),
+            _ => None,
+        };
+        let Some((problem, line)) = problem else { continue };
+        let (dmin, dmax, _) = contract::HPA;
+        out.push(
+            Finding::new("F4", &h.file, line.or_else(|| spec.and_then(|_| key_line(&h.node, "spec"))).or(h.line()))
+                .object(h.id())
+                .message(format!("The autoscaler {} for {k}/{n} cannot work: {problem}.", h.id()))
+                .fix(format!("Set `minReplicas` to at least 1 and `maxReplicas` not below it (vibe uses {dmin} and {dmax}).")),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_compare_as_kubernetes_does() {
+        assert_eq!(parse_quantity("1000m"), parse_quantity("1"));
+        assert_eq!(parse_quantity("0.5"), parse_quantity("500m"));
+        assert_eq!(parse_quantity("1Gi"), parse_quantity("1024Mi"));
+        assert_eq!(parse_quantity("1e3"), parse_quantity("1k"));
+        assert_eq!(parse_quantity("129e6"), parse_quantity("129M"));
+        assert!(parse_quantity("129M") > parse_quantity("123Mi"));
+        assert!(parse_quantity("256Mi") < parse_quantity("512Mi"));
+        assert_eq!(parse_quantity("1E"), Some(1_000_000_000_000_000_000_000_000_000));
+        assert_eq!(parse_quantity("abc"), None);
+        assert_eq!(parse_quantity("1Xi"), None);
+        assert_eq!(parse_quantity(""), None);
+        assert_eq!(parse_quantity("."), None);
+        for s in SIZES {
+            for v in [s.cpu_request, s.cpu_limit, s.memory_request, s.memory_limit] {
+                assert!(parse_quantity(v).is_some(), "{v}");
+            }
+        }
+    }
+}

@@ -1,25 +1,697 @@
-//! Secrets checks.
+//! Secrets checks (E1–E7). No check ever prints a value: findings show at most its first
+//! 4 characters ([`mask`]).
+//!
+//! Decisions where the contract leaves room:
+//! - Credential-like names (E2, E3, E5): a word PASSWORD/PASSWD/SECRET/CREDENTIAL(S), TOKEN,
+//!   KEY (or API/ACCESS/PRIVATE/SECRET/AUTH/SIGNING/ENCRYPTION/MASTER/LICENSE + KEY) or PASS/PWD,
+//!   split on `_`, `-`, `.` and camelCase. Names that only point at a credential are not
+//!   credentials: ending in URL, HOST, PORT, FILE, PATH, NAME, USER, ID, TTL, ..., or containing
+//!   PUBLIC (see [`NOT_SECRET_SUFFIXES`]).
+//! - A placeholder (CHANGE_ME, REPLACE_ME, changeme, ...) is E4's finding only: E2, E5 and E7
+//!   skip placeholder values so one problem is reported once.
+//! - E3: a credential-named ARG is reported even without a default (its `--build-arg` value is
+//!   recorded in the image history, as Docker's own SecretsUsedInArgOrEnv rule says), and so is
+//!   a credential-named ENV whose value is a variable (`ENV TOKEN=$TOKEN` bakes the value in).
+//! - E5 also reports a plain env value holding a known key format or a URL with a password,
+//!   whatever the name (S1 leaves manifests to E2/E5). Values that only reference another
+//!   variable (`$(DB_PASSWORD)`) and empty values are not credentials.
+//! - E6: a SealedSecret without `metadata.namespace` is reported when the app's namespace is
+//!   known (it would be sealed for, and applied to, whatever namespace is current).
+//! - E7: kubeseal's layout is a big-endian u16 length L, L bytes of RSA-OAEP ciphertext
+//!   (L = 128, 256, 384 or 512 for 1024–4096-bit keys), then AES-GCM ciphertext with its 16-byte
+//!   tag. Standard or URL-safe base64, padding optional. The certificate fingerprint is compared
+//!   case-insensitively, ignoring a `sha256:` prefix and `:` separators; a SealedSecret whose
+//!   values are all still stubs is not judged on it.
 
+use crate::repo::Object;
+use crate::review::workload;
 use crate::review::{Finding, Review};
+use crate::yaml::{Node, Value};
+use regex::Regex;
+use std::sync::LazyLock;
 
-/// E1: see the catalogue.
-pub fn e1(_r: &Review, _out: &mut Vec<Finding>) {}
+/// Annotation recording the certificate fingerprint a SealedSecret's values were sealed with.
+pub const SEALED_WITH_ANNOTATION: &str = "vibe.dev/sealed-with";
 
-/// E2: see the catalogue.
-pub fn e2(_r: &Review, _out: &mut Vec<Finding>) {}
+/// RSA ciphertext lengths kubeseal produces (1024- to 4096-bit keys).
+const RSA_LENGTHS: &[usize] = &[128, 256, 384, 512];
+/// AES-GCM authentication tag length.
+const GCM_TAG_LEN: usize = 16;
 
-/// E3: see the catalogue.
-pub fn e3(_r: &Review, _out: &mut Vec<Finding>) {}
+/// Last name parts that name something about a credential, not the credential itself.
+const NOT_SECRET_SUFFIXES: &[&str] = &[
+    "URL", "URI", "ENDPOINT", "HOST", "HOSTNAME", "PORT", "FILE", "PATH", "DIR", "NAME", "USER", "USERNAME", "ID",
+    "LENGTH", "LEN", "TTL", "EXPIRY", "EXPIRES", "EXPIRATION", "TIMEOUT", "HEADER", "PREFIX", "ALGORITHM", "ALG",
+    "TYPE", "ENABLED", "REF", "REGION", "FIELD", "POLICY", "VERSION", "MIN", "MAX", "SIZE", "COUNT", "LIFETIME",
+    "DAYS", "HOURS", "MINUTES", "SECONDS", "MODE", "FORMAT", "ISSUER", "AUDIENCE", "SCOPE", "SCOPES",
+];
+/// Prefixes that make a trailing KEY a credential (`APIKEY`, `SECRETKEY`...).
+const KEY_PREFIXES: &[&str] = &["API", "ACCESS", "PRIVATE", "SECRET", "AUTH", "SIGNING", "ENCRYPTION", "MASTER", "LICENSE", "CLIENT"];
 
-/// E4: see the catalogue.
-pub fn e4(_r: &Review, _out: &mut Vec<Finding>) {}
+/// Splits a variable name into upper-cased words (`_`, `-`, `.`, camelCase).
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for ch in name.chars() {
+        if !ch.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if ch.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
+        cur.push(ch.to_ascii_uppercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
 
-/// E5: see the catalogue.
-pub fn e5(_r: &Review, _out: &mut Vec<Finding>) {}
+/// True for names of credentials: `DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PASSWORD_FILE`, `PUBLIC_KEY`.
+pub fn credential_name(name: &str) -> bool {
+    let w = words(name);
+    let Some(last) = w.last() else { return false };
+    if NOT_SECRET_SUFFIXES.contains(&last.as_str()) || w.iter().any(|x| x == "PUBLIC") {
+        return false;
+    }
+    w.iter().any(|x| {
+        x.contains("PASSWORD")
+            || x.contains("PASSWD")
+            || x.contains("SECRET")
+            || x.contains("CREDENTIAL")
+            || x == "TOKEN"
+            || x == "TOKENS"
+            || (x.ends_with("TOKEN") && x.len() > 5)
+            || x == "KEY"
+            || x == "KEYS"
+            || KEY_PREFIXES.iter().any(|p| x.strip_suffix("KEY").is_some_and(|rest| rest == *p))
+            || x == "PASS"
+            || x == "PWD"
+    })
+}
 
-/// E6: see the catalogue.
-pub fn e6(_r: &Review, _out: &mut Vec<Finding>) {}
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:^|[^a-z0-9])(?:change|replace)[_-]?me(?:[^a-z0-9]|$)").unwrap());
 
-/// E7: see the catalogue.
-pub fn e7(_r: &Review, _out: &mut Vec<Finding>) {}
+/// True when a value holds a CHANGE_ME / REPLACE_ME placeholder (E4's).
+pub fn is_placeholder(value: &str) -> bool {
+    PLACEHOLDER.is_match(value)
+}
 
+static KNOWN_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        \b(?:AKIA|ASIA)[0-9A-Z]{16}\b
+        | \bgh[pousr]_[A-Za-z0-9]{36,}
+        | \bgithub_pat_[A-Za-z0-9_]{22,}
+        | \bglpat-[A-Za-z0-9_-]{20,}
+        | \bxox[abprs]-[A-Za-z0-9-]{10,}
+        | \b[sr]k_live_[A-Za-z0-9]{16,}
+        | \bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}
+        | \bAIza[0-9A-Za-z_-]{35}
+        | -----BEGIN\ (?:[A-Z]+\ )*PRIVATE\ KEY-----
+        ",
+    )
+    .unwrap()
+});
+
+static URL_PASSWORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]+:([^\s@/]+)@").unwrap());
+
+/// A hard-coded secret inside a text: a known key format, or a URL's password. Returns the secret.
+pub fn embedded_secret(text: &str) -> Option<&str> {
+    if let Some(m) = KNOWN_KEY.find(text) {
+        return Some(m.as_str());
+    }
+    URL_PASSWORD.captures_iter(text).filter_map(|c| c.get(1)).map(|m| m.as_str()).find(|p| !is_reference(p) && !is_placeholder(p))
+}
+
+/// True for values that only point elsewhere: `$VAR`, `${VAR}`, `$(VAR)`, `{{ ... }}`, `<password>`, `%(x)s`.
+fn is_reference(v: &str) -> bool {
+    let v = v.trim();
+    v.starts_with('$') || v.starts_with("{{") || v.starts_with('<') || v.starts_with("%(") || v.chars().all(|c| c == '*')
+}
+
+/// True when a credential-named entry's value is a real value (not empty, a flag, a reference or a placeholder).
+fn holds_value(v: &str) -> bool {
+    let t = v.trim().trim_matches(|c| c == '"' || c == '\'');
+    !(t.is_empty()
+        || is_reference(t)
+        || is_placeholder(t)
+        || matches!(t.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "none" | "null")
+        || (t.len() < 6 && t.chars().all(|c| c.is_ascii_digit())))
+}
+
+/// A value with all but its first 4 characters hidden.
+pub fn mask(value: &str) -> String {
+    let shown: String = value.chars().take(4).collect();
+    if value.chars().count() <= 4 { "****".into() } else { format!("{shown}****") }
+}
+
+/// E1: no `kind: Secret` in the repo.
+pub fn e1(r: &Review, out: &mut Vec<Finding>) {
+    for o in r.repo.objects.iter().filter(|o| o.kind == "Secret") {
+        let keys: Vec<&str> = ["data", "stringData"]
+            .iter()
+            .flat_map(|k| o.node.get(k).map(Node::entries).unwrap_or_default())
+            .map(|e| e.key.as_str())
+            .collect();
+        let held = if keys.is_empty() { String::new() } else { format!(" ({})", keys.join(", ")) };
+        let name = if o.name.is_empty() { "NAME".to_string() } else { o.name.clone() };
+        out.push(
+            Finding::new("E1", &o.file, o.line())
+                .object(o.id())
+                .message(format!(
+                    "{} is a plain Kubernetes Secret{held}: its values are only base64-encoded, so anyone who can \
+                     read the repository can read them.",
+                    o.id()
+                ))
+                .fix(format!(
+                    "Delete {} from {}, change every value it held (they are leaked), and seal the new values into \
+                     the app's SealedSecret with `vibe seal NAME` for each key{}.",
+                    o.id(),
+                    o.file,
+                    if keys.is_empty() { format!(" (it was named {name})") } else { format!(": {}", keys.join(", ")) }
+                )),
+        );
+    }
+}
+
+/// Lines of a scalar's content: (line number, text). A block scalar's position is its first content line.
+fn scalar_lines<'a>(node: &Node, text: &'a str) -> Vec<(Option<u32>, &'a str)> {
+    if !text.contains('\n') {
+        return vec![(node.line(), text)];
+    }
+    let first = node.line();
+    text.lines().enumerate().map(|(i, l)| (first.map(|f| f + i as u32), l)).collect()
+}
+
+static ASSIGNMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^\s*(?:export\s+)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*[=:]\s*(.*?)\s*[,;]?\s*$"#).unwrap());
+
+/// E2: no passwords, tokens or keys in ConfigMaps.
+pub fn e2(r: &Review, out: &mut Vec<Finding>) {
+    for o in r.repo.objects.iter().filter(|o| o.kind == "ConfigMap") {
+        for e in o.node.get("data").map(Node::entries).unwrap_or_default() {
+            let Some(value) = e.value.as_str() else { continue };
+            let mut report = |line: Option<u32>, what: String, secret: &str| {
+                out.push(
+                    Finding::new("E2", &o.file, line.or(e.key_pos.map(|p| p.line)))
+                        .object(o.id())
+                        .message(format!("ConfigMap {} holds {what} in plain text ({}).", o.name, mask(secret)))
+                        .fix(format!(
+                            "Remove it from the ConfigMap, seal the value with `vibe seal {}`, read it in the container \
+                             through `valueFrom.secretKeyRef`, and change the leaked value.",
+                            env_name(&e.key)
+                        )),
+                );
+            };
+            if !value.contains('\n') {
+                let v = value.trim();
+                if credential_name(&e.key) && holds_value(v) {
+                    report(e.value.line(), format!("the credential `{}`", e.key), v);
+                } else if let Some(s) = embedded_secret(v) {
+                    report(e.value.line(), format!("a secret in `{}`", e.key), s);
+                }
+                continue;
+            }
+            // A config file inside the ConfigMap: judge each line.
+            for (line, text) in scalar_lines(&e.value, value) {
+                if let Some(c) = ASSIGNMENT.captures(text) {
+                    let (name, v) = (&c[1], c[2].trim_matches(|ch| ch == '"' || ch == '\''));
+                    if credential_name(name) && holds_value(v) && embedded_secret(text).is_none() {
+                        report(line, format!("the credential `{name}` in `{}`", e.key), v);
+                        continue;
+                    }
+                }
+                if let Some(s) = embedded_secret(text) {
+                    report(line, format!("a secret in `{}`", e.key), s);
+                }
+            }
+        }
+    }
+}
+
+/// The environment-variable form of a key (`db.password` -> `DB_PASSWORD`).
+fn env_name(key: &str) -> String {
+    words(key).join("_")
+}
+
+/// Splits Dockerfile ENV/ARG arguments into words, honouring quotes.
+fn shell_words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut any = false;
+    let mut chars = s.chars();
+    while let Some(ch) = chars.next() {
+        match (quote, ch) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '"' | '\'') => {
+                quote = Some(ch);
+                any = true;
+            }
+            (_, '\\') => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                    any = true;
+                }
+            }
+            (None, c) if c.is_whitespace() => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            (_, c) => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(cur);
+    }
+    out
+}
+
+/// The variables an ENV or ARG instruction sets: (name, value if any).
+fn env_arg_vars(keyword: &str, args: &str) -> Vec<(String, Option<String>)> {
+    let w = shell_words(args);
+    if keyword == "ENV" && w.len() >= 2 && !w[0].contains('=') {
+        // Legacy form: `ENV NAME value with spaces`.
+        let rest = args.trim_start()[w[0].len()..].trim().to_string();
+        return vec![(w[0].clone(), Some(rest))];
+    }
+    w.into_iter()
+        .map(|x| match x.split_once('=') {
+            Some((k, v)) => (k.to_string(), Some(v.to_string())),
+            None => (x, None),
+        })
+        .collect()
+}
+
+/// E3: no credentials in Dockerfile ENV or ARG.
+pub fn e3(r: &Review, out: &mut Vec<Finding>) {
+    for d in &r.repo.dockerfiles {
+        for ins in d.instructions.iter().filter(|i| i.keyword == "ENV" || i.keyword == "ARG") {
+            for (name, value) in env_arg_vars(&ins.keyword, &ins.args) {
+                let v = value.as_deref().unwrap_or("");
+                let what = if credential_name(&name) {
+                    match (&ins.keyword[..], value.as_deref()) {
+                        ("ARG", None) | ("ARG", Some("")) => format!(
+                            "`ARG {name}` passes a credential at build time: the value given with --build-arg is \
+                             recorded in the image history"
+                        ),
+                        _ if v.trim().is_empty() => continue,
+                        _ => format!("`{} {name}` bakes a credential ({}) into the image", ins.keyword, mask(v)),
+                    }
+                } else if let Some(s) = embedded_secret(v) {
+                    format!("`{} {name}` bakes a secret ({}) into the image", ins.keyword, mask(s))
+                } else {
+                    continue;
+                };
+                out.push(
+                    Finding::new("E3", &d.file, Some(ins.line))
+                        .message(format!("{what}; anyone who can pull the image can read it with `docker history`."))
+                        .fix(format!(
+                            "Remove {name} from the Dockerfile. Give it at run time from the SealedSecret (`vibe seal \
+                             {name}`, then an env entry with `valueFrom.secretKeyRef`); a value needed only while \
+                             building goes in a BuildKit secret: `RUN --mount=type=secret,id={}`. Change the leaked \
+                             value.",
+                            name.to_ascii_lowercase()
+                        )),
+                );
+            }
+        }
+    }
+}
+
+/// Chart values files (values.yaml, values-prod.yaml, ...), which E4 reads besides manifests.
+fn is_values_file(file: &str) -> bool {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    name.starts_with("values") && (name.ends_with(".yaml") || name.ends_with(".yml"))
+}
+
+/// Every scalar under `node` with the key it sits under (for fixes) .
+fn scalars<'a>(node: &'a Node, key: &'a str, out: &mut Vec<(&'a str, &'a Node)>) {
+    match &node.value {
+        Value::Scalar { .. } => out.push((key, node)),
+        Value::Seq(items) => items.iter().for_each(|n| scalars(n, key, out)),
+        Value::Map(entries) => entries.iter().for_each(|e| scalars(&e.value, &e.key, out)),
+    }
+}
+
+/// E4: no CHANGE_ME / REPLACE_ME placeholders in manifests, chart values or SealedSecrets.
+pub fn e4(r: &Review, out: &mut Vec<Finding>) {
+    let docs = r
+        .repo
+        .objects
+        .iter()
+        .map(|o| (&o.file, &o.node, Some(o)))
+        .chain(r.repo.yaml.iter().filter(|y| is_values_file(&y.file)).map(|y| (&y.file, &y.node, None)));
+    for (file, root, obj) in docs {
+        if !root_mentions_placeholder(root) {
+            continue;
+        }
+        let mut found = Vec::new();
+        scalars(root, "", &mut found);
+        let sealed = obj.is_some_and(|o| o.kind == "SealedSecret");
+        for (key, node) in found {
+            let Some(text) = node.as_str() else { continue };
+            if !might_be_placeholder(text) || !is_placeholder(text) {
+                continue;
+            }
+            for (line, l) in scalar_lines(node, text) {
+                if !is_placeholder(l) {
+                    continue;
+                }
+                let fix = if sealed {
+                    format!(
+                        "Run `vibe seal {key}`: it asks for the value without showing it and writes its sealed form \
+                         here (or seal it with kubeseal and paste the output)."
+                    )
+                } else {
+                    "Replace the placeholder with the real value: for a generated file set it in vibe.yaml and run \
+                     `vibe generate`; a password or token goes in the SealedSecret (`vibe seal NAME`) and is read \
+                     through `secretKeyRef`."
+                        .to_string()
+                };
+                let mut f = Finding::new("E4", file.as_str(), line)
+                    .message(if sealed {
+                        format!("The sealed value `{key}` is still a placeholder: the app cannot be deployed until it is sealed.")
+                    } else {
+                        format!("`{key}` still holds a placeholder ({}) instead of a real value.", l.trim())
+                    })
+                    .fix(fix);
+                if let Some(o) = obj {
+                    f = f.object(o.id());
+                }
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// Cheap pre-filter: does any scalar of the tree hold a placeholder?
+fn root_mentions_placeholder(node: &Node) -> bool {
+    match &node.value {
+        Value::Scalar { text, .. } => might_be_placeholder(text) && is_placeholder(text),
+        Value::Seq(items) => items.iter().any(root_mentions_placeholder),
+        Value::Map(entries) => entries.iter().any(|e| root_mentions_placeholder(&e.value)),
+    }
+}
+
+/// True when `text` contains "change" or "replace" in any case (a fast test before the regex).
+fn might_be_placeholder(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, c)| match c {
+        b'c' | b'C' => b.get(i..i + 6).is_some_and(|w| w.eq_ignore_ascii_case(b"change")),
+        b'r' | b'R' => b.get(i..i + 7).is_some_and(|w| w.eq_ignore_ascii_case(b"replace")),
+        _ => false,
+    })
+}
+
+/// E5: credential-like env vars come from secretKeyRef, never a plain `value:`.
+pub fn e5(r: &Review, out: &mut Vec<Finding>) {
+    for w in workload::workloads(r.repo) {
+        for c in w.containers() {
+            for env in c.node.get("env").map(Node::items).unwrap_or_default() {
+                let name = env.get("name").and_then(Node::as_str).unwrap_or("");
+                let Some(value_node) = env.get("value") else { continue };
+                let Some(value) = value_node.as_str() else { continue };
+                let what = if credential_name(name) && holds_value(value) {
+                    format!("the credential {name} is written in plain text ({})", mask(value.trim()))
+                } else if let Some(s) = embedded_secret(value).filter(|_| !is_placeholder(value)) {
+                    format!("{name} holds a secret in plain text ({})", mask(s))
+                } else {
+                    continue;
+                };
+                let secret = r.ctx.slug.as_ref().map(|s| format!("{s}-secrets")).unwrap_or_else(|| "<slug>-secrets".into());
+                out.push(
+                    Finding::new("E5", &w.obj.file, value_node.line().or(env.line()))
+                        .object(w.obj.id())
+                        .message(format!(
+                            "In container {} of {}, {what}: it is visible in git and in every description of the pod.",
+                            c.name,
+                            w.obj.id()
+                        ))
+                        .fix(format!(
+                            "Replace `value:` with `valueFrom: {{secretKeyRef: {{name: {secret}, key: {name}}}}}`, seal \
+                             the value with `vibe seal {name}`, and change the exposed value."
+                        )),
+                );
+            }
+        }
+    }
+}
+
+/// SealedSecrets of the repo.
+fn sealed_secrets<'a>(r: &'a Review) -> impl Iterator<Item = &'a Object> {
+    r.repo.objects.iter().filter(|o| o.kind == "SealedSecret")
+}
+
+/// E6: each SealedSecret's namespace is the deployment namespace.
+pub fn e6(r: &Review, out: &mut Vec<Finding>) {
+    let Some(ns) = r.ctx.namespace.as_deref() else { return };
+    for o in sealed_secrets(r) {
+        let meta_ns = o.node.path("metadata.namespace");
+        let tmpl_ns = o.node.path("spec.template.metadata.namespace").filter(|n| !n.is_null());
+        let wrong_meta = meta_ns.and_then(Node::as_str) != Some(ns);
+        let wrong_tmpl = tmpl_ns.is_some_and(|n| n.as_str() != Some(ns));
+        if !wrong_meta && !wrong_tmpl {
+            continue;
+        }
+        let (line, problem) = if wrong_meta {
+            match meta_ns.and_then(Node::as_str) {
+                Some(other) => (meta_ns.and_then(Node::line), format!("is sealed for namespace {other}")),
+                None => (o.node.entry("metadata").and_then(|e| e.key_pos).map(|p| p.line), "names no namespace".to_string()),
+            }
+        } else {
+            (
+                tmpl_ns.and_then(Node::line),
+                format!("makes its Secret in namespace {}", tmpl_ns.and_then(Node::as_str).unwrap_or("?")),
+            )
+        };
+        out.push(
+            Finding::new("E6", &o.file, line.or(o.line()))
+                .object(o.id())
+                .message(format!(
+                    "SealedSecret {} {problem}, but the app runs in {ns}: the controller will not decrypt it there and \
+                     the pods never start.",
+                    o.name
+                ))
+                .fix(format!(
+                    "Set `metadata.namespace: {ns}` (and the template's namespace, if set) and seal every value again \
+                     with `vibe seal NAME`: values sealed for another namespace stay bound to it."
+                )),
+        );
+    }
+}
+
+/// Decodes standard or URL-safe base64 (padding optional, whitespace ignored).
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    let mut padding = 0;
+    for b in text.bytes().filter(|b| !b.is_ascii_whitespace()) {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => {
+                padding += 1;
+                continue;
+            }
+            _ => return None,
+        };
+        if padding > 0 {
+            return None; // data after padding
+        }
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    // 6 leftover bits mean one stray character: not base64.
+    (bits < 6 && padding <= 2).then_some(out)
+}
+
+/// True when `value` is kubeseal's layout: u16 length L, L bytes of RSA ciphertext, AES-GCM output.
+pub fn is_kubeseal_ciphertext(value: &str) -> bool {
+    let Some(bytes) = base64_decode(value) else { return false };
+    if bytes.len() < 2 {
+        return false;
+    }
+    let l = usize::from(u16::from_be_bytes([bytes[0], bytes[1]]));
+    RSA_LENGTHS.contains(&l) && bytes.len() >= 2 + l + GCM_TAG_LEN
+}
+
+fn normalise_fingerprint(fp: &str) -> String {
+    let fp = fp.trim().to_ascii_lowercase();
+    let fp = fp.strip_prefix("sha256:").unwrap_or(&fp);
+    fp.chars().filter(|c| *c != ':' && !c.is_whitespace()).collect()
+}
+
+/// E7: SealedSecret values are real kubeseal ciphertext, sealed with the platform certificate.
+pub fn e7(r: &Review, out: &mut Vec<Finding>) {
+    for o in sealed_secrets(r) {
+        let data = o.node.path("spec.encryptedData").map(Node::entries).unwrap_or_default();
+        let mut sealed_any = false;
+        for e in data {
+            let value = e.value.as_str().unwrap_or("");
+            if is_placeholder(value) {
+                continue;
+            }
+            sealed_any = true;
+            if is_kubeseal_ciphertext(value) {
+                continue;
+            }
+            let why = match base64_decode(value) {
+                Some(bytes) if !value.trim().is_empty() && std::str::from_utf8(&bytes).is_ok_and(|s| !s.trim().is_empty()) => {
+                    "is only base64-encoded text, readable by anyone"
+                }
+                Some(_) if !value.trim().is_empty() => "is not in kubeseal's format (it cannot be decrypted)",
+                _ => "is not sealed: it is not even base64",
+            };
+            out.push(
+                Finding::new("E7", &o.file, e.value.line().or(e.key_pos.map(|p| p.line)))
+                    .object(o.id())
+                    .message(format!("The value of `{}` in SealedSecret {} {why} ({}).", e.key, o.name, mask(value.trim())))
+                    .fix(format!(
+                        "Seal it again with `vibe seal {}`, which encrypts it with the platform's sealed-secrets \
+                         certificate; never paste base64 text. Change the value if it was readable.",
+                        e.key
+                    )),
+            );
+        }
+        let Some(expected) = r.ctx.certificate_fingerprint.as_deref() else { continue };
+        if !sealed_any {
+            continue;
+        }
+        let ann = o.node.path("metadata.annotations").and_then(|a| a.get(SEALED_WITH_ANNOTATION));
+        let recorded = ann.and_then(Node::as_str);
+        if recorded.is_some_and(|fp| normalise_fingerprint(fp) == normalise_fingerprint(expected)) {
+            continue;
+        }
+        let (line, problem) = match recorded {
+            Some(_) => (ann.and_then(Node::line), "was sealed with a different certificate than the platform's"),
+            None => (
+                o.node.entry("metadata").and_then(|e| e.key_pos).map(|p| p.line),
+                "does not record which certificate sealed it",
+            ),
+        };
+        out.push(
+            Finding::new("E7", &o.file, line.or(o.line()))
+                .object(o.id())
+                .message(format!(
+                    "SealedSecret {} {problem} (annotation {SEALED_WITH_ANNOTATION}; the platform certificate is {}): \
+                     the controller may be unable to decrypt it.",
+                    o.name, expected
+                ))
+                .fix(
+                    "Seal every value again with `vibe seal NAME`: it uses the platform certificate and records its \
+                     fingerprint. If the platform certificate changed, fetch the current one first.",
+                ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Minimal encoder for the tests.
+    fn b64(bytes: &[u8]) -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut s = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    s.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+                } else {
+                    s.push('=');
+                }
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn base64_round_trips_and_rejects_junk() {
+        for data in [&b""[..], b"f", b"fo", b"foo", b"foob", b"fooba", b"foobar", &[0xff, 0xfe, 0x00, 0x10]] {
+            assert_eq!(base64_decode(&b64(data)).as_deref(), Some(data), "{data:?}");
+            assert_eq!(base64_decode(b64(data).trim_end_matches('=')).as_deref(), Some(data));
+        }
+        assert_eq!(base64_decode("_-8=").unwrap(), base64_decode("/+8=").unwrap());
+        assert!(base64_decode("not base64!").is_none());
+        assert!(base64_decode("abcde").is_none());
+        assert!(base64_decode("ab=c").is_none());
+    }
+
+    #[test]
+    fn kubeseal_layout_is_recognised() {
+        let mut real = vec![0x01, 0x00];
+        real.extend(std::iter::repeat_n(0xab, 256 + GCM_TAG_LEN + 12));
+        assert!(is_kubeseal_ciphertext(&b64(&real)));
+        real.truncate(2 + 256 + 10);
+        assert!(!is_kubeseal_ciphertext(&b64(&real)), "too short for the GCM tag");
+        assert!(!is_kubeseal_ciphertext(&b64(b"my-database-password")));
+        assert!(!is_kubeseal_ciphertext("REPLACE_ME"));
+    }
+
+    #[test]
+    fn credential_names() {
+        for yes in ["DB_PASSWORD", "apiKey", "API_KEY", "GITHUB_TOKEN", "AccessToken", "client-secret", "AWS_SECRET_ACCESS_KEY", "DATA_SOURCE_PASS", "APIKEY", "credentials"] {
+            assert!(credential_name(yes), "{yes}");
+        }
+        for no in ["DB_USER", "PASSWORD_FILE", "PUBLIC_KEY", "KEYCLOAK_URL", "TOKEN_URL", "SECRET_NAME", "MONKEY", "TOKENIZER_MODEL", "AWS_ACCESS_KEY_ID", "CACHE_TTL"] {
+            assert!(!credential_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn placeholders_and_embedded_secrets() {
+        for yes in ["REPLACE_ME", "<CHANGE_ME>", "changeme", "x-replace-me", "CHANGE_ME_PLEASE"] {
+            assert!(is_placeholder(yes), "{yes}");
+        }
+        for no in ["exchange_mechanism", "replacement", "changemeter"] {
+            assert!(!is_placeholder(no), "{no}");
+        }
+        assert_eq!(embedded_secret("postgres://app:s3cr3t@db:5432/app"), Some("s3cr3t"));
+        assert_eq!(embedded_secret("postgres://postgres@db:5432/app"), None);
+        assert_eq!(embedded_secret("postgres://app:$(DB_PASSWORD)@db/app"), None);
+        assert!(embedded_secret("key AKIAABCDEFGHIJKLMNOP here").is_some());
+        assert!(embedded_secret("-----BEGIN RSA PRIVATE KEY-----").is_some());
+        assert_eq!(mask("AKIAABCDEFGHIJKLMNOP"), "AKIA****");
+    }
+
+    #[test]
+    fn block_scalar_lines_are_real_lines() {
+        let doc = crate::yaml::parse_one("a: 1\nconf: |\n  user=x\n  password=hunter22\nplain: x\n").unwrap().unwrap();
+        let node = doc.get("conf").unwrap();
+        let lines = scalar_lines(node, node.as_str().unwrap());
+        assert_eq!(lines[1], (Some(4), "password=hunter22"));
+        let doc = crate::yaml::parse_one("conf: >-\n  a\n\n  b\n").unwrap().unwrap();
+        assert_eq!(doc.get("conf").unwrap().line(), Some(2));
+    }
+
+    #[test]
+    fn dockerfile_env_and_arg_forms() {
+        assert_eq!(env_arg_vars("ENV", "A=1 B=\"two words\""), vec![("A".into(), Some("1".into())), ("B".into(), Some("two words".into()))]);
+        assert_eq!(env_arg_vars("ENV", "API_KEY abc def"), vec![("API_KEY".into(), Some("abc def".into()))]);
+        assert_eq!(env_arg_vars("ARG", "NPM_TOKEN"), vec![("NPM_TOKEN".into(), None)]);
+    }
+}

@@ -1,19 +1,1796 @@
-//! Source checks.
+//! Source checks (S1–S5): hardcoded credentials, committed `.env` files, SQL built from strings,
+//! unpinned dependencies and superuser database logins.
+//!
+//! They read application source and app config files (`repo.sources`), dependency manifests
+//! (`repo.dependency_files`), `.gitignore` files and, for S5, the manifests and chart values.
+//! Source is read with a small lexer ([`code`]) that knows each language's strings and comments,
+//! so a word in a comment is not code and a query split over lines is still one call.
+//! The [`code`] module is shared with the observability checks (G2–G6).
 
+use crate::repo::{Lang, Repo, TextFile};
+use crate::review::workload;
 use crate::review::{Finding, Review};
+use crate::yaml::Node;
+use code::{Dialect, Lines};
+use regex::Regex;
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
-/// S1: see the catalogue.
-pub fn s1(_r: &Review, _out: &mut Vec<Finding>) {}
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap_or_else(|e| panic!("bad pattern {pattern}: {e}"))
+}
 
-/// S2: see the catalogue.
-pub fn s2(_r: &Review, _out: &mut Vec<Finding>) {}
+// ------------------------------------------------------------------------------------------------
+// S1: hardcoded credentials
+// ------------------------------------------------------------------------------------------------
 
-/// S3: see the catalogue.
-pub fn s3(_r: &Review, _out: &mut Vec<Finding>) {}
+/// Known credential formats: (pattern, what it is).
+static KNOWN_FORMATS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    vec![
+        (re(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "an AWS access key"),
+        (re(r"\bgh[posur]_[A-Za-z0-9]{36,}\b"), "a GitHub token"),
+        (re(r"\bgithub_pat_[A-Za-z0-9_]{22,}\b"), "a GitHub token"),
+        (re(r"\bglpat-[A-Za-z0-9_\-]{20,}"), "a GitLab token"),
+        (re(r"\bxox[baprs]-[A-Za-z0-9\-]{10,}"), "a Slack token"),
+        (re(r"\b[sr]k_live_[A-Za-z0-9]{16,}"), "a Stripe live key"),
+        (re(r"\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_\-]{32,}"), "an OpenAI-style API key"),
+        (re(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----"), "a private key"),
+    ]
+});
 
-/// S4: see the catalogue.
-pub fn s4(_r: &Review, _out: &mut Vec<Finding>) {}
+/// `scheme://user:password@host`.
+static URL_WITH_PASSWORD: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"\b([a-zA-Z][a-zA-Z0-9+.\-]{1,30})://([^\s:/@"'`<>{}$]*):([^\s@/"'`<>]+)@[^\s/"'`<>:@]+"#));
 
-/// S5: see the catalogue.
-pub fn s5(_r: &Review, _out: &mut Vec<Finding>) {}
+/// `name = "value"`, `name: "value"`, `"name": "value"`, `name := "value"`, `'name' => 'value'`,
+/// with an optional type annotation (`name: str = "value"`, `const NAME: &str = "value"`).
+static QUOTED_ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"([A-Za-z_$][\w$.\-]*)["']?\s*(?::\s*&?[\w\[\]<>'. ]{1,40}?\s*)?(?:===?|:=|=>|=|:)\s*[bruBRU]?(["'`])((?:[^"'`\\\n]|\\.){1,400}?)["'`]"#)
+});
 
+/// `getenv("NAME", "default")`, `environ.get("NAME", "default")`: a hardcoded fallback.
+static ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"(?:getenv|environ\.get|env\.get|getEnv|env)\(\s*["']([A-Za-z_][\w.\-]*)["']\s*,\s*["']((?:[^"'\\\n]|\\.){1,400}?)["']"#)
+});
+
+/// `process.env.NAME || "default"`, `process.env.NAME ?? "default"`.
+static JS_ENV_DEFAULT: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"process\.env\.([A-Za-z_]\w*)\s*(?:\|\||\?\?)\s*["'`]((?:[^"'`\\\n]|\\.){1,400}?)["'`]"#));
+
+/// `NAME=value` / `name: value` lines of config files (.env, .properties, YAML).
+static CONFIG_LINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"^\s*(?:export\s+)?["']?([A-Za-z_][\w.\-]*)["']?\s*[:=]\s*(.*?)\s*$"#));
+
+/// Parts of a name that make it secret-like for S1.
+const SECRET_PARTS: &[&str] = &[
+    "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "privatekey", "accesskey", "clientsecret",
+    "auth", "credential", "credentials", "jwt",
+];
+/// Adjacent parts that make a name secret-like.
+const SECRET_PAIRS: &[(&str, &str)] = &[
+    ("api", "key"),
+    ("private", "key"),
+    ("access", "key"),
+    ("client", "secret"),
+    ("signing", "key"),
+    ("encryption", "key"),
+    ("master", "key"),
+    ("app", "key"),
+];
+/// A last part that makes a secret-like name about something else (`TOKEN_URL`, `secret_name`).
+const BENIGN_LAST: &[&str] = &[
+    "url", "uri", "endpoint", "name", "names", "field", "fields", "type", "types", "path", "file", "dir", "env", "var",
+    "header", "prefix", "suffix", "len", "length", "size", "count", "id", "ids", "ttl", "expires", "expiry",
+    "expiration", "exp", "at", "source", "mode", "method", "scheme", "provider", "backend", "service", "strategy",
+    "algorithm", "alg", "enabled", "required", "format", "pattern", "regex", "policy", "limit", "template", "hint",
+    "label", "placeholder", "version", "class", "module", "key_name", "ref", "store", "location", "domain",
+];
+/// A first part that makes the name a flag or a number (`has_token`, `max_tokens`).
+const BENIGN_FIRST: &[&str] = &["is", "has", "should", "must", "can", "use", "num", "count", "max", "min", "total", "no"];
+
+/// True when an identifier names a credential (S1): `API_KEY`, `dbPassword`, `client_secret`.
+pub(super) fn is_secret_name(name: &str) -> bool {
+    let parts = code::split_parts(name);
+    if parts.is_empty() || BENIGN_FIRST.contains(&parts[0].as_str()) {
+        return false;
+    }
+    let last = parts.last().map(String::as_str).unwrap_or("");
+    if parts.len() > 1 && BENIGN_LAST.contains(&last) {
+        return false;
+    }
+    parts.iter().any(|p| SECRET_PARTS.contains(&p.as_str()))
+        || parts.windows(2).any(|w| SECRET_PAIRS.contains(&(w[0].as_str(), w[1].as_str())))
+}
+
+/// Shannon entropy in bits per character.
+pub(super) fn entropy(s: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    let mut n = 0u32;
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|&c| {
+            let p = c as f64 / n as f64;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Smallest length of a literal judged by entropy.
+const MIN_SECRET_LEN: usize = 16;
+/// Entropy (bits per character) above which a literal assigned to a secret-like name is a secret.
+const MIN_SECRET_ENTROPY: f64 = 3.5;
+
+/// Values that stand for a secret rather than being one: `${PASSWORD}`, `<token>`, `changeme`, `xxxx`.
+pub(super) fn is_placeholder(v: &str) -> bool {
+    let v = v.trim();
+    if v.is_empty() || v.contains("${") || v.contains("{{") || v.contains("$(") || v.contains("%(") || v.contains("%s") {
+        return true;
+    }
+    if v.starts_with('$') || (v.starts_with('<') && v.ends_with('>')) || (v.starts_with('{') && v.ends_with('}')) {
+        return true;
+    }
+    let first = v.chars().next().unwrap_or(' ');
+    if v.chars().all(|c| c == first) || v.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '•')) {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    const WORDS: &[&str] = &[
+        "changeme", "change_me", "change-me", "replace_me", "replace-me", "replaceme", "your_", "your-", "yourpassword",
+        "yoursecret", "yourtoken", "example", "placeholder", "dummy", "sample", "xxxx", "todo", "fixme", "redacted",
+        "<", "insert_", "insert-",
+    ];
+    if WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    matches!(lower.as_str(), "password" | "pass" | "passwd" | "pwd" | "secret" | "token" | "none" | "null" | "nil" | "undefined")
+}
+
+/// Shows the first 4 characters of a secret and masks the rest.
+pub(super) fn mask(secret: &str) -> String {
+    let n = secret.chars().count();
+    if n <= 8 {
+        return "*".repeat(n.max(4));
+    }
+    let shown: String = secret.chars().take(4).collect();
+    format!("{shown}{}", "*".repeat((n - 4).min(16)))
+}
+
+/// A literal value S1 judges by entropy: long, random-looking, not a placeholder, path or URL.
+fn high_entropy_secret(value: &str) -> bool {
+    let v = value.trim();
+    v.len() >= MIN_SECRET_LEN
+        && !v.contains(char::is_whitespace)
+        && !is_placeholder(v)
+        && !(v.starts_with("http://") || v.starts_with("https://") || v.starts_with('/') || v.starts_with("./"))
+        && !(v.contains('_') && v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+        && entropy(v) > MIN_SECRET_ENTROPY
+}
+
+/// Files that hold Kubernetes objects: their values are the E checks', not S1's.
+fn manifest_files(repo: &Repo) -> HashSet<&str> {
+    repo.objects.iter().map(|o| o.file.as_str()).collect()
+}
+
+struct S1Hit {
+    line: u32,
+    start: usize,
+    end: usize,
+    message: String,
+}
+
+fn push_hit(hits: &mut Vec<S1Hit>, hit: S1Hit) {
+    if !hits.iter().any(|h| h.start < hit.end && hit.start < h.end) {
+        hits.push(hit);
+    }
+}
+
+/// S1: no hardcoded credentials in application source or app config files.
+pub fn s1(r: &Review, out: &mut Vec<Finding>) {
+    let manifests = manifest_files(r.repo);
+    for f in &r.repo.sources {
+        if manifests.contains(f.file.as_str()) || f.file.ends_with(".min.js") {
+            continue;
+        }
+        for hit in s1_hits(f) {
+            out.push(
+                Finding::new("S1", f.file.clone(), Some(hit.line))
+                    .message(hit.message)
+                    .fix(S1_FIX.to_string()),
+            );
+        }
+    }
+}
+
+const S1_FIX: &str = "Delete the value from the file and read it from an environment variable instead (e.g. \
+`os.environ[\"API_KEY\"]`, `process.env.API_KEY`, `os.Getenv(\"API_KEY\")`); add the name under `secrets:` in \
+vibe.yaml, seal the value with `vibe seal API_KEY` and run `vibe generate`. The value is in git history: revoke it \
+and create a new one.";
+
+fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
+    let text = f.text.as_str();
+    let lines = Lines::new(text);
+    let mut hits: Vec<S1Hit> = Vec::new();
+    // Known formats and URLs with passwords: anywhere, comments included (a key in a comment leaks too).
+    for (pattern, what) in KNOWN_FORMATS.iter() {
+        for m in pattern.find_iter(text) {
+            if is_placeholder(m.as_str()) {
+                continue;
+            }
+            let shown = if what.contains("private key") { String::new() } else { format!(" (`{}`)", mask(m.as_str())) };
+            push_hit(
+                &mut hits,
+                S1Hit {
+                    line: lines.line(m.start()),
+                    start: m.start(),
+                    end: m.end(),
+                    message: format!("{what}{shown} is written in the file; anyone who can read the repo can use it"),
+                },
+            );
+        }
+    }
+    for c in URL_WITH_PASSWORD.captures_iter(text) {
+        let (Some(all), Some(scheme), Some(user), Some(pass)) = (c.get(0), c.get(1), c.get(2), c.get(3)) else { continue };
+        if is_placeholder(pass.as_str()) || pass.as_str().contains('{') || pass.as_str().contains('%') {
+            continue;
+        }
+        push_hit(
+            &mut hits,
+            S1Hit {
+                line: lines.line(all.start()),
+                start: pass.start(),
+                end: pass.end(),
+                message: format!(
+                    "a {} address contains a password (`{}://{}:{}@…`)",
+                    scheme.as_str(),
+                    scheme.as_str(),
+                    user.as_str(),
+                    "*".repeat(pass.as_str().chars().count().clamp(4, 8))
+                ),
+            },
+        );
+    }
+    // Literals assigned to secret-like names.
+    let mut named: Vec<(usize, usize, &str, &str)> = Vec::new(); // (value start, value end, name, value)
+    if f.lang == Lang::Config && !f.file.ends_with(".json") {
+        let mut offset = 0;
+        for raw in text.split_inclusive('\n') {
+            let line = raw.trim_end_matches(['\n', '\r']);
+            if let Some(c) = CONFIG_LINE.captures(line) {
+                let (Some(name), Some(value)) = (c.get(1), c.get(2)) else { continue };
+                if !line.trim_start().starts_with('#') && !line.trim_start().starts_with('!') {
+                    let v = value.as_str();
+                    let v = v.split(" #").next().unwrap_or(v).trim();
+                    let v = v.trim_matches(|c| c == '"' || c == '\'');
+                    if let Some(pos) = line.find(v).filter(|_| !v.is_empty()) {
+                        named.push((offset + pos, offset + pos + v.len(), name.as_str(), v));
+                    }
+                }
+            }
+            offset += raw.len();
+        }
+    } else {
+        for c in QUOTED_ASSIGNMENT.captures_iter(text) {
+            let (Some(name), Some(value)) = (c.get(1), c.get(3)) else { continue };
+            let name = name.as_str().rsplit(['.', '$']).next().unwrap_or(name.as_str());
+            named.push((value.start(), value.end(), name, value.as_str()));
+        }
+    }
+    for pattern in [&*ENV_DEFAULT, &*JS_ENV_DEFAULT] {
+        for c in pattern.captures_iter(text) {
+            let (Some(name), Some(value)) = (c.get(1), c.get(2)) else { continue };
+            named.push((value.start(), value.end(), name.as_str(), value.as_str()));
+        }
+    }
+    for (start, end, name, value) in named {
+        if is_secret_name(name) && high_entropy_secret(value) {
+            push_hit(
+                &mut hits,
+                S1Hit {
+                    line: lines.line(start),
+                    start,
+                    end,
+                    message: format!("`{name}` is set to a hardcoded secret (`{}`)", mask(value)),
+                },
+            );
+        }
+    }
+    hits.sort_by_key(|h| (h.line, h.start));
+    hits
+}
+
+// ------------------------------------------------------------------------------------------------
+// S2: .env files
+// ------------------------------------------------------------------------------------------------
+
+/// `.env.example`-style files that list names for others to copy; they are meant to be committed.
+fn is_env_template(file: &str) -> bool {
+    let name = file.rsplit('/').next().unwrap_or(file).to_ascii_lowercase();
+    name.split('.').any(|part| matches!(part, "example" | "sample" | "template" | "dist" | "tpl"))
+}
+
+/// S2: `.env` files are gitignored and not committed.
+pub fn s2(r: &Review, out: &mut Vec<Finding>) {
+    for file in &r.repo.env_files {
+        if is_env_template(file) || gitignore::ignored(&r.repo.gitignores, file) {
+            continue;
+        }
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let has_gitignore = r.repo.gitignores.iter().any(|(g, _)| g == ".gitignore");
+        let message = if has_gitignore {
+            format!("`{file}` holds local settings and secrets but .gitignore does not exclude it, so it gets committed")
+        } else {
+            format!("`{file}` holds local settings and secrets but the repo has no .gitignore, so it gets committed")
+        };
+        out.push(Finding::new("S2", file.clone(), Some(1)).message(message).fix(format!(
+            "Add the lines `.env`, `.env.*` and `!.env.example` to .gitignore at the repo root, run \
+             `git rm --cached {file}`, and change every password or key `{name}` held (it stays in git history). \
+             Keep an `.env.example` with the names and empty values for others."
+        )));
+    }
+}
+
+/// Just enough of gitignore matching for S2: patterns, `*`, `?`, `**`, `[...]`, anchoring, negation,
+/// directory patterns, and nested .gitignore files.
+pub(super) mod gitignore {
+    /// True when the repo-relative `path` is ignored by the .gitignore files.
+    pub fn ignored(gitignores: &[(String, String)], path: &str) -> bool {
+        let mut files: Vec<&(String, String)> = gitignores.iter().collect();
+        files.sort_by_key(|(p, _)| p.matches('/').count());
+        let mut ignored = false;
+        for (gi, text) in files {
+            let dir = gi.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let rel = if dir.is_empty() {
+                path
+            } else if let Some(rest) = path.strip_prefix(dir).and_then(|r| r.strip_prefix('/')) {
+                rest
+            } else {
+                continue;
+            };
+            for line in text.lines() {
+                let line = line.trim_end();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let (negate, pattern) = match line.strip_prefix('!') {
+                    Some(p) => (true, p),
+                    None => (false, line.strip_prefix('\\').unwrap_or(line)),
+                };
+                if matches(pattern, rel) {
+                    ignored = !negate;
+                }
+            }
+        }
+        ignored
+    }
+
+    /// Does one gitignore pattern match the file `rel` (or a folder it is in)?
+    fn matches(pattern: &str, rel: &str) -> bool {
+        let dir_only = pattern.ends_with('/');
+        let pattern = pattern.trim_end_matches('/');
+        if pattern.is_empty() {
+            return false;
+        }
+        let anchored = pattern.contains('/');
+        let pattern = pattern.trim_start_matches('/');
+        let components: Vec<&str> = rel.split('/').collect();
+        // Candidates: the file itself (not for folder patterns) and every folder containing it.
+        let n = components.len();
+        for end in 1..=n {
+            let is_file = end == n;
+            if is_file && dir_only {
+                continue;
+            }
+            let hit = if anchored {
+                glob(pattern.as_bytes(), components[..end].join("/").as_bytes())
+            } else {
+                glob(pattern.as_bytes(), components[end - 1].as_bytes())
+            };
+            if hit {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Glob matching with `*` (no `/`), `**` (any), `?` and `[...]`.
+    pub(super) fn glob(p: &[u8], s: &[u8]) -> bool {
+        if p.is_empty() {
+            return s.is_empty();
+        }
+        match p[0] {
+            b'*' if p.get(1) == Some(&b'*') => {
+                let rest = p[2..].strip_prefix(b"/").unwrap_or(&p[2..]);
+                (0..=s.len()).any(|i| glob(rest, &s[i..]))
+            }
+            b'*' => (0..=s.len()).take_while(|&i| i == 0 || s[i - 1] != b'/').any(|i| glob(&p[1..], &s[i..])),
+            b'?' => !s.is_empty() && s[0] != b'/' && glob(&p[1..], &s[1..]),
+            b'[' => {
+                let Some(close) = p.iter().skip(1).position(|&c| c == b']').map(|i| i + 1) else {
+                    return !s.is_empty() && s[0] == b'[' && glob(&p[1..], &s[1..]);
+                };
+                if s.is_empty() {
+                    return false;
+                }
+                let class = &p[1..close];
+                let (negate, class) = match class.first() {
+                    Some(b'!') | Some(b'^') => (true, &class[1..]),
+                    _ => (false, class),
+                };
+                let mut hit = false;
+                let mut i = 0;
+                while i < class.len() {
+                    if i + 2 < class.len() && class[i + 1] == b'-' {
+                        hit |= class[i] <= s[0] && s[0] <= class[i + 2];
+                        i += 3;
+                    } else {
+                        hit |= class[i] == s[0];
+                        i += 1;
+                    }
+                }
+                hit != negate && glob(&p[close + 1..], &s[1..])
+            }
+            c => !s.is_empty() && s[0] == c && glob(&p[1..], &s[1..]),
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// S3: SQL built from strings
+// ------------------------------------------------------------------------------------------------
+
+/// Text that reads as SQL.
+static SQL_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?is)\bselect\b.{0,400}?\bfrom\b|\binsert\s+into\b|\bupdate\s+[\w.`\x22\[\]]+\s+set\b|\bdelete\s+from\b|\b(?:drop|create|alter|truncate)\s+table\b|\bwhere\s+[\w.`\x22]+\s*(?:=|<|>|!=|\blike\b|\bin\b)|\bmerge\s+into\b")
+});
+
+/// Calls that run SQL, per dialect.
+static SQL_CALLS: LazyLock<[(Dialect, Regex); 7]> = LazyLock::new(|| {
+    [
+        (
+            Dialect::Python,
+            re(r"(?:\.|\b)(execute|executemany|executescript|exec_driver_sql|raw|text|RawSQL|read_sql|read_sql_query|fetch|fetchrow|fetchval)\s*\("),
+        ),
+        (
+            Dialect::Js,
+            re(r"\.(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|queryRawUnsafe|executeRawUnsafe|exec|all|get|run|prepare|each|none|one|oneOrNone|many|manyOrNone|any|whereRaw|selectRaw)\s*\("),
+        ),
+        (
+            Dialect::Go,
+            re(r"\.(Query|QueryRow|QueryContext|QueryRowContext|Exec|ExecContext|Prepare|PrepareContext|Select|SelectContext|Get|GetContext|Raw|NamedExec|NamedQuery|MustExec|Queryx|QueryRowx)\s*\("),
+        ),
+        (
+            Dialect::Java,
+            re(r"\.(executeQuery|executeUpdate|executeLargeUpdate|execute|prepareStatement|prepareCall|addBatch|createQuery|createNativeQuery|createSQLQuery|queryForObject|queryForList|queryForMap|queryForRowSet|query|update|batchUpdate)\s*\("),
+        ),
+        (
+            Dialect::Kotlin,
+            re(r"\.(executeQuery|executeUpdate|executeLargeUpdate|execute|prepareStatement|prepareCall|addBatch|createQuery|createNativeQuery|createSQLQuery|queryForObject|queryForList|queryForMap|queryForRowSet|query|update|batchUpdate)\s*\("),
+        ),
+        (
+            Dialect::Php,
+            re(r"(?:->|::|\b)(query|exec|prepare|execute|raw|select|statement|unprepared|mysqli_query|pg_query|sqlsrv_query|whereRaw|selectRaw)\s*\("),
+        ),
+        (
+            Dialect::Rust,
+            re(r"\b(query|query_as|query_scalar|execute|raw_sql|prepare|query_one|query_opt|batch_execute|simple_query)\s*(?:::\s*<[^>]*>\s*)?\("),
+        ),
+    ]
+});
+
+/// Where a variable is assigned: `name =`, `name :=`, `name +=`, `$name .=`, `let name =`.
+static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| re(r"(\$?[A-Za-z_][\w]*)\s*(?::\s*[\w<>\[\]&' ]{1,40}?\s*)?(\+=|\.=|:=|=)"));
+
+/// How a piece of SQL text was built, when it was built by formatting.
+fn formatting(b: &[u8], range: (usize, usize), d: Dialect) -> Option<&'static str> {
+    let lits = code::literals(b, range, d);
+    let bare = code::without_literals(b, range, d);
+    for l in &lits {
+        if l.interpolated && !l.holes.is_empty() {
+            // A tagged template (sql`...${x}`) is parameterised by its tag.
+            let tagged = d == Dialect::Js && b[..l.start].iter().rev().find(|c| !c.is_ascii_whitespace()).is_some_and(|&c| code::is_ident(c));
+            if !tagged {
+                return Some(match d {
+                    Dialect::Python => "an f-string",
+                    Dialect::Js => "a template literal with `${}`",
+                    Dialect::Rust => "`{}` placeholders filled in",
+                    _ => "variables inside the string",
+                });
+            }
+        }
+    }
+    // \x01 stands for a literal (see `code::without_literals`).
+    static PY_PERCENT: LazyLock<Regex> = LazyLock::new(|| re(r"\x01\s*%\s*[\w(\[{]"));
+    static CONCAT: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\x01\s*\+\s*[\w$(\[]|[\w$)\]]\s*\+\s*\x01)"));
+    static PHP_CONCAT: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\x01\s*\.\s*[\w$(]|[\w)\]]\s*\.\s*\x01)"));
+    let has_lit = !lits.is_empty();
+    match d {
+        Dialect::Python if PY_PERCENT.is_match(&bare) => return Some("`%` formatting"),
+        Dialect::Python if bare.contains(".format(") => return Some("`.format()`"),
+        Dialect::Go if bare.contains("Sprintf(") => return Some("`fmt.Sprintf`"),
+        Dialect::Java | Dialect::Kotlin if bare.contains("String.format(") || bare.contains(".formatted(") => {
+            return Some("`String.format`");
+        }
+        Dialect::Php if bare.contains("sprintf(") => return Some("`sprintf`"),
+        Dialect::Php if has_lit && PHP_CONCAT.is_match(&bare) => return Some("`.` concatenation"),
+        Dialect::Rust if bare.contains("format!(") => return Some("`format!`"),
+        Dialect::Js if bare.contains(".concat(") && has_lit => return Some("`.concat()`"),
+        _ => {}
+    }
+    if has_lit && d != Dialect::Php && CONCAT.is_match(&bare) {
+        return Some("`+` concatenation");
+    }
+    None
+}
+
+fn is_sql(b: &[u8], range: (usize, usize), d: Dialect) -> bool {
+    code::literals(b, range, d).iter().any(|l| {
+        let body = &b[l.body.0..l.body.1];
+        std::str::from_utf8(body).is_ok_and(|t| SQL_TEXT.is_match(t))
+    })
+}
+
+/// The argument holding the SQL text, for calls whose first arguments are a context or a destination.
+fn sql_arg(b: &[u8], d: Dialect, name: &str, args: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let text = |a: &(usize, usize)| String::from_utf8_lossy(&b[a.0..a.1]).trim().to_string();
+    match d {
+        Dialect::Go => args.iter().find(|a| {
+            let t = text(a);
+            !(t.starts_with('&') || t == "ctx" || t.contains("Context(") || t.starts_with("context.") || t.is_empty())
+        }),
+        Dialect::Php if matches!(name, "mysqli_query" | "pg_query" | "sqlsrv_query") && args.len() >= 2 => args.get(1),
+        _ => args.first(),
+    }
+    .copied()
+}
+
+struct Assignment {
+    name: String,
+    at: usize,
+    value: (usize, usize),
+    append: bool,
+}
+
+fn assignments(masked: &str, d: Dialect) -> Vec<Assignment> {
+    let b = masked.as_bytes();
+    let mut out = Vec::new();
+    for c in ASSIGNMENT.captures_iter(masked) {
+        let (Some(name), Some(op)) = (c.get(1), c.get(2)) else { continue };
+        let end = op.end();
+        // Not `==`, `<=`, `>=`, `!=`, `=>`.
+        if b.get(end) == Some(&b'=') || b.get(end) == Some(&b'>') {
+            continue;
+        }
+        if op.as_str() == "=" && op.start() > 0 && matches!(b[op.start() - 1], b'=' | b'!' | b'<' | b'>') {
+            continue;
+        }
+        if name.start() > 0 && code::is_ident(b[name.start() - 1]) {
+            continue;
+        }
+        let value = code::statement_end(b, end, d);
+        out.push(Assignment {
+            name: name.as_str().to_string(),
+            at: name.start(),
+            value: (end, value),
+            append: op.as_str() == "+=" || op.as_str() == ".=",
+        });
+    }
+    out
+}
+
+/// S3: no SQL built by string formatting or concatenation.
+pub fn s3(r: &Review, out: &mut Vec<Finding>) {
+    for f in &r.repo.sources {
+        let d = code::dialect(f);
+        let Some((_, calls)) = SQL_CALLS.iter().find(|(dd, _)| *dd == d) else { continue };
+        if !calls.is_match(&f.text) {
+            continue;
+        }
+        let masked = code::mask(&f.text, d);
+        let b = masked.as_bytes();
+        let lines = Lines::new(&masked);
+        let mut assigns: Option<Vec<Assignment>> = None;
+        let mut reported_until = 0usize;
+        for c in calls.captures_iter(&masked) {
+            let (Some(all), Some(name)) = (c.get(0), c.get(1)) else { continue };
+            if all.start() < reported_until {
+                continue;
+            }
+            let open = all.end() - 1;
+            let Some((end, args)) = code::call_args(b, open, d) else { continue };
+            let Some(arg) = sql_arg(b, d, name.as_str(), &args) else { continue };
+            let mut how = formatting(b, arg, d).filter(|_| is_sql(b, arg, d));
+            let mut via = None;
+            if how.is_none() {
+                // A variable holding the query: judge its assignments before the call.
+                let ident = code::bare_identifier(b, arg);
+                if let Some(ident) = ident {
+                    let list = assigns.get_or_insert_with(|| assignments(&masked, d));
+                    let mut sql = false;
+                    let mut built = None;
+                    for a in list.iter().filter(|a| a.name == ident && a.at < all.start()) {
+                        if !a.append {
+                            sql = false;
+                            built = None;
+                        }
+                        sql |= is_sql(b, a.value, d);
+                        built = built.or(formatting(b, a.value, d));
+                    }
+                    if sql {
+                        how = built;
+                        via = Some(ident);
+                    }
+                }
+            }
+            if let Some(how) = how {
+                reported_until = end;
+                let subject = match via {
+                    Some(v) => format!("The SQL in `{v}` passed to `{}` is built with {how}", name.as_str()),
+                    None => format!("The SQL passed to `{}` is built with {how}", name.as_str()),
+                };
+                out.push(
+                    Finding::new("S3", f.file.clone(), Some(lines.line(name.start())))
+                        .message(format!("{subject}: a value containing a quote can rewrite the query (SQL injection)"))
+                        .fix(s3_fix(d).to_string()),
+                );
+            }
+        }
+    }
+}
+
+fn s3_fix(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Python => {
+            "Write placeholders in the SQL and pass the values separately: \
+             `cursor.execute(\"SELECT * FROM items WHERE id = %s\", (item_id,))` (sqlite3: `?`; SQLAlchemy: \
+             `text(\"... WHERE id = :id\"), {\"id\": item_id}`); never f-strings, `%`, `.format()` or `+`."
+        }
+        Dialect::Js => {
+            "Write placeholders in the SQL and pass the values separately: \
+             `pool.query(\"SELECT * FROM items WHERE id = $1\", [itemId])` (mysql: `?`); never template literals \
+             with `${}` or `+`."
+        }
+        Dialect::Go => {
+            "Write placeholders in the SQL and pass the values as arguments: \
+             `db.Query(\"SELECT * FROM items WHERE id = $1\", id)` (MySQL: `?`); never `fmt.Sprintf` or `+`."
+        }
+        Dialect::Java | Dialect::Kotlin => {
+            "Use a PreparedStatement with `?` placeholders: `ps = conn.prepareStatement(\"SELECT * FROM items \
+             WHERE id = ?\"); ps.setLong(1, id);` (JPA: named parameters); never `+` or `String.format`."
+        }
+        Dialect::Php => {
+            "Use a prepared statement: `$stmt = $pdo->prepare('SELECT * FROM items WHERE id = ?'); \
+             $stmt->execute([$id]);`; never put `$variables` into the SQL text."
+        }
+        Dialect::Rust => {
+            "Use bind parameters: `sqlx::query(\"SELECT * FROM items WHERE id = $1\").bind(id)`; never `format!`."
+        }
+        Dialect::Config => "Use parameterised queries.",
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// S4: pinned dependencies
+// ------------------------------------------------------------------------------------------------
+
+fn dir_of(file: &str) -> &str {
+    file.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+fn name_of(file: &str) -> &str {
+    file.rsplit('/').next().unwrap_or(file)
+}
+
+/// True when one of `names` exists in `dir` (or, with `ancestors`, in a folder above it).
+fn has_file(repo: &Repo, dir: &str, names: &[&str], ancestors: bool) -> bool {
+    repo.dependency_files.iter().chain(repo.sources.iter()).any(|f| {
+        let fdir = dir_of(&f.file);
+        names.contains(&name_of(&f.file)) && (fdir == dir || (ancestors && (fdir.is_empty() || dir.starts_with(&format!("{fdir}/")))))
+    }) || repo.yaml.iter().any(|y| names.contains(&name_of(&y.file)) && dir_of(&y.file) == dir)
+}
+
+fn line_of(text: &str, needle: &str) -> Option<u32> {
+    text.find(needle).map(|i| text[..i].matches('\n').count() as u32 + 1)
+}
+
+/// Requirement lines that are not pinned with `==`: (line, package).
+fn unpinned_requirements(text: &str) -> Vec<(u32, String)> {
+    static NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^([A-Za-z0-9][A-Za-z0-9._\-]*)(\[[^\]]*\])?\s*(.*)$"));
+    let mut out = Vec::new();
+    let mut logical = String::new();
+    let mut start_line = 0u32;
+    for (i, raw) in text.lines().enumerate() {
+        if logical.is_empty() {
+            start_line = i as u32 + 1;
+        }
+        let line = raw.split(" #").next().unwrap_or(raw);
+        let line = if line.trim_start().starts_with('#') { "" } else { line };
+        if let Some(cont) = line.trim_end().strip_suffix('\\') {
+            logical.push_str(cont);
+            logical.push(' ');
+            continue;
+        }
+        logical.push_str(line);
+        let entry = std::mem::take(&mut logical);
+        let entry = entry.split(';').next().unwrap_or("").trim();
+        if entry.is_empty() || entry.starts_with('-') {
+            continue;
+        }
+        let Some(c) = NAME.captures(entry) else { continue };
+        let spec = c.get(3).map(|m| m.as_str().trim()).unwrap_or("");
+        let version_ok = spec.starts_with("===") || (spec.starts_with("==") && !spec.contains('*') && !spec.contains(','));
+        let direct = spec.starts_with('@');
+        if !(version_ok || direct) {
+            out.push((start_line, c[1].to_string()));
+        }
+    }
+    out
+}
+
+/// A dependency manifest that is not pinned: (line, what is wrong, fix).
+fn unpinned(repo: &Repo, f: &TextFile) -> Option<(Option<u32>, String, String)> {
+    let dir = dir_of(&f.file);
+    let name = name_of(&f.file);
+    let text = f.text.as_str();
+    let py_locks = ["poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock"];
+    match name {
+        "requirements.txt" => {
+            if has_file(repo, dir, &py_locks, false) {
+                return None;
+            }
+            let loose = unpinned_requirements(text);
+            let (line, _) = loose.first()?;
+            let names: Vec<String> = loose.iter().take(5).map(|(_, n)| format!("`{n}`")).collect();
+            let more = if loose.len() > 5 { format!(" and {} more", loose.len() - 5) } else { String::new() };
+            Some((
+                Some(*line),
+                format!("{} not pinned to an exact version with `==`", plural_list(&names, &more)),
+                "Pin every package to the exact version you tested with, e.g. `flask==3.0.3`: run \
+                 `pip freeze > requirements.txt` in the app's virtual environment (or commit a poetry.lock/uv.lock)."
+                    .into(),
+            ))
+        }
+        "package.json" => {
+            let json: serde_json::Value = serde_json::from_str(text).ok()?;
+            let deps = ["dependencies", "devDependencies", "optionalDependencies"]
+                .iter()
+                .find(|k| json.get(**k).and_then(|v| v.as_object()).is_some_and(|o| !o.is_empty()))?;
+            if has_file(repo, dir, &["package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap.json", "bun.lock"], true) {
+                return None;
+            }
+            Some((
+                line_of(text, &format!("\"{deps}\"")),
+                "package.json has no lockfile next to it (package-lock.json, yarn.lock or pnpm-lock.yaml)".into(),
+                "Run `npm install` and commit the package-lock.json it writes (or yarn.lock / pnpm-lock.yaml), and \
+                 install with `npm ci` in the Dockerfile."
+                    .into(),
+            ))
+        }
+        "pyproject.toml" => {
+            static DEPS: LazyLock<Regex> = LazyLock::new(|| re(r#"(?ms)^\s*dependencies\s*=\s*\[(.*?)\]\s*$"#));
+            static POETRY: LazyLock<Regex> =
+                LazyLock::new(|| re(r#"(?ms)^\[tool\.poetry\.dependencies\]\s*\n(.*?)(?:^\[|\z)"#));
+            let (line, pinned) = if let Some(c) = DEPS.captures(text) {
+                let list = c.get(1).map(|m| m.as_str()).unwrap_or("");
+                let items: Vec<&str> = list.split(',').map(|s| s.trim().trim_matches(['"', '\''])).filter(|s| !s.is_empty()).collect();
+                if items.is_empty() {
+                    return None;
+                }
+                (line_of(text, c.get(0)?.as_str().trim_start()), items.iter().all(|i| i.contains("==")))
+            } else if let Some(c) = POETRY.captures(text) {
+                let body = c.get(1).map(|m| m.as_str()).unwrap_or("");
+                if !body.lines().any(|l| l.contains('=') && !l.trim_start().starts_with("python")) {
+                    return None;
+                }
+                (line_of(text, "[tool.poetry.dependencies]"), false)
+            } else {
+                return None;
+            };
+            if pinned || has_file(repo, dir, &py_locks, false) {
+                return None;
+            }
+            if has_file(repo, dir, &["requirements.txt"], false)
+                && repo.dependency_files.iter().any(|r| dir_of(&r.file) == dir && name_of(&r.file) == "requirements.txt" && unpinned_requirements(&r.text).is_empty())
+            {
+                return None;
+            }
+            Some((
+                line,
+                "pyproject.toml declares dependencies but no lockfile pins them (poetry.lock, uv.lock)".into(),
+                "Commit the lockfile of your tool (`poetry lock` -> poetry.lock, `uv lock` -> uv.lock), or pin \
+                 every dependency with `==`."
+                    .into(),
+            ))
+        }
+        "Pipfile" => (!has_file(repo, dir, &["Pipfile.lock"], false)).then(|| {
+            (
+                line_of(text, "[packages]").or(Some(1)),
+                "Pipfile has no Pipfile.lock next to it".into(),
+                "Run `pipenv lock` and commit Pipfile.lock; install with `pipenv install --deploy`.".into(),
+            )
+        }),
+        "go.mod" => {
+            let line = line_of(text, "\nrequire").map(|l| l + 1).or_else(|| text.starts_with("require").then_some(1))?;
+            (!has_file(repo, dir, &["go.sum"], false)).then(|| {
+                (
+                    Some(line),
+                    "go.mod requires modules but there is no go.sum next to it".into(),
+                    "Run `go mod tidy` and commit the go.sum it writes.".into(),
+                )
+            })
+        }
+        "Cargo.toml" => {
+            static SECTION: LazyLock<Regex> =
+                LazyLock::new(|| re(r"(?m)^\[(?:workspace\.)?(?:dev-|build-)?dependencies\]\s*\n\s*[A-Za-z0-9_\-]+\s*="));
+            let m = SECTION.find(text)?;
+            (!has_file(repo, dir, &["Cargo.lock"], true)).then(|| {
+                (
+                    Some(text[..m.start()].matches('\n').count() as u32 + 1),
+                    "Cargo.toml has no Cargo.lock next to it".into(),
+                    "Run `cargo generate-lockfile` (or any build) and commit Cargo.lock; build with `--locked`.".into(),
+                )
+            })
+        }
+        "composer.json" => {
+            let json: serde_json::Value = serde_json::from_str(text).ok()?;
+            let req = json.get("require")?.as_object()?;
+            if !req.keys().any(|k| k != "php" && !k.starts_with("ext-")) || has_file(repo, dir, &["composer.lock"], false) {
+                return None;
+            }
+            Some((
+                line_of(text, "\"require\""),
+                "composer.json has no composer.lock next to it".into(),
+                "Run `composer update` and commit composer.lock; install with `composer install`.".into(),
+            ))
+        }
+        "pom.xml" => {
+            static VERSION: LazyLock<Regex> = LazyLock::new(|| re(r"<version>\s*([^<]*?)\s*</version>"));
+            if has_file(repo, dir, &["lockfile.json"], false) {
+                return None;
+            }
+            let bad = VERSION.captures_iter(text).find(|c| {
+                let v = &c[1];
+                v.starts_with('[') || v.starts_with('(') || v == "LATEST" || v == "RELEASE" || v.ends_with("-SNAPSHOT")
+            })?;
+            let at = bad.get(0)?.start();
+            Some((
+                Some(text[..at].matches('\n').count() as u32 + 1),
+                format!("pom.xml uses a moving version (`{}`)", &bad[1]),
+                "Give every dependency an exact version (no ranges, LATEST, RELEASE or -SNAPSHOT), or commit a \
+                 Maven lockfile."
+                    .into(),
+            ))
+        }
+        "build.gradle" | "build.gradle.kts" => {
+            static DYNAMIC: LazyLock<Regex> = LazyLock::new(|| re(r#"["'][\w.\-]+:[\w.\-]+:([^"'$]*(?:\+|latest\.[a-z]+|\[[^"']*|\([^"']*))["']"#));
+            if has_file(repo, dir, &["gradle.lockfile"], true) {
+                return None;
+            }
+            let bad = DYNAMIC.captures(text)?;
+            let at = bad.get(0)?.start();
+            Some((
+                Some(text[..at].matches('\n').count() as u32 + 1),
+                format!("{name} uses a moving version (`{}`) and there is no gradle.lockfile", &bad[1]),
+                "Give every dependency an exact version, or turn on dependency locking \
+                 (`dependencyLocking { lockAllConfigurations() }`, then `gradle dependencies --write-locks`) and \
+                 commit gradle.lockfile."
+                    .into(),
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn plural_list(names: &[String], more: &str) -> String {
+    match names.len() {
+        1 if more.is_empty() => format!("{} is", names[0]),
+        _ => format!("{}{more} are", names.join(", ")),
+    }
+}
+
+/// S4: dependencies are pinned (a lockfile, or `==` on every Python requirement).
+pub fn s4(r: &Review, out: &mut Vec<Finding>) {
+    for f in &r.repo.dependency_files {
+        if let Some((line, message, fix)) = unpinned(r.repo, f) {
+            out.push(Finding::new("S4", f.file.clone(), line.or(Some(1))).message(message).fix(fix));
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// S5: superuser database logins
+// ------------------------------------------------------------------------------------------------
+
+/// Database superuser names.
+const SUPERUSERS: &[&str] = &["postgres", "root", "admin", "administrator", "sa", "superuser", "mongoadmin"];
+/// Superuser names that are unambiguous even under a generic `user` key.
+const CLEAR_SUPERUSERS: &[&str] = &["postgres", "root", "sa"];
+
+/// A database connection address with its user: `postgres://user:pw@host`, `jdbc:mysql://...?user=root`.
+static DB_URL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"(?i)\b((?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb|mssql|sqlserver|cockroachdb|redshift)(?:\+[a-z0-9]+)?)://(?:([^\s:/@"'`<>{}$]+)(?::[^\s@/"'`<>]*)?@)?[^\s"'`<>]*"#)
+});
+static URL_USER_PARAM: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)[?&;](?:user|username|uid|user id)=([^&;\s]+)"));
+/// libpq key/value connection strings: `host=db user=postgres dbname=x`, `User ID=sa;`.
+static KV_DSN_USER: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(?i)(?:^|[\s;"'])(?:user|user id|uid)\s*=\s*([A-Za-z_][\w\-]*)(?:[\s;"']|$)"#));
+/// `user="postgres"`, `username: 'root'`, `DB_USER = "admin"` in code.
+static CODE_USER: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"([A-Za-z_][\w]*)["']?\s*(?:=|:|=>)\s*["']([A-Za-z_][\w\-]*)["']"#));
+
+/// True for keys naming a database login: `DB_USER`, `PGUSER`, `spring.datasource.username`,
+/// `MONGO_INITDB_ROOT_USERNAME`. `path` is the key with its parents, for nested YAML.
+fn is_db_user_key(path: &str) -> bool {
+    let parts = code::split_parts(path);
+    let Some(last) = parts.last() else { return false };
+    let user_like = |p: &str| matches!(p, "user" | "username" | "usr" | "login");
+    const DB: &[&str] = &["db", "pg", "sql", "database", "datasource", "postgres", "postgresql", "mongo", "mongodb", "mysql", "mariadb", "mssql", "jdbc", "initdb"];
+    let joined: String = parts.concat();
+    let last_ok = user_like(last) || DB.iter().any(|d| last.strip_prefix(d).is_some_and(user_like));
+    last_ok
+        && (parts.iter().any(|p| DB.contains(&p.as_str()) || DB.iter().any(|d| p.strip_prefix(d).is_some_and(user_like)))
+            || ["postgres", "mongo", "mysql", "mariadb", "datasource", "database"].iter().any(|d| joined.contains(d)))
+}
+
+fn is_superuser(v: &str) -> bool {
+    SUPERUSERS.iter().any(|s| s.eq_ignore_ascii_case(v.trim()))
+}
+
+/// Superuser logins inside a string: connection addresses and key/value connection strings.
+fn superusers_in(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for c in DB_URL.captures_iter(text) {
+        let Some(all) = c.get(0) else { continue };
+        let user = c.get(2).map(|u| u.as_str().to_string()).or_else(|| URL_USER_PARAM.captures(all.as_str()).map(|p| p[1].to_string()));
+        if let Some(user) = user.filter(|u| is_superuser(u)) {
+            out.push((all.start(), user));
+        }
+    }
+    for c in KV_DSN_USER.captures_iter(text) {
+        let Some(user) = c.get(1) else { continue };
+        let context = &text[c.get(0).map(|m| m.start()).unwrap_or(0)..];
+        // Only real connection strings: they also name a host, a database or a password.
+        let dsn = ["host=", "dbname=", "password=", "server=", "database=", "data source="]
+            .iter()
+            .any(|k| context.get(..200.min(context.len())).is_some_and(|c| c.to_ascii_lowercase().contains(k)) || text.to_ascii_lowercase().contains(k));
+        if dsn && is_superuser(user.as_str()) && !out.iter().any(|(s, _)| *s <= user.start() && user.start() < *s + 200) {
+            out.push((user.start(), user.as_str().to_string()));
+        }
+    }
+    out
+}
+
+fn s5_finding(file: &str, line: Option<u32>, object: Option<String>, what: String, user: &str) -> Finding {
+    let mut f = Finding::new("S5", file.to_string(), line).message(format!(
+        "{what} logs in to the database as `{user}`, a superuser: one bug or injection can then damage every database on the server"
+    ));
+    f = f.fix(format!(
+        "Connect as the app's own database user instead of `{user}` (`vibe generate` creates it, named after the \
+         app, with its password in the SealedSecret): change the user setting or the user in the connection address."
+    ));
+    match object {
+        Some(o) => f.object(o),
+        None => f,
+    }
+}
+
+/// Walks a YAML tree: (dotted key path, string value node).
+fn walk_strings<'a>(node: &'a Node, path: &mut Vec<String>, visit: &mut dyn FnMut(&str, &'a Node)) {
+    match &node.value {
+        crate::yaml::Value::Map(entries) => {
+            for e in entries {
+                path.push(e.key.clone());
+                walk_strings(&e.value, path, visit);
+                path.pop();
+            }
+        }
+        crate::yaml::Value::Seq(items) => {
+            for i in items {
+                walk_strings(i, path, visit);
+            }
+        }
+        crate::yaml::Value::Scalar { .. } => {
+            if node.as_str().is_some() {
+                visit(&path.join("."), node);
+            }
+        }
+    }
+}
+
+/// S5: the database is reached with an app-scoped user, never a superuser.
+pub fn s5(r: &Review, out: &mut Vec<Finding>) {
+    let repo = r.repo;
+    // Manifests: container env values and ConfigMap data.
+    for w in workload::workloads(repo) {
+        for c in w.containers() {
+            for e in c.node.get("env").map(Node::items).unwrap_or_default() {
+                let (Some(name), Some(value)) = (e.get("name").and_then(Node::as_str), e.get("value")) else { continue };
+                let Some(v) = value.as_str() else { continue };
+                let line = value.line().or(e.line());
+                if is_db_user_key(name) && is_superuser(v) {
+                    out.push(s5_finding(&w.obj.file, line, Some(w.obj.id()), format!("The env var `{name}` of container `{}`", c.name), v.trim()));
+                } else {
+                    for (_, user) in superusers_in(v) {
+                        out.push(s5_finding(&w.obj.file, line, Some(w.obj.id()), format!("The connection address in `{name}` of container `{}`", c.name), &user));
+                    }
+                }
+            }
+        }
+    }
+    for o in repo.objects.iter().filter(|o| o.kind == "ConfigMap") {
+        for e in o.node.get("data").map(Node::entries).unwrap_or_default() {
+            let Some(v) = e.value.as_str() else { continue };
+            let line = e.value.line().or(e.key_pos.map(|p| p.line));
+            if is_db_user_key(&e.key) && is_superuser(v) {
+                out.push(s5_finding(&o.file, line, Some(o.id()), format!("The setting `{}`", e.key), v.trim()));
+            } else {
+                for (_, user) in superusers_in(v) {
+                    out.push(s5_finding(&o.file, line, Some(o.id()), format!("The connection address in `{}`", e.key), &user));
+                }
+            }
+        }
+    }
+    // Chart values.
+    for y in repo.yaml.iter().filter(|y| {
+        let n = name_of(&y.file);
+        n.starts_with("values") && (n.ends_with(".yaml") || n.ends_with(".yml"))
+    }) {
+        walk_strings(&y.node, &mut Vec::new(), &mut |path, node| {
+            let v = node.as_str().unwrap_or("");
+            if is_db_user_key(path) && is_superuser(v) {
+                out.push(s5_finding(&y.file, node.line(), None, format!("The chart value `{path}`"), v.trim()));
+            } else {
+                for (_, user) in superusers_in(v) {
+                    out.push(s5_finding(&y.file, node.line(), None, format!("The connection address in `{path}`"), &user));
+                }
+            }
+        });
+    }
+    // Source and app config files.
+    let manifests = manifest_files(repo);
+    for f in &repo.sources {
+        if manifests.contains(f.file.as_str()) {
+            continue;
+        }
+        let text = f.text.as_str();
+        let lines = Lines::new(text);
+        let mut seen: Vec<u32> = Vec::new();
+        let mut push = |line: u32, what: String, user: &str, out: &mut Vec<Finding>| {
+            if !seen.contains(&line) {
+                seen.push(line);
+                out.push(s5_finding(&f.file, Some(line), None, what, user));
+            }
+        };
+        let yaml_config = f.lang == Lang::Config && (f.file.ends_with(".yaml") || f.file.ends_with(".yml"));
+        if yaml_config {
+            // Nested keys (spring: datasource: username:) need the parsed tree.
+            for y in repo.yaml.iter().filter(|y| y.file == f.file) {
+                walk_strings(&y.node, &mut Vec::new(), &mut |path, node| {
+                    let v = node.as_str().unwrap_or("");
+                    if is_db_user_key(path) && is_superuser(v) {
+                        if let Some(l) = node.line() {
+                            push(l, format!("The setting `{path}`"), v.trim(), out);
+                        }
+                    }
+                });
+            }
+        } else if f.lang == Lang::Config {
+            for (i, line) in text.lines().enumerate() {
+                if let Some(c) = CONFIG_LINE.captures(line) {
+                    let v = c[2].trim().trim_matches(['"', '\'']);
+                    if is_db_user_key(&c[1]) && is_superuser(v) {
+                        push(i as u32 + 1, format!("The setting `{}`", &c[1]), v, out);
+                    }
+                }
+            }
+        } else {
+            for c in CODE_USER.captures_iter(text) {
+                let (Some(key), Some(v)) = (c.get(1), c.get(2)) else { continue };
+                let generic = matches!(key.as_str(), "user" | "username" | "User" | "Username" | "USER");
+                let hit = if generic {
+                    CLEAR_SUPERUSERS.contains(&v.as_str())
+                } else {
+                    is_db_user_key(key.as_str()) && is_superuser(v.as_str())
+                };
+                if hit {
+                    push(lines.line(key.start()), format!("`{}`", key.as_str()), v.as_str(), out);
+                }
+            }
+        }
+        for (at, user) in superusers_in(text) {
+            push(lines.line(at), "A connection address".into(), &user, out);
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// A small lexer for application source, shared with the observability checks.
+// ------------------------------------------------------------------------------------------------
+
+/// Strings, comments and calls of application source, per language.
+pub(super) mod code {
+    use crate::repo::{Lang, TextFile};
+
+    /// How a file is lexed.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Dialect {
+        /// Python.
+        Python,
+        /// JavaScript / TypeScript.
+        Js,
+        /// Go.
+        Go,
+        /// Java.
+        Java,
+        /// Kotlin (string templates).
+        Kotlin,
+        /// Rust.
+        Rust,
+        /// PHP.
+        Php,
+        /// .env, .properties, YAML and JSON app config.
+        Config,
+    }
+
+    /// The dialect of a source file.
+    pub fn dialect(f: &TextFile) -> Dialect {
+        match f.lang {
+            Lang::Python => Dialect::Python,
+            Lang::Js => Dialect::Js,
+            Lang::Go => Dialect::Go,
+            Lang::Java if f.file.ends_with(".kt") || f.file.ends_with(".kts") => Dialect::Kotlin,
+            Lang::Java => Dialect::Java,
+            Lang::Rust => Dialect::Rust,
+            Lang::Php => Dialect::Php,
+            Lang::Config => Dialect::Config,
+        }
+    }
+
+    /// Byte offsets to 1-based line numbers.
+    pub struct Lines(Vec<usize>);
+
+    impl Lines {
+        /// Indexes the line starts of `text`.
+        pub fn new(text: &str) -> Lines {
+            let mut starts = vec![0];
+            starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+            Lines(starts)
+        }
+
+        /// The line of a byte offset.
+        pub fn line(&self, offset: usize) -> u32 {
+            self.0.partition_point(|&s| s <= offset) as u32
+        }
+    }
+
+    /// A string literal.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct Lit {
+        /// First byte (prefix included).
+        pub start: usize,
+        /// One past the closing quote.
+        pub end: usize,
+        /// The content between the quotes.
+        pub body: (usize, usize),
+        /// Triple-quoted (Python, Java/Kotlin text blocks).
+        pub triple: bool,
+        /// A literal that can hold code (f-string, template literal, PHP/Kotlin `"$x"`, Rust `"{x}"`).
+        pub interpolated: bool,
+        /// Code inside the literal.
+        pub holes: Vec<(usize, usize)>,
+    }
+
+    /// True for bytes of identifiers (non-ASCII bytes count, so UTF-8 names stay whole).
+    pub fn is_ident(b: u8) -> bool {
+        b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+    }
+
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Holes {
+        None,
+        PyF,
+        Template,
+        Kotlin,
+        Php,
+        RustFmt,
+    }
+
+    /// The index of the `}` closing the `{` at `open` (or a bounded end).
+    fn close_brace(b: &[u8], open: usize) -> usize {
+        let mut depth = 0usize;
+        let limit = (open + 4096).min(b.len());
+        for (i, &c) in b.iter().enumerate().take(limit).skip(open) {
+            match c {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return i;
+                    }
+                }
+                _ => {}
+            }
+        }
+        limit
+    }
+
+    fn ident_end(b: &[u8], mut i: usize) -> usize {
+        while i < b.len() && is_ident(b[i]) {
+            i += 1;
+        }
+        i
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn body(b: &[u8], start: usize, open: usize, q: u8, qlen: usize, hashes: usize, multiline: bool, escapes: bool, holes_mode: Holes) -> Lit {
+        let n = b.len();
+        let mut k = open;
+        let mut holes = Vec::new();
+        let closes = |k: usize| {
+            k + qlen + hashes <= n && b[k..k + qlen].iter().all(|&c| c == q) && b[k + qlen..k + qlen + hashes].iter().all(|&c| c == b'#')
+        };
+        let lit = |end: usize, body_end: usize, holes: Vec<(usize, usize)>| Lit {
+            start,
+            end,
+            body: (open, body_end),
+            triple: qlen == 3,
+            interpolated: holes_mode != Holes::None,
+            holes,
+        };
+        while k < n {
+            let c = b[k];
+            if escapes && c == b'\\' {
+                k += 2;
+                continue;
+            }
+            if c == b'\n' && !multiline {
+                return lit(k, k, holes);
+            }
+            if c == q && closes(k) {
+                return lit(k + qlen + hashes, k, holes);
+            }
+            let next = b.get(k + 1).copied().unwrap_or(0);
+            match holes_mode {
+                Holes::PyF | Holes::RustFmt if c == b'{' && next == b'{' => {
+                    k += 2;
+                    continue;
+                }
+                Holes::PyF if c == b'{' => {
+                    let close = close_brace(b, k);
+                    holes.push((k + 1, close.min(n)));
+                    k = close + 1;
+                    continue;
+                }
+                Holes::RustFmt if c == b'{' => {
+                    let e = ident_end(b, k + 1);
+                    if e > k + 1 && matches!(b.get(e), Some(b'}') | Some(b':')) && !b[k + 1].is_ascii_digit() {
+                        holes.push((k + 1, e));
+                    }
+                    k = e.max(k + 1);
+                    continue;
+                }
+                Holes::Template | Holes::Kotlin if c == b'$' && next == b'{' => {
+                    let close = close_brace(b, k + 1);
+                    holes.push((k + 2, close.min(n)));
+                    k = close + 1;
+                    continue;
+                }
+                Holes::Kotlin if c == b'$' && (next.is_ascii_alphabetic() || next == b'_') => {
+                    let e = ident_end(b, k + 1);
+                    holes.push((k + 1, e));
+                    k = e;
+                    continue;
+                }
+                Holes::Php if c == b'{' && next == b'$' => {
+                    let close = close_brace(b, k);
+                    holes.push((k + 1, close.min(n)));
+                    k = close + 1;
+                    continue;
+                }
+                Holes::Php if c == b'$' && (next.is_ascii_alphabetic() || next == b'_') => {
+                    let mut e = ident_end(b, k + 1);
+                    while b.get(e) == Some(&b'-') && b.get(e + 1) == Some(&b'>') && b.get(e + 2).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
+                        e = ident_end(b, e + 2);
+                    }
+                    if b.get(e) == Some(&b'[') {
+                        if let Some(close) = b[e..].iter().take(64).position(|&c| c == b']') {
+                            e += close + 1;
+                        }
+                    }
+                    holes.push((k, e));
+                    k = e;
+                    continue;
+                }
+                _ => {}
+            }
+            k += 1;
+        }
+        lit(n, n, holes)
+    }
+
+    /// The string literal starting at `i`, if one does.
+    pub fn lex_string(b: &[u8], i: usize, d: Dialect) -> Option<Lit> {
+        let c = *b.get(i)?;
+        let at = |k: usize| b.get(k).copied().unwrap_or(0);
+        match d {
+            Dialect::Python => {
+                let mut j = i;
+                let mut f = false;
+                if c.is_ascii_alphabetic() {
+                    if i > 0 && is_ident(b[i - 1]) {
+                        return None;
+                    }
+                    while j < i + 2 && matches!(at(j), b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F') {
+                        f |= matches!(at(j), b'f' | b'F');
+                        j += 1;
+                    }
+                    if j == i || !matches!(at(j), b'"' | b'\'') {
+                        return None;
+                    }
+                } else if !matches!(c, b'"' | b'\'') {
+                    return None;
+                }
+                let q = b[j];
+                let triple = at(j + 1) == q && at(j + 2) == q;
+                let holes = if f { Holes::PyF } else { Holes::None };
+                Some(if triple { body(b, i, j + 3, q, 3, 0, true, true, holes) } else { body(b, i, j + 1, q, 1, 0, false, true, holes) })
+            }
+            Dialect::Js => match c {
+                b'"' | b'\'' => Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None)),
+                b'`' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::Template)),
+                _ => None,
+            },
+            Dialect::Go => match c {
+                b'"' | b'\'' => Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None)),
+                b'`' => Some(body(b, i, i + 1, c, 1, 0, true, false, Holes::None)),
+                _ => None,
+            },
+            Dialect::Java | Dialect::Kotlin => {
+                let holes = if d == Dialect::Kotlin { Holes::Kotlin } else { Holes::None };
+                match c {
+                    b'"' if at(i + 1) == b'"' && at(i + 2) == b'"' => Some(body(b, i, i + 3, c, 3, 0, true, d == Dialect::Java, holes)),
+                    b'"' => Some(body(b, i, i + 1, c, 1, 0, false, true, holes)),
+                    b'\'' => Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None)),
+                    _ => None,
+                }
+            }
+            Dialect::Rust => match c {
+                b'r' | b'b' => {
+                    if i > 0 && is_ident(b[i - 1]) {
+                        return None;
+                    }
+                    let mut j = i + 1;
+                    if c == b'b' && at(j) == b'r' {
+                        j += 1;
+                    }
+                    if c == b'b' && at(j) == b'"' && j == i + 1 {
+                        return Some(body(b, i, j + 1, b'"', 1, 0, true, true, Holes::None));
+                    }
+                    let raw = c == b'r' || at(i + 1) == b'r';
+                    if !raw {
+                        return None;
+                    }
+                    let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
+                    (at(j + hashes) == b'"').then(|| body(b, i, j + hashes + 1, b'"', 1, hashes, true, false, Holes::None))
+                }
+                b'"' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::RustFmt)),
+                b'\'' => {
+                    // A char literal ('x', '\n', 'é'), not a lifetime ('a).
+                    if at(i + 1) == b'\\' {
+                        return Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None));
+                    }
+                    let len = std::str::from_utf8(&b[i + 1..(i + 5).min(b.len())])
+                        .ok()
+                        .or_else(|| std::str::from_utf8(&b[i + 1..(i + 2).min(b.len())]).ok())
+                        .and_then(|s| s.chars().next())
+                        .map(char::len_utf8)
+                        .unwrap_or(1);
+                    (at(i + 1 + len) == b'\'').then(|| Lit { start: i, end: i + 2 + len, body: (i + 1, i + 1 + len), ..Lit::default() })
+                }
+                _ => None,
+            },
+            Dialect::Php => match c {
+                b'\'' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::None)),
+                b'"' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::Php)),
+                _ => None,
+            },
+            Dialect::Config => match c {
+                b'"' | b'\'' => Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None)),
+                _ => None,
+            },
+        }
+    }
+
+    fn blank(out: &mut [u8], from: usize, to: usize) {
+        for c in &mut out[from..to] {
+            if *c != b'\n' {
+                *c = b' ';
+            }
+        }
+    }
+
+    fn regex_literal_end(b: &[u8], i: usize) -> Option<usize> {
+        let mut k = i + 1;
+        let mut class = false;
+        while k < b.len() {
+            match b[k] {
+                b'\n' => return None,
+                b'\\' => k += 1,
+                b'[' => class = true,
+                b']' => class = false,
+                b'/' if !class => {
+                    k += 1;
+                    while k < b.len() && b[k].is_ascii_alphabetic() {
+                        k += 1;
+                    }
+                    return Some(k);
+                }
+                _ => {}
+            }
+            k += 1;
+        }
+        None
+    }
+
+    /// The text with comments (and Python docstrings) blanked to spaces; offsets and lines are kept.
+    pub fn mask(text: &str, d: Dialect) -> String {
+        let b = text.as_bytes();
+        let n = b.len();
+        let mut out = b.to_vec();
+        let mut i = 0;
+        let mut last: Option<u8> = None; // last significant byte of code
+        let mut line_start = true;
+        let c_like = matches!(d, Dialect::Js | Dialect::Go | Dialect::Java | Dialect::Kotlin | Dialect::Rust | Dialect::Php);
+        while i < n {
+            let c = b[i];
+            let next = b.get(i + 1).copied().unwrap_or(0);
+            let hash_comment = match d {
+                Dialect::Python => c == b'#',
+                Dialect::Php => c == b'#' && next != b'[',
+                Dialect::Config => c == b'#' && line_start,
+                _ => false,
+            };
+            if hash_comment || (c_like && c == b'/' && next == b'/') {
+                let end = b[i..].iter().position(|&c| c == b'\n').map(|p| i + p).unwrap_or(n);
+                blank(&mut out, i, end);
+                i = end;
+                continue;
+            }
+            if c_like && c == b'/' && next == b'*' {
+                let end = text[i + 2..].find("*/").map(|p| i + 2 + p + 2).unwrap_or(n);
+                blank(&mut out, i, end);
+                i = end;
+                continue;
+            }
+            if d == Dialect::Js && c == b'/' && last.is_none_or(|l| b"(,=:[!&|?{};+-*%<>~^".contains(&l)) {
+                if let Some(end) = regex_literal_end(b, i) {
+                    last = Some(b'/');
+                    i = end;
+                    line_start = false;
+                    continue;
+                }
+            }
+            if let Some(lit) = lex_string(b, i, d) {
+                if d == Dialect::Python && lit.triple && last.is_none_or(|l| l == b':') {
+                    blank(&mut out, lit.start, lit.end.min(n));
+                } else {
+                    last = Some(b'"');
+                }
+                i = lit.end.max(i + 1);
+                line_start = false;
+                continue;
+            }
+            if c == b'\n' {
+                line_start = true;
+            } else if !c.is_ascii_whitespace() {
+                line_start = false;
+                last = Some(c);
+            }
+            i += 1;
+        }
+        String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+    }
+
+    /// The arguments of the call whose `(` is at `open`: (one past the `)`, argument ranges).
+    pub fn call_args(b: &[u8], open: usize, d: Dialect) -> Option<(usize, Vec<(usize, usize)>)> {
+        let mut depth = 0usize;
+        let mut i = open + 1;
+        let mut start = i;
+        let mut args = Vec::new();
+        let limit = (open + 20_000).min(b.len());
+        while i < limit {
+            if let Some(l) = lex_string(b, i, d) {
+                i = l.end.max(i + 1);
+                continue;
+            }
+            match b[i] {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    if depth == 0 {
+                        if b[i] != b')' {
+                            return None;
+                        }
+                        if i > start || !args.is_empty() {
+                            args.push((start, i));
+                        }
+                        return Some((i + 1, args));
+                    }
+                    depth -= 1;
+                }
+                b',' if depth == 0 => {
+                    args.push((start, i));
+                    start = i + 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// Where the statement starting at `from` ends (a `;` or a line end outside brackets,
+    /// unless the line ends with or the next starts with an operator).
+    pub fn statement_end(b: &[u8], from: usize, d: Dialect) -> usize {
+        let mut depth = 0i32;
+        let mut i = from;
+        let limit = (from + 20_000).min(b.len());
+        while i < limit {
+            if let Some(l) = lex_string(b, i, d) {
+                i = l.end.max(i + 1);
+                continue;
+            }
+            match b[i] {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    depth -= 1;
+                    if depth < 0 {
+                        return i;
+                    }
+                }
+                b';' if depth == 0 => return i,
+                b'\n' if depth == 0 => {
+                    let before = b[from..i].iter().rev().find(|c| !c.is_ascii_whitespace()).copied();
+                    let after = b[i..limit].iter().find(|c| !c.is_ascii_whitespace()).copied();
+                    let cont = matches!(before, Some(b'+' | b'%' | b'.' | b'\\' | b'=' | b','))
+                        || matches!(after, Some(b'+' | b'.' | b'%'));
+                    if !cont {
+                        return i;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        limit
+    }
+
+    /// The string literals inside a range.
+    pub fn literals(b: &[u8], range: (usize, usize), d: Dialect) -> Vec<Lit> {
+        let mut out = Vec::new();
+        let mut i = range.0;
+        while i < range.1 {
+            if let Some(l) = lex_string(b, i, d) {
+                i = l.end.max(i + 1);
+                out.push(l);
+                continue;
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// What [`without_literals`] puts where a literal was (never part of code).
+    pub const LIT_MARK: u8 = 0x01;
+
+    /// The code of a range with every literal replaced by [`LIT_MARK`].
+    pub fn without_literals(b: &[u8], range: (usize, usize), d: Dialect) -> String {
+        let mut out = Vec::with_capacity(range.1.saturating_sub(range.0));
+        let mut i = range.0;
+        while i < range.1 {
+            if let Some(l) = lex_string(b, i, d) {
+                out.push(LIT_MARK);
+                i = l.end.max(i + 1);
+                continue;
+            }
+            out.push(b[i]);
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// The identifier a range consists of (`query`, `&sql`, `$sql`, `sql.as_str()`), if it is one.
+    pub fn bare_identifier(b: &[u8], range: (usize, usize)) -> Option<String> {
+        let t = std::str::from_utf8(&b[range.0..range.1.min(b.len())]).ok()?.trim();
+        let t = t.trim_start_matches(['&', '*']).trim_end_matches(".as_str()").trim_end_matches(".to_string()");
+        let ok = !t.is_empty()
+            && t.bytes().enumerate().all(|(i, c)| is_ident(c) || (i == 0 && c == b'$'))
+            && !t.as_bytes()[t.starts_with('$') as usize..].first().is_some_and(|c| c.is_ascii_digit());
+        ok.then(|| t.to_string())
+    }
+
+    /// The words of an identifier, lower-cased: `apiKey` -> [api, key], `DB_PASSWORD` -> [db, password],
+    /// `APIKey` -> [api, key], `x-api-key` -> [x, api, key].
+    pub fn split_parts(name: &str) -> Vec<String> {
+        let chars: Vec<char> = name.chars().collect();
+        let mut parts = Vec::new();
+        let mut cur = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            if !c.is_alphanumeric() {
+                if !cur.is_empty() {
+                    parts.push(std::mem::take(&mut cur));
+                }
+                continue;
+            }
+            if c.is_uppercase() && !cur.is_empty() {
+                let prev = chars[i - 1];
+                let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+                if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                    parts.push(std::mem::take(&mut cur));
+                }
+            }
+            cur.extend(c.to_lowercase());
+        }
+        if !cur.is_empty() {
+            parts.push(cur);
+        }
+        parts
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn comments_are_blanked_and_strings_kept() {
+            let py = "x = '# not a comment'  # a comment\ndef f():\n    \"\"\"doc\"\"\"\n    y = \"\"\"kept\"\"\"\n";
+            let m = mask(py, Dialect::Python);
+            assert!(m.contains("'# not a comment'"));
+            assert!(!m.contains("a comment\n"));
+            assert!(!m.contains("doc") && m.contains("kept"));
+            assert_eq!(m.len(), py.len());
+            let js = "const re = /\"/; // c\nconst s = `a ${b} // c`; /* x\ny */ z";
+            let m = mask(js, Dialect::Js);
+            assert!(m.contains("`a ${b} // c`") && !m.contains("x\ny") && m.ends_with(" z"));
+            let rs = "fn f<'a>(x: &'a str) -> char { 'x' } // c\nlet s = r#\"a \"quoted\" // b\"#;";
+            let m = mask(rs, Dialect::Rust);
+            assert!(!m.contains("// c") && m.contains("// b"));
+        }
+
+        #[test]
+        fn literals_know_their_holes() {
+            let b = b"f\"SELECT {x} FROM t {{y}}\"";
+            let l = lex_string(b, 0, Dialect::Python).unwrap();
+            assert_eq!(l.holes.len(), 1);
+            assert_eq!(&b[l.holes[0].0..l.holes[0].1], b"x");
+            let b = b"\"id = $id and {$u->name}\"";
+            let l = lex_string(b, 0, Dialect::Php).unwrap();
+            assert_eq!(l.holes.len(), 2);
+            let b = b"`a ${b + `c`} d`";
+            let l = lex_string(b, 0, Dialect::Js).unwrap();
+            assert_eq!(l.end, b.len());
+        }
+
+        #[test]
+        fn calls_split_their_arguments() {
+            let b = b"execute(\"a, b\", (x, y))";
+            let (end, args) = call_args(b, 7, Dialect::Python).unwrap();
+            assert_eq!(end, b.len());
+            assert_eq!(args.len(), 2);
+            assert_eq!(&b[args[0].0..args[0].1], b"\"a, b\"");
+        }
+
+        #[test]
+        fn identifiers_split_into_words() {
+            assert_eq!(split_parts("apiKey"), ["api", "key"]);
+            assert_eq!(split_parts("APIKey"), ["api", "key"]);
+            assert_eq!(split_parts("DB_PASSWORD"), ["db", "password"]);
+            assert_eq!(split_parts("x-api-key"), ["x", "api", "key"]);
+            assert_eq!(split_parts("oauth2Token"), ["oauth2", "token"]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, lang: Lang, text: &str) -> TextFile {
+        TextFile { file: name.into(), lang, text: text.into() }
+    }
+
+    #[test]
+    fn secret_names() {
+        for yes in ["API_KEY", "apiKey", "db_password", "client_secret", "SECRET_KEY", "authToken", "STRIPE_SECRET", "x-api-key"] {
+            assert!(is_secret_name(yes), "{yes}");
+        }
+        for no in ["author", "TOKEN_URL", "secret_name", "max_tokens", "has_token", "password_field", "user_id", "uuid", "auth_source"] {
+            assert!(!is_secret_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn entropy_separates_keys_from_words() {
+        assert!(entropy("9fK2xQ7LmP4vR8tZ3wYb") > MIN_SECRET_ENTROPY);
+        assert!(entropy("aaaaaaaaaaaaaaaaaaaa") < 1.0);
+        assert!(entropy("passwordpassword") < MIN_SECRET_ENTROPY);
+    }
+
+    #[test]
+    fn masking_shows_four_characters_at_most() {
+        assert_eq!(mask("AKIAZ7Q2X4V6B8N0M3L5"), "AKIA****************");
+        assert_eq!(mask("short"), "*****");
+        assert!(!mask("ghp_abcdefghijklmnopqrstuvwxyz0123456789").contains("abcd"));
+    }
+
+    #[test]
+    fn s1_finds_formats_urls_and_assignments_but_not_references() {
+        let src = "import os\n\
+                   AWS = 'AKIAZ7Q2X4V6B8N0M3L5'\n\
+                   DB = 'postgres://app:s3cr3tP4ss@db:5432/app'\n\
+                   API_KEY = \"9fK2xQ7LmP4vR8tZ3wYb\"\n\
+                   TOKEN = os.environ[\"API_TOKEN\"]\n\
+                   URL = f\"postgres://{user}:{password}@db/app\"\n\
+                   SESSION_ID = '550e8400-e29b-41d4-a716-446655440000'\n\
+                   EMPTY_SECRET = ''\n\
+                   SECRET = os.environ.get('SECRET', 'Zq8vX2mN5bR7tY1kLp3W')\n";
+        let hits = s1_hits(&file("app.py", Lang::Python, src));
+        let lines: Vec<u32> = hits.iter().map(|h| h.line).collect();
+        assert_eq!(lines, [2, 3, 4, 9], "{:?}", hits.iter().map(|h| &h.message).collect::<Vec<_>>());
+        assert!(hits.iter().all(|h| !h.message.contains("s3cr3tP4ss") && !h.message.contains("9fK2xQ7LmP")));
+        let env = "# local\nDATABASE_URL=postgres://app:@db/app\nSTRIPE_SECRET_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dc\nDEBUG=true\nJWT_SECRET=ab\n";
+        let hits = s1_hits(&file(".env", Lang::Config, env));
+        assert_eq!(hits.iter().map(|h| h.line).collect::<Vec<_>>(), [3]);
+    }
+
+    #[test]
+    fn db_user_keys() {
+        for yes in ["DB_USER", "PGUSER", "POSTGRES_USER", "spring.datasource.username", "MONGO_INITDB_ROOT_USERNAME", "DATA_SOURCE_USER", "dbUser", "database.user"] {
+            assert!(is_db_user_key(yes), "{yes}");
+        }
+        for no in ["USER", "RABBITMQ_USER", "feedback_user", "DB_AUTH_SOURCE", "DB_NAME", "admin_user"] {
+            assert!(!is_db_user_key(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn superuser_connection_strings() {
+        assert_eq!(superusers_in("postgres://postgres:x@db:5432/app").len(), 1);
+        assert_eq!(superusers_in("postgresql+asyncpg://root@db/app").len(), 1);
+        assert_eq!(superusers_in("jdbc:mysql://db:3306/app?user=root&password=x").len(), 1);
+        assert_eq!(superusers_in("host=db user=postgres dbname=app").len(), 1);
+        assert!(superusers_in("postgres://shop:x@db/app").is_empty());
+        assert!(superusers_in("postgres://db:5432/app").is_empty());
+    }
+
+    #[test]
+    fn requirements_pinning() {
+        let req = "# deps\nflask==3.0.3\nrequests>=2\n\ngunicorn\n-r base.txt\nuvicorn[standard]==0.30.1 ; python_version > '3.8'\npkg @ https://x/y.whl\nnumpy==1.*\n";
+        let loose: Vec<String> = unpinned_requirements(req).into_iter().map(|(_, n)| n).collect();
+        assert_eq!(loose, ["requests", "gunicorn", "numpy"]);
+    }
+
+    #[test]
+    fn gitignore_patterns() {
+        use gitignore::ignored;
+        let gi = |t: &str| vec![(".gitignore".to_string(), t.to_string())];
+        assert!(ignored(&gi(".env\n"), ".env"));
+        assert!(ignored(&gi(".env\n"), "api/.env"));
+        assert!(!ignored(&gi("/.env\n"), "api/.env"));
+        assert!(ignored(&gi(".env*\n!.env.example\n"), ".env.local"));
+        assert!(!ignored(&gi(".env*\n!.env.example\n"), ".env.example"));
+        assert!(ignored(&gi("*.env\n"), "prod.env"));
+        assert!(ignored(&gi("config/\n"), "config/.env"));
+        assert!(ignored(&gi("**/.env\n"), "a/b/.env"));
+        assert!(!ignored(&gi("node_modules\n"), ".env"));
+        let nested = vec![(".gitignore".to_string(), "x\n".to_string()), ("api/.gitignore".to_string(), ".env\n".to_string())];
+        assert!(ignored(&nested, "api/.env"));
+        assert!(!ignored(&nested, ".env"));
+    }
+}

@@ -94,6 +94,7 @@ var (
 		Help: "HTTP requests being handled right now",
 	})
 )
+{%- if app.metrics | length > 0 %}
 
 // Business metrics (from vibe.yaml): call these from the business logic.
 var (
@@ -116,6 +117,7 @@ var (
 {%- endif %}
 {%- endfor %}
 )
+{%- endif %}
 
 func init() {
 	Registry.MustRegister(

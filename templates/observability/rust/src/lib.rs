@@ -258,7 +258,7 @@ pub fn observe_request(method: &str, route: &str, status_code: u16, elapsed: Dur
     let status = status_code.to_string();
     http_requests_total().with_label_values(&[method, route, &status]).inc();
     http_request_duration_seconds().with_label_values(&[method, route, &status]).observe(elapsed.as_secs_f64());
-    tracing::info!(method, route, status_code, duration_ms = elapsed.as_secs_f64() * 1000.0, "request");
+    tracing::info!(method, route, status_code, duration_ms = (elapsed.as_secs_f64() * 10_000.0).round() / 10.0, "request");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,227 @@
+//! Render tests (TestBackend + insta snapshots) and loop tests. States are built from
+//! constructed reports, never from disk, so the screens are stable.
+
+use super::state::{Excerpt, FixStage, Item, Overlay, ReviewOutcome};
+use super::*;
+use crate::fix::FixPlan;
+use crate::review::{Finding, Report};
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::style::Color;
+use std::sync::mpsc::channel;
+
+fn app_lines() -> Vec<String> {
+    [
+        "      containers:",
+        "        - name: app",
+        "          image: harbor.internal.example.com/vibe/inventory-checker:latest",
+        "          ports:",
+        "            - containerPort: 8081",
+        "              name: http",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn findings() -> Vec<Finding> {
+    vec![
+        Finding::new("A1", "k8s/08-app.yaml", Some(42))
+            .object("Deployment/inventory-checker-app")
+            .message("The app image is tagged `latest`: nobody can tell which code runs.")
+            .fix("Set the tag to the commit SHA: image: harbor.internal.example.com/vibe/inventory-checker:a1b2c3d"),
+        Finding::new("A3", "k8s/08-app.yaml", Some(30))
+            .object("Deployment/inventory-checker-app")
+            .message("The pod may run as root: securityContext.runAsNonRoot is not set."),
+        Finding::new("B5", "k8s/08-app.yaml", Some(61))
+            .object("Deployment/inventory-checker-app")
+            .message("readinessProbe timeoutSeconds is 1; the contract needs at least 5."),
+        Finding::new("C1", "k8s/05-network-policies.yaml", None).message("No default-deny-ingress NetworkPolicy."),
+        Finding::new("G1", "k8s/08-app.yaml", Some(20))
+            .object("Deployment/inventory-checker-app")
+            .message("The pod template lacks prometheus.io/scrape."),
+    ]
+}
+
+fn outcome(findings: Vec<Finding>) -> ReviewOutcome {
+    let items = findings
+        .iter()
+        .map(|f| {
+            let excerpt = (f.id == "A1").then(|| Excerpt { first_line: 40, lines: app_lines(), highlight: 42 });
+            Item { finding: f.clone(), excerpt, fixable: matches!(f.id, "A1" | "A3" | "B5") }
+        })
+        .collect();
+    let report = Report {
+        findings,
+        app: Some("Inventory Checker".into()),
+        namespace: Some("platform-vibe-inventory-checker".into()),
+        ..Report::default()
+    };
+    ReviewOutcome { report, items, finished_at: "14:03:27".into(), took: Duration::from_millis(42) }
+}
+
+fn state_with(findings: Vec<Finding>) -> State {
+    let mut s = State::new("/home/me/inventory-checker");
+    s.start();
+    update(&mut s, Action::Reviewed(Box::new(outcome(findings))));
+    s
+}
+
+fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
+    t.draw(|f| view::render(f, state)).unwrap();
+    t
+}
+
+fn key(c: KeyCode) -> Action {
+    Action::Key(KeyEvent::from(c))
+}
+
+fn screen(t: &Terminal<TestBackend>) -> String {
+    t.backend().to_string()
+}
+
+#[test]
+fn blocked_repo() {
+    let t = draw(&state_with(findings()), 120, 40);
+    insta::assert_snapshot!("blocked", t.backend());
+    // The gate badge is red.
+    let cell = &t.backend().buffer()[(1, 0)];
+    assert_eq!((cell.symbol(), cell.bg), ("B", Color::Red));
+}
+
+#[test]
+fn passing_repo() {
+    let t = draw(&state_with(Vec::new()), 120, 40);
+    insta::assert_snapshot!("passing", t.backend());
+    assert_eq!(t.backend().buffer()[(1, 0)].bg, Color::Green);
+}
+
+#[test]
+fn detail_pane() {
+    let mut s = state_with(findings());
+    update(&mut s, key(KeyCode::Enter));
+    let t = draw(&s, 80, 24);
+    insta::assert_snapshot!("detail_80x24", t.backend());
+    let text = screen(&t);
+    assert!(text.contains("Why it matters") && text.contains("42 │"), "{text}");
+}
+
+#[test]
+fn help_overlay() {
+    let mut s = state_with(findings());
+    update(&mut s, Action::Key(KeyEvent::from(KeyCode::Char('?'))));
+    insta::assert_snapshot!("help", draw(&s, 120, 40).backend());
+}
+
+#[test]
+fn small_terminal_list() {
+    let mut s = state_with(findings());
+    s.reviewing = true; // the spinner shows in the header
+    insta::assert_snapshot!("list_80x24", draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn fix_preview_lists_what_cannot_be_fixed() {
+    let mut s = state_with(findings());
+    update(&mut s, Action::Key(KeyEvent::from(KeyCode::Char('F'))));
+    let fs = findings();
+    let plan = FixPlan {
+        manual: vec![(fs[3].clone(), "Add the default-deny NetworkPolicy by hand.".into()), (fs[0].clone(), String::new())],
+        ..FixPlan::default()
+    };
+    update(&mut s, Action::FixPlanned(Ok(plan)));
+    assert!(matches!(s.overlay, Some(Overlay::Fix { stage: FixStage::Preview { .. }, .. })));
+    let t = draw(&s, 100, 30);
+    insta::assert_snapshot!("fix_preview_manual", t.backend());
+}
+
+#[test]
+fn stacked_and_filtered_layouts_render() {
+    let mut s = state_with(findings());
+    // 90 columns, 40 rows: the detail pane sits under the list.
+    let text = screen(&draw(&s, 90, 40));
+    assert!(text.contains("Findings (5)") && text.contains("Why it matters"), "{text}");
+    for c in "/zzz".chars() {
+        update(&mut s, Action::Key(KeyEvent::from(KeyCode::Char(c))));
+    }
+    let text = screen(&draw(&s, 80, 24));
+    assert!(text.contains("No finding matches \"zzz\""), "{text}");
+    // Tiny terminals do not panic.
+    for (w, h) in [(20, 5), (1, 1), (0, 0), (200, 3)] {
+        draw(&s, w, h);
+    }
+}
+
+/// A host that answers jobs at once with scripted results and records editor calls.
+struct Scripted {
+    tx: Sender<Action>,
+    reviews: Vec<ReviewOutcome>,
+    jobs: Vec<String>,
+    edits: Vec<(String, Option<u32>)>,
+}
+
+impl Host for Scripted {
+    fn submit(&mut self, job: Job) -> Result<(), Error> {
+        self.jobs.push(format!("{job:?}").chars().take(12).collect());
+        if let Job::Review = job {
+            let next = if self.reviews.is_empty() { outcome(Vec::new()) } else { self.reviews.remove(0) };
+            self.tx.send(Action::Reviewed(Box::new(next))).unwrap();
+        }
+        Ok(())
+    }
+
+    fn edit(&mut self, file: &str, line: Option<u32>) -> Result<(), String> {
+        self.edits.push((file.to_string(), line));
+        Ok(())
+    }
+}
+
+#[test]
+fn loop_reviews_redraws_edits_and_quits() {
+    let (tx, rx) = channel();
+    let mut host = Scripted { tx: tx.clone(), reviews: vec![outcome(findings()), outcome(findings()[1..].to_vec())], jobs: vec![], edits: vec![] };
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let mut state = State::new("/app");
+    // Queued before the loop starts: open the editor on the selection, then a file change
+    // (the second review fixes A1), then quit.
+    tx.send(Action::Key(KeyEvent::from(KeyCode::Char('e')))).unwrap();
+    tx.send(Action::FilesChanged(1)).unwrap();
+    let mut frames = Vec::new();
+    let quit = tx.clone();
+    run_loop(&mut terminal, &mut state, &rx, &mut host, &mut |s| {
+        frames.push(s.report.as_ref().map(Report::critical));
+        if s.report.as_ref().is_some_and(|r| r.critical() == 3) {
+            quit.send(Action::Key(KeyEvent::from(KeyCode::Char('q')))).unwrap();
+        }
+    })
+    .unwrap();
+    assert_eq!(host.edits, vec![("k8s/08-app.yaml".to_string(), Some(42))]);
+    assert_eq!(host.jobs.iter().filter(|j| j.starts_with("Review")).count(), 2);
+    assert_eq!(frames.first(), Some(&None), "the first frame shows the review running");
+    assert_eq!(frames.last(), Some(&Some(3)));
+    let text = screen(&terminal);
+    assert!(text.contains("BLOCKED") && !text.contains("A1 "), "{text}");
+}
+
+struct Silent;
+
+impl Host for Silent {
+    fn submit(&mut self, _job: Job) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn edit(&mut self, _file: &str, _line: Option<u32>) -> Result<(), String> {
+        Err("none".into())
+    }
+}
+
+#[test]
+fn loop_ends_when_every_sender_is_gone() {
+    let (tx, rx) = channel::<Action>();
+    drop(tx);
+    let mut terminal = Terminal::new(TestBackend::new(40, 10)).unwrap();
+    let mut state = State::new("/app");
+    run_loop(&mut terminal, &mut state, &rx, &mut Silent, &mut |_| {}).unwrap();
+    assert!(screen(&terminal).contains("REVIEWING"));
+}

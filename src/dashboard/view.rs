@@ -1,0 +1,426 @@
+//! Drawing the dashboard from the state, and only from it: no file, clock or environment is
+//! read here, so the same state always draws the same screen (the snapshot tests rely on it).
+
+use super::state::{FixStage, Item, Overlay, State, Tone};
+use crate::contract::catalogue::{self, Area, Severity};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, BorderType, Clear, List, ListItem, ListState, Paragraph, Wrap};
+
+/// From this width on, the list and the detail pane sit side by side.
+const SIDE_BY_SIDE_WIDTH: u16 = 100;
+/// Below `SIDE_BY_SIDE_WIDTH`, from this height on, the detail pane sits below the list;
+/// smaller screens (80×24) show one or the other, toggled with Enter and ←/Esc.
+const STACKED_HEIGHT: u16 = 36;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// The keys, as the help overlay lists them.
+pub const KEYS: &[(&str, &str)] = &[
+    ("↑ ↓  j k", "move through the findings (mouse wheel too)"),
+    ("Enter  →", "open the detail of the finding"),
+    ("←  Esc", "back to the list"),
+    ("f", "fix the selected finding (shows the change first, y/n)"),
+    ("F", "fix every CRITICAL finding that can be fixed (one preview)"),
+    ("r", "review again now"),
+    ("e", "open the file at the line in $EDITOR"),
+    ("/", "filter by check id, file or text (Enter keeps, Esc clears)"),
+    ("PgUp PgDn g G", "jump through the list"),
+    ("?", "this help"),
+    ("q  Esc", "quit"),
+];
+
+fn critical() -> Style {
+    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+}
+
+fn warning() -> Style {
+    Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+}
+
+fn dim() -> Style {
+    Style::new().fg(Color::DarkGray)
+}
+
+fn severity_style(s: Severity) -> Style {
+    if s == Severity::Critical { critical() } else { warning() }
+}
+
+/// Draws the whole screen.
+pub fn render(frame: &mut Frame, state: &State) {
+    let [header, body, footer] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
+    render_header(frame, header, state);
+    render_body(frame, body, state);
+    render_footer(frame, footer, state);
+    match &state.overlay {
+        Some(Overlay::Help) => render_help(frame, body),
+        Some(Overlay::Fix { title, stage }) => render_fix(frame, body, state, title, stage),
+        None => {}
+    }
+}
+
+fn render_header(frame: &mut Frame, area: Rect, state: &State) {
+    let mut first = Vec::new();
+    match &state.report {
+        Some(report) => {
+            let gate = crate::report::gate_line(report);
+            let (word, rest) = gate.split_once(' ').unwrap_or((gate.as_str(), ""));
+            let badge = if report.blocked() {
+                Style::new().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD)
+            } else {
+                Style::new().fg(Color::Black).bg(Color::Green).add_modifier(Modifier::BOLD)
+            };
+            first.push(Span::styled(format!(" {word} "), badge));
+            if !rest.is_empty() {
+                first.push(Span::raw(format!(" {}", rest.trim_start_matches('(').trim_end_matches(')'))));
+            }
+            let about = match (&report.app, &report.namespace) {
+                (Some(app), Some(ns)) => format!("{app} · {ns}"),
+                (None, Some(ns)) => ns.clone(),
+                (Some(app), None) => app.clone(),
+                (None, None) => String::new(),
+            };
+            if !about.is_empty() {
+                first.push(Span::raw("   "));
+                first.push(Span::styled(about, Style::new().add_modifier(Modifier::BOLD)));
+            }
+        }
+        None => first.push(Span::styled(" REVIEWING ", Style::new().fg(Color::Black).bg(Color::Gray))),
+    }
+
+    let mut second = vec![Span::styled("watching ", dim()), Span::raw(state.watched.clone())];
+    if let Some((at, took)) = &state.last_review {
+        second.push(Span::styled(format!(" · reviewed {at} in {} ms", took.as_millis()), dim()));
+    }
+    if let Some(report) = &state.report
+        && !report.diagnostics.is_empty()
+    {
+        let n = report.diagnostics.len();
+        second.push(Span::styled(format!(" · {n} file{} not reviewed", if n == 1 { "" } else { "s" }), warning()));
+    }
+    if state.reviewing {
+        second.push(Span::styled(format!("  {} reviewing…", SPINNER[state.spinner % SPINNER.len()]), Style::new().fg(Color::Cyan)));
+    }
+    if let Some(why) = &state.review_error {
+        second.push(Span::styled(format!("  review failed: {why}"), critical()));
+    }
+    if let Some(why) = &state.watch_error {
+        second.push(Span::styled(format!("  not watching ({why}): r reviews"), warning()));
+    }
+    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
+}
+
+/// How the body is split at this size.
+enum Split {
+    SideBySide(Rect, Rect),
+    Stacked(Rect, Rect),
+    ListOnly(Rect),
+    DetailOnly(Rect),
+}
+
+fn split(area: Rect, state: &State) -> Split {
+    if area.width >= SIDE_BY_SIDE_WIDTH {
+        let [l, d] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+        Split::SideBySide(l, d)
+    } else if area.height + 3 >= STACKED_HEIGHT {
+        let [l, d] = Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(area);
+        Split::Stacked(l, d)
+    } else if state.detail_open && state.selected_item().is_some() {
+        Split::DetailOnly(area)
+    } else {
+        Split::ListOnly(area)
+    }
+}
+
+fn render_body(frame: &mut Frame, area: Rect, state: &State) {
+    match split(area, state) {
+        Split::SideBySide(l, d) | Split::Stacked(l, d) => {
+            render_list(frame, l, state);
+            render_detail(frame, d, state);
+        }
+        Split::ListOnly(l) => render_list(frame, l, state),
+        Split::DetailOnly(d) => render_detail(frame, d, state),
+    }
+}
+
+fn pane(title: String, focused: bool) -> Block<'static> {
+    let border = if focused { Style::new().fg(Color::Cyan) } else { dim() };
+    Block::bordered().border_type(BorderType::Rounded).border_style(border).title(title)
+}
+
+fn render_list(frame: &mut Frame, area: Rect, state: &State) {
+    let total = state.items.len();
+    let title = if state.filter.is_empty() {
+        format!(" Findings ({total}) ")
+    } else {
+        format!(" Findings ({} of {total}, filter \"{}\") ", state.visible.len(), state.filter)
+    };
+    let block = pane(title, !state.detail_open);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let Some(report) = &state.report else {
+        frame.render_widget(Paragraph::new(format!("Reviewing {}…", state.watched)).style(dim()), inner);
+        return;
+    };
+    if state.visible.is_empty() {
+        let text = if !state.filter.is_empty() {
+            Text::from(vec![
+                Line::from(format!("No finding matches \"{}\".", state.filter)),
+                Line::styled("Esc clears the filter.", dim()),
+            ])
+        } else if report.diagnostics.is_empty() {
+            Text::from(vec![
+                Line::styled("✓ Every check passed.", Style::new().fg(Color::Green).add_modifier(Modifier::BOLD)),
+                Line::raw(""),
+                Line::raw("Commit and push: CI builds the image and ArgoCD deploys it."),
+                Line::styled("This screen keeps watching: it updates as you save.", dim()),
+            ])
+        } else {
+            Text::from(vec![
+                Line::styled("✓ No finding in the files reviewed.", Style::new().fg(Color::Green)),
+                Line::styled("Some files could not be read: `vibe review` lists them.", warning()),
+            ])
+        };
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+        return;
+    }
+
+    // Rows: a header per area with its count, then its findings.
+    let mut rows: Vec<ListItem> = Vec::new();
+    let mut selected_row = 0;
+    let mut current: Option<Area> = None;
+    for (pos, item) in state.visible_items().enumerate() {
+        let area_of = item.finding.area;
+        if current != Some(area_of) {
+            current = Some(area_of);
+            let in_group: Vec<&Item> = state.visible_items().filter(|it| it.finding.area == area_of).collect();
+            let crit = in_group.iter().filter(|it| it.finding.severity == Severity::Critical).count();
+            let mut spans = vec![Span::styled(area_of.name(), Style::new().add_modifier(Modifier::BOLD)), Span::raw(format!(" ({})", in_group.len()))];
+            if crit > 0 {
+                spans.push(Span::styled(format!(" {crit} critical"), Style::new().fg(Color::Red)));
+            }
+            rows.push(ListItem::new(Line::from(spans)));
+        }
+        if pos == state.selected {
+            selected_row = rows.len();
+        }
+        rows.push(ListItem::new(finding_row(item)));
+    }
+    // Scroll so the selection stays in view with a little context below it; computed from
+    // the state alone, so the same state always shows the same rows.
+    let height = inner.height as usize;
+    let offset = (selected_row + 2).saturating_sub(height.saturating_sub(1));
+    let offset = offset.min(selected_row.saturating_sub(1));
+    let mut list_state = ListState::default().with_offset(offset).with_selected(Some(selected_row));
+    let highlight = if state.detail_open { Style::new().bg(Color::DarkGray) } else { Style::new().bg(Color::Blue).fg(Color::White) };
+    let list = List::new(rows).highlight_style(highlight).highlight_symbol("▶ ");
+    frame.render_stateful_widget(list, inner, &mut list_state);
+}
+
+fn finding_row(item: &Item) -> Line<'static> {
+    let f = &item.finding;
+    let mark = if f.severity == Severity::Critical { "■" } else { "▲" };
+    let place = match f.line {
+        Some(l) => format!("{}:{l}", f.file),
+        None => format!("{} (missing)", f.file),
+    };
+    Line::from(vec![
+        Span::styled(format!(" {mark} {:<3}", f.id), severity_style(f.severity)),
+        Span::styled(if item.fixable { " f " } else { "   " }, Style::new().fg(Color::Green)),
+        Span::styled(place, Style::new().fg(Color::Cyan)),
+        Span::raw("  "),
+        Span::raw(f.message.clone()),
+    ])
+}
+
+fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
+    let Some(item) = state.selected_item() else {
+        let block = pane(" Detail ".into(), false);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let hint = if state.report.is_some() && state.items.is_empty() { "Nothing to fix." } else { "Select a finding to see what to do." };
+        frame.render_widget(Paragraph::new(hint).style(dim()), inner);
+        return;
+    };
+    let f = &item.finding;
+    let info = catalogue::check(f.id);
+    let title = format!(" {} · {} · {} ", f.id, f.severity.label(), f.area.name());
+    let block = pane(title, state.detail_open).title_style(severity_style(f.severity));
+    let heading = |s: &'static str| Line::styled(s, Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+
+    let mut lines = Vec::new();
+    if let Some(info) = info {
+        lines.push(Line::styled(info.title, Style::new().add_modifier(Modifier::BOLD)));
+    }
+    let mut place = match f.line {
+        Some(l) => format!("{}:{l}", f.file),
+        None => format!("{} (missing from the repo)", f.file),
+    };
+    if let Some(o) = &f.object {
+        place.push_str(&format!(" · {o}"));
+    }
+    lines.push(Line::styled(place, Style::new().fg(Color::Cyan)));
+    lines.push(Line::raw(""));
+    lines.push(heading("Problem"));
+    lines.push(Line::raw(f.message.clone()));
+    if let Some(info) = info {
+        lines.push(Line::raw(""));
+        lines.push(heading("Why it matters"));
+        lines.push(Line::raw(info.rationale));
+    }
+    lines.push(Line::raw(""));
+    lines.push(heading("Fix"));
+    lines.push(Line::raw(f.fix.clone()));
+    if item.fixable {
+        lines.push(Line::styled("Press f to see the automatic fix and apply it.", Style::new().fg(Color::Green)));
+    } else {
+        lines.push(Line::styled("No automatic fix: change it by hand (e opens the file); the review re-runs when you save.", dim()));
+    }
+    if let Some(ex) = &item.excerpt {
+        lines.push(Line::raw(""));
+        lines.push(heading("In the file"));
+        let width = (ex.first_line as usize + ex.lines.len()).to_string().len();
+        for (i, text) in ex.lines.iter().enumerate() {
+            let n = ex.first_line + i as u32;
+            if n == ex.highlight {
+                let hl = Style::new().fg(Color::Black).bg(Color::Yellow);
+                lines.push(Line::from(vec![Span::styled(format!("▶{n:>width$} │ "), hl.add_modifier(Modifier::BOLD)), Span::styled(text.clone(), hl)]));
+            } else {
+                lines.push(Line::from(vec![Span::styled(format!(" {n:>width$} │ "), dim()), Span::raw(text.clone())]));
+            }
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((state.detail_scroll, 0)),
+        area,
+    );
+}
+
+fn render_footer(frame: &mut Frame, area: Rect, state: &State) {
+    let key = |k: &'static str| Span::styled(k, Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD));
+    let line = if state.filter_editing {
+        Line::from(vec![
+            key("/"),
+            Span::raw(state.filter.clone()),
+            Span::styled("█", Style::new().fg(Color::Cyan)),
+            Span::styled("  Enter keeps the filter · Esc clears it", dim()),
+        ])
+    } else if let Some((text, tone)) = &state.status {
+        let style = match tone {
+            Tone::Info => Style::new(),
+            Tone::Good => Style::new().fg(Color::Green),
+            Tone::Bad => Style::new().fg(Color::Red),
+        };
+        Line::styled(text.clone(), style)
+    } else {
+        let mut spans = Vec::new();
+        let hints: &[(&str, &str)] = if state.detail_open {
+            &[("↑↓", " scroll "), ("←", " back "), ("f", " fix "), ("e", " edit "), ("r", " review "), ("?", " help "), ("q", " quit")]
+        } else {
+            &[("↑↓", " move "), ("⏎", " detail "), ("f", " fix "), ("F", " fix critical "), ("r", " review "), ("e", " edit "), ("/", " filter "), ("?", " help "), ("q", " quit")]
+        };
+        for (k, what) in hints {
+            spans.push(key(k));
+            spans.push(Span::styled(*what, dim()));
+        }
+        if !state.filter.is_empty() {
+            spans.push(Span::styled(format!(" · filter \"{}\" (Esc clears)", state.filter), warning()));
+        }
+        Line::from(spans)
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// A rectangle of `percent_x` × `percent_y` of `area`, centred, at least `min_w` × `min_h` when it fits.
+fn centered(area: Rect, percent_x: u16, percent_y: u16, min_w: u16, min_h: u16) -> Rect {
+    let w = (area.width * percent_x / 100).max(min_w).min(area.width);
+    let h = (area.height * percent_y / 100).max(min_h).min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+fn render_help(frame: &mut Frame, area: Rect) {
+    let rect = centered(area, 70, 80, 64, KEYS.len() as u16 + 5);
+    frame.render_widget(Clear, rect);
+    let mut lines: Vec<Line> = KEYS
+        .iter()
+        .map(|(k, what)| Line::from(vec![Span::styled(format!(" {k:<14}"), Style::new().fg(Color::Cyan).bold()), Span::raw(*what)]))
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(" The review runs again whenever a file changes. Any key closes this help.", dim()));
+    let block = Block::bordered().border_type(BorderType::Rounded).title(" Keys ").border_style(Style::new().fg(Color::Cyan));
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+}
+
+fn render_fix(frame: &mut Frame, area: Rect, state: &State, title: &str, stage: &FixStage) {
+    let rect = centered(area, 90, 90, 60, 10);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered().border_type(BorderType::Rounded).title(format!(" Fix {title} ")).border_style(Style::new().fg(Color::Cyan));
+    let spin = SPINNER[state.spinner % SPINNER.len()];
+    let (lines, scroll, keys): (Vec<Line>, u16, &str) = match stage {
+        FixStage::Planning => (vec![Line::raw(format!("{spin} Working out the changes…"))], 0, "Esc cancel"),
+        FixStage::Applying => (vec![Line::raw(format!("{spin} Writing the files…"))], 0, ""),
+        FixStage::Preview { plan, scroll } => {
+            let mut lines = Vec::new();
+            if plan.is_empty() {
+                lines.push(Line::styled("Nothing here can be fixed automatically.", warning()));
+            } else {
+                let n = plan.fixed.len();
+                let files = plan.changes.len();
+                lines.push(Line::styled(
+                    format!(
+                        "These changes fix {n} finding{} in {files} file{} (edited files are backed up to .vibe/backup/ first):",
+                        if n == 1 { "" } else { "s" },
+                        if files == 1 { "" } else { "s" }
+                    ),
+                    Style::new().bold(),
+                ));
+                lines.push(Line::raw(""));
+                let diff = plan.diff();
+                if diff.trim().is_empty() {
+                    lines.extend(plan.changes.iter().map(|c| Line::raw(format!("  rewrite {}", c.path))));
+                } else {
+                    lines.extend(diff.lines().map(diff_line));
+                }
+            }
+            if !plan.manual.is_empty() {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(format!("Cannot be fixed automatically ({}), do by hand:", plan.manual.len()), warning()));
+                for (f, why) in &plan.manual {
+                    let what = if why.trim().is_empty() { f.fix.as_str() } else { why.as_str() };
+                    let at = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {} ", f.id), severity_style(f.severity)),
+                        Span::styled(format!("{}{at} ", f.file), Style::new().fg(Color::Cyan)),
+                        Span::raw(what.to_string()),
+                    ]));
+                }
+            }
+            let keys = if plan.is_empty() { "n/Esc close · ↑↓ scroll" } else { "y apply · n cancel · ↑↓ scroll" };
+            (lines, *scroll, keys)
+        }
+    };
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [text_area, keys_area] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), text_area);
+    frame.render_widget(Paragraph::new(Line::styled(keys, Style::new().fg(Color::Cyan).bold())), keys_area);
+}
+
+fn diff_line(l: &str) -> Line<'static> {
+    let style = if l.starts_with("+++") || l.starts_with("---") {
+        Style::new().bold()
+    } else if l.starts_with('+') {
+        Style::new().fg(Color::Green)
+    } else if l.starts_with('-') {
+        Style::new().fg(Color::Red)
+    } else if l.starts_with("@@") {
+        Style::new().fg(Color::Cyan)
+    } else {
+        Style::new()
+    };
+    Line::styled(l.to_string(), style)
+}

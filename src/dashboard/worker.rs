@@ -1,0 +1,219 @@
+//! The worker thread: reviews, fix plans and fix writes run here, one at a time, so the
+//! UI thread never waits on the disk. Results come back as [`Action`]s on the loop's channel.
+
+use super::state::{Action, Excerpt, Item, ReviewOutcome};
+use crate::fix::{self, FixPlan};
+use crate::repo::Repo;
+use crate::review::{self, Finding, ReviewContext};
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::{Duration, Instant};
+
+/// The worker thread's name; the panic hook recognises it (see `terminal`).
+pub const THREAD_NAME: &str = "vibe-dashboard-worker";
+
+/// Lines shown above and below a finding's line.
+const CONTEXT_LINES: u32 = 5;
+/// Excerpt lines are cut to this many characters (a minified file is one huge line).
+const MAX_LINE_CHARS: usize = 240;
+
+/// A job for the worker.
+#[derive(Debug)]
+pub enum Job {
+    /// Review the repo.
+    Review,
+    /// Plan fixes for these findings.
+    PlanFix(Vec<Finding>),
+    /// Write a plan.
+    ApplyFix(FixPlan),
+}
+
+/// Starts the worker for the repo at `root`; it ends when the returned sender is dropped.
+pub fn spawn(root: PathBuf, platform_file: Option<PathBuf>, results: Sender<Action>) -> std::io::Result<Sender<Job>> {
+    let (tx, rx) = channel::<Job>();
+    std::thread::Builder::new()
+        .name(THREAD_NAME.into())
+        .spawn(move || serve(&root, platform_file.as_deref(), &rx, &results))?;
+    Ok(tx)
+}
+
+fn serve(root: &Path, platform_file: Option<&Path>, jobs: &Receiver<Job>, results: &Sender<Action>) {
+    while let Ok(job) = jobs.recv() {
+        // A bug in a check must not take the dashboard down: it becomes a message instead.
+        let action = catch_unwind(AssertUnwindSafe(|| run(root, platform_file, job)))
+            .unwrap_or_else(|panic| Action::ReviewFailed(format!("internal error: {} (please report this)", panic_text(&panic))));
+        if results.send(action).is_err() {
+            return;
+        }
+    }
+}
+
+/// Runs one job and says how it went.
+pub fn run(root: &Path, platform_file: Option<&Path>, job: Job) -> Action {
+    match job {
+        Job::Review => match review_outcome(root, platform_file) {
+            Ok(outcome) => Action::Reviewed(Box::new(outcome)),
+            Err(e) => Action::ReviewFailed(e.to_string()),
+        },
+        Job::PlanFix(findings) => Action::FixPlanned(fix::plan(root, &findings).map_err(|e| e.to_string())),
+        Job::ApplyFix(plan) => Action::FixApplied(fix::apply(root, &plan).map_err(|e| e.to_string())),
+    }
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "a check stopped unexpectedly".into())
+}
+
+/// Reviews the repo as `vibe review` does, and reads the excerpt around every finding.
+pub fn review_outcome(root: &Path, platform_file: Option<&Path>) -> Result<ReviewOutcome, crate::Error> {
+    let started = Instant::now();
+    let repo = Repo::load(root)?;
+    let mut ctx = ReviewContext::for_repo(&repo, root, platform_file);
+    let mut report = review::run(&repo, &ctx);
+    report.diagnostics.splice(0..0, std::mem::take(&mut ctx.diagnostics));
+    let mut files = FileCache::default();
+    let items = report
+        .findings
+        .iter()
+        .map(|f| Item { finding: f.clone(), excerpt: files.excerpt(root, f), fixable: fix::can_fix(f) })
+        .collect();
+    Ok(ReviewOutcome { report, items, finished_at: clock_time(), took: started.elapsed() })
+}
+
+/// Files read once per review, however many findings point into them.
+#[derive(Default)]
+struct FileCache {
+    files: HashMap<String, Option<Vec<String>>>,
+}
+
+impl FileCache {
+    fn excerpt(&mut self, root: &Path, f: &Finding) -> Option<Excerpt> {
+        let line = f.line?;
+        let lines = self.files.entry(f.file.clone()).or_insert_with(|| read_lines(root, &f.file)).as_ref()?;
+        excerpt(lines, line, redacts(f.id))
+    }
+}
+
+/// Reads a repo-relative file, refusing paths that leave the repo.
+fn read_lines(root: &Path, rel: &str) -> Option<Vec<String>> {
+    let rel = Path::new(rel);
+    if !rel.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
+        return None;
+    }
+    let bytes = std::fs::read(root.join(rel)).ok()?;
+    Some(String::from_utf8_lossy(&bytes).lines().map(str::to_string).collect())
+}
+
+/// The lines around `line` (1-based), cut and masked.
+pub fn excerpt(lines: &[String], line: u32, redact: bool) -> Option<Excerpt> {
+    if line == 0 || line as usize > lines.len() {
+        return None;
+    }
+    let first = line.saturating_sub(CONTEXT_LINES).max(1);
+    let last = (line + CONTEXT_LINES).min(lines.len() as u32);
+    let shown = lines[first as usize - 1..last as usize]
+        .iter()
+        .map(|l| {
+            let l = l.replace('\t', "    ");
+            let l: String = l.chars().take(MAX_LINE_CHARS).collect();
+            if redact { redact_line(&l) } else { l }
+        })
+        .collect();
+    Some(Excerpt { first_line: first, lines: shown, highlight: line })
+}
+
+/// Checks whose findings sit on lines that may hold a secret value: their excerpts are masked,
+/// as their messages are (no secret value is ever shown in plain text).
+fn redacts(id: &str) -> bool {
+    matches!(id, "E1" | "E2" | "E3" | "E4" | "E5" | "E7" | "G6" | "S1" | "S2")
+}
+
+/// Masks the value of a `key: value` / `KEY=value` / `ENV KEY value` line, keeping the key so
+/// the creator still sees what the line is.
+pub fn redact_line(line: &str) -> String {
+    let indent = line.len() - line.trim_start().len();
+    let (head, body) = line.split_at(indent);
+    let cut = body.find([':', '=']).map(|i| i + 1).or_else(|| {
+        // `ENV NAME value`: keep two words.
+        let mut words = body.match_indices(char::is_whitespace);
+        words.nth(1).map(|(i, _)| i)
+    });
+    let Some(cut) = cut else { return line.to_string() };
+    let (key, value) = body.split_at(cut);
+    let trimmed = value.trim();
+    if trimmed.is_empty() || matches!(trimmed, "|" | ">" | "|-" | ">-" | "{" | "[") {
+        return line.to_string();
+    }
+    let space = &value[..value.len() - value.trim_start().len()];
+    format!("{head}{key}{space}{}", mask(trimmed))
+}
+
+/// All but the first 4 characters hidden, the rule findings' messages follow.
+fn mask(value: &str) -> String {
+    if value.chars().count() <= 4 { "****".into() } else { format!("{}****", value.chars().take(4).collect::<String>()) }
+}
+
+/// The local wall-clock time as `HH:MM:SS`.
+pub fn clock_time() -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs();
+    let secs = local_seconds_of_day(now as i64);
+    format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+#[cfg(unix)]
+fn local_seconds_of_day(epoch: i64) -> i64 {
+    let t: libc::time_t = epoch as libc::time_t;
+    // SAFETY: localtime_r only writes the tm we own; a zeroed tm is a valid initial value.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are valid for the call.
+    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
+    if ok { i64::from(tm.tm_hour) * 3600 + i64::from(tm.tm_min) * 60 + i64::from(tm.tm_sec) } else { epoch.rem_euclid(86_400) }
+}
+
+#[cfg(not(unix))]
+fn local_seconds_of_day(epoch: i64) -> i64 {
+    epoch.rem_euclid(86_400)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(n: u32) -> Vec<String> {
+        (1..=n).map(|i| format!("line {i}")).collect()
+    }
+
+    #[test]
+    fn excerpt_is_a_window_clipped_to_the_file() {
+        let e = excerpt(&lines(20), 10, false).unwrap();
+        assert_eq!((e.first_line, e.lines.len(), e.highlight), (5, 11, 10));
+        assert_eq!(e.lines[5], "line 10");
+        let e = excerpt(&lines(3), 1, false).unwrap();
+        assert_eq!((e.first_line, e.lines.len()), (1, 3));
+        assert!(excerpt(&lines(3), 4, false).is_none());
+        assert!(excerpt(&lines(3), 0, false).is_none());
+    }
+
+    #[test]
+    fn secret_values_are_masked_and_keys_kept() {
+        assert_eq!(redact_line("        value: hunter2hunter2"), "        value: hunt****");
+        assert_eq!(redact_line("API_KEY=sk-live-123456"), "API_KEY=sk-l****");
+        assert_eq!(redact_line("ENV TOKEN abcdefgh"), "ENV TOKEN abcd****");
+        assert_eq!(redact_line("  stringData:"), "  stringData:");
+        assert_eq!(redact_line("  password: |"), "  password: |");
+        assert_eq!(redact_line("plain"), "plain");
+    }
+
+    #[test]
+    fn paths_outside_the_repo_are_not_read() {
+        let dir = std::env::temp_dir();
+        assert!(read_lines(&dir, "../etc/passwd").is_none());
+        assert!(read_lines(&dir, "/etc/passwd").is_none());
+    }
+}

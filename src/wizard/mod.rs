@@ -1,0 +1,454 @@
+//! The wizard: the questions (data, in `questions`) asked through a [`Prompter`], with
+//! defaults from the current answers or from what the repo contains.
+//!
+//! The flow only builds `Answers`; validation is the same `spec::validate` that serves
+//! flags and vibe.yaml, so every source refuses the same things with the same words.
+
+pub mod prompter;
+pub mod questions;
+
+pub use prompter::{Prompter, Script, Terminal};
+
+use crate::contract::{self, catalogue};
+use crate::detect::Detected;
+use crate::error::Error;
+use crate::platform::Platform;
+use crate::spec::{self, Answers, Components, MetricAnswer};
+use questions as q;
+
+/// What the wizard produced: the answers, and secret values typed (to seal, never to write).
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The answers to write to vibe.yaml.
+    pub answers: Answers,
+    /// Secret values typed by the creator, by key. Held in memory only, sealed right away.
+    pub secret_values: Vec<(String, String)>,
+}
+
+/// An empty set of answers to start from.
+pub fn blank() -> Answers {
+    Answers {
+        name: String::new(),
+        slug: None,
+        runtime: contract::DEFAULT_RUNTIME.into(),
+        database: "none".into(),
+        components: Components::default(),
+        size: contract::DEFAULT_SIZE.into(),
+        metrics: Vec::new(),
+        secrets: Vec::new(),
+        readiness_checks_database: false,
+        tag: None,
+        platform: None,
+        review: Default::default(),
+    }
+}
+
+/// The first problem `spec::validate` finds for `field` (or one of its sub-fields).
+fn problem_for(answers: &Answers, platform: &Platform, field: &str) -> Option<String> {
+    spec::validate(answers, platform)
+        .into_iter()
+        .find(|p| p.field == field || p.field.starts_with(&format!("{field}[")) || p.field.starts_with(&format!("{field}.")))
+        .map(|p| p.message)
+}
+
+fn check_name(s: &str, _: &Answers) -> Result<(), String> {
+    if s.trim().is_empty() { Err("The app needs a name.".into()) } else { Ok(()) }
+}
+
+fn check_slug(s: &str, draft: &Answers) -> Result<(), String> {
+    let mut a = draft.clone();
+    a.slug = Some(s.trim().to_string());
+    match problem_for(&a, &platform_of(draft), "slug") {
+        Some(m) => Err(m),
+        None => Ok(()),
+    }
+}
+
+fn check_metric_name(s: &str, draft: &Answers) -> Result<(), String> {
+    // The draft's last metric is the one being edited; try the typed name in its place.
+    let mut a = draft.clone();
+    if let Some(m) = a.metrics.last_mut() {
+        m.name = s.trim().to_string();
+    }
+    let i = a.metrics.len().saturating_sub(1);
+    match problem_for(&a, &platform_of(draft), &format!("metrics[{i}].name")) {
+        Some(m) => Err(m),
+        None => Ok(()),
+    }
+}
+
+fn check_labels(s: &str, draft: &Answers) -> Result<(), String> {
+    let mut a = draft.clone();
+    if let Some(m) = a.metrics.last_mut() {
+        m.labels = split_list(s);
+    }
+    let i = a.metrics.len().saturating_sub(1);
+    match problem_for(&a, &platform_of(draft), &format!("metrics[{i}].labels")) {
+        Some(m) => Err(m),
+        None => Ok(()),
+    }
+}
+
+fn check_secret_names(s: &str, draft: &Answers) -> Result<(), String> {
+    let mut a = draft.clone();
+    a.secrets.extend(split_list(s));
+    match problem_for(&a, &platform_of(draft), "secrets") {
+        Some(m) => Err(m),
+        None => Ok(()),
+    }
+}
+
+/// Validators get the draft only; the platform prefix matters for slug length, so the
+/// draft carries it in its `platform` field's place when the wizard runs (see `ask_all`).
+fn platform_of(_draft: &Answers) -> Platform {
+    PLATFORM.with(|p| p.borrow().clone())
+}
+
+thread_local! {
+    static PLATFORM: std::cell::RefCell<Platform> = std::cell::RefCell::new(Platform::default());
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split([',', ' ']).map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
+}
+
+fn describe_metric(m: &MetricAnswer) -> String {
+    let labels = if m.labels.is_empty() { String::new() } else { format!(", labels: {}", m.labels.join(", ")) };
+    format!("{} ({}{labels})", m.name, m.kind)
+}
+
+/// Asks every question, then shows the summary until the creator confirms.
+/// `current` holds the answers of an earlier run (re-run) or a blank set.
+pub fn run(p: &mut dyn Prompter, current: Answers, detected: &Detected, platform: &Platform) -> Result<Outcome, Error> {
+    PLATFORM.with(|cell| *cell.borrow_mut() = platform.clone());
+    let rerun = !current.name.is_empty();
+    let original = current.clone();
+    let mut a = current;
+    let mut secret_values = Vec::new();
+    p.say(if rerun {
+        "vibe init: every question starts from your current answer; Enter keeps it. Esc or Ctrl-C stops without writing anything."
+    } else {
+        "vibe init: a few questions about your app (about two minutes). Esc or Ctrl-C stops without writing anything."
+    });
+    ask_name(p, &mut a, detected, rerun)?;
+    ask_runtime(p, &mut a, detected, rerun)?;
+    ask_database(p, &mut a, detected, rerun)?;
+    ask_components(p, &mut a, detected, rerun)?;
+    ask_size(p, &mut a)?;
+    ask_metrics(p, &mut a, rerun)?;
+    ask_secrets(p, &mut a, detected, &mut secret_values, platform)?;
+    loop {
+        p.say(&summary(&a, rerun.then_some(&original)));
+        let mut options = vec!["Looks right: generate the files".to_string()];
+        let sections = ["name", "language", "database", "other components", "size", "numbers (metrics)", "secrets"];
+        options.extend(sections.iter().map(|s| format!("Change the {s}")));
+        options.push("Stop without writing anything".into());
+        match p.select("Ready?", "Nothing is written until you choose to generate.", &options, 0)? {
+            0 => break,
+            1 => ask_name(p, &mut a, detected, true)?,
+            2 => ask_runtime(p, &mut a, detected, true)?,
+            3 => ask_database(p, &mut a, detected, true)?,
+            4 => ask_components(p, &mut a, detected, true)?,
+            5 => ask_size(p, &mut a)?,
+            6 => {
+                a.metrics.clear();
+                ask_metrics(p, &mut a, false)?
+            }
+            7 => ask_secrets(p, &mut a, detected, &mut secret_values, platform)?,
+            _ => return Err(Error::Cancelled),
+        }
+    }
+    Ok(Outcome { answers: a, secret_values })
+}
+
+fn ask_name(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) -> Result<(), Error> {
+    let (default, from) = if rerun || !a.name.is_empty() {
+        (a.name.clone(), None)
+    } else {
+        match &d.name {
+            Some(f) => (f.value.clone(), Some(f.source.clone())),
+            None => (String::new(), None),
+        }
+    };
+    let help = match from {
+        Some(src) => format!("{} Suggested from {src}.", q::NAME.help),
+        None => q::NAME.help.to_string(),
+    };
+    let old_name = a.name.clone();
+    a.name = p.text(q::NAME.prompt, &help, &default, Some((check_name, a)))?;
+    let suggestion = spec::suggest_slug(&a.name, &platform_of(a).prefix);
+    let keep_old = a.slug.as_ref().is_some_and(|s| *s != spec::suggest_slug(&old_name, &platform_of(a).prefix));
+    let default_slug = if keep_old { a.slug.clone().unwrap_or_default() } else { suggestion };
+    let ns = platform_of(a).namespace("<slug>");
+    let help = format!("{} Namespace: {ns}.", q::SLUG.help);
+    a.slug = Some(p.text(q::SLUG.prompt, &help, &default_slug, Some((check_slug, a)))?);
+    Ok(())
+}
+
+fn ask_runtime(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) -> Result<(), Error> {
+    let mut start = contract::RUNTIMES.iter().position(|r| r.id == a.runtime).unwrap_or(0);
+    if !rerun {
+        if let Some(f) = &d.runtime {
+            p.say(&format!("Detected {} from {}.", contract::runtime(f.value).map(|r| r.label).unwrap_or(f.value), f.source));
+            start = contract::RUNTIMES.iter().position(|r| r.id == f.value).unwrap_or(start);
+        }
+    }
+    let options: Vec<String> = contract::RUNTIMES.iter().map(|r| r.label.to_string()).collect();
+    let i = p.select(q::RUNTIME.prompt, q::RUNTIME.help, &options, start)?;
+    a.runtime = contract::RUNTIMES[i].id.to_string();
+    Ok(())
+}
+
+fn ask_database(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) -> Result<(), Error> {
+    let mut start = q::DATABASE_CHOICES.iter().position(|(id, _)| *id == a.database).unwrap_or(0);
+    if !rerun {
+        if let Some(f) = &d.database {
+            p.say(&format!("Your code uses {} (seen in {}).", f.value, f.source));
+            start = q::DATABASE_CHOICES.iter().position(|(id, _)| *id == f.value).unwrap_or(start);
+        }
+    }
+    if let Some(f) = &d.sqlite {
+        p.say(&format!(
+            "Careful: your app keeps data in a local file (sqlite, in {}) that is lost on restart. Pick a database.",
+            f.source
+        ));
+        if start == 0 {
+            start = 1;
+        }
+    }
+    let options: Vec<String> = q::DATABASE_CHOICES.iter().map(|(_, label)| label.to_string()).collect();
+    let i = p.select(q::DATABASE.prompt, q::DATABASE.help, &options, start)?;
+    a.database = q::DATABASE_CHOICES[i].0.to_string();
+    Ok(())
+}
+
+fn ask_components(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) -> Result<(), Error> {
+    let on = |id: &str| match id {
+        "redis" => a.components.redis,
+        "rabbitmq" => a.components.rabbitmq,
+        "nginx" => a.components.nginx,
+        "ingress" => a.components.ingress,
+        _ => false,
+    };
+    let mut defaults: Vec<usize> =
+        contract::OPTIONAL_COMPONENTS.iter().enumerate().filter(|(_, (id, _))| on(id)).map(|(i, _)| i).collect();
+    if !rerun {
+        for f in &d.components {
+            p.say(&format!("Your code uses {} (seen in {}).", f.value, f.source));
+            if let Some(i) = contract::OPTIONAL_COMPONENTS.iter().position(|(id, _)| *id == f.value) {
+                if !defaults.contains(&i) {
+                    defaults.push(i);
+                }
+            }
+        }
+    }
+    let options: Vec<String> = contract::OPTIONAL_COMPONENTS.iter().map(|(_, l)| l.to_string()).collect();
+    let chosen = p.multi_select(q::COMPONENTS.prompt, q::COMPONENTS.help, &options, &defaults)?;
+    let has = |id: &str| chosen.iter().any(|&i| contract::OPTIONAL_COMPONENTS.get(i).is_some_and(|(c, _)| *c == id));
+    a.components = Components { redis: has("redis"), rabbitmq: has("rabbitmq"), nginx: has("nginx"), ingress: has("ingress") };
+    if a.components.ingress && !a.components.nginx {
+        a.components.nginx = true;
+        p.say("The public URL comes with the nginx front: it keeps your /metrics page off the internet.");
+    }
+    Ok(())
+}
+
+fn ask_size(p: &mut dyn Prompter, a: &mut Answers) -> Result<(), Error> {
+    let start = contract::size_rank(&a.size).unwrap_or(2);
+    let options: Vec<String> = contract::SIZES.iter().map(|s| format!("{}: {}", s.id, s.use_case)).collect();
+    let i = p.select(q::SIZE.prompt, q::SIZE.help, &options, start)?;
+    a.size = contract::SIZES[i].id.to_string();
+    Ok(())
+}
+
+fn ask_metrics(p: &mut dyn Prompter, a: &mut Answers, rerun: bool) -> Result<(), Error> {
+    if rerun && !a.metrics.is_empty() {
+        let list: Vec<String> = a.metrics.iter().map(describe_metric).collect();
+        p.say(&format!("Your numbers: {}", list.join("; ")));
+        if p.confirm("Keep these numbers?", "Answer no to ask the questions again.", true)? {
+            return Ok(());
+        }
+        a.metrics.clear();
+    }
+    p.say(q::METRICS.prompt);
+    while a.metrics.len() < q::MAX_METRICS_ASKED {
+        let n = a.metrics.len() + 1;
+        let prompt = format!("Number {n}:");
+        let help = if n == 1 {
+            format!("{} At least one is needed.", q::METRICS.help)
+        } else {
+            q::METRICS.help.to_string()
+        };
+        let question = p.text(&prompt, &help, "", None)?;
+        if question.trim().is_empty() {
+            if a.metrics.is_empty() {
+                p.say("At least one number is needed: it is how you (and the platform) know the app works.");
+                continue;
+            }
+            break;
+        }
+        let mut m = crate::suggest::suggest_metric(&question);
+        a.metrics.push(m.clone());
+        let accepted = p.confirm(
+            &format!("Measure it as {}?", describe_metric(&m)),
+            "A counter only goes up (things that happened); a gauge goes up and down (how many now); a histogram times things.",
+            true,
+        )?;
+        if !accepted {
+            m.name = p.text("Metric name:", "Letters, digits and '_'. Counters end in _total.", &m.name.clone(), Some((check_metric_name, a)))?;
+            let kinds = ["counter", "gauge", "histogram"];
+            let start = kinds.iter().position(|k| *k == m.kind).unwrap_or(0);
+            let options: Vec<String> = vec![
+                "counter: counts things that happened (orders, errors)".into(),
+                "gauge: an amount right now (items in stock, people online)".into(),
+                "histogram: how long or how big (response time, file size)".into(),
+            ];
+            m.kind = kinds[p.select("Kind of number:", "", &options, start)?].to_string();
+            if let Some(last) = a.metrics.last_mut() {
+                last.name = m.name.clone();
+                last.kind = m.kind.clone();
+            }
+            let labels = p.text(
+                "Break it down by (comma-separated labels, e.g. status):",
+                "At most 3. Never by user, email or id: that creates millions of series.",
+                &m.labels.join(", "),
+                Some((check_labels, a)),
+            )?;
+            m.labels = split_list(&labels);
+            if let Some(last) = a.metrics.last_mut() {
+                *last = m.clone();
+            }
+            if let Some(problem) = problem_for(a, &platform_of(a), &format!("metrics[{}]", a.metrics.len() - 1)) {
+                p.say(&format!("That metric cannot be used: {problem} Let's ask again."));
+                a.metrics.pop();
+            }
+        }
+    }
+    Ok(())
+}
+
+fn ask_secrets(
+    p: &mut dyn Prompter,
+    a: &mut Answers,
+    d: &Detected,
+    values: &mut Vec<(String, String)>,
+    platform: &Platform,
+) -> Result<(), Error> {
+    let mut names: Vec<String> = a.secrets.clone();
+    let mut suggestions: Vec<String> = d
+        .env_vars
+        .iter()
+        .filter(|f| crate::detect::secret_like(&f.value))
+        .map(|f| f.value.clone())
+        .filter(|n| !names.contains(n) && !spec::reserved_secret_keys(a).contains(&n.as_str()))
+        .collect();
+    suggestions.dedup();
+    names.extend(suggestions);
+    if !names.is_empty() {
+        let defaults: Vec<usize> = (0..names.len()).collect();
+        let chosen = p.multi_select(q::SECRETS.prompt, &format!("{} Found in your code.", q::SECRETS.help), &names, &defaults)?;
+        names = chosen.into_iter().filter_map(|i| names.get(i).cloned()).collect();
+    }
+    let mut draft = a.clone();
+    draft.secrets = names.clone();
+    let more = p.text(
+        if names.is_empty() { q::SECRETS.prompt } else { "Any other secret names?" },
+        "Comma-separated names like API_KEY, STRIPE_SECRET. Leave empty for none.",
+        "",
+        Some((check_secret_names, &draft)),
+    )?;
+    names.extend(split_list(&more));
+    names.dedup();
+    a.secrets = names;
+    if a.secrets.is_empty() {
+        return Ok(());
+    }
+    if platform.sealed_secrets_certificate.is_none() {
+        p.say(
+            "Secret values: the platform file has no sealed-secrets certificate, so vibe writes placeholders in \
+             k8s/02-sealed-secrets.yaml with the steps to seal them. Deployment stays blocked until they are sealed.",
+        );
+        return Ok(());
+    }
+    values.retain(|(k, _)| a.secrets.contains(k));
+    for name in a.secrets.clone() {
+        if values.iter().any(|(k, _)| *k == name) {
+            continue;
+        }
+        let v = p.secret(
+            &format!("Value of {name}:"),
+            "Hidden while you type. Sealed right away for this app only; never saved in plain text. Empty: seal it later with `vibe seal`.",
+        )?;
+        if !v.is_empty() {
+            values.push((name, v));
+        }
+    }
+    Ok(())
+}
+
+/// The summary screen: every answer, and what changed since the last run.
+pub fn summary(a: &Answers, before: Option<&Answers>) -> String {
+    let db = q::DATABASE_CHOICES.iter().find(|(id, _)| *id == a.database).map(|(_, l)| *l).unwrap_or("none");
+    let comps: Vec<&str> = contract::OPTIONAL_COMPONENTS
+        .iter()
+        .filter(|(id, _)| match *id {
+            "redis" => a.components.redis,
+            "rabbitmq" => a.components.rabbitmq,
+            "nginx" => a.components.nginx,
+            "ingress" => a.components.ingress,
+            _ => false,
+        })
+        .map(|(_, l)| *l)
+        .collect();
+    let size = contract::size(&a.size).map(|s| format!("{}: {}", s.id, s.use_case)).unwrap_or_else(|| a.size.clone());
+    let runtime = contract::runtime(&a.runtime).map(|r| r.label).unwrap_or(&a.runtime);
+    let mut rows = vec![
+        ("Name", format!("{} ({})", a.name, a.slug.clone().unwrap_or_default())),
+        ("Language", runtime.to_string()),
+        ("Database", db.to_string()),
+        ("Also uses", if comps.is_empty() { "nothing else".into() } else { comps.join("; ") }),
+        ("Size", size),
+    ];
+    for (i, m) in a.metrics.iter().enumerate() {
+        let question = m.question.clone().unwrap_or_default();
+        rows.push((if i == 0 { "Numbers" } else { "" }, format!("{}  <- \"{question}\"", describe_metric(m))));
+    }
+    rows.push(("Secrets", if a.secrets.is_empty() { "none".into() } else { a.secrets.join(", ") }));
+    let mut out = String::from("\nYour answers:\n");
+    for (k, v) in rows {
+        out.push_str(&format!("  {k:<10} {v}\n"));
+    }
+    if let Some(b) = before {
+        let changes = changed_fields(b, a);
+        out.push_str(&if changes.is_empty() { "  (nothing changed)\n".to_string() } else { format!("  Changed: {}\n", changes.join(", ")) });
+    }
+    let critical = catalogue::CATALOGUE.iter().filter(|c| c.severity == catalogue::Severity::Critical).count();
+    out.push_str(&format!("After generating, vibe reviews the result ({critical} checks that block deployment).\n"));
+    out
+}
+
+fn changed_fields(b: &Answers, a: &Answers) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if b.name != a.name || b.slug != a.slug {
+        out.push("name");
+    }
+    if b.runtime != a.runtime {
+        out.push("language");
+    }
+    if b.database != a.database {
+        out.push("database");
+    }
+    if b.components != a.components {
+        out.push("other components");
+    }
+    if b.size != a.size {
+        out.push("size");
+    }
+    if b.metrics != a.metrics {
+        out.push("numbers");
+    }
+    if b.secrets != a.secrets {
+        out.push("secrets");
+    }
+    out
+}
