@@ -237,6 +237,15 @@ pub struct ReviewArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Fix what can be fixed safely (complete files; files you wrote or edited are backed up to
+    /// .vibe/backup/ first), then review again and say what is left to do by hand.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix: show the changes as a diff and write nothing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
 }
 
 /// Report formats of the review.

@@ -332,7 +332,11 @@ impl Builder {
                     *pending = Some((key, node.pos.unwrap_or(pos)));
                 }
                 Some((key, _)) if key == "<<" => merge_into(entries, node),
-                Some((key, key_pos)) => entries.push(Entry { key, key_pos: Some(key_pos), value: node }),
+                // An explicit key wins over one a merge key brought in earlier.
+                Some((key, key_pos)) => match entries.iter_mut().find(|e| e.key == key) {
+                    Some(existing) => *existing = Entry { key, key_pos: Some(key_pos), value: node },
+                    None => entries.push(Entry { key, key_pos: Some(key_pos), value: node }),
+                },
             },
         }
         Ok(())

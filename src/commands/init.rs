@@ -8,6 +8,10 @@ use crate::spec::{self, ANSWERS_FILE, AppSpec, Answers, Components, MetricAnswer
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+/// The example app's own code: a typical first version, so the review has app fixes to show.
+const DEMO_SOURCE: &[(&str, &str)] =
+    &[("main.py", include_str!("demo/main.py")), ("requirements.txt", include_str!("demo/requirements.txt"))];
+
 /// The tag the demo uses: its folder is not a git repository.
 const DEMO_TAG: &str = "1a2b3c4";
 
@@ -81,11 +85,45 @@ fn interactive(config: &Config, args: &InitArgs) -> Result<i32, Error> {
             return Err(Error::Cancelled);
         }
     }
-    write_all(config, &spec, args.dry_run)?;
+    let sealed = seal_typed_values(&config.root, &spec, outcome.secret_values)?;
+    let outcome = crate::generate::generate_with(&config.root, &spec, &sealed, args.dry_run)?;
+    if !args.dry_run {
+        write::write_atomic(&config.root.join(ANSWERS_FILE), spec.answers.to_yaml().as_bytes())?;
+    }
+    print_outcome(&spec, &outcome);
     if !args.dry_run {
         show_review(&config.root, config.platform_file.as_deref())?;
     }
     Ok(EXIT_OK)
+}
+
+/// Seals the values typed in the wizard (in memory only) and adds them to those already sealed.
+fn seal_typed_values(
+    root: &Path,
+    spec: &AppSpec,
+    typed: Vec<(String, String)>,
+) -> Result<crate::generate::SealedValues, Error> {
+    let mut sealed = crate::generate::sealed_on_disk(root, spec);
+    // Store passwords are vibe's to choose: with the certificate at hand they are generated
+    // and sealed at once, unseen, so a creator never has to invent a database password.
+    let missing_generated: Vec<&str> =
+        spec::reserved_secret_keys(&spec.answers).into_iter().filter(|k| !sealed.contains_key(*k)).collect();
+    if typed.is_empty() && (missing_generated.is_empty() || spec.platform.sealed_secrets_certificate.is_none()) {
+        return Ok(sealed);
+    }
+    let cert = crate::seal::load_certificate(&spec.platform)?;
+    let (namespace, secret) = (spec.namespace(), format!("{}-secrets", spec.slug()));
+    let seal = |value: &[u8]| crate::seal::seal(value, &namespace, &secret, crate::seal::Scope::Strict, &cert);
+    for (key, value) in typed {
+        let ciphertext = seal(value.as_bytes())?;
+        sealed.insert(key, ciphertext);
+    }
+    for key in missing_generated {
+        let ciphertext = seal(&super::seal::random_value())?;
+        sealed.insert(key.to_string(), ciphertext);
+    }
+    sealed.fingerprint = Some(cert.fingerprint.clone());
+    Ok(sealed)
 }
 
 /// Reviews the freshly generated repo and prints the report.
@@ -116,6 +154,15 @@ fn demo(config: &Config, dry_run: bool) -> Result<i32, Error> {
         _ => std::env::temp_dir().join(format!("vibe-demo-{}", write::utc_stamp())),
     };
     std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
+    if !dry_run {
+        for (name, content) in DEMO_SOURCE {
+            let path = root.join(name);
+            // The demo never overwrites: a second run keeps the creator's edits to the example.
+            if !path.exists() {
+                write::write_atomic(&path, content.as_bytes())?;
+            }
+        }
+    }
     let answers = demo_answers();
     let demo_config = Config { root: root.clone(), platform_file: config.platform_file.clone() };
     let platform = load_platform(&demo_config, Some(&answers))?;

@@ -11,14 +11,35 @@ use std::io::IsTerminal;
 /// Runs `vibe review [PATH]`.
 pub fn run(config: &Config, args: ReviewArgs) -> Result<i32, Error> {
     let root = args.path.clone().unwrap_or_else(|| config.root.clone());
-    let repo = Repo::load(&root)?;
-    let mut ctx = ReviewContext::for_repo(&repo, &root, config.platform_file.as_deref());
-    let mut report = review::run(&repo, &ctx);
-    report.diagnostics.splice(0..0, std::mem::take(&mut ctx.diagnostics));
+    let review_once = || -> Result<review::Report, Error> {
+        let repo = Repo::load(&root)?;
+        let mut ctx = ReviewContext::for_repo(&repo, &root, config.platform_file.as_deref());
+        let mut report = review::run(&repo, &ctx);
+        report.diagnostics.splice(0..0, std::mem::take(&mut ctx.diagnostics));
+        Ok(report)
+    };
+    let mut report = review_once()?;
     let color = args.format == Format::Text
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // --fix: plan -> show the changes -> apply -> review again. Its own text goes to stderr
+    // when stdout carries a machine-readable report.
+    let fixed = if args.fix {
+        Some(crate::fix::run(&root, config.platform_file.as_deref(), &report.findings, args.dry_run)?)
+    } else {
+        None
+    };
+    let say = |text: String| if args.format == Format::Text { print!("{text}") } else { eprint!("{text}") };
+    if let Some(run) = &fixed {
+        say(run.changes_text());
+        if !run.written.is_empty() {
+            report = review_once()?;
+        }
+    }
     print!("{}", crate::report::render(&report, args.format, color));
+    if let Some(run) = &fixed {
+        say(run.outcome_text());
+    }
     Ok(if report.blocked() { EXIT_BLOCKED } else { EXIT_OK })
 }
 

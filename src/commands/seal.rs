@@ -83,6 +83,9 @@ pub fn run(config: &Config, mut args: SealArgs) -> Result<i32, Error> {
 
     let stale = sealed_with_other_certificate(&config.root, &secret, &sealed, name, &cert);
     sealed.insert(name.to_string(), ciphertext);
+    // The file records one fingerprint: the certificate that sealed the value just written.
+    // Values sealed earlier with another certificate were warned about above (`stale`).
+    sealed.fingerprint = Some(cert.fingerprint.clone());
     let outcome = generate::generate_with(&config.root, &spec, &sealed, false)?;
 
     let what = if args.generate {
@@ -204,7 +207,7 @@ fn check_name(name: &str, keys: &[String], spec: &AppSpec) -> Result<(), Error> 
 
 /// A strong random value from the OS generator, only letters and digits so it fits any URL or
 /// config syntax a store or driver may put it in.
-fn random_value() -> Zeroizing<Vec<u8>> {
+pub(crate) fn random_value() -> Zeroizing<Vec<u8>> {
     use rand::Rng as _;
     let mut rng = rand::rngs::OsRng;
     Zeroizing::new((0..GENERATED_LEN).map(|_| rng.sample(rand::distributions::Alphanumeric)).collect())

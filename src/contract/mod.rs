@@ -8,6 +8,9 @@ pub mod catalogue;
 
 use serde::Serialize;
 
+/// The only platform the cluster's nodes run: every image is built for it (A2, P1).
+pub const PLATFORM_ARCH: &str = "linux/amd64";
+
 /// Application traffic and `GET /metrics`.
 pub const PORT_HTTP: u16 = 8081;
 /// Management endpoints (/readiness, /liveness, /info, /shutdown); never routed by an Ingress.

@@ -449,11 +449,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::PageDown => state.move_selection(10),
         KeyCode::Home | KeyCode::Char('g') => state.move_selection(isize::MIN / 2),
         KeyCode::End | KeyCode::Char('G') => state.move_selection(isize::MAX / 2),
-        KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => {
-            if state.selected_item().is_some() {
-                state.detail_open = true;
-            }
-        }
+        KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') if state.selected_item().is_some() => state.detail_open = true,
         KeyCode::Left | KeyCode::Char('h') => state.detail_open = false,
         KeyCode::Char('?') => state.overlay = Some(Overlay::Help),
         KeyCode::Char('/') => state.filter_editing = true,
@@ -768,7 +764,7 @@ mod tests {
     fn fix_all_takes_every_critical_and_an_empty_plan_cannot_be_applied() {
         let mut s = State::new("/app");
         let mut fs = three();
-        fs.push(finding("G1", "k8s/08-app.yaml", 3, "annotations")); // a warning
+        fs.push(finding("F1", "k8s/08-app.yaml", 3, "no memory request")); // a warning
         update(&mut s, outcome(fs));
         let effects = update(&mut s, key('F'));
         assert!(matches!(&effects[..], [Effect::PlanFix(fs)] if fs.len() == 3));

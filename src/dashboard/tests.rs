@@ -37,9 +37,9 @@ fn findings() -> Vec<Finding> {
             .object("Deployment/inventory-checker-app")
             .message("readinessProbe timeoutSeconds is 1; the contract needs at least 5."),
         Finding::new("C1", "k8s/05-network-policies.yaml", None).message("No default-deny-ingress NetworkPolicy."),
-        Finding::new("G1", "k8s/08-app.yaml", Some(20))
+        Finding::new("F1", "k8s/08-app.yaml", Some(48))
             .object("Deployment/inventory-checker-app")
-            .message("The pod template lacks prometheus.io/scrape."),
+            .message("Container nginx declares no memory request."),
     ]
 }
 
@@ -104,7 +104,13 @@ fn detail_pane() {
     let t = draw(&s, 80, 24);
     insta::assert_snapshot!("detail_80x24", t.backend());
     let text = screen(&t);
-    assert!(text.contains("Why it matters") && text.contains("42 │"), "{text}");
+    assert!(text.contains("Problem") && text.contains("▶42 │"), "{text}");
+    // The reasons are further down: j scrolls the pane.
+    for _ in 0..8 {
+        update(&mut s, key(KeyCode::Char('j')));
+    }
+    let text = screen(&draw(&s, 80, 24));
+    assert!(text.contains("Why it matters"), "{text}");
 }
 
 #[test]
@@ -183,22 +189,33 @@ fn loop_reviews_redraws_edits_and_quits() {
     let mut host = Scripted { tx: tx.clone(), reviews: vec![outcome(findings()), outcome(findings()[1..].to_vec())], jobs: vec![], edits: vec![] };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let mut state = State::new("/app");
-    // Queued before the loop starts: open the editor on the selection, then a file change
-    // (the second review fixes A1), then quit.
-    tx.send(Action::Key(KeyEvent::from(KeyCode::Char('e')))).unwrap();
-    tx.send(Action::FilesChanged(1)).unwrap();
+    // Once the first report shows: open the editor on the selection, then a file change
+    // (the second review has A1 fixed); when that shows, quit.
     let mut frames = Vec::new();
-    let quit = tx.clone();
+    let script = tx.clone();
     run_loop(&mut terminal, &mut state, &rx, &mut host, &mut |s| {
-        frames.push(s.report.as_ref().map(Report::critical));
-        if s.report.as_ref().is_some_and(|r| r.critical() == 3) {
-            quit.send(Action::Key(KeyEvent::from(KeyCode::Char('q')))).unwrap();
+        let critical = s.report.as_ref().map(Report::critical);
+        if frames.last() != Some(&critical) {
+            match critical {
+                Some(4) => {
+                    script.send(Action::Key(KeyEvent::from(KeyCode::Char('e')))).unwrap();
+                    script.send(Action::FilesChanged(1)).unwrap();
+                }
+                Some(3) => script.send(Action::Key(KeyEvent::from(KeyCode::Char('q')))).unwrap(),
+                _ => {}
+            }
         }
+        // A bug must fail the test, not hang it.
+        if frames.len() > 50 {
+            script.send(Action::Key(KeyEvent::from(KeyCode::Char('q')))).unwrap();
+        }
+        frames.push(critical);
     })
     .unwrap();
     assert_eq!(host.edits, vec![("k8s/08-app.yaml".to_string(), Some(42))]);
     assert_eq!(host.jobs.iter().filter(|j| j.starts_with("Review")).count(), 2);
     assert_eq!(frames.first(), Some(&None), "the first frame shows the review running");
+    assert!(frames.contains(&Some(4)));
     assert_eq!(frames.last(), Some(&Some(3)));
     let text = screen(&terminal);
     assert!(text.contains("BLOCKED") && !text.contains("A1 "), "{text}");

@@ -99,7 +99,8 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
         && !report.diagnostics.is_empty()
     {
         let n = report.diagnostics.len();
-        second.push(Span::styled(format!(" · {n} file{} not reviewed", if n == 1 { "" } else { "s" }), warning()));
+        // Dim, not alarming: most are Helm templates skipped on purpose; `vibe review` says why.
+        second.push(Span::styled(format!(" · {n} file{} not reviewed", if n == 1 { "" } else { "s" }), dim()));
     }
     if state.reviewing {
         second.push(Span::styled(format!("  {} reviewing…", SPINNER[state.spinner % SPINNER.len()]), Style::new().fg(Color::Cyan)));
@@ -198,12 +199,12 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
         if current != Some(area_of) {
             current = Some(area_of);
             let in_group: Vec<&Item> = state.visible_items().filter(|it| it.finding.area == area_of).collect();
-            let crit = in_group.iter().filter(|it| it.finding.severity == Severity::Critical).count();
-            let mut spans = vec![Span::styled(area_of.name(), Style::new().add_modifier(Modifier::BOLD)), Span::raw(format!(" ({})", in_group.len()))];
-            if crit > 0 {
-                spans.push(Span::styled(format!(" {crit} critical"), Style::new().fg(Color::Red)));
-            }
-            rows.push(ListItem::new(Line::from(spans)));
+            let any_critical = in_group.iter().any(|it| it.finding.severity == Severity::Critical);
+            let count = if any_critical { Color::Red } else { Color::Yellow };
+            rows.push(ListItem::new(Line::from(vec![
+                Span::styled(area_of.name(), Style::new().add_modifier(Modifier::BOLD)),
+                Span::styled(format!(" ({})", in_group.len()), Style::new().fg(count)),
+            ])));
         }
         if pos == state.selected {
             selected_row = rows.len();
@@ -267,11 +268,6 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
     lines.push(Line::raw(""));
     lines.push(heading("Problem"));
     lines.push(Line::raw(f.message.clone()));
-    if let Some(info) = info {
-        lines.push(Line::raw(""));
-        lines.push(heading("Why it matters"));
-        lines.push(Line::raw(info.rationale));
-    }
     lines.push(Line::raw(""));
     lines.push(heading("Fix"));
     lines.push(Line::raw(f.fix.clone()));
@@ -280,24 +276,56 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
     } else {
         lines.push(Line::styled("No automatic fix: change it by hand (e opens the file); the review re-runs when you save.", dim()));
     }
+    // The lines concerned come before the (longer) reasons, so that even an 80×24 screen shows
+    // the highlighted line without scrolling; short screens get less context around it.
     if let Some(ex) = &item.excerpt {
+        let context = if area.height < 30 { 2 } else { u32::MAX };
         lines.push(Line::raw(""));
         lines.push(heading("In the file"));
-        let width = (ex.first_line as usize + ex.lines.len()).to_string().len();
-        for (i, text) in ex.lines.iter().enumerate() {
-            let n = ex.first_line + i as u32;
+        let shown: Vec<(u32, &String)> = (ex.first_line..)
+            .zip(&ex.lines)
+            .filter(|(n, _)| n.abs_diff(ex.highlight) <= context)
+            .collect();
+        let width = shown.last().map_or(1, |(n, _)| n.to_string().len());
+        // Code is cut, not wrapped (a wrapped YAML line reads as two), after removing the
+        // indentation all shown lines share.
+        let indent = shown
+            .iter()
+            .filter(|(_, t)| !t.trim().is_empty())
+            .map(|(_, t)| t.len() - t.trim_start().len())
+            .min()
+            .unwrap_or(0);
+        let room = (area.width as usize).saturating_sub(width + 6).max(1);
+        for (n, text) in shown {
+            let text = cut(text.get(indent..).unwrap_or(text.trim_start()), room);
             if n == ex.highlight {
                 let hl = Style::new().fg(Color::Black).bg(Color::Yellow);
-                lines.push(Line::from(vec![Span::styled(format!("▶{n:>width$} │ "), hl.add_modifier(Modifier::BOLD)), Span::styled(text.clone(), hl)]));
+                lines.push(Line::from(vec![Span::styled(format!("▶{n:>width$} │ "), hl.add_modifier(Modifier::BOLD)), Span::styled(text, hl)]));
             } else {
-                lines.push(Line::from(vec![Span::styled(format!(" {n:>width$} │ "), dim()), Span::raw(text.clone())]));
+                lines.push(Line::from(vec![Span::styled(format!(" {n:>width$} │ "), dim()), Span::raw(text)]));
             }
         }
+    }
+    if let Some(info) = info {
+        lines.push(Line::raw(""));
+        lines.push(heading("Why it matters"));
+        lines.push(Line::raw(info.rationale));
     }
     frame.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((state.detail_scroll, 0)),
         area,
     );
+}
+
+/// `text` cut to `room` characters, with `…` when something was cut.
+fn cut(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        text.to_string()
+    } else {
+        let mut out: String = text.chars().take(room.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
 }
 
 fn render_footer(frame: &mut Frame, area: Rect, state: &State) {
@@ -337,13 +365,14 @@ fn render_footer(frame: &mut Frame, area: Rect, state: &State) {
 
 /// A rectangle of `percent_x` × `percent_y` of `area`, centred, at least `min_w` × `min_h` when it fits.
 fn centered(area: Rect, percent_x: u16, percent_y: u16, min_w: u16, min_h: u16) -> Rect {
-    let w = (area.width * percent_x / 100).max(min_w).min(area.width);
-    let h = (area.height * percent_y / 100).max(min_h).min(area.height);
+    let part = |n: u16, pct: u16| (u32::from(n) * u32::from(pct) / 100) as u16;
+    let w = part(area.width, percent_x).max(min_w).min(area.width);
+    let h = part(area.height, percent_y).max(min_h).min(area.height);
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }
 
 fn render_help(frame: &mut Frame, area: Rect) {
-    let rect = centered(area, 70, 80, 64, KEYS.len() as u16 + 5);
+    let rect = centered(area, 0, 0, 84, KEYS.len() as u16 + 4);
     frame.render_widget(Clear, rect);
     let mut lines: Vec<Line> = KEYS
         .iter()

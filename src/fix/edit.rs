@@ -115,7 +115,8 @@ impl Y {
         match self {
             Y::Scalar(s) => s.clone(),
             Y::Map(entries) => {
-                let inner: Vec<String> = entries.iter().map(|(k, v)| format!("{}: {}", key_text(k), v.render_flow())).collect();
+                let inner: Vec<String> =
+                    entries.iter().map(|(k, v)| format!("{}: {}", key_text(k), v.render_flow())).collect();
                 format!("{{{}}}", inner.join(", "))
             }
             Y::Seq(items) => format!("[{}]", items.iter().map(Y::render_flow).collect::<Vec<_>>().join(", ")),
@@ -184,7 +185,8 @@ impl Style {
             if body.is_empty() || body.starts_with('#') || !body.ends_with(':') || body.starts_with("- ") {
                 continue;
             }
-            let Some(next) = lines[i + 1..].iter().find(|n| !n.trim().is_empty() && !n.trim_start().starts_with('#')) else {
+            let Some(next) = lines[i + 1..].iter().find(|n| !n.trim().is_empty() && !n.trim_start().starts_with('#'))
+            else {
                 continue;
             };
             if next.trim_start().starts_with("- ") {
@@ -298,15 +300,14 @@ fn is_doc_marker(line: &str) -> bool {
 }
 
 /// The last line any part of a node starts on.
-fn last_line(node: &Node) -> u32 {
+pub(crate) fn last_line(node: &Node) -> u32 {
     let own = node.line().unwrap_or(0);
     match &node.value {
         Value::Scalar { .. } => own,
         Value::Seq(items) => items.iter().map(last_line).fold(own, u32::max),
-        Value::Map(entries) => entries
-            .iter()
-            .map(|e| e.key_pos.map(|p| p.line).unwrap_or(0).max(last_line(&e.value)))
-            .fold(own, u32::max),
+        Value::Map(entries) => {
+            entries.iter().map(|e| e.key_pos.map(|p| p.line).unwrap_or(0).max(last_line(&e.value))).fold(own, u32::max)
+        }
     }
 }
 
@@ -316,10 +317,8 @@ fn node_end(lines: &Lines, node: &Node, indent: usize) -> usize {
     if let Some(pos) = node.pos {
         let start = lines.offset(pos);
         let rest = &lines.text[start..];
-        if rest.starts_with(['{', '[']) {
-            if let Some(end) = flow_end(lines.text, start) {
-                return lines.end(lines.line_of(end.saturating_sub(1)));
-            }
+        if let Some(end) = rest.starts_with(['{', '[']).then(|| flow_end(lines.text, start)).flatten() {
+            return lines.end(lines.line_of(end.saturating_sub(1)));
         }
         if let Some((_, end)) = scalar_span(lines, node) {
             return lines.end(lines.line_of(end.saturating_sub(1)));
@@ -549,6 +548,78 @@ fn raw_set(lines: &Lines, st: Style, m: &Node, key: &str, value: &Y) -> EditResu
     }
 }
 
+/// Like [`set`], but a missing key goes before the first of `before` in the mapping (with the
+/// comment lines right above it), so e.g. a pod's `securityContext` lands above `containers`.
+pub fn set_before(text: &str, doc: usize, map: &[Seg], key: &str, value: &Y, before: &[&str]) -> EditResult<String> {
+    let docs = parse(text)?;
+    let root = doc_root(&docs, doc)?;
+    let m = mapping_at(root, map)?;
+    let lines = Lines::new(text);
+    let is_flow = m.pos.is_some_and(|p| text[lines.offset(p)..].starts_with('{'));
+    // The first of `before` that starts its own line (not the first key of a list item).
+    let anchor = m.entries().iter().filter(|e| before.contains(&e.key.as_str())).find_map(|e| {
+        let kp = e.key_pos?;
+        text[lines.start(kp.line)..lines.offset(kp)].trim().is_empty().then_some(kp)
+    });
+    let (Some(kp), false, None) = (anchor, is_flow, m.get(key)) else { return set(text, doc, map, key, value) };
+    let indent = (kp.col - 1) as usize;
+    let mut line = kp.line;
+    while line > 1 {
+        let prev = lines.get(line - 1);
+        if prev.trim_start().starts_with('#') && indent_of(prev) == indent {
+            line -= 1;
+        } else {
+            break;
+        }
+    }
+    let at = lines.start(line);
+    let mut rendered = String::new();
+    render_entry(key, value, indent, Style::detect(text), &mut rendered);
+    let out = splice(text, at, at, &rendered);
+    let mut expected = root.to_json();
+    if let Some(J::Object(o)) = locate_json(&mut expected, map) {
+        o.insert(key.to_string(), value.to_json());
+    }
+    verify(&docs, &out, doc, &expected)?;
+    Ok(out)
+}
+
+/// Replaces the entry `old` of the mapping at `map` by `new: value`, in the same place.
+pub fn replace_entry(text: &str, doc: usize, map: &[Seg], old: &str, new: &str, value: &Y) -> EditResult<String> {
+    let docs = parse(text)?;
+    let root = doc_root(&docs, doc)?;
+    let m = mapping_at(root, map)?;
+    let Some(e) = m.entry(old) else { return set(text, doc, map, new, value) };
+    if m.get(new).is_some() {
+        return Err(format!("`{new}` is already there"));
+    }
+    let lines = Lines::new(text);
+    let start = lines.offset(m.pos.ok_or("no position")?);
+    let out = if text[start..].starts_with('{') {
+        let end = flow_end(text, start).ok_or("unclosed flow mapping")?;
+        let Y::Map(entries) = Y::from_node(m) else { return Err("internal: not a mapping".into()) };
+        let swapped = entries
+            .into_iter()
+            .map(|(k, v)| if k == old { (new.to_string(), value.clone()) } else { (k, v) })
+            .collect();
+        splice(text, start, end, &Y::Map(swapped).render_flow())
+    } else {
+        let kp = e.key_pos.ok_or("no position")?;
+        let indent = (kp.col - 1) as usize;
+        let end = node_end(&lines, &e.value, indent).max(lines.end(kp.line));
+        let mut rendered = String::new();
+        render_entry(new, value, indent, Style::detect(text), &mut rendered);
+        splice(text, lines.offset(kp), end, &rendered[indent..])
+    };
+    let mut expected = root.to_json();
+    if let Some(J::Object(o)) = locate_json(&mut expected, map) {
+        o.remove(old);
+        o.insert(new.to_string(), value.to_json());
+    }
+    verify(&docs, &out, doc, &expected)?;
+    Ok(out)
+}
+
 /// Merges a mapping into the one at `map`, key by key and recursively: missing keys are added;
 /// with `overwrite`, differing values are replaced (else kept). Each step is one verified edit.
 pub fn merge(text: &str, doc: usize, map: &[Seg], value: &Y, overwrite: bool) -> EditResult<String> {
@@ -651,7 +722,11 @@ pub fn remove(text: &str, doc: usize, map: &[Seg], key: &str) -> EditResult<Stri
             splice(text, line_start, end, "")
         } else if before.trim_end().ends_with('-') {
             // The first key of a list item: pull the next key up onto the dash's line.
-            let next = m.entries().get(index + 1).and_then(|n| n.key_pos).ok_or("cannot remove the only key of a list item")?;
+            let next = m
+                .entries()
+                .get(index + 1)
+                .and_then(|n| n.key_pos)
+                .ok_or("cannot remove the only key of a list item")?;
             splice(text, kstart, lines.offset(next), "")
         } else {
             return Err(format!("`{key}` shares its line with other content"));
@@ -734,7 +809,8 @@ mod tests {
     #[test]
     fn lists_follow_the_file_style() {
         let t = "spec:\n  containers:\n  - name: a\n    image: x\n  volumes: []\n";
-        let out = append(t, 0, &p("spec"), "containers", &Y::map([("name", Y::str("b")), ("image", Y::str("z"))])).unwrap();
+        let out =
+            append(t, 0, &p("spec"), "containers", &Y::map([("name", Y::str("b")), ("image", Y::str("z"))])).unwrap();
         assert_eq!(out, "spec:\n  containers:\n  - name: a\n    image: x\n  - name: b\n    image: z\n  volumes: []\n");
         let out = append(&out, 0, &p("spec"), "volumes", &Y::map([("name", Y::str("tmp"))])).unwrap();
         assert!(out.ends_with("volumes: [{name: tmp}]\n"), "{out}");
@@ -748,18 +824,72 @@ mod tests {
     #[test]
     fn flow_collections_are_rewritten_in_flow_style() {
         let t = "c:\n  securityContext: {runAsUser: 0, x: \"a\"} # why\n";
-        let out = merge(t, 0, &p("c.securityContext"), &Y::map([("runAsUser", Y::int(10001)), ("runAsNonRoot", Y::bool(true))]), true).unwrap();
+        let out = merge(
+            t,
+            0,
+            &p("c.securityContext"),
+            &Y::map([("runAsUser", Y::int(10001)), ("runAsNonRoot", Y::bool(true))]),
+            true,
+        )
+        .unwrap();
         assert_eq!(out, "c:\n  securityContext: {runAsUser: 10001, x: \"a\", runAsNonRoot: true} # why\n");
     }
 
     #[test]
     fn null_values_and_nested_merges() {
         let t = "spec:\n  securityContext:\n  containers:\n  - name: a\n";
-        let out = merge(t, 0, &p("spec"), &Y::map([("securityContext", Y::map([("runAsNonRoot", Y::bool(true))]))]), false).unwrap();
+        let out =
+            merge(t, 0, &p("spec"), &Y::map([("securityContext", Y::map([("runAsNonRoot", Y::bool(true))]))]), false)
+                .unwrap();
         assert_eq!(out, "spec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: a\n");
         // Existing values are kept without overwrite, replaced with it.
-        let out2 = merge(&out, 0, &p("spec"), &Y::map([("securityContext", Y::map([("runAsNonRoot", Y::bool(false))]))]), false).unwrap();
+        let out2 = merge(
+            &out,
+            0,
+            &p("spec"),
+            &Y::map([("securityContext", Y::map([("runAsNonRoot", Y::bool(false))]))]),
+            false,
+        )
+        .unwrap();
         assert_eq!(out2, out);
+    }
+
+    #[test]
+    fn keys_can_go_before_a_sibling_and_its_comment() {
+        let t = "spec:\n  replicas: 1\n  # the app\n  containers:\n  - name: a\n";
+        let out = set_before(
+            t,
+            0,
+            &p("spec"),
+            "securityContext",
+            &Y::map([("runAsNonRoot", Y::bool(true))]),
+            &["containers"],
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "spec:\n  replicas: 1\n  securityContext:\n    runAsNonRoot: true\n  # the app\n  containers:\n  - name: a\n"
+        );
+        // Without the sibling, at the end as usual.
+        let out = set_before("spec:\n  a: 1\n", 0, &p("spec"), "b", &Y::int(2), &["containers"]).unwrap();
+        assert_eq!(out, "spec:\n  a: 1\n  b: 2\n");
+    }
+
+    #[test]
+    fn entries_are_replaced_in_place() {
+        let t = "p:\n  exec:\n    command: [x] # old\n  periodSeconds: 5\n";
+        let out = replace_entry(t, 0, &p("p"), "exec", "httpGet", &Y::map([("port", Y::int(8082))])).unwrap();
+        assert_eq!(out, "p:\n  httpGet:\n    port: 8082\n  periodSeconds: 5\n");
+        let out = replace_entry(
+            "p: {tcpSocket: {port: 1}, x: 1}\n",
+            0,
+            &p("p"),
+            "tcpSocket",
+            "httpGet",
+            &Y::map([("port", Y::int(2))]),
+        )
+        .unwrap();
+        assert_eq!(out, "p: {httpGet: {port: 2}, x: 1}\n");
     }
 
     #[test]
@@ -830,7 +960,10 @@ mod tests {
             ("items", Y::seq([Y::map([("a", Y::int(1)), ("b", Y::seq([Y::int(2)]))])])),
         ]);
         let text = render_document(&y, true);
-        assert_eq!(text, "kind: NetworkPolicy\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\nitems:\n  - a: 1\n    b:\n      - 2\n");
+        assert_eq!(
+            text,
+            "kind: NetworkPolicy\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\nitems:\n  - a: 1\n    b:\n      - 2\n"
+        );
         assert_eq!(yaml::parse_one(&text).unwrap().unwrap().to_json(), y.to_json());
     }
 }

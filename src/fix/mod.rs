@@ -1,17 +1,39 @@
 //! Automatic fixes (`vibe review --fix`, the dashboard's `f`/`F`).
 //!
-//! A fix is safe to apply mechanically and always yields complete files. Files vibe
-//! generated are regenerated; hand-written manifests get text edits at the positions
-//! the YAML parser reports, so comments and the rest of the file stay as they were.
+//! A fix is safe to apply mechanically and always yields complete files (never a patch for the
+//! creator to apply by hand):
+//! - a file vibe generated (listed in `.vibe/lock.json`) is regenerated from vibe.yaml;
+//! - a hand-written manifest gets text edits at the positions the YAML parser reports
+//!   ([`edit`]), one fixer per check (`checks`), so comments and the rest of the file stay
+//!   as they were; each edit is verified by parsing the result again.
+//!
+//! Planning reads files and writes nothing; it then reviews the planned files in memory, so
+//! a finding is listed as fixed only when the check no longer reports it. Applying backs up
+//! every file that is not vibe's unchanged output (same rule as regeneration) and writes
+//! each file atomically.
 
-use crate::review::Finding;
+mod checks;
+pub mod edit;
+
 use crate::Error;
+use crate::generate::write::{self, Lock, hash};
+use crate::repo::Repo;
+use crate::review::{self, Evidence, Finding, ReviewContext};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
+/// Checks with an automatic fix for hand-written files.
+const FIXABLE: &[&str] = &[
+    "A1", "A2", "A3", "A4", "A5", "B1", "B2", "B3", "B4", "B5", "C1", "C2", "C3", "C4", "C5", "C6", "D2", "D3", "E5",
+    "F1", "F2", "G1", "H2",
+];
+
 /// Whether vibe can fix this finding by itself (the dashboard shows an `f` hint).
+///
+/// True for the checks with an automatic fix; the plan may still leave a finding for the
+/// creator (with the reason) when its particular case is not safe to change mechanically.
 pub fn can_fix(finding: &Finding) -> bool {
-    let _ = finding;
-    false
+    finding.evidence == Evidence::Repo && FIXABLE.contains(&finding.id)
 }
 
 /// One file to rewrite: path relative to the repo, its current content, the complete new content.
@@ -30,34 +52,643 @@ pub struct FileChange {
 pub struct FixPlan {
     /// Files to rewrite, in path order.
     pub changes: Vec<FileChange>,
-    /// Findings the changes fix.
+    /// Findings the changes fix (checked by reviewing the planned files).
     pub fixed: Vec<Finding>,
-    /// Findings left for the creator, with what to do by hand.
+    /// Findings left for the creator, with why and what to do by hand.
     pub manual: Vec<(Finding, String)>,
+    /// Paths whose new content is exactly vibe's generated output (recorded in the lock when applied).
+    pub regenerated: Vec<String>,
+    /// Plain secret values the changes remove; [`FixPlan::diff`] masks them.
+    pub redact: Vec<String>,
 }
 
 impl FixPlan {
-    /// Unified diff of all changes, for previews.
+    /// Unified diff of all changes, for previews (secret values masked).
     pub fn diff(&self) -> String {
-        String::new()
+        let mut out = String::new();
+        for c in &self.changes {
+            let old = if c.before.is_empty() { "/dev/null".to_string() } else { format!("a/{}", c.path) };
+            let text = similar::TextDiff::from_lines(c.before.as_str(), c.after.as_str())
+                .unified_diff()
+                .context_radius(3)
+                .header(&old, &format!("b/{}", c.path))
+                .to_string();
+            out.push_str(&self.mask(&text));
+        }
+        out
     }
 
     /// True when the plan changes no file.
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
+
+    /// One line per file: its path and how many lines are added and removed.
+    pub fn summary(&self) -> Vec<String> {
+        self.changes
+            .iter()
+            .map(|c| {
+                let (plus, minus) = line_counts(c);
+                let what = if c.before.is_empty() {
+                    "new file".to_string()
+                } else if self.regenerated.contains(&c.path) {
+                    "regenerated".to_string()
+                } else {
+                    "edited".to_string()
+                };
+                format!("{} ({what}, +{plus} -{minus})", c.path)
+            })
+            .collect()
+    }
+
+    /// Masks removed secret values on the changed lines of a diff: only the first 4 characters show.
+    fn mask(&self, diff: &str) -> String {
+        if self.redact.is_empty() {
+            return diff.to_string();
+        }
+        diff.split_inclusive('\n')
+            .map(|line| {
+                let changed = (line.starts_with('-') && !line.starts_with("---"))
+                    || (line.starts_with('+') && !line.starts_with("+++"));
+                let mut l = line.to_string();
+                if changed {
+                    for v in self.redact.iter().filter(|v| v.len() >= 3) {
+                        let shown: String = v.chars().take(4.min(v.chars().count().saturating_sub(1))).collect();
+                        l = l.replace(v.as_str(), &format!("{shown}****"));
+                    }
+                }
+                l
+            })
+            .collect()
+    }
+}
+
+/// Lines added and removed by a change.
+fn line_counts(c: &FileChange) -> (usize, usize) {
+    let diff = similar::TextDiff::from_lines(c.before.as_str(), c.after.as_str());
+    let (mut plus, mut minus) = (0, 0);
+    for op in diff.iter_all_changes() {
+        match op.tag() {
+            similar::ChangeTag::Insert => plus += 1,
+            similar::ChangeTag::Delete => minus += 1,
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    (plus, minus)
+}
+
+/// The files a plan is working on: what is on disk and the text so far.
+#[derive(Debug, Clone)]
+pub(crate) struct Files {
+    root: std::path::PathBuf,
+    /// Path -> (content on disk, `None` for a new file; current text).
+    map: BTreeMap<String, (Option<String>, String)>,
+    /// Files whose current text is vibe's regenerated output.
+    regenerated: BTreeSet<String>,
+    /// Secret values the edits removed (masked in diffs).
+    redact: Vec<String>,
+}
+
+impl Files {
+    fn new(root: &Path) -> Files {
+        Files { root: root.to_path_buf(), map: BTreeMap::new(), regenerated: BTreeSet::new(), redact: Vec::new() }
+    }
+
+    fn load(&mut self, path: &str) -> Result<Option<&(Option<String>, String)>, String> {
+        if !self.map.contains_key(path) {
+            match std::fs::read(self.root.join(path)) {
+                Ok(bytes) => {
+                    let text = String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8 text"))?;
+                    self.map.insert(path.to_string(), (Some(text.clone()), text));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(format!("cannot read {path}: {e}")),
+            }
+        }
+        Ok(self.map.get(path))
+    }
+
+    /// The current text of an existing file.
+    pub(crate) fn text(&mut self, path: &str) -> Result<String, String> {
+        self.load(path)?.map(|(_, t)| t.clone()).ok_or_else(|| format!("{path} does not exist"))
+    }
+
+    /// The current text of a file, empty when it does not exist yet.
+    pub(crate) fn text_or_empty(&mut self, path: &str) -> String {
+        match self.load(path) {
+            Ok(Some((_, t))) => t.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// Stores the new text of a file (an edit: no longer vibe's pure output).
+    pub(crate) fn put(&mut self, path: &str, text: String) {
+        let before = self.map.get(path).and_then(|(b, _)| b.clone());
+        self.map.insert(path.to_string(), (before, text));
+        self.regenerated.remove(path);
+    }
+
+    /// Records a secret value that must not be shown in previews.
+    pub(crate) fn redact(&mut self, value: &str) {
+        if !value.trim().is_empty() && !self.redact.iter().any(|v| v == value) {
+            self.redact.push(value.to_string());
+        }
+    }
+
+    fn regenerate(&mut self, path: &str, text: String) {
+        self.put(path, text);
+        self.regenerated.insert(path.to_string());
+    }
+
+    fn changes(&self) -> Vec<FileChange> {
+        self.map
+            .iter()
+            .filter(|(_, (before, text))| before.as_deref() != Some(text.as_str()))
+            .map(|(path, (before, text))| FileChange {
+                path: path.clone(),
+                before: before.clone().unwrap_or_default(),
+                after: text.clone(),
+            })
+            .collect()
+    }
 }
 
 /// Plans fixes for `findings` in the repo at `root` (reads files; writes nothing).
 pub fn plan(root: &Path, findings: &[Finding]) -> Result<FixPlan, Error> {
-    let _ = root;
-    Ok(FixPlan { manual: findings.iter().map(|f| (f.clone(), String::new())).collect(), ..FixPlan::default() })
+    plan_with_platform(root, None, findings)
+}
+
+/// Like [`plan`], with the platform settings file given on the command line (`--platform`).
+pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &[Finding]) -> Result<FixPlan, Error> {
+    let repo = Repo::load(root)?;
+    let ctx = ReviewContext::for_repo(&repo, root, platform_file);
+    let lock = Lock::load(root)?;
+    let fx = checks::Fx { repo: &repo, ctx: &ctx };
+    let mut files = Files::new(root);
+    let mut attempted: Vec<Finding> = Vec::new();
+    let mut manual: Vec<(Finding, String)> = Vec::new();
+    let mut generated: Option<Result<BTreeMap<String, String>, String>> = None;
+    let mut seen = HashSet::new();
+    let mut by_hand: Vec<&Finding> = Vec::new();
+
+    // Files vibe generated: regenerate them (once each).
+    for f in findings {
+        if !seen.insert((f.id, f.file.clone(), f.line, f.object.clone(), f.message.clone())) {
+            continue;
+        }
+        if f.evidence == Evidence::Live {
+            manual.push((f.clone(), format!("This was seen on the running app, not in a file. What to do: {}", f.fix)));
+            continue;
+        }
+        if !lock.files.contains_key(&f.file) {
+            by_hand.push(f);
+            continue;
+        }
+        let regenerated = generated.get_or_insert_with(|| regenerate(root, platform_file));
+        match regenerated {
+            Ok(planned) => match planned.get(&f.file) {
+                Some(content) => {
+                    let current = files.text_or_empty(&f.file);
+                    if *content != current {
+                        files.regenerate(&f.file, content.clone());
+                        attempted.push(f.clone());
+                    } else if files.regenerated.contains(&f.file) {
+                        attempted.push(f.clone());
+                    } else if checks::fixer(f.id).is_none() {
+                        manual.push((f.clone(), manual_reason(f)));
+                    } else {
+                        manual.push((
+                            f.clone(),
+                            format!(
+                                "vibe wrote {} exactly like this from the answers in vibe.yaml, so regenerating it changes \
+                                 nothing. What to do: {} Where an answer decides it, change vibe.yaml and run `vibe generate`.",
+                                f.file, f.fix
+                            ),
+                        ));
+                    }
+                }
+                None => manual.push((
+                    f.clone(),
+                    format!(
+                        "vibe no longer writes {} for the answers in vibe.yaml: run `vibe generate`, which removes it.",
+                        f.file
+                    ),
+                )),
+            },
+            // Without usable answers, hand-written fixes still apply to the file.
+            Err(_) if checks::fixer(f.id).is_some() => by_hand.push(f),
+            Err(e) => manual.push((
+                f.clone(),
+                format!("vibe wrote {} but cannot regenerate it now ({e}). What to do: {}", f.file, f.fix),
+            )),
+        }
+    }
+
+    // Hand-written files: one fixer per check; a failed fixer leaves no partial edit behind.
+    for f in by_hand {
+        let Some(fixer) = checks::fixer(f.id) else {
+            manual.push((f.clone(), manual_reason(f)));
+            continue;
+        };
+        if files.regenerated.contains(&f.file) {
+            attempted.push(f.clone());
+            continue;
+        }
+        let snapshot = files.clone();
+        match fixer(&fx, f, &mut files) {
+            Ok(()) => attempted.push(f.clone()),
+            Err(why) => {
+                files = snapshot;
+                manual.push((f.clone(), format!("vibe cannot change this safely: {why}. What to do: {}", f.fix)));
+            }
+        }
+    }
+
+    // Review the planned files. A change can bring up findings of its own (a default-deny makes
+    // every needed allow necessary): fixable ones are fixed in a further round, on the planned
+    // files, so a fix never leaves new findings behind.
+    let before = if files.changes().is_empty() { None } else { Some(review::run(&repo, &ctx)) };
+    let mut after = None;
+    if let Some(before) = &before {
+        let was = counts(before);
+        for round in 1..=FOLLOW_UP_ROUNDS + 1 {
+            let after_repo = overlay(root, &files.changes())?;
+            let after_ctx = ReviewContext::for_repo(&after_repo, root, platform_file);
+            let report = review::run(&after_repo, &after_ctx);
+            let now = counts(&report);
+            let follow_up: Vec<Finding> = report
+                .findings
+                .iter()
+                .filter(|g| checks::fixer(g.id).is_some() && now.get(&key(g)) > was.get(&key(g)).or(Some(&0)))
+                .cloned()
+                .collect();
+            if follow_up.is_empty() || round > FOLLOW_UP_ROUNDS {
+                after = Some(report);
+                break;
+            }
+            let fx = checks::Fx { repo: &after_repo, ctx: &after_ctx };
+            let unchanged = files.changes();
+            for g in &follow_up {
+                let snapshot = files.clone();
+                if checks::fixer(g.id).is_some_and(|fixer| fixer(&fx, g, &mut files).is_err()) {
+                    files = snapshot;
+                }
+            }
+            if files.changes() == unchanged {
+                after = Some(report);
+                break;
+            }
+        }
+    }
+    let changes = files.changes();
+    let mut fixed = Vec::new();
+    match (&before, &after) {
+        (Some(before), Some(after)) => {
+            for f in attempted {
+                if still_reported(&f, before, after) {
+                    let why =
+                        format!("vibe changed the files, but the check still finds a problem. What to do: {}", f.fix);
+                    manual.push((f, why));
+                } else {
+                    fixed.push(f);
+                }
+            }
+        }
+        _ => {
+            for f in attempted {
+                let why = format!("Nothing needed changing. What to do: {}", f.fix);
+                manual.push((f, why));
+            }
+        }
+    }
+    fixed.sort_by_key(Finding::sort_key);
+    manual.sort_by_key(|(f, _)| f.sort_key());
+    let regenerated = changes.iter().filter(|c| files.regenerated.contains(&c.path)).map(|c| c.path.clone()).collect();
+    Ok(FixPlan { changes, fixed, manual, regenerated, redact: files.redact.clone() })
+}
+
+/// How many times fixable findings that the planned changes bring up are fixed in turn.
+const FOLLOW_UP_ROUNDS: usize = 2;
+
+/// Findings are compared by check, file and object: lines move when files are edited.
+fn key(f: &Finding) -> (&'static str, String, Option<String>) {
+    (f.id, f.file.clone(), f.object.clone())
+}
+
+fn counts(r: &review::Report) -> BTreeMap<(&'static str, String, Option<String>), usize> {
+    let mut out = BTreeMap::new();
+    for f in r.findings.iter().chain(r.suppressed.iter()) {
+        *out.entry(key(f)).or_default() += 1;
+    }
+    out
+}
+
+/// vibe's generated files for the repo's vibe.yaml: path -> content.
+fn regenerate(root: &Path, platform_file: Option<&Path>) -> Result<BTreeMap<String, String>, String> {
+    let config =
+        crate::commands::Config { root: root.to_path_buf(), platform_file: platform_file.map(Path::to_path_buf) };
+    let spec = match crate::commands::load_spec(&config, None) {
+        Ok(spec) => spec,
+        // Outside git (or before the first commit) there is no SHA: keep the tag the files carry
+        // now, which CD keeps current in the chart values.
+        Err(first) => {
+            let tag = deployed_tag(root).ok_or_else(|| first.to_string())?;
+            crate::commands::load_spec(&config, Some(tag)).map_err(|_| first.to_string())?
+        }
+    };
+    let sealed = crate::generate::sealed_on_disk(root, &spec);
+    let plan = crate::generate::Plan::build(&spec, &sealed).map_err(|e| e.to_string())?;
+    Ok(plan.files.into_iter().map(|f| (f.path, f.content)).collect())
+}
+
+/// The app image tag in the generated chart values (`image.tag`), if any.
+fn deployed_tag(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join(crate::contract::CHART_DIR).join("values.yaml")).ok()?;
+    let values = crate::yaml::parse_one(&text).ok()??;
+    values.path("image.tag").and_then(crate::yaml::Node::as_str).map(str::to_string)
+}
+
+/// The repo as it will be once the changes are written.
+fn overlay(root: &Path, changes: &[FileChange]) -> Result<Repo, Error> {
+    let mut repo = Repo::load(root)?;
+    for c in changes {
+        let p = c.path.as_str();
+        repo.objects.retain(|o| o.file != p);
+        repo.yaml.retain(|y| y.file != p);
+        repo.dockerfiles.retain(|d| d.file != p);
+        repo.workflows.retain(|w| w.file != p);
+        repo.sources.retain(|s| s.file != p);
+        repo.dependency_files.retain(|s| s.file != p);
+        repo.gitignores.retain(|(f, _)| f != p);
+        repo.env_files.retain(|f| f != p);
+        repo.diagnostics.retain(|d| d.file != p);
+        repo.add_text(p, &c.after);
+    }
+    Ok(repo)
+}
+
+/// True when the review of the planned files still reports `f`: a finding of the same check
+/// on the same object and file with the same message, or as many such findings as before.
+fn still_reported(f: &Finding, before: &review::Report, after: &review::Report) -> bool {
+    let same = |g: &&Finding| g.id == f.id && g.file == f.file && g.object == f.object;
+    let all =
+        |r: &review::Report| r.findings.iter().chain(r.suppressed.iter()).filter(same).cloned().collect::<Vec<_>>();
+    let (was, now) = (all(before), all(after));
+    !now.is_empty() && (now.iter().any(|g| g.message == f.message) || now.len() >= was.len())
+}
+
+/// Why a check has no automatic fix, and what to do instead.
+fn manual_reason(f: &Finding) -> String {
+    let why = match f.id {
+        "A6" => {
+            "Where the app image comes from decides what runs: CI has to build and push it to the platform registry."
+        }
+        "B6" => "Which port a public route uses is a design decision.",
+        "D1" | "D4" => "Where data lives is a decision about your data: vibe does not move it.",
+        "E1" | "E2" | "E3" | "E4" | "E6" | "E7" => {
+            "Only you have the secret values: vibe never copies one, and sealing needs the real value."
+        }
+        "F3" | "F4" => "Sizing and scaling change cost and behaviour: choose them in vibe.yaml or by hand.",
+        "H1" | "H3" => "Changing the route changes the app's public address or layout.",
+        id if id.starts_with('G') || id.starts_with('S') => "This is application code: vibe does not change your code.",
+        id if id.starts_with('P') => {
+            "vibe does not patch hand-written CI/CD workflows; `vibe generate` writes compliant ones from vibe.yaml."
+        }
+        _ => "vibe has no automatic fix for this check.",
+    };
+    format!("{why} What to do: {}", f.fix)
 }
 
 /// Applies a plan: backs up files vibe did not generate unchanged (same backup rule as
-/// regeneration: `.vibe/backup/<stamp>/`), writes complete files atomically, and returns
-/// a summary line per file.
+/// regeneration: `.vibe/backup/<stamp>/`), writes complete files atomically
+/// ([`write::write_atomic`]), and returns a summary line per file.
+///
+/// Refuses (and writes nothing) when a file changed since the plan was made.
 pub fn apply(root: &Path, plan: &FixPlan) -> Result<Vec<String>, Error> {
-    let _ = (root, plan);
-    Ok(Vec::new())
+    let mut lock = Lock::load(root)?;
+    let read = |path: &str| -> Result<Option<String>, Error> {
+        let target = root.join(path);
+        match std::fs::read(&target) {
+            Ok(b) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&target, e)),
+        }
+    };
+    let mut current = Vec::new();
+    for c in &plan.changes {
+        let now = read(&c.path)?;
+        let unchanged = match &now {
+            Some(text) => *text == c.before,
+            None => c.before.is_empty(),
+        };
+        if !unchanged {
+            return Err(Error::Usage(format!(
+                "{} changed since the fixes were planned: nothing was written. Review again and fix from the new review.",
+                c.path
+            )));
+        }
+        current.push(now);
+    }
+    let stamp = write::utc_stamp();
+    let mut lines = Vec::new();
+    let mut lock_changed = false;
+    let mut backed_up = false;
+    for (c, now) in plan.changes.iter().zip(current) {
+        let ids: BTreeSet<&str> = plan.fixed.iter().filter(|f| f.file == c.path).map(|f| f.id).collect();
+        let ids = if ids.is_empty() {
+            String::new()
+        } else {
+            format!(" for {}", ids.into_iter().collect::<Vec<_>>().join(", "))
+        };
+        let (plus, minus) = line_counts(c);
+        let verb = match &now {
+            None => "created",
+            Some(_) if plan.regenerated.contains(&c.path) => "regenerated",
+            Some(_) => "updated",
+        };
+        let mut line = format!("{verb} {} (+{plus} -{minus}){ids}", c.path);
+        if let Some(old) = &now {
+            let vibes_own = lock.files.get(&c.path).is_some_and(|h| *h == hash(old.as_bytes()));
+            if !vibes_own {
+                let backup = format!("{}/{stamp}/{}", write::BACKUP_DIR, c.path);
+                write::write_atomic(&root.join(&backup), old.as_bytes())?;
+                line.push_str(&format!("; your version is saved in {backup}"));
+                backed_up = true;
+            }
+        }
+        write::write_atomic(&root.join(&c.path), c.after.as_bytes())?;
+        if plan.regenerated.contains(&c.path) {
+            lock.files.insert(c.path.clone(), hash(c.after.as_bytes()));
+            lock_changed = true;
+        }
+        lines.push(line);
+    }
+    if backed_up {
+        // Backups are local: keep them out of git, as regeneration does.
+        let ignore = root.join(write::STATE_DIR).join(".gitignore");
+        if !ignore.exists() {
+            let content = "# vibe's local files: backups of your edits and proposed versions of your own files.\nbackup/\nproposed/\n";
+            write::write_atomic(&ignore, content.as_bytes())?;
+        }
+    }
+    if lock_changed {
+        lock.vibe = env!("CARGO_PKG_VERSION").to_string();
+        let text = serde_json::to_string_pretty(&lock)
+            .map_err(|e| Error::Usage(format!("cannot write the lock: {e}")))?
+            + "\n";
+        write::write_atomic(&root.join(write::LOCK_FILE), text.as_bytes())?;
+    }
+    Ok(lines)
+}
+
+/// What `vibe review --fix` did, for the command to print.
+#[derive(Debug, Clone, Default)]
+pub struct FixRun {
+    /// The plan.
+    pub plan: FixPlan,
+    /// One line per file written (empty for a dry run).
+    pub written: Vec<String>,
+    /// True when nothing was written.
+    pub dry_run: bool,
+}
+
+impl FixRun {
+    /// What changes (a diff for dry runs, else a per-file summary), printed before the new report.
+    pub fn changes_text(&self) -> String {
+        let mut out = String::new();
+        if self.plan.is_empty() {
+            out.push_str("vibe review --fix: nothing to change automatically.\n\n");
+            return out;
+        }
+        if self.dry_run {
+            out.push_str(&self.plan.diff());
+            out.push_str(&format!(
+                "\nDry run: {} file{} would change; nothing was written.\n",
+                self.plan.changes.len(),
+                plural(self.plan.changes.len())
+            ));
+            for s in self.plan.summary() {
+                out.push_str(&format!("  {s}\n"));
+            }
+        } else {
+            out.push_str(&format!(
+                "vibe review --fix changed {} file{}:\n",
+                self.written.len(),
+                plural(self.written.len())
+            ));
+            for w in &self.written {
+                out.push_str(&format!("  {w}\n"));
+            }
+        }
+        out.push('\n');
+        out
+    }
+
+    /// What was fixed and what is left by hand, printed after the new report.
+    pub fn outcome_text(&self) -> String {
+        let mut out = String::new();
+        let verb = if self.dry_run { "Would fix" } else { "Fixed" };
+        if !self.plan.fixed.is_empty() {
+            out.push_str(&format!("\n{verb} automatically ({}):\n", self.plan.fixed.len()));
+            for f in &self.plan.fixed {
+                out.push_str(&format!("  {} {}: {}\n", f.id, location(f), f.message));
+            }
+        }
+        if !self.plan.manual.is_empty() {
+            let ids: BTreeSet<&str> = self.plan.manual.iter().map(|(f, _)| f.id).collect();
+            out.push_str(&format!(
+                "\nTo do by hand ({}; each finding above says how): {}\n",
+                self.plan.manual.len(),
+                ids.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if self.plan.fixed.iter().any(|f| f.id == "E5") {
+            out.push_str(
+                "\nSecrets moved out of the manifests now wait in the SealedSecret as REPLACE_ME: seal each with \
+                 `vibe seal NAME`, using a NEW value (the old one stays in the git history).\n",
+            );
+        }
+        out
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn location(f: &Finding) -> String {
+    match f.line {
+        Some(l) => format!("{}:{l}", f.file),
+        None => f.file.clone(),
+    }
+}
+
+/// Plans fixes for `findings` and, unless `dry_run`, applies them (`vibe review --fix`).
+pub fn run(root: &Path, platform_file: Option<&Path>, findings: &[Finding], dry_run: bool) -> Result<FixRun, Error> {
+    let plan = plan_with_platform(root, platform_file, findings)?;
+    let written = if dry_run || plan.is_empty() { Vec::new() } else { apply(root, &plan)? };
+    Ok(FixRun { plan, written, dry_run })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (p, t) in files {
+            let path = dir.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, t).unwrap();
+        }
+        dir
+    }
+
+    const APP: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: shop-app}\nspec:\n  template:\n    metadata:\n      labels: {app: shop}\n    spec:\n      containers:\n      - name: app\n        image: harbor.internal.example.com/vibe/shop:abc1234\n        env:\n        - name: DB_PASSWORD\n          value: s3cr3t-value\n";
+
+    #[test]
+    fn findings_without_a_fix_say_what_to_do_and_change_nothing() {
+        let dir = repo(&[("app.yaml", APP)]);
+        let f = Finding::new("S3", "app.py", Some(3)).fix("Use a parameterised query.");
+        let plan = plan(dir.path(), std::slice::from_ref(&f)).unwrap();
+        assert!(plan.is_empty() && plan.fixed.is_empty());
+        assert_eq!(plan.manual.len(), 1);
+        assert!(
+            plan.manual[0].1.contains("application code") && plan.manual[0].1.ends_with("Use a parameterised query.")
+        );
+        assert!(
+            !can_fix(&f) && can_fix(&Finding::new("A3", "x", None)) && !can_fix(&Finding::new("A3", "x", None).live())
+        );
+    }
+
+    #[test]
+    fn a_failing_fixer_leaves_no_partial_edit() {
+        let dir = repo(&[("app.yaml", APP)]);
+        // Points at an object that is not there.
+        let f = Finding::new("G1", "app.yaml", Some(1)).object("Deployment/other");
+        let plan = plan(dir.path(), &[f]).unwrap();
+        assert!(plan.is_empty());
+        assert!(
+            plan.manual[0].1.starts_with("vibe cannot change this safely: Deployment/other is no longer"),
+            "{}",
+            plan.manual[0].1
+        );
+    }
+
+    #[test]
+    fn previews_mask_the_secret_values_they_remove() {
+        let dir = repo(&[("app.yaml", APP)]);
+        let f = Finding::new("E5", "app.yaml", Some(14)).object("Deployment/shop-app");
+        let plan = plan(dir.path(), &[f]).unwrap();
+        assert_eq!(plan.redact, vec!["s3cr3t-value".to_string()]);
+        let diff = plan.diff();
+        assert!(diff.contains("-          value: s3cr****") && !diff.contains("s3cr3t-value"), "{diff}");
+        assert!(plan.summary().iter().any(|s| s.starts_with("app.yaml (edited, +")), "{:?}", plan.summary());
+        // Applying writes the files and backs up the creator's own file.
+        let lines = apply(dir.path(), &plan).unwrap();
+        assert!(lines.iter().any(|l| l.starts_with("updated app.yaml") && l.contains(".vibe/backup/")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.starts_with("created k8s/02-sealed-secrets.yaml")), "{lines:?}");
+        assert!(!std::fs::read_to_string(dir.path().join("app.yaml")).unwrap().contains("s3cr3t-value"));
+        assert!(!dir.path().join(write::LOCK_FILE).exists(), "hand-written files do not enter the lock");
+    }
 }

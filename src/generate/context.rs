@@ -8,8 +8,37 @@ use crate::spec::AppSpec;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-/// Sealed ciphertexts by secret key, carried over from the existing SealedSecret.
-pub type SealedValues = BTreeMap<String, String>;
+/// Sealed ciphertexts by secret key, carried over from the existing SealedSecret, and the
+/// fingerprint of the certificate they were sealed with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SealedValues {
+    /// Ciphertext by key.
+    pub values: BTreeMap<String, String>,
+    /// The certificate fingerprint recorded when they were sealed. Kept as recorded, so a
+    /// platform that rotates its certificate sees old values flagged (E7) rather than
+    /// re-stamped with the new fingerprint.
+    pub fingerprint: Option<String>,
+}
+
+impl SealedValues {
+    /// No sealed values.
+    pub fn new() -> SealedValues {
+        SealedValues::default()
+    }
+}
+
+impl std::ops::Deref for SealedValues {
+    type Target = BTreeMap<String, String>;
+    fn deref(&self) -> &Self::Target {
+        &self.values
+    }
+}
+
+impl std::ops::DerefMut for SealedValues {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.values
+    }
+}
 
 /// The one-line header every generated file starts with (in that file's comment syntax).
 pub fn header_text() -> String {
@@ -185,7 +214,7 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
                 "namespace": p.sealed_secrets_namespace,
                 "certificate_configured": p.sealed_secrets_certificate.is_some(),
                 // Recorded on the SealedSecret so review check E7 can tell which certificate sealed it.
-                "fingerprint": crate::seal::configured_fingerprint(p),
+                "fingerprint": sealed.fingerprint.clone().or_else(|| crate::seal::configured_fingerprint(p)),
             },
             "argocd_namespace": p.argocd_namespace,
         },

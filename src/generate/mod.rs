@@ -46,6 +46,11 @@ pub fn sealed_on_disk(root: &Path, spec: &AppSpec) -> SealedValues {
         if !is_ours {
             continue;
         }
+        out.fingerprint = root
+            .path("metadata.annotations")
+            .and_then(|a| a.get(crate::seal::FINGERPRINT_ANNOTATION))
+            .and_then(crate::yaml::Node::as_str)
+            .map(str::to_string);
         for e in root.path("spec.encryptedData").map(crate::yaml::Node::entries).unwrap_or_default() {
             if let Some(v) = e.value.as_str().filter(|v| !v.trim().is_empty() && *v != UNSEALED_STUB) {
                 out.insert(e.key.clone(), v.to_string());

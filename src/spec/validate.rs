@@ -10,6 +10,12 @@ use std::sync::LazyLock;
 /// Metrics every skeleton already exposes; business metrics may not reuse these names.
 pub const FRAMEWORK_METRICS: &[&str] = &["http_requests_total", "http_request_duration_seconds", "http_active_connections"];
 
+/// Prefixes the client libraries use for their own runtime metrics.
+const RESERVED_METRIC_PREFIXES: &[&str] = &["process_", "go_", "jvm_", "nodejs_", "python_", "php_", "rust_", "promhttp_"];
+
+/// Label names the Prometheus data model reserves (histogram buckets, summary quantiles).
+const RESERVED_LABELS: &[&str] = &["le", "quantile"];
+
 static DNS_LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$").unwrap());
 static METRIC_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-zA-Z_][a-zA-Z0-9_]*$").unwrap());
 static LABEL_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-zA-Z_][a-zA-Z0-9_]*$").unwrap());
@@ -117,6 +123,8 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
             bad(field("name"), format!("only counters end in _total; rename this {} (e.g. {})", m.kind, m.name.trim_end_matches("_total")));
         } else if FRAMEWORK_METRICS.contains(&m.name.as_str()) {
             bad(field("name"), format!("{} is already measured by the platform skeleton; pick a business name", m.name));
+        } else if let Some(prefix) = RESERVED_METRIC_PREFIXES.iter().find(|p| m.name.starts_with(*p)) {
+            bad(field("name"), format!("names starting with {prefix} belong to the runtime's own metrics; pick a business name, e.g. orders_{}", m.name.trim_start_matches(prefix)));
         } else if a.metrics[..i].iter().any(|o| o.name == m.name) {
             bad(field("name"), format!("{} is declared twice; each metric needs its own name", m.name));
         }
@@ -137,8 +145,8 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
         for (j, l) in m.labels.iter().enumerate() {
             if !LABEL_NAME.is_match(l) || l.starts_with("__") {
                 bad(format!("metrics[{i}].labels[{j}]"), format!("\"{l}\" is not a valid label name: use letters, digits and '_', e.g. status"));
-            } else if m.kind == "histogram" && l == "le" {
-                bad(format!("metrics[{i}].labels[{j}]"), "\"le\" is reserved for histogram buckets; pick another label name".into());
+            } else if RESERVED_LABELS.contains(&l.as_str()) {
+                bad(format!("metrics[{i}].labels[{j}]"), format!("\"{l}\" is reserved by Prometheus; pick another label name"));
             } else if m.labels[..j].contains(l) {
                 bad(format!("metrics[{i}].labels[{j}]"), format!("label \"{l}\" is listed twice"));
             }

@@ -289,11 +289,20 @@ fn ask_metrics(p: &mut dyn Prompter, a: &mut Answers, rerun: bool) -> Result<(),
         }
         let mut m = crate::suggest::suggest_metric(&question);
         a.metrics.push(m.clone());
-        let accepted = p.confirm(
-            &format!("Measure it as {}?", describe_metric(&m)),
-            "A counter only goes up (things that happened); a gauge goes up and down (how many now); a histogram times things.",
-            true,
-        )?;
+        // A suggestion can clash with an earlier metric (two similar questions): then the
+        // creator edits it instead of accepting a name that validation would refuse.
+        let clash = problem_for(a, &platform_of(a), &format!("metrics[{}]", a.metrics.len() - 1));
+        let accepted = match &clash {
+            Some(problem) => {
+                p.say(&format!("The suggested {} cannot be used: {problem}", m.name));
+                false
+            }
+            None => p.confirm(
+                &format!("Measure it as {}?", describe_metric(&m)),
+                "A counter only goes up (things that happened); a gauge goes up and down (how many now); a histogram times things.",
+                true,
+            )?,
+        };
         if !accepted {
             m.name = p.text("Metric name:", "Letters, digits and '_'. Counters end in _total.", &m.name.clone(), Some((check_metric_name, a)))?;
             let kinds = ["counter", "gauge", "histogram"];
@@ -451,4 +460,91 @@ fn changed_fields(b: &Answers, a: &Answers) -> Vec<&'static str> {
         out.push("secrets");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::Found;
+
+    fn detected() -> Detected {
+        Detected {
+            name: Some(Found { value: "stock-app".into(), source: "package.json".into() }),
+            runtime: Some(Found { value: "python3.12", source: "requirements.txt".into() }),
+            database: Some(Found { value: "postgres", source: "requirements.txt (psycopg)".into() }),
+            env_vars: vec![Found { value: "API_KEY".into(), source: "main.py:3".into() }],
+            ..Detected::default()
+        }
+    }
+
+    #[test]
+    fn a_first_run_takes_detected_defaults_and_typed_answers() {
+        let mut s = Script::new(&[
+            "Stock Watcher", // name
+            "",              // slug: the suggestion
+            "",              // runtime: detected python3.12
+            "",              // database: detected postgres
+            "0,3",           // redis + public URL
+            "",              // size: md
+            "How many orders were processed today?",
+            "y",             // accept the suggestion
+            "",              // no second number
+            "default",       // secrets found in the code: API_KEY
+            "STRIPE_TOKEN",  // one more
+            "0",             // generate
+        ]);
+        let out = run(&mut s, blank(), &detected(), &Platform::default()).unwrap();
+        let a = out.answers;
+        assert_eq!(a.name, "Stock Watcher");
+        assert_eq!(a.slug.as_deref(), Some("stock-watcher"));
+        assert_eq!((a.runtime.as_str(), a.database.as_str(), a.size.as_str()), ("python3.12", "postgres", "md"));
+        assert!(a.components.redis && a.components.ingress && a.components.nginx, "a public URL brings nginx");
+        assert_eq!(a.metrics.len(), 1);
+        assert_eq!(a.metrics[0].kind, "counter");
+        assert!(a.metrics[0].name.ends_with("_total"));
+        assert_eq!(a.secrets, vec!["API_KEY".to_string(), "STRIPE_TOKEN".to_string()]);
+        assert!(spec::validate(&a, &Platform::default()).is_empty());
+        assert!(s.transcript.iter().any(|l| l.contains("Detected Python 3.12 from requirements.txt")));
+    }
+
+    #[test]
+    fn the_summary_can_go_back_and_change_an_answer() {
+        let mut s = Script::new(&[
+            "Shop", "", "0", "0", "", "", "How many people signed up?", "y", "", "", "5", // change the size
+            "3", // lg
+            "0", // generate
+        ]);
+        let a = run(&mut s, blank(), &Detected::default(), &Platform::default()).unwrap().answers;
+        assert_eq!(a.size, "lg");
+        assert_eq!(a.runtime, "node22");
+    }
+
+    #[test]
+    fn stopping_midway_is_a_cancellation() {
+        let mut s = Script::new(&["Shop", ""]);
+        assert!(matches!(run(&mut s, blank(), &Detected::default(), &Platform::default()), Err(Error::Cancelled)));
+        let mut s = Script::new(&["Shop", "", "0", "0", "", "", "How many orders?", "y", "", "", "8"]);
+        assert!(matches!(run(&mut s, blank(), &Detected::default(), &Platform::default()), Err(Error::Cancelled)));
+    }
+
+    #[test]
+    fn a_rerun_starts_from_the_current_answers_and_shows_what_changed() {
+        let mut current = blank();
+        current.name = "Shop".into();
+        current.slug = Some("shop".into());
+        current.database = "mongo".into();
+        current.metrics = vec![crate::suggest::suggest_metric("How many orders were processed?")];
+        let mut s = Script::new(&["", "", "", "", "default", "", "y", "", "", "0"]);
+        let a = run(&mut s, current, &detected(), &Platform::default()).unwrap().answers;
+        assert_eq!(a.database, "mongo", "a re-run keeps the answer, not the detection");
+        assert!(s.transcript.iter().any(|l| l.contains("(nothing changed)")), "{:?}", s.transcript);
+    }
+
+    #[test]
+    fn a_slug_that_breaks_the_rules_is_refused_with_the_same_words_as_vibe_yaml() {
+        let a = blank();
+        let err = check_slug("Bad_Slug", &a).unwrap_err();
+        assert!(err.contains("lower-case letters"), "{err}");
+        assert!(check_slug("good-slug", &a).is_ok());
+    }
 }

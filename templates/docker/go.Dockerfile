@@ -10,7 +10,10 @@ ENV CGO_ENABLED=0 \
     GOARCH=amd64
 WORKDIR /src
 # Dependencies come from go.mod and go.sum only (checksums verified by go mod download).
+# observability/ is a local module the app requires through a `replace` directive, so it
+# must be in place before the download resolves it.
 COPY go.mod go.sum ./
+COPY observability/ ./observability/
 RUN go mod download && go mod verify
 COPY . .
 # Builds the main package at the repository root. If main.go lives elsewhere,
@@ -19,7 +22,7 @@ RUN go build -trimpath -ldflags="-s -w" -o /out/app .
 
 # The platform's cluster nodes are linux/amd64 only.
 # hadolint ignore=DL3029
-FROM --platform=linux/amd64 {{ app.runtime.run_image }}{% if ":" not in (app.runtime.run_image | split(pat="/") | last) %}:nonroot{% endif %}
+FROM --platform=linux/amd64 {{ app.runtime.run_image }}
 COPY --from=build /out/app /app
 # 65532 is the "nonroot" user of the distroless images. The pod may set another non-root id
 # (runAsUser): the binary is readable by every user, so it runs either way.

@@ -25,7 +25,7 @@ RUN cargo build --release --locked \
 
 # The platform's cluster nodes are linux/amd64 only.
 # hadolint ignore=DL3029
-FROM --platform=linux/amd64 {{ app.runtime.run_image }}{% if ":" not in (app.runtime.run_image | split(pat="/") | last) %}:nonroot{% endif %}
+FROM --platform=linux/amd64 {{ app.runtime.run_image }}
 COPY --from=build /out/app /app
 # 65532 is the "nonroot" user of the distroless images. The pod may set another non-root id
 # (runAsUser): the binary is readable by every user, so it runs either way.

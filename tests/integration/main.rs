@@ -1,8 +1,12 @@
 //! One integration-test binary (one link step), with a module per feature.
 
+mod checkov;
 mod common;
+mod corpus;
+mod fix;
 mod generate;
 mod matrix;
 mod snapshots;
 mod review_fixtures;
 mod seal;
+mod watch;

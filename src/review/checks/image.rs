@@ -35,12 +35,13 @@ use crate::review::context::ReviewContext;
 use crate::review::workload::{self, parse_image, Container, Workload};
 use crate::review::{Finding, Review};
 use crate::yaml::Node;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Registry hosts that are Docker Hub.
 const DOCKER_HUB_HOSTS: &[&str] = &["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"];
 /// The only platform the cluster's nodes run (A2).
-const PLATFORM_AMD64: &str = "linux/amd64";
+const PLATFORM_AMD64: &str = crate::contract::PLATFORM_ARCH;
 
 /// Line of a mapping key (for findings about a field that is present), else the node's own line.
 pub(crate) fn key_line(node: &Node, key: &str) -> Option<u32> {
@@ -48,48 +49,70 @@ pub(crate) fn key_line(node: &Node, key: &str) -> Option<u32> {
 }
 
 /// Where an image reference was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Place {
+#[derive(Debug, Clone)]
+enum Place<'a> {
     /// A container of a workload.
-    Container,
-    /// A Helm chart values file.
-    Values,
+    Container(Workload<'a>, Container<'a>),
+    /// A Helm chart values file, under this key path.
+    Values(String),
     /// A Dockerfile FROM line.
     From,
 }
 
-/// One image reference in the repo.
+/// One image reference in the repo. Words for messages are made only when a finding is.
 #[derive(Debug, Clone)]
 struct ImageSite<'a> {
     file: &'a str,
     line: Option<u32>,
-    object: Option<String>,
     /// The reference, ARGs resolved and chart maps joined.
-    image: String,
-    /// True for the app image (the app container of an app workload, the chart's `image`).
-    app: bool,
-    place: Place,
-    /// Where, in words: "container `app` of Deployment/x", "`image` in the chart values".
-    what: String,
+    image: Cow<'a, str>,
+    /// For chart values: true for the chart's top-level `image` (the app image).
+    values_app: bool,
+    place: Place<'a>,
     /// For chart maps: the key to change for the tag (`image.tag`).
     key: Option<String>,
+}
+
+impl ImageSite<'_> {
+    /// True for the app image: the app container of an app workload, or the chart's `image`.
+    fn app(&self) -> bool {
+        match &self.place {
+            Place::Container(w, c) => w.is_app() && app_container(w).is_some_and(|a| std::ptr::eq(a.node, c.node)),
+            Place::Values(_) => self.values_app,
+            Place::From => false,
+        }
+    }
+
+    /// Where, in words: "container `app` of Deployment/x", "`image` in the chart values".
+    fn what(&self) -> String {
+        match &self.place {
+            Place::Container(w, c) => container_words(w, c),
+            Place::Values(path) => format!("`{path}` in the chart values"),
+            Place::From => "the FROM line".into(),
+        }
+    }
+
+    /// The object concerned, for containers.
+    fn object(&self) -> Option<String> {
+        match &self.place {
+            Place::Container(w, _) => Some(w.obj.id()),
+            _ => None,
+        }
+    }
 }
 
 /// Every image reference of the repo, in file order.
 fn image_sites(repo: &Repo) -> Vec<ImageSite<'_>> {
     let mut out = Vec::new();
     for w in workload::workloads(repo) {
-        let app = if w.is_app() { app_container(&w).map(|c| c.node as *const Node) } else { None };
         for c in w.containers() {
-            let Some(image) = c.image.filter(|i| !i.trim().is_empty()) else { continue };
+            let Some(image) = c.image.map(str::trim).filter(|i| !i.is_empty()) else { continue };
             out.push(ImageSite {
                 file: &w.obj.file,
                 line: c.line_of("image"),
-                object: Some(w.obj.id()),
-                image: image.trim().to_string(),
-                app: app == Some(c.node as *const Node),
-                place: Place::Container,
-                what: container_words(&w, &c),
+                image: Cow::Borrowed(image),
+                values_app: false,
+                place: Place::Container(w, c),
                 key: None,
             });
         }
@@ -101,11 +124,9 @@ fn image_sites(repo: &Repo) -> Vec<ImageSite<'_>> {
                 out.push(ImageSite {
                     file: &df.file,
                     line: Some(f.line),
-                    object: None,
-                    image,
-                    app: false,
+                    image: Cow::Owned(image),
+                    values_app: false,
                     place: Place::From,
-                    what: "the FROM line".into(),
                     key: None,
                 });
             }
@@ -151,11 +172,9 @@ fn walk_values<'a>(node: &'a Node, path: &mut Vec<String>, file: &'a str, out: &
                 out.push(ImageSite {
                     file,
                     line: e.value.line(),
-                    object: None,
-                    image: s.trim().to_string(),
-                    app,
-                    place: Place::Values,
-                    what: format!("`{}` in the chart values", key_path()),
+                    image: Cow::Borrowed(s.trim()),
+                    values_app: app,
+                    place: Place::Values(key_path()),
                     key: Some(key_path()),
                 });
                 continue;
@@ -179,11 +198,9 @@ fn walk_values<'a>(node: &'a Node, path: &mut Vec<String>, file: &'a str, out: &
                 out.push(ImageSite {
                     file,
                     line,
-                    object: None,
-                    image,
-                    app,
-                    place: Place::Values,
-                    what: format!("`{}` in the chart values", key_path()),
+                    image: Cow::Owned(image),
+                    values_app: app,
+                    place: Place::Values(key_path()),
                     key: Some(format!("{}.tag", key_path())),
                 });
                 continue;
@@ -438,8 +455,8 @@ fn mirrored(ctx: &ReviewContext, image: &str) -> String {
 
 fn site_finding(id: &'static str, s: &ImageSite) -> Finding {
     let f = Finding::new(id, s.file, s.line);
-    match &s.object {
-        Some(o) => f.object(o.clone()),
+    match s.object() {
+        Some(o) => f.object(o),
         None => f,
     }
 }
@@ -449,7 +466,7 @@ pub fn a1(r: &Review, out: &mut Vec<Finding>) {
     for s in image_sites(r.repo) {
         let Some(why) = unpinned(&s.image) else { continue };
         let base = without_tag(&s.image);
-        let fix = if s.app {
+        let fix = if s.app() {
             let tag = app_tag_words(r.ctx);
             match (&s.key, app_tag(r.ctx)) {
                 (Some(key), Some(t)) if key.ends_with(".tag") => format!("Set `{key}: \"{t}\"` (the repo's short commit SHA); CD updates it on every commit."),
@@ -464,7 +481,7 @@ pub fn a1(r: &Review, out: &mut Vec<Finding>) {
         };
         out.push(
             site_finding("A1", &s)
-                .message(format!("The image `{}` of {} {why}: a restart can pull different code.", s.image, s.what))
+                .message(format!("The image `{}` of {} {why}: a restart can pull different code.", s.image, s.what()))
                 .fix(fix),
         );
     }
@@ -647,16 +664,16 @@ pub fn a5(r: &Review, out: &mut Vec<Finding>) {
         if !is_docker_hub(&s.image) {
             continue;
         }
-        let fix = if s.app {
+        let fix = if s.app() {
             format!(
                 "This is the app image: let CI push it to the platform registry and use `{}` instead of Docker Hub.",
                 app_reference(r.ctx, &s.image)
             )
         } else {
             let target = mirrored(r.ctx, &s.image);
-            match (s.place, &s.key) {
+            match (&s.place, &s.key) {
                 (Place::From, _) => format!("Pull it through the platform mirror: `FROM --platform={PLATFORM_AMD64} {target}`."),
-                (Place::Values, Some(key)) if key.ends_with(".tag") => {
+                (Place::Values(_), Some(key)) if key.ends_with(".tag") => {
                     format!(
                         "Pull it through the platform mirror: set `{}.repository` to `{}` (with no separate `registry`).",
                         key.trim_end_matches(".tag"),
@@ -670,7 +687,7 @@ pub fn a5(r: &Review, out: &mut Vec<Finding>) {
             site_finding("A5", &s)
                 .message(format!(
                     "The image `{}` of {} is pulled straight from Docker Hub, which limits downloads and skips the platform mirror.",
-                    s.image, s.what
+                    s.image, s.what()
                 ))
                 .fix(fix),
         );
@@ -681,7 +698,7 @@ pub fn a5(r: &Review, out: &mut Vec<Finding>) {
 pub fn a6(r: &Review, out: &mut Vec<Finding>) {
     let registry = format!("{}/", r.ctx.platform.registry.trim_end_matches('/'));
     let mirror = format!("{}/", r.ctx.platform.mirror.trim_end_matches('/'));
-    for s in image_sites(r.repo).into_iter().filter(|s| s.app) {
+    for s in image_sites(r.repo).into_iter().filter(ImageSite::app) {
         if s.image.starts_with(&registry) && !s.image.starts_with(&mirror) {
             continue;
         }
@@ -699,7 +716,7 @@ pub fn a6(r: &Review, out: &mut Vec<Finding>) {
             ),
             _ => format!("Let CI build and push the app image to the platform registry and use `{target}`."),
         };
-        out.push(site_finding("A6", &s).message(format!("The app image `{}` of {} {why}.", s.image, s.what)).fix(fix));
+        out.push(site_finding("A6", &s).message(format!("The app image `{}` of {} {why}.", s.image, s.what())).fix(fix));
     }
 }
 

@@ -120,12 +120,19 @@ pub(crate) struct Target<'a> {
 }
 
 /// Ingresses, Services, workloads and ConfigMaps, indexed for route resolution.
+///
+/// Every object is indexed under each folder that contains its file, so a lookup from a
+/// file tries its own folder first, then each parent: copies of an app in sibling folders
+/// never see each other, and a lookup costs a few hash probes however many copies there are.
 pub(crate) struct Routes<'a> {
     ingresses: Vec<&'a Object>,
-    services: HashMap<&'a str, Vec<&'a Object>>,
-    configmaps: HashMap<&'a str, Vec<&'a Object>>,
+    /// (folder, name) -> Services.
+    services: HashMap<(&'a str, &'a str), Vec<&'a Object>>,
+    /// (folder, name) -> ConfigMaps.
+    configmaps: HashMap<(&'a str, &'a str), Vec<&'a Object>>,
     workloads: Vec<Workload<'a>>,
-    by_label: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// folder -> indexes of the workloads in it or below it.
+    by_folder: HashMap<&'a str, Vec<usize>>,
 }
 
 fn ns_compatible(a: &Object, b: &Object) -> bool {
@@ -135,59 +142,65 @@ fn ns_compatible(a: &Object, b: &Object) -> bool {
     }
 }
 
-fn common_prefix(a: &str, b: &str) -> usize {
-    a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
+/// The folders containing `file`, deepest first, ending with the repo root `""`.
+fn folders(file: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(file);
+    std::iter::from_fn(move || {
+        let cur = rest?;
+        match cur.rfind('/') {
+            Some(i) => {
+                rest = Some(&cur[..i]);
+                Some(&cur[..i])
+            }
+            None => {
+                rest = None;
+                Some("")
+            }
+        }
+    })
 }
 
-/// Among candidates, those whose file is nearest to `file` (longest common path prefix).
-fn nearest<'a, T: Copy>(file: &str, candidates: impl Iterator<Item = (T, &'a str)>) -> Vec<T> {
-    let mut best = 0;
-    let mut out = Vec::new();
-    for (item, f) in candidates {
-        let score = common_prefix(file, f);
-        if score > best {
-            best = score;
-            out.clear();
-        }
-        if score == best {
-            out.push(item);
+/// The first non-empty set found looking up `key(folder)` from `file`'s folder upwards.
+fn lookup<'m, 'f, K: std::hash::Hash + Eq, V>(map: &'m HashMap<K, Vec<V>>, file: &'f str, key: impl Fn(&'f str) -> K) -> &'m [V] {
+    for dir in folders(file) {
+        if let Some(v) = map.get(&key(dir)).filter(|v| !v.is_empty()) {
+            return v;
         }
     }
-    out
+    &[]
 }
 
 impl<'a> Routes<'a> {
-    /// Indexes the repo.
+    /// Indexes the repo (cheap when it has no Ingress: nothing is indexed then).
     pub fn new(repo: &'a Repo) -> Routes<'a> {
-        let mut services: HashMap<&str, Vec<&Object>> = HashMap::new();
-        let mut configmaps: HashMap<&str, Vec<&Object>> = HashMap::new();
-        let mut ingresses = Vec::new();
+        let ingresses: Vec<&Object> = repo.objects.iter().filter(|o| o.kind == "Ingress").collect();
+        let mut routes =
+            Routes { ingresses, services: HashMap::new(), configmaps: HashMap::new(), workloads: Vec::new(), by_folder: HashMap::new() };
+        if routes.ingresses.is_empty() {
+            return routes;
+        }
         for o in &repo.objects {
-            match o.kind.as_str() {
-                "Service" => services.entry(o.name.as_str()).or_default().push(o),
-                "ConfigMap" => configmaps.entry(o.name.as_str()).or_default().push(o),
-                "Ingress" => ingresses.push(o),
-                _ => {}
+            let map = match o.kind.as_str() {
+                "Service" => &mut routes.services,
+                "ConfigMap" => &mut routes.configmaps,
+                _ => continue,
+            };
+            for dir in folders(&o.file) {
+                map.entry((dir, o.name.as_str())).or_default().push(o);
             }
         }
-        let workloads = if ingresses.is_empty() { Vec::new() } else { workload::workloads(repo) };
-        let mut by_label: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-        for (i, w) in workloads.iter().enumerate() {
-            for (k, v) in w.labels() {
-                by_label.entry((k, v)).or_default().push(i);
+        routes.workloads = workload::workloads(repo);
+        for (i, w) in routes.workloads.iter().enumerate() {
+            for dir in folders(&w.obj.file) {
+                routes.by_folder.entry(dir).or_default().push(i);
             }
         }
-        Routes { ingresses, services, configmaps, workloads, by_label }
+        routes
     }
 
     /// True when the repo has an Ingress.
     pub fn has_ingress(&self) -> bool {
         !self.ingresses.is_empty()
-    }
-
-    /// Every Ingress.
-    pub fn ingresses(&self) -> &[&'a Object] {
-        &self.ingresses
     }
 
     /// Every backend of every Ingress, in file order.
@@ -217,13 +230,7 @@ impl<'a> Routes<'a> {
     pub fn resolve(&self, b: &Backend<'a>) -> Target<'a> {
         let mut t = Target::default();
         let Some(name) = b.service else { return t };
-        let candidates = self.services.get(name).map(Vec::as_slice).unwrap_or_default();
-        let svc = nearest(
-            &b.ingress.file,
-            candidates.iter().copied().filter(|s| ns_compatible(s, b.ingress)).map(|s| (s, s.file.as_str())),
-        )
-        .into_iter()
-        .next();
+        let svc = lookup(&self.services, &b.ingress.file, |dir| (dir, name)).iter().copied().find(|s| ns_compatible(s, b.ingress));
         let Some(svc) = svc else { return t };
         t.service = Some(svc);
         let ports = svc.node.path("spec.ports").map(Node::items).unwrap_or_default();
@@ -268,15 +275,23 @@ impl<'a> Routes<'a> {
             .iter()
             .filter_map(|e| Some((e.key.as_str(), e.value.as_str()?)))
             .collect();
-        let Some(first) = selector.first() else { return Vec::new() };
-        let idx = self.by_label.get(first).map(Vec::as_slice).unwrap_or_default();
-        let matching = idx.iter().map(|&i| &self.workloads[i]).filter(|w| {
+        if selector.is_empty() {
+            return Vec::new();
+        }
+        let matches = |w: &Workload| {
             ns_compatible(w.obj, svc) && {
                 let labels = w.labels();
                 selector.iter().all(|s| labels.contains(s))
             }
-        });
-        nearest(&svc.file, matching.map(|w| (*w, w.obj.file.as_str())))
+        };
+        for dir in folders(&svc.file) {
+            let idx = self.by_folder.get(dir).map(Vec::as_slice).unwrap_or_default();
+            let found: Vec<Workload<'a>> = idx.iter().map(|&i| self.workloads[i]).filter(|w| matches(w)).collect();
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        Vec::new()
     }
 
     /// The ConfigMaps a workload's pod mounts (volumes and projected sources), nearest copies.
@@ -294,11 +309,8 @@ impl<'a> Routes<'a> {
         }
         let mut out = Vec::new();
         for n in names {
-            let candidates = self.configmaps.get(n).map(Vec::as_slice).unwrap_or_default();
-            out.extend(nearest(
-                &w.obj.file,
-                candidates.iter().copied().filter(|c| ns_compatible(c, w.obj)).map(|c| (c, c.file.as_str())),
-            ));
+            let found = lookup(&self.configmaps, &w.obj.file, |dir| (dir, n));
+            out.extend(found.iter().copied().filter(|c| ns_compatible(c, w.obj)));
         }
         out
     }
@@ -332,6 +344,11 @@ fn backend<'a>(
         line: line.or(b.line()),
         port_line: port_node.and_then(Node::line),
     }
+}
+
+/// Every Ingress of the repo.
+fn ingresses(repo: &Repo) -> impl Iterator<Item = &Object> {
+    repo.objects.iter().filter(|o| o.kind == "Ingress")
 }
 
 /// True when an nginx config text keeps /metrics out (a `location` for it that refuses).
@@ -377,7 +394,7 @@ pub fn h1(r: &Review, out: &mut Vec<Finding>) {
         Some(h) => format!("`{h}`"),
         None => format!("the platform pattern `{}`", pattern.replace("{slug}", "<slug>")),
     };
-    for ing in Routes::new(r.repo).ingresses() {
+    for ing in ingresses(r.repo) {
         for rule in ing.node.path("spec.rules").map(Node::items).unwrap_or_default() {
             let host = rule.get("host").and_then(Node::as_str);
             let ok = match (host, &expected) {
@@ -409,7 +426,7 @@ pub fn h1(r: &Review, out: &mut Vec<Finding>) {
 
 /// H2: the Ingress has TLS covering its hosts.
 pub fn h2(r: &Review, out: &mut Vec<Finding>) {
-    for ing in Routes::new(r.repo).ingresses() {
+    for ing in ingresses(r.repo) {
         let spec = ing.node.get("spec");
         let tls = spec.and_then(|s| s.get("tls")).map(Node::items).unwrap_or_default();
         let hosts: Vec<(&str, Option<u32>)> = spec
@@ -532,6 +549,12 @@ mod tests {
         assert!(!refuses_metrics("location /metrics { proxy_pass http://app; }"));
         assert!(!refuses_metrics("location / { proxy_pass http://app; }"));
         assert!(!refuses_metrics("location /metricsx { return 404; }"));
+    }
+
+    #[test]
+    fn folders_go_from_the_file_up_to_the_root() {
+        assert_eq!(folders("a/b/c.yaml").collect::<Vec<_>>(), vec!["a/b", "a", ""]);
+        assert_eq!(folders("c.yaml").collect::<Vec<_>>(), vec![""]);
     }
 
     #[test]

@@ -1,15 +1,16 @@
 //! Network checks (C1–C6): the app's NetworkPolicies (`networking.k8s.io/v1`), read the way
 //! Kubernetes reads them, matched against the real pod labels of the workloads in the repo.
 //!
-//! How an allow "X -> Y:port" is judged:
-//! - Y's side is always required: a NetworkPolicy in Y's namespace, of type Ingress, whose
-//!   `podSelector` matches Y's pod labels, with an ingress rule whose `from` admits X and whose
-//!   `ports` include the port. A peer with only `podSelector` means pods of the policy's own
-//!   namespace; `namespaceSelector` (with or without `podSelector`) is judged on the namespace's
-//!   `kubernetes.io/metadata.name` label plus the labels of Namespace objects in the repo; a rule
-//!   without `from` admits everyone. Ports: a number (with `endPort`, a range), the name of one
+//! How an allow "X -> Y:port" is judged (C2–C6 fire only where the connection is really refused):
+//! - Y's side: when some NetworkPolicy of type Ingress in Y's namespace selects Y's pods (the
+//!   default-deny does), one of those policies needs an ingress rule whose `from` admits X and whose
+//!   `ports` include the port. When no policy selects Y, nothing is refused: the missing
+//!   default-deny is C1's single finding (the article's "typical first review" reports C1 alone).
+//!   A peer with only `podSelector` means pods of the policy's own namespace; `namespaceSelector`
+//!   (with or without `podSelector`) is judged on the namespace's `kubernetes.io/metadata.name`
+//!   label plus the labels of Namespace objects in the repo; a rule without `from` admits everyone. Ports: a number (with `endPort`, a range), the name of one
 //!   of Y's container ports, or no ports at all (every port); protocol TCP (the default).
-//! - An egress rule never stands in for Y's side: default-deny-ingress (C1) still refuses the
+//! - An egress rule never stands in for Y's side: the default-deny-ingress still refuses the
 //!   connection at Y. But when X itself is egress-isolated (a policy of type Egress selects it),
 //!   X's egress must also allow Y:port, or the connection never leaves X; that is reported too.
 //! - `ipBlock` peers are not judged (pod IPs are unknown before deployment) and never count.
@@ -57,7 +58,8 @@ pub(super) fn selects(selector: Option<&Node>, labels: &Labels) -> bool {
     }
     for expr in sel.get("matchExpressions").map(Node::items).unwrap_or_default() {
         let key = expr.get("key").and_then(Node::as_str).unwrap_or("");
-        let values: Vec<&str> = expr.get("values").map(Node::items).unwrap_or_default().iter().filter_map(Node::as_str).collect();
+        let values: Vec<&str> =
+            expr.get("values").map(Node::items).unwrap_or_default().iter().filter_map(Node::as_str).collect();
         let have = labels.get(key);
         let ok = match expr.get("operator").and_then(Node::as_str).unwrap_or("") {
             "In" => have.is_some_and(|v| values.contains(&v.as_str())),
@@ -113,12 +115,8 @@ struct Shape {
 
 impl Shape {
     fn from_workload(w: &Workload, ctx: &ReviewContext) -> Shape {
-        let ports = w
-            .main_containers()
-            .iter()
-            .flat_map(|c| c.ports())
-            .map(|(n, name)| (n, name.map(str::to_string)))
-            .collect();
+        let ports =
+            w.main_containers().iter().flat_map(|c| c.ports()).map(|(n, name)| (n, name.map(str::to_string))).collect();
         Shape {
             ns: namespace_of(w.obj, ctx),
             labels: labels_of(w),
@@ -137,7 +135,14 @@ impl Shape {
             labels.insert(COMPONENT_LABEL.into(), component.unwrap_or("app").into());
         }
         let known = !labels.is_empty();
-        Shape { ns: ctx.namespace.clone(), labels, ports: vec![(port, Some(port_name.into()))], object: None, component, known }
+        Shape {
+            ns: ctx.namespace.clone(),
+            labels,
+            ports: vec![(port, Some(port_name.into()))],
+            object: None,
+            component,
+            known,
+        }
     }
 
     fn key(&self) -> String {
@@ -230,14 +235,21 @@ impl<'a> Policy<'a> {
             // Kubernetes' defaults: Ingress always, Egress when the policy has egress rules.
             None => (true, spec.get("egress").is_some()),
         };
-        Some(Policy { ns: namespace_of(obj, ctx), selector: spec.get("podSelector"), ingress_type, egress_type, ingress, egress })
+        Some(Policy {
+            ns: namespace_of(obj, ctx),
+            selector: spec.get("podSelector"),
+            ingress_type,
+            egress_type,
+            ingress,
+            egress,
+        })
     }
 }
 
 /// What is missing for a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Missing {
-    /// No policy on the receiving pods admits it.
+    /// The receiving pods are ingress-isolated and no policy on them admits it.
     Ingress,
     /// The sending pods are egress-isolated and nothing lets them send it.
     Egress,
@@ -309,21 +321,28 @@ impl<'a> Net<'a> {
         }
     }
 
-    /// Does some policy on `to`'s pods admit `from` on `port`?
+    /// Does `to` accept `from` on `port`? True when no Ingress policy selects `to` (nothing is
+    /// denied: that is C1's finding, reported once), else when one of those policies admits it.
     fn ingress_allows(&self, from: &Source, to: &Shape, port: i64) -> bool {
-        self.in_namespace(&to.ns).iter().any(|p| {
-            p.ingress_type
-                && to.selected_by(p.selector)
-                && p.ingress.iter().any(|rule| ports_cover(rule, port, &to.ports) && self.peers_cover(rule, "from", &p.ns, from))
-        })
+        let mut isolated = false;
+        for p in self.in_namespace(&to.ns).iter().filter(|p| p.ingress_type && to.selected_by(p.selector)) {
+            isolated = true;
+            if p.ingress
+                .iter()
+                .any(|rule| ports_cover(rule, port, &to.ports) && self.peers_cover(rule, "from", &p.ns, from))
+            {
+                return true;
+            }
+        }
+        !isolated
     }
 
     /// Egress policies selecting `from`'s pods.
     fn egress_policies(&self, from: &Shape) -> impl Iterator<Item = &Policy<'a>> {
         // Pods of unknown labels count as isolated only by a policy selecting every pod.
-        self.in_namespace(&from.ns)
-            .iter()
-            .filter(move |p| p.egress_type && if from.known { selects(p.selector, &from.labels) } else { is_empty_selector(p.selector) })
+        self.in_namespace(&from.ns).iter().filter(move |p| {
+            p.egress_type && if from.known { selects(p.selector, &from.labels) } else { is_empty_selector(p.selector) }
+        })
     }
 
     /// Does `from`'s egress reach `to` on `port` (true when `from` is not egress-isolated)?
@@ -332,7 +351,10 @@ impl<'a> Net<'a> {
         let mut isolated = false;
         for p in self.egress_policies(from) {
             isolated = true;
-            if p.egress.iter().any(|rule| ports_cover(rule, port, &to.ports) && self.peers_cover(rule, "to", &p.ns, &target)) {
+            if p.egress
+                .iter()
+                .any(|rule| ports_cover(rule, port, &to.ports) && self.peers_cover(rule, "to", &p.ns, &target))
+            {
                 return true;
             }
         }
@@ -503,7 +525,12 @@ fn ingress_backends(r: &Review) -> Vec<Backend> {
 }
 
 /// The pods and container port a Service port sends traffic to.
-fn service_targets(service: &Object, ns: &Option<String>, port: &Option<BackendPort>, candidates: &[(Shape, bool)]) -> Vec<(usize, i64)> {
+fn service_targets(
+    service: &Object,
+    port: &Option<BackendPort>,
+    candidates: &[(Shape, bool)],
+    in_ns: &[usize],
+) -> Vec<(usize, i64)> {
     let spec = service.node.get("spec").unwrap_or(Node::none());
     let selector: Labels = spec
         .get("selector")
@@ -526,8 +553,9 @@ fn service_targets(service: &Object, ns: &Option<String>, port: &Option<BackendP
         None => port.clone(),
     };
     let mut out = Vec::new();
-    for (i, (shape, _)) in candidates.iter().enumerate() {
-        if shape.ns != *ns || !selector.iter().all(|(k, v)| shape.labels.get(k) == Some(v)) {
+    for &i in in_ns {
+        let shape = &candidates[i].0;
+        if !selector.iter().all(|(k, v)| shape.labels.get(k) == Some(v)) {
             continue;
         }
         let num = match &target {
@@ -559,20 +587,23 @@ pub fn c2(r: &Review, out: &mut Vec<Finding>) {
         None => Vec::new(),
     };
     // Candidates for routing: app and nginx pods (true = nginx).
-    let candidates: Vec<(Shape, bool)> = nginx_shapes
-        .iter()
-        .map(|s| (s.clone(), true))
-        .chain(app_shapes.iter().map(|s| (s.clone(), false)))
-        .collect();
+    let candidates: Vec<(Shape, bool)> =
+        nginx_shapes.iter().map(|s| (s.clone(), true)).chain(app_shapes.iter().map(|s| (s.clone(), false))).collect();
     let mut services: HashMap<(Option<String>, &str), Vec<&Object>> = HashMap::new();
     for o in r.repo.objects.iter().filter(|o| o.kind == "Service") {
         services.entry((namespace_of(o, r.ctx), o.name.as_str())).or_default().push(o);
     }
+    let mut by_ns: HashMap<&Option<String>, Vec<usize>> = HashMap::new();
+    for (i, (shape, _)) in candidates.iter().enumerate() {
+        by_ns.entry(&shape.ns).or_default().push(i);
+    }
     let mut routed: Vec<(usize, i64)> = Vec::new();
+    let mut seen = HashSet::new();
     for b in &backends {
+        let in_ns = by_ns.get(&b.ns).map(Vec::as_slice).unwrap_or_default();
         for svc in services.get(&(b.ns.clone(), b.service.as_str())).map(Vec::as_slice).unwrap_or_default() {
-            for t in service_targets(svc, &b.ns, &b.port, &candidates) {
-                if !routed.contains(&t) {
+            for t in service_targets(svc, &b.port, &candidates, in_ns) {
+                if seen.insert(t) {
                     routed.push(t);
                 }
             }
@@ -581,8 +612,9 @@ pub fn c2(r: &Review, out: &mut Vec<Finding>) {
     if routed.is_empty() {
         // Backends the repo cannot resolve: assume the contract's layout (nginx front if any, else the app).
         let nginx_port = contract::component("nginx").and_then(|c| c.port).map(i64::from).unwrap_or(0);
+        let front = !nginx_shapes.is_empty();
         for (i, (_, is_nginx)) in candidates.iter().enumerate() {
-            if *is_nginx == !nginx_shapes.is_empty() {
+            if *is_nginx == front {
                 routed.push((i, if *is_nginx { nginx_port } else { i64::from(PORT_HTTP) }));
             }
         }
@@ -594,10 +626,13 @@ pub fn c2(r: &Review, out: &mut Vec<Finding>) {
         "the ingress controller (pods {}: {} in namespace {})",
         p.ingress_controller_label_key, p.ingress_controller_label_value, p.ingress_controller_namespace
     );
-    let mut via_nginx = false;
+    let mut routed_nginx: Vec<Shape> = Vec::new();
+    let mut nginx_seen = HashSet::new();
     for (i, port) in routed {
         let (to, is_nginx) = &candidates[i];
-        via_nginx |= *is_nginx;
+        if *is_nginx && nginx_seen.insert(i) {
+            routed_nginx.push(to.clone());
+        }
         if !net.ingress_allows(&controller, to, port) {
             out.push(missing_finding("C2", to).message(format!(
                 "Nothing lets {controller_text} reach {} on port {port}: behind default-deny the public URL answers \
@@ -614,16 +649,30 @@ pub fn c2(r: &Review, out: &mut Vec<Finding>) {
             )));
         }
     }
-    if via_nginx {
-        let http = i64::from(PORT_HTTP);
-        for from in &nginx_shapes {
-            for to in &app_shapes {
-                if let Some(missing) = net.pod_to_pod(from, to, http) {
-                    out.push(pod_to_pod_finding("C2", from, to, http, missing));
-                }
-            }
+    // The nginx front forwards to the app: nginx -> app:8081 as well.
+    let http = i64::from(PORT_HTTP);
+    for (from, to) in pairs(&routed_nginx, &app_shapes) {
+        if let Some(missing) = net.pod_to_pod(from, to, http) {
+            out.push(pod_to_pod_finding("C2", from, to, http, missing));
         }
     }
+}
+
+/// Pairs each of `one` with the `other` pods of its namespace (or with all of them, when none is
+/// there: a store kept in another namespace), so many apps in one repo stay linear.
+fn pairs<'s>(one: &'s [Shape], other: &'s [Shape]) -> Vec<(&'s Shape, &'s Shape)> {
+    let mut by_ns: HashMap<&Option<String>, Vec<&Shape>> = HashMap::new();
+    for s in other {
+        by_ns.entry(&s.ns).or_default().push(s);
+    }
+    let mut out = Vec::new();
+    for d in one {
+        match by_ns.get(&d.ns) {
+            Some(same) => out.extend(same.iter().map(|s| (d, *s))),
+            None => out.extend(other.iter().map(|s| (d, s))),
+        }
+    }
+    out
 }
 
 /// C3: the observability namespace may reach the app on 8081.
@@ -654,11 +703,10 @@ fn app_to_store(r: &Review, out: &mut Vec<Finding>, id: &'static str, store: &'s
     let net = Net::new(r);
     let roles = Roles::new(r);
     let apps = roles.app_shapes(r.ctx);
-    for to in roles.component_shapes(r.ctx, store) {
-        for from in &apps {
-            if let Some(missing) = net.pod_to_pod(from, &to, port) {
-                out.push(pod_to_pod_finding(id, from, &to, port, missing));
-            }
+    let stores = roles.component_shapes(r.ctx, store);
+    for (to, from) in pairs(&stores, &apps) {
+        if let Some(missing) = net.pod_to_pod(from, to, port) {
+            out.push(pod_to_pod_finding(id, from, to, port, missing));
         }
     }
 }

@@ -13,8 +13,11 @@ use crate::review::{Finding, Review};
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// Compiles a pattern with ASCII word boundaries: a Unicode `\b` makes the regex engine fall
+/// back to its slow path on any non-ASCII text.
 fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).unwrap_or_else(|e| panic!("bad pattern {pattern}: {e}"))
+    let pattern = pattern.replace(r"\b", r"(?-u:\b)");
+    Regex::new(&pattern).unwrap_or_else(|e| panic!("bad pattern {pattern}: {e}"))
 }
 
 /// Path Prometheus scrapes (served on the traffic port).
@@ -124,7 +127,7 @@ pub fn g1(r: &Review, out: &mut Vec<Finding>) {
         for (key, value) in wanted {
             match w.annotation(key).map(str::trim) {
                 None => missing.push(format!("`{key}`")),
-                Some(v) if v != value => wrong.push(format!("`{key}` is \"{v}\" instead of \"{value}\"")),
+                Some(v) if v != value => wrong.push(format!("sets `{key}` to \"{v}\" instead of \"{value}\"")),
                 Some(_) => {}
             }
         }
@@ -200,7 +203,7 @@ fn client_dependency(repo: &Repo) -> Option<(&TextFile, u32)> {
 }
 
 fn metrics_handler(repo: &Repo) -> Option<&TextFile> {
-    runtime_sources(repo).find(|f| METRICS_HANDLER.is_match(&f.text) && METRICS_HANDLER.is_match(&code::mask(&f.text, code::dialect(f))))
+    runtime_sources(repo).find(|f| METRICS_HANDLER.is_match(&f.text) && METRICS_HANDLER.is_match(&code::masked(f)))
 }
 
 /// G2: the app serves /metrics in Prometheus format (statically: client library + handler).
@@ -259,8 +262,16 @@ static JSON_LOGGER: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
     ]
 });
 
-/// A custom Python formatter that writes JSON.
-static PY_CUSTOM_JSON: LazyLock<Regex> = LazyLock::new(|| re(r"class\s+\w+\(\s*(?:logging\.)?Formatter\s*\)"));
+/// A custom formatter class, per dialect, and how it writes JSON: (dialect, formatter, JSON encoder).
+static CUSTOM_JSON: LazyLock<Vec<(Dialect, Regex, &'static str)>> = LazyLock::new(|| {
+    vec![
+        (Dialect::Python, re(r"class\s+\w+\(\s*(?:logging\.)?Formatter\s*\)"), "json.dumps"),
+        (Dialect::Php, re(r"implements\s+[\w\\]*FormatterInterface\b|extends\s+[\w\\]*NormalizerFormatter\b"), "json_encode"),
+        (Dialect::Rust, re(r"\bimpl\b[^{]*\bFormatEvent\b"), "serde_json"),
+        (Dialect::Js, re(r"\bformat\.printf\s*\("), "JSON.stringify"),
+        (Dialect::Go, re(r"\bslog\.Handler\b"), "json.Marshal"),
+    ]
+});
 
 /// JSON logging declared in a dependency manifest whose configuration lives in XML we do not read.
 static JSON_LOGGER_DEP: LazyLock<Regex> =
@@ -294,7 +305,7 @@ fn json_logger_in(f: &TextFile, masked: &str) -> bool {
     let d = code::dialect(f);
     let direct = JSON_LOGGER.iter().any(|(dd, p)| *dd == d && p.is_match(masked));
     let rust_ok = d != Dialect::Rust || masked.contains("tracing_subscriber") || !masked.contains(".json()");
-    (direct && rust_ok) || (d == Dialect::Python && PY_CUSTOM_JSON.is_match(masked) && masked.contains("json.dumps"))
+    (direct && rust_ok) || CUSTOM_JSON.iter().any(|(dd, class, encoder)| *dd == d && class.is_match(masked) && masked.contains(encoder))
 }
 
 /// The first place a file logs plain text: (offset, what).
@@ -338,7 +349,7 @@ fn plain_logging(f: &TextFile, masked: &str, json_here: bool) -> Option<(usize, 
             }
             Dialect::Js if t.starts_with("morgan") => "morgan writes plain-text access log lines",
             Dialect::Js => {
-                if masked.contains("format.json()") {
+                if json_here {
                     continue;
                 }
                 "the winston format writes plain-text lines"
@@ -393,7 +404,7 @@ pub fn g3(r: &Review, out: &mut Vec<Finding>) {
     let mut json_anywhere = repo.dependency_files.iter().any(|f| JSON_LOGGER_DEP.is_match(&f.text));
     let mut plain = Vec::new();
     for f in runtime_sources(repo) {
-        let masked = code::mask(&f.text, code::dialect(f));
+        let masked = code::masked(f);
         let json_here = json_logger_in(f, &masked);
         json_anywhere |= json_here;
         if let Some((at, what)) = plain_logging(f, &masked, json_here) {
@@ -458,7 +469,7 @@ pub fn g4(r: &Review, out: &mut Vec<Finding>) {
         if !pattern.is_match(&f.text) {
             continue;
         }
-        let masked = code::mask(&f.text, d);
+        let masked = code::masked(f);
         let lines = Lines::new(&masked);
         let mut last_line = 0;
         for m in pattern.find_iter(&masked) {
@@ -467,7 +478,11 @@ pub fn g4(r: &Review, out: &mut Vec<Finding>) {
                 continue;
             }
             last_line = line;
-            let what = m.as_str().trim().split(['(', '{', '\n']).next().unwrap_or("").trim();
+            let what = if d == Dialect::Config {
+                m.as_str().trim().split(['=', ':']).next().unwrap_or("").trim()
+            } else {
+                m.as_str().trim().split(['(', '{', '\n']).next().unwrap_or("").trim().trim_matches(['"', '\''])
+            };
             out.push(
                 Finding::new("G4", f.file.clone(), Some(line))
                     .message(format!("`{what}` writes logs to a file inside the container instead of stdout"))
@@ -692,7 +707,7 @@ pub fn g5(r: &Review, out: &mut Vec<Finding>) {
         if !G5_LOGGERS.iter().any(|(dd, p)| (*dd == d || (d == Dialect::Kotlin && *dd == Dialect::Java)) && p.is_match(&f.text)) {
             continue;
         }
-        let masked = code::mask(&f.text, d);
+        let masked = code::masked(f);
         if !json_logger_in(f, &masked) {
             continue;
         }
@@ -731,20 +746,54 @@ fn g5_fix(lib: &str) -> String {
 // G6: credentials and PII in log calls
 // ------------------------------------------------------------------------------------------------
 
-/// A log call, per dialect (the match ends at the call's `(`).
-static LOG_CALLS: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
-    let methods = r"(?:trace|debug|info|information|notice|warn|warning|error|err|critical|crit|fatal|exception|log|msg|emergency|alert|print|printf|println|tracef|debugf|infof|warnf|warningf|errorf|fatalf|panicf|debugw|infow|warnw|errorw|fatalw|Trace|Debug|Info|Warn|Warning|Error|Fatal|Panic|Print|Printf|Println|Debugf|Infof|Warnf|Errorf|Fatalf|Panicf|Debugw|Infow|Warnw|Errorw|Fatalw|DebugContext|InfoContext|WarnContext|ErrorContext|Log|LogAttrs)";
-    let loggers = r"(?:[A-Za-z_$][\w$]*(?:\.|->|::))*(?:[A-Za-z_$]*(?:log|Log|LOG)[\w$]*|console|slog|zap|sugar|zerolog|winston|pino|structlog)";
+/// A logging method call: `.info(`, `->error(`, `::warn(` (the receiver is checked separately).
+static LOG_METHOD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:\.|->|::)(?:trace|debug|info|information|notice|warn|warning|error|err|critical|crit|fatal|exception|log|msg|emergency|alert|print|printf|println|tracef|debugf|infof|warnf|warningf|errorf|fatalf|panicf|debugw|infow|warnw|errorw|fatalw|Trace|Debug|Info|Warn|Warning|Error|Fatal|Panic|Print|Printf|Println|Debugf|Infof|Warnf|Errorf|Fatalf|Panicf|Debugw|Infow|Warnw|Errorw|Fatalw|DebugContext|InfoContext|WarnContext|ErrorContext|Log|LogAttrs)[ \t]*\(")
+});
+
+/// Printing and logging functions without a logger object, per dialect.
+static PRINT_CALLS: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
     vec![
-        (Dialect::Python, re(&format!(r"\b{loggers}\.{methods}\s*\(|\bprint\s*\("))),
-        (Dialect::Js, re(&format!(r"{loggers}\.{methods}\s*\("))),
-        (Dialect::Go, re(&format!(r"\b{loggers}\.{methods}\s*\(|\bfmt\.(?:Print|Printf|Println)\s*\("))),
-        (Dialect::Java, re(&format!(r"\b{loggers}\.{methods}\s*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\("))),
-        (Dialect::Kotlin, re(&format!(r"\b{loggers}\.{methods}\s*\(|\bprintln\s*\("))),
-        (Dialect::Rust, re(r"\b(?:(?:tracing|log)::)?(?:trace|debug|info|warn|error|println|eprintln|print|eprint)!\s*\(")),
-        (Dialect::Php, re(&format!(r"(?:\$[\w]+(?:->[\w]+)*->|\b\w*Log\w*::){methods}\s*\(|\berror_log\s*\("))),
+        (Dialect::Python, re(r"\bprint[ \t]*\(")),
+        (Dialect::Go, re(r"\bfmt\.(?:Print|Printf|Println)[ \t]*\(")),
+        (Dialect::Java, re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\(")),
+        (Dialect::Kotlin, re(r"\bprintln[ \t]*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\(")),
+        (Dialect::Rust, re(r"\b(?:(?:tracing|log)::)?(?:trace|debug|info|warn|error|println|eprintln|print|eprint)![ \t]*\(")),
+        (Dialect::Php, re(r"\berror_log[ \t]*\(")),
     ]
 });
+
+/// Receivers that are loggers: `logger`, `self.log`, `$this->logger`, `console`, `slog`, `Log::`.
+fn is_logger(receiver: &str) -> bool {
+    let last = receiver.rsplit(['.', '>', ':']).next().unwrap_or(receiver).trim_start_matches('$');
+    let lower = last.to_ascii_lowercase();
+    lower.contains("log") || matches!(lower.as_str(), "console" | "slog" | "zap" | "sugar" | "zerolog" | "winston" | "pino" | "structlog" | "l")
+}
+
+/// The log calls of a masked file: (start of the call text, its `(`, the call as written).
+fn log_calls(masked: &str, d: Dialect) -> Vec<(usize, usize, String)> {
+    let b = masked.as_bytes();
+    let mut out = Vec::new();
+    if d != Dialect::Rust && d != Dialect::Config {
+        for m in LOG_METHOD.find_iter(masked) {
+            let from = b[..m.start()]
+                .iter()
+                .rposition(|&c| !(code::is_ident(c) || matches!(c, b'.' | b'$' | b'>' | b':' | b'-')))
+                .map_or(0, |p| p + 1);
+            let receiver = &masked[from..m.start()];
+            if receiver.is_empty() || !is_logger(receiver) {
+                continue;
+            }
+            out.push((from, m.end() - 1, masked[from..m.end() - 1].trim_end().to_string()));
+        }
+    }
+    if let Some((_, p)) = PRINT_CALLS.iter().find(|(dd, _)| *dd == d) {
+        for m in p.find_iter(masked) {
+            out.push((m.start(), m.end() - 1, m.as_str().trim_end_matches('(').trim_end().to_string()));
+        }
+    }
+    out
+}
 
 /// Words that make a value sensitive (credentials and personal data).
 const SENSITIVE: &[&str] = &[
@@ -818,7 +867,14 @@ fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_arg_end: us
                 let dict_key = after == Some(b':') && b.get(end + 1) != Some(&b':') || (after == Some(b'=') && b.get(end + 1) == Some(&b'>'));
                 let standalone = l.start >= first_arg_end && matches!(before, Some(b',') | Some(b'(')) && matches!(after, Some(b',') | Some(b')') | None);
                 if subscript || dict_key || standalone {
-                    out.push(if subscript { format!("[\"{body}\"]") } else { format!("\"{body}\"") });
+                    out.push(if subscript {
+                        // The chain before the subscript: request.headers["Authorization"].
+                        let bracket = b[..l.start].iter().rposition(|&c| c == b'[').unwrap_or(l.start);
+                        let from = b[..bracket].iter().rposition(|&c| !(code::is_ident(c) || c == b'.' || c == b'$')).map_or(0, |p| p + 1);
+                        format!("{}[\"{body}\"]", String::from_utf8_lossy(&b[from.max(range.0)..bracket]))
+                    } else {
+                        format!("\"{body}\"")
+                    });
                 }
             }
             pending_call = None;
@@ -899,15 +955,13 @@ fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_arg_end: us
 pub fn g6(r: &Review, out: &mut Vec<Finding>) {
     for f in runtime_sources(r.repo) {
         let d = code::dialect(f);
-        let Some((_, pattern)) = LOG_CALLS.iter().find(|(dd, _)| *dd == d) else { continue };
-        if !pattern.is_match(&f.text) {
+        if d == Dialect::Config {
             continue;
         }
-        let masked = code::mask(&f.text, d);
+        let masked = code::masked(f);
         let b = masked.as_bytes();
-        let lines = Lines::new(&masked);
-        for m in pattern.find_iter(&masked) {
-            let open = m.end() - 1;
+        let mut lines: Option<Lines> = None;
+        for (start, open, call) in log_calls(&masked, d) {
             let Some((_, args)) = code::call_args(b, open, d) else { continue };
             let (Some(first), Some(last)) = (args.first(), args.last()) else { continue };
             let mut found = Vec::new();
@@ -916,10 +970,10 @@ pub fn g6(r: &Review, out: &mut Vec<Finding>) {
                 continue;
             }
             found.dedup();
-            let call = m.as_str().trim_end_matches('(').trim();
             let names: Vec<String> = found.iter().take(3).map(|n| format!("`{n}`")).collect();
+            let line = lines.get_or_insert_with(|| Lines::new(&masked)).line(start);
             out.push(
-                Finding::new("G6", f.file.clone(), Some(lines.line(m.start())))
+                Finding::new("G6", f.file.clone(), Some(line))
                     .message(format!("`{call}` logs {}: a password, token or personal data ends up in the logs", names.join(", ")))
                     .fix(
                         "Remove the value from this log call: log a user id instead of an email, at most the last 4 \
@@ -944,19 +998,19 @@ mod tests {
         let d = code::dialect(&f);
         let masked = code::mask(src, d);
         let b = masked.as_bytes();
-        let (_, pattern) = LOG_CALLS.iter().find(|(dd, _)| *dd == d).unwrap();
         let lines = Lines::new(&masked);
         let mut out = Vec::new();
-        for m in pattern.find_iter(&masked) {
-            let (_, args) = code::call_args(b, m.end() - 1, d).unwrap();
+        for (start, open, _) in log_calls(&masked, d) {
+            let (_, args) = code::call_args(b, open, d).unwrap();
             let mut found = Vec::new();
             if let (Some(first), Some(last)) = (args.first(), args.last()) {
                 sensitive_refs(b, (first.0, last.1), d, first.1, &mut found);
             }
             if !found.is_empty() {
-                out.push((lines.line(m.start()) as usize, found));
+                out.push((lines.line(start) as usize, found));
             }
         }
+        out.sort();
         out
     }
 

@@ -26,12 +26,10 @@
 use crate::repo::Object;
 use crate::review::workload;
 use crate::review::{Finding, Review};
+use crate::seal::FINGERPRINT_ANNOTATION as SEALED_WITH_ANNOTATION;
 use crate::yaml::{Node, Value};
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// Annotation recording the certificate fingerprint a SealedSecret's values were sealed with.
-pub const SEALED_WITH_ANNOTATION: &str = "vibe.dev/sealed-with";
 
 /// RSA ciphertext lengths kubeseal produces (1024- to 4096-bit keys).
 const RSA_LENGTHS: &[usize] = &[128, 256, 384, 512];
@@ -40,13 +38,56 @@ const GCM_TAG_LEN: usize = 16;
 
 /// Last name parts that name something about a credential, not the credential itself.
 const NOT_SECRET_SUFFIXES: &[&str] = &[
-    "URL", "URI", "ENDPOINT", "HOST", "HOSTNAME", "PORT", "FILE", "PATH", "DIR", "NAME", "USER", "USERNAME", "ID",
-    "LENGTH", "LEN", "TTL", "EXPIRY", "EXPIRES", "EXPIRATION", "TIMEOUT", "HEADER", "PREFIX", "ALGORITHM", "ALG",
-    "TYPE", "ENABLED", "REF", "REGION", "FIELD", "POLICY", "VERSION", "MIN", "MAX", "SIZE", "COUNT", "LIFETIME",
-    "DAYS", "HOURS", "MINUTES", "SECONDS", "MODE", "FORMAT", "ISSUER", "AUDIENCE", "SCOPE", "SCOPES",
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "HOST",
+    "HOSTNAME",
+    "PORT",
+    "FILE",
+    "PATH",
+    "DIR",
+    "NAME",
+    "USER",
+    "USERNAME",
+    "ID",
+    "LENGTH",
+    "LEN",
+    "TTL",
+    "EXPIRY",
+    "EXPIRES",
+    "EXPIRATION",
+    "TIMEOUT",
+    "HEADER",
+    "PREFIX",
+    "ALGORITHM",
+    "ALG",
+    "TYPE",
+    "ENABLED",
+    "REF",
+    "REGION",
+    "FIELD",
+    "POLICY",
+    "VERSION",
+    "MIN",
+    "MAX",
+    "SIZE",
+    "COUNT",
+    "LIFETIME",
+    "DAYS",
+    "HOURS",
+    "MINUTES",
+    "SECONDS",
+    "MODE",
+    "FORMAT",
+    "ISSUER",
+    "AUDIENCE",
+    "SCOPE",
+    "SCOPES",
 ];
 /// Prefixes that make a trailing KEY a credential (`APIKEY`, `SECRETKEY`...).
-const KEY_PREFIXES: &[&str] = &["API", "ACCESS", "PRIVATE", "SECRET", "AUTH", "SIGNING", "ENCRYPTION", "MASTER", "LICENSE", "CLIENT"];
+const KEY_PREFIXES: &[&str] =
+    &["API", "ACCESS", "PRIVATE", "SECRET", "AUTH", "SIGNING", "ENCRYPTION", "MASTER", "LICENSE", "CLIENT"];
 
 /// Splits a variable name into upper-cased words (`_`, `-`, `.`, camelCase).
 fn words(name: &str) -> Vec<String> {
@@ -129,13 +170,21 @@ pub fn embedded_secret(text: &str) -> Option<&str> {
     if let Some(m) = KNOWN_KEY.find(text) {
         return Some(m.as_str());
     }
-    URL_PASSWORD.captures_iter(text).filter_map(|c| c.get(1)).map(|m| m.as_str()).find(|p| !is_reference(p) && !is_placeholder(p))
+    URL_PASSWORD
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str())
+        .find(|p| !is_reference(p) && !is_placeholder(p))
 }
 
 /// True for values that only point elsewhere: `$VAR`, `${VAR}`, `$(VAR)`, `{{ ... }}`, `<password>`, `%(x)s`.
 fn is_reference(v: &str) -> bool {
     let v = v.trim();
-    v.starts_with('$') || v.starts_with("{{") || v.starts_with('<') || v.starts_with("%(") || v.chars().all(|c| c == '*')
+    v.starts_with('$')
+        || v.starts_with("{{")
+        || v.starts_with('<')
+        || v.starts_with("%(")
+        || v.chars().all(|c| c == '*')
 }
 
 /// True when a credential-named entry's value is a real value (not empty, a flag, a reference or a placeholder).
@@ -192,15 +241,16 @@ fn scalar_lines<'a>(node: &Node, text: &'a str) -> Vec<(Option<u32>, &'a str)> {
     text.lines().enumerate().map(|(i, l)| (first.map(|f| f + i as u32), l)).collect()
 }
 
-static ASSIGNMENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^\s*(?:export\s+)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*[=:]\s*(.*?)\s*[,;]?\s*$"#).unwrap());
+static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\s*(?:export\s+)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*[=:]\s*(.*?)\s*[,;]?\s*$"#).unwrap()
+});
 
 /// E2: no passwords, tokens or keys in ConfigMaps.
 pub fn e2(r: &Review, out: &mut Vec<Finding>) {
     for o in r.repo.objects.iter().filter(|o| o.kind == "ConfigMap") {
         for e in o.node.get("data").map(Node::entries).unwrap_or_default() {
             let Some(value) = e.value.as_str() else { continue };
-            let mut report = |line: Option<u32>, what: String, secret: &str| {
+            let mut report = |line: Option<u32>, what: String, secret: &str, name: &str| {
                 out.push(
                     Finding::new("E2", &o.file, line.or(e.key_pos.map(|p| p.line)))
                         .object(o.id())
@@ -208,16 +258,16 @@ pub fn e2(r: &Review, out: &mut Vec<Finding>) {
                         .fix(format!(
                             "Remove it from the ConfigMap, seal the value with `vibe seal {}`, read it in the container \
                              through `valueFrom.secretKeyRef`, and change the leaked value.",
-                            env_name(&e.key)
+                            env_name(name)
                         )),
                 );
             };
             if !value.contains('\n') {
                 let v = value.trim();
                 if credential_name(&e.key) && holds_value(v) {
-                    report(e.value.line(), format!("the credential `{}`", e.key), v);
+                    report(e.value.line(), format!("the credential `{}`", e.key), v, &e.key);
                 } else if let Some(s) = embedded_secret(v) {
-                    report(e.value.line(), format!("a secret in `{}`", e.key), s);
+                    report(e.value.line(), format!("a secret in `{}`", e.key), s, &e.key);
                 }
                 continue;
             }
@@ -226,12 +276,13 @@ pub fn e2(r: &Review, out: &mut Vec<Finding>) {
                 if let Some(c) = ASSIGNMENT.captures(text) {
                     let (name, v) = (&c[1], c[2].trim_matches(|ch| ch == '"' || ch == '\''));
                     if credential_name(name) && holds_value(v) && embedded_secret(text).is_none() {
-                        report(line, format!("the credential `{name}` in `{}`", e.key), v);
+                        report(line, format!("the credential `{name}` in `{}`", e.key), v, name);
                         continue;
                     }
                 }
                 if let Some(s) = embedded_secret(text) {
-                    report(line, format!("a secret in `{}`", e.key), s);
+                    let name = ASSIGNMENT.captures(text).map(|c| c[1].to_string()).unwrap_or_else(|| e.key.clone());
+                    report(line, format!("a secret in `{}`", e.key), s, &name);
                 }
             }
         }
@@ -387,7 +438,9 @@ pub fn e4(r: &Review, out: &mut Vec<Finding>) {
                     .message(if sealed {
                         format!("The sealed value `{key}` is still a placeholder: the app cannot be deployed until it is sealed.")
                     } else {
-                        format!("`{key}` still holds a placeholder ({}) instead of a real value.", l.trim())
+                        let word = PLACEHOLDER.find(l).map_or("", |m| m.as_str());
+                        let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+                        format!("`{key}` still holds the placeholder {word} instead of a real value.")
                     })
                     .fix(fix);
                 if let Some(o) = obj {
@@ -408,34 +461,51 @@ fn root_mentions_placeholder(node: &Node) -> bool {
     }
 }
 
-/// True when `text` contains "change" or "replace" in any case (a fast test before the regex).
+static PLACEHOLDER_WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)change|replace").unwrap());
+
+/// True when `text` contains "change" or "replace" in any case (a fast test before the full regex).
 fn might_be_placeholder(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.iter().enumerate().any(|(i, c)| match c {
-        b'c' | b'C' => b.get(i..i + 6).is_some_and(|w| w.eq_ignore_ascii_case(b"change")),
-        b'r' | b'R' => b.get(i..i + 7).is_some_and(|w| w.eq_ignore_ascii_case(b"replace")),
-        _ => false,
-    })
+    text.len() >= 8 && PLACEHOLDER_WORD.is_match(text)
 }
 
 /// E5: credential-like env vars come from secretKeyRef, never a plain `value:`.
 pub fn e5(r: &Review, out: &mut Vec<Finding>) {
+    // The secret to point at: the repo's SealedSecret, else the naming rule's.
+    let secret = sealed_secrets(r)
+        .map(|o| o.name.clone())
+        .find(|n| !n.is_empty())
+        .or_else(|| r.ctx.slug.as_ref().map(|s| format!("{s}-secrets")))
+        .unwrap_or_else(|| "<app>-secrets".into());
     for w in workload::workloads(r.repo) {
         for c in w.containers() {
             for env in c.node.get("env").map(Node::items).unwrap_or_default() {
                 let name = env.get("name").and_then(Node::as_str).unwrap_or("");
-                let Some(value_node) = env.get("value") else { continue };
-                let Some(value) = value_node.as_str() else { continue };
-                let what = if credential_name(name) && holds_value(value) {
-                    format!("the credential {name} is written in plain text ({})", mask(value.trim()))
-                } else if let Some(s) = embedded_secret(value).filter(|_| !is_placeholder(value)) {
-                    format!("{name} holds a secret in plain text ({})", mask(s))
+                let (line, what, replace) = if let Some(value_node) = env.get("value") {
+                    let Some(value) = value_node.as_str() else { continue };
+                    let what = if credential_name(name) && holds_value(value) {
+                        format!("the credential {name} is written in plain text ({})", mask(value.trim()))
+                    } else if let Some(s) = embedded_secret(value).filter(|_| !is_placeholder(value)) {
+                        format!("{name} holds a secret in plain text ({})", mask(s))
+                    } else {
+                        continue;
+                    };
+                    (value_node.line(), what, "`value: ...`")
+                } else if let Some(cm) = env.path("valueFrom.configMapKeyRef") {
+                    // A credential read from a ConfigMap: when the ConfigMap key is itself named like a
+                    // credential, E2 reports the ConfigMap entry instead (one problem, one finding).
+                    let key = cm.get("key").and_then(Node::as_str).unwrap_or("");
+                    if !credential_name(name) || credential_name(key) {
+                        continue;
+                    }
+                    let map = cm.get("name").and_then(Node::as_str).unwrap_or("?");
+                    let what =
+                        format!("the credential {name} is read from ConfigMap {map} (key {key}), which is plain text");
+                    (cm.line(), what, "`configMapKeyRef`")
                 } else {
                     continue;
                 };
-                let secret = r.ctx.slug.as_ref().map(|s| format!("{s}-secrets")).unwrap_or_else(|| "<slug>-secrets".into());
                 out.push(
-                    Finding::new("E5", &w.obj.file, value_node.line().or(env.line()))
+                    Finding::new("E5", &w.obj.file, line.or(env.line()))
                         .object(w.obj.id())
                         .message(format!(
                             "In container {} of {}, {what}: it is visible in git and in every description of the pod.",
@@ -443,8 +513,8 @@ pub fn e5(r: &Review, out: &mut Vec<Finding>) {
                             w.obj.id()
                         ))
                         .fix(format!(
-                            "Replace `value:` with `valueFrom: {{secretKeyRef: {{name: {secret}, key: {name}}}}}`, seal \
-                             the value with `vibe seal {name}`, and change the exposed value."
+                            "Replace {replace} with `valueFrom: {{secretKeyRef: {{name: {secret}, key: {name}}}}}`, \
+                             seal the value with `vibe seal {name}`, and change the exposed value."
                         )),
                 );
             }
@@ -471,7 +541,9 @@ pub fn e6(r: &Review, out: &mut Vec<Finding>) {
         let (line, problem) = if wrong_meta {
             match meta_ns.and_then(Node::as_str) {
                 Some(other) => (meta_ns.and_then(Node::line), format!("is sealed for namespace {other}")),
-                None => (o.node.entry("metadata").and_then(|e| e.key_pos).map(|p| p.line), "names no namespace".to_string()),
+                None => {
+                    (o.node.entry("metadata").and_then(|e| e.key_pos).map(|p| p.line), "names no namespace".to_string())
+                }
             }
         } else {
             (
@@ -559,7 +631,9 @@ pub fn e7(r: &Review, out: &mut Vec<Finding>) {
                 continue;
             }
             let why = match base64_decode(value) {
-                Some(bytes) if !value.trim().is_empty() && std::str::from_utf8(&bytes).is_ok_and(|s| !s.trim().is_empty()) => {
+                Some(bytes)
+                    if !value.trim().is_empty() && std::str::from_utf8(&bytes).is_ok_and(|s| !s.trim().is_empty()) =>
+                {
                     "is only base64-encoded text, readable by anyone"
                 }
                 Some(_) if !value.trim().is_empty() => "is not in kubeseal's format (it cannot be decrypted)",
@@ -568,7 +642,12 @@ pub fn e7(r: &Review, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new("E7", &o.file, e.value.line().or(e.key_pos.map(|p| p.line)))
                     .object(o.id())
-                    .message(format!("The value of `{}` in SealedSecret {} {why} ({}).", e.key, o.name, mask(value.trim())))
+                    .message(format!(
+                        "The value of `{}` in SealedSecret {} {why} ({}).",
+                        e.key,
+                        o.name,
+                        mask(value.trim())
+                    ))
                     .fix(format!(
                         "Seal it again with `vibe seal {}`, which encrypts it with the platform's sealed-secrets \
                          certificate; never paste base64 text. Change the value if it was readable.",
@@ -653,11 +732,67 @@ mod tests {
     }
 
     #[test]
+    fn fingerprint_is_judged_when_the_platform_certificate_is_known() {
+        use crate::repo::Repo;
+        use crate::review::ReviewContext;
+        let mut real = vec![0x01, 0x00];
+        real.extend(std::iter::repeat_n(0x5a, 256 + GCM_TAG_LEN + 8));
+        let sealed = b64(&real);
+        let doc = |name: &str, annotation: &str, value: &str| {
+            format!(
+                "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: {name}\n  namespace: ns\n\
+                 {annotation}spec:\n  encryptedData:\n    K: {value}\n"
+            )
+        };
+        let text = [
+            doc("recorded", "  annotations:\n    vibe.dev/sealed-with: \"SHA256:AB:cd\"\n", &sealed),
+            doc("unrecorded", "", &sealed),
+            doc("stub", "", "REPLACE_ME"),
+        ]
+        .join("---\n");
+        let repo = Repo::from_files(std::path::Path::new("."), &[("k8s/02-sealed-secrets.yaml", &text)]);
+        let run = |fp: Option<&str>| {
+            let ctx = ReviewContext { certificate_fingerprint: fp.map(str::to_string), ..ReviewContext::default() };
+            let mut out = Vec::new();
+            e7(&Review { repo: &repo, ctx: &ctx }, &mut out);
+            out.iter().map(|f| (f.object.clone().unwrap_or_default(), f.line)).collect::<Vec<_>>()
+        };
+        assert_eq!(run(None), vec![]);
+        assert_eq!(run(Some("abcd")), vec![("SealedSecret/unrecorded".to_string(), Some(14))]);
+        assert_eq!(
+            run(Some("ffff")),
+            vec![("SealedSecret/recorded".to_string(), Some(7)), ("SealedSecret/unrecorded".to_string(), Some(14))]
+        );
+    }
+
+    #[test]
     fn credential_names() {
-        for yes in ["DB_PASSWORD", "apiKey", "API_KEY", "GITHUB_TOKEN", "AccessToken", "client-secret", "AWS_SECRET_ACCESS_KEY", "DATA_SOURCE_PASS", "APIKEY", "credentials"] {
+        for yes in [
+            "DB_PASSWORD",
+            "apiKey",
+            "API_KEY",
+            "GITHUB_TOKEN",
+            "AccessToken",
+            "client-secret",
+            "AWS_SECRET_ACCESS_KEY",
+            "DATA_SOURCE_PASS",
+            "APIKEY",
+            "credentials",
+        ] {
             assert!(credential_name(yes), "{yes}");
         }
-        for no in ["DB_USER", "PASSWORD_FILE", "PUBLIC_KEY", "KEYCLOAK_URL", "TOKEN_URL", "SECRET_NAME", "MONKEY", "TOKENIZER_MODEL", "AWS_ACCESS_KEY_ID", "CACHE_TTL"] {
+        for no in [
+            "DB_USER",
+            "PASSWORD_FILE",
+            "PUBLIC_KEY",
+            "KEYCLOAK_URL",
+            "TOKEN_URL",
+            "SECRET_NAME",
+            "MONKEY",
+            "TOKENIZER_MODEL",
+            "AWS_ACCESS_KEY_ID",
+            "CACHE_TTL",
+        ] {
             assert!(!credential_name(no), "{no}");
         }
     }
@@ -690,7 +825,10 @@ mod tests {
 
     #[test]
     fn dockerfile_env_and_arg_forms() {
-        assert_eq!(env_arg_vars("ENV", "A=1 B=\"two words\""), vec![("A".into(), Some("1".into())), ("B".into(), Some("two words".into()))]);
+        assert_eq!(
+            env_arg_vars("ENV", "A=1 B=\"two words\""),
+            vec![("A".into(), Some("1".into())), ("B".into(), Some("two words".into()))]
+        );
         assert_eq!(env_arg_vars("ENV", "API_KEY abc def"), vec![("API_KEY".into(), Some("abc def".into()))]);
         assert_eq!(env_arg_vars("ARG", "NPM_TOKEN"), vec![("NPM_TOKEN".into(), None)]);
     }

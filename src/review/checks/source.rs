@@ -16,8 +16,11 @@ use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).unwrap_or_else(|e| panic!("bad pattern {pattern}: {e}"))
+/// Compiles a pattern with ASCII word boundaries: a Unicode `\b` makes the regex engine fall
+/// back to its slow path on any non-ASCII text.
+pub(super) fn re(pattern: &str) -> Regex {
+    let pattern = pattern.replace(r"\b", r"(?-u:\b)");
+    Regex::new(&pattern).unwrap_or_else(|e| panic!("bad pattern {pattern}: {e}"))
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -45,17 +48,17 @@ static URL_WITH_PASSWORD: LazyLock<Regex> =
 /// `name = "value"`, `name: "value"`, `"name": "value"`, `name := "value"`, `'name' => 'value'`,
 /// with an optional type annotation (`name: str = "value"`, `const NAME: &str = "value"`).
 static QUOTED_ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"([A-Za-z_$][\w$.\-]*)["']?\s*(?::\s*&?[\w\[\]<>'. ]{1,40}?\s*)?(?:===?|:=|=>|=|:)\s*[bruBRU]?(["'`])((?:[^"'`\\\n]|\\.){1,400}?)["'`]"#)
+    re(r#"([A-Za-z0-9_$.\-]*(?i-u:pass|pwd|secret|token|key|auth|credential|jwt)[A-Za-z0-9_$.\-]*)["']?[ \t]*(?::[ \t]*&?[A-Za-z0-9_\[\]<>'. ]{1,40}?[ \t]*)?(?:===?|:=|=>|=|:)[ \t]*[bruBRU]?(["'`])([^"'`\n\\ ]{16,400})["'`]"#)
 });
 
 /// `getenv("NAME", "default")`, `environ.get("NAME", "default")`: a hardcoded fallback.
 static ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?:getenv|environ\.get|env\.get|getEnv|env)\(\s*["']([A-Za-z_][\w.\-]*)["']\s*,\s*["']((?:[^"'\\\n]|\\.){1,400}?)["']"#)
+    re(r#"(?:getenv|environ\.get|env\.get|getEnv|env)\(\s*["']([A-Za-z_][A-Za-z0-9_.\-]*)["']\s*,\s*["']([^"'\n\\ ]{16,400})["']"#)
 });
 
 /// `process.env.NAME || "default"`, `process.env.NAME ?? "default"`.
 static JS_ENV_DEFAULT: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"process\.env\.([A-Za-z_]\w*)\s*(?:\|\||\?\?)\s*["'`]((?:[^"'`\\\n]|\\.){1,400}?)["'`]"#));
+    LazyLock::new(|| re(r#"process\.env\.([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["'`]([^"'`\n\\ ]{16,400})["'`]"#));
 
 /// `NAME=value` / `name: value` lines of config files (.env, .properties, YAML).
 static CONFIG_LINE: LazyLock<Regex> =
@@ -153,6 +156,11 @@ pub(super) fn is_placeholder(v: &str) -> bool {
     matches!(lower.as_str(), "password" | "pass" | "passwd" | "pwd" | "secret" | "token" | "none" | "null" | "nil" | "undefined")
 }
 
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
 /// Shows the first 4 characters of a secret and masks the rest.
 pub(super) fn mask(secret: &str) -> String {
     let n = secret.chars().count();
@@ -231,7 +239,7 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
                     line: lines.line(m.start()),
                     start: m.start(),
                     end: m.end(),
-                    message: format!("{what}{shown} is written in the file; anyone who can read the repo can use it"),
+                    message: format!("{}{shown} is written in the file; anyone who can read the repo can use it", capitalize(what)),
                 },
             );
         }
@@ -248,7 +256,7 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
                 start: pass.start(),
                 end: pass.end(),
                 message: format!(
-                    "a {} address contains a password (`{}://{}:{}@…`)",
+                    "A {} address contains a password (`{}://{}:{}@…`)",
                     scheme.as_str(),
                     scheme.as_str(),
                     user.as_str(),
@@ -593,7 +601,7 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
         if !calls.is_match(&f.text) {
             continue;
         }
-        let masked = code::mask(&f.text, d);
+        let masked = code::masked(f);
         let b = masked.as_bytes();
         let lines = Lines::new(&masked);
         let mut assigns: Option<Vec<Assignment>> = None;
@@ -688,12 +696,29 @@ fn name_of(file: &str) -> &str {
     file.rsplit('/').next().unwrap_or(file)
 }
 
-/// True when one of `names` exists in `dir` (or, with `ancestors`, in a folder above it).
-fn has_file(repo: &Repo, dir: &str, names: &[&str], ancestors: bool) -> bool {
-    repo.dependency_files.iter().chain(repo.sources.iter()).any(|f| {
-        let fdir = dir_of(&f.file);
-        names.contains(&name_of(&f.file)) && (fdir == dir || (ancestors && (fdir.is_empty() || dir.starts_with(&format!("{fdir}/")))))
-    }) || repo.yaml.iter().any(|y| names.contains(&name_of(&y.file)) && dir_of(&y.file) == dir)
+/// The repo's files by (folder, name), for lockfile look-ups.
+struct FileIndex<'a>(HashSet<(&'a str, &'a str)>);
+
+impl<'a> FileIndex<'a> {
+    fn new(repo: &'a Repo) -> FileIndex<'a> {
+        let files = repo.dependency_files.iter().map(|f| f.file.as_str()).chain(repo.sources.iter().map(|f| f.file.as_str()));
+        let yaml = repo.yaml.iter().map(|y| y.file.as_str());
+        FileIndex(files.chain(yaml).map(|f| (dir_of(f), name_of(f))).collect())
+    }
+
+    /// True when one of `names` exists in `dir` (or, with `ancestors`, in a folder above it).
+    fn has(&self, dir: &str, names: &[&str], ancestors: bool) -> bool {
+        let mut d = dir;
+        loop {
+            if names.iter().any(|n| self.0.contains(&(d, *n))) {
+                return true;
+            }
+            if !ancestors || d.is_empty() {
+                return false;
+            }
+            d = dir_of(d);
+        }
+    }
 }
 
 fn line_of(text: &str, needle: &str) -> Option<u32> {
@@ -735,14 +760,14 @@ fn unpinned_requirements(text: &str) -> Vec<(u32, String)> {
 }
 
 /// A dependency manifest that is not pinned: (line, what is wrong, fix).
-fn unpinned(repo: &Repo, f: &TextFile) -> Option<(Option<u32>, String, String)> {
+fn unpinned(repo: &Repo, index: &FileIndex, f: &TextFile) -> Option<(Option<u32>, String, String)> {
     let dir = dir_of(&f.file);
     let name = name_of(&f.file);
     let text = f.text.as_str();
     let py_locks = ["poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock"];
     match name {
         "requirements.txt" => {
-            if has_file(repo, dir, &py_locks, false) {
+            if index.has(dir, &py_locks, false) {
                 return None;
             }
             let loose = unpinned_requirements(text);
@@ -762,7 +787,7 @@ fn unpinned(repo: &Repo, f: &TextFile) -> Option<(Option<u32>, String, String)> 
             let deps = ["dependencies", "devDependencies", "optionalDependencies"]
                 .iter()
                 .find(|k| json.get(**k).and_then(|v| v.as_object()).is_some_and(|o| !o.is_empty()))?;
-            if has_file(repo, dir, &["package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap.json", "bun.lock"], true) {
+            if index.has(dir, &["package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap.json", "bun.lock"], true) {
                 return None;
             }
             Some((
@@ -793,10 +818,10 @@ fn unpinned(repo: &Repo, f: &TextFile) -> Option<(Option<u32>, String, String)> 
             } else {
                 return None;
             };
-            if pinned || has_file(repo, dir, &py_locks, false) {
+            if pinned || index.has(dir, &py_locks, false) {
                 return None;
             }
-            if has_file(repo, dir, &["requirements.txt"], false)
+            if index.has(dir, &["requirements.txt"], false)
                 && repo.dependency_files.iter().any(|r| dir_of(&r.file) == dir && name_of(&r.file) == "requirements.txt" && unpinned_requirements(&r.text).is_empty())
             {
                 return None;
@@ -809,7 +834,7 @@ fn unpinned(repo: &Repo, f: &TextFile) -> Option<(Option<u32>, String, String)> 
                     .into(),
             ))
         }
-        "Pipfile" => (!has_file(repo, dir, &["Pipfile.lock"], false)).then(|| {
+        "Pipfile" => (!index.has(dir, &["Pipfile.lock"], false)).then(|| {
             (
                 line_of(text, "[packages]").or(Some(1)),
                 "Pipfile has no Pipfile.lock next to it".into(),
@@ -818,7 +843,7 @@ fn unpinned(repo: &Repo, f: &TextFile) -> Option<(Option<u32>, String, String)> 
         }),
         "go.mod" => {
             let line = line_of(text, "\nrequire").map(|l| l + 1).or_else(|| text.starts_with("require").then_some(1))?;
-            (!has_file(repo, dir, &["go.sum"], false)).then(|| {
+            (!index.has(dir, &["go.sum"], false)).then(|| {
                 (
                     Some(line),
                     "go.mod requires modules but there is no go.sum next to it".into(),
@@ -830,7 +855,7 @@ fn unpinned(repo: &Repo, f: &TextFile) -> Option<(Option<u32>, String, String)> 
             static SECTION: LazyLock<Regex> =
                 LazyLock::new(|| re(r"(?m)^\[(?:workspace\.)?(?:dev-|build-)?dependencies\]\s*\n\s*[A-Za-z0-9_\-]+\s*="));
             let m = SECTION.find(text)?;
-            (!has_file(repo, dir, &["Cargo.lock"], true)).then(|| {
+            (!index.has(dir, &["Cargo.lock"], true)).then(|| {
                 (
                     Some(text[..m.start()].matches('\n').count() as u32 + 1),
                     "Cargo.toml has no Cargo.lock next to it".into(),
@@ -841,7 +866,7 @@ fn unpinned(repo: &Repo, f: &TextFile) -> Option<(Option<u32>, String, String)> 
         "composer.json" => {
             let json: serde_json::Value = serde_json::from_str(text).ok()?;
             let req = json.get("require")?.as_object()?;
-            if !req.keys().any(|k| k != "php" && !k.starts_with("ext-")) || has_file(repo, dir, &["composer.lock"], false) {
+            if !req.keys().any(|k| k != "php" && !k.starts_with("ext-")) || index.has(dir, &["composer.lock"], false) {
                 return None;
             }
             Some((
@@ -852,7 +877,7 @@ fn unpinned(repo: &Repo, f: &TextFile) -> Option<(Option<u32>, String, String)> 
         }
         "pom.xml" => {
             static VERSION: LazyLock<Regex> = LazyLock::new(|| re(r"<version>\s*([^<]*?)\s*</version>"));
-            if has_file(repo, dir, &["lockfile.json"], false) {
+            if index.has(dir, &["lockfile.json"], false) {
                 return None;
             }
             let bad = VERSION.captures_iter(text).find(|c| {
@@ -870,7 +895,7 @@ fn unpinned(repo: &Repo, f: &TextFile) -> Option<(Option<u32>, String, String)> 
         }
         "build.gradle" | "build.gradle.kts" => {
             static DYNAMIC: LazyLock<Regex> = LazyLock::new(|| re(r#"["'][\w.\-]+:[\w.\-]+:([^"'$]*(?:\+|latest\.[a-z]+|\[[^"']*|\([^"']*))["']"#));
-            if has_file(repo, dir, &["gradle.lockfile"], true) {
+            if index.has(dir, &["gradle.lockfile"], true) {
                 return None;
             }
             let bad = DYNAMIC.captures(text)?;
@@ -897,8 +922,9 @@ fn plural_list(names: &[String], more: &str) -> String {
 
 /// S4: dependencies are pinned (a lockfile, or `==` on every Python requirement).
 pub fn s4(r: &Review, out: &mut Vec<Finding>) {
+    let index = FileIndex::new(r.repo);
     for f in &r.repo.dependency_files {
-        if let Some((line, message, fix)) = unpinned(r.repo, f) {
+        if let Some((line, message, fix)) = unpinned(r.repo, &index, f) {
             out.push(Finding::new("S4", f.file.clone(), line.or(Some(1))).message(message).fix(fix));
         }
     }
@@ -915,15 +941,29 @@ const CLEAR_SUPERUSERS: &[&str] = &["postgres", "root", "sa"];
 
 /// A database connection address with its user: `postgres://user:pw@host`, `jdbc:mysql://...?user=root`.
 static DB_URL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?i)\b((?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb|mssql|sqlserver|cockroachdb|redshift)(?:\+[a-z0-9]+)?)://(?:([^\s:/@"'`<>{}$]+)(?::[^\s@/"'`<>]*)?@)?[^\s"'`<>]*"#)
+    re(r#"\b((?i-u:(?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb|mssql|sqlserver|cockroachdb|redshift)(?:\+[a-z0-9]+)?))://(?:([^\s:/@"'`<>{}$]+)(?::[^\s@/"'`<>]*)?@)?[^\s"'`<>]*"#)
 });
 static URL_USER_PARAM: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)[?&;](?:user|username|uid|user id)=([^&;\s]+)"));
 /// libpq key/value connection strings: `host=db user=postgres dbname=x`, `User ID=sa;`.
-static KV_DSN_USER: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"(?i)(?:^|[\s;"'])(?:user|user id|uid)\s*=\s*([A-Za-z_][\w\-]*)(?:[\s;"']|$)"#));
+static KV_DSN_USER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"(?:^|[\s;"'])(?i-u:user|user id|uid)[ \t]*=[ \t]*((?i-u:postgres|root|admin|administrator|sa|superuser|mongoadmin))(?:[\s;"']|$)"#)
+});
 /// `user="postgres"`, `username: 'root'`, `DB_USER = "admin"` in code.
-static CODE_USER: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"([A-Za-z_][\w]*)["']?\s*(?:=|:|=>)\s*["']([A-Za-z_][\w\-]*)["']"#));
+static CODE_USER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"([A-Za-z0-9_]*(?i-u:user|usr|login)[A-Za-z0-9_]*)["']?[ \t]*(?:=|:|=>)[ \t]*["']((?i-u:postgres|root|admin|administrator|sa|superuser|mongoadmin))["']"#)
+});
+
+/// A cheap test before [`is_db_user_key`]: the key mentions a user or login at all.
+fn may_be_user_key(key: &str) -> bool {
+    let k = key.as_bytes();
+    k.windows(3).any(|w| w.eq_ignore_ascii_case(b"usr")) || k.windows(4).any(|w| w.eq_ignore_ascii_case(b"user"))
+        || k.windows(5).any(|w| w.eq_ignore_ascii_case(b"login"))
+}
+
+/// A cheap test before [`superusers_in`]: the text can hold a connection address or string.
+fn may_hold_dsn(v: &str) -> bool {
+    v.contains("://") || v.contains('=')
+}
 
 /// True for keys naming a database login: `DB_USER`, `PGUSER`, `spring.datasource.username`,
 /// `MONGO_INITDB_ROOT_USERNAME`. `path` is the key with its parents, for nested YAML.
@@ -981,8 +1021,8 @@ fn s5_finding(file: &str, line: Option<u32>, object: Option<String>, what: Strin
     }
 }
 
-/// Walks a YAML tree: (dotted key path, string value node).
-fn walk_strings<'a>(node: &'a Node, path: &mut Vec<String>, visit: &mut dyn FnMut(&str, &'a Node)) {
+/// Walks a YAML tree: (key path, string value node).
+fn walk_strings<'a>(node: &'a Node, path: &mut Vec<String>, visit: &mut dyn FnMut(&[String], &'a Node)) {
     match &node.value {
         crate::yaml::Value::Map(entries) => {
             for e in entries {
@@ -998,7 +1038,7 @@ fn walk_strings<'a>(node: &'a Node, path: &mut Vec<String>, visit: &mut dyn FnMu
         }
         crate::yaml::Value::Scalar { .. } => {
             if node.as_str().is_some() {
-                visit(&path.join("."), node);
+                visit(path, node);
             }
         }
     }
@@ -1014,9 +1054,9 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
                 let (Some(name), Some(value)) = (e.get("name").and_then(Node::as_str), e.get("value")) else { continue };
                 let Some(v) = value.as_str() else { continue };
                 let line = value.line().or(e.line());
-                if is_db_user_key(name) && is_superuser(v) {
+                if may_be_user_key(name) && is_db_user_key(name) && is_superuser(v) {
                     out.push(s5_finding(&w.obj.file, line, Some(w.obj.id()), format!("The env var `{name}` of container `{}`", c.name), v.trim()));
-                } else {
+                } else if may_hold_dsn(v) {
                     for (_, user) in superusers_in(v) {
                         out.push(s5_finding(&w.obj.file, line, Some(w.obj.id()), format!("The connection address in `{name}` of container `{}`", c.name), &user));
                     }
@@ -1028,9 +1068,9 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
         for e in o.node.get("data").map(Node::entries).unwrap_or_default() {
             let Some(v) = e.value.as_str() else { continue };
             let line = e.value.line().or(e.key_pos.map(|p| p.line));
-            if is_db_user_key(&e.key) && is_superuser(v) {
+            if may_be_user_key(&e.key) && is_db_user_key(&e.key) && is_superuser(v) {
                 out.push(s5_finding(&o.file, line, Some(o.id()), format!("The setting `{}`", e.key), v.trim()));
-            } else {
+            } else if may_hold_dsn(v) {
                 for (_, user) in superusers_in(v) {
                     out.push(s5_finding(&o.file, line, Some(o.id()), format!("The connection address in `{}`", e.key), &user));
                 }
@@ -1044,11 +1084,12 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
     }) {
         walk_strings(&y.node, &mut Vec::new(), &mut |path, node| {
             let v = node.as_str().unwrap_or("");
-            if is_db_user_key(path) && is_superuser(v) {
-                out.push(s5_finding(&y.file, node.line(), None, format!("The chart value `{path}`"), v.trim()));
-            } else {
+            let key = path.last().map(String::as_str).unwrap_or("");
+            if may_be_user_key(key) && is_superuser(v) && is_db_user_key(&path.join(".")) {
+                out.push(s5_finding(&y.file, node.line(), None, format!("The chart value `{}`", path.join(".")), v.trim()));
+            } else if may_hold_dsn(v) {
                 for (_, user) in superusers_in(v) {
-                    out.push(s5_finding(&y.file, node.line(), None, format!("The connection address in `{path}`"), &user));
+                    out.push(s5_finding(&y.file, node.line(), None, format!("The connection address in `{}`", path.join(".")), &user));
                 }
             }
         });
@@ -1074,9 +1115,10 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
             for y in repo.yaml.iter().filter(|y| y.file == f.file) {
                 walk_strings(&y.node, &mut Vec::new(), &mut |path, node| {
                     let v = node.as_str().unwrap_or("");
-                    if is_db_user_key(path) && is_superuser(v) {
+                    let key = path.last().map(String::as_str).unwrap_or("");
+                    if may_be_user_key(key) && is_superuser(v) && is_db_user_key(&path.join(".")) {
                         if let Some(l) = node.line() {
-                            push(l, format!("The setting `{path}`"), v.trim(), out);
+                            push(l, format!("The setting `{}`", path.join(".")), v.trim(), out);
                         }
                     }
                 });
@@ -1095,7 +1137,7 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
                 let (Some(key), Some(v)) = (c.get(1), c.get(2)) else { continue };
                 let generic = matches!(key.as_str(), "user" | "username" | "User" | "Username" | "USER");
                 let hit = if generic {
-                    CLEAR_SUPERUSERS.contains(&v.as_str())
+                    CLEAR_SUPERUSERS.iter().any(|s| s.eq_ignore_ascii_case(v.as_str()))
                 } else {
                     is_db_user_key(key.as_str()) && is_superuser(v.as_str())
                 };
@@ -1104,8 +1146,10 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
                 }
             }
         }
-        for (at, user) in superusers_in(text) {
-            push(lines.line(at), "A connection address".into(), &user, out);
+        if may_hold_dsn(text) {
+            for (at, user) in superusers_in(text) {
+                push(lines.line(at), "A connection address".into(), &user, out);
+            }
         }
     }
 }
@@ -1119,7 +1163,7 @@ pub(super) mod code {
     use crate::repo::{Lang, TextFile};
 
     /// How a file is lexed.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Dialect {
         /// Python.
         Python,
@@ -1246,6 +1290,10 @@ pub(super) mod code {
         };
         while k < n {
             let c = b[k];
+            if !matches!(c, b'\\' | b'\n' | b'{' | b'}' | b'$') && c != q {
+                k += 1;
+                continue;
+            }
             if escapes && c == b'\\' {
                 k += 2;
                 continue;
@@ -1439,22 +1487,117 @@ pub(super) mod code {
         None
     }
 
+    thread_local! {
+        /// Masked texts by content: several checks read the same file, and repos often hold
+        /// identical files. Keyed by a hash of the content and verified against the original.
+        static MASKS: std::cell::RefCell<(std::collections::HashMap<(u64, usize, Dialect), (std::rc::Rc<str>, std::rc::Rc<str>)>, usize)> =
+            std::cell::RefCell::new((std::collections::HashMap::new(), 0));
+    }
+    /// Text the mask cache may hold before it is emptied.
+    const MASK_CACHE_BYTES: usize = 256 << 20;
+
+    fn fingerprint(b: &[u8]) -> u64 {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut h = 0x243F_6A88_85A3_08D3u64 ^ b.len() as u64;
+        let mut chunks = b.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = (h ^ w).wrapping_mul(K);
+            h ^= h >> 29;
+        }
+        for &x in chunks.remainder() {
+            h = (h ^ u64::from(x)).wrapping_mul(K);
+        }
+        h
+    }
+
+    /// [`mask`] of a source file, computed once per content.
+    pub fn masked(f: &TextFile) -> std::rc::Rc<str> {
+        let d = dialect(f);
+        let key = (fingerprint(f.text.as_bytes()), f.text.len(), d);
+        MASKS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some((original, masked)) = cache.0.get(&key) {
+                if **original == *f.text {
+                    return masked.clone();
+                }
+            }
+            let masked: std::rc::Rc<str> = mask(&f.text, d).into();
+            if cache.1 + 2 * f.text.len() > MASK_CACHE_BYTES {
+                cache.0.clear();
+                cache.1 = 0;
+            }
+            cache.1 += 2 * f.text.len();
+            cache.0.insert(key, (f.text.as_str().into(), masked.clone()));
+            masked
+        })
+    }
+
+    /// The last byte before `i` that is not whitespace.
+    fn prev_sig(b: &[u8], i: usize) -> Option<u8> {
+        b[..i].iter().rev().find(|c| !c.is_ascii_whitespace()).copied()
+    }
+
+    /// Where a literal whose quote is at `q` starts, prefixes included (`f"`, `rb'`, `r#"`, `b"`).
+    fn literal_start(b: &[u8], q: usize, d: Dialect) -> usize {
+        let boundary = |k: usize| k == 0 || !is_ident(b[k - 1]);
+        match d {
+            Dialect::Python => {
+                let mut k = q;
+                while k > 0 && q - k < 2 && matches!(b[k - 1], b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F') {
+                    k -= 1;
+                }
+                if k < q && boundary(k) { k } else { q }
+            }
+            Dialect::Rust if b[q] == b'"' => {
+                let mut k = q;
+                while k > 0 && b[k - 1] == b'#' {
+                    k -= 1;
+                }
+                if k > 0 && b[k - 1] == b'r' {
+                    k -= 1;
+                    if k > 0 && b[k - 1] == b'b' {
+                        k -= 1;
+                    }
+                    if boundary(k) {
+                        return k;
+                    }
+                } else if k == q && k > 0 && b[k - 1] == b'b' && boundary(k - 1) {
+                    return k - 1;
+                }
+                q
+            }
+            _ => q,
+        }
+    }
+
     /// The text with comments (and Python docstrings) blanked to spaces; offsets and lines are kept.
     pub fn mask(text: &str, d: Dialect) -> String {
         let b = text.as_bytes();
         let n = b.len();
         let mut out = b.to_vec();
-        let mut i = 0;
-        let mut last: Option<u8> = None; // last significant byte of code
-        let mut line_start = true;
         let c_like = matches!(d, Dialect::Js | Dialect::Go | Dialect::Java | Dialect::Kotlin | Dialect::Rust | Dialect::Php);
+        // The bytes where a string or a comment can start; everything else is skipped quickly.
+        let mut special = [false; 256];
+        special[b'"' as usize] = true;
+        special[b'\'' as usize] = true;
+        special[b'`' as usize] = matches!(d, Dialect::Js | Dialect::Go);
+        special[b'#' as usize] = matches!(d, Dialect::Python | Dialect::Php | Dialect::Config);
+        special[b'/' as usize] = c_like;
+        let mut i = 0;
         while i < n {
+            while i < n && !special[b[i] as usize] {
+                i += 1;
+            }
+            if i >= n {
+                break;
+            }
             let c = b[i];
             let next = b.get(i + 1).copied().unwrap_or(0);
             let hash_comment = match d {
                 Dialect::Python => c == b'#',
                 Dialect::Php => c == b'#' && next != b'[',
-                Dialect::Config => c == b'#' && line_start,
+                Dialect::Config => c == b'#' && out[..i].iter().rev().take_while(|&&c| c != b'\n').all(|c| *c == b' ' || *c == b'\t'),
                 _ => false,
             };
             if hash_comment || (c_like && c == b'/' && next == b'/') {
@@ -1469,29 +1612,27 @@ pub(super) mod code {
                 i = end;
                 continue;
             }
-            if d == Dialect::Js && c == b'/' && last.is_none_or(|l| b"(,=:[!&|?{};+-*%<>~^".contains(&l)) {
-                if let Some(end) = regex_literal_end(b, i) {
-                    last = Some(b'/');
-                    i = end;
-                    line_start = false;
-                    continue;
+            if c == b'/' {
+                if d == Dialect::Js && prev_sig(&out, i).is_none_or(|l| b"(,=:[!&|?{};+-*%<>~^".contains(&l)) {
+                    if let Some(end) = regex_literal_end(b, i) {
+                        i = end;
+                        continue;
+                    }
                 }
-            }
-            if let Some(lit) = lex_string(b, i, d) {
-                if d == Dialect::Python && lit.triple && last.is_none_or(|l| l == b':') {
-                    blank(&mut out, lit.start, lit.end.min(n));
-                } else {
-                    last = Some(b'"');
-                }
-                i = lit.end.max(i + 1);
-                line_start = false;
+                i += 1;
                 continue;
             }
-            if c == b'\n' {
-                line_start = true;
-            } else if !c.is_ascii_whitespace() {
-                line_start = false;
-                last = Some(c);
+            if c == b'#' {
+                i += 1;
+                continue;
+            }
+            let start = literal_start(b, i, d);
+            if let Some(lit) = lex_string(b, start, d) {
+                if d == Dialect::Python && lit.triple && prev_sig(&out, start).is_none_or(|l| l == b':') {
+                    blank(&mut out, lit.start, lit.end.min(n));
+                }
+                i = lit.end.max(i + 1);
+                continue;
             }
             i += 1;
         }

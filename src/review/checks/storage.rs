@@ -4,8 +4,9 @@
 //! - Stores are recognised by image (`Workload::component`); the stateful ones, their ports and
 //!   data directories come from `contract::COMPONENTS`. A postgres container that sets `PGDATA`
 //!   keeps its data there instead of the image's default.
-//! - "Applied before" (D1): files apply in path order (the numbered k8s/ files), and within one
-//!   file an earlier document comes first. A StatefulSet's `volumeClaimTemplates` count as its PVC.
+//! - "Applied before" (D1): files of one folder apply in name order (the numbered k8s/ files), and
+//!   within one file an earlier document comes first; a claim in another folder is not held against
+//!   the repo (its apply order is unknown). A StatefulSet's `volumeClaimTemplates` count as its PVC.
 //! - Waiting (D3): an initContainer waits for a store when its command/args name one of the
 //!   store's hosts: a Service selecting the store's pods, the store workload's name, or (when the
 //!   repo has no store workload) the naming-rule Service `<slug>-<store>`; DNS forms
@@ -16,14 +17,14 @@
 //!   sqlite driver, rusqlite, Laravel's `DB_CONNECTION=sqlite`, Django's sqlite3 backend), once per
 //!   file at the first use. In-memory databases (`:memory:`), comments and test files are ignored.
 
-use super::network::{labels_of, namespace_of, Labels};
+use super::network::{Labels, labels_of, namespace_of};
 use crate::contract::{self, STORAGE_FILE};
 use crate::repo::Object;
 use crate::review::workload::{self, Container, Workload};
 use crate::review::{Finding, Review};
 use crate::yaml::Node;
 use regex::Regex;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// A stateful platform store (postgres, mongo, rabbitmq), by component id.
@@ -80,7 +81,12 @@ fn mount_for<'a>(c: &Container<'a>, dir: &str) -> Option<&'a Node> {
 
 /// A pod volume by name.
 fn volume<'a>(w: &Workload<'a>, name: &str) -> Option<&'a Node> {
-    w.pod.get("volumes").map(Node::items).unwrap_or_default().iter().find(|v| v.get("name").and_then(Node::as_str) == Some(name))
+    w.pod
+        .get("volumes")
+        .map(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .find(|v| v.get("name").and_then(Node::as_str) == Some(name))
 }
 
 /// Names of a StatefulSet's volumeClaimTemplates.
@@ -124,26 +130,45 @@ fn data_mount<'a>(w: &Workload<'a>, c: &Container<'a>, dir: &str) -> DataMount<'
 }
 
 /// PVCs by (namespace, name).
-fn claims<'a>(r: &'a Review) -> HashMap<(Option<String>, &'a str), Vec<&'a Object>> {
-    let mut out: HashMap<(Option<String>, &str), Vec<&Object>> = HashMap::new();
+type ClaimsByName<'a> = HashMap<(Option<String>, &'a str), Vec<&'a Object>>;
+/// PVCs by namespace.
+type ClaimsByNamespace<'a> = HashMap<Option<String>, Vec<&'a Object>>;
+
+fn claims<'a>(r: &'a Review) -> (ClaimsByName<'a>, ClaimsByNamespace<'a>) {
+    let mut by_name: ClaimsByName = HashMap::new();
+    let mut by_ns: ClaimsByNamespace = HashMap::new();
     for o in r.repo.objects.iter().filter(|o| o.kind == "PersistentVolumeClaim") {
-        out.entry((namespace_of(o, r.ctx), o.name.as_str())).or_default().push(o);
+        let ns = namespace_of(o, r.ctx);
+        by_name.entry((ns.clone(), o.name.as_str())).or_default().push(o);
+        by_ns.entry(ns).or_default().push(o);
     }
-    out
+    (by_name, by_ns)
 }
 
 /// A PVC that looks meant for a store (by name or component label), in its namespace.
-fn claim_meant_for<'a>(r: &'a Review, ns: &Option<String>, store: &str, workload_name: Option<&str>) -> Option<&'a Object> {
-    r.repo.objects.iter().filter(|o| o.kind == "PersistentVolumeClaim" && namespace_of(o, r.ctx) == *ns).find(|o| {
+fn claim_meant_for<'a>(
+    by_ns: &HashMap<Option<String>, Vec<&'a Object>>,
+    ns: &Option<String>,
+    store: &str,
+    workload_name: Option<&str>,
+) -> Option<&'a Object> {
+    by_ns.get(ns).map(Vec::as_slice).unwrap_or_default().iter().copied().find(|o| {
         o.name.contains(store)
             || workload_name.is_some_and(|w| !w.is_empty() && o.name.contains(w))
-            || o.node.path("metadata.labels").and_then(|l| l.get("app.kubernetes.io/component")).and_then(Node::as_str) == Some(store)
+            || o.node.path("metadata.labels").and_then(|l| l.get("app.kubernetes.io/component")).and_then(Node::as_str)
+                == Some(store)
     })
 }
 
-/// Apply order: file path, then document index.
-fn order(o: &Object) -> (&str, usize) {
-    (o.file.as_str(), o.doc)
+/// True when `pvc` is applied before `store`: an earlier file of the same folder (`kubectl apply -f`
+/// goes by name) or an earlier document of the same file. Across folders the order is not known
+/// from the repo, so it is not held against it.
+fn applied_before(pvc: &Object, store: &Object) -> bool {
+    let dir = |f: &str| f.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    if dir(&pvc.file) != dir(&store.file) {
+        return true;
+    }
+    (pvc.file.as_str(), pvc.doc) < (store.file.as_str(), store.doc)
 }
 
 /// The claim name the naming rules give a store: `<store workload>-data`, else `<slug>-<store>-data`.
@@ -157,7 +182,7 @@ fn pvc_name(r: &Review, store: &str, workload: Option<&str>) -> String {
 
 /// D1: a PVC for every stateful store, defined before the store, and mounted by it.
 pub fn d1(r: &Review, out: &mut Vec<Finding>) {
-    let by_name = claims(r);
+    let (by_name, by_ns) = claims(r);
     let mut seen_stores = HashSet::new();
     for (w, comp) in stateful_stores(r) {
         seen_stores.insert(comp.id);
@@ -192,7 +217,7 @@ pub fn d1(r: &Review, out: &mut Vec<Finding>) {
                             contract::STORE_STORAGE
                         )),
                 ),
-                Some(pvcs) if !pvcs.iter().any(|p| order(p) < order(w.obj)) => out.push(
+                Some(pvcs) if !pvcs.iter().any(|p| applied_before(p, w.obj)) => out.push(
                     Finding::new("D1", &w.obj.file, claim.line().or(w.line()))
                         .object(w.obj.id())
                         .message(format!(
@@ -211,7 +236,7 @@ pub fn d1(r: &Review, out: &mut Vec<Finding>) {
             }
             continue;
         }
-        match claim_meant_for(r, &ns, comp.id, Some(&w.obj.name)) {
+        match claim_meant_for(&by_ns, &ns, comp.id, Some(&w.obj.name)) {
             Some(pvc) => out.push(
                 Finding::new("D1", &w.obj.file, w.line())
                     .object(w.obj.id())
@@ -236,7 +261,7 @@ pub fn d1(r: &Review, out: &mut Vec<Finding>) {
         if seen_stores.contains(comp.id) {
             continue;
         }
-        if claim_meant_for(r, &r.ctx.namespace, comp.id, None).is_none() {
+        if claim_meant_for(&by_ns, &r.ctx.namespace, comp.id, None).is_none() {
             out.push(missing_claim(r, comp.id, None, comp.data_dir.unwrap_or_default()));
         }
     }
@@ -269,7 +294,8 @@ pub fn d2(r: &Review, out: &mut Vec<Finding>) {
         let spec = w.obj.node.get("spec");
         let strategy = spec.and_then(|s| s.get("strategy"));
         let ty = strategy.and_then(|s| s.get("type")).and_then(Node::as_str);
-        let key_line = |node: Option<&Node>, key: &str| node.and_then(|n| n.entry(key)).and_then(|e| e.key_pos).map(|p| p.line);
+        let key_line =
+            |node: Option<&Node>, key: &str| node.and_then(|n| n.entry(key)).and_then(|e| e.key_pos).map(|p| p.line);
         // The type's line, else the `strategy:` key, else the `spec:` key.
         let line = strategy
             .and_then(|s| s.get("type"))
@@ -291,16 +317,19 @@ pub fn d2(r: &Review, out: &mut Vec<Finding>) {
                 .message(format!(
                     "The {} Deployment {} {problem}: during an update the new pod waits forever for the disk the \
                      old one holds, or both write the same files.",
-                    comp.id,
-                    w.obj.name
+                    comp.id, w.obj.name
                 ))
-                .fix(format!("Set `spec.strategy.type: Recreate` on {} and remove any `rollingUpdate` block.", w.obj.id())),
+                .fix(format!(
+                    "Set `spec.strategy.type: Recreate` on {} and remove any `rollingUpdate` block.",
+                    w.obj.id()
+                )),
         );
     }
 }
 
-static VAR_REF: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))").unwrap());
+static VAR_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))").unwrap()
+});
 
 /// The command and args of an initContainer as one text, with env references resolved.
 fn wait_text(c: &Container, configmaps: &HashMap<(Option<String>, &str), &Node>, ns: &Option<String>) -> String {
@@ -361,11 +390,13 @@ pub fn d3(r: &Review, out: &mut Vec<Finding>) {
     let all = workload::workloads(r.repo);
     // Hosts of each store, by namespace: its workloads' names and the Services selecting them.
     let mut store_labels: HashMap<(Option<String>, &str), Vec<Labels>> = HashMap::new();
-    let mut hosts: HashMap<(Option<String>, &str), HashSet<String>> = HashMap::new();
+    // (Service names, workload names): only Services resolve, but a wait on the workload's name is
+    // taken at its word (the Service is usually named the same).
+    let mut hosts: HashMap<(Option<String>, &str), (BTreeSet<String>, BTreeSet<String>)> = HashMap::new();
     for w in &all {
         let Some(id) = w.component.filter(|c| enabled.contains(c)) else { continue };
         let key = (namespace_of(w.obj, r.ctx), id);
-        hosts.entry(key.clone()).or_default().insert(w.obj.name.clone());
+        hosts.entry(key.clone()).or_default().1.insert(w.obj.name.clone());
         let l = labels_of(w);
         let list = store_labels.entry(key).or_default();
         if !list.contains(&l) {
@@ -381,7 +412,7 @@ pub fn d3(r: &Review, out: &mut Vec<Finding>) {
                 for id in &enabled {
                     let key = (ns.clone(), *id);
                     if store_labels.get(&key).is_some_and(|ls| ls.iter().any(|l| service_selects(sel, l))) {
-                        hosts.entry(key).or_default().insert(o.name.clone());
+                        hosts.entry(key).or_default().0.insert(o.name.clone());
                     }
                 }
             }
@@ -395,10 +426,15 @@ pub fn d3(r: &Review, out: &mut Vec<Finding>) {
     }
     for w in all.iter().filter(|w| w.is_app() && w.long_running()) {
         let ns = namespace_of(w.obj, r.ctx);
-        let texts: Vec<String> = w.containers().iter().filter(|c| c.init).map(|c| wait_text(c, &configmaps, &ns)).collect();
+        let texts: Vec<String> =
+            w.containers().iter().filter(|c| c.init).map(|c| wait_text(c, &configmaps, &ns)).collect();
         for id in &enabled {
             let port = contract::component(id).and_then(|c| c.port).unwrap_or(0);
-            let mut names: Vec<&str> = hosts.get(&(ns.clone(), *id)).map(|h| h.iter().map(String::as_str).collect()).unwrap_or_default();
+            // Services first: the first name is the one the fix suggests.
+            let mut names: Vec<&str> = hosts
+                .get(&(ns.clone(), *id))
+                .map(|(svc, wl)| svc.iter().chain(wl.iter()).map(String::as_str).collect())
+                .unwrap_or_default();
             let promised = r.ctx.slug.as_ref().map(|s| format!("{s}-{id}"));
             if names.is_empty() {
                 names.extend(promised.as_deref());
@@ -407,8 +443,7 @@ pub fn d3(r: &Review, out: &mut Vec<Finding>) {
             if texts.iter().any(|t| names.iter().any(|h| names_host(t, h))) {
                 continue;
             }
-            names.sort();
-            let host = names.iter().find(|n| **n != *id).unwrap_or(&names[0]).to_string();
+            let host = names[0].to_string();
             let wait_image = format!(
                 "{}/{}",
                 r.ctx.platform.mirror,
@@ -494,7 +529,11 @@ pub fn d4(r: &Review, out: &mut Vec<Finding>) {
         out.push(
             Finding::new("D4", &w.obj.file, line)
                 .object(w.obj.id())
-                .message(format!("The {} data directory {dir} of {} {what}, and all data is lost.", comp.id, w.obj.id()))
+                .message(format!(
+                    "The {} data directory {dir} of {} {what}, and all data is lost.",
+                    comp.id,
+                    w.obj.id()
+                ))
                 .fix(fix),
         );
     }

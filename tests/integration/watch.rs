@@ -1,0 +1,135 @@
+//! `vibe watch` in a real terminal: tmux runs the binary in a detached 120×40 session, the
+//! test reads the screen with `capture-pane`, edits files from outside and presses keys.
+
+use crate::common::{App, INVENTORY_FLAGS};
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// A tmux server of its own (unique socket), killed when dropped, also when the test fails.
+struct Tmux {
+    socket: String,
+}
+
+static SESSIONS: AtomicUsize = AtomicUsize::new(0);
+
+impl Tmux {
+    /// A server with one shell session, or `None` when tmux is not installed.
+    fn start(width: u16, height: u16) -> Option<Tmux> {
+        let n = SESSIONS.fetch_add(1, Ordering::SeqCst);
+        let tmux = Tmux { socket: format!("vibe-test-{}-{n}", std::process::id()) };
+        let (w, h) = (width.to_string(), height.to_string());
+        // A plain shell with a known prompt, so "back at the shell" is recognisable.
+        let out = tmux.try_run(&["new-session", "-d", "-s", "t", "-x", &w, "-y", &h, "env PS1='shell$ ' sh"]).ok()?;
+        out.status.success().then_some(tmux)
+    }
+
+    fn try_run(&self, args: &[&str]) -> std::io::Result<Output> {
+        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output()
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = self.try_run(args).expect("tmux runs");
+        assert!(out.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Polls the screen until `ok` holds; returns it and how long that took.
+    fn wait(&self, what: &str, timeout: Duration, ok: impl Fn(&str) -> bool) -> (String, Duration) {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return (screen, start.elapsed());
+            }
+            assert!(start.elapsed() < timeout, "waited {timeout:?} for {what}; the screen shows:\n{screen}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.try_run(&["kill-server"]);
+    }
+}
+
+fn replace(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+/// The number in the header's "N critical".
+fn critical(screen: &str) -> Option<usize> {
+    let first = screen.lines().next()?;
+    let before = first.split(" critical").next()?;
+    before.split_whitespace().last()?.parse().ok()
+}
+
+#[test]
+fn watch_follows_edits_fixes_and_restores_the_terminal() {
+    let Some(tmux) = Tmux::start(120, 40) else {
+        eprintln!("tmux is not installed: skipping the terminal test of `vibe watch`");
+        return;
+    };
+    // A generated app (blocked by its two unsealed secrets, E4), broken twice more:
+    // the app image tagged latest (A1) and a probe timeout too short (B5).
+    let app = App::new();
+    app.vibe(INVENTORY_FLAGS).assert().success();
+    let manifest = app.join("k8s/08-app.yaml");
+    replace(&manifest, "inventory-checker:a1b2c3d", "inventory-checker:latest");
+    replace(&manifest, "timeoutSeconds: 5", "timeoutSeconds: 1");
+
+    let vibe = assert_cmd::cargo::cargo_bin!("vibe");
+    let command = format!("{} watch {}; echo EXITED:$?", vibe.display(), app.path().display());
+    tmux.keys(&[&command, "Enter"]);
+    let (screen, _) = tmux.wait("the blocked gate", Duration::from_secs(20), |s| s.contains("BLOCKED") && critical(s).is_some());
+    let before = critical(&screen).unwrap();
+    assert!(before >= 4, "A1, B5 and the E4s should block:\n{screen}");
+    assert!(screen.contains("A1") && screen.contains("Findings ("), "{screen}");
+
+    // An edit from outside fixes A1: the screen follows within a second.
+    replace(&manifest, "inventory-checker:latest", "inventory-checker:a1b2c3d");
+    let (screen, took) = tmux.wait("the review after the edit", Duration::from_secs(5), |s| critical(s) == Some(before - 1));
+    assert!(took < Duration::from_secs(1), "the screen took {took:?} to follow the edit:\n{screen}");
+    assert!(!screen.contains(" A1 "), "A1 is fixed and must be gone:\n{screen}");
+
+    // F: one preview for every CRITICAL finding; y applies what can be fixed.
+    tmux.keys(&["F"]);
+    let (screen, _) = tmux.wait("the fix preview", Duration::from_secs(10), |s| s.contains("y apply") || s.contains("n/Esc close"));
+    assert!(screen.contains("Cannot be fixed automatically"), "the unsealed secrets need `vibe seal`:\n{screen}");
+    if screen.contains("y apply") {
+        assert!(screen.contains("timeoutSeconds"), "the preview shows the change:\n{screen}");
+        tmux.keys(&["y"]);
+        let (screen, _) = tmux.wait("fewer CRITICAL after the fix", Duration::from_secs(10), |s| {
+            critical(s).is_some_and(|n| n < before - 1) && !s.contains("y apply")
+        });
+        assert!(screen.contains("Fixed:"), "{screen}");
+    } else {
+        // A fix engine that cannot fix B5 yet still says what to do by hand.
+        assert!(screen.contains("B5"), "{screen}");
+        tmux.keys(&["n"]);
+    }
+
+    // q: the process ends and the shell is back, out of the alternate screen.
+    tmux.keys(&["q"]);
+    let (screen, _) = tmux.wait("the shell", Duration::from_secs(5), |s| s.contains("EXITED:0"));
+    assert!(screen.contains("shell$"), "{screen}");
+    assert!(!screen.contains("Findings ("), "the dashboard is still on screen:\n{screen}");
+    assert_eq!(tmux.run(&["display-message", "-p", "-t", "t", "#{alternate_on}"]).trim(), "0");
+    // Raw mode is off: typed text echoes and runs.
+    tmux.keys(&["echo restored-$((40+2))", "Enter"]);
+    tmux.wait("the shell to echo", Duration::from_secs(5), |s| s.contains("restored-42"));
+}
