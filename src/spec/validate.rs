@@ -117,6 +117,8 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
                     m.name
                 ),
             );
+        } else if !matches!(m.kind.as_str(), "counter" | "gauge" | "histogram") {
+            // The type is wrong (reported below); the name's suffix cannot be judged yet.
         } else if m.kind == "counter" && !m.name.ends_with("_total") {
             bad(field("name"), format!("a counter's name must end in _total: write {}_total", m.name));
         } else if m.kind != "counter" && m.name.ends_with("_total") {

@@ -84,3 +84,69 @@ pub const INVENTORY_FLAGS: &[&str] = &[
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// A tmux server of its own (unique socket) running one session, killed when dropped,
+/// also when the test fails. Drives the real binary in a real terminal.
+pub struct Tmux {
+    socket: String,
+}
+
+static TMUX_SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl Tmux {
+    /// A detached session of `width`×`height` running `command` (through sh).
+    pub fn start(width: u16, height: u16, command: &str) -> Tmux {
+        let n = TMUX_SESSIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let tmux = Tmux { socket: format!("vibe-test-{}-{n}", std::process::id()) };
+        let (w, h) = (width.to_string(), height.to_string());
+        tmux.run(&["new-session", "-d", "-s", "t", "-x", &w, "-y", &h, command]);
+        tmux
+    }
+
+    fn try_run(&self, args: &[&str]) -> std::io::Result<std::process::Output> {
+        std::process::Command::new("tmux").arg("-L").arg(&self.socket).args(args).output()
+    }
+
+    /// Runs a tmux command, asserting it worked; returns its output.
+    pub fn run(&self, args: &[&str]) -> String {
+        let out = self.try_run(args).expect("tmux is installed (apt-get install tmux)");
+        assert!(out.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Sends keys (tmux key names or literal text).
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    /// The visible screen plus scrollback.
+    pub fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "t", "-S", "-200"])
+    }
+
+    /// Polls the screen until `ok` holds; returns it and how long that took.
+    pub fn wait(&self, what: &str, timeout: std::time::Duration, ok: impl Fn(&str) -> bool) -> (String, std::time::Duration) {
+        let start = std::time::Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return (screen, start.elapsed());
+            }
+            assert!(start.elapsed() < timeout, "waited {timeout:?} for {what}; the screen shows:\n{screen}");
+            std::thread::sleep(std::time::Duration::from_millis(30));
+        }
+    }
+
+    /// Waits until the screen contains `text`.
+    pub fn wait_for(&self, text: &str) -> String {
+        self.wait(text, std::time::Duration::from_secs(15), |s| s.contains(text)).0
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.try_run(&["kill-server"]);
+    }
+}

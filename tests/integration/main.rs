@@ -7,6 +7,7 @@ mod fix;
 mod generate;
 mod matrix;
 mod snapshots;
+mod wizard;
 mod review_fixtures;
 mod seal;
 mod watch;

@@ -27,6 +27,12 @@ pub(super) fn re(pattern: &str) -> Regex {
 // S1: hardcoded credentials
 // ------------------------------------------------------------------------------------------------
 
+/// Every known format in one pattern, so a file is scanned once; [`KNOWN_FORMATS`] then names the match.
+static ANY_KNOWN_FORMAT: LazyLock<Regex> = LazyLock::new(|| {
+    let all: Vec<String> = KNOWN_FORMATS.iter().map(|(r, _)| format!("(?:{})", r.as_str())).collect();
+    Regex::new(&all.join("|")).unwrap_or_else(|e| panic!("bad known-format pattern: {e}"))
+});
+
 /// Known credential formats: (pattern, what it is).
 static KNOWN_FORMATS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     vec![
@@ -224,11 +230,15 @@ and create a new one.";
 
 fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
     let text = f.text.as_str();
-    let lines = Lines::new(text);
+    let lines = std::cell::OnceCell::new();
+    let lines = || lines.get_or_init(|| Lines::new(text));
     let mut hits: Vec<S1Hit> = Vec::new();
     // Known formats and URLs with passwords: anywhere, comments included (a key in a comment leaks too).
-    for (pattern, what) in KNOWN_FORMATS.iter() {
-        for m in pattern.find_iter(text) {
+    for m in ANY_KNOWN_FORMAT.find_iter(text) {
+        let Some((_, what)) = KNOWN_FORMATS.iter().find(|(p, _)| p.find(m.as_str()).is_some_and(|x| x.range() == (0..m.len()))) else {
+            continue;
+        };
+        {
             if is_placeholder(m.as_str()) {
                 continue;
             }
@@ -236,7 +246,7 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
             push_hit(
                 &mut hits,
                 S1Hit {
-                    line: lines.line(m.start()),
+                    line: lines().line(m.start()),
                     start: m.start(),
                     end: m.end(),
                     message: format!("{}{shown} is written in the file; anyone who can read the repo can use it", capitalize(what)),
@@ -244,7 +254,8 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
             );
         }
     }
-    for c in URL_WITH_PASSWORD.captures_iter(text) {
+    let url_text = if text.contains("://") { text } else { "" };
+    for c in URL_WITH_PASSWORD.captures_iter(url_text) {
         let (Some(all), Some(scheme), Some(user), Some(pass)) = (c.get(0), c.get(1), c.get(2), c.get(3)) else { continue };
         if is_placeholder(pass.as_str()) || pass.as_str().contains('{') || pass.as_str().contains('%') {
             continue;
@@ -252,7 +263,7 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
         push_hit(
             &mut hits,
             S1Hit {
-                line: lines.line(all.start()),
+                line: lines().line(all.start()),
                 start: pass.start(),
                 end: pass.end(),
                 message: format!(
@@ -302,7 +313,7 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
             push_hit(
                 &mut hits,
                 S1Hit {
-                    line: lines.line(start),
+                    line: lines().line(start),
                     start,
                     end,
                     message: format!("`{name}` is set to a hardcoded secret (`{}`)", mask(value)),
@@ -936,6 +947,8 @@ pub fn s4(r: &Review, out: &mut Vec<Finding>) {
 
 /// Database superuser names.
 const SUPERUSERS: &[&str] = &["postgres", "root", "admin", "administrator", "sa", "superuser", "mongoadmin"];
+/// Any superuser name, as a quick test before the S5 patterns run over a file.
+static SUPERUSER_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"(?i-u:postgres|root|admin|superuser)|(?i-u:\bsa\b)"));
 /// Superuser names that are unambiguous even under a generic `user` key.
 const CLEAR_SUPERUSERS: &[&str] = &["postgres", "root", "sa"];
 
@@ -1101,6 +1114,10 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
             continue;
         }
         let text = f.text.as_str();
+        // Every finding below names a superuser: skip files that never mention one.
+        if !SUPERUSER_WORD.is_match(text) {
+            continue;
+        }
         let lines = Lines::new(text);
         let mut seen: Vec<u32> = Vec::new();
         let mut push = |line: u32, what: String, user: &str, out: &mut Vec<Finding>| {

@@ -1,0 +1,116 @@
+//! `vibe init` in a real terminal (tmux): every question answered by keys, one metric typed,
+//! one secret typed hidden and sealed; and Ctrl-C midway writing nothing.
+
+use crate::common::{App, Tmux};
+use std::process::Command;
+use std::time::Duration;
+
+const SECRET: &str = "s3cret-Value-that-must-never-appear-9f8e7d";
+
+/// A small git-committed app with a platform file holding a sealed-secrets certificate.
+fn sample_app() -> App {
+    let app = App::new();
+    app.write("requirements.txt", "fastapi==0.115.0\npsycopg[binary]==3.2.1\n");
+    app.write("main.py", "import os\nAPI_KEY = os.environ[\"API_KEY\"]\n");
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .arg("-C")
+            .arg(app.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "first"]);
+    let ok = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=sealed-secret", "-keyout"])
+        .arg(app.join(".key.pem"))
+        .arg("-out")
+        .arg(app.join("cert.pem"))
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl is installed")
+        .success();
+    assert!(ok, "openssl made no certificate");
+    app.write("platform.yaml", "sealedSecrets:\n  certificate: cert.pem\n");
+    app
+}
+
+fn start(app: &App) -> Tmux {
+    let vibe = assert_cmd::cargo::cargo_bin!("vibe");
+    Tmux::start(110, 40, &format!("cd '{}' && '{}' --platform platform.yaml init; echo EXIT=$?; sleep 60", app.path().display(), vibe.display()))
+}
+
+fn all_text_under(app: &App) -> String {
+    app.files().iter().filter_map(|f| std::fs::read(app.join(f)).ok()).map(|b| String::from_utf8_lossy(&b).into_owned()).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn the_wizard_answers_every_question_and_seals_the_secret() {
+    let app = sample_app();
+    let before = app.files();
+    let t = start(&app);
+    t.wait_for("What is the app called?");
+    t.keys(&["Inventory Checker", "Enter"]);
+    t.wait_for("Short name");
+    t.keys(&["Enter"]);
+    t.wait_for("Detected Python 3.12");
+    t.keys(&["Enter"]); // runtime: detected
+    t.wait_for("keep data in a database");
+    t.keys(&["Enter"]); // postgres: detected from psycopg
+    t.wait_for("What else");
+    t.keys(&["Down", "Down", "Down", "Space", "Enter"]); // a public URL
+    t.wait_for("How big");
+    t.keys(&["Enter"]);
+    t.wait_for("Number 1");
+    t.keys(&["How many orders were processed today?", "Enter"]);
+    let screen = t.wait_for("Measure it as");
+    assert!(screen.contains("orders_processed_total"), "no suggestion shown:\n{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for("Number 2");
+    t.keys(&["Enter"]);
+    t.wait_for("passwords, keys or tokens");
+    t.keys(&["Enter"]); // API_KEY, found in main.py
+    t.wait_for("Any other secret names");
+    t.keys(&["Enter"]);
+    t.wait_for("Value of API_KEY");
+    t.keys(&["-l", SECRET]);
+    t.keys(&["Enter"]);
+    let summary = t.wait_for("Ready?");
+    assert!(summary.contains("orders_processed_total") && summary.contains("API_KEY"), "{summary}");
+    t.keys(&["Enter"]);
+    let (screen, _) = t.wait("the review", Duration::from_secs(30), |s| s.contains("EXIT="));
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(screen.contains("Review of the result"), "the review is not shown:\n{screen}");
+    assert!(!screen.contains(SECRET), "the secret appeared on screen");
+
+    let answers = app.read("vibe.yaml");
+    for needle in ["name: Inventory Checker", "runtime: python3.12", "database: postgres", "ingress: true", "orders_processed_total", "API_KEY"] {
+        assert!(answers.contains(needle), "vibe.yaml lacks {needle}:\n{answers}");
+    }
+    assert!(app.files().len() > before.len() + 30, "files were not generated");
+    let sealed = app.read("k8s/02-sealed-secrets.yaml");
+    assert!(!sealed.contains("REPLACE_ME"), "typed and store secrets are sealed:\n{sealed}");
+    assert!(!all_text_under(&app).contains(SECRET), "the secret value is on disk in plain text");
+}
+
+#[test]
+fn ctrl_c_midway_writes_nothing() {
+    let app = sample_app();
+    let before = app.files();
+    let t = start(&app);
+    t.wait_for("What is the app called?");
+    t.keys(&["Shop", "Enter"]);
+    t.wait_for("Short name");
+    t.keys(&["Enter"]);
+    t.wait_for("What language");
+    t.keys(&["C-c"]);
+    let (screen, _) = t.wait("exit", Duration::from_secs(10), |s| s.contains("EXIT="));
+    assert!(screen.contains("EXIT=130"), "{screen}");
+    assert!(screen.contains("nothing was written"), "{screen}");
+    assert_eq!(app.files(), before, "Ctrl-C left files behind");
+}
