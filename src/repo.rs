@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 pub const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", "vendor", ".vibe", ".venv", "venv", "__pycache__"];
 /// Files larger than this are reported, not read (no manifest or source file is this big).
 const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Most threads `Repo::load` reads and parses files with.
+const MAX_LOAD_THREADS: usize = 8;
+/// Files per unit of work for the loading threads (smaller repos are read on one thread).
+const LOAD_CHUNK: usize = 64;
 /// Lock files are large JSON/YAML that never hold manifests.
 const LOCK_FILES: &[&str] = &["package-lock.json", "composer.lock", "pnpm-lock.yaml", "yarn.lock", "Cargo.lock", "poetry.lock"];
 
@@ -214,10 +218,78 @@ impl Repo {
         let mut paths = Vec::new();
         walk(root, &mut paths, &mut repo.diagnostics, root);
         paths.sort();
-        for path in paths {
-            repo.read_file(&path);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_LOAD_THREADS);
+        if threads < 2 || paths.len() <= LOAD_CHUNK {
+            let mut buf = Vec::new();
+            for path in &paths {
+                repo.read_file(path, &mut buf);
+            }
+            return Ok(repo);
         }
+        // Reading and parsing is most of a large review: spread it over the cores. Workers take
+        // small chunks of the sorted paths in turn (so uneven files even out) and the chunks are
+        // merged back in path order, so the result is exactly the sequential one.
+        let chunks: Vec<&[PathBuf]> = paths.chunks(LOAD_CHUNK).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut parts: Vec<(usize, Repo)> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut done = Vec::new();
+                        let mut buf = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(chunk) = chunks.get(i) else { break done };
+                            let mut part = Repo { root: root.to_path_buf(), ..Repo::default() };
+                            for path in *chunk {
+                                part.read_file(path, &mut buf);
+                            }
+                            done.push((i, part));
+                        }
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect()
+        });
+        parts.sort_by_key(|(i, _)| *i);
+        for (_, part) in parts {
+            repo.absorb(part);
+        }
+        release_loader_memory();
         Ok(repo)
+    }
+
+    /// Appends what another `Repo` read (a later chunk of the same walk).
+    fn absorb(&mut self, other: Repo) {
+        // Destructured so that a new field cannot be forgotten here.
+        let Repo {
+            root: _,
+            objects,
+            yaml,
+            dockerfiles,
+            workflows,
+            sources,
+            dependency_files,
+            gitignores,
+            env_files,
+            diagnostics,
+            files_read,
+            documents,
+        } = other;
+        self.objects.extend(objects);
+        self.yaml.extend(yaml);
+        self.dockerfiles.extend(dockerfiles);
+        self.workflows.extend(workflows);
+        self.sources.extend(sources);
+        self.dependency_files.extend(dependency_files);
+        self.gitignores.extend(gitignores);
+        self.env_files.extend(env_files);
+        self.diagnostics.extend(diagnostics);
+        self.files_read += files_read;
+        self.documents += documents;
     }
 
     /// Builds a repo from in-memory files (tests, benchmarks and the cluster reader use it).
@@ -229,28 +301,25 @@ impl Repo {
         repo
     }
 
-    fn read_file(&mut self, path: &Path) {
+    /// Reads one file; `buf` is a buffer reused from file to file (no allocation per file).
+    fn read_file(&mut self, path: &Path, buf: &mut Vec<u8>) {
+        use std::io::Read;
         let file = rel(&self.root, path);
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if !self.interesting(&file, &name) {
             return;
         }
-        match std::fs::metadata(path) {
-            Ok(m) if m.len() > MAX_FILE_BYTES => {
-                self.diagnose(&file, None, format!("skipped: larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024));
-                return;
-            }
-            Err(e) => {
-                self.diagnose(&file, None, format!("could not read: {e}"));
-                return;
-            }
-            _ => {}
-        }
-        match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => self.add_text(&file, &text),
+        buf.clear();
+        let read = std::fs::File::open(path).and_then(|mut f| match f.metadata()?.len() {
+            len if len > MAX_FILE_BYTES => Ok(false),
+            _ => f.read_to_end(buf).map(|_| true),
+        });
+        match read {
+            Ok(false) => self.diagnose(&file, None, format!("skipped: larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024)),
+            Ok(true) => match std::str::from_utf8(buf) {
+                Ok(text) => self.add_text(&file, text),
                 Err(e) => {
-                    let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|b| **b == b'\n').count() as u32;
+                    let line = 1 + buf[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u32;
                     self.diagnose(&file, Some(line), "not UTF-8 text: not reviewed".into());
                 }
             },
@@ -347,6 +416,19 @@ impl Repo {
             }
             _ => self.yaml.push(PlainYaml { file: file.into(), node: root }),
         }
+    }
+}
+
+/// Gives the loading threads' scratch memory back to the system. glibc gives each thread its own
+/// malloc arena; the trees built there outlive the threads, and the free space left between them
+/// (file buffers, parser state, vectors that grew) cannot serve the review's allocations, which
+/// run on the main thread: without this, a parallel load peaks at about 1.3x the memory of a
+/// sequential one.
+fn release_loader_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory to the system; it is thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

@@ -275,12 +275,15 @@ impl Builder {
                     self.stack.push(Frame::Map(pos, Vec::new(), None, anchor));
                 }
                 Event::SequenceEnd => {
-                    if let Some(Frame::Seq(start, items, anchor)) = self.stack.pop() {
+                    if let Some(Frame::Seq(start, mut items, anchor)) = self.stack.pop() {
+                        // Trees live for the whole review: drop the growth slack.
+                        items.shrink_to_fit();
                         self.push(Node { pos: Some(start), value: Value::Seq(items) }, anchor, start)?;
                     }
                 }
                 Event::MappingEnd => {
-                    if let Some(Frame::Map(start, entries, _, anchor)) = self.stack.pop() {
+                    if let Some(Frame::Map(start, mut entries, _, anchor)) = self.stack.pop() {
+                        entries.shrink_to_fit();
                         self.push(Node { pos: Some(start), value: Value::Map(entries) }, anchor, start)?;
                     }
                 }
@@ -324,12 +327,14 @@ impl Builder {
             Some(Frame::Seq(_, items, _)) => items.push(node),
             Some(Frame::Map(_, entries, pending, _)) => match pending.take() {
                 None => {
-                    let key = match &node.value {
-                        Value::Scalar { text, .. } => text.clone(),
+                    let key_pos = node.pos.unwrap_or(pos);
+                    let key = match node.value {
+                        // The scalar's own text becomes the key (no copy).
+                        Value::Scalar { text, .. } => text,
                         // Complex keys are rare in manifests; keep their JSON text so nothing is lost.
-                        _ => node.to_json().to_string(),
+                        value => Node { pos: node.pos, value }.to_json().to_string(),
                     };
-                    *pending = Some((key, node.pos.unwrap_or(pos)));
+                    *pending = Some((key, key_pos));
                 }
                 Some((key, _)) if key == "<<" => merge_into(entries, node),
                 // An explicit key wins over one a merge key brought in earlier.

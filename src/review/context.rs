@@ -103,6 +103,7 @@ impl ReviewContext {
             }
         }
         ctx.expected_tag = crate::git::short_sha(root);
+        ctx.certificate_fingerprint = crate::seal::configured_fingerprint(&ctx.platform);
         ctx.infer(repo);
         ctx
     }

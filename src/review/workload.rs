@@ -175,11 +175,12 @@ pub fn parse_image(image: &str) -> ImageRef<'_> {
 
 /// The platform component an image is, by its name (`postgres`, `redis_exporter`, ...).
 pub fn component_of_image(image: &str) -> Option<&'static str> {
-    let r = parse_image(image);
-    contract::COMPONENTS
-        .iter()
-        .find(|c| parse_image(c.image).name == r.name)
-        .map(|c| c.id)
+    // Called for every container of every workload: the component names are parsed once.
+    static NAMES: std::sync::LazyLock<Vec<(&'static str, &'static str)>> = std::sync::LazyLock::new(|| {
+        contract::COMPONENTS.iter().map(|c| (parse_image(c.image).name, c.id)).collect()
+    });
+    let name = parse_image(image).name;
+    NAMES.iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
 }
 
 /// Every workload object's pod template found, with the containers' images (for A-checks).

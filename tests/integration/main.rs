@@ -2,10 +2,11 @@
 
 mod checkov;
 mod common;
+mod compliant;
 mod corpus;
 mod fix;
 mod generate;
-mod matrix;
+pub mod matrix;
 mod snapshots;
 mod wizard;
 mod review_fixtures;

@@ -37,10 +37,36 @@ fn is_runtime_code(f: &TextFile) -> bool {
     let path = format!("/{}", f.file.to_ascii_lowercase());
     let name = path.rsplit('/').next().unwrap_or("");
     const DIRS: &[&str] = &[
-        "/test/", "/tests/", "/__tests__/", "/spec/", "/testdata/", "/e2e/", "/frontend/", "/client/", "/public/",
-        "/static/", "/scripts/", "/script/", "/tools/", "/migrations/", "/examples/", "/docs/",
+        "/test/",
+        "/tests/",
+        "/__tests__/",
+        "/spec/",
+        "/testdata/",
+        "/e2e/",
+        "/frontend/",
+        "/client/",
+        "/public/",
+        "/static/",
+        "/scripts/",
+        "/script/",
+        "/tools/",
+        "/migrations/",
+        "/examples/",
+        "/docs/",
     ];
-    const SUFFIXES: &[&str] = &[".jsx", ".tsx", ".vue", ".svelte", ".min.js", ".d.ts", "_test.go", "_test.py", "test.java", "tests.java", "test.kt"];
+    const SUFFIXES: &[&str] = &[
+        ".jsx",
+        ".tsx",
+        ".vue",
+        ".svelte",
+        ".min.js",
+        ".d.ts",
+        "_test.go",
+        "_test.py",
+        "test.java",
+        "tests.java",
+        "test.kt",
+    ];
     !(DIRS.iter().any(|d| path.contains(d))
         || SUFFIXES.iter().any(|s| name.ends_with(s))
         || name.contains(".test.")
@@ -73,18 +99,38 @@ fn main_lang(repo: &Repo) -> Option<Lang> {
 
 /// The app's entry file (where setup code belongs), for findings about something missing.
 fn main_source(repo: &Repo) -> String {
-    const ENTRY: &[&str] = &["main", "app", "server", "index", "application", "wsgi", "asgi", "manage", "lib"];
+    const ENTRY: &[&str] = &[
+        "main",
+        "app",
+        "server",
+        "index",
+        "application",
+        "wsgi",
+        "asgi",
+        "manage",
+        "lib",
+    ];
     let lang = main_lang(repo);
     let mut best: Option<(usize, usize, &str)> = None;
     for f in runtime_sources(repo).filter(|f| Some(f.lang) == lang) {
-        let stem = f.file.rsplit('/').next().unwrap_or("").split('.').next().unwrap_or("").to_ascii_lowercase();
+        let stem = f
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .split('.')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let rank = ENTRY.iter().position(|e| *e == stem).unwrap_or(ENTRY.len());
-        let depth = f.file.matches('/').count() + usize::from(f.file.starts_with(OBSERVABILITY_DIR)) * 10;
+        let depth =
+            f.file.matches('/').count() + usize::from(f.file.starts_with(OBSERVABILITY_DIR)) * 10;
         if best.is_none_or(|(d, r, _)| (depth, rank) < (d, r)) {
             best = Some((depth, rank, &f.file));
         }
     }
-    best.map(|(_, _, f)| f.to_string()).unwrap_or_else(|| OBSERVABILITY_DIR.to_string())
+    best.map(|(_, _, f)| f.to_string())
+        .unwrap_or_else(|| OBSERVABILITY_DIR.to_string())
 }
 
 /// The dependency manifest for a language: the shallowest one present, else its usual name.
@@ -101,7 +147,12 @@ fn manifest_for(repo: &Repo, lang: Option<Lang>) -> String {
     repo.dependency_files
         .iter()
         .filter(|f| names.contains(&f.file.rsplit('/').next().unwrap_or("")))
-        .min_by_key(|f| (f.file.starts_with(OBSERVABILITY_DIR), f.file.matches('/').count()))
+        .min_by_key(|f| {
+            (
+                f.file.starts_with(OBSERVABILITY_DIR),
+                f.file.matches('/').count(),
+            )
+        })
         .map(|f| f.file.clone())
         .unwrap_or_else(|| names[0].to_string())
 }
@@ -117,7 +168,11 @@ fn has_app_source(repo: &Repo) -> bool {
 /// G1: the pod template has prometheus.io/scrape, /port and /path annotations.
 pub fn g1(r: &Review, out: &mut Vec<Finding>) {
     let port = contract::PORT_HTTP.to_string();
-    let wanted: [(&str, &str); 3] = [("prometheus.io/scrape", "true"), ("prometheus.io/port", &port), ("prometheus.io/path", METRICS_PATH)];
+    let wanted: [(&str, &str); 3] = [
+        ("prometheus.io/scrape", "true"),
+        ("prometheus.io/port", &port),
+        ("prometheus.io/path", METRICS_PATH),
+    ];
     for w in workload::workloads(r.repo) {
         if !w.is_app() || !w.long_running() {
             continue;
@@ -127,7 +182,9 @@ pub fn g1(r: &Review, out: &mut Vec<Finding>) {
         for (key, value) in wanted {
             match w.annotation(key).map(str::trim) {
                 None => missing.push(format!("`{key}`")),
-                Some(v) if v != value => wrong.push(format!("sets `{key}` to \"{v}\" instead of \"{value}\"")),
+                Some(v) if v != value => {
+                    wrong.push(format!("sets `{key}` to \"{v}\" instead of \"{value}\""))
+                }
                 Some(_) => {}
             }
         }
@@ -136,7 +193,11 @@ pub fn g1(r: &Review, out: &mut Vec<Finding>) {
         }
         let mut problems = Vec::new();
         if !missing.is_empty() {
-            problems.push(format!("lacks the annotation{} {}", if missing.len() > 1 { "s" } else { "" }, missing.join(", ")));
+            problems.push(format!(
+                "lacks the annotation{} {}",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(", ")
+            ));
         }
         problems.extend(wrong);
         out.push(
@@ -164,20 +225,31 @@ static PROM_CLIENT: LazyLock<Vec<(&'static [&'static str], Regex)>> = LazyLock::
     vec![
         (
             &["package.json"][..],
-            re(r#""(prom-client|express-prom-bundle|prometheus-api-metrics|@promster/[\w-]+|fastify-metrics|@opentelemetry/exporter-prometheus)"\s*:"#),
+            re(
+                r#""(prom-client|express-prom-bundle|prometheus-api-metrics|@promster/[\w-]+|fastify-metrics|@opentelemetry/exporter-prometheus)"\s*:"#,
+            ),
         ),
         (
             &["requirements.txt", "pyproject.toml", "Pipfile"][..],
-            re(r#"(?im)(?:^|["'\s])(prometheus[_-]client|prometheus[_-]fastapi[_-]instrumentator|prometheus[_-]flask[_-]exporter|django[_-]prometheus|starlette[_-]exporter|starlette[_-]prometheus|aioprometheus)\b"#),
+            re(
+                r#"(?im)(?:^|["'\s])(prometheus[_-]client|prometheus[_-]fastapi[_-]instrumentator|prometheus[_-]flask[_-]exporter|django[_-]prometheus|starlette[_-]exporter|starlette[_-]prometheus|aioprometheus)\b"#,
+            ),
         ),
-        (&["go.mod"][..], re(r"github\.com/(prometheus/client_golang|VictoriaMetrics/metrics)\b")),
+        (
+            &["go.mod"][..],
+            re(r"github\.com/(prometheus/client_golang|VictoriaMetrics/metrics)\b"),
+        ),
         (
             &["pom.xml", "build.gradle", "build.gradle.kts"][..],
-            re(r"(micrometer-registry-prometheus|io\.prometheus[:.]simpleclient|<artifactId>simpleclient[\w_]*</artifactId>|prometheus-metrics-(?:core|exporter)[\w-]*)"),
+            re(
+                r"(micrometer-registry-prometheus|io\.prometheus[:.]simpleclient|<artifactId>simpleclient[\w_]*</artifactId>|prometheus-metrics-(?:core|exporter)[\w-]*)",
+            ),
         ),
         (
             &["Cargo.toml"][..],
-            re(r"(?m)^\s*(?:\[dependencies\.)?(prometheus|prometheus-client|metrics-exporter-prometheus|axum-prometheus|actix-web-prom|autometrics)\s*[=\]]"),
+            re(
+                r"(?m)^\s*(?:\[dependencies\.)?(prometheus|prometheus-client|metrics-exporter-prometheus|axum-prometheus|actix-web-prom|autometrics)\s*[=\]]",
+            ),
         ),
         (&["composer.json"][..], re(r"prometheus_client_php")),
     ]
@@ -185,17 +257,19 @@ static PROM_CLIENT: LazyLock<Vec<(&'static [&'static str], Regex)>> = LazyLock::
 
 /// A /metrics route or a Prometheus exposition handler.
 static METRICS_HANDLER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"["'`]/metrics/?["'`]|\bmake_asgi_app\b|\bmake_wsgi_app\b|\bstart_http_server\b|\bgenerate_latest\b|\bpromhttp\.Handler|\.metrics\(\)|PrometheusMeterRegistry|\bTextEncoder\b|\bPrometheusBuilder\b|\bRenderTextFormat\b|\bpromBundle\b|\bInstrumentator\(|\bPrometheusMetrics\(|django_prometheus|\bPrometheusMetricsLayer|\bPrometheusMetricsBuilder"#)
+    re(
+        r#"["'`]/metrics/?["'`]|\bmake_asgi_app\b|\bmake_wsgi_app\b|\bstart_http_server\b|\bgenerate_latest\b|\bpromhttp\.Handler|\.metrics\(\)|PrometheusMeterRegistry|\bTextEncoder\b|\bPrometheusBuilder\b|\bRenderTextFormat\b|\bpromBundle\b|\bInstrumentator\(|\bPrometheusMetrics\(|django_prometheus|\bPrometheusMetricsLayer|\bPrometheusMetricsBuilder"#,
+    )
 });
 
 fn client_dependency(repo: &Repo) -> Option<(&TextFile, u32)> {
     for f in &repo.dependency_files {
         let name = f.file.rsplit('/').next().unwrap_or("");
         for (names, pattern) in PROM_CLIENT.iter() {
-            if names.contains(&name) {
-                if let Some(m) = pattern.find(&f.text) {
-                    return Some((f, f.text[..m.start()].matches('\n').count() as u32 + 1));
-                }
+            if names.contains(&name)
+                && let Some(m) = pattern.find(&f.text)
+            {
+                return Some((f, f.text[..m.start()].matches('\n').count() as u32 + 1));
             }
         }
     }
@@ -203,7 +277,8 @@ fn client_dependency(repo: &Repo) -> Option<(&TextFile, u32)> {
 }
 
 fn metrics_handler(repo: &Repo) -> Option<&TextFile> {
-    runtime_sources(repo).find(|f| METRICS_HANDLER.is_match(&f.text) && METRICS_HANDLER.is_match(&code::masked(f)))
+    runtime_sources(repo)
+        .find(|f| METRICS_HANDLER.is_match(&f.text) && METRICS_HANDLER.is_match(&code::masked(f)))
 }
 
 /// G2: the app serves /metrics in Prometheus format (statically: client library + handler).
@@ -248,16 +323,38 @@ static JSON_LOGGER: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
     vec![
         (
             Dialect::Python,
-            re(r"\bpythonjsonlogger\b|\bjsonlogger\b|\bJsonFormatter\b|\bJSONRenderer\b|\bjson_logging\b|\becs_logging\b|\bserialize\s*=\s*True|\bJSONFormatter\b"),
+            re(
+                r"\bpythonjsonlogger\b|\bjsonlogger\b|\bJsonFormatter\b|\bJSONRenderer\b|\bjson_logging\b|\becs_logging\b|\bserialize\s*=\s*True|\bJSONFormatter\b",
+            ),
         ),
-        (Dialect::Js, re(r#"require\(\s*['"](?:pino|bunyan)['"]\s*\)|from\s+['"](?:pino|bunyan)['"]|format\.json\(\)"#)),
+        (
+            Dialect::Js,
+            re(
+                r#"require\(\s*['"](?:pino|bunyan)['"]\s*\)|from\s+['"](?:pino|bunyan)['"]|format\.json\(\)"#,
+            ),
+        ),
         (
             Dialect::Go,
-            re(r"\bslog\.NewJSONHandler\b|\bzap\.NewProduction|\bzapcore\.NewJSONEncoder\b|github\.com/rs/zerolog|\bJSONFormatter\b"),
+            re(
+                r"\bslog\.NewJSONHandler\b|\bzap\.NewProduction|\bzapcore\.NewJSONEncoder\b|github\.com/rs/zerolog|\bJSONFormatter\b",
+            ),
         ),
-        (Dialect::Java, re(r"\bLogstashEncoder\b|\bJsonLayout\b|\bJsonTemplateLayout\b|\bEcsLayout\b|\bJsonEncoder\b")),
-        (Dialect::Kotlin, re(r"\bLogstashEncoder\b|\bJsonLayout\b|\bJsonTemplateLayout\b|\bEcsLayout\b|\bJsonEncoder\b")),
-        (Dialect::Rust, re(r"\.json\(\)|\bjson_subscriber\b|\bslog_json\b|\btracing_bunyan_formatter\b")),
+        (
+            Dialect::Java,
+            re(
+                r"\bLogstashEncoder\b|\bJsonLayout\b|\bJsonTemplateLayout\b|\bEcsLayout\b|\bJsonEncoder\b",
+            ),
+        ),
+        (
+            Dialect::Kotlin,
+            re(
+                r"\bLogstashEncoder\b|\bJsonLayout\b|\bJsonTemplateLayout\b|\bEcsLayout\b|\bJsonEncoder\b",
+            ),
+        ),
+        (
+            Dialect::Rust,
+            re(r"\.json\(\)|\bjson_subscriber\b|\bslog_json\b|\btracing_bunyan_formatter\b"),
+        ),
         (Dialect::Php, re(r"\bJsonFormatter\b")),
     ]
 });
@@ -265,47 +362,90 @@ static JSON_LOGGER: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
 /// A custom formatter class, per dialect, and how it writes JSON: (dialect, formatter, JSON encoder).
 static CUSTOM_JSON: LazyLock<Vec<(Dialect, Regex, &'static str)>> = LazyLock::new(|| {
     vec![
-        (Dialect::Python, re(r"class\s+\w+\(\s*(?:logging\.)?Formatter\s*\)"), "json.dumps"),
-        (Dialect::Php, re(r"implements\s+[\w\\]*FormatterInterface\b|extends\s+[\w\\]*NormalizerFormatter\b"), "json_encode"),
-        (Dialect::Rust, re(r"\bimpl\b[^{]*\bFormatEvent\b"), "serde_json"),
+        (
+            Dialect::Python,
+            re(r"class\s+\w+\(\s*(?:logging\.)?Formatter\s*\)"),
+            "json.dumps",
+        ),
+        (
+            Dialect::Php,
+            re(r"implements\s+[\w\\]*FormatterInterface\b|extends\s+[\w\\]*NormalizerFormatter\b"),
+            "json_encode",
+        ),
+        (
+            Dialect::Rust,
+            re(r"\bimpl\b[^{]*\bFormatEvent\b"),
+            "serde_json",
+        ),
         (Dialect::Js, re(r"\bformat\.printf\s*\("), "JSON.stringify"),
         (Dialect::Go, re(r"\bslog\.Handler\b"), "json.Marshal"),
     ]
 });
 
 /// JSON logging declared in a dependency manifest whose configuration lives in XML we do not read.
-static JSON_LOGGER_DEP: LazyLock<Regex> =
-    LazyLock::new(|| re(r"logstash-logback-encoder|log4j-layout-template-json|ecs-logging-java|logback-json-classic"));
+static JSON_LOGGER_DEP: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"logstash-logback-encoder|log4j-layout-template-json|ecs-logging-java|logback-json-classic")
+});
 
 /// Plain-text logging set up or used as the logger, per dialect.
 static PLAIN_LOGGING: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
     vec![
-        (Dialect::Python, re(r"\blogging\.basicConfig\s*\(|\blogging\.Formatter\s*\(|(?m)^\s*print\s*\(")),
+        (
+            Dialect::Python,
+            re(r"\blogging\.basicConfig\s*\(|\blogging\.Formatter\s*\(|(?m)^\s*print\s*\("),
+        ),
         (
             Dialect::Js,
-            re(r#"\bconsole\.(?:log|info|warn|error|debug)\s*\(|\bformat\.(?:simple|cli|prettyPrint)\(\)|\bformat\.printf\s*\(|\bmorgan\s*\(\s*['"`](?:combined|common|dev|short|tiny)"#),
+            re(
+                r#"\bconsole\.(?:log|info|warn|error|debug)\s*\(|\bformat\.(?:simple|cli|prettyPrint)\(\)|\bformat\.printf\s*\(|\bmorgan\s*\(\s*['"`](?:combined|common|dev|short|tiny)"#,
+            ),
         ),
-        (Dialect::Go, re(r"\blog\.(?:Print|Printf|Println|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)\s*\(|\bTextFormatter\b")),
-        (Dialect::Java, re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\(|\bPatternLayout\b")),
-        (Dialect::Kotlin, re(r"(?m)^\s*println\s*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\(")),
-        (Dialect::Rust, re(r"\b(?:e?println)!\s*\(|\benv_logger::(?:init|Builder)|\bsimple_logger\b")),
+        (
+            Dialect::Go,
+            re(
+                r"\blog\.(?:Print|Printf|Println|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)\s*\(|\bTextFormatter\b",
+            ),
+        ),
+        (
+            Dialect::Java,
+            re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\(|\bPatternLayout\b"),
+        ),
+        (
+            Dialect::Kotlin,
+            re(r"(?m)^\s*println\s*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\("),
+        ),
+        (
+            Dialect::Rust,
+            re(r"\b(?:e?println)!\s*\(|\benv_logger::(?:init|Builder)|\bsimple_logger\b"),
+        ),
         (Dialect::Php, re(r"\bLineFormatter\b|\berror_log\s*\(")),
     ]
 });
 
 /// Python files serving HTTP (where print() output is the app's log).
-static PY_WEB: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?m)^\s*(?:from|import)\s+(?:flask|fastapi|django|starlette|aiohttp|bottle|tornado|sanic|falcon|quart|litestar)\b"));
+static PY_WEB: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?m)^\s*(?:from|import)\s+(?:flask|fastapi|django|starlette|aiohttp|bottle|tornado|sanic|falcon|quart|litestar)\b",
+    )
+});
 /// Rust files serving HTTP (where println! output is the app's log).
-static RS_WEB: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:axum|actix_web|rocket|warp|hyper|poem|tide)::"));
+static RS_WEB: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:axum|actix_web|rocket|warp|hyper|poem|tide)::"));
 /// Go files importing the standard `log` package.
-static GO_STD_LOG: LazyLock<Regex> = LazyLock::new(|| re(r#"(?m)^\s*(?:import\s+)?(?:\w+\s+)?"log"\s*$|import\s+"log""#));
+static GO_STD_LOG: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(?m)^\s*(?:import\s+)?(?:\w+\s+)?"log"\s*$|import\s+"log""#));
 
 fn json_logger_in(f: &TextFile, masked: &str) -> bool {
     let d = code::dialect(f);
-    let direct = JSON_LOGGER.iter().any(|(dd, p)| *dd == d && p.is_match(masked));
-    let rust_ok = d != Dialect::Rust || masked.contains("tracing_subscriber") || !masked.contains(".json()");
-    (direct && rust_ok) || CUSTOM_JSON.iter().any(|(dd, class, encoder)| *dd == d && class.is_match(masked) && masked.contains(encoder))
+    let direct = JSON_LOGGER
+        .iter()
+        .any(|(dd, p)| *dd == d && p.is_match(masked));
+    let rust_ok =
+        d != Dialect::Rust || masked.contains("tracing_subscriber") || !masked.contains(".json()");
+    (direct && rust_ok)
+        || CUSTOM_JSON.iter().any(|(dd, class, encoder)| {
+            *dd == d && class.is_match(masked) && masked.contains(encoder)
+        })
 }
 
 /// The first place a file logs plain text: (offset, what).
@@ -318,12 +458,17 @@ fn plain_logging(f: &TextFile, masked: &str, json_here: bool) -> Option<(usize, 
         let open = m.end().saturating_sub(1);
         let first_arg = || {
             code::call_args(b, open, d)
-                .and_then(|(_, args)| args.first().map(|a| String::from_utf8_lossy(&b[a.0..a.1]).trim().to_string()))
+                .and_then(|(_, args)| {
+                    args.first()
+                        .map(|a| String::from_utf8_lossy(&b[a.0..a.1]).trim().to_string())
+                })
                 .unwrap_or_default()
         };
         let what = match d {
             Dialect::Python if t.starts_with("logging.basicConfig") => {
-                let call = code::call_args(b, open, d).map(|(end, _)| &masked[open..end]).unwrap_or("");
+                let call = code::call_args(b, open, d)
+                    .map(|(end, _)| &masked[open..end])
+                    .unwrap_or("");
                 if json_here && call.contains("handlers") {
                     continue;
                 }
@@ -361,8 +506,12 @@ fn plain_logging(f: &TextFile, masked: &str, json_here: bool) -> Option<(usize, 
                 "the standard `log` package writes plain-text lines"
             }
             Dialect::Go => "logrus' TextFormatter writes plain-text lines",
-            Dialect::Java | Dialect::Kotlin if t.contains("PatternLayout") => "a PatternLayout writes plain-text lines",
-            Dialect::Java | Dialect::Kotlin => "`System.out` output is used as the log (plain text, not JSON)",
+            Dialect::Java | Dialect::Kotlin if t.contains("PatternLayout") => {
+                "a PatternLayout writes plain-text lines"
+            }
+            Dialect::Java | Dialect::Kotlin => {
+                "`System.out` output is used as the log (plain text, not JSON)"
+            }
             Dialect::Rust if t.contains("println") => {
                 if !RS_WEB.is_match(masked) {
                     continue;
@@ -370,7 +519,9 @@ fn plain_logging(f: &TextFile, masked: &str, json_here: bool) -> Option<(usize, 
                 "`println!` writes plain-text lines instead of JSON logs"
             }
             Dialect::Rust => "env_logger writes plain-text lines",
-            Dialect::Php if t.starts_with("LineFormatter") => "monolog's LineFormatter writes plain-text lines",
+            Dialect::Php if t.starts_with("LineFormatter") => {
+                "monolog's LineFormatter writes plain-text lines"
+            }
             Dialect::Php => "`error_log()` writes plain-text lines",
             _ => continue,
         };
@@ -381,7 +532,9 @@ fn plain_logging(f: &TextFile, masked: &str, json_here: bool) -> Option<(usize, 
 
 fn g3_fix(lang: Option<Lang>) -> String {
     let how = match lang {
-        Some(Lang::Python) => "python-json-logger's JsonFormatter on a StreamHandler(sys.stdout), or structlog with JSONRenderer",
+        Some(Lang::Python) => {
+            "python-json-logger's JsonFormatter on a StreamHandler(sys.stdout), or structlog with JSONRenderer"
+        }
         Some(Lang::Js) => "pino (`const logger = require('pino')()`)",
         Some(Lang::Go) => "`slog.New(slog.NewJSONHandler(os.Stdout, nil))`",
         Some(Lang::Java) => "logstash-logback-encoder's LogstashEncoder on a ConsoleAppender",
@@ -401,7 +554,10 @@ pub fn g3(r: &Review, out: &mut Vec<Finding>) {
     if !has_app_source(repo) {
         return;
     }
-    let mut json_anywhere = repo.dependency_files.iter().any(|f| JSON_LOGGER_DEP.is_match(&f.text));
+    let mut json_anywhere = repo
+        .dependency_files
+        .iter()
+        .any(|f| JSON_LOGGER_DEP.is_match(&f.text));
     let mut plain = Vec::new();
     for f in runtime_sources(repo) {
         let masked = code::masked(f);
@@ -414,7 +570,10 @@ pub fn g3(r: &Review, out: &mut Vec<Finding>) {
     for (f, line, what) in &plain {
         out.push(
             Finding::new("G3", f.file.clone(), Some(*line))
-                .message(format!("In `{}`, {what}; the platform can only search and alert on JSON lines", f.file))
+                .message(format!(
+                    "In `{}`, {what}; the platform can only search and alert on JSON lines",
+                    f.file
+                ))
                 .fix(g3_fix(Some(f.lang))),
         );
     }
@@ -435,23 +594,45 @@ static FILE_LOGGING: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
     vec![
         (
             Dialect::Python,
-            re(r#"\b(?:Rotating|TimedRotating|Watched)?FileHandler\s*\(|["']logging\.(?:handlers\.)?(?:Rotating|TimedRotating|Watched)?FileHandler["']|\bbasicConfig\s*\([^)]*\bfilename\s*=|\blogger\.add\(\s*["'][^"']+\.log["']"#),
+            re(
+                r#"\b(?:Rotating|TimedRotating|Watched)?FileHandler\s*\(|["']logging\.(?:handlers\.)?(?:Rotating|TimedRotating|Watched)?FileHandler["']|\bbasicConfig\s*\([^)]*\bfilename\s*=|\blogger\.add\(\s*["'][^"']+\.log["']"#,
+            ),
         ),
         (
             Dialect::Js,
-            re(r#"\btransports\.File\s*\(|\bnew\s+DailyRotateFile\s*\(|\bpino\.destination\(\s*(?:\{\s*dest\s*:\s*)?["'`][^"'`]+["'`]|target\s*:\s*["']pino/file["'][^}]*destination\s*:\s*["'`][^"'`]+|\bfs\.createWriteStream\(\s*["'`][^"'`]*\.log["'`]|\brotating-file-stream\b|\btype\s*:\s*["'](?:file|dateFile|fileSync)["']"#),
+            re(
+                r#"\btransports\.File\s*\(|\bnew\s+DailyRotateFile\s*\(|\bpino\.destination\(\s*(?:\{\s*dest\s*:\s*)?["'`][^"'`]+["'`]|target\s*:\s*["']pino/file["'][^}]*destination\s*:\s*["'`][^"'`]+|\bfs\.createWriteStream\(\s*["'`][^"'`]*\.log["'`]|\brotating-file-stream\b|\btype\s*:\s*["'](?:file|dateFile|fileSync)["']"#,
+            ),
         ),
-        (Dialect::Go, re(r#"\blumberjack\.Logger\s*\{|\bos\.(?:OpenFile|Create)\(\s*"[^"]*\.log""#)),
-        (Dialect::Java, re(r"\bnew\s+(?:Daily)?(?:Rolling)?FileAppender\b|\bnew\s+FileHandler\s*\(")),
-        (Dialect::Kotlin, re(r"\b(?:Daily)?(?:Rolling)?FileAppender\s*(?:<[^>]*>)?\s*\(|\bFileHandler\s*\(")),
-        (Dialect::Rust, re(r"\btracing_appender::rolling\b|\bRollingFileAppender\b|\blog_to_file\b|\bFileAppender::builder\b")),
+        (
+            Dialect::Go,
+            re(r#"\blumberjack\.Logger\s*\{|\bos\.(?:OpenFile|Create)\(\s*"[^"]*\.log""#),
+        ),
+        (
+            Dialect::Java,
+            re(r"\bnew\s+(?:Daily)?(?:Rolling)?FileAppender\b|\bnew\s+FileHandler\s*\("),
+        ),
+        (
+            Dialect::Kotlin,
+            re(r"\b(?:Daily)?(?:Rolling)?FileAppender\s*(?:<[^>]*>)?\s*\(|\bFileHandler\s*\("),
+        ),
+        (
+            Dialect::Rust,
+            re(
+                r"\btracing_appender::rolling\b|\bRollingFileAppender\b|\blog_to_file\b|\bFileAppender::builder\b",
+            ),
+        ),
         (
             Dialect::Php,
-            re(r#"\bnew\s+(?:StreamHandler\(\s*(?:["'](?:[^p"'][^"']*|p[^h][^"']*)["']|__DIR__)|RotatingFileHandler\s*\()"#),
+            re(
+                r#"\bnew\s+(?:StreamHandler\(\s*(?:["'](?:[^p"'][^"']*|p[^h][^"']*)["']|__DIR__)|RotatingFileHandler\s*\()"#,
+            ),
         ),
         (
             Dialect::Config,
-            re(r"(?im)^\s*(?:logging\.file(?:\.name|\.path)?|log4j2?\.appender\.\w+(?:\.type)?\s*[=:]\s*(?:org\.apache\.log4j\.)?(?:Daily)?(?:Rolling)?File(?:Appender)?|LOG_FILE(?:_?NAME|_?PATH)?|LOG_PATH|LOGFILE|LOG_FILENAME)\s*[=:]\s*\S"),
+            re(
+                r"(?im)^\s*(?:logging\.file(?:\.name|\.path)?|log4j2?\.appender\.\w+(?:\.type)?\s*[=:]\s*(?:org\.apache\.log4j\.)?(?:Daily)?(?:Rolling)?File(?:Appender)?|LOG_FILE(?:_?NAME|_?PATH)?|LOG_PATH|LOGFILE|LOG_FILENAME)\s*[=:]\s*\S",
+            ),
         ),
     ]
 });
@@ -463,9 +644,16 @@ static LOG_MOUNT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)(?:^|/)(?:var/log|
 pub fn g4(r: &Review, out: &mut Vec<Finding>) {
     let fix = "Remove the file handler, appender or log volume and log to stdout only: the platform collects \
                stdout, and files inside the container are lost at every restart and can fill the disk.";
-    for f in r.repo.sources.iter().filter(|f| f.lang == Lang::Config || is_runtime_code(f)) {
+    for f in r
+        .repo
+        .sources
+        .iter()
+        .filter(|f| f.lang == Lang::Config || is_runtime_code(f))
+    {
         let d = code::dialect(f);
-        let Some((_, pattern)) = FILE_LOGGING.iter().find(|(dd, _)| *dd == d) else { continue };
+        let Some((_, pattern)) = FILE_LOGGING.iter().find(|(dd, _)| *dd == d) else {
+            continue;
+        };
         if !pattern.is_match(&f.text) {
             continue;
         }
@@ -479,13 +667,26 @@ pub fn g4(r: &Review, out: &mut Vec<Finding>) {
             }
             last_line = line;
             let what = if d == Dialect::Config {
-                m.as_str().trim().split(['=', ':']).next().unwrap_or("").trim()
+                m.as_str()
+                    .trim()
+                    .split(['=', ':'])
+                    .next()
+                    .unwrap_or("")
+                    .trim()
             } else {
-                m.as_str().trim().split(['(', '{', '\n']).next().unwrap_or("").trim().trim_matches(['"', '\''])
+                m.as_str()
+                    .trim()
+                    .split(['(', '{', '\n'])
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_matches(['"', '\''])
             };
             out.push(
                 Finding::new("G4", f.file.clone(), Some(line))
-                    .message(format!("`{what}` writes logs to a file inside the container instead of stdout"))
+                    .message(format!(
+                        "`{what}` writes logs to a file inside the container instead of stdout"
+                    ))
                     .fix(fix),
             );
         }
@@ -495,9 +696,18 @@ pub fn g4(r: &Review, out: &mut Vec<Finding>) {
             continue;
         }
         for c in w.containers() {
-            for m in c.node.get("volumeMounts").map(crate::yaml::Node::items).unwrap_or_default() {
-                let Some(path) = m.get("mountPath").and_then(crate::yaml::Node::as_str) else { continue };
-                if LOG_MOUNT.is_match(path) {
+            for m in c
+                .node
+                .get("volumeMounts")
+                .map(crate::yaml::Node::items)
+                .unwrap_or_default()
+            {
+                let Some(path) = m.get("mountPath").and_then(crate::yaml::Node::as_str) else {
+                    continue;
+                };
+                let read_only =
+                    m.get("readOnly").and_then(crate::yaml::Node::as_bool) == Some(true);
+                if LOG_MOUNT.is_match(path) && !read_only {
                     out.push(
                         Finding::new("G4", w.obj.file.clone(), m.get("mountPath").and_then(crate::yaml::Node::line).or(m.line()))
                             .object(w.obj.id())
@@ -520,9 +730,18 @@ pub fn g4(r: &Review, out: &mut Vec<Finding>) {
 /// Where a JSON logger is configured: (offset, which library).
 static G5_LOGGERS: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
     vec![
-        (Dialect::Python, re(r"\bJsonFormatter\s*\(|\bJSONRenderer\s*\(")),
-        (Dialect::Js, re(r"\bpino\s*\(|\bwinston\.createLogger\s*\(|\bcreateLogger\s*\(")),
-        (Dialect::Go, re(r"\bzap\.NewProduction\w*\s*\(|\bzapcore\.NewJSONEncoder\s*\(|\bzerolog\.New\s*\(")),
+        (
+            Dialect::Python,
+            re(r"\bJsonFormatter\s*\(|\bJSONRenderer\s*\("),
+        ),
+        (
+            Dialect::Js,
+            re(r"\bpino\s*\(|\bwinston\.createLogger\s*\(|\bcreateLogger\s*\("),
+        ),
+        (
+            Dialect::Go,
+            re(r"\bzap\.NewProduction\w*\s*\(|\bzapcore\.NewJSONEncoder\s*\(|\bzerolog\.New\s*\("),
+        ),
         (Dialect::Java, re(r"\bnew\s+LogstashEncoder\s*\(")),
         (Dialect::Rust, re(r"\.json\(\)")),
         (Dialect::Php, re(r"\bnew\s+JsonFormatter\s*\(")),
@@ -547,7 +766,9 @@ fn python_json_fields(masked: &str, open: usize) -> Option<Vec<String>> {
     let mut timestamp: Option<String> = None;
     for (i, a) in args.iter().enumerate() {
         let text = masked[a.0..a.1].trim();
-        let (key, value_range) = match text.split_once('=').filter(|(k, v)| !v.starts_with('=') && k.trim().chars().all(|c| c.is_alphanumeric() || c == '_')) {
+        let (key, value_range) = match text.split_once('=').filter(|(k, v)| {
+            !v.starts_with('=') && k.trim().chars().all(|c| c.is_alphanumeric() || c == '_')
+        }) {
             Some((k, _)) => {
                 let eq = a.0 + masked[a.0..a.1].find('=').unwrap_or(0) + 1;
                 (Some(k.trim()), (eq, a.1))
@@ -563,7 +784,10 @@ fn python_json_fields(masked: &str, open: usize) -> Option<Vec<String>> {
                 if !body.trim_start().starts_with('{') {
                     return None;
                 }
-                renames = DICT_PAIR.captures_iter(body).map(|c| (c[1].to_string(), c[2].to_string())).collect();
+                renames = DICT_PAIR
+                    .captures_iter(body)
+                    .map(|c| (c[1].to_string(), c[2].to_string()))
+                    .collect();
             }
             Some("timestamp") => {
                 let v = masked[value_range.0..value_range.1].trim();
@@ -578,14 +802,29 @@ fn python_json_fields(masked: &str, open: usize) -> Option<Vec<String>> {
         }
     }
     let fmt = fmt.unwrap_or_else(|| "%(message)s".into());
-    let mut fields: Vec<String> = PY_FIELDS.captures_iter(&fmt).map(|c| c[1].to_string()).collect();
+    let mut fields: Vec<String> = PY_FIELDS
+        .captures_iter(&fmt)
+        .map(|c| c[1].to_string())
+        .collect();
     if fields.is_empty() {
-        fields = PY_BRACE_FIELDS.captures_iter(&fmt).map(|c| c[1].to_string()).collect();
+        fields = PY_BRACE_FIELDS
+            .captures_iter(&fmt)
+            .map(|c| c[1].to_string())
+            .collect();
     }
     if fields.is_empty() {
         fields = fmt.split_whitespace().map(str::to_string).collect();
     }
-    let mut out: Vec<String> = fields.into_iter().map(|f| renames.iter().find(|(from, _)| *from == f).map(|(_, to)| to.clone()).unwrap_or(f)).collect();
+    let mut out: Vec<String> = fields
+        .into_iter()
+        .map(|f| {
+            renames
+                .iter()
+                .find(|(from, _)| *from == f)
+                .map(|(_, to)| to.clone())
+                .unwrap_or(f)
+        })
+        .collect();
     out.extend(timestamp);
     Some(out)
 }
@@ -611,7 +850,9 @@ static FIELD_SETTINGS: LazyLock<FieldSettings> = LazyLock::new(|| FieldSettings 
         r#"\blevel\s*(?::\s*(?:function\s*)?)?\(\s*\w*\s*(?:,\s*\w+\s*)?\)\s*(?:=>\s*)?(?:\{\s*return\s*)?\(?\s*\{\s*["']?(\w+)["']?\s*:"#,
     ),
     pino_message_key: re(r#"\bmessageKey\s*:\s*["'`](\w+)["'`]"#),
-    winston_time: re(r#"alias\s*:\s*["']time["']|\binfo\.time\s*=|\btime\s*:\s*(?:new\s+Date|info\.|Date\.)"#),
+    winston_time: re(
+        r#"alias\s*:\s*["']time["']|\binfo\.time\s*=|\btime\s*:\s*(?:new\s+Date|info\.|Date\.)"#,
+    ),
     winston_msg: re(r"\binfo\.msg\s*=|\bmsg\s*:\s*info\.message"),
     zerolog_msg: re(r#"MessageFieldName\s*=\s*"msg""#),
     zap_time: re(r#"TimeKey\s*[:=]\s*"time""#),
@@ -620,7 +861,11 @@ static FIELD_SETTINGS: LazyLock<FieldSettings> = LazyLock::new(|| FieldSettings 
 /// The required fields a JSON logger configured in a file does not write, with where it is configured.
 fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'static str, Vec<&'static str>)> {
     let d = code::dialect(f);
-    let d = if d == Dialect::Kotlin { Dialect::Java } else { d };
+    let d = if d == Dialect::Kotlin {
+        Dialect::Java
+    } else {
+        d
+    };
     let (_, pattern) = G5_LOGGERS.iter().find(|(dd, _)| *dd == d)?;
     let m = pattern.find(masked)?;
     let t = m.as_str();
@@ -632,7 +877,10 @@ fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'static str, Ve
                 return None;
             }
             let fields = python_json_fields(masked, m.end() - 1)?;
-            let missing = ["time", "level", "msg"].into_iter().filter(|k| !fields.iter().any(|f| f == k)).collect();
+            let missing = ["time", "level", "msg"]
+                .into_iter()
+                .filter(|k| !fields.iter().any(|f| f == k))
+                .collect();
             ("python-json-logger", missing)
         }
         Dialect::Python => {
@@ -653,10 +901,16 @@ fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'static str, Ve
             if s.pino_no_time.is_match(masked) {
                 missing.push("time");
             }
-            if s.pino_level_key.captures(masked).is_some_and(|c| &c[1] != "level") {
+            if s.pino_level_key
+                .captures(masked)
+                .is_some_and(|c| &c[1] != "level")
+            {
                 missing.push("level");
             }
-            if s.pino_message_key.captures(masked).is_some_and(|c| &c[1] != "msg") {
+            if s.pino_message_key
+                .captures(masked)
+                .is_some_and(|c| &c[1] != "msg")
+            {
                 missing.push("msg");
             }
             ("pino", missing)
@@ -675,11 +929,19 @@ fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'static str, Ve
             ("winston", missing)
         }
         Dialect::Go if t.starts_with("zerolog") => {
-            let missing = if s.zerolog_msg.is_match(masked) { vec![] } else { vec!["msg"] };
+            let missing = if s.zerolog_msg.is_match(masked) {
+                vec![]
+            } else {
+                vec!["msg"]
+            };
             ("zerolog", missing)
         }
         Dialect::Go => {
-            let missing = if s.zap_time.is_match(masked) { vec![] } else { vec!["time"] };
+            let missing = if s.zap_time.is_match(masked) {
+                vec![]
+            } else {
+                vec!["time"]
+            };
             ("zap", missing)
         }
         Dialect::Java => {
@@ -704,14 +966,18 @@ fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'static str, Ve
 pub fn g5(r: &Review, out: &mut Vec<Finding>) {
     for f in runtime_sources(r.repo) {
         let d = code::dialect(f);
-        if !G5_LOGGERS.iter().any(|(dd, p)| (*dd == d || (d == Dialect::Kotlin && *dd == Dialect::Java)) && p.is_match(&f.text)) {
+        if !G5_LOGGERS.iter().any(|(dd, p)| {
+            (*dd == d || (d == Dialect::Kotlin && *dd == Dialect::Java)) && p.is_match(&f.text)
+        }) {
             continue;
         }
         let masked = code::masked(f);
         if !json_logger_in(f, &masked) {
             continue;
         }
-        let Some((at, lib, missing)) = missing_fields(f, &masked) else { continue };
+        let Some((at, lib, missing)) = missing_fields(f, &masked) else {
+            continue;
+        };
         let names: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
         out.push(
             Finding::new("G5", f.file.clone(), Some(Lines::new(&masked).line(at)))
@@ -730,13 +996,25 @@ fn g5_fix(lib: &str) -> String {
         "python-json-logger" => {
             "e.g. `JsonFormatter(\"%(levelname)s %(message)s\", rename_fields={\"levelname\": \"level\", \"message\": \"msg\"}, timestamp=\"time\")`"
         }
-        "structlog" => "add `structlog.processors.TimeStamper(fmt=\"iso\", key=\"time\")`, `structlog.processors.add_log_level` and `structlog.processors.EventRenamer(\"msg\")` before JSONRenderer",
-        "pino" => "keep pino's `messageKey: 'msg'` and `timestamp: pino.stdTimeFunctions.isoTime`, and a level formatter returning `{ level: label }`",
-        "winston" => "add a format that sets `info.msg = info.message` and `format.timestamp({ alias: 'time' })`",
+        "structlog" => {
+            "add `structlog.processors.TimeStamper(fmt=\"iso\", key=\"time\")`, `structlog.processors.add_log_level` and `structlog.processors.EventRenamer(\"msg\")` before JSONRenderer"
+        }
+        "pino" => {
+            "keep pino's `messageKey: 'msg'` and `timestamp: pino.stdTimeFunctions.isoTime`, and a level formatter returning `{ level: label }`"
+        }
+        "winston" => {
+            "add a format that sets `info.msg = info.message` and `format.timestamp({ alias: 'time' })`"
+        }
         "zap" => "set `EncoderConfig.TimeKey = \"time\"` with `zapcore.ISO8601TimeEncoder`",
-        "zerolog" => "set `zerolog.MessageFieldName = \"msg\"` and `zerolog.TimeFieldFormat = time.RFC3339`",
-        "LogstashEncoder" => "rename the fields with `<fieldNames><timestamp>time</timestamp><message>msg</message></fieldNames>`",
-        "tracing-subscriber" => "use a JSON formatter that names the fields `time`, `level` and `msg` (e.g. a custom `FormatEvent`)",
+        "zerolog" => {
+            "set `zerolog.MessageFieldName = \"msg\"` and `zerolog.TimeFieldFormat = time.RFC3339`"
+        }
+        "LogstashEncoder" => {
+            "rename the fields with `<fieldNames><timestamp>time</timestamp><message>msg</message></fieldNames>`"
+        }
+        "tracing-subscriber" => {
+            "use a JSON formatter that names the fields `time`, `level` and `msg` (e.g. a custom `FormatEvent`)"
+        }
         _ => "rename the fields with the logger's options",
     };
     format!("Name the fields exactly `time` (ISO 8601), `level` and `msg`: {how}.")
@@ -748,7 +1026,9 @@ fn g5_fix(lib: &str) -> String {
 
 /// A logging method call: `.info(`, `->error(`, `::warn(` (the receiver is checked separately).
 static LOG_METHOD: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:\.|->|::)(?:trace|debug|info|information|notice|warn|warning|error|err|critical|crit|fatal|exception|log|msg|emergency|alert|print|printf|println|tracef|debugf|infof|warnf|warningf|errorf|fatalf|panicf|debugw|infow|warnw|errorw|fatalw|Trace|Debug|Info|Warn|Warning|Error|Fatal|Panic|Print|Printf|Println|Debugf|Infof|Warnf|Errorf|Fatalf|Panicf|Debugw|Infow|Warnw|Errorw|Fatalw|DebugContext|InfoContext|WarnContext|ErrorContext|Log|LogAttrs)[ \t]*\(")
+    re(
+        r"(?:\.|->|::)(?:trace|debug|info|information|notice|warn|warning|error|err|critical|crit|fatal|exception|log|msg|emergency|alert|print|printf|println|tracef|debugf|infof|warnf|warningf|errorf|fatalf|panicf|debugw|infow|warnw|errorw|fatalw|Trace|Debug|Info|Warn|Warning|Error|Fatal|Panic|Print|Printf|Println|Debugf|Infof|Warnf|Errorf|Fatalf|Panicf|Debugw|Infow|Warnw|Errorw|Fatalw|DebugContext|InfoContext|WarnContext|ErrorContext|Log|LogAttrs)[ \t]*\(",
+    )
 });
 
 /// Printing and logging functions without a logger object, per dialect.
@@ -756,18 +1036,45 @@ static PRINT_CALLS: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
     vec![
         (Dialect::Python, re(r"\bprint[ \t]*\(")),
         (Dialect::Go, re(r"\bfmt\.(?:Print|Printf|Println)[ \t]*\(")),
-        (Dialect::Java, re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\(")),
-        (Dialect::Kotlin, re(r"\bprintln[ \t]*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\(")),
-        (Dialect::Rust, re(r"\b(?:(?:tracing|log)::)?(?:trace|debug|info|warn|error|println|eprintln|print|eprint)![ \t]*\(")),
+        (
+            Dialect::Java,
+            re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\("),
+        ),
+        (
+            Dialect::Kotlin,
+            re(r"\bprintln[ \t]*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\("),
+        ),
+        (
+            Dialect::Rust,
+            re(
+                r"\b(?:(?:tracing|log)::)?(?:trace|debug|info|warn|error|println|eprintln|print|eprint)![ \t]*\(",
+            ),
+        ),
         (Dialect::Php, re(r"\berror_log[ \t]*\(")),
     ]
 });
 
 /// Receivers that are loggers: `logger`, `self.log`, `$this->logger`, `console`, `slog`, `Log::`.
 fn is_logger(receiver: &str) -> bool {
-    let last = receiver.rsplit(['.', '>', ':']).next().unwrap_or(receiver).trim_start_matches('$');
+    let last = receiver
+        .rsplit(['.', '>', ':'])
+        .next()
+        .unwrap_or(receiver)
+        .trim_start_matches('$');
     let lower = last.to_ascii_lowercase();
-    lower.contains("log") || matches!(lower.as_str(), "console" | "slog" | "zap" | "sugar" | "zerolog" | "winston" | "pino" | "structlog" | "l")
+    lower.contains("log")
+        || matches!(
+            lower.as_str(),
+            "console"
+                | "slog"
+                | "zap"
+                | "sugar"
+                | "zerolog"
+                | "winston"
+                | "pino"
+                | "structlog"
+                | "l"
+        )
 }
 
 /// The log calls of a masked file: (start of the call text, its `(`, the call as written).
@@ -778,18 +1085,28 @@ fn log_calls(masked: &str, d: Dialect) -> Vec<(usize, usize, String)> {
         for m in LOG_METHOD.find_iter(masked) {
             let from = b[..m.start()]
                 .iter()
-                .rposition(|&c| !(code::is_ident(c) || matches!(c, b'.' | b'$' | b'>' | b':' | b'-')))
+                .rposition(|&c| {
+                    !(code::is_ident(c) || matches!(c, b'.' | b'$' | b'>' | b':' | b'-'))
+                })
                 .map_or(0, |p| p + 1);
             let receiver = &masked[from..m.start()];
             if receiver.is_empty() || !is_logger(receiver) {
                 continue;
             }
-            out.push((from, m.end() - 1, masked[from..m.end() - 1].trim_end().to_string()));
+            out.push((
+                from,
+                m.end() - 1,
+                masked[from..m.end() - 1].trim_end().to_string(),
+            ));
         }
     }
     if let Some((_, p)) = PRINT_CALLS.iter().find(|(dd, _)| *dd == d) {
         for m in p.find_iter(masked) {
-            out.push((m.start(), m.end() - 1, m.as_str().trim_end_matches('(').trim_end().to_string()));
+            out.push((
+                m.start(),
+                m.end() - 1,
+                m.as_str().trim_end_matches('(').trim_end().to_string(),
+            ));
         }
     }
     out
@@ -797,8 +1114,27 @@ fn log_calls(masked: &str, d: Dialect) -> Vec<(usize, usize, String)> {
 
 /// Words that make a value sensitive (credentials and personal data).
 const SENSITIVE: &[&str] = &[
-    "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "credential", "credentials", "cvv", "cvc",
-    "ssn", "email", "authorization", "bearer", "privatekey", "accesskey", "creditcard", "cardnumber", "ccnumber", "jwt",
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "credentials",
+    "cvv",
+    "cvc",
+    "ssn",
+    "email",
+    "authorization",
+    "bearer",
+    "privatekey",
+    "accesskey",
+    "creditcard",
+    "cardnumber",
+    "ccnumber",
+    "jwt",
 ];
 const SENSITIVE_PAIRS: &[(&str, &str)] = &[
     ("api", "key"),
@@ -814,17 +1150,89 @@ const SENSITIVE_PAIRS: &[(&str, &str)] = &[
 ];
 /// A last word that makes the value about the secret rather than the secret itself.
 const SAFE_LAST: &[&str] = &[
-    "count", "counts", "len", "length", "size", "id", "ids", "type", "types", "url", "uri", "endpoint", "name", "names",
-    "field", "fields", "ttl", "expires", "expiry", "expiration", "exp", "at", "valid", "verified", "enabled", "present",
-    "required", "set", "format", "pattern", "regex", "policy", "limit", "path", "file", "dir", "env", "var", "prefix",
-    "suffix", "sent", "status", "changed", "reset", "updated", "confirmed", "mismatch", "match", "ok", "missing",
-    "invalid", "expired", "used", "domain", "provider", "template", "subject", "hint", "error", "errors", "strength",
-    "rule", "rules", "version", "source", "mode", "method", "label", "exists", "configured", "key_name", "hash_algorithm",
+    "count",
+    "counts",
+    "len",
+    "length",
+    "size",
+    "id",
+    "ids",
+    "type",
+    "types",
+    "url",
+    "uri",
+    "endpoint",
+    "name",
+    "names",
+    "field",
+    "fields",
+    "ttl",
+    "expires",
+    "expiry",
+    "expiration",
+    "exp",
+    "at",
+    "valid",
+    "verified",
+    "enabled",
+    "present",
+    "required",
+    "set",
+    "format",
+    "pattern",
+    "regex",
+    "policy",
+    "limit",
+    "path",
+    "file",
+    "dir",
+    "env",
+    "var",
+    "prefix",
+    "suffix",
+    "sent",
+    "status",
+    "changed",
+    "reset",
+    "updated",
+    "confirmed",
+    "mismatch",
+    "match",
+    "ok",
+    "missing",
+    "invalid",
+    "expired",
+    "used",
+    "domain",
+    "provider",
+    "template",
+    "subject",
+    "hint",
+    "error",
+    "errors",
+    "strength",
+    "rule",
+    "rules",
+    "version",
+    "source",
+    "mode",
+    "method",
+    "label",
+    "exists",
+    "configured",
+    "key_name",
+    "hash_algorithm",
 ];
-const SAFE_FIRST: &[&str] = &["is", "has", "should", "must", "can", "num", "count", "max", "min", "total", "no", "n", "use", "needs"];
+const SAFE_FIRST: &[&str] = &[
+    "is", "has", "should", "must", "can", "num", "count", "max", "min", "total", "no", "n", "use",
+    "needs",
+];
 /// Calls that make a sensitive value safe to log.
-static SANITIZER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)mask|redact|hash|anonymi|obfusc|scrub|sanitiz|censor|truncat|^len$|^count|^bool$|^isinstance$|^typeof$|^type$|^is_|^has_|length$"));
+static SANITIZER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)mask|redact|hash|anonymi|obfusc|scrub|sanitiz|censor|truncat|^len$|^count|^bool$|^isinstance$|^typeof$|^type$|^is_|^has_|length$",
+    )
+});
 
 fn sensitive_word(name: &str) -> bool {
     let parts = code::split_parts(name);
@@ -835,19 +1243,38 @@ fn sensitive_word(name: &str) -> bool {
         return false;
     }
     parts.iter().any(|p| SENSITIVE.contains(&p.as_str()))
-        || parts.windows(2).any(|w| SENSITIVE_PAIRS.contains(&(w[0].as_str(), w[1].as_str())))
+        || parts
+            .windows(2)
+            .any(|w| SENSITIVE_PAIRS.contains(&(w[0].as_str(), w[1].as_str())))
 }
 
 /// Sensitive values passed in the arguments `range` of a log call: names as written.
-fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_arg_end: usize, out: &mut Vec<String>) {
+fn sensitive_refs(
+    b: &[u8],
+    range: (usize, usize),
+    d: Dialect,
+    first_arg_end: usize,
+    out: &mut Vec<String>,
+) {
     let mut i = range.0;
     // Enclosing calls inside the log call's arguments: (name, depth inside).
     let mut calls: Vec<(String, usize)> = Vec::new();
     let mut depth = 0usize;
     let mut pending_call: Option<String> = None;
     let sanitized = |calls: &Vec<(String, usize)>| calls.iter().any(|(n, _)| SANITIZER.is_match(n));
-    let prev_sig = |k: usize| b[range.0..k].iter().rev().find(|c| !c.is_ascii_whitespace()).copied();
-    let next_sig = |k: usize| b[k..range.1].iter().find(|c| !c.is_ascii_whitespace()).copied();
+    let prev_sig = |k: usize| {
+        b[range.0..k]
+            .iter()
+            .rev()
+            .find(|c| !c.is_ascii_whitespace())
+            .copied()
+    };
+    let next_sig = |k: usize| {
+        b[k..range.1]
+            .iter()
+            .find(|c| !c.is_ascii_whitespace())
+            .copied()
+    };
     while i < range.1 {
         if let Some(l) = code::lex_string(b, i, d) {
             let end = l.end.min(range.1);
@@ -859,19 +1286,35 @@ fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_arg_end: us
             }
             // A key: a dict/object key, a subscript, or a standalone key-value argument.
             let body = String::from_utf8_lossy(&b[l.body.0..l.body.1.min(b.len())]).into_owned();
-            let is_key_like = !body.is_empty() && body.len() <= 40 && body.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            let is_key_like = !body.is_empty()
+                && body.len() <= 40
+                && body
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
             if is_key_like && !sanitized(&calls) && sensitive_word(&body) {
                 let before = prev_sig(l.start);
                 let after = next_sig(end);
                 let subscript = before == Some(b'[') && after == Some(b']');
-                let dict_key = after == Some(b':') && b.get(end + 1) != Some(&b':') || (after == Some(b'=') && b.get(end + 1) == Some(&b'>'));
-                let standalone = l.start >= first_arg_end && matches!(before, Some(b',') | Some(b'(')) && matches!(after, Some(b',') | Some(b')') | None);
+                let dict_key = after == Some(b':') && b.get(end + 1) != Some(&b':')
+                    || (after == Some(b'=') && b.get(end + 1) == Some(&b'>'));
+                let standalone = l.start >= first_arg_end
+                    && matches!(before, Some(b',') | Some(b'('))
+                    && matches!(after, Some(b',') | Some(b')') | None);
                 if subscript || dict_key || standalone {
                     out.push(if subscript {
                         // The chain before the subscript: request.headers["Authorization"].
-                        let bracket = b[..l.start].iter().rposition(|&c| c == b'[').unwrap_or(l.start);
-                        let from = b[..bracket].iter().rposition(|&c| !(code::is_ident(c) || c == b'.' || c == b'$')).map_or(0, |p| p + 1);
-                        format!("{}[\"{body}\"]", String::from_utf8_lossy(&b[from.max(range.0)..bracket]))
+                        let bracket = b[..l.start]
+                            .iter()
+                            .rposition(|&c| c == b'[')
+                            .unwrap_or(l.start);
+                        let from = b[..bracket]
+                            .iter()
+                            .rposition(|&c| !(code::is_ident(c) || c == b'.' || c == b'$'))
+                            .map_or(0, |p| p + 1);
+                        format!(
+                            "{}[\"{body}\"]",
+                            String::from_utf8_lossy(&b[from.max(range.0)..bracket])
+                        )
                     } else {
                         format!("\"{body}\"")
                     });
@@ -891,16 +1334,20 @@ fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_arg_end: us
                 j += 1;
             }
             loop {
-                let sep = if b[j..].starts_with(b"?.") {
-                    2
-                } else if b[j..].starts_with(b"->") || b[j..].starts_with(b"::") {
+                let sep = if b[j..].starts_with(b"?.")
+                    || b[j..].starts_with(b"->")
+                    || b[j..].starts_with(b"::")
+                {
                     2
                 } else if b.get(j) == Some(&b'.') {
                     1
                 } else {
                     0
                 };
-                if sep > 0 && b.get(j + sep).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
+                if sep > 0
+                    && b.get(j + sep)
+                        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+                {
                     last_start = j + sep;
                     j = last_start;
                     while j < range.1 && code::is_ident(b[j]) {
@@ -930,10 +1377,10 @@ fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_arg_end: us
         match c {
             b'(' | b'[' | b'{' => {
                 depth += 1;
-                if c == b'(' {
-                    if let Some(name) = pending_call.take() {
-                        calls.push((name, depth));
-                    }
+                if c == b'('
+                    && let Some(name) = pending_call.take()
+                {
+                    calls.push((name, depth));
                 }
             }
             b')' | b']' | b'}' => {
@@ -962,8 +1409,12 @@ pub fn g6(r: &Review, out: &mut Vec<Finding>) {
         let b = masked.as_bytes();
         let mut lines: Option<Lines> = None;
         for (start, open, call) in log_calls(&masked, d) {
-            let Some((_, args)) = code::call_args(b, open, d) else { continue };
-            let (Some(first), Some(last)) = (args.first(), args.last()) else { continue };
+            let Some((_, args)) = code::call_args(b, open, d) else {
+                continue;
+            };
+            let (Some(first), Some(last)) = (args.first(), args.last()) else {
+                continue;
+            };
             let mut found = Vec::new();
             sensitive_refs(b, (first.0, last.1), d, first.1, &mut found);
             if found.is_empty() {
@@ -990,7 +1441,11 @@ mod tests {
     use super::*;
 
     fn file(name: &str, lang: Lang, text: &str) -> TextFile {
-        TextFile { file: name.into(), lang, text: text.into() }
+        TextFile {
+            file: name.into(),
+            lang,
+            text: text.into(),
+        }
     }
 
     fn g6_names(name: &str, lang: Lang, src: &str) -> Vec<(usize, Vec<String>)> {
@@ -1024,21 +1479,39 @@ mod tests {
                   print(request.headers['Authorization'])\n\
                   logger.warning('x', extra={'email': e})\n";
         let got = g6_names("app.py", Lang::Python, py);
-        assert_eq!(got.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [1, 2, 6, 7], "{got:?}");
+        assert_eq!(
+            got.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+            [1, 2, 6, 7],
+            "{got:?}"
+        );
         let js = "console.log(req.body.password);\nlogger.info({ email }, 'signup');\nlogger.info({ port }, 'listening');\nconsole.log(`user ${user.name}`);\n";
         let got = g6_names("a.js", Lang::Js, js);
-        assert_eq!(got.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [1, 2], "{got:?}");
+        assert_eq!(
+            got.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+            [1, 2],
+            "{got:?}"
+        );
         let go = "logger.Info(\"x\", \"token\", tok)\nslog.Info(\"listening\", \"port\", p)\n";
         let got = g6_names("m.go", Lang::Go, go);
-        assert_eq!(got.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [1], "{got:?}");
+        assert_eq!(
+            got.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+            [1],
+            "{got:?}"
+        );
     }
 
     #[test]
     fn python_json_logger_fields() {
         let ok = "JsonFormatter(\"%(levelname)s %(message)s %(name)s\", rename_fields={\"levelname\": \"level\", \"message\": \"msg\"}, timestamp=\"time\")";
-        assert_eq!(python_json_fields(ok, ok.find('(').unwrap()).unwrap(), ["level", "msg", "name", "time"]);
+        assert_eq!(
+            python_json_fields(ok, ok.find('(').unwrap()).unwrap(),
+            ["level", "msg", "name", "time"]
+        );
         let bare = "JsonFormatter()";
-        assert_eq!(python_json_fields(bare, bare.find('(').unwrap()).unwrap(), ["message"]);
+        assert_eq!(
+            python_json_fields(bare, bare.find('(').unwrap()).unwrap(),
+            ["message"]
+        );
         let var = "JsonFormatter(FMT, rename_fields=RENAMES)";
         assert!(python_json_fields(var, var.find('(').unwrap()).is_none());
     }
@@ -1046,7 +1519,11 @@ mod tests {
     #[test]
     fn runtime_code_excludes_tests_and_front_ends() {
         assert!(is_runtime_code(&file("app/main.py", Lang::Python, "")));
-        assert!(!is_runtime_code(&file("tests/test_api.py", Lang::Python, "")));
+        assert!(!is_runtime_code(&file(
+            "tests/test_api.py",
+            Lang::Python,
+            ""
+        )));
         assert!(!is_runtime_code(&file("src/App.tsx", Lang::Js, "")));
         assert!(!is_runtime_code(&file("api/handler_test.go", Lang::Go, "")));
     }

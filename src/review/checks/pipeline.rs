@@ -57,7 +57,9 @@ impl Step<'_> {
     }
 
     fn action(&self) -> String {
-        self.uses.map(|u| u.split('@').next().unwrap_or(u).to_ascii_lowercase()).unwrap_or_default()
+        self.uses
+            .map(|u| u.split('@').next().unwrap_or(u).to_ascii_lowercase())
+            .unwrap_or_default()
     }
 
     fn line(&self) -> Option<u32> {
@@ -93,11 +95,12 @@ impl Workflow<'_> {
         let mut out: Vec<&Job> = Vec::new();
         let mut todo: Vec<&str> = job.needs.clone();
         while let Some(id) = todo.pop() {
-            if let Some(j) = self.jobs.iter().find(|j| j.id == id) {
-                if !out.iter().any(|o| o.id == j.id) && j.id != job.id {
-                    out.push(j);
-                    todo.extend(j.needs.iter().copied());
-                }
+            if let Some(j) = self.jobs.iter().find(|j| j.id == id)
+                && !out.iter().any(|o| o.id == j.id)
+                && j.id != job.id
+            {
+                out.push(j);
+                todo.extend(j.needs.iter().copied());
             }
         }
         out
@@ -134,15 +137,28 @@ fn workflows(repo: &Repo) -> Vec<Workflow<'_>> {
                             index,
                             id: s.get("id").and_then(Node::as_str),
                             uses: s.get("uses").and_then(Node::as_str),
-                            run: s.get("run").and_then(Node::as_str).map(strip_shell_comments),
+                            run: s
+                                .get("run")
+                                .and_then(Node::as_str)
+                                .map(strip_shell_comments),
                             env: s.get("env"),
-                            continue_on_error: s.get("continue-on-error").and_then(Node::as_bool) == Some(true),
+                            continue_on_error: s.get("continue-on-error").and_then(Node::as_bool)
+                                == Some(true),
                         })
                         .collect();
-                    Job { id: e.key.as_str(), needs, env: job.get("env"), steps }
+                    Job {
+                        id: e.key.as_str(),
+                        needs,
+                        env: job.get("env"),
+                        steps,
+                    }
                 })
                 .collect();
-            Workflow { file: &w.file, env: w.node.get("env"), jobs }
+            Workflow {
+                file: &w.file,
+                env: w.node.get("env"),
+                jobs,
+            }
         })
         .collect()
 }
@@ -219,7 +235,11 @@ fn commands(script: &str) -> Vec<Vec<String>> {
                             words.push(std::mem::take(&mut cur));
                             has_word = false;
                         }
-                        if c == '&' && chars.peek() != Some(&'&') && !words.is_empty() && words.last().is_some_and(|w| w.ends_with('>')) {
+                        if c == '&'
+                            && chars.peek() != Some(&'&')
+                            && !words.is_empty()
+                            && words.last().is_some_and(|w| w.ends_with('>'))
+                        {
                             continue;
                         }
                         if chars.peek() == Some(&c) {
@@ -292,49 +312,96 @@ struct ImageStep {
 }
 
 fn docker_like(w: &str) -> bool {
-    matches!(w.rsplit('/').next().unwrap_or(w), "docker" | "podman" | "buildah" | "nerdctl")
+    matches!(
+        w.rsplit('/').next().unwrap_or(w),
+        "docker" | "podman" | "buildah" | "nerdctl"
+    )
 }
 
 fn image_step(step: &Step) -> ImageStep {
     let mut s = ImageStep::default();
     let action = step.action();
     let split = |v: Option<String>| -> Vec<String> {
-        v.unwrap_or_default().split(['\n', ',']).map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()
+        v.unwrap_or_default()
+            .split(['\n', ','])
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect()
     };
     if action == "docker/build-push-action" || action == "docker/bake-action" {
         s.builds = true;
         s.amd64 = step.with("platforms").is_some_and(|p| p.contains(PLATFORM))
-            || step.with("set").is_some_and(|p| p.contains(&format!("platform={PLATFORM}")));
+            || step
+                .with("set")
+                .is_some_and(|p| p.contains(&format!("platform={PLATFORM}")));
         s.refs = split(step.with("tags"));
         s.pushes = step.with("push").is_some_and(|p| p.trim() != "false");
         return s;
     }
     if action == "redhat-actions/buildah-build" || action == "redhat-actions/push-to-registry" {
         let image = step.with("image").unwrap_or_default();
-        let tags: Vec<String> = step.with("tags").unwrap_or_default().split_whitespace().map(|t| format!("{image}:{t}")).collect();
+        let tags: Vec<String> = step
+            .with("tags")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(|t| format!("{image}:{t}"))
+            .collect();
         s.refs = tags;
         if action.ends_with("buildah-build") {
             s.builds = true;
-            s.amd64 = step.with("platforms").is_some_and(|p| p.contains(PLATFORM)) || step.with("arch").is_some_and(|a| a.contains("amd64"));
+            s.amd64 = step.with("platforms").is_some_and(|p| p.contains(PLATFORM))
+                || step.with("arch").is_some_and(|a| a.contains("amd64"));
         } else {
             s.pushes = true;
         }
         return s;
     }
     for words in step.commands() {
-        let Some(tool) = words.iter().position(|w| docker_like(w) || w.ends_with("kaniko/executor")) else { continue };
-        let rest: Vec<&str> = words[tool + 1..].iter().map(String::as_str).filter(|w| !w.starts_with('-')).take(3).collect();
+        let Some(tool) = words
+            .iter()
+            .position(|w| docker_like(w) || w.ends_with("kaniko/executor"))
+        else {
+            continue;
+        };
+        let rest: Vec<&str> = words[tool + 1..]
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !w.starts_with('-'))
+            .take(3)
+            .collect();
         let kaniko = words[tool].ends_with("kaniko/executor");
         let build = kaniko
-            || matches!(rest.as_slice(), ["build", ..] | ["bud", ..] | ["buildx", "build", ..] | ["buildx", "bake", ..] | ["image", "build", ..] | ["builder", "build", ..]);
+            || matches!(
+                rest.as_slice(),
+                ["build", ..]
+                    | ["bud", ..]
+                    | ["buildx", "build", ..]
+                    | ["buildx", "bake", ..]
+                    | ["image", "build", ..]
+                    | ["builder", "build", ..]
+            );
         if build {
             s.builds = true;
-            let platforms = flag(&words, "--platform", None).into_iter().chain(flag(&words, "--custom-platform", None));
+            let platforms = flag(&words, "--platform", None).into_iter().chain(flag(
+                &words,
+                "--custom-platform",
+                None,
+            ));
             s.amd64 |= platforms.into_iter().any(|p| p.contains(PLATFORM));
-            s.refs.extend(flag(&words, "--tag", Some("-t")).into_iter().map(str::to_string));
-            s.refs.extend(flag(&words, "--destination", Some("-d")).into_iter().map(str::to_string));
+            s.refs.extend(
+                flag(&words, "--tag", Some("-t"))
+                    .into_iter()
+                    .map(str::to_string),
+            );
+            s.refs.extend(
+                flag(&words, "--destination", Some("-d"))
+                    .into_iter()
+                    .map(str::to_string),
+            );
             s.pushes |= has_word(&words, "--push")
-                || flag(&words, "--output", Some("-o")).iter().any(|o| o.contains("type=registry") || o.contains("push=true"))
+                || flag(&words, "--output", Some("-o"))
+                    .iter()
+                    .any(|o| o.contains("type=registry") || o.contains("push=true"))
                 || (kaniko && !has_word(&words, "--no-push"));
             continue;
         }
@@ -351,7 +418,11 @@ fn image_step(step: &Step) -> ImageStep {
             }
             ["buildx", "imagetools", "create"] => {
                 s.pushes = true;
-                s.refs.extend(flag(&words, "--tag", Some("-t")).into_iter().map(str::to_string));
+                s.refs.extend(
+                    flag(&words, "--tag", Some("-t"))
+                        .into_iter()
+                        .map(str::to_string),
+                );
             }
             _ => {}
         }
@@ -361,13 +432,20 @@ fn image_step(step: &Step) -> ImageStep {
 
 /// Mentions of the commit SHA itself.
 static SHA_SEED: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)github\.sha\b|\bGITHUB_SHA\b|head[._]sha\b|github\.event\.after\b|head_commit\.id\b|git\s+rev-parse|git\s+log\b[^\n]*%[hH]|git\s+describe\s+--always")
+    re(
+        r"(?i)github\.sha\b|\bGITHUB_SHA\b|head[._]sha\b|github\.event\.after\b|head_commit\.id\b|git\s+rev-parse|git\s+log\b[^\n]*%[hH]|git\s+describe\s+--always",
+    )
 });
-static VAR_REF: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\$\{?([A-Za-z_]\w*)|\benv\.([A-Za-z_]\w*)|\bsteps\.([\w-]+)\.outputs\.([\w-]+)"));
-static SHELL_ASSIGN: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(?:export\s+)?([A-Za-z_]\w*)=(.*)$"));
-static TO_GITHUB_FILE: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"^\s*(?:echo|printf)\s+(?:-e\s+)?["']?([A-Za-z_][\w-]*)=(.*?)["']?\s*>>\s*["']?\$\{?(GITHUB_ENV|GITHUB_OUTPUT)"#));
+static VAR_REF: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\$\{?([A-Za-z_]\w*)|\benv\.([A-Za-z_]\w*)|\bsteps\.([\w-]+)\.outputs\.([\w-]+)")
+});
+static SHELL_ASSIGN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*(?:export\s+)?([A-Za-z_]\w*)=(.*)$"));
+static TO_GITHUB_FILE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"^\s*(?:echo|printf)\s+(?:-e\s+)?["']?([A-Za-z_][\w-]*)=(.*?)["']?\s*>>\s*["']?\$\{?(GITHUB_ENV|GITHUB_OUTPUT)"#,
+    )
+});
 static SET_OUTPUT: LazyLock<Regex> = LazyLock::new(|| re(r"::set-output name=([\w-]+)::(.*)$"));
 
 /// True when `text` names the commit SHA, directly or through a variable known to hold it.
@@ -386,7 +464,12 @@ fn mentions_sha(text: &str, known: &HashSet<String>) -> bool {
 /// Environment variables and step outputs of a job that hold the commit SHA (or a part of it).
 fn sha_names(wf: &Workflow, job: &Job) -> HashSet<String> {
     let mut known = HashSet::new();
-    let envs: Vec<&Node> = wf.env.into_iter().chain(job.env).chain(job.steps.iter().filter_map(|s| s.env)).collect();
+    let envs: Vec<&Node> = wf
+        .env
+        .into_iter()
+        .chain(job.env)
+        .chain(job.steps.iter().filter_map(|s| s.env))
+        .collect();
     loop {
         let before = known.len();
         for env in &envs {
@@ -397,11 +480,12 @@ fn sha_names(wf: &Workflow, job: &Job) -> HashSet<String> {
             }
         }
         for step in &job.steps {
-            if step.action() == "docker/metadata-action" && step.with("tags").is_some_and(|t| t.contains("type=sha")) {
-                if let Some(id) = step.id {
-                    for out in ["tags", "version", "json"] {
-                        known.insert(format!("steps.{id}.outputs.{out}"));
-                    }
+            if step.action() == "docker/metadata-action"
+                && step.with("tags").is_some_and(|t| t.contains("type=sha"))
+                && let Some(id) = step.id
+            {
+                for out in ["tags", "version", "json"] {
+                    known.insert(format!("steps.{id}.outputs.{out}"));
                 }
             }
             let Some(run) = &step.run else { continue };
@@ -422,10 +506,10 @@ fn sha_names(wf: &Workflow, job: &Job) -> HashSet<String> {
                     if let (true, Some(id)) = (mentions_sha(&c[2], &known), step.id) {
                         known.insert(format!("steps.{id}.outputs.{}", &c[1]));
                     }
-                } else if let Some(c) = SHELL_ASSIGN.captures(line) {
-                    if mentions_sha(&c[2], &known) {
-                        known.insert(c[1].to_string());
-                    }
+                } else if let Some(c) = SHELL_ASSIGN.captures(line)
+                    && mentions_sha(&c[2], &known)
+                {
+                    known.insert(c[1].to_string());
                 }
             }
         }
@@ -484,7 +568,11 @@ fn no_build_finding(id: &'static str) -> Finding {
 }
 
 fn any_build(wfs: &[Workflow]) -> bool {
-    wfs.iter().any(|w| w.jobs.iter().any(|j| j.steps.iter().any(|s| image_step(s).builds)))
+    wfs.iter().any(|w| {
+        w.jobs
+            .iter()
+            .any(|j| j.steps.iter().any(|s| image_step(s).builds))
+    })
 }
 
 /// P1: CI builds linux/amd64 and tags the image with the commit SHA (never `latest`).
@@ -501,7 +589,10 @@ pub fn p1(r: &Review, out: &mut Vec<Finding>) {
                 continue;
             }
             let known = sha_names(wf, job);
-            let sha_tagged = images.builds.iter().any(|(_, s)| s.refs.iter().any(|r| mentions_sha(r, &known)));
+            let sha_tagged = images
+                .builds
+                .iter()
+                .any(|(_, s)| s.refs.iter().any(|r| mentions_sha(r, &known)));
             let mut first_build = true;
             for (step, s) in &images.builds {
                 let mut problems = Vec::new();
@@ -518,7 +609,12 @@ pub fn p1(r: &Review, out: &mut Vec<Finding>) {
                 if problems.is_empty() {
                     continue;
                 }
-                let name = step.node.get("name").and_then(Node::as_str).map(|n| format!(" \"{n}\"")).unwrap_or_default();
+                let name = step
+                    .node
+                    .get("name")
+                    .and_then(Node::as_str)
+                    .map(|n| format!(" \"{n}\""))
+                    .unwrap_or_default();
                 out.push(
                     Finding::new("P1", wf.file, step.line())
                         .object(format!("job {}", job.id))
@@ -542,18 +638,30 @@ pub fn p1(r: &Review, out: &mut Vec<Finding>) {
 /// Whether a step is a secret scan that fails the job: Some(Ok) yes, Some(Err(why)) a scan that does not fail.
 fn secret_scan(step: &Step) -> Option<Result<(), String>> {
     let action = step.action();
-    let result = if action.starts_with("trufflesecurity/trufflehog") || action.starts_with("gitleaks/gitleaks-action") || action.contains("ggshield") {
+    let result = if action.starts_with("trufflesecurity/trufflehog")
+        || action.starts_with("gitleaks/gitleaks-action")
+        || action.contains("ggshield")
+    {
         Some(Ok(()))
     } else {
         step.commands().iter().find_map(|words| {
             if tool_at(words, "trufflehog").is_some() {
-                Some(if has_word(words, "--fail") { Ok(()) } else { Err("trufflehog runs without `--fail`, so it never stops the job".into()) })
-            } else if tool_at(words, "gitleaks").is_some() {
-                Some(if flag(words, "--exit-code", None).iter().any(|c| c.trim() == "0") {
-                    Err("gitleaks runs with `--exit-code 0`, so it never stops the job".into())
-                } else {
+                Some(if has_word(words, "--fail") {
                     Ok(())
+                } else {
+                    Err("trufflehog runs without `--fail`, so it never stops the job".into())
                 })
+            } else if tool_at(words, "gitleaks").is_some() {
+                Some(
+                    if flag(words, "--exit-code", None)
+                        .iter()
+                        .any(|c| c.trim() == "0")
+                    {
+                        Err("gitleaks runs with `--exit-code 0`, so it never stops the job".into())
+                    } else {
+                        Ok(())
+                    },
+                )
             } else if tool_at(words, "ggshield").is_some() {
                 Some(Ok(()))
             } else {
@@ -562,7 +670,9 @@ fn secret_scan(step: &Step) -> Option<Result<(), String>> {
         })
     };
     match result {
-        Some(Ok(())) if step.continue_on_error => Some(Err("the secret scan has `continue-on-error: true`".into())),
+        Some(Ok(())) if step.continue_on_error => {
+            Some(Err("the secret scan has `continue-on-error: true`".into()))
+        }
         r => r,
     }
 }
@@ -572,7 +682,12 @@ fn severity_ok(s: Option<&str>) -> bool {
 }
 
 fn exit_code_ok(c: Option<&str>) -> bool {
-    c.is_some_and(|c| c.trim().trim_matches(['"', '\'']).parse::<i64>().is_ok_and(|n| n != 0))
+    c.is_some_and(|c| {
+        c.trim()
+            .trim_matches(['"', '\''])
+            .parse::<i64>()
+            .is_ok_and(|n| n != 0)
+    })
 }
 
 /// Whether a step is an image CVE scan failing on CRITICAL: Some(Ok) yes, Some(Err(why)) a scan that does not.
@@ -583,14 +698,22 @@ fn cve_scan(step: &Step) -> Option<Result<(), String>> {
         if scan_type.as_deref().is_some_and(|t| t != "image") {
             None
         } else if !exit_code_ok(step.with("exit-code").as_deref()) {
-            Some(Err("the trivy step has no `exit-code: '1'`, so it never fails the job".into()))
+            Some(Err(
+                "the trivy step has no `exit-code: '1'`, so it never fails the job".into(),
+            ))
         } else if !severity_ok(step.with("severity").as_deref()) {
-            Some(Err("the trivy step does not include CRITICAL in `severity`".into()))
+            Some(Err(
+                "the trivy step does not include CRITICAL in `severity`".into(),
+            ))
         } else {
             Some(Ok(()))
         }
     } else if action == "anchore/scan-action" {
-        Some(if step.with("fail-build").as_deref() == Some("false") { Err("the grype step has `fail-build: false`".into()) } else { Ok(()) })
+        Some(if step.with("fail-build").as_deref() == Some("false") {
+            Err("the grype step has `fail-build: false`".into())
+        } else {
+            Ok(())
+        })
     } else {
         step.commands().iter().find_map(|words| {
             if let Some(at) = tool_at(words, "trivy") {
@@ -598,8 +721,14 @@ fn cve_scan(step: &Step) -> Option<Result<(), String>> {
                 if sub != "image" && sub != "i" {
                     return None;
                 }
-                let code = flag(words, "--exit-code", None).first().copied().or(step.env_value("TRIVY_EXIT_CODE"));
-                let severity = flag(words, "--severity", Some("-s")).first().copied().or(step.env_value("TRIVY_SEVERITY"));
+                let code = flag(words, "--exit-code", None)
+                    .first()
+                    .copied()
+                    .or(step.env_value("TRIVY_EXIT_CODE"));
+                let severity = flag(words, "--severity", Some("-s"))
+                    .first()
+                    .copied()
+                    .or(step.env_value("TRIVY_SEVERITY"));
                 Some(if !exit_code_ok(code) {
                     Err("trivy runs without `--exit-code 1`, so it never fails the job".into())
                 } else if !severity_ok(severity) {
@@ -609,23 +738,33 @@ fn cve_scan(step: &Step) -> Option<Result<(), String>> {
                 })
             } else if tool_at(words, "grype").is_some() {
                 let fail_on = flag(words, "--fail-on", Some("-f"));
-                Some(if fail_on.is_empty() { Err("grype runs without `--fail-on critical`, so it never fails the job".into()) } else { Ok(()) })
-            } else if words.windows(2).any(|w| w[0] == "scout" && w[1] == "cves") {
-                let sev = flag(words, "--only-severity", None).first().copied();
-                Some(if !has_word(words, "--exit-code") && !words.iter().any(|w| w.starts_with("--exit-code")) {
-                    Err("docker scout runs without `--exit-code`".into())
-                } else if !severity_ok(sev) {
-                    Err("docker scout's `--only-severity` does not include critical".into())
+                Some(if fail_on.is_empty() {
+                    Err("grype runs without `--fail-on critical`, so it never fails the job".into())
                 } else {
                     Ok(())
                 })
+            } else if words.windows(2).any(|w| w[0] == "scout" && w[1] == "cves") {
+                let sev = flag(words, "--only-severity", None).first().copied();
+                Some(
+                    if !has_word(words, "--exit-code")
+                        && !words.iter().any(|w| w.starts_with("--exit-code"))
+                    {
+                        Err("docker scout runs without `--exit-code`".into())
+                    } else if !severity_ok(sev) {
+                        Err("docker scout's `--only-severity` does not include critical".into())
+                    } else {
+                        Ok(())
+                    },
+                )
             } else {
                 None
             }
         })
     };
     match result {
-        Some(Ok(())) if step.continue_on_error => Some(Err("the scan has `continue-on-error: true`".into())),
+        Some(Ok(())) if step.continue_on_error => {
+            Some(Err("the scan has `continue-on-error: true`".into()))
+        }
         r => r,
     }
 }
@@ -634,8 +773,13 @@ type Scan = fn(&Step) -> Option<Result<(), String>>;
 
 /// For each gate (a push, or without any push in the repo, a build) lacking a passing scan before
 /// it: (file, job, step, why).
-fn gates_without<'a>(wfs: &'a [Workflow<'a>], scan: Scan) -> Vec<(&'a str, &'a str, &'a Step<'a>, Option<String>, bool)> {
-    let any_push = wfs.iter().any(|w| w.jobs.iter().any(|j| !job_images(j).pushes.is_empty()));
+fn gates_without<'a>(
+    wfs: &'a [Workflow<'a>],
+    scan: Scan,
+) -> Vec<(&'a str, &'a str, &'a Step<'a>, Option<String>, bool)> {
+    let any_push = wfs
+        .iter()
+        .any(|w| w.jobs.iter().any(|j| !job_images(j).pushes.is_empty()));
     let mut out = Vec::new();
     for wf in wfs {
         for job in &wf.jobs {
@@ -643,14 +787,30 @@ fn gates_without<'a>(wfs: &'a [Workflow<'a>], scan: Scan) -> Vec<(&'a str, &'a s
             let gates: Vec<&Step> = if any_push {
                 images.pushes.clone()
             } else {
-                images.builds.iter().filter(|(_, s)| s.builds).map(|(st, _)| *st).take(1).collect()
+                images
+                    .builds
+                    .iter()
+                    .filter(|(_, s)| s.builds)
+                    .map(|(st, _)| *st)
+                    .take(1)
+                    .collect()
             };
             for gate in gates {
                 // Steps that run before the gate: earlier in the job (all of it when judging a build),
                 // and every step of the jobs it needs.
-                let earlier = job.steps.iter().filter(|s| !any_push || s.index < gate.index);
-                let before: Vec<&Step> = earlier.chain(wf.needs_closure(job).into_iter().flat_map(|j| j.steps.iter())).collect();
-                let results: Vec<Result<(), String>> = before.iter().filter_map(|s| scan(s)).collect();
+                let earlier = job
+                    .steps
+                    .iter()
+                    .filter(|s| !any_push || s.index < gate.index);
+                let before: Vec<&Step> = earlier
+                    .chain(
+                        wf.needs_closure(job)
+                            .into_iter()
+                            .flat_map(|j| j.steps.iter()),
+                    )
+                    .collect();
+                let results: Vec<Result<(), String>> =
+                    before.iter().filter_map(|s| scan(s)).collect();
                 if results.iter().any(Result::is_ok) {
                     continue;
                 }
@@ -726,17 +886,50 @@ pub fn p3(r: &Review, out: &mut Vec<Finding>) {
 // P4: no kubectl/helm against the cluster
 // ------------------------------------------------------------------------------------------------
 
-const KUBECTL_LOCAL: &[&str] = &["kustomize", "completion", "config", "plugin", "help", "convert", "version"];
+const KUBECTL_LOCAL: &[&str] = &[
+    "kustomize",
+    "completion",
+    "config",
+    "plugin",
+    "help",
+    "convert",
+    "version",
+];
 const HELM_LOCAL: &[&str] = &[
-    "lint", "template", "package", "dependency", "dep", "repo", "push", "show", "inspect", "version", "create", "plugin",
-    "registry", "env", "verify", "pull", "fetch", "search", "completion", "help", "unittest", "docs",
+    "lint",
+    "template",
+    "package",
+    "dependency",
+    "dep",
+    "repo",
+    "push",
+    "show",
+    "inspect",
+    "version",
+    "create",
+    "plugin",
+    "registry",
+    "env",
+    "verify",
+    "pull",
+    "fetch",
+    "search",
+    "completion",
+    "help",
+    "unittest",
+    "docs",
 ];
 static THROWAWAY_CLUSTER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)helm/kind-action|setup-kind|kind-action|k3d-action|setup-k3d|setup-minikube|actions-setup-minikube|\bkind\s+create\s+cluster|\bk3d\s+cluster\s+create|\bminikube\s+start|\bmicrok8s\b")
+    re(
+        r"(?i)helm/kind-action|setup-kind|kind-action|k3d-action|setup-k3d|setup-minikube|actions-setup-minikube|\bkind\s+create\s+cluster|\bk3d\s+cluster\s+create|\bminikube\s+start|\bmicrok8s\b",
+    )
 });
 static DEPLOY_ACTION: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)k8s-deploy|kubectl|helm"));
-static LOCAL_ACTION: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)setup-|kind-action|chart-testing|chart-releaser|helm-docs|helm-lint|unittest|kubeconform|kubeval|kubelinter|kube-linter"));
+static LOCAL_ACTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)setup-|kind-action|chart-testing|chart-releaser|helm-docs|helm-lint|unittest|kubeconform|kubeval|kubelinter|kube-linter",
+    )
+});
 
 /// The subcommand after a tool, skipping flags and their values.
 fn subcommand(words: &[String], at: usize) -> Option<&str> {
@@ -744,7 +937,11 @@ fn subcommand(words: &[String], at: usize) -> Option<&str> {
     while i < words.len() {
         let w = words[i].as_str();
         if let Some(f) = w.strip_prefix('-') {
-            i += if f.contains('=') || matches!(w, "--debug" | "-v") { 1 } else { 2 };
+            i += if f.contains('=') || matches!(w, "--debug" | "-v") {
+                1
+            } else {
+                2
+            };
             continue;
         }
         return Some(w);
@@ -763,7 +960,9 @@ fn cluster_commands(step: &Step) -> Vec<String> {
     }
     let mut out = Vec::new();
     for words in step.commands() {
-        let client_only = words.iter().any(|w| w == "--dry-run=client" || w == "--client" || w == "--client=true");
+        let client_only = words
+            .iter()
+            .any(|w| w == "--dry-run=client" || w == "--client" || w == "--client=true");
         if let Some(at) = tool_at(&words, "kubectl") {
             let sub = subcommand(&words, at).unwrap_or("");
             if !sub.is_empty() && !KUBECTL_LOCAL.contains(&sub) && !client_only {
@@ -787,7 +986,10 @@ pub fn p4(r: &Review, out: &mut Vec<Finding>) {
     for wf in workflows(r.repo) {
         for job in &wf.jobs {
             let throwaway = job.steps.iter().any(|s| {
-                s.uses.is_some_and(|u| THROWAWAY_CLUSTER.is_match(u)) || s.run.as_deref().is_some_and(|r| THROWAWAY_CLUSTER.is_match(r))
+                s.uses.is_some_and(|u| THROWAWAY_CLUSTER.is_match(u))
+                    || s.run
+                        .as_deref()
+                        .is_some_and(|r| THROWAWAY_CLUSTER.is_match(r))
             });
             if throwaway {
                 continue;
@@ -835,12 +1037,22 @@ pub fn p5(r: &Review, out: &mut Vec<Finding>) {
     );
     let mut found = false;
     for o in &r.repo.objects {
-        let api = o.node.get("apiVersion").and_then(Node::as_str).unwrap_or("");
-        if !api.starts_with("argoproj.io/") || !matches!(o.kind.as_str(), "Application" | "ApplicationSet") {
+        let api = o
+            .node
+            .get("apiVersion")
+            .and_then(Node::as_str)
+            .unwrap_or("");
+        if !api.starts_with("argoproj.io/")
+            || !matches!(o.kind.as_str(), "Application" | "ApplicationSet")
+        {
             continue;
         }
         found = true;
-        let spec = if o.kind == "ApplicationSet" { o.node.path("spec.template.spec") } else { o.node.get("spec") };
+        let spec = if o.kind == "ApplicationSet" {
+            o.node.path("spec.template.spec")
+        } else {
+            o.node.get("spec")
+        };
         let policy = spec.and_then(|s| s.get("syncPolicy"));
         let automated = policy.and_then(|p| p.get("automated"));
         let mut missing = Vec::new();
@@ -860,11 +1072,19 @@ pub fn p5(r: &Review, out: &mut Vec<Finding>) {
         if missing.is_empty() {
             continue;
         }
-        let line = automated.and_then(Node::line).or(policy.and_then(Node::line)).or(spec.and_then(Node::line)).or(o.line());
+        let line = automated
+            .and_then(Node::line)
+            .or(policy.and_then(Node::line))
+            .or(spec.and_then(Node::line))
+            .or(o.line());
         out.push(
             Finding::new("P5", o.file.clone(), line)
                 .object(o.id())
-                .message(format!("The ArgoCD {} has no {} in its sync policy", o.kind, missing.join(", ")))
+                .message(format!(
+                    "The ArgoCD {} has no {} in its sync policy",
+                    o.kind,
+                    missing.join(", ")
+                ))
                 .fix(fix.clone()),
         );
     }
@@ -883,13 +1103,29 @@ mod tests {
 
     #[test]
     fn shell_words_and_commands() {
-        let c = commands("docker build \\\n  --platform linux/amd64 -t \"$IMAGE:${TAG}\" . && docker push \"$IMAGE:${TAG}\" # push\n");
+        let c = commands(
+            "docker build \\\n  --platform linux/amd64 -t \"$IMAGE:${TAG}\" . && docker push \"$IMAGE:${TAG}\" # push\n",
+        );
         let e = commands("docker push x:${{ steps.v.outputs.tag }} && echo ok");
         assert_eq!(e[0], ["docker", "push", "x:${{ steps.v.outputs.tag }}"]);
         assert_eq!(c.len(), 2);
-        assert_eq!(c[0], ["docker", "build", "--platform", "linux/amd64", "-t", "$IMAGE:${TAG}", "."]);
+        assert_eq!(
+            c[0],
+            [
+                "docker",
+                "build",
+                "--platform",
+                "linux/amd64",
+                "-t",
+                "$IMAGE:${TAG}",
+                "."
+            ]
+        );
         assert_eq!(c[1][..2], ["docker", "push"]);
-        assert_eq!(strip_shell_comments("echo \"a # b\" # c\nx=${#y}\n"), "echo \"a # b\" \nx=${#y}\n");
+        assert_eq!(
+            strip_shell_comments("echo \"a # b\" # c\nx=${#y}\n"),
+            "echo \"a # b\" \nx=${#y}\n"
+        );
     }
 
     #[test]
@@ -908,41 +1144,5 @@ mod tests {
         assert!(mentions_sha("${IMAGE}:${IMAGE_TAG}", &known));
         assert!(mentions_sha("x:${{ github.sha }}", &HashSet::new()));
         assert!(!mentions_sha("${IMAGE}:v1", &known));
-    }
-}
-
-#[cfg(test)]
-mod r3_timing {
-    #[test]
-    #[ignore]
-    fn time_my_checks() {
-        use crate::review::{Review, ReviewContext};
-        let root = std::path::Path::new("/tmp/r3/scale");
-        let repo = crate::repo::Repo::load(root).unwrap();
-        let ctx = ReviewContext::for_repo(&repo, root, None);
-        let r = Review { repo: &repo, ctx: &ctx };
-        let checks: &[(&str, fn(&Review, &mut Vec<crate::review::Finding>))] = &[
-            ("G1", super::super::observability::g1), ("G2", super::super::observability::g2), ("G3", super::super::observability::g3),
-            ("G4", super::super::observability::g4), ("G5", super::super::observability::g5), ("G6", super::super::observability::g6),
-            ("S1", super::super::source::s1), ("S2", super::super::source::s2), ("S3", super::super::source::s3),
-            ("S4", super::super::source::s4), ("S5", super::super::source::s5),
-            ("P1", super::p1), ("P2", super::p2), ("P3", super::p3), ("P4", super::p4), ("P5", super::p5),
-        ];
-        let only = std::env::var("R3_ONLY").unwrap_or_default();
-        for (id, f) in checks {
-            if !only.is_empty() && !only.contains(id) {
-                continue;
-            }
-            let mut best = std::time::Duration::MAX;
-            let mut n = 0;
-            for _ in 0..5 {
-                let t = std::time::Instant::now();
-                let mut out = Vec::new();
-                f(&r, &mut out);
-                best = best.min(t.elapsed());
-                n = out.len();
-            }
-            eprintln!("{id}: {best:?} ({n} findings)");
-        }
     }
 }

@@ -29,7 +29,10 @@ pub(super) fn re(pattern: &str) -> Regex {
 
 /// Every known format in one pattern, so a file is scanned once; [`KNOWN_FORMATS`] then names the match.
 static ANY_KNOWN_FORMAT: LazyLock<Regex> = LazyLock::new(|| {
-    let all: Vec<String> = KNOWN_FORMATS.iter().map(|(r, _)| format!("(?:{})", r.as_str())).collect();
+    let all: Vec<String> = KNOWN_FORMATS
+        .iter()
+        .map(|(r, _)| format!("(?:{})", r.as_str()))
+        .collect();
     Regex::new(&all.join("|")).unwrap_or_else(|e| panic!("bad known-format pattern: {e}"))
 });
 
@@ -42,29 +45,43 @@ static KNOWN_FORMATS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (re(r"\bglpat-[A-Za-z0-9_\-]{20,}"), "a GitLab token"),
         (re(r"\bxox[baprs]-[A-Za-z0-9\-]{10,}"), "a Slack token"),
         (re(r"\b[sr]k_live_[A-Za-z0-9]{16,}"), "a Stripe live key"),
-        (re(r"\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_\-]{32,}"), "an OpenAI-style API key"),
-        (re(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----"), "a private key"),
+        (
+            re(r"\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_\-]{32,}"),
+            "an OpenAI-style API key",
+        ),
+        (
+            re(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----"),
+            "a private key",
+        ),
     ]
 });
 
 /// `scheme://user:password@host`.
-static URL_WITH_PASSWORD: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"\b([a-zA-Z][a-zA-Z0-9+.\-]{1,30})://([^\s:/@"'`<>{}$]*):([^\s@/"'`<>]+)@[^\s/"'`<>:@]+"#));
+static URL_WITH_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"\b([a-zA-Z][a-zA-Z0-9+.\-]{1,30})://([^\s:/@"'`<>{}$]*):([^\s@/"'`<>]+)@[^\s/"'`<>:@]+"#)
+});
 
 /// `name = "value"`, `name: "value"`, `"name": "value"`, `name := "value"`, `'name' => 'value'`,
 /// with an optional type annotation (`name: str = "value"`, `const NAME: &str = "value"`).
 static QUOTED_ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"([A-Za-z0-9_$.\-]*(?i-u:pass|pwd|secret|token|key|auth|credential|jwt)[A-Za-z0-9_$.\-]*)["']?[ \t]*(?::[ \t]*&?[A-Za-z0-9_\[\]<>'. ]{1,40}?[ \t]*)?(?:===?|:=|=>|=|:)[ \t]*[bruBRU]?(["'`])([^"'`\n\\ ]{16,400})["'`]"#)
+    re(
+        r#"([A-Za-z0-9_$.\-]*(?i-u:pass|pwd|secret|token|key|auth|credential|jwt)[A-Za-z0-9_$.\-]*)["']?[ \t]*(?::[ \t]*&?[A-Za-z0-9_\[\]<>'. ]{1,40}?[ \t]*)?(?:===?|:=|=>|=|:)[ \t]*[bruBRU]?(["'`])([^"'`\n\\ ]{16,400})["'`]"#,
+    )
 });
 
 /// `getenv("NAME", "default")`, `environ.get("NAME", "default")`: a hardcoded fallback.
 static ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?:getenv|environ\.get|env\.get|getEnv|env)\(\s*["']([A-Za-z_][A-Za-z0-9_.\-]*)["']\s*,\s*["']([^"'\n\\ ]{16,400})["']"#)
+    re(
+        r#"(?:getenv|environ\.get|env\.get|getEnv|env)\(\s*["']([A-Za-z_][A-Za-z0-9_.\-]*)["']\s*,\s*["']([^"'\n\\ ]{16,400})["']"#,
+    )
 });
 
 /// `process.env.NAME || "default"`, `process.env.NAME ?? "default"`.
-static JS_ENV_DEFAULT: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"process\.env\.([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["'`]([^"'`\n\\ ]{16,400})["'`]"#));
+static JS_ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"process\.env\.([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["'`]([^"'`\n\\ ]{16,400})["'`]"#,
+    )
+});
 
 /// `NAME=value` / `name: value` lines of config files (.env, .properties, YAML).
 static CONFIG_LINE: LazyLock<Regex> =
@@ -72,8 +89,20 @@ static CONFIG_LINE: LazyLock<Regex> =
 
 /// Parts of a name that make it secret-like for S1.
 const SECRET_PARTS: &[&str] = &[
-    "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "privatekey", "accesskey", "clientsecret",
-    "auth", "credential", "credentials", "jwt",
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "privatekey",
+    "accesskey",
+    "clientsecret",
+    "auth",
+    "credential",
+    "credentials",
+    "jwt",
 ];
 /// Adjacent parts that make a name secret-like.
 const SECRET_PAIRS: &[(&str, &str)] = &[
@@ -88,14 +117,69 @@ const SECRET_PAIRS: &[(&str, &str)] = &[
 ];
 /// A last part that makes a secret-like name about something else (`TOKEN_URL`, `secret_name`).
 const BENIGN_LAST: &[&str] = &[
-    "url", "uri", "endpoint", "name", "names", "field", "fields", "type", "types", "path", "file", "dir", "env", "var",
-    "header", "prefix", "suffix", "len", "length", "size", "count", "id", "ids", "ttl", "expires", "expiry",
-    "expiration", "exp", "at", "source", "mode", "method", "scheme", "provider", "backend", "service", "strategy",
-    "algorithm", "alg", "enabled", "required", "format", "pattern", "regex", "policy", "limit", "template", "hint",
-    "label", "placeholder", "version", "class", "module", "key_name", "ref", "store", "location", "domain",
+    "url",
+    "uri",
+    "endpoint",
+    "name",
+    "names",
+    "field",
+    "fields",
+    "type",
+    "types",
+    "path",
+    "file",
+    "dir",
+    "env",
+    "var",
+    "header",
+    "prefix",
+    "suffix",
+    "len",
+    "length",
+    "size",
+    "count",
+    "id",
+    "ids",
+    "ttl",
+    "expires",
+    "expiry",
+    "expiration",
+    "exp",
+    "at",
+    "source",
+    "mode",
+    "method",
+    "scheme",
+    "provider",
+    "backend",
+    "service",
+    "strategy",
+    "algorithm",
+    "alg",
+    "enabled",
+    "required",
+    "format",
+    "pattern",
+    "regex",
+    "policy",
+    "limit",
+    "template",
+    "hint",
+    "label",
+    "placeholder",
+    "version",
+    "class",
+    "module",
+    "key_name",
+    "ref",
+    "store",
+    "location",
+    "domain",
 ];
 /// A first part that makes the name a flag or a number (`has_token`, `max_tokens`).
-const BENIGN_FIRST: &[&str] = &["is", "has", "should", "must", "can", "use", "num", "count", "max", "min", "total", "no"];
+const BENIGN_FIRST: &[&str] = &[
+    "is", "has", "should", "must", "can", "use", "num", "count", "max", "min", "total", "no",
+];
 
 /// True when an identifier names a credential (S1): `API_KEY`, `dbPassword`, `client_secret`.
 pub(super) fn is_secret_name(name: &str) -> bool {
@@ -108,7 +192,9 @@ pub(super) fn is_secret_name(name: &str) -> bool {
         return false;
     }
     parts.iter().any(|p| SECRET_PARTS.contains(&p.as_str()))
-        || parts.windows(2).any(|w| SECRET_PAIRS.contains(&(w[0].as_str(), w[1].as_str())))
+        || parts
+            .windows(2)
+            .any(|w| SECRET_PAIRS.contains(&(w[0].as_str(), w[1].as_str())))
 }
 
 /// Shannon entropy in bits per character.
@@ -140,31 +226,76 @@ const MIN_SECRET_ENTROPY: f64 = 3.5;
 /// Values that stand for a secret rather than being one: `${PASSWORD}`, `<token>`, `changeme`, `xxxx`.
 pub(super) fn is_placeholder(v: &str) -> bool {
     let v = v.trim();
-    if v.is_empty() || v.contains("${") || v.contains("{{") || v.contains("$(") || v.contains("%(") || v.contains("%s") {
+    if v.is_empty()
+        || v.contains("${")
+        || v.contains("{{")
+        || v.contains("$(")
+        || v.contains("%(")
+        || v.contains("%s")
+    {
         return true;
     }
-    if v.starts_with('$') || (v.starts_with('<') && v.ends_with('>')) || (v.starts_with('{') && v.ends_with('}')) {
+    if v.starts_with('$')
+        || (v.starts_with('<') && v.ends_with('>'))
+        || (v.starts_with('{') && v.ends_with('}'))
+    {
         return true;
     }
     let first = v.chars().next().unwrap_or(' ');
-    if v.chars().all(|c| c == first) || v.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '•')) {
+    if v.chars().all(|c| c == first)
+        || v.chars()
+            .all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '•'))
+    {
         return true;
     }
     let lower = v.to_ascii_lowercase();
     const WORDS: &[&str] = &[
-        "changeme", "change_me", "change-me", "replace_me", "replace-me", "replaceme", "your_", "your-", "yourpassword",
-        "yoursecret", "yourtoken", "example", "placeholder", "dummy", "sample", "xxxx", "todo", "fixme", "redacted",
-        "<", "insert_", "insert-",
+        "changeme",
+        "change_me",
+        "change-me",
+        "replace_me",
+        "replace-me",
+        "replaceme",
+        "your_",
+        "your-",
+        "yourpassword",
+        "yoursecret",
+        "yourtoken",
+        "example",
+        "placeholder",
+        "dummy",
+        "sample",
+        "xxxx",
+        "todo",
+        "fixme",
+        "redacted",
+        "<",
+        "insert_",
+        "insert-",
     ];
     if WORDS.iter().any(|w| lower.contains(w)) {
         return true;
     }
-    matches!(lower.as_str(), "password" | "pass" | "passwd" | "pwd" | "secret" | "token" | "none" | "null" | "nil" | "undefined")
+    matches!(
+        lower.as_str(),
+        "password"
+            | "pass"
+            | "passwd"
+            | "pwd"
+            | "secret"
+            | "token"
+            | "none"
+            | "null"
+            | "nil"
+            | "undefined"
+    )
 }
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// Shows the first 4 characters of a secret and masks the rest.
@@ -180,12 +311,19 @@ pub(super) fn mask(secret: &str) -> String {
 /// A literal value S1 judges by entropy: long, random-looking, not a placeholder, path or URL.
 fn high_entropy_secret(value: &str) -> bool {
     let v = value.trim();
-    v.len() >= MIN_SECRET_LEN
-        && !v.contains(char::is_whitespace)
-        && !is_placeholder(v)
-        && !(v.starts_with("http://") || v.starts_with("https://") || v.starts_with('/') || v.starts_with("./"))
-        && !(v.contains('_') && v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
-        && entropy(v) > MIN_SECRET_ENTROPY
+    let path_or_url = v.starts_with("http://")
+        || v.starts_with("https://")
+        || v.starts_with('/')
+        || v.starts_with("./");
+    let env_name = v.contains('_')
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let excluded = v.len() < MIN_SECRET_LEN
+        || v.contains(char::is_whitespace)
+        || is_placeholder(v)
+        || path_or_url
+        || env_name;
+    !excluded && entropy(v) > MIN_SECRET_ENTROPY
 }
 
 /// Files that hold Kubernetes objects: their values are the E checks', not S1's.
@@ -235,29 +373,46 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
     let mut hits: Vec<S1Hit> = Vec::new();
     // Known formats and URLs with passwords: anywhere, comments included (a key in a comment leaks too).
     for m in ANY_KNOWN_FORMAT.find_iter(text) {
-        let Some((_, what)) = KNOWN_FORMATS.iter().find(|(p, _)| p.find(m.as_str()).is_some_and(|x| x.range() == (0..m.len()))) else {
+        let Some((_, what)) = KNOWN_FORMATS.iter().find(|(p, _)| {
+            p.find(m.as_str())
+                .is_some_and(|x| x.range() == (0..m.len()))
+        }) else {
             continue;
         };
         {
             if is_placeholder(m.as_str()) {
                 continue;
             }
-            let shown = if what.contains("private key") { String::new() } else { format!(" (`{}`)", mask(m.as_str())) };
+            let shown = if what.contains("private key") {
+                String::new()
+            } else {
+                format!(" (`{}`)", mask(m.as_str()))
+            };
             push_hit(
                 &mut hits,
                 S1Hit {
                     line: lines().line(m.start()),
                     start: m.start(),
                     end: m.end(),
-                    message: format!("{}{shown} is written in the file; anyone who can read the repo can use it", capitalize(what)),
+                    message: format!(
+                        "{}{shown} is written in the file; anyone who can read the repo can use it",
+                        capitalize(what)
+                    ),
                 },
             );
         }
     }
     let url_text = if text.contains("://") { text } else { "" };
     for c in URL_WITH_PASSWORD.captures_iter(url_text) {
-        let (Some(all), Some(scheme), Some(user), Some(pass)) = (c.get(0), c.get(1), c.get(2), c.get(3)) else { continue };
-        if is_placeholder(pass.as_str()) || pass.as_str().contains('{') || pass.as_str().contains('%') {
+        let (Some(all), Some(scheme), Some(user), Some(pass)) =
+            (c.get(0), c.get(1), c.get(2), c.get(3))
+        else {
+            continue;
+        };
+        if is_placeholder(pass.as_str())
+            || pass.as_str().contains('{')
+            || pass.as_str().contains('%')
+        {
             continue;
         }
         push_hit(
@@ -283,7 +438,9 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
         for raw in text.split_inclusive('\n') {
             let line = raw.trim_end_matches(['\n', '\r']);
             if let Some(c) = CONFIG_LINE.captures(line) {
-                let (Some(name), Some(value)) = (c.get(1), c.get(2)) else { continue };
+                let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+                    continue;
+                };
                 if !line.trim_start().starts_with('#') && !line.trim_start().starts_with('!') {
                     let v = value.as_str();
                     let v = v.split(" #").next().unwrap_or(v).trim();
@@ -297,14 +454,22 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
         }
     } else {
         for c in QUOTED_ASSIGNMENT.captures_iter(text) {
-            let (Some(name), Some(value)) = (c.get(1), c.get(3)) else { continue };
-            let name = name.as_str().rsplit(['.', '$']).next().unwrap_or(name.as_str());
+            let (Some(name), Some(value)) = (c.get(1), c.get(3)) else {
+                continue;
+            };
+            let name = name
+                .as_str()
+                .rsplit(['.', '$'])
+                .next()
+                .unwrap_or(name.as_str());
             named.push((value.start(), value.end(), name, value.as_str()));
         }
     }
     for pattern in [&*ENV_DEFAULT, &*JS_ENV_DEFAULT] {
         for c in pattern.captures_iter(text) {
-            let (Some(name), Some(value)) = (c.get(1), c.get(2)) else { continue };
+            let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
             named.push((value.start(), value.end(), name.as_str(), value.as_str()));
         }
     }
@@ -332,7 +497,8 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
 /// `.env.example`-style files that list names for others to copy; they are meant to be committed.
 fn is_env_template(file: &str) -> bool {
     let name = file.rsplit('/').next().unwrap_or(file).to_ascii_lowercase();
-    name.split('.').any(|part| matches!(part, "example" | "sample" | "template" | "dist" | "tpl"))
+    name.split('.')
+        .any(|part| matches!(part, "example" | "sample" | "template" | "dist" | "tpl"))
 }
 
 /// S2: `.env` files are gitignored and not committed.
@@ -344,9 +510,13 @@ pub fn s2(r: &Review, out: &mut Vec<Finding>) {
         let name = file.rsplit('/').next().unwrap_or(file);
         let has_gitignore = r.repo.gitignores.iter().any(|(g, _)| g == ".gitignore");
         let message = if has_gitignore {
-            format!("`{file}` holds local settings and secrets but .gitignore does not exclude it, so it gets committed")
+            format!(
+                "`{file}` holds local settings and secrets but .gitignore does not exclude it, so it gets committed"
+            )
         } else {
-            format!("`{file}` holds local settings and secrets but the repo has no .gitignore, so it gets committed")
+            format!(
+                "`{file}` holds local settings and secrets but the repo has no .gitignore, so it gets committed"
+            )
         };
         out.push(Finding::new("S2", file.clone(), Some(1)).message(message).fix(format!(
             "Add the lines `.env`, `.env.*` and `!.env.example` to .gitignore at the repo root, run \
@@ -429,7 +599,9 @@ pub(super) mod gitignore {
                 let rest = p[2..].strip_prefix(b"/").unwrap_or(&p[2..]);
                 (0..=s.len()).any(|i| glob(rest, &s[i..]))
             }
-            b'*' => (0..=s.len()).take_while(|&i| i == 0 || s[i - 1] != b'/').any(|i| glob(&p[1..], &s[i..])),
+            b'*' => (0..=s.len())
+                .take_while(|&i| i == 0 || s[i - 1] != b'/')
+                .any(|i| glob(&p[1..], &s[i..])),
             b'?' => !s.is_empty() && s[0] != b'/' && glob(&p[1..], &s[1..]),
             b'[' => {
                 let Some(close) = p.iter().skip(1).position(|&c| c == b']').map(|i| i + 1) else {
@@ -467,7 +639,9 @@ pub(super) mod gitignore {
 
 /// Text that reads as SQL.
 static SQL_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?is)\bselect\b.{0,400}?\bfrom\b|\binsert\s+into\b|\bupdate\s+[\w.`\x22\[\]]+\s+set\b|\bdelete\s+from\b|\b(?:drop|create|alter|truncate)\s+table\b|\bwhere\s+[\w.`\x22]+\s*(?:=|<|>|!=|\blike\b|\bin\b)|\bmerge\s+into\b")
+    re(
+        r"(?is)\bselect\b.{0,400}?\bfrom\b|\binsert\s+into\b|\bupdate\s+[\w.`\x22\[\]]+\s+set\b|\bdelete\s+from\b|\b(?:drop|create|alter|truncate)\s+table\b|\bwhere\s+[\w.`\x22]+\s*(?:=|<|>|!=|\blike\b|\bin\b)|\bmerge\s+into\b",
+    )
 });
 
 /// Calls that run SQL, per dialect.
@@ -475,37 +649,52 @@ static SQL_CALLS: LazyLock<[(Dialect, Regex); 7]> = LazyLock::new(|| {
     [
         (
             Dialect::Python,
-            re(r"(?:\.|\b)(execute|executemany|executescript|exec_driver_sql|raw|text|RawSQL|read_sql|read_sql_query|fetch|fetchrow|fetchval)\s*\("),
+            re(
+                r"(?:\.|\b)(execute|executemany|executescript|exec_driver_sql|raw|text|RawSQL|read_sql|read_sql_query|fetch|fetchrow|fetchval)\s*\(",
+            ),
         ),
         (
             Dialect::Js,
-            re(r"\.(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|queryRawUnsafe|executeRawUnsafe|exec|all|get|run|prepare|each|none|one|oneOrNone|many|manyOrNone|any|whereRaw|selectRaw)\s*\("),
+            re(
+                r"\.(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|queryRawUnsafe|executeRawUnsafe|exec|all|get|run|prepare|each|none|one|oneOrNone|many|manyOrNone|any|whereRaw|selectRaw)\s*\(",
+            ),
         ),
         (
             Dialect::Go,
-            re(r"\.(Query|QueryRow|QueryContext|QueryRowContext|Exec|ExecContext|Prepare|PrepareContext|Select|SelectContext|Get|GetContext|Raw|NamedExec|NamedQuery|MustExec|Queryx|QueryRowx)\s*\("),
+            re(
+                r"\.(Query|QueryRow|QueryContext|QueryRowContext|Exec|ExecContext|Prepare|PrepareContext|Select|SelectContext|Get|GetContext|Raw|NamedExec|NamedQuery|MustExec|Queryx|QueryRowx)\s*\(",
+            ),
         ),
         (
             Dialect::Java,
-            re(r"\.(executeQuery|executeUpdate|executeLargeUpdate|execute|prepareStatement|prepareCall|addBatch|createQuery|createNativeQuery|createSQLQuery|queryForObject|queryForList|queryForMap|queryForRowSet|query|update|batchUpdate)\s*\("),
+            re(
+                r"\.(executeQuery|executeUpdate|executeLargeUpdate|execute|prepareStatement|prepareCall|addBatch|createQuery|createNativeQuery|createSQLQuery|queryForObject|queryForList|queryForMap|queryForRowSet|query|update|batchUpdate)\s*\(",
+            ),
         ),
         (
             Dialect::Kotlin,
-            re(r"\.(executeQuery|executeUpdate|executeLargeUpdate|execute|prepareStatement|prepareCall|addBatch|createQuery|createNativeQuery|createSQLQuery|queryForObject|queryForList|queryForMap|queryForRowSet|query|update|batchUpdate)\s*\("),
+            re(
+                r"\.(executeQuery|executeUpdate|executeLargeUpdate|execute|prepareStatement|prepareCall|addBatch|createQuery|createNativeQuery|createSQLQuery|queryForObject|queryForList|queryForMap|queryForRowSet|query|update|batchUpdate)\s*\(",
+            ),
         ),
         (
             Dialect::Php,
-            re(r"(?:->|::|\b)(query|exec|prepare|execute|raw|select|statement|unprepared|mysqli_query|pg_query|sqlsrv_query|whereRaw|selectRaw)\s*\("),
+            re(
+                r"(?:->|::|\b)(query|exec|prepare|execute|raw|select|statement|unprepared|mysqli_query|pg_query|sqlsrv_query|whereRaw|selectRaw)\s*\(",
+            ),
         ),
         (
             Dialect::Rust,
-            re(r"\b(query|query_as|query_scalar|execute|raw_sql|prepare|query_one|query_opt|batch_execute|simple_query)\s*(?:::\s*<[^>]*>\s*)?\("),
+            re(
+                r"\b(query|query_as|query_scalar|execute|raw_sql|prepare|query_one|query_opt|batch_execute|simple_query)\s*(?:::\s*<[^>]*>\s*)?\(",
+            ),
         ),
     ]
 });
 
 /// Where a variable is assigned: `name =`, `name :=`, `name +=`, `$name .=`, `let name =`.
-static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| re(r"(\$?[A-Za-z_][\w]*)\s*(?::\s*[\w<>\[\]&' ]{1,40}?\s*)?(\+=|\.=|:=|=)"));
+static ASSIGNMENT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(\$?[A-Za-z_][\w]*)\s*(?::\s*[\w<>\[\]&' ]{1,40}?\s*)?(\+=|\.=|:=|=)"));
 
 /// How a piece of SQL text was built, when it was built by formatting.
 fn formatting(b: &[u8], range: (usize, usize), d: Dialect) -> Option<&'static str> {
@@ -514,7 +703,12 @@ fn formatting(b: &[u8], range: (usize, usize), d: Dialect) -> Option<&'static st
     for l in &lits {
         if l.interpolated && !l.holes.is_empty() {
             // A tagged template (sql`...${x}`) is parameterised by its tag.
-            let tagged = d == Dialect::Js && b[..l.start].iter().rev().find(|c| !c.is_ascii_whitespace()).is_some_and(|&c| code::is_ident(c));
+            let tagged = d == Dialect::Js
+                && b[..l.start]
+                    .iter()
+                    .rev()
+                    .find(|c| !c.is_ascii_whitespace())
+                    .is_some_and(|&c| code::is_ident(c));
             if !tagged {
                 return Some(match d {
                     Dialect::Python => "an f-string",
@@ -527,14 +721,18 @@ fn formatting(b: &[u8], range: (usize, usize), d: Dialect) -> Option<&'static st
     }
     // \x01 stands for a literal (see `code::without_literals`).
     static PY_PERCENT: LazyLock<Regex> = LazyLock::new(|| re(r"\x01\s*%\s*[\w(\[{]"));
-    static CONCAT: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\x01\s*\+\s*[\w$(\[]|[\w$)\]]\s*\+\s*\x01)"));
-    static PHP_CONCAT: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\x01\s*\.\s*[\w$(]|[\w)\]]\s*\.\s*\x01)"));
+    static CONCAT: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?:\x01\s*\+\s*[\w$(\[]|[\w$)\]]\s*\+\s*\x01)"));
+    static PHP_CONCAT: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?:\x01\s*\.\s*[\w$(]|[\w)\]]\s*\.\s*\x01)"));
     let has_lit = !lits.is_empty();
     match d {
         Dialect::Python if PY_PERCENT.is_match(&bare) => return Some("`%` formatting"),
         Dialect::Python if bare.contains(".format(") => return Some("`.format()`"),
         Dialect::Go if bare.contains("Sprintf(") => return Some("`fmt.Sprintf`"),
-        Dialect::Java | Dialect::Kotlin if bare.contains("String.format(") || bare.contains(".formatted(") => {
+        Dialect::Java | Dialect::Kotlin
+            if bare.contains("String.format(") || bare.contains(".formatted(") =>
+        {
             return Some("`String.format`");
         }
         Dialect::Php if bare.contains("sprintf(") => return Some("`sprintf`"),
@@ -562,9 +760,17 @@ fn sql_arg(b: &[u8], d: Dialect, name: &str, args: &[(usize, usize)]) -> Option<
     match d {
         Dialect::Go => args.iter().find(|a| {
             let t = text(a);
-            !(t.starts_with('&') || t == "ctx" || t.contains("Context(") || t.starts_with("context.") || t.is_empty())
+            !(t.starts_with('&')
+                || t == "ctx"
+                || t.contains("Context(")
+                || t.starts_with("context.")
+                || t.is_empty())
         }),
-        Dialect::Php if matches!(name, "mysqli_query" | "pg_query" | "sqlsrv_query") && args.len() >= 2 => args.get(1),
+        Dialect::Php
+            if matches!(name, "mysqli_query" | "pg_query" | "sqlsrv_query") && args.len() >= 2 =>
+        {
+            args.get(1)
+        }
         _ => args.first(),
     }
     .copied()
@@ -581,13 +787,18 @@ fn assignments(masked: &str, d: Dialect) -> Vec<Assignment> {
     let b = masked.as_bytes();
     let mut out = Vec::new();
     for c in ASSIGNMENT.captures_iter(masked) {
-        let (Some(name), Some(op)) = (c.get(1), c.get(2)) else { continue };
+        let (Some(name), Some(op)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
         let end = op.end();
         // Not `==`, `<=`, `>=`, `!=`, `=>`.
         if b.get(end) == Some(&b'=') || b.get(end) == Some(&b'>') {
             continue;
         }
-        if op.as_str() == "=" && op.start() > 0 && matches!(b[op.start() - 1], b'=' | b'!' | b'<' | b'>') {
+        if op.as_str() == "="
+            && op.start() > 0
+            && matches!(b[op.start() - 1], b'=' | b'!' | b'<' | b'>')
+        {
             continue;
         }
         if name.start() > 0 && code::is_ident(b[name.start() - 1]) {
@@ -608,7 +819,9 @@ fn assignments(masked: &str, d: Dialect) -> Vec<Assignment> {
 pub fn s3(r: &Review, out: &mut Vec<Finding>) {
     for f in &r.repo.sources {
         let d = code::dialect(f);
-        let Some((_, calls)) = SQL_CALLS.iter().find(|(dd, _)| *dd == d) else { continue };
+        let Some((_, calls)) = SQL_CALLS.iter().find(|(dd, _)| *dd == d) else {
+            continue;
+        };
         if !calls.is_match(&f.text) {
             continue;
         }
@@ -618,13 +831,19 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
         let mut assigns: Option<Vec<Assignment>> = None;
         let mut reported_until = 0usize;
         for c in calls.captures_iter(&masked) {
-            let (Some(all), Some(name)) = (c.get(0), c.get(1)) else { continue };
+            let (Some(all), Some(name)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
             if all.start() < reported_until {
                 continue;
             }
             let open = all.end() - 1;
-            let Some((end, args)) = code::call_args(b, open, d) else { continue };
-            let Some(arg) = sql_arg(b, d, name.as_str(), &args) else { continue };
+            let Some((end, args)) = code::call_args(b, open, d) else {
+                continue;
+            };
+            let Some(arg) = sql_arg(b, d, name.as_str(), &args) else {
+                continue;
+            };
             let mut how = formatting(b, arg, d).filter(|_| is_sql(b, arg, d));
             let mut via = None;
             if how.is_none() {
@@ -634,7 +853,10 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
                     let list = assigns.get_or_insert_with(|| assignments(&masked, d));
                     let mut sql = false;
                     let mut built = None;
-                    for a in list.iter().filter(|a| a.name == ident && a.at < all.start()) {
+                    for a in list
+                        .iter()
+                        .filter(|a| a.name == ident && a.at < all.start())
+                    {
                         if !a.append {
                             sql = false;
                             built = None;
@@ -651,7 +873,10 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
             if let Some(how) = how {
                 reported_until = end;
                 let subject = match via {
-                    Some(v) => format!("The SQL in `{v}` passed to `{}` is built with {how}", name.as_str()),
+                    Some(v) => format!(
+                        "The SQL in `{v}` passed to `{}` is built with {how}",
+                        name.as_str()
+                    ),
                     None => format!("The SQL passed to `{}` is built with {how}", name.as_str()),
                 };
                 out.push(
@@ -712,7 +937,11 @@ struct FileIndex<'a>(HashSet<(&'a str, &'a str)>);
 
 impl<'a> FileIndex<'a> {
     fn new(repo: &'a Repo) -> FileIndex<'a> {
-        let files = repo.dependency_files.iter().map(|f| f.file.as_str()).chain(repo.sources.iter().map(|f| f.file.as_str()));
+        let files = repo
+            .dependency_files
+            .iter()
+            .map(|f| f.file.as_str())
+            .chain(repo.sources.iter().map(|f| f.file.as_str()));
         let yaml = repo.yaml.iter().map(|y| y.file.as_str());
         FileIndex(files.chain(yaml).map(|f| (dir_of(f), name_of(f))).collect())
     }
@@ -733,12 +962,14 @@ impl<'a> FileIndex<'a> {
 }
 
 fn line_of(text: &str, needle: &str) -> Option<u32> {
-    text.find(needle).map(|i| text[..i].matches('\n').count() as u32 + 1)
+    text.find(needle)
+        .map(|i| text[..i].matches('\n').count() as u32 + 1)
 }
 
 /// Requirement lines that are not pinned with `==`: (line, package).
 fn unpinned_requirements(text: &str) -> Vec<(u32, String)> {
-    static NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^([A-Za-z0-9][A-Za-z0-9._\-]*)(\[[^\]]*\])?\s*(.*)$"));
+    static NAME: LazyLock<Regex> =
+        LazyLock::new(|| re(r"^([A-Za-z0-9][A-Za-z0-9._\-]*)(\[[^\]]*\])?\s*(.*)$"));
     let mut out = Vec::new();
     let mut logical = String::new();
     let mut start_line = 0u32;
@@ -747,7 +978,11 @@ fn unpinned_requirements(text: &str) -> Vec<(u32, String)> {
             start_line = i as u32 + 1;
         }
         let line = raw.split(" #").next().unwrap_or(raw);
-        let line = if line.trim_start().starts_with('#') { "" } else { line };
+        let line = if line.trim_start().starts_with('#') {
+            ""
+        } else {
+            line
+        };
         if let Some(cont) = line.trim_end().strip_suffix('\\') {
             logical.push_str(cont);
             logical.push(' ');
@@ -759,9 +994,12 @@ fn unpinned_requirements(text: &str) -> Vec<(u32, String)> {
         if entry.is_empty() || entry.starts_with('-') {
             continue;
         }
-        let Some(c) = NAME.captures(entry) else { continue };
+        let Some(c) = NAME.captures(entry) else {
+            continue;
+        };
         let spec = c.get(3).map(|m| m.as_str().trim()).unwrap_or("");
-        let version_ok = spec.starts_with("===") || (spec.starts_with("==") && !spec.contains('*') && !spec.contains(','));
+        let version_ok = spec.starts_with("===")
+            || (spec.starts_with("==") && !spec.contains('*') && !spec.contains(','));
         let direct = spec.starts_with('@');
         if !(version_ok || direct) {
             out.push((start_line, c[1].to_string()));
@@ -936,7 +1174,11 @@ pub fn s4(r: &Review, out: &mut Vec<Finding>) {
     let index = FileIndex::new(r.repo);
     for f in &r.repo.dependency_files {
         if let Some((line, message, fix)) = unpinned(r.repo, &index, f) {
-            out.push(Finding::new("S4", f.file.clone(), line.or(Some(1))).message(message).fix(fix));
+            out.push(
+                Finding::new("S4", f.file.clone(), line.or(Some(1)))
+                    .message(message)
+                    .fix(fix),
+            );
         }
     }
 }
@@ -946,30 +1188,76 @@ pub fn s4(r: &Review, out: &mut Vec<Finding>) {
 // ------------------------------------------------------------------------------------------------
 
 /// Database superuser names.
-const SUPERUSERS: &[&str] = &["postgres", "root", "admin", "administrator", "sa", "superuser", "mongoadmin"];
+const SUPERUSERS: &[&str] = &[
+    "postgres",
+    "root",
+    "admin",
+    "administrator",
+    "sa",
+    "superuser",
+    "mongoadmin",
+];
 /// Any superuser name, as a quick test before the S5 patterns run over a file.
-static SUPERUSER_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"(?i-u:postgres|root|admin|superuser)|(?i-u:\bsa\b)"));
+static SUPERUSER_WORD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i-u:postgres|root|admin|superuser)|(?i-u:\bsa\b)"));
 /// Superuser names that are unambiguous even under a generic `user` key.
 const CLEAR_SUPERUSERS: &[&str] = &["postgres", "root", "sa"];
 
 /// A database connection address with its user: `postgres://user:pw@host`, `jdbc:mysql://...?user=root`.
 static DB_URL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"\b((?i-u:(?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb|mssql|sqlserver|cockroachdb|redshift)(?:\+[a-z0-9]+)?))://(?:([^\s:/@"'`<>{}$]+)(?::[^\s@/"'`<>]*)?@)?[^\s"'`<>]*"#)
+    re(
+        r#"\b((?i-u:(?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb|mssql|sqlserver|cockroachdb|redshift)(?:\+[a-z0-9]+)?))://(?:([^\s:/@"'`<>{}$]+)(?::[^\s@/"'`<>]*)?@)?[^\s"'`<>]*"#,
+    )
 });
-static URL_USER_PARAM: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)[?&;](?:user|username|uid|user id)=([^&;\s]+)"));
+static URL_USER_PARAM: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)[?&;](?:user|username|uid|user id)=([^&;\s]+)"));
 /// libpq key/value connection strings: `host=db user=postgres dbname=x`, `User ID=sa;`.
 static KV_DSN_USER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?:^|[\s;"'])(?i-u:user|user id|uid)[ \t]*=[ \t]*((?i-u:postgres|root|admin|administrator|sa|superuser|mongoadmin))(?:[\s;"']|$)"#)
+    re(
+        r#"(?i-u:user id|user|uid)[ \t]*=[ \t]*((?i-u:postgres|root|admin|administrator|sa|superuser|mongoadmin))(?:[\s;"']|$)"#,
+    )
 });
-/// `user="postgres"`, `username: 'root'`, `DB_USER = "admin"` in code.
-static CODE_USER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"([A-Za-z0-9_]*(?i-u:user|usr|login)[A-Za-z0-9_]*)["']?[ \t]*(?:=|:|=>)[ \t]*["']((?i-u:postgres|root|admin|administrator|sa|superuser|mongoadmin))["']"#)
+/// A quoted superuser name in code (`"postgres"`); the key before it is read by [`code_user_key`].
+static QUOTED_SUPERUSER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"["']((?i-u:postgres|root|admin|administrator|sa|superuser|mongoadmin))["']"#)
 });
+
+/// The key a quoted value is assigned to: `user="postgres"`, `"username": 'root'`, `DB_USER => "admin"`.
+fn code_user_key(text: &str, quote: usize) -> Option<(usize, &str)> {
+    let b = text.as_bytes();
+    let mut k = quote;
+    let skip_blank = |k: &mut usize| {
+        while *k > 0 && matches!(b[*k - 1], b' ' | b'\t') {
+            *k -= 1;
+        }
+    };
+    skip_blank(&mut k);
+    if k >= 2 && &b[k - 2..k] == b"=>" {
+        k -= 2;
+    } else if k >= 1 && matches!(b[k - 1], b'=' | b':') {
+        k -= 1;
+        if k >= 1 && matches!(b[k - 1], b'=' | b'!' | b'<' | b'>' | b':') {
+            return None;
+        }
+    } else {
+        return None;
+    }
+    skip_blank(&mut k);
+    if k >= 1 && matches!(b[k - 1], b'"' | b'\'') {
+        k -= 1;
+    }
+    let end = k;
+    while k > 0 && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_') {
+        k -= 1;
+    }
+    (k < end).then(|| (k, &text[k..end]))
+}
 
 /// A cheap test before [`is_db_user_key`]: the key mentions a user or login at all.
 fn may_be_user_key(key: &str) -> bool {
     let k = key.as_bytes();
-    k.windows(3).any(|w| w.eq_ignore_ascii_case(b"usr")) || k.windows(4).any(|w| w.eq_ignore_ascii_case(b"user"))
+    k.windows(3).any(|w| w.eq_ignore_ascii_case(b"usr"))
+        || k.windows(4).any(|w| w.eq_ignore_ascii_case(b"user"))
         || k.windows(5).any(|w| w.eq_ignore_ascii_case(b"login"))
 }
 
@@ -982,14 +1270,44 @@ fn may_hold_dsn(v: &str) -> bool {
 /// `MONGO_INITDB_ROOT_USERNAME`. `path` is the key with its parents, for nested YAML.
 fn is_db_user_key(path: &str) -> bool {
     let parts = code::split_parts(path);
-    let Some(last) = parts.last() else { return false };
+    let Some(last) = parts.last() else {
+        return false;
+    };
     let user_like = |p: &str| matches!(p, "user" | "username" | "usr" | "login");
-    const DB: &[&str] = &["db", "pg", "sql", "database", "datasource", "postgres", "postgresql", "mongo", "mongodb", "mysql", "mariadb", "mssql", "jdbc", "initdb"];
+    const DB: &[&str] = &[
+        "db",
+        "pg",
+        "sql",
+        "database",
+        "datasource",
+        "postgres",
+        "postgresql",
+        "mongo",
+        "mongodb",
+        "mysql",
+        "mariadb",
+        "mssql",
+        "jdbc",
+        "initdb",
+    ];
     let joined: String = parts.concat();
-    let last_ok = user_like(last) || DB.iter().any(|d| last.strip_prefix(d).is_some_and(user_like));
+    let last_ok = user_like(last)
+        || DB
+            .iter()
+            .any(|d| last.strip_prefix(d).is_some_and(user_like));
     last_ok
-        && (parts.iter().any(|p| DB.contains(&p.as_str()) || DB.iter().any(|d| p.strip_prefix(d).is_some_and(user_like)))
-            || ["postgres", "mongo", "mysql", "mariadb", "datasource", "database"].iter().any(|d| joined.contains(d)))
+        && (parts.iter().any(|p| {
+            DB.contains(&p.as_str()) || DB.iter().any(|d| p.strip_prefix(d).is_some_and(user_like))
+        }) || [
+            "postgres",
+            "mongo",
+            "mysql",
+            "mariadb",
+            "datasource",
+            "database",
+        ]
+        .iter()
+        .any(|d| joined.contains(d)))
 }
 
 fn is_superuser(v: &str) -> bool {
@@ -999,28 +1317,64 @@ fn is_superuser(v: &str) -> bool {
 /// Superuser logins inside a string: connection addresses and key/value connection strings.
 fn superusers_in(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    for c in DB_URL.captures_iter(text) {
+    let url_text = if text.contains("://") { text } else { "" };
+    for c in DB_URL.captures_iter(url_text) {
         let Some(all) = c.get(0) else { continue };
-        let user = c.get(2).map(|u| u.as_str().to_string()).or_else(|| URL_USER_PARAM.captures(all.as_str()).map(|p| p[1].to_string()));
+        let user = c.get(2).map(|u| u.as_str().to_string()).or_else(|| {
+            URL_USER_PARAM
+                .captures(all.as_str())
+                .map(|p| p[1].to_string())
+        });
         if let Some(user) = user.filter(|u| is_superuser(u)) {
             out.push((all.start(), user));
         }
     }
+    let b = text.as_bytes();
     for c in KV_DSN_USER.captures_iter(text) {
-        let Some(user) = c.get(1) else { continue };
-        let context = &text[c.get(0).map(|m| m.start()).unwrap_or(0)..];
-        // Only real connection strings: they also name a host, a database or a password.
-        let dsn = ["host=", "dbname=", "password=", "server=", "database=", "data source="]
-            .iter()
-            .any(|k| context.get(..200.min(context.len())).is_some_and(|c| c.to_ascii_lowercase().contains(k)) || text.to_ascii_lowercase().contains(k));
-        if dsn && is_superuser(user.as_str()) && !out.iter().any(|(s, _)| *s <= user.start() && user.start() < *s + 200) {
+        let (Some(all), Some(user)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        if all.start() > 0
+            && !matches!(
+                b[all.start() - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b';' | b'"' | b'\''
+            )
+        {
+            continue;
+        }
+        // Only real connection strings: they also name a host, a database or a password nearby.
+        let window =
+            b[all.start().saturating_sub(200)..(all.end() + 200).min(b.len())].to_ascii_lowercase();
+        let window = String::from_utf8_lossy(&window);
+        let dsn = [
+            "host=",
+            "dbname=",
+            "password=",
+            "server=",
+            "database=",
+            "data source=",
+        ]
+        .iter()
+        .any(|k| window.contains(k));
+        if dsn
+            && is_superuser(user.as_str())
+            && !out
+                .iter()
+                .any(|(s, _)| *s <= user.start() && user.start() < *s + 200)
+        {
             out.push((user.start(), user.as_str().to_string()));
         }
     }
     out
 }
 
-fn s5_finding(file: &str, line: Option<u32>, object: Option<String>, what: String, user: &str) -> Finding {
+fn s5_finding(
+    file: &str,
+    line: Option<u32>,
+    object: Option<String>,
+    what: String,
+    user: &str,
+) -> Finding {
     let mut f = Finding::new("S5", file.to_string(), line).message(format!(
         "{what} logs in to the database as `{user}`, a superuser: one bug or injection can then damage every database on the server"
     ));
@@ -1035,11 +1389,15 @@ fn s5_finding(file: &str, line: Option<u32>, object: Option<String>, what: Strin
 }
 
 /// Walks a YAML tree: (key path, string value node).
-fn walk_strings<'a>(node: &'a Node, path: &mut Vec<String>, visit: &mut dyn FnMut(&[String], &'a Node)) {
+fn walk_strings<'a>(
+    node: &'a Node,
+    path: &mut Vec<&'a str>,
+    visit: &mut dyn FnMut(&[&'a str], &'a Node),
+) {
     match &node.value {
         crate::yaml::Value::Map(entries) => {
             for e in entries {
-                path.push(e.key.clone());
+                path.push(e.key.as_str());
                 walk_strings(&e.value, path, visit);
                 path.pop();
             }
@@ -1064,14 +1422,33 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
     for w in workload::workloads(repo) {
         for c in w.containers() {
             for e in c.node.get("env").map(Node::items).unwrap_or_default() {
-                let (Some(name), Some(value)) = (e.get("name").and_then(Node::as_str), e.get("value")) else { continue };
+                let (Some(name), Some(value)) =
+                    (e.get("name").and_then(Node::as_str), e.get("value"))
+                else {
+                    continue;
+                };
                 let Some(v) = value.as_str() else { continue };
                 let line = value.line().or(e.line());
                 if may_be_user_key(name) && is_db_user_key(name) && is_superuser(v) {
-                    out.push(s5_finding(&w.obj.file, line, Some(w.obj.id()), format!("The env var `{name}` of container `{}`", c.name), v.trim()));
+                    out.push(s5_finding(
+                        &w.obj.file,
+                        line,
+                        Some(w.obj.id()),
+                        format!("The env var `{name}` of container `{}`", c.name),
+                        v.trim(),
+                    ));
                 } else if may_hold_dsn(v) {
                     for (_, user) in superusers_in(v) {
-                        out.push(s5_finding(&w.obj.file, line, Some(w.obj.id()), format!("The connection address in `{name}` of container `{}`", c.name), &user));
+                        out.push(s5_finding(
+                            &w.obj.file,
+                            line,
+                            Some(w.obj.id()),
+                            format!(
+                                "The connection address in `{name}` of container `{}`",
+                                c.name
+                            ),
+                            &user,
+                        ));
                     }
                 }
             }
@@ -1082,10 +1459,22 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
             let Some(v) = e.value.as_str() else { continue };
             let line = e.value.line().or(e.key_pos.map(|p| p.line));
             if may_be_user_key(&e.key) && is_db_user_key(&e.key) && is_superuser(v) {
-                out.push(s5_finding(&o.file, line, Some(o.id()), format!("The setting `{}`", e.key), v.trim()));
+                out.push(s5_finding(
+                    &o.file,
+                    line,
+                    Some(o.id()),
+                    format!("The setting `{}`", e.key),
+                    v.trim(),
+                ));
             } else if may_hold_dsn(v) {
                 for (_, user) in superusers_in(v) {
-                    out.push(s5_finding(&o.file, line, Some(o.id()), format!("The connection address in `{}`", e.key), &user));
+                    out.push(s5_finding(
+                        &o.file,
+                        line,
+                        Some(o.id()),
+                        format!("The connection address in `{}`", e.key),
+                        &user,
+                    ));
                 }
             }
         }
@@ -1097,12 +1486,24 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
     }) {
         walk_strings(&y.node, &mut Vec::new(), &mut |path, node| {
             let v = node.as_str().unwrap_or("");
-            let key = path.last().map(String::as_str).unwrap_or("");
+            let key = path.last().copied().unwrap_or("");
             if may_be_user_key(key) && is_superuser(v) && is_db_user_key(&path.join(".")) {
-                out.push(s5_finding(&y.file, node.line(), None, format!("The chart value `{}`", path.join(".")), v.trim()));
+                out.push(s5_finding(
+                    &y.file,
+                    node.line(),
+                    None,
+                    format!("The chart value `{}`", path.join(".")),
+                    v.trim(),
+                ));
             } else if may_hold_dsn(v) {
                 for (_, user) in superusers_in(v) {
-                    out.push(s5_finding(&y.file, node.line(), None, format!("The connection address in `{}`", path.join(".")), &user));
+                    out.push(s5_finding(
+                        &y.file,
+                        node.line(),
+                        None,
+                        format!("The connection address in `{}`", path.join(".")),
+                        &user,
+                    ));
                 }
             }
         });
@@ -1118,7 +1519,8 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
         if !SUPERUSER_WORD.is_match(text) {
             continue;
         }
-        let lines = Lines::new(text);
+        let lines = std::cell::OnceCell::new();
+        let line_at = |at: usize| lines.get_or_init(|| Lines::new(text)).line(at);
         let mut seen: Vec<u32> = Vec::new();
         let mut push = |line: u32, what: String, user: &str, out: &mut Vec<Finding>| {
             if !seen.contains(&line) {
@@ -1126,17 +1528,25 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
                 out.push(s5_finding(&f.file, Some(line), None, what, user));
             }
         };
-        let yaml_config = f.lang == Lang::Config && (f.file.ends_with(".yaml") || f.file.ends_with(".yml"));
+        let yaml_config =
+            f.lang == Lang::Config && (f.file.ends_with(".yaml") || f.file.ends_with(".yml"));
         if yaml_config {
             // Nested keys (spring: datasource: username:) need the parsed tree.
             for y in repo.yaml.iter().filter(|y| y.file == f.file) {
                 walk_strings(&y.node, &mut Vec::new(), &mut |path, node| {
                     let v = node.as_str().unwrap_or("");
-                    let key = path.last().map(String::as_str).unwrap_or("");
-                    if may_be_user_key(key) && is_superuser(v) && is_db_user_key(&path.join(".")) {
-                        if let Some(l) = node.line() {
-                            push(l, format!("The setting `{}`", path.join(".")), v.trim(), out);
-                        }
+                    let key = path.last().copied().unwrap_or("");
+                    if may_be_user_key(key)
+                        && is_superuser(v)
+                        && is_db_user_key(&path.join("."))
+                        && let Some(l) = node.line()
+                    {
+                        push(
+                            l,
+                            format!("The setting `{}`", path.join(".")),
+                            v.trim(),
+                            out,
+                        );
                     }
                 });
             }
@@ -1150,22 +1560,32 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
                 }
             }
         } else {
-            for c in CODE_USER.captures_iter(text) {
-                let (Some(key), Some(v)) = (c.get(1), c.get(2)) else { continue };
-                let generic = matches!(key.as_str(), "user" | "username" | "User" | "Username" | "USER");
+            for c in QUOTED_SUPERUSER.captures_iter(text) {
+                let (Some(all), Some(v)) = (c.get(0), c.get(1)) else {
+                    continue;
+                };
+                let Some((at, key)) = code_user_key(text, all.start()) else {
+                    continue;
+                };
+                if !may_be_user_key(key) {
+                    continue;
+                }
+                let generic = matches!(key, "user" | "username" | "User" | "Username" | "USER");
                 let hit = if generic {
-                    CLEAR_SUPERUSERS.iter().any(|s| s.eq_ignore_ascii_case(v.as_str()))
+                    CLEAR_SUPERUSERS
+                        .iter()
+                        .any(|s| s.eq_ignore_ascii_case(v.as_str()))
                 } else {
-                    is_db_user_key(key.as_str()) && is_superuser(v.as_str())
+                    is_db_user_key(key) && is_superuser(v.as_str())
                 };
                 if hit {
-                    push(lines.line(key.start()), format!("`{}`", key.as_str()), v.as_str(), out);
+                    push(line_at(at), format!("`{key}`"), v.as_str(), out);
                 }
             }
         }
         if may_hold_dsn(text) {
             for (at, user) in superusers_in(text) {
-                push(lines.line(at), "A connection address".into(), &user, out);
+                push(line_at(at), "A connection address".into(), &user, out);
             }
         }
     }
@@ -1221,7 +1641,12 @@ pub(super) mod code {
         /// Indexes the line starts of `text`.
         pub fn new(text: &str) -> Lines {
             let mut starts = vec![0];
-            starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+            starts.extend(
+                text.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
             Lines(starts)
         }
 
@@ -1290,12 +1715,24 @@ pub(super) mod code {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn body(b: &[u8], start: usize, open: usize, q: u8, qlen: usize, hashes: usize, multiline: bool, escapes: bool, holes_mode: Holes) -> Lit {
+    fn body(
+        b: &[u8],
+        start: usize,
+        open: usize,
+        q: u8,
+        qlen: usize,
+        hashes: usize,
+        multiline: bool,
+        escapes: bool,
+        holes_mode: Holes,
+    ) -> Lit {
         let n = b.len();
         let mut k = open;
         let mut holes = Vec::new();
         let closes = |k: usize| {
-            k + qlen + hashes <= n && b[k..k + qlen].iter().all(|&c| c == q) && b[k + qlen..k + qlen + hashes].iter().all(|&c| c == b'#')
+            k + qlen + hashes <= n
+                && b[k..k + qlen].iter().all(|&c| c == q)
+                && b[k + qlen..k + qlen + hashes].iter().all(|&c| c == b'#')
         };
         let lit = |end: usize, body_end: usize, holes: Vec<(usize, usize)>| Lit {
             start,
@@ -1335,7 +1772,10 @@ pub(super) mod code {
                 }
                 Holes::RustFmt if c == b'{' => {
                     let e = ident_end(b, k + 1);
-                    if e > k + 1 && matches!(b.get(e), Some(b'}') | Some(b':')) && !b[k + 1].is_ascii_digit() {
+                    if e > k + 1
+                        && matches!(b.get(e), Some(b'}') | Some(b':'))
+                        && !b[k + 1].is_ascii_digit()
+                    {
                         holes.push((k + 1, e));
                     }
                     k = e.max(k + 1);
@@ -1361,13 +1801,17 @@ pub(super) mod code {
                 }
                 Holes::Php if c == b'$' && (next.is_ascii_alphabetic() || next == b'_') => {
                     let mut e = ident_end(b, k + 1);
-                    while b.get(e) == Some(&b'-') && b.get(e + 1) == Some(&b'>') && b.get(e + 2).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
+                    while b.get(e) == Some(&b'-')
+                        && b.get(e + 1) == Some(&b'>')
+                        && b.get(e + 2)
+                            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+                    {
                         e = ident_end(b, e + 2);
                     }
-                    if b.get(e) == Some(&b'[') {
-                        if let Some(close) = b[e..].iter().take(64).position(|&c| c == b']') {
-                            e += close + 1;
-                        }
+                    if b.get(e) == Some(&b'[')
+                        && let Some(close) = b[e..].iter().take(64).position(|&c| c == b']')
+                    {
+                        e += close + 1;
                     }
                     holes.push((k, e));
                     k = e;
@@ -1392,7 +1836,9 @@ pub(super) mod code {
                     if i > 0 && is_ident(b[i - 1]) {
                         return None;
                     }
-                    while j < i + 2 && matches!(at(j), b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F') {
+                    while j < i + 2
+                        && matches!(at(j), b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F')
+                    {
                         f |= matches!(at(j), b'f' | b'F');
                         j += 1;
                     }
@@ -1405,7 +1851,11 @@ pub(super) mod code {
                 let q = b[j];
                 let triple = at(j + 1) == q && at(j + 2) == q;
                 let holes = if f { Holes::PyF } else { Holes::None };
-                Some(if triple { body(b, i, j + 3, q, 3, 0, true, true, holes) } else { body(b, i, j + 1, q, 1, 0, false, true, holes) })
+                Some(if triple {
+                    body(b, i, j + 3, q, 3, 0, true, true, holes)
+                } else {
+                    body(b, i, j + 1, q, 1, 0, false, true, holes)
+                })
             }
             Dialect::Js => match c {
                 b'"' | b'\'' => Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None)),
@@ -1418,9 +1868,15 @@ pub(super) mod code {
                 _ => None,
             },
             Dialect::Java | Dialect::Kotlin => {
-                let holes = if d == Dialect::Kotlin { Holes::Kotlin } else { Holes::None };
+                let holes = if d == Dialect::Kotlin {
+                    Holes::Kotlin
+                } else {
+                    Holes::None
+                };
                 match c {
-                    b'"' if at(i + 1) == b'"' && at(i + 2) == b'"' => Some(body(b, i, i + 3, c, 3, 0, true, d == Dialect::Java, holes)),
+                    b'"' if at(i + 1) == b'"' && at(i + 2) == b'"' => {
+                        Some(body(b, i, i + 3, c, 3, 0, true, d == Dialect::Java, holes))
+                    }
                     b'"' => Some(body(b, i, i + 1, c, 1, 0, false, true, holes)),
                     b'\'' => Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None)),
                     _ => None,
@@ -1443,7 +1899,19 @@ pub(super) mod code {
                         return None;
                     }
                     let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
-                    (at(j + hashes) == b'"').then(|| body(b, i, j + hashes + 1, b'"', 1, hashes, true, false, Holes::None))
+                    (at(j + hashes) == b'"').then(|| {
+                        body(
+                            b,
+                            i,
+                            j + hashes + 1,
+                            b'"',
+                            1,
+                            hashes,
+                            true,
+                            false,
+                            Holes::None,
+                        )
+                    })
                 }
                 b'"' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::RustFmt)),
                 b'\'' => {
@@ -1457,7 +1925,12 @@ pub(super) mod code {
                         .and_then(|s| s.chars().next())
                         .map(char::len_utf8)
                         .unwrap_or(1);
-                    (at(i + 1 + len) == b'\'').then(|| Lit { start: i, end: i + 2 + len, body: (i + 1, i + 1 + len), ..Lit::default() })
+                    (at(i + 1 + len) == b'\'').then(|| Lit {
+                        start: i,
+                        end: i + 2 + len,
+                        body: (i + 1, i + 1 + len),
+                        ..Lit::default()
+                    })
                 }
                 _ => None,
             },
@@ -1507,9 +1980,11 @@ pub(super) mod code {
     thread_local! {
         /// Masked texts by content: several checks read the same file, and repos often hold
         /// identical files. Keyed by a hash of the content and verified against the original.
-        static MASKS: std::cell::RefCell<(std::collections::HashMap<(u64, usize, Dialect), (std::rc::Rc<str>, std::rc::Rc<str>)>, usize)> =
-            std::cell::RefCell::new((std::collections::HashMap::new(), 0));
+        static MASKS: std::cell::RefCell<(MaskCache, usize)> = std::cell::RefCell::new((MaskCache::new(), 0));
     }
+    /// (content hash, length, dialect) -> (original text, masked text).
+    type MaskCache =
+        std::collections::HashMap<(u64, usize, Dialect), (std::rc::Rc<str>, std::rc::Rc<str>)>;
     /// Text the mask cache may hold before it is emptied.
     const MASK_CACHE_BYTES: usize = 256 << 20;
 
@@ -1534,10 +2009,10 @@ pub(super) mod code {
         let key = (fingerprint(f.text.as_bytes()), f.text.len(), d);
         MASKS.with(|cache| {
             let mut cache = cache.borrow_mut();
-            if let Some((original, masked)) = cache.0.get(&key) {
-                if **original == *f.text {
-                    return masked.clone();
-                }
+            if let Some((original, masked)) = cache.0.get(&key)
+                && **original == *f.text
+            {
+                return masked.clone();
             }
             let masked: std::rc::Rc<str> = mask(&f.text, d).into();
             if cache.1 + 2 * f.text.len() > MASK_CACHE_BYTES {
@@ -1545,14 +2020,20 @@ pub(super) mod code {
                 cache.1 = 0;
             }
             cache.1 += 2 * f.text.len();
-            cache.0.insert(key, (f.text.as_str().into(), masked.clone()));
+            cache
+                .0
+                .insert(key, (f.text.as_str().into(), masked.clone()));
             masked
         })
     }
 
     /// The last byte before `i` that is not whitespace.
     fn prev_sig(b: &[u8], i: usize) -> Option<u8> {
-        b[..i].iter().rev().find(|c| !c.is_ascii_whitespace()).copied()
+        b[..i]
+            .iter()
+            .rev()
+            .find(|c| !c.is_ascii_whitespace())
+            .copied()
     }
 
     /// Where a literal whose quote is at `q` starts, prefixes included (`f"`, `rb'`, `r#"`, `b"`).
@@ -1561,7 +2042,13 @@ pub(super) mod code {
         match d {
             Dialect::Python => {
                 let mut k = q;
-                while k > 0 && q - k < 2 && matches!(b[k - 1], b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F') {
+                while k > 0
+                    && q - k < 2
+                    && matches!(
+                        b[k - 1],
+                        b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F'
+                    )
+                {
                     k -= 1;
                 }
                 if k < q && boundary(k) { k } else { q }
@@ -1593,7 +2080,15 @@ pub(super) mod code {
         let b = text.as_bytes();
         let n = b.len();
         let mut out = b.to_vec();
-        let c_like = matches!(d, Dialect::Js | Dialect::Go | Dialect::Java | Dialect::Kotlin | Dialect::Rust | Dialect::Php);
+        let c_like = matches!(
+            d,
+            Dialect::Js
+                | Dialect::Go
+                | Dialect::Java
+                | Dialect::Kotlin
+                | Dialect::Rust
+                | Dialect::Php
+        );
         // The bytes where a string or a comment can start; everything else is skipped quickly.
         let mut special = [false; 256];
         special[b'"' as usize] = true;
@@ -1614,11 +2109,22 @@ pub(super) mod code {
             let hash_comment = match d {
                 Dialect::Python => c == b'#',
                 Dialect::Php => c == b'#' && next != b'[',
-                Dialect::Config => c == b'#' && out[..i].iter().rev().take_while(|&&c| c != b'\n').all(|c| *c == b' ' || *c == b'\t'),
+                Dialect::Config => {
+                    c == b'#'
+                        && out[..i]
+                            .iter()
+                            .rev()
+                            .take_while(|&&c| c != b'\n')
+                            .all(|c| *c == b' ' || *c == b'\t')
+                }
                 _ => false,
             };
             if hash_comment || (c_like && c == b'/' && next == b'/') {
-                let end = b[i..].iter().position(|&c| c == b'\n').map(|p| i + p).unwrap_or(n);
+                let end = b[i..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map(|p| i + p)
+                    .unwrap_or(n);
                 blank(&mut out, i, end);
                 i = end;
                 continue;
@@ -1630,11 +2136,12 @@ pub(super) mod code {
                 continue;
             }
             if c == b'/' {
-                if d == Dialect::Js && prev_sig(&out, i).is_none_or(|l| b"(,=:[!&|?{};+-*%<>~^".contains(&l)) {
-                    if let Some(end) = regex_literal_end(b, i) {
-                        i = end;
-                        continue;
-                    }
+                if d == Dialect::Js
+                    && prev_sig(&out, i).is_none_or(|l| b"(,=:[!&|?{};+-*%<>~^".contains(&l))
+                    && let Some(end) = regex_literal_end(b, i)
+                {
+                    i = end;
+                    continue;
                 }
                 i += 1;
                 continue;
@@ -1645,7 +2152,10 @@ pub(super) mod code {
             }
             let start = literal_start(b, i, d);
             if let Some(lit) = lex_string(b, start, d) {
-                if d == Dialect::Python && lit.triple && prev_sig(&out, start).is_none_or(|l| l == b':') {
+                if d == Dialect::Python
+                    && lit.triple
+                    && prev_sig(&out, start).is_none_or(|l| l == b':')
+                {
                     blank(&mut out, lit.start, lit.end.min(n));
                 }
                 i = lit.end.max(i + 1);
@@ -1714,8 +2224,15 @@ pub(super) mod code {
                 }
                 b';' if depth == 0 => return i,
                 b'\n' if depth == 0 => {
-                    let before = b[from..i].iter().rev().find(|c| !c.is_ascii_whitespace()).copied();
-                    let after = b[i..limit].iter().find(|c| !c.is_ascii_whitespace()).copied();
+                    let before = b[from..i]
+                        .iter()
+                        .rev()
+                        .find(|c| !c.is_ascii_whitespace())
+                        .copied();
+                    let after = b[i..limit]
+                        .iter()
+                        .find(|c| !c.is_ascii_whitespace())
+                        .copied();
                     let cont = matches!(before, Some(b'+' | b'%' | b'.' | b'\\' | b'=' | b','))
                         || matches!(after, Some(b'+' | b'.' | b'%'));
                     if !cont {
@@ -1765,11 +2282,20 @@ pub(super) mod code {
 
     /// The identifier a range consists of (`query`, `&sql`, `$sql`, `sql.as_str()`), if it is one.
     pub fn bare_identifier(b: &[u8], range: (usize, usize)) -> Option<String> {
-        let t = std::str::from_utf8(&b[range.0..range.1.min(b.len())]).ok()?.trim();
-        let t = t.trim_start_matches(['&', '*']).trim_end_matches(".as_str()").trim_end_matches(".to_string()");
+        let t = std::str::from_utf8(&b[range.0..range.1.min(b.len())])
+            .ok()?
+            .trim();
+        let t = t
+            .trim_start_matches(['&', '*'])
+            .trim_end_matches(".as_str()")
+            .trim_end_matches(".to_string()");
         let ok = !t.is_empty()
-            && t.bytes().enumerate().all(|(i, c)| is_ident(c) || (i == 0 && c == b'$'))
-            && !t.as_bytes()[t.starts_with('$') as usize..].first().is_some_and(|c| c.is_ascii_digit());
+            && t.bytes()
+                .enumerate()
+                .all(|(i, c)| is_ident(c) || (i == 0 && c == b'$'))
+            && !t.as_bytes()[t.starts_with('$') as usize..]
+                .first()
+                .is_some_and(|c| c.is_ascii_digit());
         ok.then(|| t.to_string())
     }
 
@@ -1789,7 +2315,10 @@ pub(super) mod code {
             if c.is_uppercase() && !cur.is_empty() {
                 let prev = chars[i - 1];
                 let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-                if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                if prev.is_lowercase()
+                    || prev.is_ascii_digit()
+                    || (prev.is_uppercase() && next_lower)
+                {
                     parts.push(std::mem::take(&mut cur));
                 }
             }
@@ -1860,15 +2389,38 @@ mod tests {
     use super::*;
 
     fn file(name: &str, lang: Lang, text: &str) -> TextFile {
-        TextFile { file: name.into(), lang, text: text.into() }
+        TextFile {
+            file: name.into(),
+            lang,
+            text: text.into(),
+        }
     }
 
     #[test]
     fn secret_names() {
-        for yes in ["API_KEY", "apiKey", "db_password", "client_secret", "SECRET_KEY", "authToken", "STRIPE_SECRET", "x-api-key"] {
+        for yes in [
+            "API_KEY",
+            "apiKey",
+            "db_password",
+            "client_secret",
+            "SECRET_KEY",
+            "authToken",
+            "STRIPE_SECRET",
+            "x-api-key",
+        ] {
             assert!(is_secret_name(yes), "{yes}");
         }
-        for no in ["author", "TOKEN_URL", "secret_name", "max_tokens", "has_token", "password_field", "user_id", "uuid", "auth_source"] {
+        for no in [
+            "author",
+            "TOKEN_URL",
+            "secret_name",
+            "max_tokens",
+            "has_token",
+            "password_field",
+            "user_id",
+            "uuid",
+            "auth_source",
+        ] {
             assert!(!is_secret_name(no), "{no}");
         }
     }
@@ -1900,8 +2452,16 @@ mod tests {
                    SECRET = os.environ.get('SECRET', 'Zq8vX2mN5bR7tY1kLp3W')\n";
         let hits = s1_hits(&file("app.py", Lang::Python, src));
         let lines: Vec<u32> = hits.iter().map(|h| h.line).collect();
-        assert_eq!(lines, [2, 3, 4, 9], "{:?}", hits.iter().map(|h| &h.message).collect::<Vec<_>>());
-        assert!(hits.iter().all(|h| !h.message.contains("s3cr3tP4ss") && !h.message.contains("9fK2xQ7LmP")));
+        assert_eq!(
+            lines,
+            [2, 3, 4, 9],
+            "{:?}",
+            hits.iter().map(|h| &h.message).collect::<Vec<_>>()
+        );
+        assert!(
+            hits.iter()
+                .all(|h| !h.message.contains("s3cr3tP4ss") && !h.message.contains("9fK2xQ7LmP"))
+        );
         let env = "# local\nDATABASE_URL=postgres://app:@db/app\nSTRIPE_SECRET_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dc\nDEBUG=true\nJWT_SECRET=ab\n";
         let hits = s1_hits(&file(".env", Lang::Config, env));
         assert_eq!(hits.iter().map(|h| h.line).collect::<Vec<_>>(), [3]);
@@ -1909,10 +2469,26 @@ mod tests {
 
     #[test]
     fn db_user_keys() {
-        for yes in ["DB_USER", "PGUSER", "POSTGRES_USER", "spring.datasource.username", "MONGO_INITDB_ROOT_USERNAME", "DATA_SOURCE_USER", "dbUser", "database.user"] {
+        for yes in [
+            "DB_USER",
+            "PGUSER",
+            "POSTGRES_USER",
+            "spring.datasource.username",
+            "MONGO_INITDB_ROOT_USERNAME",
+            "DATA_SOURCE_USER",
+            "dbUser",
+            "database.user",
+        ] {
             assert!(is_db_user_key(yes), "{yes}");
         }
-        for no in ["USER", "RABBITMQ_USER", "feedback_user", "DB_AUTH_SOURCE", "DB_NAME", "admin_user"] {
+        for no in [
+            "USER",
+            "RABBITMQ_USER",
+            "feedback_user",
+            "DB_AUTH_SOURCE",
+            "DB_NAME",
+            "admin_user",
+        ] {
             assert!(!is_db_user_key(no), "{no}");
         }
     }
@@ -1921,7 +2497,10 @@ mod tests {
     fn superuser_connection_strings() {
         assert_eq!(superusers_in("postgres://postgres:x@db:5432/app").len(), 1);
         assert_eq!(superusers_in("postgresql+asyncpg://root@db/app").len(), 1);
-        assert_eq!(superusers_in("jdbc:mysql://db:3306/app?user=root&password=x").len(), 1);
+        assert_eq!(
+            superusers_in("jdbc:mysql://db:3306/app?user=root&password=x").len(),
+            1
+        );
         assert_eq!(superusers_in("host=db user=postgres dbname=app").len(), 1);
         assert!(superusers_in("postgres://shop:x@db/app").is_empty());
         assert!(superusers_in("postgres://db:5432/app").is_empty());
@@ -1930,7 +2509,10 @@ mod tests {
     #[test]
     fn requirements_pinning() {
         let req = "# deps\nflask==3.0.3\nrequests>=2\n\ngunicorn\n-r base.txt\nuvicorn[standard]==0.30.1 ; python_version > '3.8'\npkg @ https://x/y.whl\nnumpy==1.*\n";
-        let loose: Vec<String> = unpinned_requirements(req).into_iter().map(|(_, n)| n).collect();
+        let loose: Vec<String> = unpinned_requirements(req)
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect();
         assert_eq!(loose, ["requests", "gunicorn", "numpy"]);
     }
 
@@ -1947,7 +2529,10 @@ mod tests {
         assert!(ignored(&gi("config/\n"), "config/.env"));
         assert!(ignored(&gi("**/.env\n"), "a/b/.env"));
         assert!(!ignored(&gi("node_modules\n"), ".env"));
-        let nested = vec![(".gitignore".to_string(), "x\n".to_string()), ("api/.gitignore".to_string(), ".env\n".to_string())];
+        let nested = vec![
+            (".gitignore".to_string(), "x\n".to_string()),
+            ("api/.gitignore".to_string(), ".env\n".to_string()),
+        ];
         assert!(ignored(&nested, "api/.env"));
         assert!(!ignored(&nested, ".env"));
     }
