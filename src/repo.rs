@@ -145,6 +145,24 @@ pub struct Repo {
     pub files_read: usize,
     /// Number of YAML documents parsed.
     pub documents: usize,
+    /// True when the files were parsed on several threads (see the `Drop` impl).
+    loaded_in_parallel: bool,
+}
+
+impl Drop for Repo {
+    /// A repo parsed on several threads keeps its trees in those threads' malloc arenas; once it is
+    /// freed, that memory is handed back to the system, or the report rendered next (on the main
+    /// thread, which cannot reuse other arenas' free space) would raise the peak by about a third.
+    fn drop(&mut self) {
+        if self.loaded_in_parallel {
+            drop(std::mem::take(&mut self.objects));
+            drop(std::mem::take(&mut self.yaml));
+            drop(std::mem::take(&mut self.workflows));
+            drop(std::mem::take(&mut self.sources));
+            drop(std::mem::take(&mut self.dependency_files));
+            release_loader_memory();
+        }
+    }
 }
 
 /// Dependency manifests: where libraries are declared (and locked).
@@ -205,6 +223,13 @@ fn is_app_config_yaml(name: &str) -> bool {
 }
 
 impl Repo {
+    /// A repo with nothing read yet.
+    fn empty(root: &Path) -> Repo {
+        let mut repo = Repo::default();
+        repo.root = root.to_path_buf();
+        repo
+    }
+
     /// Reads every file of interest under `root`.
     pub fn load(root: &Path) -> Result<Repo, crate::Error> {
         let meta = std::fs::metadata(root).map_err(|e| crate::Error::io(root, e))?;
@@ -214,7 +239,7 @@ impl Repo {
                 root.display()
             )));
         }
-        let mut repo = Repo { root: root.to_path_buf(), ..Repo::default() };
+        let mut repo = Repo::empty(root);
         let mut paths = Vec::new();
         walk(root, &mut paths, &mut repo.diagnostics, root);
         paths.sort();
@@ -240,7 +265,7 @@ impl Repo {
                         loop {
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(chunk) = chunks.get(i) else { break done };
-                            let mut part = Repo { root: root.to_path_buf(), ..Repo::default() };
+                            let mut part = Repo::empty(root);
                             for path in *chunk {
                                 part.read_file(path, &mut buf);
                             }
@@ -258,12 +283,12 @@ impl Repo {
         for (_, part) in parts {
             repo.absorb(part);
         }
-        release_loader_memory();
+        repo.loaded_in_parallel = true;
         Ok(repo)
     }
 
     /// Appends what another `Repo` read (a later chunk of the same walk).
-    fn absorb(&mut self, other: Repo) {
+    fn absorb(&mut self, mut other: Repo) {
         // Destructured so that a new field cannot be forgotten here.
         let Repo {
             root: _,
@@ -278,23 +303,24 @@ impl Repo {
             diagnostics,
             files_read,
             documents,
-        } = other;
-        self.objects.extend(objects);
-        self.yaml.extend(yaml);
-        self.dockerfiles.extend(dockerfiles);
-        self.workflows.extend(workflows);
-        self.sources.extend(sources);
-        self.dependency_files.extend(dependency_files);
-        self.gitignores.extend(gitignores);
-        self.env_files.extend(env_files);
-        self.diagnostics.extend(diagnostics);
-        self.files_read += files_read;
-        self.documents += documents;
+            loaded_in_parallel: _,
+        } = &mut other;
+        self.objects.append(objects);
+        self.yaml.append(yaml);
+        self.dockerfiles.append(dockerfiles);
+        self.workflows.append(workflows);
+        self.sources.append(sources);
+        self.dependency_files.append(dependency_files);
+        self.gitignores.append(gitignores);
+        self.env_files.append(env_files);
+        self.diagnostics.append(diagnostics);
+        self.files_read += *files_read;
+        self.documents += *documents;
     }
 
     /// Builds a repo from in-memory files (tests, benchmarks and the cluster reader use it).
     pub fn from_files(root: &Path, files: &[(&str, &str)]) -> Repo {
-        let mut repo = Repo { root: root.to_path_buf(), ..Repo::default() };
+        let mut repo = Repo::empty(root);
         for (path, text) in files {
             repo.add_text(path, text);
         }

@@ -76,6 +76,11 @@ impl Session {
     }
 
     fn unhook(&mut self) {
+        // take_hook/set_hook panic while a panic unwinds; then our hook (which chains to the
+        // previous one) simply stays, which is harmless.
+        if std::thread::panicking() {
+            return;
+        }
         if let Some(previous) = self.previous_hook.take() {
             let _ = std::panic::take_hook();
             std::panic::set_hook(Box::new(move |info| previous(info)));

@@ -1092,7 +1092,13 @@ fn unpinned(repo: &Repo, index: &FileIndex, f: &TextFile) -> Option<(Option<u32>
         }),
         "go.mod" => {
             let line = line_of(text, "\nrequire").map(|l| l + 1).or_else(|| text.starts_with("require").then_some(1))?;
-            (!index.has(dir, &["go.sum"], false)).then(|| {
+            // Go's minimal version selection builds the same graph from go.mod's exact versions
+            // alone (go.sum adds checksums), so a go.mod whose every requirement is an exact
+            // version is pinned, like `==` in requirements.txt.
+            static REQUIRE: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^\s*(?:require\s+)?[\w.\-/]+\s+(v\S+)"));
+            static EXACT: LazyLock<Regex> = LazyLock::new(|| re(r"^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.\-+]*)?$"));
+            let all_exact = REQUIRE.captures_iter(text).all(|c| EXACT.is_match(&c[1]));
+            (!all_exact && !index.has(dir, &["go.sum"], false)).then(|| {
                 (
                     Some(line),
                     "go.mod requires modules but there is no go.sum next to it".into(),
@@ -1104,7 +1110,19 @@ fn unpinned(repo: &Repo, index: &FileIndex, f: &TextFile) -> Option<(Option<u32>
             static SECTION: LazyLock<Regex> =
                 LazyLock::new(|| re(r"(?m)^\[(?:workspace\.)?(?:dev-|build-)?dependencies\]\s*\n\s*[A-Za-z0-9_\-]+\s*="));
             let m = SECTION.find(text)?;
-            (!index.has(dir, &["Cargo.lock"], true)).then(|| {
+            // Every dependency pinned with `=x.y.z` counts as pinned, like `==` in Python.
+            static DEP: LazyLock<Regex> = LazyLock::new(|| re(r#"(?m)^\s*[A-Za-z0-9_\-]+\s*=\s*(?:"([^"]*)"|\{[^}\n]*?version\s*=\s*"([^"]*)"|\{)"#));
+            let mut in_deps = false;
+            let mut all_exact = true;
+            for line in text.lines() {
+                let t = line.trim();
+                if t.starts_with('[') {
+                    in_deps = t.trim_matches(['[', ']']).ends_with("dependencies");
+                } else if in_deps && let Some(c) = DEP.captures(line) {
+                    all_exact &= c.get(1).or(c.get(2)).is_some_and(|v| v.as_str().starts_with('='));
+                }
+            }
+            (!all_exact && !index.has(dir, &["Cargo.lock"], true)).then(|| {
                 (
                     Some(text[..m.start()].matches('\n').count() as u32 + 1),
                     "Cargo.toml has no Cargo.lock next to it".into(),
@@ -1115,7 +1133,12 @@ fn unpinned(repo: &Repo, index: &FileIndex, f: &TextFile) -> Option<(Option<u32>
         "composer.json" => {
             let json: serde_json::Value = serde_json::from_str(text).ok()?;
             let req = json.get("require")?.as_object()?;
-            if !req.keys().any(|k| k != "php" && !k.starts_with("ext-")) || index.has(dir, &["composer.lock"], false) {
+            // Every package at an exact version (`2.14.1`, `v3.9.0`) counts as pinned, like `==` in Python.
+            let exact = |v: &serde_json::Value| {
+                v.as_str().is_some_and(|v| v.trim_start_matches('v').chars().all(|c| c.is_ascii_digit() || c == '.'))
+            };
+            let packages: Vec<_> = req.iter().filter(|(k, _)| *k != "php" && !k.starts_with("ext-")).collect();
+            if packages.is_empty() || packages.iter().all(|(_, v)| exact(v)) || index.has(dir, &["composer.lock"], false) {
                 return None;
             }
             Some((
