@@ -33,9 +33,28 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().to_path_buf();
     let init = [
-        "vibe", "--dir", root.to_str().unwrap(), "init", "--yes", "--name", "Inventory Checker", "--runtime", "python3.12",
-        "--db", "postgres", "--redis", "--nginx", "--ingress", "--size", "md", "--metric",
-        "orders_processed_total:counter:status", "--secret", "API_KEY", "--tag", "a1b2c3d",
+        "vibe",
+        "--dir",
+        root.to_str().unwrap(),
+        "init",
+        "--yes",
+        "--name",
+        "Inventory Checker",
+        "--runtime",
+        "python3.12",
+        "--db",
+        "postgres",
+        "--redis",
+        "--nginx",
+        "--ingress",
+        "--size",
+        "md",
+        "--metric",
+        "orders_processed_total:counter:status",
+        "--secret",
+        "API_KEY",
+        "--tag",
+        "a1b2c3d",
     ];
     vibe::commands::execute(vibe::cli::Arguments::parse_from(init)).expect("generate the demo app");
     let manifest = root.join("k8s/08-app.yaml");

@@ -53,7 +53,7 @@ shot() { # shot NAME TITLE
   python3 "$out/ansi_to_html.py" "$work/$1.ans" "$work/$1.html" --title "$2"
   "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
     --disable-component-update --disable-sync --hide-scrollbars --user-data-dir="$work/chrome" \
-    --window-size=930,690 --screenshot="$out/$1.png" "file://$work/$1.html" >/dev/null 2>&1
+    --window-size=1010,690 --screenshot="$out/$1.png" "file://$work/$1.html" >/dev/null 2>&1
   echo "wrote screenshots/$1.png"
 }
 
@@ -87,6 +87,26 @@ keys "not-a-real-key-123" Enter
 wait_for "Ready?"
 shot 03-summary "vibe init: the summary, before anything is written"
 keys Enter
-wait_for "Review of the result"
+for _ in $(seq 1 100); do screen | grep -qE "PASS|BLOCKED" && break; sleep 0.1; done
 sleep 0.5
-shot 04-review "vibe init: the review of the generated repo"
+shot 04-review "vibe init: the review of the generated repo, in the live dashboard"
+keys q
+sleep 0.5
+
+# The dashboard on a repo with problems: the app image tagged latest and a probe timeout of 1 s.
+sed -i 's|\(image: .*/vibe/inventory-checker:\)[0-9a-f]*|\1latest|' "$app/k8s/08-app.yaml"
+sed -i '0,/timeoutSeconds: 5/s//timeoutSeconds: 1/' "$app/k8s/08-app.yaml"
+tmux -L "$sock" kill-server 2>/dev/null || true
+tmux -L "$sock" new-session -d -s s -x 110 -y 34 "cd '$app' && '$vibe' --platform platform.yaml watch; sleep 600"
+wait_for "BLOCKED"
+sleep 0.5
+shot 05-dashboard-blocked "vibe watch: blocked, findings grouped by area"
+keys Enter
+sleep 0.5
+shot 06-dashboard-detail "vibe watch: a finding in detail, with the file excerpt and the fix"
+keys Escape F
+sleep 1
+keys y
+for _ in $(seq 1 100); do screen | grep -q "PASS" && break; sleep 0.1; done
+sleep 0.5
+shot 07-dashboard-passing "vibe watch: after F (fix every CRITICAL) the gate passes"

@@ -81,6 +81,29 @@ pub enum Command {
     /// Needs a terminal; in scripts and CI use `vibe review`.
     Watch(WatchArgs),
 
+    /// Run the app and check it live: mgmt endpoints, /metrics, JSON logs, no personal data in logs.
+    ///
+    /// Starts your app (in its own process group, with PORT and MGMT_PORT set), waits until
+    /// GET /readiness on the management port answers 200, then checks what files cannot prove:
+    ///   B3/B4  /readiness, /liveness, /info, /shutdown answer exactly as the contract says, on the
+    ///          management port only (not on the traffic port)
+    ///   G2     GET /metrics on the traffic port parses as Prometheus text and has every business
+    ///          metric of vibe.yaml
+    ///   G3/G5  every line the app prints is JSON with time (ISO 8601), level and msg
+    ///   G6     no e-mails, card numbers, passwords, Bearer tokens, JWTs or known secret values in
+    ///          the logs (only masked excerpts are shown)
+    /// Then it stops the app (SIGTERM, then SIGKILL after --grace) and reports like `vibe review`:
+    /// exit status 1 when something CRITICAL was found.
+    ///
+    ///   vibe probe -- python3 app.py
+    ///   vibe probe --port 9081 --mgmt-port 9082 -- npm start
+    ///   vibe probe --url http://127.0.0.1:8081 --mgmt-url http://127.0.0.1:8082   (already running)
+    ///
+    /// Secret values are looked for when their names (vibe.yaml `secrets:`) are set in the
+    /// environment.
+    #[command(verbatim_doc_comment)]
+    Probe(ProbeArgs),
+
     /// List every check of the review gate (id, severity, title) and the t-shirt sizes.
     Checks,
 
@@ -246,6 +269,46 @@ pub struct ReviewArgs {
     /// With --fix: show the changes as a diff and write nothing.
     #[arg(long, requires = "fix")]
     pub dry_run: bool,
+}
+
+/// `vibe probe` options.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The command that starts the app, after `--` (e.g. `-- python3 app.py`).
+    #[arg(last = true, value_name = "CMD", conflicts_with = "url")]
+    pub command: Vec<String>,
+
+    /// Probe an app that is already running: its traffic address (e.g. http://127.0.0.1:8081).
+    #[arg(long, value_name = "URL", conflicts_with = "port")]
+    pub url: Option<String>,
+
+    /// The management address (default: the --url host on port 8082, or --mgmt-port).
+    #[arg(long, value_name = "URL", conflicts_with = "mgmt_port")]
+    pub mgmt_url: Option<String>,
+
+    /// Traffic port on 127.0.0.1 (default 8081); passed to the app as PORT.
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+
+    /// Management port on 127.0.0.1 (default 8082); passed to the app as MGMT_PORT.
+    #[arg(long, value_name = "PORT")]
+    pub mgmt_port: Option<u16>,
+
+    /// Seconds to wait for GET /readiness to answer 200.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
+
+    /// Seconds of app output to capture after the test requests.
+    #[arg(long, value_name = "SECONDS", default_value_t = 2)]
+    pub window: u64,
+
+    /// Seconds the app gets to stop after SIGTERM before it is killed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    pub grace: u64,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// Report formats of the review.

@@ -28,10 +28,7 @@ pub struct Found<T> {
 
 impl<T> Found<T> {
     fn new(value: T, source: impl Into<String>) -> Found<T> {
-        Found {
-            value,
-            source: source.into(),
-        }
+        Found { value, source: source.into() }
     }
 }
 
@@ -155,30 +152,11 @@ pub fn secret_like(name: &str) -> bool {
         words.push(current);
     }
     // Substrings safe to match anywhere: no ordinary word contains them.
-    const ANYWHERE: &[&str] = &[
-        "PASSWORD",
-        "PASSWD",
-        "SECRET",
-        "TOKEN",
-        "CREDENTIAL",
-        "APIKEY",
-        "PRIVATEKEY",
-        "ACCESSKEY",
-    ];
+    const ANYWHERE: &[&str] =
+        &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL", "APIKEY", "PRIVATEKEY", "ACCESSKEY"];
     // Whole words only: KEY would match MONKEY, PASS would match PASSPORT/BYPASS.
-    const WORDS: &[&str] = &[
-        "KEY",
-        "KEYS",
-        "PASS",
-        "PWD",
-        "CREDS",
-        "DSN",
-        "SALT",
-        "PEPPER",
-        "AUTH",
-        "PRIVATE",
-        "SIGNATURE",
-    ];
+    const WORDS: &[&str] =
+        &["KEY", "KEYS", "PASS", "PWD", "CREDS", "DSN", "SALT", "PEPPER", "AUTH", "PRIVATE", "SIGNATURE"];
     // A URL/URI to one of these carries a password or token in it.
     const URL_OWNERS: &[&str] = &[
         "DATABASE",
@@ -216,16 +194,9 @@ pub fn secret_like(name: &str) -> bool {
     if words.iter().any(|w| WORDS.contains(&w.as_str())) {
         return true;
     }
-    let is_url = |w: &String| {
-        matches!(
-            w.as_str(),
-            "URL" | "URI" | "URLS" | "STRING" | "CONN" | "CONNSTR"
-        )
-    };
+    let is_url = |w: &String| matches!(w.as_str(), "URL" | "URI" | "URLS" | "STRING" | "CONN" | "CONNSTR");
     if let Some(pos) = words.iter().position(is_url) {
-        return words[..pos]
-            .iter()
-            .any(|w| URL_OWNERS.contains(&w.as_str()));
+        return words[..pos].iter().any(|w| URL_OWNERS.contains(&w.as_str()));
     }
     false
 }
@@ -301,15 +272,10 @@ fn classify(name: &str, parent: &str) -> Option<Kind> {
     {
         return Some(Kind::Manifest);
     }
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     let lang = match ext.as_str() {
         "py" => Some(Lang::Python),
-        "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "vue" | "svelte" => {
-            Some(Lang::Js)
-        }
+        "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "vue" | "svelte" => Some(Lang::Js),
         "go" => Some(Lang::Go),
         "rs" => Some(Lang::Rust),
         "java" | "kt" | "scala" | "groovy" => Some(Lang::Jvm),
@@ -339,26 +305,14 @@ fn classify(name: &str, parent: &str) -> Option<Kind> {
         || ext == "ini"
         || ext == "cfg"
         || ext == "conf"
-        || (matches!(ext.as_str(), "yml" | "yaml" | "json" | "toml")
-            && (config_stem || parent == "config"));
+        || (matches!(ext.as_str(), "yml" | "yaml" | "json" | "toml") && (config_stem || parent == "config"));
     is_config.then_some(Kind::Config)
 }
 
 fn is_test_path(path: &str, name: &str) -> bool {
     let mut dirs = path.split('/').rev().skip(1);
     let test_dir = |d: &str| {
-        matches!(
-            d,
-            "test"
-                | "tests"
-                | "__tests__"
-                | "spec"
-                | "specs"
-                | "testdata"
-                | "e2e"
-                | "fixtures"
-                | "__mocks__"
-        )
+        matches!(d, "test" | "tests" | "__tests__" | "spec" | "specs" | "testdata" | "e2e" | "fixtures" | "__mocks__")
     };
     let lower = name.to_ascii_lowercase();
     dirs.any(test_dir)
@@ -398,18 +352,11 @@ fn walk(root: &Path) -> Vec<SrcFile> {
             };
             // file_type() does not follow symlinks: a link loop or a link to / is never walked.
             let Ok(ft) = entry.file_type() else { continue };
-            let path = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
+            let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
             if ft.is_dir() {
                 // A virtualenv can have any name (`env`, `.py312`); pyvenv.cfg gives it away.
                 let venv = entry.path().join("pyvenv.cfg").exists();
-                if depth < MAX_DEPTH
-                    && !venv
-                    && !SKIPPED_DIRS.contains(&name.as_str())
-                    && !name.ends_with(".egg-info")
+                if depth < MAX_DEPTH && !venv && !SKIPPED_DIRS.contains(&name.as_str()) && !name.ends_with(".egg-info")
                 {
                     queue.push_back((entry.path(), path, depth + 1));
                 }
@@ -432,23 +379,11 @@ fn walk(root: &Path) -> Vec<SrcFile> {
             let text = String::from_utf8_lossy(&bytes).into_owned();
             // vibe's own generated files (the observability skeleton reads PORT, LOG_LEVEL...) say
             // nothing about the creator's app; a re-run must not mistake them for app code.
-            if text
-                .chars()
-                .take(400)
-                .collect::<String>()
-                .contains("Generated by vibe")
-            {
+            if text.chars().take(400).collect::<String>().contains("Generated by vibe") {
                 continue;
             }
             let is_test = is_test_path(&path, &name);
-            out.push(SrcFile {
-                path,
-                name,
-                depth,
-                kind,
-                is_test,
-                text,
-            });
+            out.push(SrcFile { path, name, depth, kind, is_test, text });
         }
     }
     out
@@ -478,10 +413,8 @@ struct Manifests<'a> {
 
 impl<'a> Manifests<'a> {
     fn collect(files: &'a [SrcFile]) -> Manifests<'a> {
-        let mut files: Vec<&SrcFile> = files
-            .iter()
-            .filter(|f| f.kind == Kind::Manifest && f.depth <= MANIFEST_MAX_DEPTH && !f.is_test)
-            .collect();
+        let mut files: Vec<&SrcFile> =
+            files.iter().filter(|f| f.kind == Kind::Manifest && f.depth <= MANIFEST_MAX_DEPTH && !f.is_test).collect();
         // Stable sort: depth first, walk order within a depth.
         files.sort_by_key(|f| f.depth);
         Manifests { files }
@@ -494,19 +427,13 @@ impl<'a> Manifests<'a> {
 
     /// The shallowest file with any of these names.
     fn first_of(&self, names: &[&str]) -> Option<&'a SrcFile> {
-        self.files
-            .iter()
-            .copied()
-            .find(|f| names.contains(&f.name.as_str()))
+        self.files.iter().copied().find(|f| names.contains(&f.name.as_str()))
     }
 
     /// Version files (.nvmrc...) count only next to the manifest, or at the root.
     fn version_file(&self, name: &str, near: &SrcFile) -> Option<&'a SrcFile> {
         let dir = parent_dir(&near.path);
-        self.files
-            .iter()
-            .copied()
-            .find(|f| f.name == name && (parent_dir(&f.path) == dir || f.depth == 0))
+        self.files.iter().copied().find(|f| f.name == name && (parent_dir(&f.path) == dir || f.depth == 0))
     }
 
     /// The file that marks each language, shallowest first.
@@ -527,14 +454,8 @@ impl<'a> Manifests<'a> {
     /// The app's language: the shallowest marker; on a tie, anything but Node wins, because a
     /// Django, Laravel, Spring or Go app often carries a package.json only for front-end tooling.
     fn language(&self) -> Option<Language> {
-        const ORDER: [Language; 6] = [
-            Language::Go,
-            Language::Rust,
-            Language::Jvm,
-            Language::Php,
-            Language::Python,
-            Language::Node,
-        ];
+        const ORDER: [Language; 6] =
+            [Language::Go, Language::Rust, Language::Jvm, Language::Php, Language::Python, Language::Node];
         let mut best: Option<(usize, Language)> = None;
         for lang in ORDER {
             if let Some(f) = self.marker(lang)
@@ -544,11 +465,8 @@ impl<'a> Manifests<'a> {
             }
         }
         // A lone .python-version still says "Python".
-        best.map(|(_, l)| l).or_else(|| {
-            self.named(".python-version")
-                .filter(|f| f.depth == 0)
-                .map(|_| Language::Python)
-        })
+        best.map(|(_, l)| l)
+            .or_else(|| self.named(".python-version").filter(|f| f.depth == 0).map(|_| Language::Python))
     }
 }
 
@@ -643,11 +561,7 @@ fn toml_entries(text: &str) -> Vec<TomlEntry> {
             value.push_str(strip_toml_comment(next).trim());
             extra += 1;
         }
-        out.push(TomlEntry {
-            table: table.clone(),
-            key: unquote(key),
-            value,
-        });
+        out.push(TomlEntry { table: table.clone(), key: unquote(key), value });
     }
     out
 }
@@ -655,37 +569,25 @@ fn toml_entries(text: &str) -> Vec<TomlEntry> {
 /// Every quoted string in a TOML value (array items, inline-table values).
 fn toml_strings(value: &str) -> Vec<String> {
     static STR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#""([^"]*)"|'([^']*)'"#).unwrap());
-    STR.captures_iter(value)
-        .filter_map(|c| c.get(1).or(c.get(2)))
-        .map(|m| m.as_str().to_string())
-        .collect()
+    STR.captures_iter(value).filter_map(|c| c.get(1).or(c.get(2))).map(|m| m.as_str().to_string()).collect()
 }
 
 /// The value as a single string, if it is one.
 fn toml_str(value: &str) -> Option<String> {
     let v = value.trim();
-    let quoted =
-        (v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\''));
+    let quoted = (v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\''));
     (quoted && v.len() >= 2).then(|| v[1..v.len() - 1].to_string())
 }
 
 fn toml_get(entries: &[TomlEntry], table: &str, key: &str) -> Option<String> {
-    entries
-        .iter()
-        .find(|e| e.table == table && e.key == key)
-        .and_then(|e| toml_str(&e.value))
+    entries.iter().find(|e| e.table == table && e.key == key).and_then(|e| toml_str(&e.value))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Name
 
 fn clean_name(name: &str) -> Option<String> {
-    let name: String = name
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(100)
-        .collect();
+    let name: String = name.trim().chars().filter(|c| !c.is_control()).take(100).collect();
     (!name.is_empty()).then_some(name)
 }
 
@@ -707,41 +609,25 @@ fn name_from(file: &SrcFile) -> Option<Found<String>> {
         }
         "pyproject.toml" => {
             let entries = toml_entries(&file.text);
-            let name = toml_get(&entries, "project", "name")
-                .or_else(|| toml_get(&entries, "tool.poetry", "name"))?;
+            let name = toml_get(&entries, "project", "name").or_else(|| toml_get(&entries, "tool.poetry", "name"))?;
             found(name, "name")
         }
-        "Cargo.toml" => found(
-            toml_get(&toml_entries(&file.text), "package", "name")?,
-            "name",
-        ),
+        "Cargo.toml" => found(toml_get(&toml_entries(&file.text), "package", "name")?, "name"),
         "go.mod" => {
-            let module = file
-                .text
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("module "))?
-                .trim()
-                .trim_matches('"');
+            let module = file.text.lines().find_map(|l| l.trim().strip_prefix("module "))?.trim().trim_matches('"');
             // github.com/acme/shop/v2 -> shop: the /vN suffix is a Go major version, not a name.
             let mut parts = module.rsplit('/').filter(|p| !p.is_empty());
             let mut last = parts.next()?;
-            if last.len() > 1
-                && last.starts_with('v')
-                && last[1..].chars().all(|c| c.is_ascii_digit())
-            {
+            if last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit()) {
                 last = parts.next().unwrap_or(last);
             }
             found(last.to_string(), "module")
         }
         "pom.xml" => found(pom_artifact_id(&file.text)?, "artifactId"),
         "settings.gradle" | "settings.gradle.kts" => {
-            static ROOT: LazyLock<Regex> = LazyLock::new(|| {
-                Regex::new(r#"rootProject\.name\s*=\s*["']([^"']+)["']"#).unwrap()
-            });
-            found(
-                ROOT.captures(&file.text)?.get(1)?.as_str().to_string(),
-                "rootProject.name",
-            )
+            static ROOT: LazyLock<Regex> =
+                LazyLock::new(|| Regex::new(r#"rootProject\.name\s*=\s*["']([^"']+)["']"#).unwrap());
+            found(ROOT.captures(&file.text)?.get(1)?.as_str().to_string(), "rootProject.name")
         }
         _ => None,
     }
@@ -758,11 +644,7 @@ fn pom_artifact_id(pom: &str) -> Option<String> {
     Some(ARTIFACT.captures(&stripped)?.get(1)?.as_str().to_string())
 }
 
-fn detect_name(
-    root: &Path,
-    manifests: &Manifests,
-    language: Option<Language>,
-) -> Option<Found<String>> {
+fn detect_name(root: &Path, manifests: &Manifests, language: Option<Language>) -> Option<Found<String>> {
     // Only the app language's own manifests: a Django or Laravel app's package.json is the
     // front-end tooling's, and its name ("frontend", "assets") is not the app's.
     let own: &[&str] = match language {
@@ -774,18 +656,11 @@ fn detect_name(
         Some(Language::Php) => &["composer.json"],
         None => MANIFEST_NAMES,
     };
-    let candidates = manifests
-        .files
-        .iter()
-        .copied()
-        .filter(|f| own.contains(&f.name.as_str()));
+    let candidates = manifests.files.iter().copied().filter(|f| own.contains(&f.name.as_str()));
     if let Some(found) = candidates.into_iter().find_map(name_from) {
         return Some(found);
     }
-    let folder = root
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+    let folder = root.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
     let folder = folder.or_else(|| root.file_name().map(|n| n.to_string_lossy().into_owned()))?;
     clean_name(&folder).map(|v| Found::new(v, "folder name"))
 }
@@ -825,10 +700,7 @@ fn cmp_prefix(a: &[u64], b: &[u64]) -> Ordering {
 fn cmp_padded(a: &[u64], b: &[u64]) -> Ordering {
     let n = a.len().max(b.len());
     let get = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0);
-    (0..n)
-        .map(|i| get(a, i).cmp(&get(b, i)))
-        .find(|o| o.is_ne())
-        .unwrap_or(Ordering::Equal)
+    (0..n).map(|i| get(a, i).cmp(&get(b, i))).find(|o| o.is_ne()).unwrap_or(Ordering::Equal)
 }
 
 /// One comparator of a version range (`>=20`, `^3.11`, `~=3.11`, `20.x`).
@@ -864,11 +736,9 @@ fn clause_allows(op: &str, v: &[u64], c: &[u64]) -> bool {
 /// allows; if none does (an old pin like Node 18 or Java 11), the oldest runtime that is newer,
 /// else the newest. `None` when the spec names no version at all.
 fn runtime_for_spec(language: Language, spec: &str) -> Option<&'static str> {
-    static CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(>=|<=|~=|===|==|!=|>|<|=|\^|~)?v?(\d+(?:\.(?:\d+|x|X|\*))*)").unwrap()
-    });
-    static OP_SPACE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(>=|<=|~=|===|==|!=|>|<|=|\^|~)\s+").unwrap());
+    static CLAUSE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(>=|<=|~=|===|==|!=|>|<|=|\^|~)?v?(\d+(?:\.(?:\d+|x|X|\*))*)").unwrap());
+    static OP_SPACE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(>=|<=|~=|===|==|!=|>|<|=|\^|~)\s+").unwrap());
     let cands = candidates(language);
     let spec = spec.trim().to_ascii_lowercase();
     let spec = OP_SPACE.replace_all(&spec, "$1");
@@ -878,14 +748,8 @@ fn runtime_for_spec(language: Language, spec: &str) -> Option<&'static str> {
     for alternative in spec.split("||") {
         let mut clauses: Vec<(String, Vec<u64>)> = Vec::new();
         let mut wildcard = false;
-        for raw in alternative
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|s| !s.is_empty())
-        {
-            if matches!(
-                raw,
-                "*" | "x" | "latest" | "lts" | "stable" | "node" | "lts/*" | "current"
-            ) {
+        for raw in alternative.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()) {
+            if matches!(raw, "*" | "x" | "latest" | "lts" | "stable" | "node" | "lts/*" | "current") {
                 wildcard = true;
                 continue;
             }
@@ -922,30 +786,17 @@ fn runtime_for_spec(language: Language, spec: &str) -> Option<&'static str> {
         return Some(id);
     }
     let v = first_version?;
-    cands
-        .iter()
-        .rev()
-        .find(|(_, c)| cmp_prefix(c, &v).is_ge())
-        .or(cands.first())
-        .map(|(id, _)| *id)
+    cands.iter().rev().find(|(_, c)| cmp_prefix(c, &v).is_ge()).or(cands.first()).map(|(id, _)| *id)
 }
 
 fn short(s: &str) -> String {
     let s: String = s.trim().chars().filter(|c| !c.is_control()).collect();
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s
-    }
+    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s }
 }
 
 /// First line of a version file, with nvm's LTS code names turned into versions.
 fn version_file_spec(file: &SrcFile) -> Option<String> {
-    let line = file
-        .text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'))?;
+    let line = file.text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#'))?;
     let spec = match line.to_ascii_lowercase().as_str() {
         "lts/iron" => "20".to_string(),
         "lts/jod" => "22".to_string(),
@@ -986,10 +837,7 @@ fn detect_runtime(language: Language, m: &Manifests) -> Option<Found<&'static st
         if let Some(f) = m.version_file(".tool-versions", marker)
             && let Some(s) = tool_versions(f, names)
         {
-            specs.push((
-                s.clone(),
-                format!("{} ({} {})", f.path, names[0], short(&s)),
-            ));
+            specs.push((s.clone(), format!("{} ({} {})", f.path, names[0], short(&s))));
         }
     };
     match language {
@@ -999,16 +847,10 @@ fn detect_runtime(language: Language, m: &Manifests) -> Option<Found<&'static st
             tools(&["nodejs", "node"], &mut specs);
             if let Some(pkg) = json(marker) {
                 if let Some(v) = pkg.pointer("/volta/node").and_then(Value::as_str) {
-                    specs.push((
-                        v.to_string(),
-                        format!("{} (volta.node: {})", marker.path, short(v)),
-                    ));
+                    specs.push((v.to_string(), format!("{} (volta.node: {})", marker.path, short(v))));
                 }
                 if let Some(v) = pkg.pointer("/engines/node").and_then(Value::as_str) {
-                    specs.push((
-                        v.to_string(),
-                        format!("{} (engines.node: {})", marker.path, short(v)),
-                    ));
+                    specs.push((v.to_string(), format!("{} (engines.node: {})", marker.path, short(v))));
                 }
             }
         }
@@ -1027,16 +869,10 @@ fn detect_runtime(language: Language, m: &Manifests) -> Option<Found<&'static st
             if let Some(f) = m.version_file("pyproject.toml", marker) {
                 let e = toml_entries(&f.text);
                 if let Some(v) = toml_get(&e, "project", "requires-python") {
-                    specs.push((
-                        v.clone(),
-                        format!("{} (requires-python: {})", f.path, short(&v)),
-                    ));
+                    specs.push((v.clone(), format!("{} (requires-python: {})", f.path, short(&v))));
                 }
                 if let Some(v) = toml_get(&e, "tool.poetry.dependencies", "python") {
-                    specs.push((
-                        v.clone(),
-                        format!("{} (tool.poetry python: {})", f.path, short(&v)),
-                    ));
+                    specs.push((v.clone(), format!("{} (tool.poetry python: {})", f.path, short(&v))));
                 }
             }
         }
@@ -1067,19 +903,11 @@ fn detect_runtime(language: Language, m: &Manifests) -> Option<Found<&'static st
 fn java_version(file: &SrcFile) -> Option<(String, String)> {
     let text = &file.text;
     if file.name == "pom.xml" {
-        for tag in [
-            "maven.compiler.release",
-            "java.version",
-            "maven.compiler.source",
-            "maven.compiler.target",
-            "release",
-        ] {
-            let re = Regex::new(&format!(
-                r"<{}>\s*([0-9][0-9.]*)\s*</{}>",
-                regex::escape(tag),
-                regex::escape(tag)
-            ))
-            .ok()?;
+        for tag in
+            ["maven.compiler.release", "java.version", "maven.compiler.source", "maven.compiler.target", "release"]
+        {
+            let re =
+                Regex::new(&format!(r"<{}>\s*([0-9][0-9.]*)\s*</{}>", regex::escape(tag), regex::escape(tag))).ok()?;
             if let Some(c) = re.captures(text) {
                 let v = c.get(1)?.as_str().to_string();
                 return Some((v.clone(), format!("{} ({tag}: {})", file.path, short(&v))));
@@ -1089,23 +917,11 @@ fn java_version(file: &SrcFile) -> Option<(String, String)> {
     }
     static GRADLE: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
         [
-            (
-                "java.toolchain",
-                r"JavaLanguageVersion\.of\(\s*([0-9]+)\s*\)",
-            ),
+            ("java.toolchain", r"JavaLanguageVersion\.of\(\s*([0-9]+)\s*\)"),
             ("jvmToolchain", r"jvmToolchain\(\s*([0-9]+)\s*\)"),
-            (
-                "sourceCompatibility",
-                r#"sourceCompatibility\s*=\s*(?:JavaVersion\.VERSION_)?['"]?([0-9][0-9._]*)"#,
-            ),
-            (
-                "targetCompatibility",
-                r#"targetCompatibility\s*=\s*(?:JavaVersion\.VERSION_)?['"]?([0-9][0-9._]*)"#,
-            ),
-            (
-                "jvmTarget",
-                r#"jvmTarget(?:\.set\(|\s*=\s*)\s*(?:JvmTarget\.JVM_)?['"]?([0-9][0-9._]*)"#,
-            ),
+            ("sourceCompatibility", r#"sourceCompatibility\s*=\s*(?:JavaVersion\.VERSION_)?['"]?([0-9][0-9._]*)"#),
+            ("targetCompatibility", r#"targetCompatibility\s*=\s*(?:JavaVersion\.VERSION_)?['"]?([0-9][0-9._]*)"#),
+            ("jvmTarget", r#"jvmTarget(?:\.set\(|\s*=\s*)\s*(?:JvmTarget\.JVM_)?['"]?([0-9][0-9._]*)"#),
         ]
         .into_iter()
         .map(|(k, r)| (k, Regex::new(r).unwrap()))
@@ -1138,9 +954,8 @@ fn pep503(name: &str) -> String {
 
 /// `psycopg[binary]>=3.1 ; python_version>"3.8"` -> ("psycopg", ["binary"]).
 fn pep508(req: &str) -> Option<(String, Vec<String>)> {
-    static REQ: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?").unwrap()
-    });
+    static REQ: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?").unwrap());
     let req = req.trim();
     // `-e git+https://...#egg=name`
     if let Some((_, egg)) = req.split_once("#egg=") {
@@ -1150,12 +965,8 @@ fn pep508(req: &str) -> Option<(String, Vec<String>)> {
         return None;
     }
     let c = REQ.captures(req)?;
-    let extras = c.get(2).map_or(Vec::new(), |e| {
-        e.as_str()
-            .split(',')
-            .map(|s| s.trim().to_ascii_lowercase())
-            .collect()
-    });
+    let extras =
+        c.get(2).map_or(Vec::new(), |e| e.as_str().split(',').map(|s| s.trim().to_ascii_lowercase()).collect());
     Some((pep503(c.get(1)?.as_str()), extras))
 }
 
@@ -1164,30 +975,20 @@ fn dependencies<'a>(m: &Manifests<'a>) -> Vec<Dep<'a>> {
     for f in &m.files {
         let mut add = |name: String, features: Vec<String>| {
             if !name.is_empty() {
-                out.push(Dep {
-                    name,
-                    features,
-                    file: f,
-                });
+                out.push(Dep { name, features, file: f });
             }
         };
         match f.name.as_str() {
             "package.json" | "composer.json" => {
                 let Some(v) = json(f) else { continue };
                 let sections: &[&str] = if f.name == "package.json" {
-                    &[
-                        "dependencies",
-                        "devDependencies",
-                        "optionalDependencies",
-                        "peerDependencies",
-                    ]
+                    &["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"]
                 } else {
                     &["require", "require-dev"]
                 };
                 for s in sections {
                     if let Some(map) = v.get(*s).and_then(Value::as_object) {
-                        map.keys()
-                            .for_each(|k| add(k.to_ascii_lowercase(), Vec::new()));
+                        map.keys().for_each(|k| add(k.to_ascii_lowercase(), Vec::new()));
                     }
                 }
             }
@@ -1197,18 +998,12 @@ fn dependencies<'a>(m: &Manifests<'a>) -> Vec<Dep<'a>> {
                         || e.table == "project.optional-dependencies"
                         || e.table == "dependency-groups";
                     if pep {
-                        toml_strings(&e.value)
-                            .iter()
-                            .filter_map(|r| pep508(r))
-                            .for_each(|(n, x)| add(n, x));
+                        toml_strings(&e.value).iter().filter_map(|r| pep508(r)).for_each(|(n, x)| add(n, x));
                     } else if e.table.starts_with("tool.poetry")
                         && e.table.ends_with("dependencies")
                         && e.key != "python"
                     {
-                        let extras = toml_strings(&e.value)
-                            .into_iter()
-                            .map(|s| s.to_ascii_lowercase())
-                            .collect();
+                        let extras = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
                         add(pep503(&e.key), extras);
                     }
                 }
@@ -1216,10 +1011,7 @@ fn dependencies<'a>(m: &Manifests<'a>) -> Vec<Dep<'a>> {
             "Pipfile" => {
                 for e in toml_entries(&f.text) {
                     if e.table == "packages" || e.table == "dev-packages" {
-                        let extras = toml_strings(&e.value)
-                            .into_iter()
-                            .map(|s| s.to_ascii_lowercase())
-                            .collect();
+                        let extras = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
                         add(pep503(&e.key), extras);
                     }
                 }
@@ -1229,25 +1021,16 @@ fn dependencies<'a>(m: &Manifests<'a>) -> Vec<Dep<'a>> {
                     let is_deps = |t: &str| {
                         matches!(
                             t,
-                            "dependencies"
-                                | "dev-dependencies"
-                                | "build-dependencies"
-                                | "workspace.dependencies"
+                            "dependencies" | "dev-dependencies" | "build-dependencies" | "workspace.dependencies"
                         ) || t.starts_with("target.") && t.ends_with("dependencies")
                     };
                     if is_deps(&e.table) {
-                        let features = toml_strings(&e.value)
-                            .into_iter()
-                            .map(|s| s.to_ascii_lowercase())
-                            .collect();
+                        let features = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
                         add(e.key.to_ascii_lowercase(), features);
                     } else if let Some((table, name)) = e.table.rsplit_once('.') {
                         // [dependencies.sqlx] features = ["postgres"]
                         if is_deps(table) && e.key == "features" {
-                            let features = toml_strings(&e.value)
-                                .into_iter()
-                                .map(|s| s.to_ascii_lowercase())
-                                .collect();
+                            let features = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
                             add(name.to_ascii_lowercase(), features);
                         } else if is_deps(table) {
                             add(name.to_ascii_lowercase(), Vec::new());
@@ -1270,8 +1053,7 @@ fn dependencies<'a>(m: &Manifests<'a>) -> Vec<Dep<'a>> {
                     let module = if in_block {
                         t.split_whitespace().next()
                     } else {
-                        t.strip_prefix("require ")
-                            .and_then(|r| r.split_whitespace().next())
+                        t.strip_prefix("require ").and_then(|r| r.split_whitespace().next())
                     };
                     if let Some(module) = module {
                         add(module.to_string(), Vec::new());
@@ -1280,12 +1062,10 @@ fn dependencies<'a>(m: &Manifests<'a>) -> Vec<Dep<'a>> {
             }
             "pom.xml" | "build.gradle" | "build.gradle.kts" => {
                 static POM: LazyLock<Regex> = LazyLock::new(|| {
-                    Regex::new(r"<(?:groupId|artifactId)>\s*([^<\s]+)\s*</(?:groupId|artifactId)>")
-                        .unwrap()
+                    Regex::new(r"<(?:groupId|artifactId)>\s*([^<\s]+)\s*</(?:groupId|artifactId)>").unwrap()
                 });
                 static GRADLE: LazyLock<Regex> = LazyLock::new(|| {
-                    Regex::new(r#"["']([A-Za-z0-9_.\-]+):([A-Za-z0-9_.\-]+)(?::[^"']*)?["']"#)
-                        .unwrap()
+                    Regex::new(r#"["']([A-Za-z0-9_.\-]+):([A-Za-z0-9_.\-]+)(?::[^"']*)?["']"#).unwrap()
                 });
                 if f.name == "pom.xml" {
                     POM.captures_iter(&f.text)
@@ -1332,16 +1112,8 @@ impl Rule {
     fn matches(self, dep: &Dep) -> bool {
         match self {
             Rule::Is(n) => dep.name == n,
-            Rule::Prefix(p) => {
-                dep.name == p
-                    || dep
-                        .name
-                        .strip_prefix(p)
-                        .is_some_and(|rest| rest.starts_with('/'))
-            }
-            Rule::With(n, feature) => {
-                dep.name == n && dep.features.iter().any(|f| f.contains(feature))
-            }
+            Rule::Prefix(p) => dep.name == p || dep.name.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')),
+            Rule::With(n, feature) => dep.name == n && dep.features.iter().any(|f| f.contains(feature)),
         }
     }
 }
@@ -1450,17 +1222,14 @@ const RABBITMQ_DEPS: &[Rule] = &[
 ];
 
 fn find_dep(deps: &[Dep], rules: &[Rule]) -> Option<String> {
-    deps.iter()
-        .find(|d| rules.iter().any(|r| r.matches(d)))
-        .map(|d| format!("{} ({})", d.file.path, d.name))
+    deps.iter().find(|d| rules.iter().any(|r| r.matches(d))).map(|d| format!("{} ({})", d.file.path, d.name))
 }
 
 static POSTGRES_URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)\b(postgres(?:ql)?(?:\+[a-z0-9]+)?://|jdbc:postgresql:|django\.db\.backends\.postgresql|DB_CONNECTION\s*=\s*pgsql|pdo_pgsql|provider\s*=\s*"postgresql")"#).unwrap()
 });
-static MONGO_URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(mongodb(?:\+srv)?://|provider\s*=\s*"mongodb")"#).unwrap()
-});
+static MONGO_URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\b(mongodb(?:\+srv)?://|provider\s*=\s*"mongodb")"#).unwrap());
 
 fn detect_database(files: &[SrcFile], deps: &[Dep]) -> Option<Found<&'static str>> {
     if let Some(source) = find_dep(deps, POSTGRES_DEPS) {
@@ -1475,11 +1244,7 @@ fn detect_database(files: &[SrcFile], deps: &[Dep]) -> Option<Found<&'static str
         files
             .iter()
             .filter(|f| !f.is_test && f.kind != Kind::Manifest)
-            .find_map(|f| {
-                code_lines(&f.text)
-                    .find(|(_, l)| re.is_match(l))
-                    .map(|(n, _)| format!("{}:{n}", f.path))
-            })
+            .find_map(|f| code_lines(&f.text).find(|(_, l)| re.is_match(l)).map(|(n, _)| format!("{}:{n}", f.path)))
     };
     if let Some(source) = scan(&POSTGRES_URL) {
         return Some(Found::new("postgres", source));
@@ -1527,22 +1292,19 @@ fn detect_sqlite(files: &[SrcFile]) -> Option<Found<()>> {
     usable()
         .filter(|f| matches!(f.kind, Kind::Code(_)))
         .find_map(|f| hit(&f))
+        .or_else(|| usable().filter(|f| f.kind == Kind::Config).find_map(|f| hit(&f)))
         .or_else(|| {
-            usable()
-                .filter(|f| f.kind == Kind::Config)
-                .find_map(|f| hit(&f))
-        })
-        .or_else(|| {
-            usable()
-                .filter(|f| f.kind == Kind::Manifest && f.depth <= MANIFEST_MAX_DEPTH)
-                .find_map(|f| hit(&f))
+            usable().filter(|f| f.kind == Kind::Manifest && f.depth <= MANIFEST_MAX_DEPTH).find_map(|f| hit(&f))
         })
 }
 
 const NAME: &str = r"([A-Za-z_][A-Za-z0-9_]*)";
 
 static ENV_PY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r#"\benviron\s*\[\s*['"]{NAME}['"]\s*\]|\benviron\.get\(\s*['"]{NAME}['"]|\bgetenv\(\s*['"]{NAME}['"]"#)).unwrap()
+    Regex::new(&format!(
+        r#"\benviron\s*\[\s*['"]{NAME}['"]\s*\]|\benviron\.get\(\s*['"]{NAME}['"]|\bgetenv\(\s*['"]{NAME}['"]"#
+    ))
+    .unwrap()
 });
 static ENV_JS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -1554,33 +1316,21 @@ static ENV_JS_DESTRUCTURE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\{([^{}]*)\}\s*=\s*process\.env\b").unwrap());
 static ENV_GO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r#"\bos\.(?:Getenv|LookupEnv)\(\s*"{NAME}""#)).unwrap());
-static ENV_RS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r#"\benv::var(?:_os)?\(\s*"{NAME}"|\bdotenvy?::var\(\s*"{NAME}""#
-    ))
-    .unwrap()
-});
-static ENV_JVM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r#"\bSystem\.getenv\(\s*"{NAME}""#)).unwrap());
+static ENV_RS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r#"\benv::var(?:_os)?\(\s*"{NAME}"|\bdotenvy?::var\(\s*"{NAME}""#)).unwrap());
+static ENV_JVM: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r#"\bSystem\.getenv\(\s*"{NAME}""#)).unwrap());
 static ENV_PHP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r#"\b(?:getenv|env)\(\s*['"]{NAME}['"]|\$_ENV\s*\[\s*['"]{NAME}['"]\s*\]"#
-    ))
-    .unwrap()
+    Regex::new(&format!(r#"\b(?:getenv|env)\(\s*['"]{NAME}['"]|\$_ENV\s*\[\s*['"]{NAME}['"]\s*\]"#)).unwrap()
 });
 /// Spring's `${DB_PASSWORD}` / `${DB_PASSWORD:default}` in application.properties/yml: upper
 /// case only, since `${spring.datasource.url}` refers to another property, not the environment.
-static ENV_SPRING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\$\{([A-Z_][A-Z0-9_]*)(?::[^}]*)?\}").unwrap());
+static ENV_SPRING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\{([A-Z_][A-Z0-9_]*)(?::[^}]*)?\}").unwrap());
 
 fn detect_env_vars(files: &[SrcFile]) -> Vec<Found<String>> {
     let mut out: Vec<Found<String>> = Vec::new();
     fn push(name: &str, file: &SrcFile, line: usize, out: &mut Vec<Found<String>>) {
         if out.len() < MAX_ENV_VARS && !name.is_empty() && !out.iter().any(|f| f.value == name) {
-            out.push(Found::new(
-                name.to_string(),
-                format!("{}:{line}", file.path),
-            ));
+            out.push(Found::new(name.to_string(), format!("{}:{line}", file.path)));
         }
     }
     for f in files.iter().filter(|f| !f.is_test) {
@@ -1605,10 +1355,7 @@ fn detect_env_vars(files: &[SrcFile]) -> Vec<Found<String>> {
                 for c in ENV_JS_DESTRUCTURE.captures_iter(line) {
                     for part in c[1].split(',') {
                         let name = part.split([':', '=']).next().unwrap_or("").trim();
-                        let valid = name
-                            .chars()
-                            .next()
-                            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                        let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
                         if valid {
                             push(name, f, n, &mut out);
@@ -1627,9 +1374,7 @@ mod tests {
     use std::path::PathBuf;
 
     fn fixture(name: &str) -> Detected {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/detect")
-            .join(name);
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/detect").join(name);
         assert!(root.is_dir(), "missing fixture {}", root.display());
         detect(&root)
     }
@@ -1647,39 +1392,20 @@ mod tests {
     }
 
     fn env_source<'a>(d: &'a Detected, name: &str) -> &'a str {
-        d.env_vars
-            .iter()
-            .find(|f| f.value == name)
-            .map(|f| f.source.as_str())
-            .unwrap_or("<not found>")
+        d.env_vars.iter().find(|f| f.value == name).map(|f| f.source.as_str()).unwrap_or("<not found>")
     }
 
     #[test]
     fn node_with_postgres_and_redis() {
         let d = fixture("node-pg-redis");
-        assert_eq!(
-            found(&d.name),
-            Some((
-                "order-tracker".to_string(),
-                "package.json (name: order-tracker)"
-            ))
-        );
-        assert_eq!(
-            found(&d.runtime),
-            Some(("node22", "package.json (engines.node: >=20)"))
-        );
+        assert_eq!(found(&d.name), Some(("order-tracker".to_string(), "package.json (name: order-tracker)")));
+        assert_eq!(found(&d.runtime), Some(("node22", "package.json (engines.node: >=20)")));
         assert_eq!(found(&d.database), Some(("postgres", "package.json (pg)")));
-        assert_eq!(
-            d.sqlite, None,
-            "an in-memory sqlite in a test file is not app data"
-        );
+        assert_eq!(d.sqlite, None, "an in-memory sqlite in a test file is not app data");
         assert_eq!(components(&d), ["redis"]);
         assert_eq!(d.components[0].source, "package.json (ioredis)");
         // Deduplicated, first-seen order; comments, tests and node_modules are not read.
-        assert_eq!(
-            names(&d),
-            ["DATABASE_URL", "REDIS_URL", "STRIPE_SECRET_KEY", "PORT"]
-        );
+        assert_eq!(names(&d), ["DATABASE_URL", "REDIS_URL", "STRIPE_SECRET_KEY", "PORT"]);
         assert_eq!(env_source(&d, "DATABASE_URL"), "src/index.js:6");
         assert_eq!(env_source(&d, "REDIS_URL"), "src/index.js:7");
         assert_eq!(env_source(&d, "STRIPE_SECRET_KEY"), "src/index.js:8");
@@ -1690,10 +1416,7 @@ mod tests {
         let d = fixture("node20-nvmrc");
         assert_eq!(found(&d.name).map(|n| n.0), Some("booking-bot".to_string()));
         assert_eq!(found(&d.runtime), Some(("node20", ".nvmrc (v20.11.1)")));
-        assert_eq!(
-            found(&d.database),
-            Some(("mongo", "package.json (mongoose)"))
-        );
+        assert_eq!(found(&d.database), Some(("mongo", "package.json (mongoose)")));
         assert_eq!(components(&d), ["rabbitmq"]);
         assert_eq!(names(&d), ["MONGO_URI", "SLACK_BOT_TOKEN"]);
         assert_eq!(env_source(&d, "MONGO_URI"), "server.mjs:2");
@@ -1703,26 +1426,14 @@ mod tests {
     fn python_requirements_with_psycopg_celery_redis_and_pika() {
         let d = fixture("python-fastapi-psycopg");
         // No pyproject: the folder names the app.
-        assert_eq!(
-            found(&d.name),
-            Some(("python-fastapi-psycopg".to_string(), "folder name"))
-        );
-        assert_eq!(
-            found(&d.runtime),
-            Some(("python3.11", ".python-version (3.11.9)"))
-        );
-        assert_eq!(
-            found(&d.database),
-            Some(("postgres", "requirements.txt (psycopg)"))
-        );
+        assert_eq!(found(&d.name), Some(("python-fastapi-psycopg".to_string(), "folder name")));
+        assert_eq!(found(&d.runtime), Some(("python3.11", ".python-version (3.11.9)")));
+        assert_eq!(found(&d.database), Some(("postgres", "requirements.txt (psycopg)")));
         assert_eq!(components(&d), ["redis", "rabbitmq"]);
         assert_eq!(d.components[0].source, "requirements.txt (celery)");
         assert_eq!(d.components[1].source, "requirements.txt (pika)");
         assert_eq!(d.sqlite, None);
-        assert_eq!(
-            names(&d),
-            ["DB_PASSWORD", "API_TOKEN", "LOG_LEVEL", "SENTRY_DSN"]
-        );
+        assert_eq!(names(&d), ["DB_PASSWORD", "API_TOKEN", "LOG_LEVEL", "SENTRY_DSN"]);
         assert_eq!(env_source(&d, "LOG_LEVEL"), "app/main.py:8");
     }
 
@@ -1740,21 +1451,9 @@ mod tests {
     #[test]
     fn pyproject_with_motor() {
         let d = fixture("pyproject-mongo");
-        assert_eq!(
-            found(&d.name),
-            Some((
-                "recipe-box".to_string(),
-                "pyproject.toml (name: recipe-box)"
-            ))
-        );
-        assert_eq!(
-            found(&d.runtime),
-            Some(("python3.12", "pyproject.toml (requires-python: >=3.12)"))
-        );
-        assert_eq!(
-            found(&d.database),
-            Some(("mongo", "pyproject.toml (motor)"))
-        );
+        assert_eq!(found(&d.name), Some(("recipe-box".to_string(), "pyproject.toml (name: recipe-box)")));
+        assert_eq!(found(&d.runtime), Some(("python3.12", "pyproject.toml (requires-python: >=3.12)")));
+        assert_eq!(found(&d.database), Some(("mongo", "pyproject.toml (motor)")));
         assert_eq!(components(&d), ["redis"]);
         assert_eq!(names(&d), ["MONGO_URL"]);
         assert_eq!(env_source(&d, "MONGO_URL"), "src/shop/db.py:4");
@@ -1764,21 +1463,11 @@ mod tests {
     fn go_module_with_pgx() {
         let d = fixture("go-pgx");
         // The /v2 suffix is a major version, not the name.
-        assert_eq!(
-            found(&d.name),
-            Some(("stock-watch".to_string(), "go.mod (module: stock-watch)"))
-        );
+        assert_eq!(found(&d.name), Some(("stock-watch".to_string(), "go.mod (module: stock-watch)")));
         assert_eq!(found(&d.runtime), Some(("go1.23", "go.mod")));
-        assert_eq!(
-            found(&d.database),
-            Some(("postgres", "go.mod (github.com/jackc/pgx/v5)"))
-        );
+        assert_eq!(found(&d.database), Some(("postgres", "go.mod (github.com/jackc/pgx/v5)")));
         assert_eq!(components(&d), ["rabbitmq"]);
-        assert_eq!(
-            names(&d),
-            ["DATABASE_URL", "WEBHOOK_SECRET"],
-            "store_test.go is a test"
-        );
+        assert_eq!(names(&d), ["DATABASE_URL", "WEBHOOK_SECRET"], "store_test.go is a test");
         assert_eq!(env_source(&d, "WEBHOOK_SECRET"), "main.go:9");
     }
 
@@ -1786,37 +1475,16 @@ mod tests {
     fn maven_java_21_with_mongo_and_amqp() {
         let d = fixture("java21-maven");
         // Not the <parent>'s artifactId.
-        assert_eq!(
-            found(&d.name),
-            Some((
-                "invoice-service".to_string(),
-                "pom.xml (artifactId: invoice-service)"
-            ))
-        );
-        assert_eq!(
-            found(&d.runtime),
-            Some(("jvm21", "pom.xml (java.version: 21)"))
-        );
-        assert_eq!(
-            found(&d.database),
-            Some(("mongo", "pom.xml (spring-boot-starter-data-mongodb)"))
-        );
+        assert_eq!(found(&d.name), Some(("invoice-service".to_string(), "pom.xml (artifactId: invoice-service)")));
+        assert_eq!(found(&d.runtime), Some(("jvm21", "pom.xml (java.version: 21)")));
+        assert_eq!(found(&d.database), Some(("mongo", "pom.xml (spring-boot-starter-data-mongodb)")));
         assert_eq!(components(&d), ["rabbitmq"]);
         let mut vars = names(&d);
         vars.sort_unstable();
         // ${spring.other.host} is a property reference, not an env var.
-        assert_eq!(
-            vars,
-            ["MONGODB_URI", "PAYMENT_API_KEY", "RABBITMQ_PASSWORD"]
-        );
-        assert_eq!(
-            env_source(&d, "PAYMENT_API_KEY"),
-            "src/main/java/com/acme/App.java:4"
-        );
-        assert_eq!(
-            env_source(&d, "RABBITMQ_PASSWORD"),
-            "src/main/resources/application.yml:6"
-        );
+        assert_eq!(vars, ["MONGODB_URI", "PAYMENT_API_KEY", "RABBITMQ_PASSWORD"]);
+        assert_eq!(env_source(&d, "PAYMENT_API_KEY"), "src/main/java/com/acme/App.java:4");
+        assert_eq!(env_source(&d, "RABBITMQ_PASSWORD"), "src/main/resources/application.yml:6");
     }
 
     #[test]
@@ -1824,19 +1492,10 @@ mod tests {
         let d = fixture("java17-gradle");
         assert_eq!(
             found(&d.name),
-            Some((
-                "ticket-desk".to_string(),
-                "settings.gradle.kts (rootProject.name: ticket-desk)"
-            ))
+            Some(("ticket-desk".to_string(), "settings.gradle.kts (rootProject.name: ticket-desk)"))
         );
-        assert_eq!(
-            found(&d.runtime),
-            Some(("jvm17", "build.gradle.kts (sourceCompatibility: 17)"))
-        );
-        assert_eq!(
-            found(&d.database),
-            Some(("postgres", "build.gradle.kts (org.postgresql)"))
-        );
+        assert_eq!(found(&d.runtime), Some(("jvm17", "build.gradle.kts (sourceCompatibility: 17)")));
+        assert_eq!(found(&d.database), Some(("postgres", "build.gradle.kts (org.postgresql)")));
         assert_eq!(components(&d), ["redis"]);
         assert_eq!(names(&d), ["JWT_SECRET"]);
     }
@@ -1844,13 +1503,7 @@ mod tests {
     #[test]
     fn cargo_with_sqlx_postgres_feature_and_lapin() {
         let d = fixture("rust-sqlx");
-        assert_eq!(
-            found(&d.name),
-            Some((
-                "parcel-tracker".to_string(),
-                "Cargo.toml (name: parcel-tracker)"
-            ))
-        );
+        assert_eq!(found(&d.name), Some(("parcel-tracker".to_string(), "Cargo.toml (name: parcel-tracker)")));
         assert_eq!(found(&d.runtime), Some(("rust1.78", "Cargo.toml")));
         assert_eq!(found(&d.database), Some(("postgres", "Cargo.toml (sqlx)")));
         assert_eq!(components(&d), ["rabbitmq"]);
@@ -1861,15 +1514,9 @@ mod tests {
     #[test]
     fn composer_wins_over_a_front_end_package_json() {
         let d = fixture("php-composer");
-        assert_eq!(
-            found(&d.name),
-            Some(("guestbook".to_string(), "composer.json (name: guestbook)"))
-        );
+        assert_eq!(found(&d.name), Some(("guestbook".to_string(), "composer.json (name: guestbook)")));
         assert_eq!(found(&d.runtime), Some(("php8.3", "composer.json")));
-        assert_eq!(
-            found(&d.database),
-            Some(("postgres", "composer.json (ext-pdo_pgsql)"))
-        );
+        assert_eq!(found(&d.database), Some(("postgres", "composer.json (ext-pdo_pgsql)")));
         assert_eq!(components(&d), ["redis"]);
         assert_eq!(names(&d), ["DB_DSN", "DB_PASSWORD", "MAIL_HOST"]);
     }
@@ -1894,29 +1541,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::write(root.join("package.json"), "{ \"name\": \"half").unwrap();
-        std::fs::write(
-            root.join("pyproject.toml"),
-            "[project\nname = \"x\ndependencies = [\"psycopg\"",
-        )
-        .unwrap();
-        std::fs::write(
-            root.join("Cargo.toml"),
-            "[dependencies.\nsqlx = { features = [\"postgres\"",
-        )
-        .unwrap();
+        std::fs::write(root.join("pyproject.toml"), "[project\nname = \"x\ndependencies = [\"psycopg\"").unwrap();
+        std::fs::write(root.join("Cargo.toml"), "[dependencies.\nsqlx = { features = [\"postgres\"").unwrap();
         std::fs::write(root.join("go.mod"), "module \nrequire (\n").unwrap();
-        std::fs::write(
-            root.join("pom.xml"),
-            "<project><artifactId></artifactId><java.version>abc</java.version>",
-        )
-        .unwrap();
+        std::fs::write(root.join("pom.xml"), "<project><artifactId></artifactId><java.version>abc</java.version>")
+            .unwrap();
         std::fs::write(root.join(".nvmrc"), "\u{0}\u{1}garbage\u{ff}").unwrap();
         std::fs::write(root.join("main.py"), [0xff, 0xfe, b'\n', b'o', b's']).unwrap();
-        std::fs::write(
-            root.join("app.js"),
-            "process.env.\nprocess.env[\"\"]\nconst { , : } = process.env",
-        )
-        .unwrap();
+        std::fs::write(root.join("app.js"), "process.env.\nprocess.env[\"\"]\nconst { , : } = process.env").unwrap();
         // Deep nesting and a symlink loop are walked safely.
         let mut deep = root.to_path_buf();
         for i in 0..20 {
@@ -1940,11 +1572,7 @@ mod tests {
             "# Generated by vibe 0.1.0 from vibe.yaml. Do not edit\nimport os\nos.getenv('OTEL_SERVICE_NAME')\n",
         )
         .unwrap();
-        std::fs::write(
-            dir.path().join("app.py"),
-            "import os\nos.getenv('API_KEY')\n",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("app.py"), "import os\nos.getenv('API_KEY')\n").unwrap();
         assert_eq!(names(&detect(dir.path())), ["API_KEY"]);
     }
 
@@ -1952,25 +1580,15 @@ mod tests {
     fn postgres_url_counts_when_no_driver_is_named() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("requirements.txt"), "SQLAlchemy==2.0.30\n").unwrap();
-        std::fs::write(
-            dir.path().join("db.py"),
-            "engine = create_engine('postgresql+psycopg://app@db/app')\n",
-        )
-        .unwrap();
-        assert_eq!(
-            found(&detect(dir.path()).database),
-            Some(("postgres", "db.py:1"))
-        );
+        std::fs::write(dir.path().join("db.py"), "engine = create_engine('postgresql+psycopg://app@db/app')\n")
+            .unwrap();
+        assert_eq!(found(&detect(dir.path()).database), Some(("postgres", "db.py:1")));
     }
 
     #[test]
     fn prisma_provider_decides_the_database() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("package.json"),
-            r#"{"dependencies": {"@prisma/client": "5"}}"#,
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("package.json"), r#"{"dependencies": {"@prisma/client": "5"}}"#).unwrap();
         std::fs::create_dir(dir.path().join("prisma")).unwrap();
         std::fs::write(
             dir.path().join("prisma/schema.prisma"),
@@ -1980,16 +1598,10 @@ mod tests {
         let d = detect(dir.path());
         assert_eq!(d.database, None);
         assert_eq!(found(&d.sqlite), Some(((), "prisma/schema.prisma:2")));
-        std::fs::write(
-            dir.path().join("prisma/schema.prisma"),
-            "datasource db {\n  provider = \"postgresql\"\n}\n",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("prisma/schema.prisma"), "datasource db {\n  provider = \"postgresql\"\n}\n")
+            .unwrap();
         let d = detect(dir.path());
-        assert_eq!(
-            found(&d.database),
-            Some(("postgres", "prisma/schema.prisma:2"))
-        );
+        assert_eq!(found(&d.database), Some(("postgres", "prisma/schema.prisma:2")));
         assert_eq!(d.sqlite, None);
     }
 
@@ -2037,10 +1649,7 @@ mod tests {
         );
         assert_eq!(toml_get(&e, "", "name").as_deref(), Some("top"));
         assert_eq!(toml_get(&e, "tool.poetry", "name").as_deref(), Some("p"));
-        assert_eq!(
-            toml_get(&e, "tool.poetry.dependencies", "python").as_deref(),
-            Some("^3.11")
-        );
+        assert_eq!(toml_get(&e, "tool.poetry.dependencies", "python").as_deref(), Some("^3.11"));
         let pkg = e.iter().find(|x| x.key == "my.pkg").unwrap();
         assert_eq!(toml_strings(&pkg.value), ["1", "redis"]);
         let x = e.iter().find(|x| x.table == "bin" && x.key == "x").unwrap();
@@ -2055,14 +1664,8 @@ mod tests {
             pep508("psycopg[binary,pool]>=3.1 ; python_version>'3.8'"),
             Some(("psycopg".into(), vec!["binary".into(), "pool".into()]))
         );
-        assert_eq!(
-            pep508("Flask_SQLAlchemy==3.1"),
-            Some(("flask-sqlalchemy".into(), vec![]))
-        );
-        assert_eq!(
-            pep508("-e git+https://x/y.git#egg=my_pkg"),
-            Some(("my-pkg".into(), vec![]))
-        );
+        assert_eq!(pep508("Flask_SQLAlchemy==3.1"), Some(("flask-sqlalchemy".into(), vec![])));
+        assert_eq!(pep508("-e git+https://x/y.git#egg=my_pkg"), Some(("my-pkg".into(), vec![])));
         assert_eq!(pep508("--index-url https://example"), None);
         assert_eq!(pep508(""), None);
     }

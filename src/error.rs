@@ -75,12 +75,7 @@ impl Located {
             .to_string();
         let snippet: Vec<&str> = lines.filter(|l| !l.trim_start().starts_with("-->")).collect();
         let pos = err.location().map(|l| Pos { line: l.line() as u32, col: l.column() as u32 });
-        Located {
-            file: file.to_path_buf(),
-            pos,
-            message,
-            snippet: (!snippet.is_empty()).then(|| snippet.join("\n")),
-        }
+        Located { file: file.to_path_buf(), pos, message, snippet: (!snippet.is_empty()).then(|| snippet.join("\n")) }
     }
 }
 

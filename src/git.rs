@@ -6,12 +6,7 @@ use std::process::Command;
 
 /// The short SHA of HEAD in `dir`, or `None` outside a git repository or before the first commit.
 pub fn short_sha(dir: &Path) -> Option<String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["rev-parse", "HEAD"])
-        .output()
-        .ok()?;
+    let out = Command::new("git").arg("-C").arg(dir).args(["rev-parse", "HEAD"]).output().ok()?;
     if !out.status.success() {
         return None;
     }

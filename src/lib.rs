@@ -13,6 +13,7 @@ pub mod fix;
 pub mod generate;
 pub mod git;
 pub mod platform;
+pub mod probe;
 pub mod repo;
 pub mod report;
 pub mod review;

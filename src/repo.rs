@@ -8,7 +8,8 @@ use crate::yaml::{self, Node};
 use std::path::{Path, PathBuf};
 
 /// Folders never read: VCS data, build output, dependencies, vibe's own backups.
-pub const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", "vendor", ".vibe", ".venv", "venv", "__pycache__"];
+pub const SKIPPED_DIRS: &[&str] =
+    &[".git", "target", "node_modules", "vendor", ".vibe", ".venv", "venv", "__pycache__"];
 /// Files larger than this are reported, not read (no manifest or source file is this big).
 const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 /// Most threads `Repo::load` reads and parses files with.
@@ -16,7 +17,8 @@ const MAX_LOAD_THREADS: usize = 8;
 /// Files per unit of work for the loading threads (smaller repos are read on one thread).
 const LOAD_CHUNK: usize = 64;
 /// Lock files are large JSON/YAML that never hold manifests.
-const LOCK_FILES: &[&str] = &["package-lock.json", "composer.lock", "pnpm-lock.yaml", "yarn.lock", "Cargo.lock", "poetry.lock"];
+const LOCK_FILES: &[&str] =
+    &["package-lock.json", "composer.lock", "pnpm-lock.yaml", "yarn.lock", "Cargo.lock", "poetry.lock"];
 
 /// A file that could not be read or parsed, or was skipped on purpose, with why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -232,6 +234,12 @@ impl Repo {
 
     /// Reads every file of interest under `root`.
     pub fn load(root: &Path) -> Result<Repo, crate::Error> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_LOAD_THREADS);
+        Repo::load_with_threads(root, threads)
+    }
+
+    /// [`Repo::load`] on at most `threads` threads (the result does not depend on it).
+    fn load_with_threads(root: &Path, threads: usize) -> Result<Repo, crate::Error> {
         let meta = std::fs::metadata(root).map_err(|e| crate::Error::io(root, e))?;
         if !meta.is_dir() {
             return Err(crate::Error::Usage(format!(
@@ -243,7 +251,6 @@ impl Repo {
         let mut paths = Vec::new();
         walk(root, &mut paths, &mut repo.diagnostics, root);
         paths.sort();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_LOAD_THREADS);
         if threads < 2 || paths.len() <= LOAD_CHUNK {
             let mut buf = Vec::new();
             for path in &paths {
@@ -341,7 +348,9 @@ impl Repo {
             _ => f.read_to_end(buf).map(|_| true),
         });
         match read {
-            Ok(false) => self.diagnose(&file, None, format!("skipped: larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024)),
+            Ok(false) => {
+                self.diagnose(&file, None, format!("skipped: larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024))
+            }
             Ok(true) => match std::str::from_utf8(buf) {
                 Ok(text) => self.add_text(&file, text),
                 Err(e) => {
@@ -396,7 +405,11 @@ impl Repo {
     fn add_yaml(&mut self, file: &str, name: &str, text: &str) {
         if text.contains("{{") && !file.starts_with(".github/") {
             let line = text.lines().position(|l| l.contains("{{")).map(|i| i as u32 + 1);
-            self.diagnose(file, line, "skipped: a template (contains `{{`), not YAML; objects in it are not reviewed".into());
+            self.diagnose(
+                file,
+                line,
+                "skipped: a template (contains `{{`), not YAML; objects in it are not reviewed".into(),
+            );
             return;
         }
         if text.trim().is_empty() {
@@ -462,7 +475,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>, r
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            diagnostics.push(Diagnostic { file: rel(root, dir), line: None, message: format!("could not read folder: {e}") });
+            diagnostics.push(Diagnostic {
+                file: rel(root, dir),
+                line: None,
+                message: format!("could not read folder: {e}"),
+            });
             return;
         }
     };
@@ -533,17 +550,62 @@ mod tests {
     fn templates_and_broken_yaml_become_diagnostics() {
         let repo = Repo::from_files(
             Path::new("/r"),
-            &[("a.yaml", "kind: Pod\napiVersion: v1\nmetadata: {name: {{ .x }}}\n"), ("b.yaml", "a: [1\n"), ("c.json", "")],
+            &[
+                ("a.yaml", "kind: Pod\napiVersion: v1\nmetadata: {name: {{ .x }}}\n"),
+                ("b.yaml", "a: [1\n"),
+                ("c.json", ""),
+            ],
         );
         assert_eq!(repo.objects.len(), 0);
         assert_eq!(repo.diagnostics.len(), 3, "{:?}", repo.diagnostics);
     }
 
     #[test]
+    fn a_parallel_load_reads_exactly_what_a_sequential_one_does() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..3 * LOAD_CHUNK {
+            let sub = dir.path().join(format!("d{}", i % 7));
+            std::fs::create_dir_all(&sub).unwrap();
+            let text = match i % 5 {
+                0 => format!("apiVersion: v1\nkind: Service\nmetadata: {{name: s{i}}}\n---\nplain: {i}\n"),
+                1 => "a: [1\n".to_string(),
+                2 => {
+                    format!("{{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {{\"name\": \"c{i}\"}}}}")
+                }
+                3 => format!("FROM python:3.12-slim\nUSER {i}\n"),
+                _ => format!("import os\nprint({i})\n"),
+            };
+            let name = ["a.yaml", "b.yaml", "c.json", "Dockerfile", "app.py"][i % 5];
+            std::fs::write(sub.join(format!("{i}-{name}")), text).unwrap();
+        }
+        std::fs::write(dir.path().join("bad.yaml"), [0xffu8, 0xfe, b'\n']).unwrap();
+        let one = Repo::load_with_threads(dir.path(), 1).unwrap();
+        let many = Repo::load_with_threads(dir.path(), 4).unwrap();
+        assert!(!one.loaded_in_parallel && many.loaded_in_parallel);
+        let view = |r: &Repo| {
+            (
+                r.objects.iter().map(|o| (o.file.clone(), o.doc, o.id(), o.line())).collect::<Vec<_>>(),
+                r.yaml.iter().map(|y| (y.file.clone(), y.node.line())).collect::<Vec<_>>(),
+                r.dockerfiles.iter().map(|d| (d.file.clone(), d.instructions.clone())).collect::<Vec<_>>(),
+                r.sources.iter().map(|s| (s.file.clone(), s.text.clone())).collect::<Vec<_>>(),
+                r.diagnostics.clone(),
+                (r.files_read, r.documents),
+            )
+        };
+        assert_eq!(view(&one), view(&many));
+        let of = |k: usize| (0..3 * LOAD_CHUNK).filter(|i| i % 5 == k).count();
+        assert_eq!(one.objects.len(), of(0) + of(2));
+        assert_eq!(one.diagnostics.len(), of(1) + 1, "{:?}", one.diagnostics);
+    }
+
+    #[test]
     fn lists_are_expanded_into_objects() {
         let repo = Repo::from_files(
             Path::new("/r"),
-            &[("l.yaml", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: s}\n")],
+            &[(
+                "l.yaml",
+                "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: s}\n",
+            )],
         );
         assert_eq!(repo.objects[0].id(), "Service/s");
         assert_eq!(repo.objects[0].line(), Some(4));

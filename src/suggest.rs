@@ -294,11 +294,7 @@ fn lookup<'a>(table: &'a [(&str, &str)], w: &str) -> Option<&'a str> {
 
 /// The creator's text on one line, without control characters, at a sane length.
 fn clean_question(q: &str) -> String {
-    let flat: String = q
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(MAX_QUESTION_CHARS)
-        .collect();
+    let flat: String = q.chars().map(|c| if c.is_control() { ' ' } else { c }).take(MAX_QUESTION_CHARS).collect();
     flat.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -473,15 +469,12 @@ const PHRASES: &[(&[&str], &str)] = &[
 fn single_cue(w: &str) -> Option<&'static str> {
     Some(match w {
         "now" | "currently" | "presently" | "concurrently" => "#now",
-        "average" | "avg" | "mean" | "median" | "typical" | "typically" | "usually"
-        | "normally" => "#avg",
-        "latency" | "duration" | "durations" | "speed" | "delay" | "slow" | "fast" | "quickly"
-        | "quick" => "#time",
+        "average" | "avg" | "mean" | "median" | "typical" | "typically" | "usually" | "normally" => "#avg",
+        "latency" | "duration" | "durations" | "speed" | "delay" | "slow" | "fast" | "quickly" | "quick" => "#time",
         "take" | "takes" | "took" | "taking" => "#take",
         "size" | "sizes" => "#size",
         "bytes" | "byte" | "kb" | "mb" | "gb" | "megabytes" | "gigabytes" | "kilobytes" => "#bytes",
-        "percentage" | "percentages" | "percent" | "ratio" | "ratios" | "rate" | "rates"
-        | "proportion" => "#ratio",
+        "percentage" | "percentages" | "percent" | "ratio" | "ratios" | "rate" | "rates" | "proportion" => "#ratio",
         "euro" | "euros" | "eur" => "#eur",
         "dollar" | "dollars" | "usd" => "#usd",
         "gbp" | "sterling" => "#gbp",
@@ -517,17 +510,11 @@ impl Parsed {
 
 fn singular(w: &str) -> String {
     const KEEP: &[&str] = &[
-        "news", "status", "analysis", "business", "series", "bus", "gas", "process", "address",
-        "class", "access", "success", "loss", "less", "os", "sms", "kudos", "physics", "is", "has",
-        "was", "this", "its", "us", "plus", "campus", "bonus", "virus", "canvas", "alias", "atlas",
-        "data", "sales",
+        "news", "status", "analysis", "business", "series", "bus", "gas", "process", "address", "class", "access",
+        "success", "loss", "less", "os", "sms", "kudos", "physics", "is", "has", "was", "this", "its", "us", "plus",
+        "campus", "bonus", "virus", "canvas", "alias", "atlas", "data", "sales",
     ];
-    if w.len() <= 3
-        || KEEP.contains(&w)
-        || w.ends_with("ss")
-        || w.ends_with("us")
-        || w.ends_with("is")
-    {
+    if w.len() <= 3 || KEEP.contains(&w) || w.ends_with("ss") || w.ends_with("us") || w.ends_with("is") {
         return w.to_string();
     }
     if let Some(stem) = w.strip_suffix("ies") {
@@ -593,10 +580,7 @@ fn parse(question: &str) -> Parsed {
         merged.push(std::mem::take(&mut t[i]));
         i += 1;
     }
-    let t: Vec<String> = merged
-        .into_iter()
-        .map(|w| single_cue(&w).map(str::to_string).unwrap_or(w))
-        .collect();
+    let t: Vec<String> = merged.into_iter().map(|w| single_cue(&w).map(str::to_string).unwrap_or(w)).collect();
 
     let mut p = Parsed::default();
     let mut i = 0;
@@ -608,19 +592,7 @@ fn parse(question: &str) -> Parsed {
         if strict_by || matches!(w, "per" | "#by" | "across" | "each" | "every") {
             let mut j = i + 1;
             let filler = |w: &str| {
-                matches!(
-                    w,
-                    "the"
-                        | "a"
-                        | "an"
-                        | "each"
-                        | "every"
-                        | "single"
-                        | "individual"
-                        | "their"
-                        | "our"
-                        | "all"
-                )
+                matches!(w, "the" | "a" | "an" | "each" | "every" | "single" | "individual" | "their" | "our" | "all")
             };
             while j < t.len() && (filler(&t[j]) || t[j].chars().all(|c| c.is_ascii_digit())) {
                 j += 1;
@@ -646,12 +618,9 @@ fn parse(question: &str) -> Parsed {
                 }
                 let mut k = j + 1;
                 loop {
-                    if t.get(k).is_some_and(|w| {
-                        matches!(
-                            w.as_str(),
-                            "id" | "ids" | "email" | "emails" | "name" | "number"
-                        )
-                    }) {
+                    if t.get(k)
+                        .is_some_and(|w| matches!(w.as_str(), "id" | "ids" | "email" | "emails" | "name" | "number"))
+                    {
                         k += 1;
                     } else if t.get(k).is_some_and(|w| w == "and" || w == "or")
                         && t.get(k + 1).is_some_and(|w| unbounded(w))
@@ -673,9 +642,7 @@ fn parse(question: &str) -> Parsed {
         // Time spans: "this week", "in the last 5 minutes", "a day".
         if has(TIME_LEADS, w) {
             let mut j = i;
-            while j < t.len()
-                && (has(TIME_LEADS, &t[j]) || t[j].chars().all(|c| c.is_ascii_digit()))
-            {
+            while j < t.len() && (has(TIME_LEADS, &t[j]) || t[j].chars().all(|c| c.is_ascii_digit())) {
                 j += 1;
             }
             if j < t.len() && is_time_unit(&t[j]) && j > i {
@@ -749,18 +716,15 @@ fn parse(question: &str) -> Parsed {
         }
         if has(PREPS, w) {
             // "to" before a verb is an infinitive ("take to generate a report"), not a boundary.
-            let next_is_verb = t
-                .get(i + 1)
-                .is_some_and(|n| lookup(BASE_TO_PAST, n).is_some() || lookup(NOMINAL, n).is_some());
+            let next_is_verb =
+                t.get(i + 1).is_some_and(|n| lookup(BASE_TO_PAST, n).is_some() || lookup(NOMINAL, n).is_some());
             if !(w == "to" && next_is_verb) {
                 p.words.push(None);
             }
             i += 1;
             continue;
         }
-        let keep = !is_stop(w)
-            && w.len() >= 2
-            && w.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        let keep = !is_stop(w) && w.len() >= 2 && w.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
         if keep {
             p.words.push(Some(w.to_string()));
         }
@@ -802,18 +766,11 @@ fn take_labels(t: &[String], mut j: usize, strict: bool, p: &mut Parsed) -> Opti
         let first = t.get(j)?;
         let s1 = singular(first);
         let second = t.get(j + 1).map(|w| singular(w));
-        let compound = second
-            .as_deref()
-            .filter(|s2| has(DIMENSION_HEADS, s2) && !has(DIMENSIONS, &s1));
+        let compound = second.as_deref().filter(|s2| has(DIMENSION_HEADS, s2) && !has(DIMENSIONS, &s1));
         let label = if let Some(s2) = compound {
             // "customer type", "payment method": bounded whatever the first word is, unless it is an id.
-            (!has(UNBOUNDED, s2))
-                .then(|| format!("{s1}_{s2}"))
-                .map(|l| (l, 2))
-        } else if has(DIMENSIONS, &s1)
-            || has(DIMENSIONS, first)
-            || (!strict && plausible_label(first))
-        {
+            (!has(UNBOUNDED, s2)).then(|| format!("{s1}_{s2}")).map(|l| (l, 2))
+        } else if has(DIMENSIONS, &s1) || has(DIMENSIONS, first) || (!strict && plausible_label(first)) {
             Some((label_name(first), 1))
         } else {
             None
@@ -828,8 +785,7 @@ fn take_labels(t: &[String], mut j: usize, strict: bool, p: &mut Parsed) -> Opti
         // every listed dimension is consumed, so none ends up in the name; labels are capped later.
         let is_dim = |k: usize| {
             t.get(k).is_some_and(|w| has(DIMENSIONS, &singular(w)))
-                || t.get(k + 1)
-                    .is_some_and(|w| has(DIMENSION_HEADS, &singular(w)))
+                || t.get(k + 1).is_some_and(|w| has(DIMENSION_HEADS, &singular(w)))
         };
         if matches!(t.get(j).map(String::as_str), Some("and" | "or")) && is_dim(j + 1) {
             j += 1;
@@ -899,10 +855,7 @@ fn segments(p: &Parsed) -> (Vec<String>, Vec<String>) {
         return (Vec::new(), Vec::new());
     }
     // The head is the first phrase; if it is only people or generic words, the next one.
-    let head_at = segs
-        .iter()
-        .position(|s| s.iter().any(|w| !has(PERSONS, w) && !has(GENERIC, w)))
-        .unwrap_or(0);
+    let head_at = segs.iter().position(|s| s.iter().any(|w| !has(PERSONS, w) && !has(GENERIC, w))).unwrap_or(0);
     let head = segs.remove(head_at);
     let quals: Vec<String> = segs.into_iter().rev().flatten().collect();
     (quals, head)
@@ -910,11 +863,7 @@ fn segments(p: &Parsed) -> (Vec<String>, Vec<String>) {
 
 /// Drops people and generic words unless nothing else is left.
 fn prune(words: Vec<String>) -> Vec<String> {
-    let kept: Vec<String> = words
-        .iter()
-        .filter(|w| !has(PERSONS, w) && !has(GENERIC, w))
-        .cloned()
-        .collect();
+    let kept: Vec<String> = words.iter().filter(|w| !has(PERSONS, w) && !has(GENERIC, w)).cloned().collect();
     if !kept.is_empty() {
         return kept;
     }
@@ -924,18 +873,10 @@ fn prune(words: Vec<String>) -> Vec<String> {
 
 fn decide(p: &Parsed) -> Shape {
     let (quals, head) = segments(p);
-    let quals: Vec<String> = quals
-        .iter()
-        .filter(|w| !has(PERSONS, w) && !has(GENERIC, w))
-        .map(|w| singular(w))
-        .collect();
+    let quals: Vec<String> =
+        quals.iter().filter(|w| !has(PERSONS, w) && !has(GENERIC, w)).map(|w| singular(w)).collect();
     let all: Vec<String> = quals.iter().chain(head.iter()).cloned().collect();
-    let head_noun = head
-        .iter()
-        .rev()
-        .find(|w| as_past(w, 1).is_none())
-        .cloned()
-        .unwrap_or_default();
+    let head_noun = head.iter().rev().find(|w| as_past(w, 1).is_none()).cloned().unwrap_or_default();
     let currency = if p.cue("#eur") {
         Some("euros")
     } else if p.cue("#usd") {
@@ -947,14 +888,9 @@ fn decide(p: &Parsed) -> Shape {
     };
     let money_word = all.iter().any(|w| {
         has(REVENUE_WORDS, w)
-            && !matches!(
-                w.as_str(),
-                "made" | "make" | "sold" | "sell" | "sales" | "earned" | "earn" | "earns"
-            )
+            && !matches!(w.as_str(), "made" | "make" | "sold" | "sell" | "sales" | "earned" | "earn" | "earns")
     });
-    let money_verb = all
-        .iter()
-        .any(|w| has(REVENUE_WORDS, w) || lookup(MONEY_BASES, w).is_some());
+    let money_verb = all.iter().any(|w| has(REVENUE_WORDS, w) || lookup(MONEY_BASES, w).is_some());
     let value_word = all.iter().any(|w| w == "value" || w == "worth");
     let money = currency.is_some()
         || p.cue("#money")
@@ -964,19 +900,11 @@ fn decide(p: &Parsed) -> Shape {
 
     // 1. Percentages and ratios.
     if p.cue("#ratio") {
-        return Shape {
-            kind: Kind::Gauge,
-            words: event_words(&quals, &head, false),
-            suffix: "ratio",
-        };
+        return Shape { kind: Kind::Gauge, words: event_words(&quals, &head, false), suffix: "ratio" };
     }
     // 2. "How long is the queue?" is a length.
     if p.cue("#long") && head.len() == 1 && has(QUEUE_NOUNS, &singular(&head[0])) {
-        return Shape {
-            kind: Kind::Gauge,
-            words: vec![singular(&head[0])],
-            suffix: "length",
-        };
+        return Shape { kind: Kind::Gauge, words: vec![singular(&head[0])], suffix: "length" };
     }
     // 3. Durations.
     let duration_word = p.cue("#time") || p.bare_time_unit;
@@ -985,52 +913,25 @@ fn decide(p: &Parsed) -> Shape {
         || (p.cue("#many") && p.bare_time_unit)
         || (p.cue("#take") && !p.cue("#many"))
     {
-        return Shape {
-            kind: Kind::Histogram,
-            words: action_words(&quals, &head),
-            suffix: "duration_seconds",
-        };
+        return Shape { kind: Kind::Histogram, words: action_words(&quals, &head), suffix: "duration_seconds" };
     }
     // 4. Sizes.
     if p.cue("#big") || p.cue("#size") || p.cue("#bytes") {
         let mut words = action_words(&quals, &head);
         let bytes = p.cue("#bytes") || words.iter().any(|w| has(BYTE_NOUNS, w));
-        if p.cue("#much")
-            && words
-                .iter()
-                .any(|w| matches!(w.as_str(), "disk" | "storage" | "space" | "memory" | "ram"))
+        if p.cue("#much") && words.iter().any(|w| matches!(w.as_str(), "disk" | "storage" | "space" | "memory" | "ram"))
         {
-            return Shape {
-                kind: Kind::Gauge,
-                words,
-                suffix: "bytes",
-            };
+            return Shape { kind: Kind::Gauge, words, suffix: "bytes" };
         }
         let suffix = if bytes { "size_bytes" } else { "size" };
         if words.last().is_some_and(|w| w == "size") {
             words.pop();
         }
-        return Shape {
-            kind: Kind::Histogram,
-            words,
-            suffix,
-        };
+        return Shape { kind: Kind::Histogram, words, suffix };
     }
-    if p.cue("#much")
-        && all
-            .iter()
-            .any(|w| matches!(w.as_str(), "disk" | "storage" | "space" | "memory" | "ram"))
-    {
-        let words: Vec<String> = all
-            .iter()
-            .filter(|w| !has(PERSONS, w))
-            .map(|w| singular(w))
-            .collect();
-        return Shape {
-            kind: Kind::Gauge,
-            words,
-            suffix: "bytes",
-        };
+    if p.cue("#much") && all.iter().any(|w| matches!(w.as_str(), "disk" | "storage" | "space" | "memory" | "ram")) {
+        let words: Vec<String> = all.iter().filter(|w| !has(PERSONS, w)).map(|w| singular(w)).collect();
+        return Shape { kind: Kind::Gauge, words, suffix: "bytes" };
     }
     // 5. Money.
     if money {
@@ -1054,11 +955,7 @@ fn decide(p: &Parsed) -> Shape {
             }
             words.push("value".into());
             words.extend(currency.map(str::to_string));
-            return Shape {
-                kind: Kind::Histogram,
-                words,
-                suffix: "",
-            };
+            return Shape { kind: Kind::Histogram, words, suffix: "" };
         }
         let mut words = nouns;
         match base {
@@ -1070,56 +967,30 @@ fn decide(p: &Parsed) -> Shape {
             None => words.push("amount".into()),
         }
         words.extend(currency.map(str::to_string));
-        return Shape {
-            kind: Kind::Counter,
-            words,
-            suffix: "total",
-        };
+        return Shape { kind: Kind::Counter, words, suffix: "total" };
     }
     // 6. Averages of anything else: a histogram of the thing ("average items per order").
     if p.cue("#avg") {
-        let mut words: Vec<String> = prune(all.clone())
-            .into_iter()
-            .filter(|w| as_past(w, 1).is_none())
-            .collect();
+        let mut words: Vec<String> = prune(all.clone()).into_iter().filter(|w| as_past(w, 1).is_none()).collect();
         if let Some(unit) = &p.per_unit {
             words.push("per".into());
             words.push(unit.clone());
         } else {
             words = words.iter().map(|w| singular(w)).collect();
         }
-        return Shape {
-            kind: Kind::Histogram,
-            words,
-            suffix: "",
-        };
+        return Shape { kind: Kind::Histogram, words, suffix: "" };
     }
     // 7. Amounts right now.
-    let has_state = all
-        .iter()
-        .any(|w| has(STATE_PREFIX, w) || has(STATE_SUFFIX, w) || has(ACTIVE_ING, w) || w == "low");
+    let has_state =
+        all.iter().any(|w| has(STATE_PREFIX, w) || has(STATE_SUFFIX, w) || has(ACTIVE_ING, w) || w == "low");
     let gauge_noun = has(GAUGE_NOUNS, &head_noun) || has(GAUGE_NOUNS, &singular(&head_noun));
     let event = has(EVENT_NOUNS, &head_noun) || has(EVENT_NOUNS, &plural(&head_noun));
-    let verb = head
-        .iter()
-        .enumerate()
-        .any(|(i, w)| as_past(w, i).is_some());
-    if has_state
-        || gauge_noun
-        || ((p.cue("#now") || p.cue("#have") || p.cue("#much")) && !event && !verb)
-    {
-        return Shape {
-            kind: Kind::Gauge,
-            words: gauge_words(&quals, &head, p.cue("#now") && !has_state),
-            suffix: "",
-        };
+    let verb = head.iter().enumerate().any(|(i, w)| as_past(w, i).is_some());
+    if has_state || gauge_noun || ((p.cue("#now") || p.cue("#have") || p.cue("#much")) && !event && !verb) {
+        return Shape { kind: Kind::Gauge, words: gauge_words(&quals, &head, p.cue("#now") && !has_state), suffix: "" };
     }
     // 8. Things that happened.
-    Shape {
-        kind: Kind::Counter,
-        words: event_words(&quals, &head, true),
-        suffix: "total",
-    }
+    Shape { kind: Kind::Counter, words: event_words(&quals, &head, true), suffix: "total" }
 }
 
 /// Subject + verb ("orders processed"), object + verb ("failed payments" -> payments failed),
@@ -1131,10 +1002,7 @@ fn event_words(quals: &[String], head: &[String], plural_object: bool) -> Vec<St
         // "what percentage of payments fail": everything is in a qualifier phrase.
         flat = std::mem::take(&mut quals);
     }
-    let verb_at = flat
-        .iter()
-        .enumerate()
-        .find_map(|(i, w)| as_past(w, i).map(|v| (i, v)));
+    let verb_at = flat.iter().enumerate().find_map(|(i, w)| as_past(w, i).map(|v| (i, v)));
     let Some((at, verb)) = verb_at else {
         let mut words = quals;
         words.extend(prune(flat));
@@ -1149,27 +1017,14 @@ fn event_words(quals: &[String], head: &[String], plural_object: bool) -> Vec<St
         .collect();
     let only_people = |ws: &[String]| !ws.is_empty() && ws.iter().all(|w| has(PERSONS, w));
     // "delivered on time", "arrived late": how it happened belongs after the verb.
-    let manner: Vec<String> = object
-        .iter()
-        .filter(|w| matches!(w.as_str(), "on_time" | "late" | "early"))
-        .cloned()
-        .collect();
+    let manner: Vec<String> =
+        object.iter().filter(|w| matches!(w.as_str(), "on_time" | "late" | "early")).cloned().collect();
     let object: Vec<String> = object.into_iter().filter(|w| !manner.contains(w)).collect();
     let mut words = quals;
     if let Some(event) = lookup(PERSON_EVENTS, &verb) {
         // "users signed up for the newsletter" -> newsletter signups; "vendors signed up" -> vendor signups.
-        words.extend(
-            object
-                .iter()
-                .filter(|w| !has(PERSONS, w))
-                .map(|w| singular(w)),
-        );
-        words.extend(
-            subject
-                .iter()
-                .filter(|w| !has(PERSONS, w))
-                .map(|w| singular(w)),
-        );
+        words.extend(object.iter().filter(|w| !has(PERSONS, w)).map(|w| singular(w)));
+        words.extend(subject.iter().filter(|w| !has(PERSONS, w)).map(|w| singular(w)));
         words.push(event.to_string());
         return words;
     }
@@ -1206,13 +1061,9 @@ fn action_words(quals: &[String], head: &[String]) -> Vec<String> {
     for (i, w) in flat.iter().enumerate() {
         // A base verb first with an object after it ("generate report") is the action too.
         let verbish = as_past(w, i).is_some()
-            || (lookup(NOMINAL, w).is_some()
-                && lookup(BASE_TO_PAST, w).is_some()
-                && (i > 0 || flat.len() > 1));
+            || (lookup(NOMINAL, w).is_some() && lookup(BASE_TO_PAST, w).is_some() && (i > 0 || flat.len() > 1));
         if action.is_none() && verbish {
-            if let Some(n) = lookup(NOMINAL, w)
-                .or_else(|| as_past(w, i).as_deref().and_then(|p| lookup(NOMINAL, p)))
-            {
+            if let Some(n) = lookup(NOMINAL, w).or_else(|| as_past(w, i).as_deref().and_then(|p| lookup(NOMINAL, p))) {
                 action = Some(n.to_string());
                 continue;
             }
@@ -1230,23 +1081,16 @@ fn action_words(quals: &[String], head: &[String]) -> Vec<String> {
 /// State words first (`open_tickets`), phrase states last (`products_in_stock`).
 fn gauge_words(quals: &[String], head: &[String], current: bool) -> Vec<String> {
     let flat: Vec<String> = quals.iter().chain(head.iter()).cloned().collect();
-    let context_stock = flat.iter().any(|w| {
-        matches!(
-            singular(w).as_str(),
-            "item" | "product" | "stock" | "inventory" | "article" | "part"
-        )
-    });
+    let context_stock = flat
+        .iter()
+        .any(|w| matches!(singular(w).as_str(), "item" | "product" | "stock" | "inventory" | "article" | "part"));
     let mut prefix: Vec<String> = Vec::new();
     let mut nouns: Vec<String> = Vec::new();
     let mut suffix: Vec<String> = Vec::new();
     let mut person_seen = false;
     for (i, w) in flat.iter().enumerate() {
         if w == "low" {
-            prefix.push(if context_stock {
-                "low_stock".into()
-            } else {
-                "low".into()
-            });
+            prefix.push(if context_stock { "low_stock".into() } else { "low".into() });
         } else if has(ACTIVE_ING, w) {
             prefix.push("active".into());
         } else if has(STATE_PREFIX, w) {
@@ -1290,11 +1134,7 @@ fn gauge_words(quals: &[String], head: &[String], current: bool) -> Vec<String> 
         nouns.push("users".into());
     }
     let mut words = Vec::new();
-    if current
-        && prefix.is_empty()
-        && suffix.is_empty()
-        && !nouns.iter().any(|n| has(GAUGE_NOUNS, n))
-    {
+    if current && prefix.is_empty() && suffix.is_empty() && !nouns.iter().any(|n| has(GAUGE_NOUNS, n)) {
         words.push("current".to_string());
     }
     words.extend(prefix);
@@ -1317,19 +1157,13 @@ fn sanitize_ident(s: &str) -> String {
             out.push('_');
         }
     }
-    let out = out
-        .trim_matches('_')
-        .trim_start_matches(|c: char| c.is_ascii_digit())
-        .trim_start_matches('_');
+    let out = out.trim_matches('_').trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches('_');
     out.to_string()
 }
 
 fn finish_name(base: &str, kind: Kind, suffix: &str) -> String {
-    let mut words: Vec<String> = sanitize_ident(base)
-        .split('_')
-        .filter(|w| !w.is_empty() && *w != "total")
-        .map(str::to_string)
-        .collect();
+    let mut words: Vec<String> =
+        sanitize_ident(base).split('_').filter(|w| !w.is_empty() && *w != "total").map(str::to_string).collect();
     // "current_orders" twice, "failed_failed": repeated words read as a mistake.
     words.dedup();
     let suffix_words: Vec<&str> = match (kind, suffix) {
@@ -1396,14 +1230,7 @@ fn capitalize(s: &str) -> String {
 
 /// A short sentence for the `# HELP` line: the name in words when the name says something, else
 /// the creator's question itself (another language, a fallback name).
-fn help_text(
-    name: &str,
-    base: &str,
-    kind: Kind,
-    suffix: &str,
-    labels: &[String],
-    question: &str,
-) -> String {
+fn help_text(name: &str, base: &str, kind: Kind, suffix: &str, labels: &[String], question: &str) -> String {
     let fallback = name.starts_with("business_") || sanitize_ident(base).is_empty();
     let mut text = if fallback {
         let q: String = question
@@ -1413,35 +1240,23 @@ fn help_text(
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        if q.is_empty() {
-            "A number that shows the app is working".to_string()
-        } else {
-            q
-        }
+        if q.is_empty() { "A number that shows the app is working".to_string() } else { q }
     } else {
         let mut words = name.to_string();
-        for s in [
-            "_total",
-            "_duration_seconds",
-            "_size_bytes",
-            "_bytes",
-            "_ratio",
-        ] {
+        for s in ["_total", "_duration_seconds", "_size_bytes", "_bytes", "_ratio"] {
             if let Some(stripped) = words.strip_suffix(s) {
                 words = stripped.to_string();
                 break;
             }
         }
-        let words = words
-            .strip_prefix("current_")
-            .unwrap_or(&words)
-            .replace('_', " ");
+        let words = words.strip_prefix("current_").unwrap_or(&words).replace('_', " ");
         // Acronyms and currencies read better as people write them.
         let words: Vec<String> = words
             .split(' ')
             .map(|w| match w {
-                "api" | "http" | "sms" | "pdf" | "url" | "cpu" | "ai" | "csv" | "vip" | "sla"
-                | "kpi" => w.to_ascii_uppercase(),
+                "api" | "http" | "sms" | "pdf" | "url" | "cpu" | "ai" | "csv" | "vip" | "sla" | "kpi" => {
+                    w.to_ascii_uppercase()
+                }
                 "euros" | "dollars" | "pounds" => format!("in {w}"),
                 _ => w.to_string(),
             })
@@ -1455,19 +1270,13 @@ fn help_text(
             (Kind::Gauge, _) => " right now",
             _ => "",
         };
-        let by = if labels.is_empty() {
-            String::new()
-        } else {
-            format!(", by {}", labels.join(" and ").replace('_', " "))
-        };
+        let by =
+            if labels.is_empty() { String::new() } else { format!(", by {}", labels.join(" and ").replace('_', " ")) };
         format!("{}{unit}{by}", capitalize(&words))
     };
     if text.chars().count() > MAX_HELP_CHARS {
         let cut: String = text.chars().take(MAX_HELP_CHARS - 1).collect();
-        let cut = cut
-            .rsplit_once(' ')
-            .map(|(a, _)| a.to_string())
-            .unwrap_or(cut);
+        let cut = cut.rsplit_once(' ').map(|(a, _)| a.to_string()).unwrap_or(cut);
         text = format!("{cut}…");
     }
     text
@@ -1503,434 +1312,100 @@ mod tests {
 
     fn assert_valid(q: &str, m: &MetricAnswer) {
         assert_eq!(problems(m), Vec::<String>::new(), "{q:?} -> {m:?}");
-        assert!(
-            m.name.len() <= MAX_NAME_LEN,
-            "{q:?}: {} is too long",
-            m.name
-        );
-        assert!(
-            m.name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
-            "{q:?}: {}",
-            m.name
-        );
-        assert!(
-            m.name.starts_with(|c: char| c.is_ascii_lowercase()),
-            "{q:?}: {}",
-            m.name
-        );
-        assert!(
-            !m.name.contains("__") && !m.name.ends_with('_'),
-            "{q:?}: {}",
-            m.name
-        );
-        assert!(
-            !FRAMEWORK_METRICS.contains(&m.name.as_str()),
-            "{q:?}: {}",
-            m.name
-        );
-        assert_eq!(
-            m.kind == "counter",
-            m.name.ends_with("_total"),
-            "{q:?}: {}",
-            m.name
-        );
-        assert!(
-            m.labels.len() <= MAX_SUGGESTED_LABELS,
-            "{q:?}: {:?}",
-            m.labels
-        );
+        assert!(m.name.len() <= MAX_NAME_LEN, "{q:?}: {} is too long", m.name);
+        assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "{q:?}: {}", m.name);
+        assert!(m.name.starts_with(|c: char| c.is_ascii_lowercase()), "{q:?}: {}", m.name);
+        assert!(!m.name.contains("__") && !m.name.ends_with('_'), "{q:?}: {}", m.name);
+        assert!(!FRAMEWORK_METRICS.contains(&m.name.as_str()), "{q:?}: {}", m.name);
+        assert_eq!(m.kind == "counter", m.name.ends_with("_total"), "{q:?}: {}", m.name);
+        assert!(m.labels.len() <= MAX_SUGGESTED_LABELS, "{q:?}: {:?}", m.labels);
         for l in &m.labels {
-            assert!(
-                !has(UNBOUNDED, l) && !has(PERSONS, l),
-                "{q:?}: unbounded label {l}"
-            );
+            assert!(!has(UNBOUNDED, l) && !has(PERSONS, l), "{q:?}: unbounded label {l}");
         }
         let help = m.help.as_deref().unwrap_or_default();
-        assert!(
-            !help.is_empty() && help.chars().count() <= MAX_HELP_CHARS,
-            "{q:?}: help {help:?}"
-        );
-        assert!(
-            !help.contains(['\n', '\r', '"', '\\', '`', '*']),
-            "{q:?}: help {help:?}"
-        );
+        assert!(!help.is_empty() && help.chars().count() <= MAX_HELP_CHARS, "{q:?}: help {help:?}");
+        assert!(!help.contains(['\n', '\r', '"', '\\', '`', '*']), "{q:?}: help {help:?}");
     }
 
     #[test]
     fn realistic_questions_get_the_expected_metric() {
         // (question, name, type, labels): the questions creators actually type.
         let cases: &[(&str, &str, &str, &[&str])] = &[
-            (
-                "How many orders were processed today?",
-                "orders_processed_total",
-                "counter",
-                &["status"],
-            ),
-            (
-                "How many people signed up this week?",
-                "signups_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many new customers signed up?",
-                "signups_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many emails were sent?",
-                "emails_sent_total",
-                "counter",
-                &["status"],
-            ),
-            (
-                "How many emails failed to send?",
-                "emails_failed_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many payments failed?",
-                "payments_failed_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many failed payments were there today?",
-                "payments_failed_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many payments succeeded or failed?",
-                "payments_total",
-                "counter",
-                &["status"],
-            ),
-            (
-                "How many items are low on stock?",
-                "low_stock_items",
-                "gauge",
-                &[],
-            ),
-            (
-                "Which items are running low on stock, by category?",
-                "low_stock_items",
-                "gauge",
-                &["category"],
-            ),
-            (
-                "How many users are active right now?",
-                "active_users",
-                "gauge",
-                &[],
-            ),
-            (
-                "How many people are using the app right now?",
-                "active_users",
-                "gauge",
-                &[],
-            ),
+            ("How many orders were processed today?", "orders_processed_total", "counter", &["status"]),
+            ("How many people signed up this week?", "signups_total", "counter", &[]),
+            ("How many new customers signed up?", "signups_total", "counter", &[]),
+            ("How many emails were sent?", "emails_sent_total", "counter", &["status"]),
+            ("How many emails failed to send?", "emails_failed_total", "counter", &[]),
+            ("How many payments failed?", "payments_failed_total", "counter", &[]),
+            ("How many failed payments were there today?", "payments_failed_total", "counter", &[]),
+            ("How many payments succeeded or failed?", "payments_total", "counter", &["status"]),
+            ("How many items are low on stock?", "low_stock_items", "gauge", &[]),
+            ("Which items are running low on stock, by category?", "low_stock_items", "gauge", &["category"]),
+            ("How many users are active right now?", "active_users", "gauge", &[]),
+            ("How many people are using the app right now?", "active_users", "gauge", &[]),
             ("How long is the queue?", "queue_length", "gauge", &[]),
             ("What is the queue length?", "queue_length", "gauge", &[]),
-            (
-                "How many jobs are waiting in the queue?",
-                "waiting_jobs",
-                "gauge",
-                &[],
-            ),
-            (
-                "How many messages are in the queue?",
-                "queued_messages",
-                "gauge",
-                &[],
-            ),
-            (
-                "How long does it take to generate a report?",
-                "report_generation_duration_seconds",
-                "histogram",
-                &[],
-            ),
-            (
-                "What is the page load time?",
-                "page_load_duration_seconds",
-                "histogram",
-                &[],
-            ),
-            (
-                "How fast do pages load?",
-                "page_load_duration_seconds",
-                "histogram",
-                &[],
-            ),
-            (
-                "Average response time of the API",
-                "api_response_duration_seconds",
-                "histogram",
-                &[],
-            ),
-            (
-                "How long do customers wait for their delivery?",
-                "delivery_wait_duration_seconds",
-                "histogram",
-                &[],
-            ),
-            (
-                "How much revenue do we make per day?",
-                "revenue_total",
-                "counter",
-                &[],
-            ),
+            ("How many jobs are waiting in the queue?", "waiting_jobs", "gauge", &[]),
+            ("How many messages are in the queue?", "queued_messages", "gauge", &[]),
+            ("How long does it take to generate a report?", "report_generation_duration_seconds", "histogram", &[]),
+            ("What is the page load time?", "page_load_duration_seconds", "histogram", &[]),
+            ("How fast do pages load?", "page_load_duration_seconds", "histogram", &[]),
+            ("Average response time of the API", "api_response_duration_seconds", "histogram", &[]),
+            ("How long do customers wait for their delivery?", "delivery_wait_duration_seconds", "histogram", &[]),
+            ("How much revenue do we make per day?", "revenue_total", "counter", &[]),
             ("Revenue per day", "revenue_total", "counter", &[]),
             ("Daily revenue in €", "revenue_euros_total", "counter", &[]),
-            (
-                "How many refunds were issued?",
-                "refunds_issued_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How much money was refunded this month?",
-                "refunds_amount_total",
-                "counter",
-                &[],
-            ),
-            (
-                "What is our conversion rate?",
-                "conversion_ratio",
-                "gauge",
-                &[],
-            ),
-            (
-                "Conversion rate by traffic source",
-                "conversion_ratio",
-                "gauge",
-                &["traffic_source"],
-            ),
-            (
-                "What percentage of payments fail?",
-                "payments_failed_ratio",
-                "gauge",
-                &[],
-            ),
-            (
-                "What is the average basket size?",
-                "basket_size",
-                "histogram",
-                &[],
-            ),
-            (
-                "Average order value in $",
-                "order_value_dollars",
-                "histogram",
-                &[],
-            ),
-            (
-                "Average number of items per order",
-                "items_per_order",
-                "histogram",
-                &[],
-            ),
-            (
-                "How big are the files people upload?",
-                "file_upload_size_bytes",
-                "histogram",
-                &[],
-            ),
-            (
-                "How many support tickets are open?",
-                "open_support_tickets",
-                "gauge",
-                &[],
-            ),
-            (
-                "How many login failures happen every day?",
-                "login_failures_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many API errors do we get?",
-                "api_errors_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many errors happened on the checkout page?",
-                "checkout_page_errors_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many stock checks per warehouse?",
-                "stock_checks_total",
-                "counter",
-                &["warehouse"],
-            ),
-            (
-                "How many shipments were delayed?",
-                "shipments_delayed_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many delayed shipments per carrier?",
-                "shipments_delayed_total",
-                "counter",
-                &["carrier"],
-            ),
-            (
-                "How many people unsubscribed from the newsletter?",
-                "newsletter_unsubscribes_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many newsletter unsubscribes this week?",
-                "newsletter_unsubscribes_total",
-                "counter",
-                &[],
-            ),
+            ("How many refunds were issued?", "refunds_issued_total", "counter", &[]),
+            ("How much money was refunded this month?", "refunds_amount_total", "counter", &[]),
+            ("What is our conversion rate?", "conversion_ratio", "gauge", &[]),
+            ("Conversion rate by traffic source", "conversion_ratio", "gauge", &["traffic_source"]),
+            ("What percentage of payments fail?", "payments_failed_ratio", "gauge", &[]),
+            ("What is the average basket size?", "basket_size", "histogram", &[]),
+            ("Average order value in $", "order_value_dollars", "histogram", &[]),
+            ("Average number of items per order", "items_per_order", "histogram", &[]),
+            ("How big are the files people upload?", "file_upload_size_bytes", "histogram", &[]),
+            ("How many support tickets are open?", "open_support_tickets", "gauge", &[]),
+            ("How many login failures happen every day?", "login_failures_total", "counter", &[]),
+            ("How many API errors do we get?", "api_errors_total", "counter", &[]),
+            ("How many errors happened on the checkout page?", "checkout_page_errors_total", "counter", &[]),
+            ("How many stock checks per warehouse?", "stock_checks_total", "counter", &["warehouse"]),
+            ("How many shipments were delayed?", "shipments_delayed_total", "counter", &[]),
+            ("How many delayed shipments per carrier?", "shipments_delayed_total", "counter", &["carrier"]),
+            ("How many people unsubscribed from the newsletter?", "newsletter_unsubscribes_total", "counter", &[]),
+            ("How many newsletter unsubscribes this week?", "newsletter_unsubscribes_total", "counter", &[]),
             // Customer ids are unbounded: never a label.
-            (
-                "How many orders per customer?",
-                "orders_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many invoices were created for each customer?",
-                "invoices_created_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many orders by outcome?",
-                "orders_total",
-                "counter",
-                &["status"],
-            ),
-            (
-                "How many customers placed an order?",
-                "orders_placed_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many orders were delivered on time?",
-                "orders_delivered_on_time_total",
-                "counter",
-                &["status"],
-            ),
-            (
-                "How many orders are shipped per hour by warehouse?",
-                "orders_shipped_total",
-                "counter",
-                &["warehouse"],
-            ),
-            (
-                "Sales by country and payment method",
-                "sales_total",
-                "counter",
-                &["country", "payment_method"],
-            ),
+            ("How many orders per customer?", "orders_total", "counter", &[]),
+            ("How many invoices were created for each customer?", "invoices_created_total", "counter", &[]),
+            ("How many orders by outcome?", "orders_total", "counter", &["status"]),
+            ("How many customers placed an order?", "orders_placed_total", "counter", &[]),
+            ("How many orders were delivered on time?", "orders_delivered_on_time_total", "counter", &["status"]),
+            ("How many orders are shipped per hour by warehouse?", "orders_shipped_total", "counter", &["warehouse"]),
+            ("Sales by country and payment method", "sales_total", "counter", &["country", "payment_method"]),
             (
                 "How many orders by status, category, region and country?",
                 "orders_total",
                 "counter",
                 &["status", "category"],
             ),
-            (
-                "How many users by user id and email?",
-                "users_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many visitors are on the site right now?",
-                "current_visitors",
-                "gauge",
-                &[],
-            ),
-            (
-                "How many products are out of stock?",
-                "products_out_of_stock",
-                "gauge",
-                &[],
-            ),
-            (
-                "How many orders are pending?",
-                "pending_orders",
-                "gauge",
-                &[],
-            ),
-            (
-                "How much disk space is used?",
-                "disk_space_used_bytes",
-                "gauge",
-                &[],
-            ),
-            (
-                "How many minutes does shipping take?",
-                "shipping_duration_seconds",
-                "histogram",
-                &[],
-            ),
-            (
-                "How many bookings were cancelled?",
-                "bookings_cancelled_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many users churned this month?",
-                "users_churned_total",
-                "counter",
-                &[],
-            ),
-            (
-                "How many seats are available for each event?",
-                "available_seats",
-                "gauge",
-                &["event"],
-            ),
-            (
-                "Temperature of the fridge",
-                "fridge_temperature",
-                "gauge",
-                &[],
-            ),
-            (
-                "What is the average rating customers give?",
-                "rating",
-                "histogram",
-                &[],
-            ),
+            ("How many users by user id and email?", "users_total", "counter", &[]),
+            ("How many visitors are on the site right now?", "current_visitors", "gauge", &[]),
+            ("How many products are out of stock?", "products_out_of_stock", "gauge", &[]),
+            ("How many orders are pending?", "pending_orders", "gauge", &[]),
+            ("How much disk space is used?", "disk_space_used_bytes", "gauge", &[]),
+            ("How many minutes does shipping take?", "shipping_duration_seconds", "histogram", &[]),
+            ("How many bookings were cancelled?", "bookings_cancelled_total", "counter", &[]),
+            ("How many users churned this month?", "users_churned_total", "counter", &[]),
+            ("How many seats are available for each event?", "available_seats", "gauge", &["event"]),
+            ("Temperature of the fridge", "fridge_temperature", "gauge", &[]),
+            ("What is the average rating customers give?", "rating", "histogram", &[]),
             // The skeleton already has http_requests_total: the business twin gets its own name.
-            (
-                "How many HTTP requests do we get?",
-                "app_http_requests_total",
-                "counter",
-                &[],
-            ),
-            (
-                "Wie viele Bestellungen wurden heute bearbeitet?",
-                "bestellungen_bearbeitet_total",
-                "counter",
-                &[],
-            ),
+            ("How many HTTP requests do we get?", "app_http_requests_total", "counter", &[]),
+            ("Wie viele Bestellungen wurden heute bearbeitet?", "bestellungen_bearbeitet_total", "counter", &[]),
         ];
         for (q, name, kind, labels) in cases {
             let m = suggest_metric(q);
             assert_eq!(
-                (
-                    m.name.as_str(),
-                    m.kind.as_str(),
-                    m.labels.iter().map(String::as_str).collect::<Vec<_>>()
-                ),
+                (m.name.as_str(), m.kind.as_str(), m.labels.iter().map(String::as_str).collect::<Vec<_>>()),
                 (*name, *kind, labels.to_vec()),
                 "{q}"
             );
@@ -1943,39 +1418,21 @@ mod tests {
     #[test]
     fn help_is_a_short_sentence() {
         let help = |q: &str| suggest_metric(q).help.unwrap();
-        assert_eq!(
-            help("How many orders were processed today?"),
-            "Orders processed, by status"
-        );
-        assert_eq!(
-            help("How many items are low on stock?"),
-            "Low stock items right now"
-        );
-        assert_eq!(
-            help("How long does it take to generate a report?"),
-            "Report generation duration in seconds"
-        );
+        assert_eq!(help("How many orders were processed today?"), "Orders processed, by status");
+        assert_eq!(help("How many items are low on stock?"), "Low stock items right now");
+        assert_eq!(help("How long does it take to generate a report?"), "Report generation duration in seconds");
         assert_eq!(help("Daily revenue in €"), "Revenue in euros");
-        assert_eq!(
-            help("What is our conversion rate?"),
-            "Conversion ratio (0 to 1)"
-        );
+        assert_eq!(help("What is our conversion rate?"), "Conversion ratio (0 to 1)");
         assert_eq!(help("How many API errors do we get?"), "API errors");
         // Nothing readable in the name: the creator's own words are the help.
-        assert_eq!(
-            help("注文はいくつ処理されましたか"),
-            "注文はいくつ処理されましたか"
-        );
+        assert_eq!(help("注文はいくつ処理されましたか"), "注文はいくつ処理されましたか");
         assert_eq!(help("  "), "A number that shows the app is working");
     }
 
     #[test]
     fn question_is_kept_trimmed_on_one_line() {
         let m = suggest_metric("  How many\norders   were processed?\t");
-        assert_eq!(
-            m.question.as_deref(),
-            Some("How many orders were processed?")
-        );
+        assert_eq!(m.question.as_deref(), Some("How many orders were processed?"));
         assert_eq!(suggest_metric("   ").question, None);
     }
 
@@ -2060,11 +1517,7 @@ mod tests {
             "http active connections",
         ] {
             let m = suggest_metric(q);
-            assert!(
-                !FRAMEWORK_METRICS.contains(&m.name.as_str()),
-                "{q}: {}",
-                m.name
-            );
+            assert!(!FRAMEWORK_METRICS.contains(&m.name.as_str()), "{q}: {}", m.name);
         }
     }
 

@@ -288,17 +288,25 @@ impl Builder {
                     }
                 }
                 Event::Alias(id) => {
-                    let node = self.anchors.get(&id).cloned().ok_or_else(|| YamlError {
-                        pos,
-                        message: "alias refers to an unknown anchor".into(),
-                    })?;
+                    let node = self
+                        .anchors
+                        .get(&id)
+                        .cloned()
+                        .ok_or_else(|| YamlError { pos, message: "alias refers to an unknown anchor".into() })?;
                     self.budget_used += count_nodes(&node);
                     if self.budget_used > NODE_BUDGET {
-                        return Err(YamlError { pos, message: "aliases expand to too many nodes (alias bomb?)".into() });
+                        return Err(YamlError {
+                            pos,
+                            message: "aliases expand to too many nodes (alias bomb?)".into(),
+                        });
                     }
                     self.push(node, 0, pos)?;
                 }
-                Event::DocumentStart(_) | Event::DocumentEnd | Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+                Event::DocumentStart(_)
+                | Event::DocumentEnd
+                | Event::StreamStart
+                | Event::StreamEnd
+                | Event::Nothing => {}
             }
         }
         Ok(self.docs)

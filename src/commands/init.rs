@@ -4,7 +4,7 @@ use super::{Config, EXIT_OK, load_platform, print_outcome, resolve_tag};
 use crate::cli::{AnswerFlags, InitArgs};
 use crate::error::{Error, Problem};
 use crate::generate::write;
-use crate::spec::{self, ANSWERS_FILE, AppSpec, Answers, Components, MetricAnswer};
+use crate::spec::{self, ANSWERS_FILE, Answers, AppSpec, Components, MetricAnswer};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -91,9 +91,12 @@ fn interactive(config: &Config, args: &InitArgs) -> Result<i32, Error> {
         write::write_atomic(&config.root.join(ANSWERS_FILE), spec.answers.to_yaml().as_bytes())?;
     }
     print_outcome(&spec, &outcome);
-    if !args.dry_run {
-        show_review(&config.root, config.platform_file.as_deref())?;
+    if args.dry_run {
+        return Ok(EXIT_OK);
     }
+    // The creator lives in the dashboard while making the app deployable; it shows the same
+    // review and keeps it current as files change.
+    crate::dashboard::run_dashboard(&config.root, config.platform_file.as_deref())?;
     Ok(EXIT_OK)
 }
 
@@ -192,9 +195,27 @@ pub fn demo_answers() -> Answers {
         components: Components { redis: true, rabbitmq: false, nginx: true, ingress: true },
         size: "md".into(),
         metrics: vec![
-            metric("How many orders were processed today?", "orders_processed_total", "counter", "status", "Orders processed, by outcome"),
-            metric("How many items are low on stock?", "inventory_low_stock_items", "gauge", "category", "Items below their reorder level"),
-            metric("How long does a stock check take?", "stock_check_duration_seconds", "histogram", "warehouse", "Time to check stock for one order"),
+            metric(
+                "How many orders were processed today?",
+                "orders_processed_total",
+                "counter",
+                "status",
+                "Orders processed, by outcome",
+            ),
+            metric(
+                "How many items are low on stock?",
+                "inventory_low_stock_items",
+                "gauge",
+                "category",
+                "Items below their reorder level",
+            ),
+            metric(
+                "How long does a stock check take?",
+                "stock_check_duration_seconds",
+                "histogram",
+                "warehouse",
+                "Time to check stock for one order",
+            ),
         ],
         secrets: vec!["API_KEY".into()],
         readiness_checks_database: false,

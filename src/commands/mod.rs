@@ -2,6 +2,7 @@
 
 mod generate;
 mod init;
+mod probe;
 mod review;
 mod seal;
 mod watch;
@@ -9,7 +10,7 @@ mod watch;
 use crate::cli::{Arguments, Command};
 use crate::error::Error;
 use crate::platform::Platform;
-use crate::spec::{self, ANSWERS_FILE, AppSpec, Answers};
+use crate::spec::{self, ANSWERS_FILE, Answers, AppSpec};
 use clap::CommandFactory;
 use std::path::{Path, PathBuf};
 
@@ -34,16 +35,15 @@ pub struct Config {
 
 /// Runs the command the arguments ask for.
 pub fn execute(args: Arguments) -> Result<i32, Error> {
-    let config = Config {
-        root: args.dir.clone().unwrap_or_else(|| PathBuf::from(".")),
-        platform_file: args.platform.clone(),
-    };
+    let config =
+        Config { root: args.dir.clone().unwrap_or_else(|| PathBuf::from(".")), platform_file: args.platform.clone() };
     match args.command {
         Some(Command::Init(init)) => init::run(&config, init),
         Some(Command::Generate(g)) => generate::run(&config, g),
         Some(Command::Review(r)) => review::run(&config, r),
         Some(Command::Seal(s)) => seal::run(&config, s),
         Some(Command::Watch(w)) => watch::run(&config, w),
+        Some(Command::Probe(p)) => probe::run(&config, p),
         Some(Command::Checks) => review::list(),
         Some(Command::Explain { id }) => review::explain(&id),
         Some(Command::Completions { shell }) => {

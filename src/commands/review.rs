@@ -46,7 +46,12 @@ pub fn run(config: &Config, args: ReviewArgs) -> Result<i32, Error> {
 /// Prints the catalogue: id, severity, title.
 pub fn list() -> Result<i32, Error> {
     let critical = CATALOGUE.iter().filter(|c| c.severity == catalogue::Severity::Critical).count();
-    println!("{} checks ({} CRITICAL: they block deployment; {} WARNING). `vibe explain ID` tells why and how to fix.\n", CATALOGUE.len(), critical, CATALOGUE.len() - critical);
+    println!(
+        "{} checks ({} CRITICAL: they block deployment; {} WARNING). `vibe explain ID` tells why and how to fix.\n",
+        CATALOGUE.len(),
+        critical,
+        CATALOGUE.len() - critical
+    );
     let mut area = None;
     for c in CATALOGUE {
         if area != Some(c.area) {
@@ -67,9 +72,8 @@ pub fn list() -> Result<i32, Error> {
 
 /// Prints why a check exists and how to fix its findings.
 pub fn explain(id: &str) -> Result<i32, Error> {
-    let c = catalogue::check(id).ok_or_else(|| {
-        Error::Usage(format!("\"{id}\" is not a check id. `vibe checks` lists them (A1 to P5)."))
-    })?;
+    let c = catalogue::check(id)
+        .ok_or_else(|| Error::Usage(format!("\"{id}\" is not a check id. `vibe checks` lists them (A1 to P5).")))?;
     println!("{} ({}, {}): {}\n", c.id, c.severity.label(), c.area.name(), c.title);
     println!("Why: {}\n", c.rationale);
     println!("Fix: {}", c.fix);

@@ -688,23 +688,13 @@ mod tests {
     fn severities_follow_the_contract() {
         let warnings = ["F1", "F2", "F3", "F4", "G5", "H1", "H2", "H3", "S4", "P5"];
         for c in CATALOGUE {
-            let expected = if warnings.contains(&c.id) {
-                Warning
-            } else {
-                Critical
-            };
+            let expected = if warnings.contains(&c.id) { Warning } else { Critical };
             assert_eq!(c.severity, expected, "{}", c.id);
         }
         // The platform article's gate: A1-E7 and G1-G6, 35 checks, 34 of them critical.
-        let article: Vec<_> = CATALOGUE
-            .iter()
-            .filter(|c| "ABCDEG".contains(&c.id[..1]))
-            .collect();
+        let article: Vec<_> = CATALOGUE.iter().filter(|c| "ABCDEG".contains(&c.id[..1])).collect();
         assert_eq!(article.len(), 35);
-        assert_eq!(
-            article.iter().filter(|c| c.severity == Critical).count(),
-            34
-        );
+        assert_eq!(article.iter().filter(|c| c.severity == Critical).count(), 34);
     }
 
     #[test]
@@ -712,11 +702,7 @@ mod tests {
         for c in CATALOGUE {
             for text in [c.title, c.rationale, c.fix] {
                 assert!(!text.trim().is_empty(), "{} has an empty field", c.id);
-                assert!(
-                    !text.contains('\n') && !text.contains("  "),
-                    "{}: stray line break or spacing",
-                    c.id
-                );
+                assert!(!text.contains('\n') && !text.contains("  "), "{}: stray line break or spacing", c.id);
             }
             assert!(c.title.len() <= 100, "{}: title too long", c.id);
         }
@@ -763,11 +749,7 @@ mod tests {
     #[test]
     fn ids_are_unique_and_match_their_area() {
         for (i, c) in CATALOGUE.iter().enumerate() {
-            assert!(
-                CATALOGUE[i + 1..].iter().all(|o| o.id != c.id),
-                "{} twice",
-                c.id
-            );
+            assert!(CATALOGUE[i + 1..].iter().all(|o| o.id != c.id), "{} twice", c.id);
             let letter = c.id.chars().next().unwrap();
             let expected = match c.area {
                 Image => 'A',

@@ -66,11 +66,46 @@ pub struct Size {
 
 /// Every size, smallest first. Order matters: "at least md" compares positions.
 pub const SIZES: &[Size] = &[
-    Size { id: "xs", use_case: "a personal tool or a demo: a handful of users", cpu_request: "50m", cpu_limit: "200m", memory_request: "64Mi", memory_limit: "128Mi" },
-    Size { id: "sm", use_case: "a team tool: up to a few dozen users", cpu_request: "100m", cpu_limit: "300m", memory_request: "128Mi", memory_limit: "256Mi" },
-    Size { id: "md", use_case: "a department app: a few hundred users (the usual choice)", cpu_request: "200m", cpu_limit: "500m", memory_request: "256Mi", memory_limit: "512Mi" },
-    Size { id: "lg", use_case: "a company-wide app: thousands of users or heavy reports", cpu_request: "500m", cpu_limit: "1000m", memory_request: "512Mi", memory_limit: "1Gi" },
-    Size { id: "xl", use_case: "heavy processing: large data sets, many users at once", cpu_request: "1000m", cpu_limit: "2000m", memory_request: "1Gi", memory_limit: "2Gi" },
+    Size {
+        id: "xs",
+        use_case: "a personal tool or a demo: a handful of users",
+        cpu_request: "50m",
+        cpu_limit: "200m",
+        memory_request: "64Mi",
+        memory_limit: "128Mi",
+    },
+    Size {
+        id: "sm",
+        use_case: "a team tool: up to a few dozen users",
+        cpu_request: "100m",
+        cpu_limit: "300m",
+        memory_request: "128Mi",
+        memory_limit: "256Mi",
+    },
+    Size {
+        id: "md",
+        use_case: "a department app: a few hundred users (the usual choice)",
+        cpu_request: "200m",
+        cpu_limit: "500m",
+        memory_request: "256Mi",
+        memory_limit: "512Mi",
+    },
+    Size {
+        id: "lg",
+        use_case: "a company-wide app: thousands of users or heavy reports",
+        cpu_request: "500m",
+        cpu_limit: "1000m",
+        memory_request: "512Mi",
+        memory_limit: "1Gi",
+    },
+    Size {
+        id: "xl",
+        use_case: "heavy processing: large data sets, many users at once",
+        cpu_request: "1000m",
+        cpu_limit: "2000m",
+        memory_request: "1Gi",
+        memory_limit: "2Gi",
+    },
 ];
 
 /// The size used when the creator does not choose.
@@ -146,15 +181,78 @@ pub struct Runtime {
 
 /// Every runtime; the first of each language is that language's default.
 pub const RUNTIMES: &[Runtime] = &[
-    Runtime { id: "node22", label: "Node.js 22 (JavaScript / TypeScript)", language: Language::Node, version: "22", build_image: None, run_image: "node:22-slim" },
-    Runtime { id: "node20", label: "Node.js 20 (JavaScript / TypeScript)", language: Language::Node, version: "20", build_image: None, run_image: "node:20-slim" },
-    Runtime { id: "python3.12", label: "Python 3.12", language: Language::Python, version: "3.12", build_image: None, run_image: "python:3.12-slim" },
-    Runtime { id: "python3.11", label: "Python 3.11", language: Language::Python, version: "3.11", build_image: None, run_image: "python:3.11-slim" },
-    Runtime { id: "go1.23", label: "Go 1.23", language: Language::Go, version: "1.23", build_image: Some("golang:1.23-bookworm"), run_image: "gcr.io/distroless/static-debian12:nonroot" },
-    Runtime { id: "jvm21", label: "Java 21 (JVM: Java, Kotlin, Spring)", language: Language::Jvm, version: "21", build_image: Some("maven:3.9-eclipse-temurin-21"), run_image: "eclipse-temurin:21-jre-jammy" },
-    Runtime { id: "jvm17", label: "Java 17 (JVM: Java, Kotlin, Spring)", language: Language::Jvm, version: "17", build_image: Some("maven:3.9-eclipse-temurin-17"), run_image: "eclipse-temurin:17-jre-jammy" },
-    Runtime { id: "rust1.78", label: "Rust 1.78", language: Language::Rust, version: "1.78", build_image: Some("rust:1.78-slim-bookworm"), run_image: "gcr.io/distroless/static-debian12:nonroot" },
-    Runtime { id: "php8.3", label: "PHP 8.3", language: Language::Php, version: "8.3", build_image: None, run_image: "php:8.3-fpm-bookworm" },
+    Runtime {
+        id: "node22",
+        label: "Node.js 22 (JavaScript / TypeScript)",
+        language: Language::Node,
+        version: "22",
+        build_image: None,
+        run_image: "node:22-slim",
+    },
+    Runtime {
+        id: "node20",
+        label: "Node.js 20 (JavaScript / TypeScript)",
+        language: Language::Node,
+        version: "20",
+        build_image: None,
+        run_image: "node:20-slim",
+    },
+    Runtime {
+        id: "python3.12",
+        label: "Python 3.12",
+        language: Language::Python,
+        version: "3.12",
+        build_image: None,
+        run_image: "python:3.12-slim",
+    },
+    Runtime {
+        id: "python3.11",
+        label: "Python 3.11",
+        language: Language::Python,
+        version: "3.11",
+        build_image: None,
+        run_image: "python:3.11-slim",
+    },
+    Runtime {
+        id: "go1.23",
+        label: "Go 1.23",
+        language: Language::Go,
+        version: "1.23",
+        build_image: Some("golang:1.23-bookworm"),
+        run_image: "gcr.io/distroless/static-debian12:nonroot",
+    },
+    Runtime {
+        id: "jvm21",
+        label: "Java 21 (JVM: Java, Kotlin, Spring)",
+        language: Language::Jvm,
+        version: "21",
+        build_image: Some("maven:3.9-eclipse-temurin-21"),
+        run_image: "eclipse-temurin:21-jre-jammy",
+    },
+    Runtime {
+        id: "jvm17",
+        label: "Java 17 (JVM: Java, Kotlin, Spring)",
+        language: Language::Jvm,
+        version: "17",
+        build_image: Some("maven:3.9-eclipse-temurin-17"),
+        run_image: "eclipse-temurin:17-jre-jammy",
+    },
+    Runtime {
+        id: "rust1.78",
+        label: "Rust 1.78",
+        language: Language::Rust,
+        version: "1.78",
+        build_image: Some("rust:1.78-slim-bookworm"),
+        run_image: "gcr.io/distroless/static-debian12:nonroot",
+    },
+    Runtime {
+        id: "php8.3",
+        label: "PHP 8.3",
+        language: Language::Php,
+        version: "8.3",
+        build_image: None,
+        run_image: "php:8.3-fpm-bookworm",
+    },
 ];
 
 /// The runtime used when nothing is detected.
@@ -183,13 +281,43 @@ pub struct Component {
 /// Every platform component image the contract names (plus the wait-for helper).
 pub const COMPONENTS: &[Component] = &[
     Component { id: "nginx", image: "nginx:1.27", port: Some(8080), stateful: false, data_dir: None },
-    Component { id: "postgres", image: "postgres:16", port: Some(5432), stateful: true, data_dir: Some("/var/lib/postgresql/data") },
+    Component {
+        id: "postgres",
+        image: "postgres:16",
+        port: Some(5432),
+        stateful: true,
+        data_dir: Some("/var/lib/postgresql/data"),
+    },
     Component { id: "mongo", image: "mongo:7.0", port: Some(27017), stateful: true, data_dir: Some("/data/db") },
     Component { id: "redis", image: "redis:7.4", port: Some(6379), stateful: false, data_dir: None },
-    Component { id: "rabbitmq", image: "rabbitmq:3.13-management", port: Some(5672), stateful: true, data_dir: Some("/var/lib/rabbitmq") },
-    Component { id: "postgres-exporter", image: "prometheuscommunity/postgres-exporter:v0.15.0", port: Some(9187), stateful: false, data_dir: None },
-    Component { id: "mongodb-exporter", image: "percona/mongodb_exporter:0.40", port: Some(9216), stateful: false, data_dir: None },
-    Component { id: "redis-exporter", image: "oliver006/redis_exporter:v1.63.0", port: Some(9121), stateful: false, data_dir: None },
+    Component {
+        id: "rabbitmq",
+        image: "rabbitmq:3.13-management",
+        port: Some(5672),
+        stateful: true,
+        data_dir: Some("/var/lib/rabbitmq"),
+    },
+    Component {
+        id: "postgres-exporter",
+        image: "prometheuscommunity/postgres-exporter:v0.15.0",
+        port: Some(9187),
+        stateful: false,
+        data_dir: None,
+    },
+    Component {
+        id: "mongodb-exporter",
+        image: "percona/mongodb_exporter:0.40",
+        port: Some(9216),
+        stateful: false,
+        data_dir: None,
+    },
+    Component {
+        id: "redis-exporter",
+        image: "oliver006/redis_exporter:v1.63.0",
+        port: Some(9121),
+        stateful: false,
+        data_dir: None,
+    },
     // The initContainer that waits for each store; not a question, but a platform image.
     Component { id: "wait", image: "busybox:1.36", port: None, stateful: false, data_dir: None },
 ];

@@ -3,8 +3,8 @@
 
 use super::state::Action;
 use crate::repo::SKIPPED_DIRS;
-use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
 use notify::RecursiveMode;
+use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer};
 use ratatui::crossterm::event::{self as term, Event, KeyEventKind, MouseEventKind};
 use std::path::{Path, PathBuf};
@@ -183,7 +183,8 @@ impl FileWatcher {
         let (events_tx, events) = channel::<DebounceEventResult>();
         let tick = (debounce / 4).max(Duration::from_millis(5));
         let mut debouncer = new_debouncer(debounce, Some(tick), events_tx).map_err(|e| e.to_string())?;
-        watch_tree(&mut |d| debouncer.watch(d, RecursiveMode::NonRecursive), &root, &root).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        watch_tree(&mut |d| debouncer.watch(d, RecursiveMode::NonRecursive), &root, &root)
+            .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
         let stop = Arc::new(AtomicBool::new(false));
         let s = stop.clone();
         let thread = std::thread::Builder::new()
@@ -207,7 +208,11 @@ impl FileWatcher {
                                         let rel = p.strip_prefix(&root).unwrap_or(p);
                                         if p.is_dir() && !is_ignored(rel) {
                                             // Best effort: a folder that vanished again needs no watch.
-                                            let _ = watch_tree(&mut |d| debouncer.watch(d, RecursiveMode::NonRecursive), &root, p);
+                                            let _ = watch_tree(
+                                                &mut |d| debouncer.watch(d, RecursiveMode::NonRecursive),
+                                                &root,
+                                                p,
+                                            );
                                         }
                                     }
                                 }

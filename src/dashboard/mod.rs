@@ -55,7 +55,9 @@ pub struct ChannelHost {
 
 impl Host for ChannelHost {
     fn submit(&mut self, job: Job) -> Result<(), Error> {
-        self.jobs.send(job).map_err(|_| Error::Usage("the review worker stopped unexpectedly (please report this)".into()))
+        self.jobs
+            .send(job)
+            .map_err(|_| Error::Usage("the review worker stopped unexpectedly (please report this)".into()))
     }
 
     fn edit(&mut self, _file: &str, _line: Option<u32>) -> Result<(), String> {
@@ -144,13 +146,17 @@ pub fn run_dashboard(root: &Path, platform_file: Option<&Path>) -> Result<i32, E
     }
     let meta = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
     if !meta.is_dir() {
-        return Err(Error::Usage(format!("{} is not a folder: give the app's folder (default: the current one)", root.display())));
+        return Err(Error::Usage(format!(
+            "{} is not a folder: give the app's folder (default: the current one)",
+            root.display()
+        )));
     }
     let watched = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut state = State::new(watched.display().to_string());
 
     let (tx, rx) = channel();
-    let jobs = worker::spawn(root.to_path_buf(), platform_file.map(Path::to_path_buf), tx.clone()).map_err(|e| Error::io(root, e))?;
+    let jobs = worker::spawn(root.to_path_buf(), platform_file.map(Path::to_path_buf), tx.clone())
+        .map_err(|e| Error::io(root, e))?;
     // Without a watcher the dashboard still works: `r` reviews, and the header says why.
     let _watcher = match event::FileWatcher::spawn(root, event::DEBOUNCE, tx.clone()) {
         Ok(w) => Some(w),
@@ -163,7 +169,8 @@ pub fn run_dashboard(root: &Path, platform_file: Option<&Path>) -> Result<i32, E
     let session = terminal::Session::start().map_err(terminal_error)?;
     let mut term = session.terminal().map_err(terminal_error)?;
     let input = event::Input::spawn(tx).map_err(terminal_error)?;
-    let mut host = TerminalHost { channel: ChannelHost { jobs }, input: &input, session: &session, root: root.to_path_buf() };
+    let mut host =
+        TerminalHost { channel: ChannelHost { jobs }, input: &input, session: &session, root: root.to_path_buf() };
     let result = run_loop(&mut term, &mut state, &rx, &mut host, &mut |_| {});
     // Give the terminal back before anything is printed.
     drop(input);

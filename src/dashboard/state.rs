@@ -368,7 +368,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 Ok(lines) => {
                     let files = lines.len();
                     let first = lines.into_iter().next().unwrap_or_default();
-                    let more = if files > 1 { format!(" (and {} more file{})", files - 1, plural(files - 1)) } else { String::new() };
+                    let more = if files > 1 {
+                        format!(" (and {} more file{})", files - 1, plural(files - 1))
+                    } else {
+                        String::new()
+                    };
                     state.set_status(format!("Fixed: {first}{more}. Reviewing again…"), Tone::Good);
                 }
                 Err(why) => state.set_status(format!("The fix was not applied: {why}"), Tone::Bad),
@@ -449,7 +453,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::PageDown => state.move_selection(10),
         KeyCode::Home | KeyCode::Char('g') => state.move_selection(isize::MIN / 2),
         KeyCode::End | KeyCode::Char('G') => state.move_selection(isize::MAX / 2),
-        KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') if state.selected_item().is_some() => state.detail_open = true,
+        KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') if state.selected_item().is_some() => {
+            state.detail_open = true
+        }
         KeyCode::Left | KeyCode::Char('h') => state.detail_open = false,
         KeyCode::Char('?') => state.overlay = Some(Overlay::Help),
         KeyCode::Char('/') => state.filter_editing = true,
@@ -788,7 +794,10 @@ mod tests {
         // `q` in the help closes the help, not the dashboard.
         assert!(update(&mut s, key('q')).is_empty());
         assert!(s.overlay.is_none());
-        assert_eq!(update(&mut s, key('e')), vec![Effect::OpenEditor { file: "k8s/08-app.yaml".into(), line: Some(10) }]);
+        assert_eq!(
+            update(&mut s, key('e')),
+            vec![Effect::OpenEditor { file: "k8s/08-app.yaml".into(), line: Some(10) }]
+        );
         update(&mut s, Action::EditorClosed(Err("no editor".into())));
         assert!(matches!(&s.status, Some((t, Tone::Bad)) if t == "no editor"));
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);

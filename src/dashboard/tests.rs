@@ -133,7 +133,10 @@ fn fix_preview_lists_what_cannot_be_fixed() {
     update(&mut s, Action::Key(KeyEvent::from(KeyCode::Char('F'))));
     let fs = findings();
     let plan = FixPlan {
-        manual: vec![(fs[3].clone(), "Add the default-deny NetworkPolicy by hand.".into()), (fs[0].clone(), String::new())],
+        manual: vec![
+            (fs[3].clone(), "Add the default-deny NetworkPolicy by hand.".into()),
+            (fs[0].clone(), String::new()),
+        ],
         ..FixPlan::default()
     };
     update(&mut s, Action::FixPlanned(Ok(plan)));
@@ -186,7 +189,12 @@ impl Host for Scripted {
 #[test]
 fn loop_reviews_redraws_edits_and_quits() {
     let (tx, rx) = channel();
-    let mut host = Scripted { tx: tx.clone(), reviews: vec![outcome(findings()), outcome(findings()[1..].to_vec())], jobs: vec![], edits: vec![] };
+    let mut host = Scripted {
+        tx: tx.clone(),
+        reviews: vec![outcome(findings()), outcome(findings()[1..].to_vec())],
+        jobs: vec![],
+        edits: vec![],
+    };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let mut state = State::new("/app");
     // Once the first report shows: open the editor on the selection, then a file change

@@ -103,7 +103,10 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
         second.push(Span::styled(format!(" · {n} file{} not reviewed", if n == 1 { "" } else { "s" }), dim()));
     }
     if state.reviewing {
-        second.push(Span::styled(format!("  {} reviewing…", SPINNER[state.spinner % SPINNER.len()]), Style::new().fg(Color::Cyan)));
+        second.push(Span::styled(
+            format!("  {} reviewing…", SPINNER[state.spinner % SPINNER.len()]),
+            Style::new().fg(Color::Cyan),
+        ));
     }
     if let Some(why) = &state.review_error {
         second.push(Span::styled(format!("  review failed: {why}"), critical()));
@@ -217,7 +220,11 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
     let offset = (selected_row + 2).saturating_sub(height.saturating_sub(1));
     let offset = offset.min(selected_row.saturating_sub(1));
     let mut list_state = ListState::default().with_offset(offset).with_selected(Some(selected_row));
-    let highlight = if state.detail_open { Style::new().bg(Color::DarkGray) } else { Style::new().bg(Color::Blue).fg(Color::White) };
+    let highlight = if state.detail_open {
+        Style::new().bg(Color::DarkGray)
+    } else {
+        Style::new().bg(Color::Blue).fg(Color::White)
+    };
     let list = List::new(rows).highlight_style(highlight).highlight_symbol("▶ ");
     frame.render_stateful_widget(list, inner, &mut list_state);
 }
@@ -243,7 +250,11 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
         let block = pane(" Detail ".into(), false);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let hint = if state.report.is_some() && state.items.is_empty() { "Nothing to fix." } else { "Select a finding to see what to do." };
+        let hint = if state.report.is_some() && state.items.is_empty() {
+            "Nothing to fix."
+        } else {
+            "Select a finding to see what to do."
+        };
         frame.render_widget(Paragraph::new(hint).style(dim()), inner);
         return;
     };
@@ -274,7 +285,10 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
     if item.fixable {
         lines.push(Line::styled("Press f to see the automatic fix and apply it.", Style::new().fg(Color::Green)));
     } else {
-        lines.push(Line::styled("No automatic fix: change it by hand (e opens the file); the review re-runs when you save.", dim()));
+        lines.push(Line::styled(
+            "No automatic fix: change it by hand (e opens the file); the review re-runs when you save.",
+            dim(),
+        ));
     }
     // The lines concerned come before the (longer) reasons, so that even an 80×24 screen shows
     // the highlighted line without scrolling; short screens get less context around it.
@@ -282,10 +296,8 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
         let context = if area.height < 30 { 2 } else { u32::MAX };
         lines.push(Line::raw(""));
         lines.push(heading("In the file"));
-        let shown: Vec<(u32, &String)> = (ex.first_line..)
-            .zip(&ex.lines)
-            .filter(|(n, _)| n.abs_diff(ex.highlight) <= context)
-            .collect();
+        let shown: Vec<(u32, &String)> =
+            (ex.first_line..).zip(&ex.lines).filter(|(n, _)| n.abs_diff(ex.highlight) <= context).collect();
         let width = shown.last().map_or(1, |(n, _)| n.to_string().len());
         // Code is cut, not wrapped (a wrapped YAML line reads as two), after removing the
         // indentation all shown lines share.
@@ -300,7 +312,10 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
             let text = cut(text.get(indent..).unwrap_or(text.trim_start()), room);
             if n == ex.highlight {
                 let hl = Style::new().fg(Color::Black).bg(Color::Yellow);
-                lines.push(Line::from(vec![Span::styled(format!("▶{n:>width$} │ "), hl.add_modifier(Modifier::BOLD)), Span::styled(text, hl)]));
+                lines.push(Line::from(vec![
+                    Span::styled(format!("▶{n:>width$} │ "), hl.add_modifier(Modifier::BOLD)),
+                    Span::styled(text, hl),
+                ]));
             } else {
                 lines.push(Line::from(vec![Span::styled(format!(" {n:>width$} │ "), dim()), Span::raw(text)]));
             }
@@ -347,9 +362,27 @@ fn render_footer(frame: &mut Frame, area: Rect, state: &State) {
     } else {
         let mut spans = Vec::new();
         let hints: &[(&str, &str)] = if state.detail_open {
-            &[("↑↓", " scroll "), ("←", " back "), ("f", " fix "), ("e", " edit "), ("r", " review "), ("?", " help "), ("q", " quit")]
+            &[
+                ("↑↓", " scroll "),
+                ("←", " back "),
+                ("f", " fix "),
+                ("e", " edit "),
+                ("r", " review "),
+                ("?", " help "),
+                ("q", " quit"),
+            ]
         } else {
-            &[("↑↓", " move "), ("⏎", " detail "), ("f", " fix "), ("F", " fix critical "), ("r", " review "), ("e", " edit "), ("/", " filter "), ("?", " help "), ("q", " quit")]
+            &[
+                ("↑↓", " move "),
+                ("⏎", " detail "),
+                ("f", " fix "),
+                ("F", " fix critical "),
+                ("r", " review "),
+                ("e", " edit "),
+                ("/", " filter "),
+                ("?", " help "),
+                ("q", " quit"),
+            ]
         };
         for (k, what) in hints {
             spans.push(key(k));
@@ -376,18 +409,24 @@ fn render_help(frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, rect);
     let mut lines: Vec<Line> = KEYS
         .iter()
-        .map(|(k, what)| Line::from(vec![Span::styled(format!(" {k:<14}"), Style::new().fg(Color::Cyan).bold()), Span::raw(*what)]))
+        .map(|(k, what)| {
+            Line::from(vec![Span::styled(format!(" {k:<14}"), Style::new().fg(Color::Cyan).bold()), Span::raw(*what)])
+        })
         .collect();
     lines.push(Line::raw(""));
     lines.push(Line::styled(" The review runs again whenever a file changes. Any key closes this help.", dim()));
-    let block = Block::bordered().border_type(BorderType::Rounded).title(" Keys ").border_style(Style::new().fg(Color::Cyan));
+    let block =
+        Block::bordered().border_type(BorderType::Rounded).title(" Keys ").border_style(Style::new().fg(Color::Cyan));
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
 }
 
 fn render_fix(frame: &mut Frame, area: Rect, state: &State, title: &str, stage: &FixStage) {
     let rect = centered(area, 90, 90, 60, 10);
     frame.render_widget(Clear, rect);
-    let block = Block::bordered().border_type(BorderType::Rounded).title(format!(" Fix {title} ")).border_style(Style::new().fg(Color::Cyan));
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(format!(" Fix {title} "))
+        .border_style(Style::new().fg(Color::Cyan));
     let spin = SPINNER[state.spinner % SPINNER.len()];
     let (lines, scroll, keys): (Vec<Line>, u16, &str) = match stage {
         FixStage::Planning => (vec![Line::raw(format!("{spin} Working out the changes…"))], 0, "Esc cancel"),
@@ -417,7 +456,10 @@ fn render_fix(frame: &mut Frame, area: Rect, state: &State, title: &str, stage: 
             }
             if !plan.manual.is_empty() {
                 lines.push(Line::raw(""));
-                lines.push(Line::styled(format!("Cannot be fixed automatically ({}), do by hand:", plan.manual.len()), warning()));
+                lines.push(Line::styled(
+                    format!("Cannot be fixed automatically ({}), do by hand:", plan.manual.len()),
+                    warning(),
+                ));
                 for (f, why) in &plan.manual {
                     let what = if why.trim().is_empty() { f.fix.as_str() } else { why.as_str() };
                     let at = f.line.map(|l| format!(":{l}")).unwrap_or_default();
@@ -428,7 +470,8 @@ fn render_fix(frame: &mut Frame, area: Rect, state: &State, title: &str, stage: 
                     ]));
                 }
             }
-            let keys = if plan.is_empty() { "n/Esc close · ↑↓ scroll" } else { "y apply · n cancel · ↑↓ scroll" };
+            let keys =
+                if plan.is_empty() { "n/Esc close · ↑↓ scroll" } else { "y apply · n cancel · ↑↓ scroll" };
             (lines, *scroll, keys)
         }
     };

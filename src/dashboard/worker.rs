@@ -42,8 +42,9 @@ pub fn spawn(root: PathBuf, platform_file: Option<PathBuf>, results: Sender<Acti
 fn serve(root: &Path, platform_file: Option<&Path>, jobs: &Receiver<Job>, results: &Sender<Action>) {
     while let Ok(job) = jobs.recv() {
         // A bug in a check must not take the dashboard down: it becomes a message instead.
-        let action = catch_unwind(AssertUnwindSafe(|| run(root, platform_file, job)))
-            .unwrap_or_else(|panic| Action::ReviewFailed(format!("internal error: {} (please report this)", panic_text(&panic))));
+        let action = catch_unwind(AssertUnwindSafe(|| run(root, platform_file, job))).unwrap_or_else(|panic| {
+            Action::ReviewFailed(format!("internal error: {} (please report this)", panic_text(&panic)))
+        });
         if results.send(action).is_err() {
             return;
         }
@@ -156,7 +157,11 @@ pub fn redact_line(line: &str) -> String {
 
 /// All but the first 4 characters hidden, the rule findings' messages follow.
 fn mask(value: &str) -> String {
-    if value.chars().count() <= 4 { "****".into() } else { format!("{}****", value.chars().take(4).collect::<String>()) }
+    if value.chars().count() <= 4 {
+        "****".into()
+    } else {
+        format!("{}****", value.chars().take(4).collect::<String>())
+    }
 }
 
 /// The local wall-clock time as `HH:MM:SS`.
@@ -173,7 +178,11 @@ fn local_seconds_of_day(epoch: i64) -> i64 {
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     // SAFETY: both pointers are valid for the call.
     let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
-    if ok { i64::from(tm.tm_hour) * 3600 + i64::from(tm.tm_min) * 60 + i64::from(tm.tm_sec) } else { epoch.rem_euclid(86_400) }
+    if ok {
+        i64::from(tm.tm_hour) * 3600 + i64::from(tm.tm_min) * 60 + i64::from(tm.tm_sec)
+    } else {
+        epoch.rem_euclid(86_400)
+    }
 }
 
 #[cfg(not(unix))]

@@ -119,12 +119,8 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
         })
         .collect();
 
-    let mut secret_keys: Vec<Value> = spec
-        .answers
-        .secrets
-        .iter()
-        .map(|k| json!({"name": k, "generated": false, "sealed": sealed.get(k)}))
-        .collect();
+    let mut secret_keys: Vec<Value> =
+        spec.answers.secrets.iter().map(|k| json!({"name": k, "generated": false, "sealed": sealed.get(k)})).collect();
     secret_keys.extend(
         crate::spec::reserved_secret_keys(&spec.answers)
             .into_iter()

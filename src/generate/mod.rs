@@ -5,8 +5,8 @@ pub mod plan;
 pub mod render;
 pub mod write;
 
-pub use plan::{Plan, PlannedFile};
 pub use context::SealedValues;
+pub use plan::{Plan, PlannedFile};
 pub use write::{Change, Outcome, WriteOptions};
 
 use crate::error::Error;

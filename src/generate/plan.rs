@@ -74,10 +74,8 @@ impl Plan {
     pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Result<Plan, Error> {
         let ctx = context::build(spec, sealed);
         let header = context::header_text();
-        let tera_ctx = tera::Context::from_serialize(&ctx).map_err(|e| Error::Template {
-            name: "(context)".into(),
-            message: e.to_string(),
-        })?;
+        let tera_ctx = tera::Context::from_serialize(&ctx)
+            .map_err(|e| Error::Template { name: "(context)".into(), message: e.to_string() })?;
         let renderer = Renderer::new()?;
         let known: std::collections::HashSet<String> = render::embedded().into_iter().map(|(n, _)| n).collect();
         let mut files = Vec::new();

@@ -136,7 +136,9 @@ pub fn apply(root: &Path, plan: &Plan, opts: &WriteOptions) -> Result<Outcome, E
         let diff = opts
             .dry_run
             .then(|| match change {
-                Change::Written | Change::Updated => Some(unified_diff(&file.path, existing.as_deref(), Some(&file.content))),
+                Change::Written | Change::Updated => {
+                    Some(unified_diff(&file.path, existing.as_deref(), Some(&file.content)))
+                }
                 _ => None,
             })
             .flatten();
@@ -199,7 +201,8 @@ pub fn apply(root: &Path, plan: &Plan, opts: &WriteOptions) -> Result<Outcome, E
 /// Backups and proposed files are local; the lock is committed so teammates share it.
 fn write_state_gitignore(root: &Path) -> Result<(), Error> {
     let path = root.join(STATE_DIR).join(".gitignore");
-    let content = b"# vibe's local files: backups of your edits and proposed versions of your own files.\nbackup/\nproposed/\n";
+    let content =
+        b"# vibe's local files: backups of your edits and proposed versions of your own files.\nbackup/\nproposed/\n";
     if read_optional(&path)?.as_deref() != Some(content.as_slice()) {
         write_atomic(&path, content)?;
     }
@@ -245,7 +248,11 @@ fn unified_diff(path: &str, old: Option<&[u8]>, new: Option<&str>) -> String {
         if old.is_some() { format!("a/{path}") } else { "/dev/null".into() },
         if new.is_some() { format!("b/{path}") } else { "/dev/null".into() },
     );
-    similar::TextDiff::from_lines(old_text.as_str(), new_text).unified_diff().context_radius(3).header(&a, &b).to_string()
+    similar::TextDiff::from_lines(old_text.as_str(), new_text)
+        .unified_diff()
+        .context_radius(3)
+        .header(&a, &b)
+        .to_string()
 }
 
 /// A UTC timestamp such as `20261123T105900Z`, for backup folders.

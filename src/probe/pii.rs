@@ -254,8 +254,8 @@ mod tests {
             r#"{"time":"2024-05-01T12:30:45.123Z","level":"info","msg":"started v1.2.3.4"}"#,
             "request id 550e8400-e29b-41d4-a716-446655440000 done",
             "uuid 12345678-1234-1234-1234-123456789012 all digits",
-            "order 1234567812345678 shipped",      // 16 digits, fails Luhn
-            "order-4111111111111111 is an id",     // part of an identifier
+            "order 1234567812345678 shipped",  // 16 digits, fails Luhn
+            "order-4111111111111111 is an id", // part of an identifier
             "ts=1700000000000 elapsed=0.4111111111111111",
             "0000000000000000 and 4444444444444444",
             "ip 10.0.0.1 version 4.111.1111.1111.1111",
@@ -290,7 +290,7 @@ mod tests {
         assert_eq!(mask("hunter22"), "******22");
         assert_eq!(mask("abc"), "***");
         let hits = Scanner::default().scan("user jane.doe@example.com");
-        assert_eq!(hits[0].masked, "*****************.com");
+        assert_eq!(hits[0].masked, format!("{}.com", "*".repeat(16)));
         assert!(!hits[0].masked.contains("jane"));
     }
 
@@ -304,7 +304,9 @@ mod tests {
 
     #[test]
     fn survives_odd_input() {
-        for line in ["", "\u{feff}é@é.é", "eyJ.eyJ.", "Bearer", "password=", "{\"password\":\"\\", "€4111 1111 1111 1111"] {
+        for line in
+            ["", "\u{feff}é@é.é", "eyJ.eyJ.", "Bearer", "password=", "{\"password\":\"\\", "€4111 1111 1111 1111"]
+        {
             let _ = Scanner::default().scan(line);
         }
     }

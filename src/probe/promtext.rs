@@ -90,9 +90,7 @@ impl Family {
     /// True when a sample called `sample` belongs to this family.
     fn owns(&self, sample: &str) -> bool {
         sample == self.name
-            || sample
-                .strip_prefix(self.name.as_str())
-                .is_some_and(|suffix| self.kind.suffixes().contains(&suffix))
+            || sample.strip_prefix(self.name.as_str()).is_some_and(|suffix| self.kind.suffixes().contains(&suffix))
     }
 }
 
@@ -109,10 +107,7 @@ impl Exposition {
     /// declares `# TYPE orders_processed counter` and exposes `orders_processed_total`, while
     /// prom-client (Node) declares `# TYPE orders_processed_total counter`.
     pub fn family(&self, name: &str) -> Option<&Family> {
-        self.families
-            .iter()
-            .find(|f| f.name == name)
-            .or_else(|| self.families.iter().find(|f| f.owns(name)))
+        self.families.iter().find(|f| f.name == name).or_else(|| self.families.iter().find(|f| f.owns(name)))
     }
 
     /// Every sample, in order.
@@ -306,7 +301,8 @@ fn parse_labels(mut text: &str) -> Result<(Vec<(String, String)>, &str), String>
             return Err(format!("label {key} appears twice"));
         }
         text = text[eq + 1..].trim_start_matches([' ', '\t']);
-        let body = text.strip_prefix('"').ok_or_else(|| format!("the value of label {key} must be in double quotes"))?;
+        let body =
+            text.strip_prefix('"').ok_or_else(|| format!("the value of label {key} must be in double quotes"))?;
         let mut value = String::new();
         let mut chars = body.char_indices();
         let mut end = None;
@@ -381,11 +377,12 @@ q_count 3
         assert_eq!(hist.kind, MetricType::Histogram);
         assert_eq!(hist.help.as_deref(), Some("Latency.\nSecond line \\ ok"));
         assert_eq!(hist.samples.len(), 4);
-        assert!(hist.samples[1].value.is_infinite());
+        assert_eq!(hist.samples[1].label("le"), Some("+Inf"));
+        assert_eq!(hist.samples[1].value, 4.0);
         assert!(exp.family("temperature").unwrap().samples[0].value.is_nan());
         assert_eq!(exp.family("lowest").unwrap().samples[0].value, f64::NEG_INFINITY);
         assert_eq!(exp.family("q").unwrap().samples.len(), 3);
-        assert_eq!(exp.samples().count(), 14);
+        assert_eq!(exp.samples().count(), 13);
     }
 
     #[test]

@@ -24,7 +24,11 @@ pub fn render(report: &Report) -> String {
         }
         props.push(format!("title={}", property(&format!("vibe {} ({})", f.id, f.severity.label()))));
         let object = f.object.as_deref().map(|o| format!("{o}: ")).unwrap_or_default();
-        out.push_str(&format!("::{level} {}::{}\n", props.join(","), data(&format!("{object}{}\nFix: {}", f.message, f.fix))));
+        out.push_str(&format!(
+            "::{level} {}::{}\n",
+            props.join(","),
+            data(&format!("{object}{}\nFix: {}", f.message, f.fix))
+        ));
     }
     for d in &report.diagnostics {
         let line = d.line.map(|l| format!(",line={l}")).unwrap_or_default();

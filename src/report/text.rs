@@ -35,7 +35,9 @@ pub fn render(report: &Report, color: bool) -> String {
     };
     out.push_str(&format!("{gate}{about}\n"));
     if report.blocked() {
-        out.push_str("CRITICAL findings block deployment; there is no override. Each one says exactly what to change.\n");
+        out.push_str(
+            "CRITICAL findings block deployment; there is no override. Each one says exactly what to change.\n",
+        );
     }
 
     for severity in [Severity::Critical, Severity::Warning] {
@@ -43,7 +45,10 @@ pub fn render(report: &Report, color: bool) -> String {
         if of_severity.is_empty() {
             continue;
         }
-        out.push_str(&format!("\n{}\n", st.severity(severity, &format!("{} ({})", severity.label(), of_severity.len()))));
+        out.push_str(&format!(
+            "\n{}\n",
+            st.severity(severity, &format!("{} ({})", severity.label(), of_severity.len()))
+        ));
         for area in Area::ALL {
             let in_area: Vec<_> = of_severity.iter().filter(|f| f.area == area).collect();
             if in_area.is_empty() {
@@ -68,7 +73,13 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push_str(&format!("\n{}\n", st.bold(&format!("Suppressed in vibe.yaml ({})", report.suppressed.len()))));
         for f in &report.suppressed {
             let line = f.line.map(|l| format!(":{l}")).unwrap_or_default();
-            out.push_str(&format!("    {} {}{line}: {} (reason: {})\n", f.id, f.file, f.message, f.suppressed.as_deref().unwrap_or("")));
+            out.push_str(&format!(
+                "    {} {}{line}: {} (reason: {})\n",
+                f.id,
+                f.file,
+                f.message,
+                f.suppressed.as_deref().unwrap_or("")
+            ));
         }
     }
     if !report.static_only.is_empty() {

@@ -94,6 +94,13 @@ impl Finding {
     /// Order in reports: severity, area, check id (numerically), file, line.
     pub fn sort_key(&self) -> (Severity, Area, u32, String, u32, String) {
         let num = self.id[1..].parse().unwrap_or(0);
-        (self.severity, self.area, num, self.file.clone(), self.line.unwrap_or(0), self.object.clone().unwrap_or_default())
+        (
+            self.severity,
+            self.area,
+            num,
+            self.file.clone(),
+            self.line.unwrap_or(0),
+            self.object.clone().unwrap_or_default(),
+        )
     }
 }

@@ -90,11 +90,8 @@ fn finish(repo: &Repo, ctx: &ReviewContext, all: Vec<Finding>) -> Report {
     findings.sort_by_key(Finding::sort_key);
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
     suppressed.sort_by_key(Finding::sort_key);
-    let static_only = registry::STATIC_ONLY
-        .iter()
-        .copied()
-        .filter(|id| !ctx.live_evidence.contains(&id.to_string()))
-        .collect();
+    let static_only =
+        registry::STATIC_ONLY.iter().copied().filter(|id| !ctx.live_evidence.contains(&id.to_string())).collect();
     Report {
         findings,
         suppressed,

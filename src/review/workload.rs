@@ -161,7 +161,9 @@ pub fn parse_image(image: &str) -> ImageRef<'_> {
         None => (image, None),
     };
     let (registry, path_tag) = match rest.split_once('/') {
-        Some((first, tail)) if first.contains('.') || first.contains(':') || first == "localhost" => (Some(first), tail),
+        Some((first, tail)) if first.contains('.') || first.contains(':') || first == "localhost" => {
+            (Some(first), tail)
+        }
         _ => (None, rest),
     };
     let last_slash = path_tag.rfind('/').map(|i| i + 1).unwrap_or(0);
@@ -176,9 +178,8 @@ pub fn parse_image(image: &str) -> ImageRef<'_> {
 /// The platform component an image is, by its name (`postgres`, `redis_exporter`, ...).
 pub fn component_of_image(image: &str) -> Option<&'static str> {
     // Called for every container of every workload: the component names are parsed once.
-    static NAMES: std::sync::LazyLock<Vec<(&'static str, &'static str)>> = std::sync::LazyLock::new(|| {
-        contract::COMPONENTS.iter().map(|c| (parse_image(c.image).name, c.id)).collect()
-    });
+    static NAMES: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
+        std::sync::LazyLock::new(|| contract::COMPONENTS.iter().map(|c| (parse_image(c.image).name, c.id)).collect());
     let name = parse_image(image).name;
     NAMES.iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
 }
@@ -195,7 +196,10 @@ mod tests {
     #[test]
     fn image_references_parse_like_docker() {
         let r = parse_image("harbor.internal.example.com/dockerhub-proxy/postgres:16");
-        assert_eq!((r.registry, r.path, r.name, r.tag), (Some("harbor.internal.example.com"), "dockerhub-proxy/postgres", "postgres", Some("16")));
+        assert_eq!(
+            (r.registry, r.path, r.name, r.tag),
+            (Some("harbor.internal.example.com"), "dockerhub-proxy/postgres", "postgres", Some("16"))
+        );
         let r = parse_image("nginx");
         assert_eq!((r.registry, r.name, r.tag), (None, "nginx", None));
         let r = parse_image("localhost:5000/a/b@sha256:abc");

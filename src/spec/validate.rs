@@ -8,10 +8,12 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// Metrics every skeleton already exposes; business metrics may not reuse these names.
-pub const FRAMEWORK_METRICS: &[&str] = &["http_requests_total", "http_request_duration_seconds", "http_active_connections"];
+pub const FRAMEWORK_METRICS: &[&str] =
+    &["http_requests_total", "http_request_duration_seconds", "http_active_connections"];
 
 /// Prefixes the client libraries use for their own runtime metrics.
-const RESERVED_METRIC_PREFIXES: &[&str] = &["process_", "go_", "jvm_", "nodejs_", "python_", "php_", "rust_", "promhttp_"];
+const RESERVED_METRIC_PREFIXES: &[&str] =
+    &["process_", "go_", "jvm_", "nodejs_", "python_", "php_", "rust_", "promhttp_"];
 
 /// Label names the Prometheus data model reserves (histogram buckets, summary quantiles).
 const RESERVED_LABELS: &[&str] = &["le", "quantile"];
@@ -96,7 +98,10 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
     }
     if contract::runtime(&a.runtime).is_none() {
         let ids: Vec<&str> = contract::RUNTIMES.iter().map(|r| r.id).collect();
-        bad("runtime".into(), format!("\"{}\" is not a runtime vibe supports; write one of: {}", a.runtime, ids.join(", ")));
+        bad(
+            "runtime".into(),
+            format!("\"{}\" is not a runtime vibe supports; write one of: {}", a.runtime, ids.join(", ")),
+        );
     }
     if a.database != "none" && !contract::DATABASES.contains(&a.database.as_str()) {
         bad("database".into(), format!("\"{}\" is not a database choice; write none, postgres or mongo", a.database));
@@ -122,11 +127,27 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
         } else if m.kind == "counter" && !m.name.ends_with("_total") {
             bad(field("name"), format!("a counter's name must end in _total: write {}_total", m.name));
         } else if m.kind != "counter" && m.name.ends_with("_total") {
-            bad(field("name"), format!("only counters end in _total; rename this {} (e.g. {})", m.kind, m.name.trim_end_matches("_total")));
+            bad(
+                field("name"),
+                format!(
+                    "only counters end in _total; rename this {} (e.g. {})",
+                    m.kind,
+                    m.name.trim_end_matches("_total")
+                ),
+            );
         } else if FRAMEWORK_METRICS.contains(&m.name.as_str()) {
-            bad(field("name"), format!("{} is already measured by the platform skeleton; pick a business name", m.name));
+            bad(
+                field("name"),
+                format!("{} is already measured by the platform skeleton; pick a business name", m.name),
+            );
         } else if let Some(prefix) = RESERVED_METRIC_PREFIXES.iter().find(|p| m.name.starts_with(*p)) {
-            bad(field("name"), format!("names starting with {prefix} belong to the runtime's own metrics; pick a business name, e.g. orders_{}", m.name.trim_start_matches(prefix)));
+            bad(
+                field("name"),
+                format!(
+                    "names starting with {prefix} belong to the runtime's own metrics; pick a business name, e.g. orders_{}",
+                    m.name.trim_start_matches(prefix)
+                ),
+            );
         } else if a.metrics[..i].iter().any(|o| o.name == m.name) {
             bad(field("name"), format!("{} is declared twice; each metric needs its own name", m.name));
         }
@@ -146,9 +167,15 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
         }
         for (j, l) in m.labels.iter().enumerate() {
             if !LABEL_NAME.is_match(l) || l.starts_with("__") {
-                bad(format!("metrics[{i}].labels[{j}]"), format!("\"{l}\" is not a valid label name: use letters, digits and '_', e.g. status"));
+                bad(
+                    format!("metrics[{i}].labels[{j}]"),
+                    format!("\"{l}\" is not a valid label name: use letters, digits and '_', e.g. status"),
+                );
             } else if RESERVED_LABELS.contains(&l.as_str()) {
-                bad(format!("metrics[{i}].labels[{j}]"), format!("\"{l}\" is reserved by Prometheus; pick another label name"));
+                bad(
+                    format!("metrics[{i}].labels[{j}]"),
+                    format!("\"{l}\" is reserved by Prometheus; pick another label name"),
+                );
             } else if m.labels[..j].contains(l) {
                 bad(format!("metrics[{i}].labels[{j}]"), format!("label \"{l}\" is listed twice"));
             }
@@ -163,7 +190,10 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
                 format!("\"{s}\" is not an environment variable name: use letters, digits and '_', e.g. API_KEY"),
             );
         } else if reserved.contains(&s.as_str()) {
-            bad(format!("secrets[{i}]"), format!("{s} is created by vibe for the {} store; remove it from secrets", a.database));
+            bad(
+                format!("secrets[{i}]"),
+                format!("{s} is created by vibe for the {} store; remove it from secrets", a.database),
+            );
         } else if a.secrets[..i].contains(s) {
             bad(format!("secrets[{i}]"), format!("{s} is listed twice"));
         }
@@ -175,15 +205,24 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
 
     for (i, s) in a.review.ignore.iter().enumerate() {
         match catalogue::check(&s.check) {
-            None => bad(format!("review.ignore[{i}].check"), format!("\"{}\" is not a check id; `vibe checks` lists them", s.check)),
+            None => bad(
+                format!("review.ignore[{i}].check"),
+                format!("\"{}\" is not a check id; `vibe checks` lists them", s.check),
+            ),
             Some(c) if c.severity == catalogue::Severity::Critical => bad(
                 format!("review.ignore[{i}].check"),
-                format!("{} is CRITICAL and cannot be suppressed: the platform promises no override. Fix it instead (`vibe explain {}`)", c.id, c.id),
+                format!(
+                    "{} is CRITICAL and cannot be suppressed: the platform promises no override. Fix it instead (`vibe explain {}`)",
+                    c.id, c.id
+                ),
             ),
             Some(_) => {}
         }
         if s.reason.trim().is_empty() {
-            bad(format!("review.ignore[{i}].reason"), "say why this warning is accepted, e.g. reason: batch job, no HPA needed".into());
+            bad(
+                format!("review.ignore[{i}].reason"),
+                "say why this warning is accepted, e.g. reason: batch job, no HPA needed".into(),
+            );
         }
         if s.object.is_none() && s.file.is_none() {
             bad(format!("review.ignore[{i}]"), "name what is suppressed: object: Kind/name or file: path".into());

@@ -47,7 +47,9 @@ pub fn blank() -> Answers {
 fn problem_for(answers: &Answers, platform: &Platform, field: &str) -> Option<String> {
     spec::validate(answers, platform)
         .into_iter()
-        .find(|p| p.field == field || p.field.starts_with(&format!("{field}[")) || p.field.starts_with(&format!("{field}.")))
+        .find(|p| {
+            p.field == field || p.field.starts_with(&format!("{field}[")) || p.field.starts_with(&format!("{field}."))
+        })
         .map(|p| p.message)
 }
 
@@ -187,11 +189,13 @@ fn ask_name(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) ->
 
 fn ask_runtime(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) -> Result<(), Error> {
     let mut start = contract::RUNTIMES.iter().position(|r| r.id == a.runtime).unwrap_or(0);
-    if !rerun {
-        if let Some(f) = &d.runtime {
-            p.say(&format!("Detected {} from {}.", contract::runtime(f.value).map(|r| r.label).unwrap_or(f.value), f.source));
-            start = contract::RUNTIMES.iter().position(|r| r.id == f.value).unwrap_or(start);
-        }
+    if !rerun && let Some(f) = &d.runtime {
+        p.say(&format!(
+            "Detected {} from {}.",
+            contract::runtime(f.value).map(|r| r.label).unwrap_or(f.value),
+            f.source
+        ));
+        start = contract::RUNTIMES.iter().position(|r| r.id == f.value).unwrap_or(start);
     }
     let options: Vec<String> = contract::RUNTIMES.iter().map(|r| r.label.to_string()).collect();
     let i = p.select(q::RUNTIME.prompt, q::RUNTIME.help, &options, start)?;
@@ -201,11 +205,9 @@ fn ask_runtime(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool)
 
 fn ask_database(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) -> Result<(), Error> {
     let mut start = q::DATABASE_CHOICES.iter().position(|(id, _)| *id == a.database).unwrap_or(0);
-    if !rerun {
-        if let Some(f) = &d.database {
-            p.say(&format!("Your code uses {} (seen in {}).", f.value, f.source));
-            start = q::DATABASE_CHOICES.iter().position(|(id, _)| *id == f.value).unwrap_or(start);
-        }
+    if !rerun && let Some(f) = &d.database {
+        p.say(&format!("Your code uses {} (seen in {}).", f.value, f.source));
+        start = q::DATABASE_CHOICES.iter().position(|(id, _)| *id == f.value).unwrap_or(start);
     }
     if let Some(f) = &d.sqlite {
         p.say(&format!(
@@ -235,17 +237,18 @@ fn ask_components(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bo
     if !rerun {
         for f in &d.components {
             p.say(&format!("Your code uses {} (seen in {}).", f.value, f.source));
-            if let Some(i) = contract::OPTIONAL_COMPONENTS.iter().position(|(id, _)| *id == f.value) {
-                if !defaults.contains(&i) {
-                    defaults.push(i);
-                }
+            if let Some(i) = contract::OPTIONAL_COMPONENTS.iter().position(|(id, _)| *id == f.value)
+                && !defaults.contains(&i)
+            {
+                defaults.push(i);
             }
         }
     }
     let options: Vec<String> = contract::OPTIONAL_COMPONENTS.iter().map(|(_, l)| l.to_string()).collect();
     let chosen = p.multi_select(q::COMPONENTS.prompt, q::COMPONENTS.help, &options, &defaults)?;
     let has = |id: &str| chosen.iter().any(|&i| contract::OPTIONAL_COMPONENTS.get(i).is_some_and(|(c, _)| *c == id));
-    a.components = Components { redis: has("redis"), rabbitmq: has("rabbitmq"), nginx: has("nginx"), ingress: has("ingress") };
+    a.components =
+        Components { redis: has("redis"), rabbitmq: has("rabbitmq"), nginx: has("nginx"), ingress: has("ingress") };
     if a.components.ingress && !a.components.nginx {
         a.components.nginx = true;
         p.say("The public URL comes with the nginx front: it keeps your /metrics page off the internet.");
@@ -274,11 +277,8 @@ fn ask_metrics(p: &mut dyn Prompter, a: &mut Answers, rerun: bool) -> Result<(),
     while a.metrics.len() < q::MAX_METRICS_ASKED {
         let n = a.metrics.len() + 1;
         let prompt = format!("Number {n}:");
-        let help = if n == 1 {
-            format!("{} At least one is needed.", q::METRICS.help)
-        } else {
-            q::METRICS.help.to_string()
-        };
+        let help =
+            if n == 1 { format!("{} At least one is needed.", q::METRICS.help) } else { q::METRICS.help.to_string() };
         let question = p.text(&prompt, &help, "", None)?;
         if question.trim().is_empty() {
             if a.metrics.is_empty() {
@@ -304,7 +304,12 @@ fn ask_metrics(p: &mut dyn Prompter, a: &mut Answers, rerun: bool) -> Result<(),
             )?,
         };
         if !accepted {
-            m.name = p.text("Metric name:", "Letters, digits and '_'. Counters end in _total.", &m.name.clone(), Some((check_metric_name, a)))?;
+            m.name = p.text(
+                "Metric name:",
+                "Letters, digits and '_'. Counters end in _total.",
+                &m.name.clone(),
+                Some((check_metric_name, a)),
+            )?;
             let kinds = ["counter", "gauge", "histogram"];
             let start = kinds.iter().position(|k| *k == m.kind).unwrap_or(0);
             let options: Vec<String> = vec![
@@ -355,7 +360,8 @@ fn ask_secrets(
     names.extend(suggestions);
     if !names.is_empty() {
         let defaults: Vec<usize> = (0..names.len()).collect();
-        let chosen = p.multi_select(q::SECRETS.prompt, &format!("{} Found in your code.", q::SECRETS.help), &names, &defaults)?;
+        let chosen =
+            p.multi_select(q::SECRETS.prompt, &format!("{} Found in your code.", q::SECRETS.help), &names, &defaults)?;
         names = chosen.into_iter().filter_map(|i| names.get(i).cloned()).collect();
     }
     let mut draft = a.clone();
@@ -429,7 +435,11 @@ pub fn summary(a: &Answers, before: Option<&Answers>) -> String {
     }
     if let Some(b) = before {
         let changes = changed_fields(b, a);
-        out.push_str(&if changes.is_empty() { "  (nothing changed)\n".to_string() } else { format!("  Changed: {}\n", changes.join(", ")) });
+        out.push_str(&if changes.is_empty() {
+            "  (nothing changed)\n".to_string()
+        } else {
+            format!("  Changed: {}\n", changes.join(", "))
+        });
     }
     let critical = catalogue::CATALOGUE.iter().filter(|c| c.severity == catalogue::Severity::Critical).count();
     out.push_str(&format!("After generating, vibe reviews the result ({critical} checks that block deployment).\n"));
@@ -487,11 +497,11 @@ mod tests {
             "0,3",           // redis + public URL
             "",              // size: md
             "How many orders were processed today?",
-            "y",             // accept the suggestion
-            "",              // no second number
-            "default",       // secrets found in the code: API_KEY
-            "STRIPE_TOKEN",  // one more
-            "0",             // generate
+            "y",            // accept the suggestion
+            "",             // no second number
+            "default",      // secrets found in the code: API_KEY
+            "STRIPE_TOKEN", // one more
+            "0",            // generate
         ]);
         let out = run(&mut s, blank(), &detected(), &Platform::default()).unwrap();
         let a = out.answers;
@@ -510,7 +520,17 @@ mod tests {
     #[test]
     fn the_summary_can_go_back_and_change_an_answer() {
         let mut s = Script::new(&[
-            "Shop", "", "0", "0", "", "", "How many people signed up?", "y", "", "", "5", // change the size
+            "Shop",
+            "",
+            "0",
+            "0",
+            "",
+            "",
+            "How many people signed up?",
+            "y",
+            "",
+            "",
+            "5", // change the size
             "3", // lg
             "0", // generate
         ]);

@@ -12,11 +12,23 @@ pub type Draft = crate::spec::Answers;
 /// One way of asking questions.
 pub trait Prompter {
     /// Free text, with a default and a validator.
-    fn text(&mut self, prompt: &str, help: &str, default: &str, check: Option<(Check, &Draft)>) -> Result<String, Error>;
+    fn text(
+        &mut self,
+        prompt: &str,
+        help: &str,
+        default: &str,
+        check: Option<(Check, &Draft)>,
+    ) -> Result<String, Error>;
     /// One of several options; returns the index.
     fn select(&mut self, prompt: &str, help: &str, options: &[String], start: usize) -> Result<usize, Error>;
     /// Any of several options; returns the indices.
-    fn multi_select(&mut self, prompt: &str, help: &str, options: &[String], defaults: &[usize]) -> Result<Vec<usize>, Error>;
+    fn multi_select(
+        &mut self,
+        prompt: &str,
+        help: &str,
+        options: &[String],
+        defaults: &[usize],
+    ) -> Result<Vec<usize>, Error>;
     /// Yes or no.
     fn confirm(&mut self, prompt: &str, help: &str, default: bool) -> Result<bool, Error>;
     /// A hidden value (never echoed).
@@ -42,7 +54,13 @@ fn cancelled(e: inquire::InquireError) -> Error {
 }
 
 impl Prompter for Terminal {
-    fn text(&mut self, prompt: &str, help: &str, default: &str, check: Option<(Check, &Draft)>) -> Result<String, Error> {
+    fn text(
+        &mut self,
+        prompt: &str,
+        help: &str,
+        default: &str,
+        check: Option<(Check, &Draft)>,
+    ) -> Result<String, Error> {
         let mut q = inquire::Text::new(prompt).with_help_message(help);
         if !default.is_empty() {
             q = q.with_default(default);
@@ -69,7 +87,13 @@ impl Prompter for Terminal {
             .map_err(cancelled)
     }
 
-    fn multi_select(&mut self, prompt: &str, help: &str, options: &[String], defaults: &[usize]) -> Result<Vec<usize>, Error> {
+    fn multi_select(
+        &mut self,
+        prompt: &str,
+        help: &str,
+        options: &[String],
+        defaults: &[usize],
+    ) -> Result<Vec<usize>, Error> {
         inquire::MultiSelect::new(prompt, options.to_vec())
             .with_help_message(help)
             .with_default(defaults)
@@ -119,7 +143,13 @@ impl Script {
 }
 
 impl Prompter for Script {
-    fn text(&mut self, prompt: &str, _help: &str, default: &str, check: Option<(Check, &Draft)>) -> Result<String, Error> {
+    fn text(
+        &mut self,
+        prompt: &str,
+        _help: &str,
+        default: &str,
+        check: Option<(Check, &Draft)>,
+    ) -> Result<String, Error> {
         let a = self.next(prompt)?;
         let a = if a.is_empty() { default.to_string() } else { a };
         if let Some((check, draft)) = check {
@@ -135,7 +165,13 @@ impl Prompter for Script {
         }
         Ok(i)
     }
-    fn multi_select(&mut self, prompt: &str, _help: &str, _options: &[String], defaults: &[usize]) -> Result<Vec<usize>, Error> {
+    fn multi_select(
+        &mut self,
+        prompt: &str,
+        _help: &str,
+        _options: &[String],
+        defaults: &[usize],
+    ) -> Result<Vec<usize>, Error> {
         let a = self.next(prompt)?;
         if a == "default" {
             return Ok(defaults.to_vec());

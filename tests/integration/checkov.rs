@@ -88,14 +88,9 @@ fn compare(dir: &Path, cases: bool) -> serde_json::Value {
         cmd.arg("--cases");
     }
     let out = cmd.output().expect("run checkov_compare.py");
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     println!("{text}");
-    assert!(
-        out.status.success(),
-        "checkov_compare.py failed on {}:\n{text}",
-        dir.display()
-    );
+    assert!(out.status.success(), "checkov_compare.py failed on {}:\n{text}", dir.display());
     serde_json::from_str(&std::fs::read_to_string(out_file.path()).unwrap()).unwrap()
 }
 
@@ -117,44 +112,26 @@ fn the_tool_states_the_same_mapping() {
         .arg("--print-map")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let tool: BTreeMap<String, String> = serde_json::from_slice(&out.stdout).unwrap();
-    let here: BTreeMap<String, String> = MAPPING
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
-    assert_eq!(
-        tool, here,
-        "tests/tools/checkov_compare.py's MAPPING differs from this file's table"
-    );
+    let here: BTreeMap<String, String> = MAPPING.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    assert_eq!(tool, here, "tests/tools/checkov_compare.py's MAPPING differs from this file's table");
 }
 
 /// On the review fixtures (each case reviewed as its own repo), every pair checkov flags is reported.
 #[test]
 fn on_the_fixtures_vibe_reports_everything_checkov_flags() {
     let res = compare(&repo_root().join("tests/fixtures/review"), true);
-    assert!(
-        res["flagged"].as_u64().unwrap() > 100,
-        "checkov flags pairs on the fixtures: {res}"
-    );
+    assert!(res["flagged"].as_u64().unwrap() > 100, "checkov flags pairs on the fixtures: {res}");
     for id in ["A1", "A3", "A4", "B3", "B4", "F1", "F2"] {
-        assert!(
-            res["by_check"][id]["flagged"].as_u64().unwrap() > 0,
-            "no fixture makes checkov flag {id}"
-        );
+        assert!(res["by_check"][id]["flagged"].as_u64().unwrap() > 0, "no fixture makes checkov flag {id}");
     }
     let unexplained: Vec<String> = res["disagreements"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|d| {
-            !FIXTURE_EXCEPTIONS
-                .iter()
-                .any(|(f, o, c, _)| d["file"] == *f && d["object"] == *o && d["check"] == *c)
+            !FIXTURE_EXCEPTIONS.iter().any(|(f, o, c, _)| d["file"] == *f && d["object"] == *o && d["check"] == *c)
         })
         .map(describe)
         .collect();
@@ -181,21 +158,13 @@ fn on_the_real_corpus_vibe_agrees_with_checkov() {
     let res = compare(&corpus_dir(), false);
     let agreement = res["agreement"].as_f64().unwrap();
     let flagged = res["flagged"].as_u64().unwrap();
-    let disagreements: Vec<String> = res["disagreements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(describe)
-        .collect();
+    let disagreements: Vec<String> = res["disagreements"].as_array().unwrap().iter().map(describe).collect();
     println!(
         "agreement {agreement}% of {flagged} pairs; {} disagreement(s):\n  {}",
         disagreements.len(),
         disagreements.join("\n  ")
     );
-    assert!(
-        flagged > 300,
-        "checkov flags hundreds of pairs on the corpus: {res}"
-    );
+    assert!(flagged > 300, "checkov flags hundreds of pairs on the corpus: {res}");
     assert!(
         agreement >= CORPUS_MIN_AGREEMENT,
         "vibe agrees with checkov on {agreement}% of {flagged} pairs (>= {CORPUS_MIN_AGREEMENT}% required):\n  {}",

@@ -75,9 +75,27 @@ pub fn vibe() -> Command {
 
 /// The demo answers as flags, with a fixed tag.
 pub const INVENTORY_FLAGS: &[&str] = &[
-    "init", "--yes", "--name", "Inventory Checker", "--runtime", "python3.12", "--db", "postgres", "--redis", "--nginx",
-    "--ingress", "--size", "md", "--metric", "orders_processed_total:counter:status", "--metric",
-    "inventory_low_stock_items:gauge:category", "--secret", "API_KEY", "--tag", "a1b2c3d",
+    "init",
+    "--yes",
+    "--name",
+    "Inventory Checker",
+    "--runtime",
+    "python3.12",
+    "--db",
+    "postgres",
+    "--redis",
+    "--nginx",
+    "--ingress",
+    "--size",
+    "md",
+    "--metric",
+    "orders_processed_total:counter:status",
+    "--metric",
+    "inventory_low_stock_items:gauge:category",
+    "--secret",
+    "API_KEY",
+    "--tag",
+    "a1b2c3d",
 ];
 
 /// The repo's root (for fixtures and tools).
@@ -127,7 +145,12 @@ impl Tmux {
     }
 
     /// Polls the screen until `ok` holds; returns it and how long that took.
-    pub fn wait(&self, what: &str, timeout: std::time::Duration, ok: impl Fn(&str) -> bool) -> (String, std::time::Duration) {
+    pub fn wait(
+        &self,
+        what: &str,
+        timeout: std::time::Duration,
+        ok: impl Fn(&str) -> bool,
+    ) -> (String, std::time::Duration) {
         let start = std::time::Instant::now();
         loop {
             let screen = self.screen();

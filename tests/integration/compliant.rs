@@ -68,12 +68,16 @@ fn every_generated_combination_reviews_clean_once_sealed() {
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("review prints JSON");
         let findings = report["findings"].as_array().cloned().unwrap_or_default();
         if !out.status.success() || !findings.is_empty() {
-            let list: Vec<String> = findings
-                .iter()
-                .map(|f| format!("{} {}:{} {}", f["id"], f["file"], f["line"], f["message"]))
-                .collect();
+            let list: Vec<String> =
+                findings.iter().map(|f| format!("{} {}:{} {}", f["id"], f["file"], f["line"], f["message"])).collect();
             failures.push(format!("{c:?}\n    {}", list.join("\n    ")));
         }
     }
-    assert!(failures.is_empty(), "{} of {} generated repos have findings:\n{}", failures.len(), rows.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} generated repos have findings:\n{}",
+        failures.len(),
+        rows.len(),
+        failures.join("\n")
+    );
 }

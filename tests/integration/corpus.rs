@@ -23,9 +23,8 @@ use std::process::Command;
 
 /// The corpus folder; panics with how to provide it when it is missing.
 pub fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("VIBE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("../shared/corpus/real"));
+    let dir =
+        std::env::var_os("VIBE_CORPUS").map(PathBuf::from).unwrap_or_else(|| repo_root().join("../shared/corpus/real"));
     assert!(
         dir.join("SOURCES.md").is_file(),
         "the real-world corpus is missing at {} (set VIBE_CORPUS to the folder holding SOURCES.md \
@@ -37,9 +36,7 @@ pub fn corpus_dir() -> PathBuf {
 
 /// The Python of the test venv (VIBE_TEST_VENV, else target/venv). A missing venv FAILS.
 pub fn venv_python() -> PathBuf {
-    let venv = std::env::var_os("VIBE_TEST_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target/venv"));
+    let venv = std::env::var_os("VIBE_TEST_VENV").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target/venv"));
     let py = venv.join("bin/python");
     assert!(
         py.exists(),
@@ -116,17 +113,10 @@ fn expected_diagnostics(root: &Path, all: &[String]) -> BTreeMap<String, String>
         stdin.write_all(yaml.join("\n").as_bytes()).unwrap();
     }
     let res = child.wait_with_output().unwrap();
-    assert!(
-        res.status.success(),
-        "PyYAML judge failed (is PyYAML in the venv?)"
-    );
+    assert!(res.status.success(), "PyYAML judge failed (is PyYAML in the venv?)");
     let text = String::from_utf8(res.stdout).unwrap();
     let judged: Vec<(&str, &str)> = text.lines().filter_map(|l| l.split_once('\t')).collect();
-    assert_eq!(
-        judged.len(),
-        yaml.len(),
-        "PyYAML judged every YAML file:\n{text}"
-    );
+    assert_eq!(judged.len(), yaml.len(), "PyYAML judged every YAML file:\n{text}");
     for (f, verdict) in judged {
         if verdict != "ok" {
             out.insert(f.to_string(), verdict.to_string());
@@ -147,31 +137,17 @@ fn the_real_corpus_is_reviewed_without_crashing_and_every_unreadable_file_is_a_d
         .output()
         .expect("run vibe review");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !stderr.contains("panicked"),
-        "vibe review panicked on the corpus:\n{stderr}"
-    );
+    assert!(!stderr.contains("panicked"), "vibe review panicked on the corpus:\n{stderr}");
     assert!(
         matches!(out.status.code(), Some(0 | 1)),
         "vibe review exited with {:?} (0 or 1 expected):\n{stderr}",
         out.status
     );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "the report is not JSON ({e}):\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    });
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("the report is not JSON ({e}):\n{}", String::from_utf8_lossy(&out.stdout)));
     let findings = report["findings"].as_array().expect("findings array");
-    assert!(
-        !findings.is_empty(),
-        "these projects were not written for the contract: findings expected"
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(i32::from(report["gate"] == "blocked")),
-        "exit status follows the gate"
-    );
+    assert!(!findings.is_empty(), "these projects were not written for the contract: findings expected");
+    assert_eq!(out.status.code(), Some(i32::from(report["gate"] == "blocked")), "exit status follows the gate");
 
     let mut all = Vec::new();
     files(&root, &root, &mut all);
@@ -183,17 +159,11 @@ fn the_real_corpus_is_reviewed_without_crashing_and_every_unreadable_file_is_a_d
         .map(|d| d["file"].as_str().expect("diagnostic file").to_string())
         .collect();
     for f in &diagnosed {
-        assert!(
-            all.contains(f),
-            "diagnostic names a file that is not in the corpus: {f}"
-        );
+        assert!(all.contains(f), "diagnostic names a file that is not in the corpus: {f}");
     }
     for f in findings {
         let file = f["file"].as_str().unwrap_or_default();
-        assert!(
-            !diagnosed.contains(file),
-            "a finding in a file reported as unreadable: {f}"
-        );
+        assert!(!diagnosed.contains(file), "a finding in a file reported as unreadable: {f}");
     }
 
     let expected = expected_diagnostics(&root, &all);
@@ -201,28 +171,18 @@ fn the_real_corpus_is_reviewed_without_crashing_and_every_unreadable_file_is_a_d
         expected.len() >= 7,
         "the corpus has templates and an empty JSON file (SOURCES.md), found only {expected:?}"
     );
-    let missing: Vec<String> = expected
-        .iter()
-        .filter(|(f, _)| !diagnosed.contains(*f))
-        .map(|(f, why)| format!("{f}: {why}"))
-        .collect();
+    let missing: Vec<String> =
+        expected.iter().filter(|(f, _)| !diagnosed.contains(*f)).map(|(f, why)| format!("{f}: {why}")).collect();
     assert!(
         missing.is_empty(),
         "{} unreadable file(s) are not listed under diagnostics:\n  {}",
         missing.len(),
         missing.join("\n  ")
     );
-    let extra: Vec<&String> = diagnosed
-        .iter()
-        .filter(|f| !expected.contains_key(*f))
-        .collect();
-    let (templ, wrong): (Vec<&String>, Vec<&String>) = extra
-        .into_iter()
-        .partition(|f| std::fs::read_to_string(root.join(f)).is_ok_and(|t| t.contains("{{")));
-    assert!(
-        wrong.is_empty(),
-        "vibe reports valid YAML/JSON files as unreadable: {wrong:?}"
-    );
+    let extra: Vec<&String> = diagnosed.iter().filter(|f| !expected.contains_key(*f)).collect();
+    let (templ, wrong): (Vec<&String>, Vec<&String>) =
+        extra.into_iter().partition(|f| std::fs::read_to_string(root.join(f)).is_ok_and(|t| t.contains("{{")));
+    assert!(wrong.is_empty(), "vibe reports valid YAML/JSON files as unreadable: {wrong:?}");
     if !templ.is_empty() {
         eprintln!(
             "note: valid YAML whose `{{{{` is only inside quoted or block scalars, skipped by vibe as templates: {templ:?}"

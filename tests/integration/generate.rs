@@ -48,7 +48,9 @@ fn init_writes_answers_and_every_contract_file() {
     assert!(files.iter().any(|f| f.starts_with("skills/")), "skills missing");
     assert!(!files.iter().any(|x| x == "k8s/07-rabbitmq.yaml"), "rabbitmq is off, its file must not exist");
     let answers = app.read("vibe.yaml");
-    for needle in ["name: Inventory Checker", "runtime: python3.12", "database: postgres", "orders_processed_total", "API_KEY"] {
+    for needle in
+        ["name: Inventory Checker", "runtime: python3.12", "database: postgres", "orders_processed_total", "API_KEY"]
+    {
         assert!(answers.contains(needle), "vibe.yaml lacks {needle}:\n{answers}");
     }
 }
@@ -162,10 +164,7 @@ fn latest_and_empty_tags_are_refused() {
 fn outside_git_without_a_tag_the_error_says_how_to_proceed() {
     let app = App::new();
     let flags: Vec<&str> = INVENTORY_FLAGS.iter().copied().filter(|f| *f != "--tag" && *f != "a1b2c3d").collect();
-    app.vibe(&flags)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("git").and(predicate::str::contains("--tag")));
+    app.vibe(&flags).assert().code(2).stderr(predicate::str::contains("git").and(predicate::str::contains("--tag")));
 }
 
 #[test]
@@ -186,10 +185,22 @@ fn the_tag_defaults_to_the_short_commit_sha() {
     app.write("app.py", "print('hi')\n");
     git(&["add", "."]);
     git(&["commit", "-qm", "first"]);
-    let sha = String::from_utf8(std::process::Command::new("git").arg("-C").arg(app.path()).args(["rev-parse", "HEAD"]).output().unwrap().stdout).unwrap();
+    let sha = String::from_utf8(
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(app.path())
+            .args(["rev-parse", "HEAD"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
     let flags: Vec<&str> = INVENTORY_FLAGS.iter().copied().filter(|f| *f != "--tag" && *f != "a1b2c3d").collect();
     app.vibe(&flags).assert().success();
-    assert!(app.read("k8s/08-app.yaml").contains(&format!(":{}", &sha[..7])), "app image not tagged with the short SHA");
+    assert!(
+        app.read("k8s/08-app.yaml").contains(&format!(":{}", &sha[..7])),
+        "app image not tagged with the short SHA"
+    );
 }
 
 /// Each validation rule: the flag named, exit 2, nothing written.
@@ -227,14 +238,17 @@ fn bad_answers_in_vibe_yaml_point_at_line_and_column() {
     let answers = app.read("vibe.yaml").replace("size: md", "size: huge");
     app.write("vibe.yaml", &answers);
     let line = answers.lines().position(|l| l == "size: huge").unwrap() + 1;
-    app.vibe(&["generate", "--tag", "a1b2c3d"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(format!("vibe.yaml:{line}:7: size")).and(predicate::str::contains("xs, sm, md, lg, xl")));
+    app.vibe(&["generate", "--tag", "a1b2c3d"]).assert().code(2).stderr(
+        predicate::str::contains(format!("vibe.yaml:{line}:7: size"))
+            .and(predicate::str::contains("xs, sm, md, lg, xl")),
+    );
 
     let app = inventory();
     app.write("vibe.yaml", &format!("{}colour: blue\n", app.read("vibe.yaml")));
-    app.vibe(&["generate", "--tag", "a1b2c3d"]).assert().code(2).stderr(predicate::str::contains("unknown field `colour`"));
+    app.vibe(&["generate", "--tag", "a1b2c3d"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown field `colour`"));
 }
 
 #[test]

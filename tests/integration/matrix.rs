@@ -19,7 +19,8 @@ pub struct Combination {
     pub readiness_db: bool,
 }
 
-const RUNTIMES: &[&str] = &["node22", "node20", "python3.12", "python3.11", "go1.23", "jvm21", "jvm17", "rust1.78", "php8.3"];
+const RUNTIMES: &[&str] =
+    &["node22", "node20", "python3.12", "python3.11", "go1.23", "jvm21", "jvm17", "rust1.78", "php8.3"];
 const DBS: &[&str] = &["none", "postgres", "mongo"];
 const SIZES: &[&str] = &["xs", "sm", "md", "lg", "xl"];
 
@@ -91,11 +92,30 @@ pub fn all_pairs() -> Vec<Combination> {
 impl Combination {
     /// `vibe init --yes` flags for this combination.
     pub fn flags(&self) -> Vec<String> {
-        let mut f: Vec<String> = ["init", "--yes", "--name", "Matrix App", "--runtime", self.runtime, "--db", self.db, "--size", self.size, "--tag", "a1b2c3d"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        for (on, flag) in [(self.redis, "--redis"), (self.rabbitmq, "--rabbitmq"), (self.nginx, "--nginx"), (self.ingress, "--ingress"), (self.readiness_db, "--readiness-checks-database")] {
+        let mut f: Vec<String> = [
+            "init",
+            "--yes",
+            "--name",
+            "Matrix App",
+            "--runtime",
+            self.runtime,
+            "--db",
+            self.db,
+            "--size",
+            self.size,
+            "--tag",
+            "a1b2c3d",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for (on, flag) in [
+            (self.redis, "--redis"),
+            (self.rabbitmq, "--rabbitmq"),
+            (self.nginx, "--nginx"),
+            (self.ingress, "--ingress"),
+            (self.readiness_db, "--readiness-checks-database"),
+        ] {
             if on {
                 f.push(flag.into());
             }
@@ -104,7 +124,17 @@ impl Combination {
             f.extend(["--secret", "API_KEY", "--secret", "STRIPE_TOKEN"].map(String::from));
         }
         if self.metrics {
-            f.extend(["--metric", "orders_processed_total:counter:status", "--metric", "queue_depth:gauge", "--metric", "report_duration_seconds:histogram:kind"].map(String::from));
+            f.extend(
+                [
+                    "--metric",
+                    "orders_processed_total:counter:status",
+                    "--metric",
+                    "queue_depth:gauge",
+                    "--metric",
+                    "report_duration_seconds:histogram:kind",
+                ]
+                .map(String::from),
+            );
         }
         f
     }
@@ -119,9 +149,15 @@ impl Combination {
 
 /// The Python interpreter of the validators' venv; the suite installs it (tests/run.sh).
 pub fn venv_python() -> PathBuf {
-    let venv = std::env::var_os("VIBE_TEST_VENV").map(PathBuf::from).unwrap_or_else(|| crate::common::repo_root().join("target/venv"));
+    let venv = std::env::var_os("VIBE_TEST_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::common::repo_root().join("target/venv"));
     let py = venv.join("bin/python");
-    assert!(py.exists(), "the validators' venv is missing at {}: run `bash tests/run.sh`, which installs it", venv.display());
+    assert!(
+        py.exists(),
+        "the validators' venv is missing at {}: run `bash tests/run.sh`, which installs it",
+        venv.display()
+    );
     py
 }
 
@@ -153,11 +189,14 @@ fn the_matrix_covers_every_pair_and_every_value() {
 fn every_combination_passes_the_real_validators() {
     let py = venv_python();
     let rows = all_pairs();
-    let apps: Vec<App> = rows.iter().map(|c| {
-        let app = App::new();
-        c.generate(&app);
-        app
-    }).collect();
+    let apps: Vec<App> = rows
+        .iter()
+        .map(|c| {
+            let app = App::new();
+            c.generate(&app);
+            app
+        })
+        .collect();
     let out = std::process::Command::new(&py)
         .arg(crate::common::repo_root().join("tests/tools/validate_generated.py"))
         .args(apps.iter().map(|a| a.path()))
@@ -168,10 +207,19 @@ fn every_combination_passes_the_real_validators() {
     let failures: Vec<String> = rows
         .iter()
         .zip(&apps)
-        .filter(|(_, a)| text.lines().any(|l| l.starts_with(&format!("validate_generated {}:", a.path().display())) && l.contains("FAIL")))
+        .filter(|(_, a)| {
+            text.lines()
+                .any(|l| l.starts_with(&format!("validate_generated {}:", a.path().display())) && l.contains("FAIL"))
+        })
         .map(|(c, _)| format!("{c:?}"))
         .collect();
-    assert!(out.status.success() && failures.is_empty(), "{} of {} combinations fail validation:\n{}\n\n{text}", failures.len(), rows.len(), failures.join("\n"));
+    assert!(
+        out.status.success() && failures.is_empty(),
+        "{} of {} combinations fail validation:\n{}\n\n{text}",
+        failures.len(),
+        rows.len(),
+        failures.join("\n")
+    );
     assert!(text.contains(&format!("validated {} repo(s), 0 failed", rows.len())), "{text}");
     let _ = vibe;
 }

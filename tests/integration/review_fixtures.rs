@@ -78,9 +78,18 @@ fn every_fixture_gives_exactly_its_expected_findings() {
             failures.push(format!("{}:\n    missing {missing:?}\n    unexpected {extra:?}", case.display()));
         }
     }
-    assert!(failures.is_empty(), "{} of {} fixture cases differ:\n  {}", failures.len(), cases.len(), failures.join("\n  "));
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixture cases differ:\n  {}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n  ")
+    );
     let all: BTreeSet<String> = vibe::contract::catalogue::CATALOGUE.iter().map(|c| c.id.to_string()).collect();
     let no_fire: Vec<_> = all.difference(&covered_fires).collect();
     let no_pass: Vec<_> = all.difference(&covered_passes).collect();
-    assert!(no_fire.is_empty() && no_pass.is_empty(), "checks without a firing case: {no_fire:?}; without a passing case: {no_pass:?}");
+    assert!(
+        no_fire.is_empty() && no_pass.is_empty(),
+        "checks without a firing case: {no_fire:?}; without a passing case: {no_pass:?}"
+    );
 }

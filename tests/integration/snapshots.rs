@@ -25,8 +25,21 @@ fn inventory_checker_full_configuration() {
 #[test]
 fn go_app_without_components() {
     let app = App::new();
-    app.vibe(&["init", "--yes", "--name", "Ticket Counter", "--runtime", "go1.23", "--size", "xs", "--metric", "tickets_sold_total:counter", "--tag", "0f1e2d3"])
-        .assert()
-        .success();
+    app.vibe(&[
+        "init",
+        "--yes",
+        "--name",
+        "Ticket Counter",
+        "--runtime",
+        "go1.23",
+        "--size",
+        "xs",
+        "--metric",
+        "tickets_sold_total:counter",
+        "--tag",
+        "0f1e2d3",
+    ])
+    .assert()
+    .success();
     insta::assert_snapshot!("go_minimal", snapshot_of(&app));
 }

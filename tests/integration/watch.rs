@@ -95,20 +95,23 @@ fn watch_follows_edits_fixes_and_restores_the_terminal() {
     let vibe = assert_cmd::cargo::cargo_bin!("vibe");
     let command = format!("{} watch {}; echo EXITED:$?", vibe.display(), app.path().display());
     tmux.keys(&[&command, "Enter"]);
-    let (screen, _) = tmux.wait("the blocked gate", Duration::from_secs(20), |s| s.contains("BLOCKED") && critical(s).is_some());
+    let (screen, _) =
+        tmux.wait("the blocked gate", Duration::from_secs(20), |s| s.contains("BLOCKED") && critical(s).is_some());
     let before = critical(&screen).unwrap();
     assert!(before >= 4, "A1, B5 and the E4s should block:\n{screen}");
     assert!(screen.contains("A1") && screen.contains("Findings ("), "{screen}");
 
     // An edit from outside fixes A1: the screen follows within a second.
     replace(&manifest, "inventory-checker:latest", "inventory-checker:a1b2c3d");
-    let (screen, took) = tmux.wait("the review after the edit", Duration::from_secs(5), |s| critical(s) == Some(before - 1));
+    let (screen, took) =
+        tmux.wait("the review after the edit", Duration::from_secs(5), |s| critical(s) == Some(before - 1));
     assert!(took < Duration::from_secs(1), "the screen took {took:?} to follow the edit:\n{screen}");
     assert!(!screen.contains(" A1 "), "A1 is fixed and must be gone:\n{screen}");
 
     // F: one preview for every CRITICAL finding; y applies what can be fixed.
     tmux.keys(&["F"]);
-    let (screen, _) = tmux.wait("the fix preview", Duration::from_secs(10), |s| s.contains("y apply") || s.contains("n/Esc close"));
+    let (screen, _) =
+        tmux.wait("the fix preview", Duration::from_secs(10), |s| s.contains("y apply") || s.contains("n/Esc close"));
     assert!(screen.contains("Cannot be fixed automatically"), "the unsealed secrets need `vibe seal`:\n{screen}");
     if screen.contains("y apply") {
         assert!(screen.contains("timeoutSeconds"), "the preview shows the change:\n{screen}");

@@ -42,11 +42,24 @@ fn sample_app() -> App {
 
 fn start(app: &App) -> Tmux {
     let vibe = assert_cmd::cargo::cargo_bin!("vibe");
-    Tmux::start(110, 40, &format!("cd '{}' && '{}' --platform platform.yaml init; echo EXIT=$?; sleep 60", app.path().display(), vibe.display()))
+    Tmux::start(
+        110,
+        40,
+        &format!(
+            "cd '{}' && '{}' --platform platform.yaml init; echo EXIT=$?; sleep 60",
+            app.path().display(),
+            vibe.display()
+        ),
+    )
 }
 
 fn all_text_under(app: &App) -> String {
-    app.files().iter().filter_map(|f| std::fs::read(app.join(f)).ok()).map(|b| String::from_utf8_lossy(&b).into_owned()).collect::<Vec<_>>().join("\n")
+    app.files()
+        .iter()
+        .filter_map(|f| std::fs::read(app.join(f)).ok())
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -83,13 +96,24 @@ fn the_wizard_answers_every_question_and_seals_the_secret() {
     let summary = t.wait_for("Ready?");
     assert!(summary.contains("orders_processed_total") && summary.contains("API_KEY"), "{summary}");
     t.keys(&["Enter"]);
-    let (screen, _) = t.wait("the review", Duration::from_secs(30), |s| s.contains("EXIT="));
+    // Then the live dashboard opens on the generated repo with its review.
+    let (dashboard, _) =
+        t.wait("the dashboard", Duration::from_secs(30), |s| s.contains("PASS") || s.contains("BLOCKED"));
+    assert!(!dashboard.contains(SECRET), "the secret appeared on screen");
+    t.keys(&["q"]);
+    let (screen, _) = t.wait("exit", Duration::from_secs(10), |s| s.contains("EXIT="));
     assert!(screen.contains("EXIT=0"), "{screen}");
-    assert!(screen.contains("Review of the result"), "the review is not shown:\n{screen}");
     assert!(!screen.contains(SECRET), "the secret appeared on screen");
 
     let answers = app.read("vibe.yaml");
-    for needle in ["name: Inventory Checker", "runtime: python3.12", "database: postgres", "ingress: true", "orders_processed_total", "API_KEY"] {
+    for needle in [
+        "name: Inventory Checker",
+        "runtime: python3.12",
+        "database: postgres",
+        "ingress: true",
+        "orders_processed_total",
+        "API_KEY",
+    ] {
         assert!(answers.contains(needle), "vibe.yaml lacks {needle}:\n{answers}");
     }
     assert!(app.files().len() > before.len() + 30, "files were not generated");

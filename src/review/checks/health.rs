@@ -21,7 +21,7 @@
 use super::image::{container_words, key_line};
 use super::ingress::{PortRef, Routes};
 use crate::contract::{self, PORT_HTTP, PORT_MGMT};
-use crate::review::workload::{self, component_of_image, Container, Workload};
+use crate::review::workload::{self, Container, Workload, component_of_image};
 use crate::review::{Finding, Review};
 use crate::yaml::Node;
 
@@ -153,7 +153,9 @@ fn probe_check(r: &Review, out: &mut Vec<Finding>, id: &'static str, key: &str, 
                     if got_port != Some(i64::from(PORT_MGMT)) {
                         let written = port.and_then(Node::as_str).unwrap_or("none");
                         problems.push(match got_port {
-                            Some(n) if n.to_string() != written => format!("uses port {written} ({n}) instead of {PORT_MGMT}"),
+                            Some(n) if n.to_string() != written => {
+                                format!("uses port {written} ({n}) instead of {PORT_MGMT}")
+                            }
                             _ => format!("uses port {written} instead of {PORT_MGMT}"),
                         });
                         line = line.or_else(|| key_line(http, "port"));
@@ -191,7 +193,8 @@ pub fn b5(r: &Review, out: &mut Vec<Finding>) {
             for key in ["livenessProbe", "readinessProbe", "startupProbe"] {
                 let Some(probe) = c.node.get(key) else { continue };
                 let db = key == "readinessProbe" && r.ctx.readiness_checks_database;
-                let min = i64::from(if db { contract::PROBE_TIMEOUT_DB_SECONDS } else { contract::PROBE_TIMEOUT_SECONDS });
+                let min =
+                    i64::from(if db { contract::PROBE_TIMEOUT_DB_SECONDS } else { contract::PROBE_TIMEOUT_SECONDS });
                 let timeout = probe.get("timeoutSeconds");
                 // Kubernetes' default when the field is absent.
                 let got = timeout.map(|t| t.as_i64()).unwrap_or(Some(1));
@@ -205,14 +208,18 @@ pub fn b5(r: &Review, out: &mut Vec<Finding>) {
                 };
                 let why = if db { " because /readiness checks the database" } else { "" };
                 out.push(
-                    Finding::new("B5", &w.obj.file, key_line(probe, "timeoutSeconds").or_else(|| key_line(c.node, key)))
-                        .object(w.obj.id())
-                        .message(format!(
-                            "The {key} of {} waits only {now} for an answer{}: one slow moment looks like a dead app.",
-                            container_words(&w, &c),
-                            if timeout.is_none() { " (Kubernetes' default, as `timeoutSeconds` is not set)" } else { "" }
-                        ))
-                        .fix(format!("Set `timeoutSeconds: {min}` (or more) on that {key}{why}.")),
+                    Finding::new(
+                        "B5",
+                        &w.obj.file,
+                        key_line(probe, "timeoutSeconds").or_else(|| key_line(c.node, key)),
+                    )
+                    .object(w.obj.id())
+                    .message(format!(
+                        "The {key} of {} waits only {now} for an answer{}: one slow moment looks like a dead app.",
+                        container_words(&w, &c),
+                        if timeout.is_none() { " (Kubernetes' default, as `timeoutSeconds` is not set)" } else { "" }
+                    ))
+                    .fix(format!("Set `timeoutSeconds: {min}` (or more) on that {key}{why}.")),
                 );
             }
         }

@@ -32,7 +32,7 @@ use super::health::app_container;
 use crate::contract;
 use crate::repo::{Dockerfile, Repo};
 use crate::review::context::ReviewContext;
-use crate::review::workload::{self, parse_image, Container, Workload};
+use crate::review::workload::{self, Container, Workload, parse_image};
 use crate::review::{Finding, Review};
 use crate::yaml::Node;
 use std::borrow::Cow;
@@ -149,7 +149,8 @@ pub(crate) fn container_words(w: &Workload, c: &Container) -> String {
 fn chart_values_images<'a>(repo: &'a Repo, out: &mut Vec<ImageSite<'a>>) {
     let dir = |f: &str| f.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
     let name = |f: &str| f.rsplit('/').next().unwrap_or(f).to_string();
-    let charts: Vec<String> = repo.yaml.iter().filter(|y| name(&y.file) == "Chart.yaml").map(|y| dir(&y.file)).collect();
+    let charts: Vec<String> =
+        repo.yaml.iter().filter(|y| name(&y.file) == "Chart.yaml").map(|y| dir(&y.file)).collect();
     if charts.is_empty() {
         return;
     }
@@ -179,7 +180,8 @@ fn walk_values<'a>(node: &'a Node, path: &mut Vec<String>, file: &'a str, out: &
                 });
                 continue;
             }
-            if let Some(repository) = e.value.get("repository").and_then(Node::as_str).filter(|s| !s.trim().is_empty()) {
+            if let Some(repository) = e.value.get("repository").and_then(Node::as_str).filter(|s| !s.trim().is_empty())
+            {
                 let mut image = String::new();
                 if let Some(reg) = e.value.get("registry").and_then(Node::as_str).filter(|s| !s.is_empty()) {
                     image.push_str(reg.trim_end_matches('/'));
@@ -469,7 +471,9 @@ pub fn a1(r: &Review, out: &mut Vec<Finding>) {
         let fix = if s.app() {
             let tag = app_tag_words(r.ctx);
             match (&s.key, app_tag(r.ctx)) {
-                (Some(key), Some(t)) if key.ends_with(".tag") => format!("Set `{key}: \"{t}\"` (the repo's short commit SHA); CD updates it on every commit."),
+                (Some(key), Some(t)) if key.ends_with(".tag") => {
+                    format!("Set `{key}: \"{t}\"` (the repo's short commit SHA); CD updates it on every commit.")
+                }
                 (_, Some(t)) => format!("Use `{base}:{t}`: the app image is tagged with the repo's short commit SHA."),
                 _ => format!("Tag the app image with {tag}, e.g. `{base}:<sha>`; CI pushes that tag."),
             }
@@ -502,7 +506,9 @@ pub fn a2(r: &Review, out: &mut Vec<Finding>) {
                     let from = if written != p { format!(" (from `{written}`)") } else { String::new() };
                     format!("builds for `{p}`{from}, which the cluster's {PLATFORM_AMD64} machines cannot run")
                 }
-                Some((written, None)) => format!("leaves the platform to a build argument (`{written}`): {arm} {PLATFORM_AMD64} machines"),
+                Some((written, None)) => {
+                    format!("leaves the platform to a build argument (`{written}`): {arm} {PLATFORM_AMD64} machines")
+                }
             };
             let rest = f.rest.clone();
             out.push(
@@ -586,7 +592,10 @@ pub fn a3(r: &Review, out: &mut Vec<Finding>) {
                 problems.insert(0, "`runAsNonRoot: true` is not set".into());
             } else {
                 let names: Vec<String> = nonroot_missing.iter().map(|n| format!("`{n}`")).collect();
-                problems.insert(0, format!("`runAsNonRoot: true` is set neither on the pod nor on container {}", names.join(", ")));
+                problems.insert(
+                    0,
+                    format!("`runAsNonRoot: true` is set neither on the pod nor on container {}", names.join(", ")),
+                );
             }
         }
         if !user_missing.is_empty() && pod_user.is_none() {
@@ -595,12 +604,8 @@ pub fn a3(r: &Review, out: &mut Vec<Finding>) {
         if problems.is_empty() {
             continue;
         }
-        let line = lines
-            .into_iter()
-            .flatten()
-            .next()
-            .or_else(|| key_line(w.pod, "securityContext"))
-            .or_else(|| w.line());
+        let line =
+            lines.into_iter().flatten().next().or_else(|| key_line(w.pod, "securityContext")).or_else(|| w.line());
         let mut fix = crate::contract::catalogue::check("A3").map(|c| c.fix.to_string()).unwrap_or_default();
         if !overrides.is_empty() {
             fix.push_str(&format!(" Remove the root overrides from {}.", overrides.join(", ")));
@@ -672,7 +677,9 @@ pub fn a5(r: &Review, out: &mut Vec<Finding>) {
         } else {
             let target = mirrored(r.ctx, &s.image);
             match (&s.place, &s.key) {
-                (Place::From, _) => format!("Pull it through the platform mirror: `FROM --platform={PLATFORM_AMD64} {target}`."),
+                (Place::From, _) => {
+                    format!("Pull it through the platform mirror: `FROM --platform={PLATFORM_AMD64} {target}`.")
+                }
                 (Place::Values(_), Some(key)) if key.ends_with(".tag") => {
                     format!(
                         "Pull it through the platform mirror: set `{}.repository` to `{}` (with no separate `registry`).",
@@ -716,7 +723,9 @@ pub fn a6(r: &Review, out: &mut Vec<Finding>) {
             ),
             _ => format!("Let CI build and push the app image to the platform registry and use `{target}`."),
         };
-        out.push(site_finding("A6", &s).message(format!("The app image `{}` of {} {why}.", s.image, s.what())).fix(fix));
+        out.push(
+            site_finding("A6", &s).message(format!("The app image `{}` of {} {why}.", s.image, s.what())).fix(fix),
+        );
     }
 }
 
@@ -765,7 +774,10 @@ mod tests {
         assert!(!is_docker_hub("ghcr.io/x/y:1"));
         assert!(!is_docker_hub("harbor.internal.example.com/dockerhub-proxy/nginx:1.27"));
         let ctx = ReviewContext::default();
-        assert_eq!(mirrored(&ctx, "docker.io/library/nginx:1.27"), "harbor.internal.example.com/dockerhub-proxy/nginx:1.27");
+        assert_eq!(
+            mirrored(&ctx, "docker.io/library/nginx:1.27"),
+            "harbor.internal.example.com/dockerhub-proxy/nginx:1.27"
+        );
         assert_eq!(mirrored(&ctx, "bitnami/redis:7"), "harbor.internal.example.com/dockerhub-proxy/bitnami/redis:7");
     }
 }

@@ -36,7 +36,8 @@ static METRICS_LOCATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"location\s+(?:=|\^~|~\*?)?\s*["']?\^?/metrics(?:[/$"'\s(][^{]*)?\{([^}]*)\}"#).expect("valid regex")
 });
 /// A body that refuses the request.
-static REFUSES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\breturn\s+40[34]\b|\bdeny\s+all\b").expect("valid regex"));
+static REFUSES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\breturn\s+40[34]\b|\bdeny\s+all\b").expect("valid regex"));
 
 /// A port as a backend or Service names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +100,11 @@ impl Backend<'_> {
                 p.is_empty() || p == METRICS_PATH
             }
             // Controllers read these as plain prefixes (Traefik) or regexes (nginx).
-            _ => METRICS_PATH.starts_with(path.trim_end_matches(['*', '$'])) || path.starts_with("/.*") || path == "/(.*)",
+            _ => {
+                METRICS_PATH.starts_with(path.trim_end_matches(['*', '$']))
+                    || path.starts_with("/.*")
+                    || path == "/(.*)"
+            }
         }
     }
 }
@@ -161,7 +166,11 @@ fn folders(file: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The first non-empty set found looking up `key(folder)` from `file`'s folder upwards.
-fn lookup<'m, 'f, K: std::hash::Hash + Eq, V>(map: &'m HashMap<K, Vec<V>>, file: &'f str, key: impl Fn(&'f str) -> K) -> &'m [V] {
+fn lookup<'m, 'f, K: std::hash::Hash + Eq, V>(
+    map: &'m HashMap<K, Vec<V>>,
+    file: &'f str,
+    key: impl Fn(&'f str) -> K,
+) -> &'m [V] {
     for dir in folders(file) {
         if let Some(v) = map.get(&key(dir)).filter(|v| !v.is_empty()) {
             return v;
@@ -174,8 +183,13 @@ impl<'a> Routes<'a> {
     /// Indexes the repo (cheap when it has no Ingress: nothing is indexed then).
     pub fn new(repo: &'a Repo) -> Routes<'a> {
         let ingresses: Vec<&Object> = repo.objects.iter().filter(|o| o.kind == "Ingress").collect();
-        let mut routes =
-            Routes { ingresses, services: HashMap::new(), configmaps: HashMap::new(), workloads: Vec::new(), by_folder: HashMap::new() };
+        let mut routes = Routes {
+            ingresses,
+            services: HashMap::new(),
+            configmaps: HashMap::new(),
+            workloads: Vec::new(),
+            by_folder: HashMap::new(),
+        };
         if routes.ingresses.is_empty() {
             return routes;
         }
@@ -230,7 +244,10 @@ impl<'a> Routes<'a> {
     pub fn resolve(&self, b: &Backend<'a>) -> Target<'a> {
         let mut t = Target::default();
         let Some(name) = b.service else { return t };
-        let svc = lookup(&self.services, &b.ingress.file, |dir| (dir, name)).iter().copied().find(|s| ns_compatible(s, b.ingress));
+        let svc = lookup(&self.services, &b.ingress.file, |dir| (dir, name))
+            .iter()
+            .copied()
+            .find(|s| ns_compatible(s, b.ingress));
         let Some(svc) = svc else { return t };
         t.service = Some(svc);
         let ports = svc.node.path("spec.ports").map(Node::items).unwrap_or_default();
@@ -407,11 +424,17 @@ pub fn h1(r: &Review, out: &mut Vec<Finding>) {
             }
             let (message, line) = match host {
                 Some(h) => (
-                    format!("The Ingress `{}` answers on `{h}`, which is not {wanted}: it will not resolve or get a valid certificate.", ing.name),
+                    format!(
+                        "The Ingress `{}` answers on `{h}`, which is not {wanted}: it will not resolve or get a valid certificate.",
+                        ing.name
+                    ),
                     rule.get("host").and_then(Node::line),
                 ),
                 None => (
-                    format!("A rule of the Ingress `{}` has no host, so it answers on any name instead of {wanted}.", ing.name),
+                    format!(
+                        "A rule of the Ingress `{}` has no host, so it answers on any name instead of {wanted}.",
+                        ing.name
+                    ),
                     rule.line(),
                 ),
             };
@@ -447,7 +470,10 @@ pub fn h2(r: &Review, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new("H2", &ing.file, spec.and_then(|_| key_line(&ing.node, "spec")).or(ing.line()))
                     .object(ing.id())
-                    .message(format!("The Ingress `{}` has no TLS: data travels in clear text and browsers say \"not secure\".", ing.name))
+                    .message(format!(
+                        "The Ingress `{}` has no TLS: data travels in clear text and browsers say \"not secure\".",
+                        ing.name
+                    ))
                     .fix(format!("Add under `spec`: `tls: [{{hosts: [{host_list}], secretName: {secret}}}]`.")),
             );
             continue;
@@ -455,7 +481,14 @@ pub fn h2(r: &Review, out: &mut Vec<Finding>) {
         let covers_all = tls.iter().any(|t| t.get("hosts").map(Node::items).unwrap_or_default().is_empty());
         for (host, line) in hosts {
             let covered = covers_all
-                || tls.iter().any(|t| t.get("hosts").map(Node::items).unwrap_or_default().iter().filter_map(Node::as_str).any(|th| tls_covers(th, host)));
+                || tls.iter().any(|t| {
+                    t.get("hosts")
+                        .map(Node::items)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(Node::as_str)
+                        .any(|th| tls_covers(th, host))
+                });
             if covered {
                 continue;
             }
@@ -484,10 +517,15 @@ pub fn h3(r: &Review, out: &mut Vec<Finding>) {
         let nginx: Vec<&Workload> = t.pods.iter().filter(|w| w.component == Some("nginx")).collect();
         let problem = if !nginx.is_empty() {
             let unprotected = nginx.iter().find(|w| {
-                !routes
-                    .mounted_configmaps(w)
-                    .iter()
-                    .any(|cm| cm.node.get("data").map(Node::entries).unwrap_or_default().iter().filter_map(|e| e.value.as_str()).any(refuses_metrics))
+                !routes.mounted_configmaps(w).iter().any(|cm| {
+                    cm.node
+                        .get("data")
+                        .map(Node::entries)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|e| e.value.as_str())
+                        .any(refuses_metrics)
+                })
             });
             match unprotected {
                 None => continue,
@@ -499,7 +537,8 @@ pub fn h3(r: &Review, out: &mut Vec<Finding>) {
                         w.obj.id()
                     ),
                     {
-                        let cms: Vec<String> = routes.mounted_configmaps(w).iter().map(|c| format!("`{}`", c.name)).collect();
+                        let cms: Vec<String> =
+                            routes.mounted_configmaps(w).iter().map(|c| format!("`{}`", c.name)).collect();
                         let place = if cms.is_empty() {
                             format!("the nginx config of {} (mount it from a ConfigMap)", w.obj.id())
                         } else {
@@ -531,7 +570,12 @@ pub fn h3(r: &Review, out: &mut Vec<Finding>) {
             })
         };
         if let Some((message, fix)) = problem {
-            out.push(Finding::new("H3", &b.ingress.file, b.line.or(b.ingress.line())).object(b.ingress.id()).message(message).fix(fix));
+            out.push(
+                Finding::new("H3", &b.ingress.file, b.line.or(b.ingress.line()))
+                    .object(b.ingress.id())
+                    .message(message)
+                    .fix(fix),
+            );
         }
     }
 }
@@ -542,7 +586,9 @@ mod tests {
 
     #[test]
     fn nginx_metrics_locations_are_recognised() {
-        assert!(refuses_metrics("server {\n location = /metrics {\n return 404;\n }\n location / { proxy_pass http://app; }\n}"));
+        assert!(refuses_metrics(
+            "server {\n location = /metrics {\n return 404;\n }\n location / { proxy_pass http://app; }\n}"
+        ));
         assert!(refuses_metrics("location ^~ /metrics/ { return 404; }"));
         assert!(refuses_metrics("location ~ ^/metrics { deny all; }"));
         assert!(refuses_metrics("location /metrics { return 403; }"));

@@ -99,38 +99,18 @@ fn main_lang(repo: &Repo) -> Option<Lang> {
 
 /// The app's entry file (where setup code belongs), for findings about something missing.
 fn main_source(repo: &Repo) -> String {
-    const ENTRY: &[&str] = &[
-        "main",
-        "app",
-        "server",
-        "index",
-        "application",
-        "wsgi",
-        "asgi",
-        "manage",
-        "lib",
-    ];
+    const ENTRY: &[&str] = &["main", "app", "server", "index", "application", "wsgi", "asgi", "manage", "lib"];
     let lang = main_lang(repo);
     let mut best: Option<(usize, usize, &str)> = None;
     for f in runtime_sources(repo).filter(|f| Some(f.lang) == lang) {
-        let stem = f
-            .file
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .split('.')
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let stem = f.file.rsplit('/').next().unwrap_or("").split('.').next().unwrap_or("").to_ascii_lowercase();
         let rank = ENTRY.iter().position(|e| *e == stem).unwrap_or(ENTRY.len());
-        let depth =
-            f.file.matches('/').count() + usize::from(f.file.starts_with(OBSERVABILITY_DIR)) * 10;
+        let depth = f.file.matches('/').count() + usize::from(f.file.starts_with(OBSERVABILITY_DIR)) * 10;
         if best.is_none_or(|(d, r, _)| (depth, rank) < (d, r)) {
             best = Some((depth, rank, &f.file));
         }
     }
-    best.map(|(_, _, f)| f.to_string())
-        .unwrap_or_else(|| OBSERVABILITY_DIR.to_string())
+    best.map(|(_, _, f)| f.to_string()).unwrap_or_else(|| OBSERVABILITY_DIR.to_string())
 }
 
 /// The dependency manifest for a language: the shallowest one present, else its usual name.
@@ -147,12 +127,7 @@ fn manifest_for(repo: &Repo, lang: Option<Lang>) -> String {
     repo.dependency_files
         .iter()
         .filter(|f| names.contains(&f.file.rsplit('/').next().unwrap_or("")))
-        .min_by_key(|f| {
-            (
-                f.file.starts_with(OBSERVABILITY_DIR),
-                f.file.matches('/').count(),
-            )
-        })
+        .min_by_key(|f| (f.file.starts_with(OBSERVABILITY_DIR), f.file.matches('/').count()))
         .map(|f| f.file.clone())
         .unwrap_or_else(|| names[0].to_string())
 }
@@ -168,11 +143,8 @@ fn has_app_source(repo: &Repo) -> bool {
 /// G1: the pod template has prometheus.io/scrape, /port and /path annotations.
 pub fn g1(r: &Review, out: &mut Vec<Finding>) {
     let port = contract::PORT_HTTP.to_string();
-    let wanted: [(&str, &str); 3] = [
-        ("prometheus.io/scrape", "true"),
-        ("prometheus.io/port", &port),
-        ("prometheus.io/path", METRICS_PATH),
-    ];
+    let wanted: [(&str, &str); 3] =
+        [("prometheus.io/scrape", "true"), ("prometheus.io/port", &port), ("prometheus.io/path", METRICS_PATH)];
     for w in workload::workloads(r.repo) {
         if !w.is_app() || !w.long_running() {
             continue;
@@ -182,9 +154,7 @@ pub fn g1(r: &Review, out: &mut Vec<Finding>) {
         for (key, value) in wanted {
             match w.annotation(key).map(str::trim) {
                 None => missing.push(format!("`{key}`")),
-                Some(v) if v != value => {
-                    wrong.push(format!("sets `{key}` to \"{v}\" instead of \"{value}\""))
-                }
+                Some(v) if v != value => wrong.push(format!("sets `{key}` to \"{v}\" instead of \"{value}\"")),
                 Some(_) => {}
             }
         }
@@ -235,10 +205,7 @@ static PROM_CLIENT: LazyLock<Vec<(&'static [&'static str], Regex)>> = LazyLock::
                 r#"(?im)(?:^|["'\s])(prometheus[_-]client|prometheus[_-]fastapi[_-]instrumentator|prometheus[_-]flask[_-]exporter|django[_-]prometheus|starlette[_-]exporter|starlette[_-]prometheus|aioprometheus)\b"#,
             ),
         ),
-        (
-            &["go.mod"][..],
-            re(r"github\.com/(prometheus/client_golang|VictoriaMetrics/metrics)\b"),
-        ),
+        (&["go.mod"][..], re(r"github\.com/(prometheus/client_golang|VictoriaMetrics/metrics)\b")),
         (
             &["pom.xml", "build.gradle", "build.gradle.kts"][..],
             re(
@@ -277,8 +244,7 @@ fn client_dependency(repo: &Repo) -> Option<(&TextFile, u32)> {
 }
 
 fn metrics_handler(repo: &Repo) -> Option<&TextFile> {
-    runtime_sources(repo)
-        .find(|f| METRICS_HANDLER.is_match(&f.text) && METRICS_HANDLER.is_match(&code::masked(f)))
+    runtime_sources(repo).find(|f| METRICS_HANDLER.is_match(&f.text) && METRICS_HANDLER.is_match(&code::masked(f)))
 }
 
 /// G2: the app serves /metrics in Prometheus format (statically: client library + handler).
@@ -329,9 +295,7 @@ static JSON_LOGGER: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
         ),
         (
             Dialect::Js,
-            re(
-                r#"require\(\s*['"](?:pino|bunyan)['"]\s*\)|from\s+['"](?:pino|bunyan)['"]|format\.json\(\)"#,
-            ),
+            re(r#"require\(\s*['"](?:pino|bunyan)['"]\s*\)|from\s+['"](?:pino|bunyan)['"]|format\.json\(\)"#),
         ),
         (
             Dialect::Go,
@@ -339,22 +303,12 @@ static JSON_LOGGER: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
                 r"\bslog\.NewJSONHandler\b|\bzap\.NewProduction|\bzapcore\.NewJSONEncoder\b|github\.com/rs/zerolog|\bJSONFormatter\b",
             ),
         ),
-        (
-            Dialect::Java,
-            re(
-                r"\bLogstashEncoder\b|\bJsonLayout\b|\bJsonTemplateLayout\b|\bEcsLayout\b|\bJsonEncoder\b",
-            ),
-        ),
+        (Dialect::Java, re(r"\bLogstashEncoder\b|\bJsonLayout\b|\bJsonTemplateLayout\b|\bEcsLayout\b|\bJsonEncoder\b")),
         (
             Dialect::Kotlin,
-            re(
-                r"\bLogstashEncoder\b|\bJsonLayout\b|\bJsonTemplateLayout\b|\bEcsLayout\b|\bJsonEncoder\b",
-            ),
+            re(r"\bLogstashEncoder\b|\bJsonLayout\b|\bJsonTemplateLayout\b|\bEcsLayout\b|\bJsonEncoder\b"),
         ),
-        (
-            Dialect::Rust,
-            re(r"\.json\(\)|\bjson_subscriber\b|\bslog_json\b|\btracing_bunyan_formatter\b"),
-        ),
+        (Dialect::Rust, re(r"\.json\(\)|\bjson_subscriber\b|\bslog_json\b|\btracing_bunyan_formatter\b")),
         (Dialect::Php, re(r"\bJsonFormatter\b")),
     ]
 });
@@ -362,38 +316,26 @@ static JSON_LOGGER: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
 /// A custom formatter class, per dialect, and how it writes JSON: (dialect, formatter, JSON encoder).
 static CUSTOM_JSON: LazyLock<Vec<(Dialect, Regex, &'static str)>> = LazyLock::new(|| {
     vec![
-        (
-            Dialect::Python,
-            re(r"class\s+\w+\(\s*(?:logging\.)?Formatter\s*\)"),
-            "json.dumps",
-        ),
+        (Dialect::Python, re(r"class\s+\w+\(\s*(?:logging\.)?Formatter\s*\)"), "json.dumps"),
         (
             Dialect::Php,
             re(r"implements\s+[\w\\]*FormatterInterface\b|extends\s+[\w\\]*NormalizerFormatter\b"),
             "json_encode",
         ),
-        (
-            Dialect::Rust,
-            re(r"\bimpl\b[^{]*\bFormatEvent\b"),
-            "serde_json",
-        ),
+        (Dialect::Rust, re(r"\bimpl\b[^{]*\bFormatEvent\b"), "serde_json"),
         (Dialect::Js, re(r"\bformat\.printf\s*\("), "JSON.stringify"),
         (Dialect::Go, re(r"\bslog\.Handler\b"), "json.Marshal"),
     ]
 });
 
 /// JSON logging declared in a dependency manifest whose configuration lives in XML we do not read.
-static JSON_LOGGER_DEP: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"logstash-logback-encoder|log4j-layout-template-json|ecs-logging-java|logback-json-classic")
-});
+static JSON_LOGGER_DEP: LazyLock<Regex> =
+    LazyLock::new(|| re(r"logstash-logback-encoder|log4j-layout-template-json|ecs-logging-java|logback-json-classic"));
 
 /// Plain-text logging set up or used as the logger, per dialect.
 static PLAIN_LOGGING: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
     vec![
-        (
-            Dialect::Python,
-            re(r"\blogging\.basicConfig\s*\(|\blogging\.Formatter\s*\(|(?m)^\s*print\s*\("),
-        ),
+        (Dialect::Python, re(r"\blogging\.basicConfig\s*\(|\blogging\.Formatter\s*\(|(?m)^\s*print\s*\(")),
         (
             Dialect::Js,
             re(
@@ -402,22 +344,11 @@ static PLAIN_LOGGING: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
         ),
         (
             Dialect::Go,
-            re(
-                r"\blog\.(?:Print|Printf|Println|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)\s*\(|\bTextFormatter\b",
-            ),
+            re(r"\blog\.(?:Print|Printf|Println|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)\s*\(|\bTextFormatter\b"),
         ),
-        (
-            Dialect::Java,
-            re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\(|\bPatternLayout\b"),
-        ),
-        (
-            Dialect::Kotlin,
-            re(r"(?m)^\s*println\s*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\("),
-        ),
-        (
-            Dialect::Rust,
-            re(r"\b(?:e?println)!\s*\(|\benv_logger::(?:init|Builder)|\bsimple_logger\b"),
-        ),
+        (Dialect::Java, re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\(|\bPatternLayout\b")),
+        (Dialect::Kotlin, re(r"(?m)^\s*println\s*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\(")),
+        (Dialect::Rust, re(r"\b(?:e?println)!\s*\(|\benv_logger::(?:init|Builder)|\bsimple_logger\b")),
         (Dialect::Php, re(r"\bLineFormatter\b|\berror_log\s*\(")),
     ]
 });
@@ -429,23 +360,17 @@ static PY_WEB: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 /// Rust files serving HTTP (where println! output is the app's log).
-static RS_WEB: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(?:axum|actix_web|rocket|warp|hyper|poem|tide)::"));
+static RS_WEB: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:axum|actix_web|rocket|warp|hyper|poem|tide)::"));
 /// Go files importing the standard `log` package.
 static GO_STD_LOG: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?m)^\s*(?:import\s+)?(?:\w+\s+)?"log"\s*$|import\s+"log""#));
 
 fn json_logger_in(f: &TextFile, masked: &str) -> bool {
     let d = code::dialect(f);
-    let direct = JSON_LOGGER
-        .iter()
-        .any(|(dd, p)| *dd == d && p.is_match(masked));
-    let rust_ok =
-        d != Dialect::Rust || masked.contains("tracing_subscriber") || !masked.contains(".json()");
+    let direct = JSON_LOGGER.iter().any(|(dd, p)| *dd == d && p.is_match(masked));
+    let rust_ok = d != Dialect::Rust || masked.contains("tracing_subscriber") || !masked.contains(".json()");
     (direct && rust_ok)
-        || CUSTOM_JSON.iter().any(|(dd, class, encoder)| {
-            *dd == d && class.is_match(masked) && masked.contains(encoder)
-        })
+        || CUSTOM_JSON.iter().any(|(dd, class, encoder)| *dd == d && class.is_match(masked) && masked.contains(encoder))
 }
 
 /// The first place a file logs plain text: (offset, what).
@@ -458,17 +383,12 @@ fn plain_logging(f: &TextFile, masked: &str, json_here: bool) -> Option<(usize, 
         let open = m.end().saturating_sub(1);
         let first_arg = || {
             code::call_args(b, open, d)
-                .and_then(|(_, args)| {
-                    args.first()
-                        .map(|a| String::from_utf8_lossy(&b[a.0..a.1]).trim().to_string())
-                })
+                .and_then(|(_, args)| args.first().map(|a| String::from_utf8_lossy(&b[a.0..a.1]).trim().to_string()))
                 .unwrap_or_default()
         };
         let what = match d {
             Dialect::Python if t.starts_with("logging.basicConfig") => {
-                let call = code::call_args(b, open, d)
-                    .map(|(end, _)| &masked[open..end])
-                    .unwrap_or("");
+                let call = code::call_args(b, open, d).map(|(end, _)| &masked[open..end]).unwrap_or("");
                 if json_here && call.contains("handlers") {
                     continue;
                 }
@@ -506,12 +426,8 @@ fn plain_logging(f: &TextFile, masked: &str, json_here: bool) -> Option<(usize, 
                 "the standard `log` package writes plain-text lines"
             }
             Dialect::Go => "logrus' TextFormatter writes plain-text lines",
-            Dialect::Java | Dialect::Kotlin if t.contains("PatternLayout") => {
-                "a PatternLayout writes plain-text lines"
-            }
-            Dialect::Java | Dialect::Kotlin => {
-                "`System.out` output is used as the log (plain text, not JSON)"
-            }
+            Dialect::Java | Dialect::Kotlin if t.contains("PatternLayout") => "a PatternLayout writes plain-text lines",
+            Dialect::Java | Dialect::Kotlin => "`System.out` output is used as the log (plain text, not JSON)",
             Dialect::Rust if t.contains("println") => {
                 if !RS_WEB.is_match(masked) {
                     continue;
@@ -519,9 +435,7 @@ fn plain_logging(f: &TextFile, masked: &str, json_here: bool) -> Option<(usize, 
                 "`println!` writes plain-text lines instead of JSON logs"
             }
             Dialect::Rust => "env_logger writes plain-text lines",
-            Dialect::Php if t.starts_with("LineFormatter") => {
-                "monolog's LineFormatter writes plain-text lines"
-            }
+            Dialect::Php if t.starts_with("LineFormatter") => "monolog's LineFormatter writes plain-text lines",
             Dialect::Php => "`error_log()` writes plain-text lines",
             _ => continue,
         };
@@ -554,10 +468,7 @@ pub fn g3(r: &Review, out: &mut Vec<Finding>) {
     if !has_app_source(repo) {
         return;
     }
-    let mut json_anywhere = repo
-        .dependency_files
-        .iter()
-        .any(|f| JSON_LOGGER_DEP.is_match(&f.text));
+    let mut json_anywhere = repo.dependency_files.iter().any(|f| JSON_LOGGER_DEP.is_match(&f.text));
     let mut plain = Vec::new();
     for f in runtime_sources(repo) {
         let masked = code::masked(f);
@@ -570,10 +481,7 @@ pub fn g3(r: &Review, out: &mut Vec<Finding>) {
     for (f, line, what) in &plain {
         out.push(
             Finding::new("G3", f.file.clone(), Some(*line))
-                .message(format!(
-                    "In `{}`, {what}; the platform can only search and alert on JSON lines",
-                    f.file
-                ))
+                .message(format!("In `{}`, {what}; the platform can only search and alert on JSON lines", f.file))
                 .fix(g3_fix(Some(f.lang))),
         );
     }
@@ -604,23 +512,12 @@ static FILE_LOGGING: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
                 r#"\btransports\.File\s*\(|\bnew\s+DailyRotateFile\s*\(|\bpino\.destination\(\s*(?:\{\s*dest\s*:\s*)?["'`][^"'`]+["'`]|target\s*:\s*["']pino/file["'][^}]*destination\s*:\s*["'`][^"'`]+|\bfs\.createWriteStream\(\s*["'`][^"'`]*\.log["'`]|\brotating-file-stream\b|\btype\s*:\s*["'](?:file|dateFile|fileSync)["']"#,
             ),
         ),
-        (
-            Dialect::Go,
-            re(r#"\blumberjack\.Logger\s*\{|\bos\.(?:OpenFile|Create)\(\s*"[^"]*\.log""#),
-        ),
-        (
-            Dialect::Java,
-            re(r"\bnew\s+(?:Daily)?(?:Rolling)?FileAppender\b|\bnew\s+FileHandler\s*\("),
-        ),
-        (
-            Dialect::Kotlin,
-            re(r"\b(?:Daily)?(?:Rolling)?FileAppender\s*(?:<[^>]*>)?\s*\(|\bFileHandler\s*\("),
-        ),
+        (Dialect::Go, re(r#"\blumberjack\.Logger\s*\{|\bos\.(?:OpenFile|Create)\(\s*"[^"]*\.log""#)),
+        (Dialect::Java, re(r"\bnew\s+(?:Daily)?(?:Rolling)?FileAppender\b|\bnew\s+FileHandler\s*\(")),
+        (Dialect::Kotlin, re(r"\b(?:Daily)?(?:Rolling)?FileAppender\s*(?:<[^>]*>)?\s*\(|\bFileHandler\s*\(")),
         (
             Dialect::Rust,
-            re(
-                r"\btracing_appender::rolling\b|\bRollingFileAppender\b|\blog_to_file\b|\bFileAppender::builder\b",
-            ),
+            re(r"\btracing_appender::rolling\b|\bRollingFileAppender\b|\blog_to_file\b|\bFileAppender::builder\b"),
         ),
         (
             Dialect::Php,
@@ -644,12 +541,7 @@ static LOG_MOUNT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)(?:^|/)(?:var/log|
 pub fn g4(r: &Review, out: &mut Vec<Finding>) {
     let fix = "Remove the file handler, appender or log volume and log to stdout only: the platform collects \
                stdout, and files inside the container are lost at every restart and can fill the disk.";
-    for f in r
-        .repo
-        .sources
-        .iter()
-        .filter(|f| f.lang == Lang::Config || is_runtime_code(f))
-    {
+    for f in r.repo.sources.iter().filter(|f| f.lang == Lang::Config || is_runtime_code(f)) {
         let d = code::dialect(f);
         let Some((_, pattern)) = FILE_LOGGING.iter().find(|(dd, _)| *dd == d) else {
             continue;
@@ -667,26 +559,13 @@ pub fn g4(r: &Review, out: &mut Vec<Finding>) {
             }
             last_line = line;
             let what = if d == Dialect::Config {
-                m.as_str()
-                    .trim()
-                    .split(['=', ':'])
-                    .next()
-                    .unwrap_or("")
-                    .trim()
+                m.as_str().trim().split(['=', ':']).next().unwrap_or("").trim()
             } else {
-                m.as_str()
-                    .trim()
-                    .split(['(', '{', '\n'])
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .trim_matches(['"', '\''])
+                m.as_str().trim().split(['(', '{', '\n']).next().unwrap_or("").trim().trim_matches(['"', '\''])
             };
             out.push(
                 Finding::new("G4", f.file.clone(), Some(line))
-                    .message(format!(
-                        "`{what}` writes logs to a file inside the container instead of stdout"
-                    ))
+                    .message(format!("`{what}` writes logs to a file inside the container instead of stdout"))
                     .fix(fix),
             );
         }
@@ -696,17 +575,11 @@ pub fn g4(r: &Review, out: &mut Vec<Finding>) {
             continue;
         }
         for c in w.containers() {
-            for m in c
-                .node
-                .get("volumeMounts")
-                .map(crate::yaml::Node::items)
-                .unwrap_or_default()
-            {
+            for m in c.node.get("volumeMounts").map(crate::yaml::Node::items).unwrap_or_default() {
                 let Some(path) = m.get("mountPath").and_then(crate::yaml::Node::as_str) else {
                     continue;
                 };
-                let read_only =
-                    m.get("readOnly").and_then(crate::yaml::Node::as_bool) == Some(true);
+                let read_only = m.get("readOnly").and_then(crate::yaml::Node::as_bool) == Some(true);
                 if LOG_MOUNT.is_match(path) && !read_only {
                     out.push(
                         Finding::new("G4", w.obj.file.clone(), m.get("mountPath").and_then(crate::yaml::Node::line).or(m.line()))
@@ -730,18 +603,9 @@ pub fn g4(r: &Review, out: &mut Vec<Finding>) {
 /// Where a JSON logger is configured: (offset, which library).
 static G5_LOGGERS: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
     vec![
-        (
-            Dialect::Python,
-            re(r"\bJsonFormatter\s*\(|\bJSONRenderer\s*\("),
-        ),
-        (
-            Dialect::Js,
-            re(r"\bpino\s*\(|\bwinston\.createLogger\s*\(|\bcreateLogger\s*\("),
-        ),
-        (
-            Dialect::Go,
-            re(r"\bzap\.NewProduction\w*\s*\(|\bzapcore\.NewJSONEncoder\s*\(|\bzerolog\.New\s*\("),
-        ),
+        (Dialect::Python, re(r"\bJsonFormatter\s*\(|\bJSONRenderer\s*\(")),
+        (Dialect::Js, re(r"\bpino\s*\(|\bwinston\.createLogger\s*\(|\bcreateLogger\s*\(")),
+        (Dialect::Go, re(r"\bzap\.NewProduction\w*\s*\(|\bzapcore\.NewJSONEncoder\s*\(|\bzerolog\.New\s*\(")),
         (Dialect::Java, re(r"\bnew\s+LogstashEncoder\s*\(")),
         (Dialect::Rust, re(r"\.json\(\)")),
         (Dialect::Php, re(r"\bnew\s+JsonFormatter\s*\(")),
@@ -766,9 +630,10 @@ fn python_json_fields(masked: &str, open: usize) -> Option<Vec<String>> {
     let mut timestamp: Option<String> = None;
     for (i, a) in args.iter().enumerate() {
         let text = masked[a.0..a.1].trim();
-        let (key, value_range) = match text.split_once('=').filter(|(k, v)| {
-            !v.starts_with('=') && k.trim().chars().all(|c| c.is_alphanumeric() || c == '_')
-        }) {
+        let (key, value_range) = match text
+            .split_once('=')
+            .filter(|(k, v)| !v.starts_with('=') && k.trim().chars().all(|c| c.is_alphanumeric() || c == '_'))
+        {
             Some((k, _)) => {
                 let eq = a.0 + masked[a.0..a.1].find('=').unwrap_or(0) + 1;
                 (Some(k.trim()), (eq, a.1))
@@ -784,10 +649,7 @@ fn python_json_fields(masked: &str, open: usize) -> Option<Vec<String>> {
                 if !body.trim_start().starts_with('{') {
                     return None;
                 }
-                renames = DICT_PAIR
-                    .captures_iter(body)
-                    .map(|c| (c[1].to_string(), c[2].to_string()))
-                    .collect();
+                renames = DICT_PAIR.captures_iter(body).map(|c| (c[1].to_string(), c[2].to_string())).collect();
             }
             Some("timestamp") => {
                 let v = masked[value_range.0..value_range.1].trim();
@@ -802,28 +664,16 @@ fn python_json_fields(masked: &str, open: usize) -> Option<Vec<String>> {
         }
     }
     let fmt = fmt.unwrap_or_else(|| "%(message)s".into());
-    let mut fields: Vec<String> = PY_FIELDS
-        .captures_iter(&fmt)
-        .map(|c| c[1].to_string())
-        .collect();
+    let mut fields: Vec<String> = PY_FIELDS.captures_iter(&fmt).map(|c| c[1].to_string()).collect();
     if fields.is_empty() {
-        fields = PY_BRACE_FIELDS
-            .captures_iter(&fmt)
-            .map(|c| c[1].to_string())
-            .collect();
+        fields = PY_BRACE_FIELDS.captures_iter(&fmt).map(|c| c[1].to_string()).collect();
     }
     if fields.is_empty() {
         fields = fmt.split_whitespace().map(str::to_string).collect();
     }
     let mut out: Vec<String> = fields
         .into_iter()
-        .map(|f| {
-            renames
-                .iter()
-                .find(|(from, _)| *from == f)
-                .map(|(_, to)| to.clone())
-                .unwrap_or(f)
-        })
+        .map(|f| renames.iter().find(|(from, _)| *from == f).map(|(_, to)| to.clone()).unwrap_or(f))
         .collect();
     out.extend(timestamp);
     Some(out)
@@ -850,9 +700,7 @@ static FIELD_SETTINGS: LazyLock<FieldSettings> = LazyLock::new(|| FieldSettings 
         r#"\blevel\s*(?::\s*(?:function\s*)?)?\(\s*\w*\s*(?:,\s*\w+\s*)?\)\s*(?:=>\s*)?(?:\{\s*return\s*)?\(?\s*\{\s*["']?(\w+)["']?\s*:"#,
     ),
     pino_message_key: re(r#"\bmessageKey\s*:\s*["'`](\w+)["'`]"#),
-    winston_time: re(
-        r#"alias\s*:\s*["']time["']|\binfo\.time\s*=|\btime\s*:\s*(?:new\s+Date|info\.|Date\.)"#,
-    ),
+    winston_time: re(r#"alias\s*:\s*["']time["']|\binfo\.time\s*=|\btime\s*:\s*(?:new\s+Date|info\.|Date\.)"#),
     winston_msg: re(r"\binfo\.msg\s*=|\bmsg\s*:\s*info\.message"),
     zerolog_msg: re(r#"MessageFieldName\s*=\s*"msg""#),
     zap_time: re(r#"TimeKey\s*[:=]\s*"time""#),
@@ -861,11 +709,7 @@ static FIELD_SETTINGS: LazyLock<FieldSettings> = LazyLock::new(|| FieldSettings 
 /// The required fields a JSON logger configured in a file does not write, with where it is configured.
 fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'static str, Vec<&'static str>)> {
     let d = code::dialect(f);
-    let d = if d == Dialect::Kotlin {
-        Dialect::Java
-    } else {
-        d
-    };
+    let d = if d == Dialect::Kotlin { Dialect::Java } else { d };
     let (_, pattern) = G5_LOGGERS.iter().find(|(dd, _)| *dd == d)?;
     let m = pattern.find(masked)?;
     let t = m.as_str();
@@ -877,10 +721,7 @@ fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'static str, Ve
                 return None;
             }
             let fields = python_json_fields(masked, m.end() - 1)?;
-            let missing = ["time", "level", "msg"]
-                .into_iter()
-                .filter(|k| !fields.iter().any(|f| f == k))
-                .collect();
+            let missing = ["time", "level", "msg"].into_iter().filter(|k| !fields.iter().any(|f| f == k)).collect();
             ("python-json-logger", missing)
         }
         Dialect::Python => {
@@ -901,16 +742,10 @@ fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'static str, Ve
             if s.pino_no_time.is_match(masked) {
                 missing.push("time");
             }
-            if s.pino_level_key
-                .captures(masked)
-                .is_some_and(|c| &c[1] != "level")
-            {
+            if s.pino_level_key.captures(masked).is_some_and(|c| &c[1] != "level") {
                 missing.push("level");
             }
-            if s.pino_message_key
-                .captures(masked)
-                .is_some_and(|c| &c[1] != "msg")
-            {
+            if s.pino_message_key.captures(masked).is_some_and(|c| &c[1] != "msg") {
                 missing.push("msg");
             }
             ("pino", missing)
@@ -929,19 +764,11 @@ fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'static str, Ve
             ("winston", missing)
         }
         Dialect::Go if t.starts_with("zerolog") => {
-            let missing = if s.zerolog_msg.is_match(masked) {
-                vec![]
-            } else {
-                vec!["msg"]
-            };
+            let missing = if s.zerolog_msg.is_match(masked) { vec![] } else { vec!["msg"] };
             ("zerolog", missing)
         }
         Dialect::Go => {
-            let missing = if s.zap_time.is_match(masked) {
-                vec![]
-            } else {
-                vec!["time"]
-            };
+            let missing = if s.zap_time.is_match(masked) { vec![] } else { vec!["time"] };
             ("zap", missing)
         }
         Dialect::Java => {
@@ -966,9 +793,10 @@ fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'static str, Ve
 pub fn g5(r: &Review, out: &mut Vec<Finding>) {
     for f in runtime_sources(r.repo) {
         let d = code::dialect(f);
-        if !G5_LOGGERS.iter().any(|(dd, p)| {
-            (*dd == d || (d == Dialect::Kotlin && *dd == Dialect::Java)) && p.is_match(&f.text)
-        }) {
+        if !G5_LOGGERS
+            .iter()
+            .any(|(dd, p)| (*dd == d || (d == Dialect::Kotlin && *dd == Dialect::Java)) && p.is_match(&f.text))
+        {
             continue;
         }
         let masked = code::masked(f);
@@ -1002,13 +830,9 @@ fn g5_fix(lib: &str) -> String {
         "pino" => {
             "keep pino's `messageKey: 'msg'` and `timestamp: pino.stdTimeFunctions.isoTime`, and a level formatter returning `{ level: label }`"
         }
-        "winston" => {
-            "add a format that sets `info.msg = info.message` and `format.timestamp({ alias: 'time' })`"
-        }
+        "winston" => "add a format that sets `info.msg = info.message` and `format.timestamp({ alias: 'time' })`",
         "zap" => "set `EncoderConfig.TimeKey = \"time\"` with `zapcore.ISO8601TimeEncoder`",
-        "zerolog" => {
-            "set `zerolog.MessageFieldName = \"msg\"` and `zerolog.TimeFieldFormat = time.RFC3339`"
-        }
+        "zerolog" => "set `zerolog.MessageFieldName = \"msg\"` and `zerolog.TimeFieldFormat = time.RFC3339`",
         "LogstashEncoder" => {
             "rename the fields with `<fieldNames><timestamp>time</timestamp><message>msg</message></fieldNames>`"
         }
@@ -1036,19 +860,11 @@ static PRINT_CALLS: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
     vec![
         (Dialect::Python, re(r"\bprint[ \t]*\(")),
         (Dialect::Go, re(r"\bfmt\.(?:Print|Printf|Println)[ \t]*\(")),
-        (
-            Dialect::Java,
-            re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\("),
-        ),
-        (
-            Dialect::Kotlin,
-            re(r"\bprintln[ \t]*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\("),
-        ),
+        (Dialect::Java, re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\(")),
+        (Dialect::Kotlin, re(r"\bprintln[ \t]*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\(")),
         (
             Dialect::Rust,
-            re(
-                r"\b(?:(?:tracing|log)::)?(?:trace|debug|info|warn|error|println|eprintln|print|eprint)![ \t]*\(",
-            ),
+            re(r"\b(?:(?:tracing|log)::)?(?:trace|debug|info|warn|error|println|eprintln|print|eprint)![ \t]*\("),
         ),
         (Dialect::Php, re(r"\berror_log[ \t]*\(")),
     ]
@@ -1056,24 +872,12 @@ static PRINT_CALLS: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
 
 /// Receivers that are loggers: `logger`, `self.log`, `$this->logger`, `console`, `slog`, `Log::`.
 fn is_logger(receiver: &str) -> bool {
-    let last = receiver
-        .rsplit(['.', '>', ':'])
-        .next()
-        .unwrap_or(receiver)
-        .trim_start_matches('$');
+    let last = receiver.rsplit(['.', '>', ':']).next().unwrap_or(receiver).trim_start_matches('$');
     let lower = last.to_ascii_lowercase();
     lower.contains("log")
         || matches!(
             lower.as_str(),
-            "console"
-                | "slog"
-                | "zap"
-                | "sugar"
-                | "zerolog"
-                | "winston"
-                | "pino"
-                | "structlog"
-                | "l"
+            "console" | "slog" | "zap" | "sugar" | "zerolog" | "winston" | "pino" | "structlog" | "l"
         )
 }
 
@@ -1085,28 +889,18 @@ fn log_calls(masked: &str, d: Dialect) -> Vec<(usize, usize, String)> {
         for m in LOG_METHOD.find_iter(masked) {
             let from = b[..m.start()]
                 .iter()
-                .rposition(|&c| {
-                    !(code::is_ident(c) || matches!(c, b'.' | b'$' | b'>' | b':' | b'-'))
-                })
+                .rposition(|&c| !(code::is_ident(c) || matches!(c, b'.' | b'$' | b'>' | b':' | b'-')))
                 .map_or(0, |p| p + 1);
             let receiver = &masked[from..m.start()];
             if receiver.is_empty() || !is_logger(receiver) {
                 continue;
             }
-            out.push((
-                from,
-                m.end() - 1,
-                masked[from..m.end() - 1].trim_end().to_string(),
-            ));
+            out.push((from, m.end() - 1, masked[from..m.end() - 1].trim_end().to_string()));
         }
     }
     if let Some((_, p)) = PRINT_CALLS.iter().find(|(dd, _)| *dd == d) {
         for m in p.find_iter(masked) {
-            out.push((
-                m.start(),
-                m.end() - 1,
-                m.as_str().trim_end_matches('(').trim_end().to_string(),
-            ));
+            out.push((m.start(), m.end() - 1, m.as_str().trim_end_matches('(').trim_end().to_string()));
         }
     }
     out
@@ -1223,10 +1017,8 @@ const SAFE_LAST: &[&str] = &[
     "key_name",
     "hash_algorithm",
 ];
-const SAFE_FIRST: &[&str] = &[
-    "is", "has", "should", "must", "can", "num", "count", "max", "min", "total", "no", "n", "use",
-    "needs",
-];
+const SAFE_FIRST: &[&str] =
+    &["is", "has", "should", "must", "can", "num", "count", "max", "min", "total", "no", "n", "use", "needs"];
 /// Calls that make a sensitive value safe to log.
 static SANITIZER: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -1243,38 +1035,19 @@ fn sensitive_word(name: &str) -> bool {
         return false;
     }
     parts.iter().any(|p| SENSITIVE.contains(&p.as_str()))
-        || parts
-            .windows(2)
-            .any(|w| SENSITIVE_PAIRS.contains(&(w[0].as_str(), w[1].as_str())))
+        || parts.windows(2).any(|w| SENSITIVE_PAIRS.contains(&(w[0].as_str(), w[1].as_str())))
 }
 
 /// Sensitive values passed in the arguments `range` of a log call: names as written.
-fn sensitive_refs(
-    b: &[u8],
-    range: (usize, usize),
-    d: Dialect,
-    first_arg_end: usize,
-    out: &mut Vec<String>,
-) {
+fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_arg_end: usize, out: &mut Vec<String>) {
     let mut i = range.0;
     // Enclosing calls inside the log call's arguments: (name, depth inside).
     let mut calls: Vec<(String, usize)> = Vec::new();
     let mut depth = 0usize;
     let mut pending_call: Option<String> = None;
     let sanitized = |calls: &Vec<(String, usize)>| calls.iter().any(|(n, _)| SANITIZER.is_match(n));
-    let prev_sig = |k: usize| {
-        b[range.0..k]
-            .iter()
-            .rev()
-            .find(|c| !c.is_ascii_whitespace())
-            .copied()
-    };
-    let next_sig = |k: usize| {
-        b[k..range.1]
-            .iter()
-            .find(|c| !c.is_ascii_whitespace())
-            .copied()
-    };
+    let prev_sig = |k: usize| b[range.0..k].iter().rev().find(|c| !c.is_ascii_whitespace()).copied();
+    let next_sig = |k: usize| b[k..range.1].iter().find(|c| !c.is_ascii_whitespace()).copied();
     while i < range.1 {
         if let Some(l) = code::lex_string(b, i, d) {
             let end = l.end.min(range.1);
@@ -1288,9 +1061,7 @@ fn sensitive_refs(
             let body = String::from_utf8_lossy(&b[l.body.0..l.body.1.min(b.len())]).into_owned();
             let is_key_like = !body.is_empty()
                 && body.len() <= 40
-                && body
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+                && body.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
             if is_key_like && !sanitized(&calls) && sensitive_word(&body) {
                 let before = prev_sig(l.start);
                 let after = next_sig(end);
@@ -1303,18 +1074,12 @@ fn sensitive_refs(
                 if subscript || dict_key || standalone {
                     out.push(if subscript {
                         // The chain before the subscript: request.headers["Authorization"].
-                        let bracket = b[..l.start]
-                            .iter()
-                            .rposition(|&c| c == b'[')
-                            .unwrap_or(l.start);
+                        let bracket = b[..l.start].iter().rposition(|&c| c == b'[').unwrap_or(l.start);
                         let from = b[..bracket]
                             .iter()
                             .rposition(|&c| !(code::is_ident(c) || c == b'.' || c == b'$'))
                             .map_or(0, |p| p + 1);
-                        format!(
-                            "{}[\"{body}\"]",
-                            String::from_utf8_lossy(&b[from.max(range.0)..bracket])
-                        )
+                        format!("{}[\"{body}\"]", String::from_utf8_lossy(&b[from.max(range.0)..bracket]))
                     } else {
                         format!("\"{body}\"")
                     });
@@ -1334,20 +1099,14 @@ fn sensitive_refs(
                 j += 1;
             }
             loop {
-                let sep = if b[j..].starts_with(b"?.")
-                    || b[j..].starts_with(b"->")
-                    || b[j..].starts_with(b"::")
-                {
+                let sep = if b[j..].starts_with(b"?.") || b[j..].starts_with(b"->") || b[j..].starts_with(b"::") {
                     2
                 } else if b.get(j) == Some(&b'.') {
                     1
                 } else {
                     0
                 };
-                if sep > 0
-                    && b.get(j + sep)
-                        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
-                {
+                if sep > 0 && b.get(j + sep).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
                     last_start = j + sep;
                     j = last_start;
                     while j < range.1 && code::is_ident(b[j]) {
@@ -1425,7 +1184,10 @@ pub fn g6(r: &Review, out: &mut Vec<Finding>) {
             let line = lines.get_or_insert_with(|| Lines::new(&masked)).line(start);
             out.push(
                 Finding::new("G6", f.file.clone(), Some(line))
-                    .message(format!("`{call}` logs {}: a password, token or personal data ends up in the logs", names.join(", ")))
+                    .message(format!(
+                        "`{call}` logs {}: a password, token or personal data ends up in the logs",
+                        names.join(", ")
+                    ))
                     .fix(
                         "Remove the value from this log call: log a user id instead of an email, at most the last 4 \
                          digits of a card, and never passwords, tokens, keys or Authorization headers. Change any \
@@ -1441,11 +1203,7 @@ mod tests {
     use super::*;
 
     fn file(name: &str, lang: Lang, text: &str) -> TextFile {
-        TextFile {
-            file: name.into(),
-            lang,
-            text: text.into(),
-        }
+        TextFile { file: name.into(), lang, text: text.into() }
     }
 
     fn g6_names(name: &str, lang: Lang, src: &str) -> Vec<(usize, Vec<String>)> {
@@ -1479,39 +1237,21 @@ mod tests {
                   print(request.headers['Authorization'])\n\
                   logger.warning('x', extra={'email': e})\n";
         let got = g6_names("app.py", Lang::Python, py);
-        assert_eq!(
-            got.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
-            [1, 2, 6, 7],
-            "{got:?}"
-        );
+        assert_eq!(got.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [1, 2, 6, 7], "{got:?}");
         let js = "console.log(req.body.password);\nlogger.info({ email }, 'signup');\nlogger.info({ port }, 'listening');\nconsole.log(`user ${user.name}`);\n";
         let got = g6_names("a.js", Lang::Js, js);
-        assert_eq!(
-            got.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
-            [1, 2],
-            "{got:?}"
-        );
+        assert_eq!(got.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [1, 2], "{got:?}");
         let go = "logger.Info(\"x\", \"token\", tok)\nslog.Info(\"listening\", \"port\", p)\n";
         let got = g6_names("m.go", Lang::Go, go);
-        assert_eq!(
-            got.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
-            [1],
-            "{got:?}"
-        );
+        assert_eq!(got.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [1], "{got:?}");
     }
 
     #[test]
     fn python_json_logger_fields() {
         let ok = "JsonFormatter(\"%(levelname)s %(message)s %(name)s\", rename_fields={\"levelname\": \"level\", \"message\": \"msg\"}, timestamp=\"time\")";
-        assert_eq!(
-            python_json_fields(ok, ok.find('(').unwrap()).unwrap(),
-            ["level", "msg", "name", "time"]
-        );
+        assert_eq!(python_json_fields(ok, ok.find('(').unwrap()).unwrap(), ["level", "msg", "name", "time"]);
         let bare = "JsonFormatter()";
-        assert_eq!(
-            python_json_fields(bare, bare.find('(').unwrap()).unwrap(),
-            ["message"]
-        );
+        assert_eq!(python_json_fields(bare, bare.find('(').unwrap()).unwrap(), ["message"]);
         let var = "JsonFormatter(FMT, rename_fields=RENAMES)";
         assert!(python_json_fields(var, var.find('(').unwrap()).is_none());
     }
@@ -1519,11 +1259,7 @@ mod tests {
     #[test]
     fn runtime_code_excludes_tests_and_front_ends() {
         assert!(is_runtime_code(&file("app/main.py", Lang::Python, "")));
-        assert!(!is_runtime_code(&file(
-            "tests/test_api.py",
-            Lang::Python,
-            ""
-        )));
+        assert!(!is_runtime_code(&file("tests/test_api.py", Lang::Python, "")));
         assert!(!is_runtime_code(&file("src/App.tsx", Lang::Js, "")));
         assert!(!is_runtime_code(&file("api/handler_test.go", Lang::Go, "")));
     }

@@ -57,9 +57,7 @@ impl Step<'_> {
     }
 
     fn action(&self) -> String {
-        self.uses
-            .map(|u| u.split('@').next().unwrap_or(u).to_ascii_lowercase())
-            .unwrap_or_default()
+        self.uses.map(|u| u.split('@').next().unwrap_or(u).to_ascii_lowercase()).unwrap_or_default()
     }
 
     fn line(&self) -> Option<u32> {
@@ -137,28 +135,15 @@ fn workflows(repo: &Repo) -> Vec<Workflow<'_>> {
                             index,
                             id: s.get("id").and_then(Node::as_str),
                             uses: s.get("uses").and_then(Node::as_str),
-                            run: s
-                                .get("run")
-                                .and_then(Node::as_str)
-                                .map(strip_shell_comments),
+                            run: s.get("run").and_then(Node::as_str).map(strip_shell_comments),
                             env: s.get("env"),
-                            continue_on_error: s.get("continue-on-error").and_then(Node::as_bool)
-                                == Some(true),
+                            continue_on_error: s.get("continue-on-error").and_then(Node::as_bool) == Some(true),
                         })
                         .collect();
-                    Job {
-                        id: e.key.as_str(),
-                        needs,
-                        env: job.get("env"),
-                        steps,
-                    }
+                    Job { id: e.key.as_str(), needs, env: job.get("env"), steps }
                 })
                 .collect();
-            Workflow {
-                file: &w.file,
-                env: w.node.get("env"),
-                jobs,
-            }
+            Workflow { file: &w.file, env: w.node.get("env"), jobs }
         })
         .collect()
 }
@@ -312,40 +297,27 @@ struct ImageStep {
 }
 
 fn docker_like(w: &str) -> bool {
-    matches!(
-        w.rsplit('/').next().unwrap_or(w),
-        "docker" | "podman" | "buildah" | "nerdctl"
-    )
+    matches!(w.rsplit('/').next().unwrap_or(w), "docker" | "podman" | "buildah" | "nerdctl")
 }
 
 fn image_step(step: &Step) -> ImageStep {
     let mut s = ImageStep::default();
     let action = step.action();
     let split = |v: Option<String>| -> Vec<String> {
-        v.unwrap_or_default()
-            .split(['\n', ','])
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect()
+        v.unwrap_or_default().split(['\n', ',']).map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()
     };
     if action == "docker/build-push-action" || action == "docker/bake-action" {
         s.builds = true;
         s.amd64 = step.with("platforms").is_some_and(|p| p.contains(PLATFORM))
-            || step
-                .with("set")
-                .is_some_and(|p| p.contains(&format!("platform={PLATFORM}")));
+            || step.with("set").is_some_and(|p| p.contains(&format!("platform={PLATFORM}")));
         s.refs = split(step.with("tags"));
         s.pushes = step.with("push").is_some_and(|p| p.trim() != "false");
         return s;
     }
     if action == "redhat-actions/buildah-build" || action == "redhat-actions/push-to-registry" {
         let image = step.with("image").unwrap_or_default();
-        let tags: Vec<String> = step
-            .with("tags")
-            .unwrap_or_default()
-            .split_whitespace()
-            .map(|t| format!("{image}:{t}"))
-            .collect();
+        let tags: Vec<String> =
+            step.with("tags").unwrap_or_default().split_whitespace().map(|t| format!("{image}:{t}")).collect();
         s.refs = tags;
         if action.ends_with("buildah-build") {
             s.builds = true;
@@ -357,18 +329,11 @@ fn image_step(step: &Step) -> ImageStep {
         return s;
     }
     for words in step.commands() {
-        let Some(tool) = words
-            .iter()
-            .position(|w| docker_like(w) || w.ends_with("kaniko/executor"))
-        else {
+        let Some(tool) = words.iter().position(|w| docker_like(w) || w.ends_with("kaniko/executor")) else {
             continue;
         };
-        let rest: Vec<&str> = words[tool + 1..]
-            .iter()
-            .map(String::as_str)
-            .filter(|w| !w.starts_with('-'))
-            .take(3)
-            .collect();
+        let rest: Vec<&str> =
+            words[tool + 1..].iter().map(String::as_str).filter(|w| !w.starts_with('-')).take(3).collect();
         let kaniko = words[tool].ends_with("kaniko/executor");
         let build = kaniko
             || matches!(
@@ -382,22 +347,10 @@ fn image_step(step: &Step) -> ImageStep {
             );
         if build {
             s.builds = true;
-            let platforms = flag(&words, "--platform", None).into_iter().chain(flag(
-                &words,
-                "--custom-platform",
-                None,
-            ));
+            let platforms = flag(&words, "--platform", None).into_iter().chain(flag(&words, "--custom-platform", None));
             s.amd64 |= platforms.into_iter().any(|p| p.contains(PLATFORM));
-            s.refs.extend(
-                flag(&words, "--tag", Some("-t"))
-                    .into_iter()
-                    .map(str::to_string),
-            );
-            s.refs.extend(
-                flag(&words, "--destination", Some("-d"))
-                    .into_iter()
-                    .map(str::to_string),
-            );
+            s.refs.extend(flag(&words, "--tag", Some("-t")).into_iter().map(str::to_string));
+            s.refs.extend(flag(&words, "--destination", Some("-d")).into_iter().map(str::to_string));
             s.pushes |= has_word(&words, "--push")
                 || flag(&words, "--output", Some("-o"))
                     .iter()
@@ -418,11 +371,7 @@ fn image_step(step: &Step) -> ImageStep {
             }
             ["buildx", "imagetools", "create"] => {
                 s.pushes = true;
-                s.refs.extend(
-                    flag(&words, "--tag", Some("-t"))
-                        .into_iter()
-                        .map(str::to_string),
-                );
+                s.refs.extend(flag(&words, "--tag", Some("-t")).into_iter().map(str::to_string));
             }
             _ => {}
         }
@@ -436,11 +385,9 @@ static SHA_SEED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)github\.sha\b|\bGITHUB_SHA\b|head[._]sha\b|github\.event\.after\b|head_commit\.id\b|git\s+rev-parse|git\s+log\b[^\n]*%[hH]|git\s+describe\s+--always",
     )
 });
-static VAR_REF: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\$\{?([A-Za-z_]\w*)|\benv\.([A-Za-z_]\w*)|\bsteps\.([\w-]+)\.outputs\.([\w-]+)")
-});
-static SHELL_ASSIGN: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\s*(?:export\s+)?([A-Za-z_]\w*)=(.*)$"));
+static VAR_REF: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\$\{?([A-Za-z_]\w*)|\benv\.([A-Za-z_]\w*)|\bsteps\.([\w-]+)\.outputs\.([\w-]+)"));
+static SHELL_ASSIGN: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(?:export\s+)?([A-Za-z_]\w*)=(.*)$"));
 static TO_GITHUB_FILE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r#"^\s*(?:echo|printf)\s+(?:-e\s+)?["']?([A-Za-z_][\w-]*)=(.*?)["']?\s*>>\s*["']?\$\{?(GITHUB_ENV|GITHUB_OUTPUT)"#,
@@ -464,12 +411,7 @@ fn mentions_sha(text: &str, known: &HashSet<String>) -> bool {
 /// Environment variables and step outputs of a job that hold the commit SHA (or a part of it).
 fn sha_names(wf: &Workflow, job: &Job) -> HashSet<String> {
     let mut known = HashSet::new();
-    let envs: Vec<&Node> = wf
-        .env
-        .into_iter()
-        .chain(job.env)
-        .chain(job.steps.iter().filter_map(|s| s.env))
-        .collect();
+    let envs: Vec<&Node> = wf.env.into_iter().chain(job.env).chain(job.steps.iter().filter_map(|s| s.env)).collect();
     loop {
         let before = known.len();
         for env in &envs {
@@ -568,11 +510,7 @@ fn no_build_finding(id: &'static str) -> Finding {
 }
 
 fn any_build(wfs: &[Workflow]) -> bool {
-    wfs.iter().any(|w| {
-        w.jobs
-            .iter()
-            .any(|j| j.steps.iter().any(|s| image_step(s).builds))
-    })
+    wfs.iter().any(|w| w.jobs.iter().any(|j| j.steps.iter().any(|s| image_step(s).builds)))
 }
 
 /// P1: CI builds linux/amd64 and tags the image with the commit SHA (never `latest`).
@@ -589,10 +527,7 @@ pub fn p1(r: &Review, out: &mut Vec<Finding>) {
                 continue;
             }
             let known = sha_names(wf, job);
-            let sha_tagged = images
-                .builds
-                .iter()
-                .any(|(_, s)| s.refs.iter().any(|r| mentions_sha(r, &known)));
+            let sha_tagged = images.builds.iter().any(|(_, s)| s.refs.iter().any(|r| mentions_sha(r, &known)));
             let mut first_build = true;
             for (step, s) in &images.builds {
                 let mut problems = Vec::new();
@@ -609,12 +544,8 @@ pub fn p1(r: &Review, out: &mut Vec<Finding>) {
                 if problems.is_empty() {
                     continue;
                 }
-                let name = step
-                    .node
-                    .get("name")
-                    .and_then(Node::as_str)
-                    .map(|n| format!(" \"{n}\""))
-                    .unwrap_or_default();
+                let name =
+                    step.node.get("name").and_then(Node::as_str).map(|n| format!(" \"{n}\"")).unwrap_or_default();
                 out.push(
                     Finding::new("P1", wf.file, step.line())
                         .object(format!("job {}", job.id))
@@ -652,16 +583,11 @@ fn secret_scan(step: &Step) -> Option<Result<(), String>> {
                     Err("trufflehog runs without `--fail`, so it never stops the job".into())
                 })
             } else if tool_at(words, "gitleaks").is_some() {
-                Some(
-                    if flag(words, "--exit-code", None)
-                        .iter()
-                        .any(|c| c.trim() == "0")
-                    {
-                        Err("gitleaks runs with `--exit-code 0`, so it never stops the job".into())
-                    } else {
-                        Ok(())
-                    },
-                )
+                Some(if flag(words, "--exit-code", None).iter().any(|c| c.trim() == "0") {
+                    Err("gitleaks runs with `--exit-code 0`, so it never stops the job".into())
+                } else {
+                    Ok(())
+                })
             } else if tool_at(words, "ggshield").is_some() {
                 Some(Ok(()))
             } else {
@@ -670,9 +596,7 @@ fn secret_scan(step: &Step) -> Option<Result<(), String>> {
         })
     };
     match result {
-        Some(Ok(())) if step.continue_on_error => {
-            Some(Err("the secret scan has `continue-on-error: true`".into()))
-        }
+        Some(Ok(())) if step.continue_on_error => Some(Err("the secret scan has `continue-on-error: true`".into())),
         r => r,
     }
 }
@@ -682,12 +606,7 @@ fn severity_ok(s: Option<&str>) -> bool {
 }
 
 fn exit_code_ok(c: Option<&str>) -> bool {
-    c.is_some_and(|c| {
-        c.trim()
-            .trim_matches(['"', '\''])
-            .parse::<i64>()
-            .is_ok_and(|n| n != 0)
-    })
+    c.is_some_and(|c| c.trim().trim_matches(['"', '\'']).parse::<i64>().is_ok_and(|n| n != 0))
 }
 
 /// Whether a step is an image CVE scan failing on CRITICAL: Some(Ok) yes, Some(Err(why)) a scan that does not.
@@ -698,13 +617,9 @@ fn cve_scan(step: &Step) -> Option<Result<(), String>> {
         if scan_type.as_deref().is_some_and(|t| t != "image") {
             None
         } else if !exit_code_ok(step.with("exit-code").as_deref()) {
-            Some(Err(
-                "the trivy step has no `exit-code: '1'`, so it never fails the job".into(),
-            ))
+            Some(Err("the trivy step has no `exit-code: '1'`, so it never fails the job".into()))
         } else if !severity_ok(step.with("severity").as_deref()) {
-            Some(Err(
-                "the trivy step does not include CRITICAL in `severity`".into(),
-            ))
+            Some(Err("the trivy step does not include CRITICAL in `severity`".into()))
         } else {
             Some(Ok(()))
         }
@@ -721,14 +636,9 @@ fn cve_scan(step: &Step) -> Option<Result<(), String>> {
                 if sub != "image" && sub != "i" {
                     return None;
                 }
-                let code = flag(words, "--exit-code", None)
-                    .first()
-                    .copied()
-                    .or(step.env_value("TRIVY_EXIT_CODE"));
-                let severity = flag(words, "--severity", Some("-s"))
-                    .first()
-                    .copied()
-                    .or(step.env_value("TRIVY_SEVERITY"));
+                let code = flag(words, "--exit-code", None).first().copied().or(step.env_value("TRIVY_EXIT_CODE"));
+                let severity =
+                    flag(words, "--severity", Some("-s")).first().copied().or(step.env_value("TRIVY_SEVERITY"));
                 Some(if !exit_code_ok(code) {
                     Err("trivy runs without `--exit-code 1`, so it never fails the job".into())
                 } else if !severity_ok(severity) {
@@ -745,26 +655,20 @@ fn cve_scan(step: &Step) -> Option<Result<(), String>> {
                 })
             } else if words.windows(2).any(|w| w[0] == "scout" && w[1] == "cves") {
                 let sev = flag(words, "--only-severity", None).first().copied();
-                Some(
-                    if !has_word(words, "--exit-code")
-                        && !words.iter().any(|w| w.starts_with("--exit-code"))
-                    {
-                        Err("docker scout runs without `--exit-code`".into())
-                    } else if !severity_ok(sev) {
-                        Err("docker scout's `--only-severity` does not include critical".into())
-                    } else {
-                        Ok(())
-                    },
-                )
+                Some(if !has_word(words, "--exit-code") && !words.iter().any(|w| w.starts_with("--exit-code")) {
+                    Err("docker scout runs without `--exit-code`".into())
+                } else if !severity_ok(sev) {
+                    Err("docker scout's `--only-severity` does not include critical".into())
+                } else {
+                    Ok(())
+                })
             } else {
                 None
             }
         })
     };
     match result {
-        Some(Ok(())) if step.continue_on_error => {
-            Some(Err("the scan has `continue-on-error: true`".into()))
-        }
+        Some(Ok(())) if step.continue_on_error => Some(Err("the scan has `continue-on-error: true`".into())),
         r => r,
     }
 }
@@ -777,9 +681,7 @@ fn gates_without<'a>(
     wfs: &'a [Workflow<'a>],
     scan: Scan,
 ) -> Vec<(&'a str, &'a str, &'a Step<'a>, Option<String>, bool)> {
-    let any_push = wfs
-        .iter()
-        .any(|w| w.jobs.iter().any(|j| !job_images(j).pushes.is_empty()));
+    let any_push = wfs.iter().any(|w| w.jobs.iter().any(|j| !job_images(j).pushes.is_empty()));
     let mut out = Vec::new();
     for wf in wfs {
         for job in &wf.jobs {
@@ -787,30 +689,15 @@ fn gates_without<'a>(
             let gates: Vec<&Step> = if any_push {
                 images.pushes.clone()
             } else {
-                images
-                    .builds
-                    .iter()
-                    .filter(|(_, s)| s.builds)
-                    .map(|(st, _)| *st)
-                    .take(1)
-                    .collect()
+                images.builds.iter().filter(|(_, s)| s.builds).map(|(st, _)| *st).take(1).collect()
             };
             for gate in gates {
                 // Steps that run before the gate: earlier in the job (all of it when judging a build),
                 // and every step of the jobs it needs.
-                let earlier = job
-                    .steps
-                    .iter()
-                    .filter(|s| !any_push || s.index < gate.index);
-                let before: Vec<&Step> = earlier
-                    .chain(
-                        wf.needs_closure(job)
-                            .into_iter()
-                            .flat_map(|j| j.steps.iter()),
-                    )
-                    .collect();
-                let results: Vec<Result<(), String>> =
-                    before.iter().filter_map(|s| scan(s)).collect();
+                let earlier = job.steps.iter().filter(|s| !any_push || s.index < gate.index);
+                let before: Vec<&Step> =
+                    earlier.chain(wf.needs_closure(job).into_iter().flat_map(|j| j.steps.iter())).collect();
+                let results: Vec<Result<(), String>> = before.iter().filter_map(|s| scan(s)).collect();
                 if results.iter().any(Result::is_ok) {
                     continue;
                 }
@@ -839,16 +726,11 @@ pub fn p2(r: &Review, out: &mut Vec<Finding>) {
             Some(w) => format!("{base} that can stop it: {w}"),
             None => format!("{base}; a password or key in the code would be published"),
         };
-        out.push(
-            Finding::new("P2", file, step.line())
-                .object(format!("job {job}"))
-                .message(message)
-                .fix(
-                    "Add a step before the push that fails on findings, e.g. `uses: trufflesecurity/trufflehog@v3` \
+        out.push(Finding::new("P2", file, step.line()).object(format!("job {job}")).message(message).fix(
+            "Add a step before the push that fails on findings, e.g. `uses: trufflesecurity/trufflehog@v3` \
                      (or `trufflehog git file://. --only-verified --fail`, or gitleaks), in the same job or a job \
                      this one `needs`.",
-                ),
-        );
+        ));
     }
 }
 
@@ -869,16 +751,11 @@ pub fn p3(r: &Review, out: &mut Vec<Finding>) {
             Some(w) => format!("{base}: {w}"),
             None => format!("{base}; an image with known critical holes would reach the registry"),
         };
-        out.push(
-            Finding::new("P3", file, step.line())
-                .object(format!("job {job}"))
-                .message(message)
-                .fix(
-                    "Between the build and the push, scan the built image and fail on CRITICAL: `trivy image \
+        out.push(Finding::new("P3", file, step.line()).object(format!("job {job}")).message(message).fix(
+            "Between the build and the push, scan the built image and fail on CRITICAL: `trivy image \
                      --severity CRITICAL --exit-code 1 \"$IMAGE:$IMAGE_TAG\"` (or `aquasecurity/trivy-action` with \
                      `severity: CRITICAL` and `exit-code: '1'`).",
-                ),
-        );
+        ));
     }
 }
 
@@ -886,15 +763,7 @@ pub fn p3(r: &Review, out: &mut Vec<Finding>) {
 // P4: no kubectl/helm against the cluster
 // ------------------------------------------------------------------------------------------------
 
-const KUBECTL_LOCAL: &[&str] = &[
-    "kustomize",
-    "completion",
-    "config",
-    "plugin",
-    "help",
-    "convert",
-    "version",
-];
+const KUBECTL_LOCAL: &[&str] = &["kustomize", "completion", "config", "plugin", "help", "convert", "version"];
 const HELM_LOCAL: &[&str] = &[
     "lint",
     "template",
@@ -937,11 +806,7 @@ fn subcommand(words: &[String], at: usize) -> Option<&str> {
     while i < words.len() {
         let w = words[i].as_str();
         if let Some(f) = w.strip_prefix('-') {
-            i += if f.contains('=') || matches!(w, "--debug" | "-v") {
-                1
-            } else {
-                2
-            };
+            i += if f.contains('=') || matches!(w, "--debug" | "-v") { 1 } else { 2 };
             continue;
         }
         return Some(w);
@@ -960,9 +825,7 @@ fn cluster_commands(step: &Step) -> Vec<String> {
     }
     let mut out = Vec::new();
     for words in step.commands() {
-        let client_only = words
-            .iter()
-            .any(|w| w == "--dry-run=client" || w == "--client" || w == "--client=true");
+        let client_only = words.iter().any(|w| w == "--dry-run=client" || w == "--client" || w == "--client=true");
         if let Some(at) = tool_at(&words, "kubectl") {
             let sub = subcommand(&words, at).unwrap_or("");
             if !sub.is_empty() && !KUBECTL_LOCAL.contains(&sub) && !client_only {
@@ -987,9 +850,7 @@ pub fn p4(r: &Review, out: &mut Vec<Finding>) {
         for job in &wf.jobs {
             let throwaway = job.steps.iter().any(|s| {
                 s.uses.is_some_and(|u| THROWAWAY_CLUSTER.is_match(u))
-                    || s.run
-                        .as_deref()
-                        .is_some_and(|r| THROWAWAY_CLUSTER.is_match(r))
+                    || s.run.as_deref().is_some_and(|r| THROWAWAY_CLUSTER.is_match(r))
             });
             if throwaway {
                 continue;
@@ -1037,22 +898,12 @@ pub fn p5(r: &Review, out: &mut Vec<Finding>) {
     );
     let mut found = false;
     for o in &r.repo.objects {
-        let api = o
-            .node
-            .get("apiVersion")
-            .and_then(Node::as_str)
-            .unwrap_or("");
-        if !api.starts_with("argoproj.io/")
-            || !matches!(o.kind.as_str(), "Application" | "ApplicationSet")
-        {
+        let api = o.node.get("apiVersion").and_then(Node::as_str).unwrap_or("");
+        if !api.starts_with("argoproj.io/") || !matches!(o.kind.as_str(), "Application" | "ApplicationSet") {
             continue;
         }
         found = true;
-        let spec = if o.kind == "ApplicationSet" {
-            o.node.path("spec.template.spec")
-        } else {
-            o.node.get("spec")
-        };
+        let spec = if o.kind == "ApplicationSet" { o.node.path("spec.template.spec") } else { o.node.get("spec") };
         let policy = spec.and_then(|s| s.get("syncPolicy"));
         let automated = policy.and_then(|p| p.get("automated"));
         let mut missing = Vec::new();
@@ -1072,19 +923,12 @@ pub fn p5(r: &Review, out: &mut Vec<Finding>) {
         if missing.is_empty() {
             continue;
         }
-        let line = automated
-            .and_then(Node::line)
-            .or(policy.and_then(Node::line))
-            .or(spec.and_then(Node::line))
-            .or(o.line());
+        let line =
+            automated.and_then(Node::line).or(policy.and_then(Node::line)).or(spec.and_then(Node::line)).or(o.line());
         out.push(
             Finding::new("P5", o.file.clone(), line)
                 .object(o.id())
-                .message(format!(
-                    "The ArgoCD {} has no {} in its sync policy",
-                    o.kind,
-                    missing.join(", ")
-                ))
+                .message(format!("The ArgoCD {} has no {} in its sync policy", o.kind, missing.join(", ")))
                 .fix(fix.clone()),
         );
     }
@@ -1109,23 +953,9 @@ mod tests {
         let e = commands("docker push x:${{ steps.v.outputs.tag }} && echo ok");
         assert_eq!(e[0], ["docker", "push", "x:${{ steps.v.outputs.tag }}"]);
         assert_eq!(c.len(), 2);
-        assert_eq!(
-            c[0],
-            [
-                "docker",
-                "build",
-                "--platform",
-                "linux/amd64",
-                "-t",
-                "$IMAGE:${TAG}",
-                "."
-            ]
-        );
+        assert_eq!(c[0], ["docker", "build", "--platform", "linux/amd64", "-t", "$IMAGE:${TAG}", "."]);
         assert_eq!(c[1][..2], ["docker", "push"]);
-        assert_eq!(
-            strip_shell_comments("echo \"a # b\" # c\nx=${#y}\n"),
-            "echo \"a # b\" \nx=${#y}\n"
-        );
+        assert_eq!(strip_shell_comments("echo \"a # b\" # c\nx=${#y}\n"), "echo \"a # b\" \nx=${#y}\n");
     }
 
     #[test]

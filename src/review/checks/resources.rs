@@ -16,7 +16,7 @@
 //!   Each HPA targeting such a workload must have 1 <= minReplicas (default 1) <= maxReplicas.
 
 use super::image::{container_words, key_line};
-use crate::contract::{self, Size, HPA_FILE, MIN_STORE_SIZE, SIZES};
+use crate::contract::{self, HPA_FILE, MIN_STORE_SIZE, SIZES, Size};
 use crate::review::context::ReviewContext;
 use crate::review::workload::{self, Container, Workload};
 use crate::review::{Finding, Review};
@@ -161,17 +161,30 @@ fn declared(r: &Review, out: &mut Vec<Finding>, id: &'static str, section: &str)
     for w in workload::workloads(r.repo) {
         for c in w.containers() {
             let res = resources(&c);
-            let (cpu, memory) = if section == "requests" { (res.cpu_request, res.memory_request) } else { (res.cpu_limit, res.memory_limit) };
-            let missing: Vec<&str> = [("cpu", cpu), ("memory", memory)].into_iter().filter(|(_, v)| v.is_none()).map(|(k, _)| k).collect();
+            let (cpu, memory) = if section == "requests" {
+                (res.cpu_request, res.memory_request)
+            } else {
+                (res.cpu_limit, res.memory_limit)
+            };
+            let missing: Vec<&str> =
+                [("cpu", cpu), ("memory", memory)].into_iter().filter(|(_, v)| v.is_none()).map(|(k, _)| k).collect();
             if missing.is_empty() {
                 continue;
             }
             let (size, words) = size_for(r.ctx, role(&w, &c));
-            let (cpu_v, mem_v) =
-                if section == "requests" { (size.cpu_request, size.memory_request) } else { (size.cpu_limit, size.memory_limit) };
-            let want: Vec<String> = missing.iter().map(|k| format!("{k}: {}", if *k == "cpu" { cpu_v } else { mem_v })).collect();
+            let (cpu_v, mem_v) = if section == "requests" {
+                (size.cpu_request, size.memory_request)
+            } else {
+                (size.cpu_limit, size.memory_limit)
+            };
+            let want: Vec<String> =
+                missing.iter().map(|k| format!("{k}: {}", if *k == "cpu" { cpu_v } else { mem_v })).collect();
             let line = key_line(c.node, "resources").or_else(|| c.line());
-            let what = if section == "requests" { "reserves nothing for it when placing it" } else { "lets it take a whole machine" };
+            let what = if section == "requests" {
+                "reserves nothing for it when placing it"
+            } else {
+                "lets it take a whole machine"
+            };
             out.push(
                 Finding::new(id, &w.obj.file, line)
                     .object(w.obj.id())
@@ -245,7 +258,10 @@ pub fn f3(r: &Review, out: &mut Vec<Finding>) {
                                     "The resources of the app {who} differ from its t-shirt size {id} in vibe.yaml: {}.",
                                     differences(&res, s).join(", ")
                                 ),
-                                format!("Set exactly {} (size {id}), or change `size` in vibe.yaml and run `vibe generate`.", size_values(s)),
+                                format!(
+                                    "Set exactly {} (size {id}), or change `size` in vibe.yaml and run `vibe generate`.",
+                                    size_values(s)
+                                ),
                             )
                         }
                         None => {
@@ -351,10 +367,20 @@ pub fn f4(r: &Review, out: &mut Vec<Finding>) {
         let min = min_node.map(|m| m.as_i64()).unwrap_or(Some(1));
         let max = max_node.and_then(Node::as_i64);
         let problem = match (min, max) {
-            (None, _) => Some(("minReplicas is not a number".to_string(), spec.and_then(|s| key_line(s, "minReplicas")))),
-            (Some(m), _) if m < 1 => Some((format!("minReplicas is {m}, below 1"), spec.and_then(|s| key_line(s, "minReplicas")))),
-            (_, None) => Some(("maxReplicas is missing or not a number".to_string(), spec.and_then(|s| key_line(s, "maxReplicas")))),
-            (Some(m), Some(x)) if x < m => Some((format!("maxReplicas {x} is below minReplicas {m}"), spec.and_then(|s| key_line(s, "maxReplicas")))),
+            (None, _) => {
+                Some(("minReplicas is not a number".to_string(), spec.and_then(|s| key_line(s, "minReplicas"))))
+            }
+            (Some(m), _) if m < 1 => {
+                Some((format!("minReplicas is {m}, below 1"), spec.and_then(|s| key_line(s, "minReplicas"))))
+            }
+            (_, None) => Some((
+                "maxReplicas is missing or not a number".to_string(),
+                spec.and_then(|s| key_line(s, "maxReplicas")),
+            )),
+            (Some(m), Some(x)) if x < m => Some((
+                format!("maxReplicas {x} is below minReplicas {m}"),
+                spec.and_then(|s| key_line(s, "maxReplicas")),
+            )),
             _ => None,
         };
         let Some((problem, line)) = problem else { continue };
@@ -363,7 +389,9 @@ pub fn f4(r: &Review, out: &mut Vec<Finding>) {
             Finding::new("F4", &h.file, line.or_else(|| spec.and_then(|_| key_line(&h.node, "spec"))).or(h.line()))
                 .object(h.id())
                 .message(format!("The autoscaler {} for {k}/{n} cannot work: {problem}.", h.id()))
-                .fix(format!("Set `minReplicas` to at least 1 and `maxReplicas` not below it (vibe uses {dmin} and {dmax}).")),
+                .fix(format!(
+                    "Set `minReplicas` to at least 1 and `maxReplicas` not below it (vibe uses {dmin} and {dmax})."
+                )),
         );
     }
 }

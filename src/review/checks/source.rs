@@ -29,10 +29,7 @@ pub(super) fn re(pattern: &str) -> Regex {
 
 /// Every known format in one pattern, so a file is scanned once; [`KNOWN_FORMATS`] then names the match.
 static ANY_KNOWN_FORMAT: LazyLock<Regex> = LazyLock::new(|| {
-    let all: Vec<String> = KNOWN_FORMATS
-        .iter()
-        .map(|(r, _)| format!("(?:{})", r.as_str()))
-        .collect();
+    let all: Vec<String> = KNOWN_FORMATS.iter().map(|(r, _)| format!("(?:{})", r.as_str())).collect();
     Regex::new(&all.join("|")).unwrap_or_else(|e| panic!("bad known-format pattern: {e}"))
 });
 
@@ -45,21 +42,14 @@ static KNOWN_FORMATS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (re(r"\bglpat-[A-Za-z0-9_\-]{20,}"), "a GitLab token"),
         (re(r"\bxox[baprs]-[A-Za-z0-9\-]{10,}"), "a Slack token"),
         (re(r"\b[sr]k_live_[A-Za-z0-9]{16,}"), "a Stripe live key"),
-        (
-            re(r"\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_\-]{32,}"),
-            "an OpenAI-style API key",
-        ),
-        (
-            re(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----"),
-            "a private key",
-        ),
+        (re(r"\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_\-]{32,}"), "an OpenAI-style API key"),
+        (re(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----"), "a private key"),
     ]
 });
 
 /// `scheme://user:password@host`.
-static URL_WITH_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"\b([a-zA-Z][a-zA-Z0-9+.\-]{1,30})://([^\s:/@"'`<>{}$]*):([^\s@/"'`<>]+)@[^\s/"'`<>:@]+"#)
-});
+static URL_WITH_PASSWORD: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"\b([a-zA-Z][a-zA-Z0-9+.\-]{1,30})://([^\s:/@"'`<>{}$]*):([^\s@/"'`<>]+)@[^\s/"'`<>:@]+"#));
 
 /// `name = "value"`, `name: "value"`, `"name": "value"`, `name := "value"`, `'name' => 'value'`,
 /// with an optional type annotation (`name: str = "value"`, `const NAME: &str = "value"`).
@@ -77,11 +67,8 @@ static ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `process.env.NAME || "default"`, `process.env.NAME ?? "default"`.
-static JS_ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r#"process\.env\.([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["'`]([^"'`\n\\ ]{16,400})["'`]"#,
-    )
-});
+static JS_ENV_DEFAULT: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"process\.env\.([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["'`]([^"'`\n\\ ]{16,400})["'`]"#));
 
 /// `NAME=value` / `name: value` lines of config files (.env, .properties, YAML).
 static CONFIG_LINE: LazyLock<Regex> =
@@ -177,9 +164,8 @@ const BENIGN_LAST: &[&str] = &[
     "domain",
 ];
 /// A first part that makes the name a flag or a number (`has_token`, `max_tokens`).
-const BENIGN_FIRST: &[&str] = &[
-    "is", "has", "should", "must", "can", "use", "num", "count", "max", "min", "total", "no",
-];
+const BENIGN_FIRST: &[&str] =
+    &["is", "has", "should", "must", "can", "use", "num", "count", "max", "min", "total", "no"];
 
 /// True when an identifier names a credential (S1): `API_KEY`, `dbPassword`, `client_secret`.
 pub(super) fn is_secret_name(name: &str) -> bool {
@@ -192,9 +178,7 @@ pub(super) fn is_secret_name(name: &str) -> bool {
         return false;
     }
     parts.iter().any(|p| SECRET_PARTS.contains(&p.as_str()))
-        || parts
-            .windows(2)
-            .any(|w| SECRET_PAIRS.contains(&(w[0].as_str(), w[1].as_str())))
+        || parts.windows(2).any(|w| SECRET_PAIRS.contains(&(w[0].as_str(), w[1].as_str())))
 }
 
 /// Shannon entropy in bits per character.
@@ -226,26 +210,15 @@ const MIN_SECRET_ENTROPY: f64 = 3.5;
 /// Values that stand for a secret rather than being one: `${PASSWORD}`, `<token>`, `changeme`, `xxxx`.
 pub(super) fn is_placeholder(v: &str) -> bool {
     let v = v.trim();
-    if v.is_empty()
-        || v.contains("${")
-        || v.contains("{{")
-        || v.contains("$(")
-        || v.contains("%(")
-        || v.contains("%s")
+    if v.is_empty() || v.contains("${") || v.contains("{{") || v.contains("$(") || v.contains("%(") || v.contains("%s")
     {
         return true;
     }
-    if v.starts_with('$')
-        || (v.starts_with('<') && v.ends_with('>'))
-        || (v.starts_with('{') && v.ends_with('}'))
-    {
+    if v.starts_with('$') || (v.starts_with('<') && v.ends_with('>')) || (v.starts_with('{') && v.ends_with('}')) {
         return true;
     }
     let first = v.chars().next().unwrap_or(' ');
-    if v.chars().all(|c| c == first)
-        || v.chars()
-            .all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '•'))
-    {
+    if v.chars().all(|c| c == first) || v.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '•')) {
         return true;
     }
     let lower = v.to_ascii_lowercase();
@@ -278,24 +251,13 @@ pub(super) fn is_placeholder(v: &str) -> bool {
     }
     matches!(
         lower.as_str(),
-        "password"
-            | "pass"
-            | "passwd"
-            | "pwd"
-            | "secret"
-            | "token"
-            | "none"
-            | "null"
-            | "nil"
-            | "undefined"
+        "password" | "pass" | "passwd" | "pwd" | "secret" | "token" | "none" | "null" | "nil" | "undefined"
     )
 }
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// Shows the first 4 characters of a secret and masks the rest.
@@ -311,18 +273,11 @@ pub(super) fn mask(secret: &str) -> String {
 /// A literal value S1 judges by entropy: long, random-looking, not a placeholder, path or URL.
 fn high_entropy_secret(value: &str) -> bool {
     let v = value.trim();
-    let path_or_url = v.starts_with("http://")
-        || v.starts_with("https://")
-        || v.starts_with('/')
-        || v.starts_with("./");
-    let env_name = v.contains('_')
-        && v.chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    let excluded = v.len() < MIN_SECRET_LEN
-        || v.contains(char::is_whitespace)
-        || is_placeholder(v)
-        || path_or_url
-        || env_name;
+    let path_or_url =
+        v.starts_with("http://") || v.starts_with("https://") || v.starts_with('/') || v.starts_with("./");
+    let env_name = v.contains('_') && v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let excluded =
+        v.len() < MIN_SECRET_LEN || v.contains(char::is_whitespace) || is_placeholder(v) || path_or_url || env_name;
     !excluded && entropy(v) > MIN_SECRET_ENTROPY
 }
 
@@ -352,11 +307,7 @@ pub fn s1(r: &Review, out: &mut Vec<Finding>) {
             continue;
         }
         for hit in s1_hits(f) {
-            out.push(
-                Finding::new("S1", f.file.clone(), Some(hit.line))
-                    .message(hit.message)
-                    .fix(S1_FIX.to_string()),
-            );
+            out.push(Finding::new("S1", f.file.clone(), Some(hit.line)).message(hit.message).fix(S1_FIX.to_string()));
         }
     }
 }
@@ -373,21 +324,16 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
     let mut hits: Vec<S1Hit> = Vec::new();
     // Known formats and URLs with passwords: anywhere, comments included (a key in a comment leaks too).
     for m in ANY_KNOWN_FORMAT.find_iter(text) {
-        let Some((_, what)) = KNOWN_FORMATS.iter().find(|(p, _)| {
-            p.find(m.as_str())
-                .is_some_and(|x| x.range() == (0..m.len()))
-        }) else {
+        let Some((_, what)) =
+            KNOWN_FORMATS.iter().find(|(p, _)| p.find(m.as_str()).is_some_and(|x| x.range() == (0..m.len())))
+        else {
             continue;
         };
         {
             if is_placeholder(m.as_str()) {
                 continue;
             }
-            let shown = if what.contains("private key") {
-                String::new()
-            } else {
-                format!(" (`{}`)", mask(m.as_str()))
-            };
+            let shown = if what.contains("private key") { String::new() } else { format!(" (`{}`)", mask(m.as_str())) };
             push_hit(
                 &mut hits,
                 S1Hit {
@@ -404,15 +350,10 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
     }
     let url_text = if text.contains("://") { text } else { "" };
     for c in URL_WITH_PASSWORD.captures_iter(url_text) {
-        let (Some(all), Some(scheme), Some(user), Some(pass)) =
-            (c.get(0), c.get(1), c.get(2), c.get(3))
-        else {
+        let (Some(all), Some(scheme), Some(user), Some(pass)) = (c.get(0), c.get(1), c.get(2), c.get(3)) else {
             continue;
         };
-        if is_placeholder(pass.as_str())
-            || pass.as_str().contains('{')
-            || pass.as_str().contains('%')
-        {
+        if is_placeholder(pass.as_str()) || pass.as_str().contains('{') || pass.as_str().contains('%') {
             continue;
         }
         push_hit(
@@ -457,11 +398,7 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
             let (Some(name), Some(value)) = (c.get(1), c.get(3)) else {
                 continue;
             };
-            let name = name
-                .as_str()
-                .rsplit(['.', '$'])
-                .next()
-                .unwrap_or(name.as_str());
+            let name = name.as_str().rsplit(['.', '$']).next().unwrap_or(name.as_str());
             named.push((value.start(), value.end(), name, value.as_str()));
         }
     }
@@ -497,8 +434,7 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
 /// `.env.example`-style files that list names for others to copy; they are meant to be committed.
 fn is_env_template(file: &str) -> bool {
     let name = file.rsplit('/').next().unwrap_or(file).to_ascii_lowercase();
-    name.split('.')
-        .any(|part| matches!(part, "example" | "sample" | "template" | "dist" | "tpl"))
+    name.split('.').any(|part| matches!(part, "example" | "sample" | "template" | "dist" | "tpl"))
 }
 
 /// S2: `.env` files are gitignored and not committed.
@@ -514,9 +450,7 @@ pub fn s2(r: &Review, out: &mut Vec<Finding>) {
                 "`{file}` holds local settings and secrets but .gitignore does not exclude it, so it gets committed"
             )
         } else {
-            format!(
-                "`{file}` holds local settings and secrets but the repo has no .gitignore, so it gets committed"
-            )
+            format!("`{file}` holds local settings and secrets but the repo has no .gitignore, so it gets committed")
         };
         out.push(Finding::new("S2", file.clone(), Some(1)).message(message).fix(format!(
             "Add the lines `.env`, `.env.*` and `!.env.example` to .gitignore at the repo root, run \
@@ -599,9 +533,7 @@ pub(super) mod gitignore {
                 let rest = p[2..].strip_prefix(b"/").unwrap_or(&p[2..]);
                 (0..=s.len()).any(|i| glob(rest, &s[i..]))
             }
-            b'*' => (0..=s.len())
-                .take_while(|&i| i == 0 || s[i - 1] != b'/')
-                .any(|i| glob(&p[1..], &s[i..])),
+            b'*' => (0..=s.len()).take_while(|&i| i == 0 || s[i - 1] != b'/').any(|i| glob(&p[1..], &s[i..])),
             b'?' => !s.is_empty() && s[0] != b'/' && glob(&p[1..], &s[1..]),
             b'[' => {
                 let Some(close) = p.iter().skip(1).position(|&c| c == b']').map(|i| i + 1) else {
@@ -704,11 +636,7 @@ fn formatting(b: &[u8], range: (usize, usize), d: Dialect) -> Option<&'static st
         if l.interpolated && !l.holes.is_empty() {
             // A tagged template (sql`...${x}`) is parameterised by its tag.
             let tagged = d == Dialect::Js
-                && b[..l.start]
-                    .iter()
-                    .rev()
-                    .find(|c| !c.is_ascii_whitespace())
-                    .is_some_and(|&c| code::is_ident(c));
+                && b[..l.start].iter().rev().find(|c| !c.is_ascii_whitespace()).is_some_and(|&c| code::is_ident(c));
             if !tagged {
                 return Some(match d {
                     Dialect::Python => "an f-string",
@@ -721,18 +649,14 @@ fn formatting(b: &[u8], range: (usize, usize), d: Dialect) -> Option<&'static st
     }
     // \x01 stands for a literal (see `code::without_literals`).
     static PY_PERCENT: LazyLock<Regex> = LazyLock::new(|| re(r"\x01\s*%\s*[\w(\[{]"));
-    static CONCAT: LazyLock<Regex> =
-        LazyLock::new(|| re(r"(?:\x01\s*\+\s*[\w$(\[]|[\w$)\]]\s*\+\s*\x01)"));
-    static PHP_CONCAT: LazyLock<Regex> =
-        LazyLock::new(|| re(r"(?:\x01\s*\.\s*[\w$(]|[\w)\]]\s*\.\s*\x01)"));
+    static CONCAT: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\x01\s*\+\s*[\w$(\[]|[\w$)\]]\s*\+\s*\x01)"));
+    static PHP_CONCAT: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\x01\s*\.\s*[\w$(]|[\w)\]]\s*\.\s*\x01)"));
     let has_lit = !lits.is_empty();
     match d {
         Dialect::Python if PY_PERCENT.is_match(&bare) => return Some("`%` formatting"),
         Dialect::Python if bare.contains(".format(") => return Some("`.format()`"),
         Dialect::Go if bare.contains("Sprintf(") => return Some("`fmt.Sprintf`"),
-        Dialect::Java | Dialect::Kotlin
-            if bare.contains("String.format(") || bare.contains(".formatted(") =>
-        {
+        Dialect::Java | Dialect::Kotlin if bare.contains("String.format(") || bare.contains(".formatted(") => {
             return Some("`String.format`");
         }
         Dialect::Php if bare.contains("sprintf(") => return Some("`sprintf`"),
@@ -760,17 +684,9 @@ fn sql_arg(b: &[u8], d: Dialect, name: &str, args: &[(usize, usize)]) -> Option<
     match d {
         Dialect::Go => args.iter().find(|a| {
             let t = text(a);
-            !(t.starts_with('&')
-                || t == "ctx"
-                || t.contains("Context(")
-                || t.starts_with("context.")
-                || t.is_empty())
+            !(t.starts_with('&') || t == "ctx" || t.contains("Context(") || t.starts_with("context.") || t.is_empty())
         }),
-        Dialect::Php
-            if matches!(name, "mysqli_query" | "pg_query" | "sqlsrv_query") && args.len() >= 2 =>
-        {
-            args.get(1)
-        }
+        Dialect::Php if matches!(name, "mysqli_query" | "pg_query" | "sqlsrv_query") && args.len() >= 2 => args.get(1),
         _ => args.first(),
     }
     .copied()
@@ -795,10 +711,7 @@ fn assignments(masked: &str, d: Dialect) -> Vec<Assignment> {
         if b.get(end) == Some(&b'=') || b.get(end) == Some(&b'>') {
             continue;
         }
-        if op.as_str() == "="
-            && op.start() > 0
-            && matches!(b[op.start() - 1], b'=' | b'!' | b'<' | b'>')
-        {
+        if op.as_str() == "=" && op.start() > 0 && matches!(b[op.start() - 1], b'=' | b'!' | b'<' | b'>') {
             continue;
         }
         if name.start() > 0 && code::is_ident(b[name.start() - 1]) {
@@ -853,10 +766,7 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
                     let list = assigns.get_or_insert_with(|| assignments(&masked, d));
                     let mut sql = false;
                     let mut built = None;
-                    for a in list
-                        .iter()
-                        .filter(|a| a.name == ident && a.at < all.start())
-                    {
+                    for a in list.iter().filter(|a| a.name == ident && a.at < all.start()) {
                         if !a.append {
                             sql = false;
                             built = None;
@@ -873,10 +783,7 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
             if let Some(how) = how {
                 reported_until = end;
                 let subject = match via {
-                    Some(v) => format!(
-                        "The SQL in `{v}` passed to `{}` is built with {how}",
-                        name.as_str()
-                    ),
+                    Some(v) => format!("The SQL in `{v}` passed to `{}` is built with {how}", name.as_str()),
                     None => format!("The SQL passed to `{}` is built with {how}", name.as_str()),
                 };
                 out.push(
@@ -937,11 +844,8 @@ struct FileIndex<'a>(HashSet<(&'a str, &'a str)>);
 
 impl<'a> FileIndex<'a> {
     fn new(repo: &'a Repo) -> FileIndex<'a> {
-        let files = repo
-            .dependency_files
-            .iter()
-            .map(|f| f.file.as_str())
-            .chain(repo.sources.iter().map(|f| f.file.as_str()));
+        let files =
+            repo.dependency_files.iter().map(|f| f.file.as_str()).chain(repo.sources.iter().map(|f| f.file.as_str()));
         let yaml = repo.yaml.iter().map(|y| y.file.as_str());
         FileIndex(files.chain(yaml).map(|f| (dir_of(f), name_of(f))).collect())
     }
@@ -962,14 +866,12 @@ impl<'a> FileIndex<'a> {
 }
 
 fn line_of(text: &str, needle: &str) -> Option<u32> {
-    text.find(needle)
-        .map(|i| text[..i].matches('\n').count() as u32 + 1)
+    text.find(needle).map(|i| text[..i].matches('\n').count() as u32 + 1)
 }
 
 /// Requirement lines that are not pinned with `==`: (line, package).
 fn unpinned_requirements(text: &str) -> Vec<(u32, String)> {
-    static NAME: LazyLock<Regex> =
-        LazyLock::new(|| re(r"^([A-Za-z0-9][A-Za-z0-9._\-]*)(\[[^\]]*\])?\s*(.*)$"));
+    static NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^([A-Za-z0-9][A-Za-z0-9._\-]*)(\[[^\]]*\])?\s*(.*)$"));
     let mut out = Vec::new();
     let mut logical = String::new();
     let mut start_line = 0u32;
@@ -978,11 +880,7 @@ fn unpinned_requirements(text: &str) -> Vec<(u32, String)> {
             start_line = i as u32 + 1;
         }
         let line = raw.split(" #").next().unwrap_or(raw);
-        let line = if line.trim_start().starts_with('#') {
-            ""
-        } else {
-            line
-        };
+        let line = if line.trim_start().starts_with('#') { "" } else { line };
         if let Some(cont) = line.trim_end().strip_suffix('\\') {
             logical.push_str(cont);
             logical.push(' ');
@@ -998,8 +896,8 @@ fn unpinned_requirements(text: &str) -> Vec<(u32, String)> {
             continue;
         };
         let spec = c.get(3).map(|m| m.as_str().trim()).unwrap_or("");
-        let version_ok = spec.starts_with("===")
-            || (spec.starts_with("==") && !spec.contains('*') && !spec.contains(','));
+        let version_ok =
+            spec.starts_with("===") || (spec.starts_with("==") && !spec.contains('*') && !spec.contains(','));
         let direct = spec.starts_with('@');
         if !(version_ok || direct) {
             out.push((start_line, c[1].to_string()));
@@ -1036,7 +934,11 @@ fn unpinned(repo: &Repo, index: &FileIndex, f: &TextFile) -> Option<(Option<u32>
             let deps = ["dependencies", "devDependencies", "optionalDependencies"]
                 .iter()
                 .find(|k| json.get(**k).and_then(|v| v.as_object()).is_some_and(|o| !o.is_empty()))?;
-            if index.has(dir, &["package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap.json", "bun.lock"], true) {
+            if index.has(
+                dir,
+                &["package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap.json", "bun.lock"],
+                true,
+            ) {
                 return None;
             }
             Some((
@@ -1053,7 +955,8 @@ fn unpinned(repo: &Repo, index: &FileIndex, f: &TextFile) -> Option<(Option<u32>
                 LazyLock::new(|| re(r#"(?ms)^\[tool\.poetry\.dependencies\]\s*\n(.*?)(?:^\[|\z)"#));
             let (line, pinned) = if let Some(c) = DEPS.captures(text) {
                 let list = c.get(1).map(|m| m.as_str()).unwrap_or("");
-                let items: Vec<&str> = list.split(',').map(|s| s.trim().trim_matches(['"', '\''])).filter(|s| !s.is_empty()).collect();
+                let items: Vec<&str> =
+                    list.split(',').map(|s| s.trim().trim_matches(['"', '\''])).filter(|s| !s.is_empty()).collect();
                 if items.is_empty() {
                     return None;
                 }
@@ -1071,7 +974,11 @@ fn unpinned(repo: &Repo, index: &FileIndex, f: &TextFile) -> Option<(Option<u32>
                 return None;
             }
             if index.has(dir, &["requirements.txt"], false)
-                && repo.dependency_files.iter().any(|r| dir_of(&r.file) == dir && name_of(&r.file) == "requirements.txt" && unpinned_requirements(&r.text).is_empty())
+                && repo.dependency_files.iter().any(|r| {
+                    dir_of(&r.file) == dir
+                        && name_of(&r.file) == "requirements.txt"
+                        && unpinned_requirements(&r.text).is_empty()
+                })
             {
                 return None;
             }
@@ -1091,7 +998,8 @@ fn unpinned(repo: &Repo, index: &FileIndex, f: &TextFile) -> Option<(Option<u32>
             )
         }),
         "go.mod" => {
-            let line = line_of(text, "\nrequire").map(|l| l + 1).or_else(|| text.starts_with("require").then_some(1))?;
+            let line =
+                line_of(text, "\nrequire").map(|l| l + 1).or_else(|| text.starts_with("require").then_some(1))?;
             // Go's minimal version selection builds the same graph from go.mod's exact versions
             // alone (go.sum adds checksums), so a go.mod whose every requirement is an exact
             // version is pinned, like `==` in requirements.txt.
@@ -1107,11 +1015,14 @@ fn unpinned(repo: &Repo, index: &FileIndex, f: &TextFile) -> Option<(Option<u32>
             })
         }
         "Cargo.toml" => {
-            static SECTION: LazyLock<Regex> =
-                LazyLock::new(|| re(r"(?m)^\[(?:workspace\.)?(?:dev-|build-)?dependencies\]\s*\n\s*[A-Za-z0-9_\-]+\s*="));
+            static SECTION: LazyLock<Regex> = LazyLock::new(|| {
+                re(r"(?m)^\[(?:workspace\.)?(?:dev-|build-)?dependencies\]\s*\n\s*[A-Za-z0-9_\-]+\s*=")
+            });
             let m = SECTION.find(text)?;
             // Every dependency pinned with `=x.y.z` counts as pinned, like `==` in Python.
-            static DEP: LazyLock<Regex> = LazyLock::new(|| re(r#"(?m)^\s*[A-Za-z0-9_\-]+\s*=\s*(?:"([^"]*)"|\{[^}\n]*?version\s*=\s*"([^"]*)"|\{)"#));
+            static DEP: LazyLock<Regex> = LazyLock::new(|| {
+                re(r#"(?m)^\s*[A-Za-z0-9_\-]+\s*=\s*(?:"([^"]*)"|\{[^}\n]*?version\s*=\s*"([^"]*)"|\{)"#)
+            });
             let mut in_deps = false;
             let mut all_exact = true;
             for line in text.lines() {
@@ -1138,7 +1049,10 @@ fn unpinned(repo: &Repo, index: &FileIndex, f: &TextFile) -> Option<(Option<u32>
                 v.as_str().is_some_and(|v| v.trim_start_matches('v').chars().all(|c| c.is_ascii_digit() || c == '.'))
             };
             let packages: Vec<_> = req.iter().filter(|(k, _)| *k != "php" && !k.starts_with("ext-")).collect();
-            if packages.is_empty() || packages.iter().all(|(_, v)| exact(v)) || index.has(dir, &["composer.lock"], false) {
+            if packages.is_empty()
+                || packages.iter().all(|(_, v)| exact(v))
+                || index.has(dir, &["composer.lock"], false)
+            {
                 return None;
             }
             Some((
@@ -1166,7 +1080,8 @@ fn unpinned(repo: &Repo, index: &FileIndex, f: &TextFile) -> Option<(Option<u32>
             ))
         }
         "build.gradle" | "build.gradle.kts" => {
-            static DYNAMIC: LazyLock<Regex> = LazyLock::new(|| re(r#"["'][\w.\-]+:[\w.\-]+:([^"'$]*(?:\+|latest\.[a-z]+|\[[^"']*|\([^"']*))["']"#));
+            static DYNAMIC: LazyLock<Regex> =
+                LazyLock::new(|| re(r#"["'][\w.\-]+:[\w.\-]+:([^"'$]*(?:\+|latest\.[a-z]+|\[[^"']*|\([^"']*))["']"#));
             if index.has(dir, &["gradle.lockfile"], true) {
                 return None;
             }
@@ -1197,11 +1112,7 @@ pub fn s4(r: &Review, out: &mut Vec<Finding>) {
     let index = FileIndex::new(r.repo);
     for f in &r.repo.dependency_files {
         if let Some((line, message, fix)) = unpinned(r.repo, &index, f) {
-            out.push(
-                Finding::new("S4", f.file.clone(), line.or(Some(1)))
-                    .message(message)
-                    .fix(fix),
-            );
+            out.push(Finding::new("S4", f.file.clone(), line.or(Some(1))).message(message).fix(fix));
         }
     }
 }
@@ -1211,18 +1122,9 @@ pub fn s4(r: &Review, out: &mut Vec<Finding>) {
 // ------------------------------------------------------------------------------------------------
 
 /// Database superuser names.
-const SUPERUSERS: &[&str] = &[
-    "postgres",
-    "root",
-    "admin",
-    "administrator",
-    "sa",
-    "superuser",
-    "mongoadmin",
-];
+const SUPERUSERS: &[&str] = &["postgres", "root", "admin", "administrator", "sa", "superuser", "mongoadmin"];
 /// Any superuser name, as a quick test before the S5 patterns run over a file.
-static SUPERUSER_WORD: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i-u:postgres|root|admin|superuser)|(?i-u:\bsa\b)"));
+static SUPERUSER_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"(?i-u:postgres|root|admin|superuser)|(?i-u:\bsa\b)"));
 /// Superuser names that are unambiguous even under a generic `user` key.
 const CLEAR_SUPERUSERS: &[&str] = &["postgres", "root", "sa"];
 
@@ -1232,8 +1134,7 @@ static DB_URL: LazyLock<Regex> = LazyLock::new(|| {
         r#"\b((?i-u:(?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb|mssql|sqlserver|cockroachdb|redshift)(?:\+[a-z0-9]+)?))://(?:([^\s:/@"'`<>{}$]+)(?::[^\s@/"'`<>]*)?@)?[^\s"'`<>]*"#,
     )
 });
-static URL_USER_PARAM: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)[?&;](?:user|username|uid|user id)=([^&;\s]+)"));
+static URL_USER_PARAM: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)[?&;](?:user|username|uid|user id)=([^&;\s]+)"));
 /// libpq key/value connection strings: `host=db user=postgres dbname=x`, `User ID=sa;`.
 static KV_DSN_USER: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -1241,9 +1142,8 @@ static KV_DSN_USER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 /// A quoted superuser name in code (`"postgres"`); the key before it is read by [`code_user_key`].
-static QUOTED_SUPERUSER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"["']((?i-u:postgres|root|admin|administrator|sa|superuser|mongoadmin))["']"#)
-});
+static QUOTED_SUPERUSER: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"["']((?i-u:postgres|root|admin|administrator|sa|superuser|mongoadmin))["']"#));
 
 /// The key a quoted value is assigned to: `user="postgres"`, `"username": 'root'`, `DB_USER => "admin"`.
 fn code_user_key(text: &str, quote: usize) -> Option<(usize, &str)> {
@@ -1314,23 +1214,12 @@ fn is_db_user_key(path: &str) -> bool {
         "initdb",
     ];
     let joined: String = parts.concat();
-    let last_ok = user_like(last)
-        || DB
-            .iter()
-            .any(|d| last.strip_prefix(d).is_some_and(user_like));
+    let last_ok = user_like(last) || DB.iter().any(|d| last.strip_prefix(d).is_some_and(user_like));
     last_ok
-        && (parts.iter().any(|p| {
-            DB.contains(&p.as_str()) || DB.iter().any(|d| p.strip_prefix(d).is_some_and(user_like))
-        }) || [
-            "postgres",
-            "mongo",
-            "mysql",
-            "mariadb",
-            "datasource",
-            "database",
-        ]
-        .iter()
-        .any(|d| joined.contains(d)))
+        && (parts
+            .iter()
+            .any(|p| DB.contains(&p.as_str()) || DB.iter().any(|d| p.strip_prefix(d).is_some_and(user_like)))
+            || ["postgres", "mongo", "mysql", "mariadb", "datasource", "database"].iter().any(|d| joined.contains(d)))
 }
 
 fn is_superuser(v: &str) -> bool {
@@ -1343,11 +1232,10 @@ fn superusers_in(text: &str) -> Vec<(usize, String)> {
     let url_text = if text.contains("://") { text } else { "" };
     for c in DB_URL.captures_iter(url_text) {
         let Some(all) = c.get(0) else { continue };
-        let user = c.get(2).map(|u| u.as_str().to_string()).or_else(|| {
-            URL_USER_PARAM
-                .captures(all.as_str())
-                .map(|p| p[1].to_string())
-        });
+        let user = c
+            .get(2)
+            .map(|u| u.as_str().to_string())
+            .or_else(|| URL_USER_PARAM.captures(all.as_str()).map(|p| p[1].to_string()));
         if let Some(user) = user.filter(|u| is_superuser(u)) {
             out.push((all.start(), user));
         }
@@ -1357,33 +1245,16 @@ fn superusers_in(text: &str) -> Vec<(usize, String)> {
         let (Some(all), Some(user)) = (c.get(0), c.get(1)) else {
             continue;
         };
-        if all.start() > 0
-            && !matches!(
-                b[all.start() - 1],
-                b' ' | b'\t' | b'\n' | b'\r' | b';' | b'"' | b'\''
-            )
-        {
+        if all.start() > 0 && !matches!(b[all.start() - 1], b' ' | b'\t' | b'\n' | b'\r' | b';' | b'"' | b'\'') {
             continue;
         }
         // Only real connection strings: they also name a host, a database or a password nearby.
-        let window =
-            b[all.start().saturating_sub(200)..(all.end() + 200).min(b.len())].to_ascii_lowercase();
+        let window = b[all.start().saturating_sub(200)..(all.end() + 200).min(b.len())].to_ascii_lowercase();
         let window = String::from_utf8_lossy(&window);
-        let dsn = [
-            "host=",
-            "dbname=",
-            "password=",
-            "server=",
-            "database=",
-            "data source=",
-        ]
-        .iter()
-        .any(|k| window.contains(k));
-        if dsn
-            && is_superuser(user.as_str())
-            && !out
-                .iter()
-                .any(|(s, _)| *s <= user.start() && user.start() < *s + 200)
+        let dsn = ["host=", "dbname=", "password=", "server=", "database=", "data source="]
+            .iter()
+            .any(|k| window.contains(k));
+        if dsn && is_superuser(user.as_str()) && !out.iter().any(|(s, _)| *s <= user.start() && user.start() < *s + 200)
         {
             out.push((user.start(), user.as_str().to_string()));
         }
@@ -1391,13 +1262,7 @@ fn superusers_in(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-fn s5_finding(
-    file: &str,
-    line: Option<u32>,
-    object: Option<String>,
-    what: String,
-    user: &str,
-) -> Finding {
+fn s5_finding(file: &str, line: Option<u32>, object: Option<String>, what: String, user: &str) -> Finding {
     let mut f = Finding::new("S5", file.to_string(), line).message(format!(
         "{what} logs in to the database as `{user}`, a superuser: one bug or injection can then damage every database on the server"
     ));
@@ -1412,11 +1277,7 @@ fn s5_finding(
 }
 
 /// Walks a YAML tree: (key path, string value node).
-fn walk_strings<'a>(
-    node: &'a Node,
-    path: &mut Vec<&'a str>,
-    visit: &mut dyn FnMut(&[&'a str], &'a Node),
-) {
+fn walk_strings<'a>(node: &'a Node, path: &mut Vec<&'a str>, visit: &mut dyn FnMut(&[&'a str], &'a Node)) {
     match &node.value {
         crate::yaml::Value::Map(entries) => {
             for e in entries {
@@ -1445,9 +1306,7 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
     for w in workload::workloads(repo) {
         for c in w.containers() {
             for e in c.node.get("env").map(Node::items).unwrap_or_default() {
-                let (Some(name), Some(value)) =
-                    (e.get("name").and_then(Node::as_str), e.get("value"))
-                else {
+                let (Some(name), Some(value)) = (e.get("name").and_then(Node::as_str), e.get("value")) else {
                     continue;
                 };
                 let Some(v) = value.as_str() else { continue };
@@ -1466,10 +1325,7 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
                             &w.obj.file,
                             line,
                             Some(w.obj.id()),
-                            format!(
-                                "The connection address in `{name}` of container `{}`",
-                                c.name
-                            ),
+                            format!("The connection address in `{name}` of container `{}`", c.name),
                             &user,
                         ));
                     }
@@ -1482,13 +1338,7 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
             let Some(v) = e.value.as_str() else { continue };
             let line = e.value.line().or(e.key_pos.map(|p| p.line));
             if may_be_user_key(&e.key) && is_db_user_key(&e.key) && is_superuser(v) {
-                out.push(s5_finding(
-                    &o.file,
-                    line,
-                    Some(o.id()),
-                    format!("The setting `{}`", e.key),
-                    v.trim(),
-                ));
+                out.push(s5_finding(&o.file, line, Some(o.id()), format!("The setting `{}`", e.key), v.trim()));
             } else if may_hold_dsn(v) {
                 for (_, user) in superusers_in(v) {
                     out.push(s5_finding(
@@ -1551,8 +1401,7 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
                 out.push(s5_finding(&f.file, Some(line), None, what, user));
             }
         };
-        let yaml_config =
-            f.lang == Lang::Config && (f.file.ends_with(".yaml") || f.file.ends_with(".yml"));
+        let yaml_config = f.lang == Lang::Config && (f.file.ends_with(".yaml") || f.file.ends_with(".yml"));
         if yaml_config {
             // Nested keys (spring: datasource: username:) need the parsed tree.
             for y in repo.yaml.iter().filter(|y| y.file == f.file) {
@@ -1564,12 +1413,7 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
                         && is_db_user_key(&path.join("."))
                         && let Some(l) = node.line()
                     {
-                        push(
-                            l,
-                            format!("The setting `{}`", path.join(".")),
-                            v.trim(),
-                            out,
-                        );
+                        push(l, format!("The setting `{}`", path.join(".")), v.trim(), out);
                     }
                 });
             }
@@ -1595,9 +1439,7 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
                 }
                 let generic = matches!(key, "user" | "username" | "User" | "Username" | "USER");
                 let hit = if generic {
-                    CLEAR_SUPERUSERS
-                        .iter()
-                        .any(|s| s.eq_ignore_ascii_case(v.as_str()))
+                    CLEAR_SUPERUSERS.iter().any(|s| s.eq_ignore_ascii_case(v.as_str()))
                 } else {
                     is_db_user_key(key) && is_superuser(v.as_str())
                 };
@@ -1664,12 +1506,7 @@ pub(super) mod code {
         /// Indexes the line starts of `text`.
         pub fn new(text: &str) -> Lines {
             let mut starts = vec![0];
-            starts.extend(
-                text.bytes()
-                    .enumerate()
-                    .filter(|(_, b)| *b == b'\n')
-                    .map(|(i, _)| i + 1),
-            );
+            starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
             Lines(starts)
         }
 
@@ -1795,10 +1632,7 @@ pub(super) mod code {
                 }
                 Holes::RustFmt if c == b'{' => {
                     let e = ident_end(b, k + 1);
-                    if e > k + 1
-                        && matches!(b.get(e), Some(b'}') | Some(b':'))
-                        && !b[k + 1].is_ascii_digit()
-                    {
+                    if e > k + 1 && matches!(b.get(e), Some(b'}') | Some(b':')) && !b[k + 1].is_ascii_digit() {
                         holes.push((k + 1, e));
                     }
                     k = e.max(k + 1);
@@ -1826,8 +1660,7 @@ pub(super) mod code {
                     let mut e = ident_end(b, k + 1);
                     while b.get(e) == Some(&b'-')
                         && b.get(e + 1) == Some(&b'>')
-                        && b.get(e + 2)
-                            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+                        && b.get(e + 2).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
                     {
                         e = ident_end(b, e + 2);
                     }
@@ -1859,9 +1692,7 @@ pub(super) mod code {
                     if i > 0 && is_ident(b[i - 1]) {
                         return None;
                     }
-                    while j < i + 2
-                        && matches!(at(j), b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F')
-                    {
+                    while j < i + 2 && matches!(at(j), b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F') {
                         f |= matches!(at(j), b'f' | b'F');
                         j += 1;
                     }
@@ -1891,11 +1722,7 @@ pub(super) mod code {
                 _ => None,
             },
             Dialect::Java | Dialect::Kotlin => {
-                let holes = if d == Dialect::Kotlin {
-                    Holes::Kotlin
-                } else {
-                    Holes::None
-                };
+                let holes = if d == Dialect::Kotlin { Holes::Kotlin } else { Holes::None };
                 match c {
                     b'"' if at(i + 1) == b'"' && at(i + 2) == b'"' => {
                         Some(body(b, i, i + 3, c, 3, 0, true, d == Dialect::Java, holes))
@@ -1922,19 +1749,8 @@ pub(super) mod code {
                         return None;
                     }
                     let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
-                    (at(j + hashes) == b'"').then(|| {
-                        body(
-                            b,
-                            i,
-                            j + hashes + 1,
-                            b'"',
-                            1,
-                            hashes,
-                            true,
-                            false,
-                            Holes::None,
-                        )
-                    })
+                    (at(j + hashes) == b'"')
+                        .then(|| body(b, i, j + hashes + 1, b'"', 1, hashes, true, false, Holes::None))
                 }
                 b'"' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::RustFmt)),
                 b'\'' => {
@@ -2006,8 +1822,7 @@ pub(super) mod code {
         static MASKS: std::cell::RefCell<(MaskCache, usize)> = std::cell::RefCell::new((MaskCache::new(), 0));
     }
     /// (content hash, length, dialect) -> (original text, masked text).
-    type MaskCache =
-        std::collections::HashMap<(u64, usize, Dialect), (std::rc::Rc<str>, std::rc::Rc<str>)>;
+    type MaskCache = std::collections::HashMap<(u64, usize, Dialect), (std::rc::Rc<str>, std::rc::Rc<str>)>;
     /// Text the mask cache may hold before it is emptied.
     const MASK_CACHE_BYTES: usize = 256 << 20;
 
@@ -2043,20 +1858,14 @@ pub(super) mod code {
                 cache.1 = 0;
             }
             cache.1 += 2 * f.text.len();
-            cache
-                .0
-                .insert(key, (f.text.as_str().into(), masked.clone()));
+            cache.0.insert(key, (f.text.as_str().into(), masked.clone()));
             masked
         })
     }
 
     /// The last byte before `i` that is not whitespace.
     fn prev_sig(b: &[u8], i: usize) -> Option<u8> {
-        b[..i]
-            .iter()
-            .rev()
-            .find(|c| !c.is_ascii_whitespace())
-            .copied()
+        b[..i].iter().rev().find(|c| !c.is_ascii_whitespace()).copied()
     }
 
     /// Where a literal whose quote is at `q` starts, prefixes included (`f"`, `rb'`, `r#"`, `b"`).
@@ -2065,13 +1874,7 @@ pub(super) mod code {
         match d {
             Dialect::Python => {
                 let mut k = q;
-                while k > 0
-                    && q - k < 2
-                    && matches!(
-                        b[k - 1],
-                        b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F'
-                    )
-                {
+                while k > 0 && q - k < 2 && matches!(b[k - 1], b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F') {
                     k -= 1;
                 }
                 if k < q && boundary(k) { k } else { q }
@@ -2103,15 +1906,8 @@ pub(super) mod code {
         let b = text.as_bytes();
         let n = b.len();
         let mut out = b.to_vec();
-        let c_like = matches!(
-            d,
-            Dialect::Js
-                | Dialect::Go
-                | Dialect::Java
-                | Dialect::Kotlin
-                | Dialect::Rust
-                | Dialect::Php
-        );
+        let c_like =
+            matches!(d, Dialect::Js | Dialect::Go | Dialect::Java | Dialect::Kotlin | Dialect::Rust | Dialect::Php);
         // The bytes where a string or a comment can start; everything else is skipped quickly.
         let mut special = [false; 256];
         special[b'"' as usize] = true;
@@ -2133,21 +1929,12 @@ pub(super) mod code {
                 Dialect::Python => c == b'#',
                 Dialect::Php => c == b'#' && next != b'[',
                 Dialect::Config => {
-                    c == b'#'
-                        && out[..i]
-                            .iter()
-                            .rev()
-                            .take_while(|&&c| c != b'\n')
-                            .all(|c| *c == b' ' || *c == b'\t')
+                    c == b'#' && out[..i].iter().rev().take_while(|&&c| c != b'\n').all(|c| *c == b' ' || *c == b'\t')
                 }
                 _ => false,
             };
             if hash_comment || (c_like && c == b'/' && next == b'/') {
-                let end = b[i..]
-                    .iter()
-                    .position(|&c| c == b'\n')
-                    .map(|p| i + p)
-                    .unwrap_or(n);
+                let end = b[i..].iter().position(|&c| c == b'\n').map(|p| i + p).unwrap_or(n);
                 blank(&mut out, i, end);
                 i = end;
                 continue;
@@ -2175,10 +1962,7 @@ pub(super) mod code {
             }
             let start = literal_start(b, i, d);
             if let Some(lit) = lex_string(b, start, d) {
-                if d == Dialect::Python
-                    && lit.triple
-                    && prev_sig(&out, start).is_none_or(|l| l == b':')
-                {
+                if d == Dialect::Python && lit.triple && prev_sig(&out, start).is_none_or(|l| l == b':') {
                     blank(&mut out, lit.start, lit.end.min(n));
                 }
                 i = lit.end.max(i + 1);
@@ -2247,15 +2031,8 @@ pub(super) mod code {
                 }
                 b';' if depth == 0 => return i,
                 b'\n' if depth == 0 => {
-                    let before = b[from..i]
-                        .iter()
-                        .rev()
-                        .find(|c| !c.is_ascii_whitespace())
-                        .copied();
-                    let after = b[i..limit]
-                        .iter()
-                        .find(|c| !c.is_ascii_whitespace())
-                        .copied();
+                    let before = b[from..i].iter().rev().find(|c| !c.is_ascii_whitespace()).copied();
+                    let after = b[i..limit].iter().find(|c| !c.is_ascii_whitespace()).copied();
                     let cont = matches!(before, Some(b'+' | b'%' | b'.' | b'\\' | b'=' | b','))
                         || matches!(after, Some(b'+' | b'.' | b'%'));
                     if !cont {
@@ -2305,20 +2082,11 @@ pub(super) mod code {
 
     /// The identifier a range consists of (`query`, `&sql`, `$sql`, `sql.as_str()`), if it is one.
     pub fn bare_identifier(b: &[u8], range: (usize, usize)) -> Option<String> {
-        let t = std::str::from_utf8(&b[range.0..range.1.min(b.len())])
-            .ok()?
-            .trim();
-        let t = t
-            .trim_start_matches(['&', '*'])
-            .trim_end_matches(".as_str()")
-            .trim_end_matches(".to_string()");
+        let t = std::str::from_utf8(&b[range.0..range.1.min(b.len())]).ok()?.trim();
+        let t = t.trim_start_matches(['&', '*']).trim_end_matches(".as_str()").trim_end_matches(".to_string()");
         let ok = !t.is_empty()
-            && t.bytes()
-                .enumerate()
-                .all(|(i, c)| is_ident(c) || (i == 0 && c == b'$'))
-            && !t.as_bytes()[t.starts_with('$') as usize..]
-                .first()
-                .is_some_and(|c| c.is_ascii_digit());
+            && t.bytes().enumerate().all(|(i, c)| is_ident(c) || (i == 0 && c == b'$'))
+            && !t.as_bytes()[t.starts_with('$') as usize..].first().is_some_and(|c| c.is_ascii_digit());
         ok.then(|| t.to_string())
     }
 
@@ -2338,10 +2106,7 @@ pub(super) mod code {
             if c.is_uppercase() && !cur.is_empty() {
                 let prev = chars[i - 1];
                 let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-                if prev.is_lowercase()
-                    || prev.is_ascii_digit()
-                    || (prev.is_uppercase() && next_lower)
-                {
+                if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
                     parts.push(std::mem::take(&mut cur));
                 }
             }
@@ -2412,11 +2177,7 @@ mod tests {
     use super::*;
 
     fn file(name: &str, lang: Lang, text: &str) -> TextFile {
-        TextFile {
-            file: name.into(),
-            lang,
-            text: text.into(),
-        }
+        TextFile { file: name.into(), lang, text: text.into() }
     }
 
     #[test]
@@ -2475,16 +2236,8 @@ mod tests {
                    SECRET = os.environ.get('SECRET', 'Zq8vX2mN5bR7tY1kLp3W')\n";
         let hits = s1_hits(&file("app.py", Lang::Python, src));
         let lines: Vec<u32> = hits.iter().map(|h| h.line).collect();
-        assert_eq!(
-            lines,
-            [2, 3, 4, 9],
-            "{:?}",
-            hits.iter().map(|h| &h.message).collect::<Vec<_>>()
-        );
-        assert!(
-            hits.iter()
-                .all(|h| !h.message.contains("s3cr3tP4ss") && !h.message.contains("9fK2xQ7LmP"))
-        );
+        assert_eq!(lines, [2, 3, 4, 9], "{:?}", hits.iter().map(|h| &h.message).collect::<Vec<_>>());
+        assert!(hits.iter().all(|h| !h.message.contains("s3cr3tP4ss") && !h.message.contains("9fK2xQ7LmP")));
         let env = "# local\nDATABASE_URL=postgres://app:@db/app\nSTRIPE_SECRET_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dc\nDEBUG=true\nJWT_SECRET=ab\n";
         let hits = s1_hits(&file(".env", Lang::Config, env));
         assert_eq!(hits.iter().map(|h| h.line).collect::<Vec<_>>(), [3]);
@@ -2504,14 +2257,7 @@ mod tests {
         ] {
             assert!(is_db_user_key(yes), "{yes}");
         }
-        for no in [
-            "USER",
-            "RABBITMQ_USER",
-            "feedback_user",
-            "DB_AUTH_SOURCE",
-            "DB_NAME",
-            "admin_user",
-        ] {
+        for no in ["USER", "RABBITMQ_USER", "feedback_user", "DB_AUTH_SOURCE", "DB_NAME", "admin_user"] {
             assert!(!is_db_user_key(no), "{no}");
         }
     }
@@ -2520,10 +2266,7 @@ mod tests {
     fn superuser_connection_strings() {
         assert_eq!(superusers_in("postgres://postgres:x@db:5432/app").len(), 1);
         assert_eq!(superusers_in("postgresql+asyncpg://root@db/app").len(), 1);
-        assert_eq!(
-            superusers_in("jdbc:mysql://db:3306/app?user=root&password=x").len(),
-            1
-        );
+        assert_eq!(superusers_in("jdbc:mysql://db:3306/app?user=root&password=x").len(), 1);
         assert_eq!(superusers_in("host=db user=postgres dbname=app").len(), 1);
         assert!(superusers_in("postgres://shop:x@db/app").is_empty());
         assert!(superusers_in("postgres://db:5432/app").is_empty());
@@ -2532,10 +2275,7 @@ mod tests {
     #[test]
     fn requirements_pinning() {
         let req = "# deps\nflask==3.0.3\nrequests>=2\n\ngunicorn\n-r base.txt\nuvicorn[standard]==0.30.1 ; python_version > '3.8'\npkg @ https://x/y.whl\nnumpy==1.*\n";
-        let loose: Vec<String> = unpinned_requirements(req)
-            .into_iter()
-            .map(|(_, n)| n)
-            .collect();
+        let loose: Vec<String> = unpinned_requirements(req).into_iter().map(|(_, n)| n).collect();
         assert_eq!(loose, ["requests", "gunicorn", "numpy"]);
     }
 
@@ -2552,10 +2292,8 @@ mod tests {
         assert!(ignored(&gi("config/\n"), "config/.env"));
         assert!(ignored(&gi("**/.env\n"), "a/b/.env"));
         assert!(!ignored(&gi("node_modules\n"), ".env"));
-        let nested = vec![
-            (".gitignore".to_string(), "x\n".to_string()),
-            ("api/.gitignore".to_string(), ".env\n".to_string()),
-        ];
+        let nested =
+            vec![(".gitignore".to_string(), "x\n".to_string()), ("api/.gitignore".to_string(), ".env\n".to_string())];
         assert!(ignored(&nested, "api/.env"));
         assert!(!ignored(&nested, ".env"));
     }

@@ -392,7 +392,9 @@ pub fn d3(r: &Review, out: &mut Vec<Finding>) {
     let mut store_labels: HashMap<(Option<String>, &str), Vec<Labels>> = HashMap::new();
     // (Service names, workload names): only Services resolve, but a wait on the workload's name is
     // taken at its word (the Service is usually named the same).
-    let mut hosts: HashMap<(Option<String>, &str), (BTreeSet<String>, BTreeSet<String>)> = HashMap::new();
+    // (namespace, store) -> (its Service names, its workload names)
+    type Hosts<'a> = HashMap<(Option<String>, &'a str), (BTreeSet<String>, BTreeSet<String>)>;
+    let mut hosts: Hosts = HashMap::new();
     for w in &all {
         let Some(id) = w.component.filter(|c| enabled.contains(c)) else { continue };
         let key = (namespace_of(w.obj, r.ctx), id);

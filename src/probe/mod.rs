@@ -1,0 +1,579 @@
+//! `vibe probe`: live evidence from a running app for the checks a repo cannot prove
+//! (B3, B4, G2, G3, G5, G6).
+//!
+//! The probe starts the app (or talks to one already running), waits for /readiness, checks
+//! the management endpoints and that the traffic port does not serve them, parses /metrics
+//! and looks for the business metrics of vibe.yaml, sends a few requests while capturing the
+//! app's output, judges every log line (JSON with time/level/msg, no personal data or
+//! credentials), and stops the app. Findings are ordinary review findings marked live.
+
+pub mod child;
+pub mod http;
+pub mod pii;
+pub mod promtext;
+
+use crate::contract::MGMT_ENDPOINTS;
+use crate::review::Finding;
+use child::{App, Line, Stopped};
+use http::Target;
+use regex::Regex;
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+/// What to probe and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The command that starts the app; empty when the app is already running.
+    pub command: Vec<String>,
+    /// The traffic port (8081 in the cluster).
+    pub http: Target,
+    /// The management port (8082 in the cluster).
+    pub mgmt: Target,
+    /// How long to wait for /readiness to answer 200.
+    pub ready_timeout: Duration,
+    /// How long to keep capturing output after the requests.
+    pub window: Duration,
+    /// How long the app gets between SIGTERM and SIGKILL.
+    pub grace: Duration,
+    /// Requests sent to `/` on the traffic port while capturing.
+    pub requests: u32,
+    /// The app's slug, when known (for /info).
+    pub slug: Option<String>,
+    /// Business metric names from vibe.yaml.
+    pub metrics: Vec<String>,
+    /// Known secret values to look for in the logs (name, value).
+    pub secrets: Vec<(String, String)>,
+}
+
+/// The outcome of a probe.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Live findings.
+    pub findings: Vec<Finding>,
+    /// What was checked and what could not be, in plain words.
+    pub notes: Vec<String>,
+    /// Log lines judged.
+    pub lines: usize,
+    /// The pid of the app, when the probe started it (it is gone when `run` returns).
+    pub pid: Option<u32>,
+}
+
+/// Why a probe could not run at all.
+#[derive(Debug)]
+pub enum ProbeError {
+    /// The command could not be started.
+    Start(String),
+    /// Ctrl-C: the app was stopped.
+    Interrupted,
+}
+
+/// Per-request time limit: the app is local, so a slow answer is a problem in itself.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+/// At most this many G6 findings: one leak repeated per request would drown the report.
+const MAX_PII_FINDINGS: usize = 20;
+
+/// Runs the probe. The app, if started here, is stopped before this returns, whatever happens.
+pub fn run(opts: &Options) -> Result<Outcome, ProbeError> {
+    let mut out = Outcome::default();
+    let mut app = if opts.command.is_empty() {
+        None
+    } else {
+        child::catch_interrupts();
+        let env = vec![
+            ("PORT".to_string(), opts.http.port.to_string()),
+            ("MGMT_PORT".to_string(), opts.mgmt.port.to_string()),
+        ];
+        let app = App::start(&opts.command, &env)
+            .map_err(|e| ProbeError::Start(format!("could not start `{}`: {e}", opts.command.join(" "))))?;
+        out.pid = Some(app.pid());
+        Some(app)
+    };
+    let result = probe(opts, app.as_mut(), &mut out);
+    if let Some(app) = app.as_mut() {
+        match app.stop(opts.grace) {
+            Stopped::Exited(status) => out.notes.push(format!("The app had already exited ({status}).")),
+            Stopped::Terminated => out.notes.push("The app stopped on SIGTERM.".into()),
+            Stopped::Killed => out.notes.push(format!(
+                "The app ignored SIGTERM for {}s and was killed: Kubernetes does the same after \
+                 terminationGracePeriodSeconds, so handle SIGTERM to finish requests cleanly.",
+                opts.grace.as_secs()
+            )),
+        }
+        // Output written while stopping counts too (a stack trace on SIGTERM, for instance).
+        std::thread::sleep(Duration::from_millis(100));
+        judge_logs(&app.lines(), opts, &mut out);
+    } else {
+        out.notes.push(
+            "Logs were not checked (G3, G5, G6): the app was not started by vibe probe. Run \
+             `vibe probe -- CMD` to capture its output."
+                .into(),
+        );
+    }
+    result?;
+    Ok(out)
+}
+
+fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result<(), ProbeError> {
+    let readiness = opts.mgmt.url("/readiness");
+    // 1. Wait for readiness.
+    let start = Instant::now();
+    let mut last = String::from("no answer yet");
+    loop {
+        if child::interrupted() {
+            return Err(ProbeError::Interrupted);
+        }
+        if let Some(app) = app.as_deref_mut()
+            && let Some(status) = app.exited()
+        {
+            out.findings.push(
+                Finding::new("B4", &readiness, None)
+                    .message(format!("The app exited ({status}) before /readiness answered 200 (last: {last})."))
+                    .fix("Make the app start and stay up; its output is judged below and `vibe probe` prints it.")
+                    .live(),
+            );
+            return Ok(());
+        }
+        match http::get(&opts.mgmt, "/readiness", REQUEST_TIMEOUT) {
+            Ok(r) if r.status == 200 => break,
+            Ok(r) => last = format!("status {}", r.status),
+            Err(e) => last = e.to_string(),
+        }
+        if start.elapsed() >= opts.ready_timeout {
+            out.findings.push(
+                Finding::new("B4", &readiness, None)
+                    .message(format!(
+                        "GET /readiness did not answer 200 within {}s (last: {last}).",
+                        opts.ready_timeout.as_secs()
+                    ))
+                    .fix(format!(
+                        "Serve GET /readiness on the management port ({}) answering 200 {} once the app can take \
+                         traffic; if it needs longer to start, pass --timeout SECONDS.",
+                        opts.mgmt.port, MGMT_ENDPOINTS[0].ok
+                    ))
+                    .live(),
+            );
+            out.notes.push("The app never became ready: the other checks were not run.".into());
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    out.notes.push(format!("Ready after {:.1}s.", start.elapsed().as_secs_f64()));
+
+    // 2. Management endpoints on the mgmt port, and not on the traffic port.
+    check_mgmt(opts, out);
+    if opts.http != opts.mgmt {
+        check_not_on_traffic(opts, out);
+    }
+    // 3. /metrics.
+    check_metrics(opts, out);
+    // 4. A few requests to / while the output is captured.
+    for _ in 0..opts.requests {
+        let _ = http::get(&opts.http, "/", REQUEST_TIMEOUT);
+    }
+    let end = Instant::now() + opts.window;
+    while Instant::now() < end {
+        if child::interrupted() {
+            return Err(ProbeError::Interrupted);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // 5. /shutdown last: it may really stop the app.
+    check_shutdown(opts, out);
+    Ok(())
+}
+
+/// The check id that owns a management endpoint's finding. /info and /shutdown have no check
+/// of their own in the catalogue; they are part of the mgmt server B3's liveness probe reaches.
+fn mgmt_check(path: &str) -> &'static str {
+    if path == "/readiness" { "B4" } else { "B3" }
+}
+
+/// Compares bodies as JSON (so `{"status": "UP"}` with a space is the same body), else as text.
+fn same_body(got: &str, want: &serde_json::Value) -> bool {
+    serde_json::from_str::<serde_json::Value>(got.trim()).is_ok_and(|v| &v == want)
+}
+
+fn excerpt(body: &str) -> String {
+    let one_line: String = body.trim().chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let short: String = one_line.chars().take(80).collect();
+    if short.is_empty() {
+        "an empty body".into()
+    } else if short.len() < one_line.len() {
+        format!("{short}…")
+    } else {
+        short
+    }
+}
+
+fn check_mgmt(opts: &Options, out: &mut Outcome) {
+    for ep in MGMT_ENDPOINTS.iter().filter(|e| e.path != "/shutdown") {
+        let url = opts.mgmt.url(ep.path);
+        let id = mgmt_check(ep.path);
+        let fix = |want: &str| {
+            format!(
+                "Serve GET {} on the management port ({}) answering 200 with exactly {want}.",
+                ep.path, opts.mgmt.port
+            )
+        };
+        let response = match http::get(&opts.mgmt, ep.path, REQUEST_TIMEOUT) {
+            Ok(r) => r,
+            Err(e) => {
+                out.findings.push(
+                    Finding::new(id, &url, None)
+                        .message(format!("GET {} failed: {e}.", ep.path))
+                        .fix(fix(ep.ok))
+                        .live(),
+                );
+                continue;
+            }
+        };
+        if ep.path == "/info" {
+            check_info(opts, &url, &response, out);
+            continue;
+        }
+        let ok: serde_json::Value = serde_json::from_str(ep.ok).unwrap_or_default();
+        let healthy = response.status == 200 && same_body(&response.body, &ok);
+        if !healthy {
+            out.findings.push(
+                Finding::new(id, &url, None)
+                    .message(format!(
+                        "GET {} answered {} with {}; the contract says 200 {} (or 503 {} when unhealthy).",
+                        ep.path,
+                        response.status,
+                        excerpt(&response.body),
+                        ep.ok,
+                        ep.not_ok.unwrap_or("")
+                    ))
+                    .fix(fix(ep.ok))
+                    .live(),
+            );
+        }
+    }
+}
+
+fn check_info(opts: &Options, url: &str, response: &http::Response, out: &mut Outcome) {
+    let body: Option<serde_json::Value> = serde_json::from_str(response.body.trim()).ok();
+    let field = |k: &str| body.as_ref().and_then(|b| b.get(k)).and_then(|v| v.as_str()).map(str::to_string);
+    let (app, version) = (field("app"), field("version"));
+    let keys_ok = body.as_ref().and_then(|b| b.as_object()).is_some_and(|o| o.len() == 2);
+    let slug_ok = match (&opts.slug, &app) {
+        (Some(slug), Some(app)) => slug == app,
+        (None, Some(app)) => !app.is_empty(),
+        _ => false,
+    };
+    let version_ok = version.as_deref().is_some_and(|v| !v.is_empty());
+    if response.status != 200 || !keys_ok || !slug_ok || !version_ok {
+        let slug = opts.slug.as_deref().unwrap_or("<slug>");
+        out.findings.push(
+            Finding::new("B3", url, None)
+                .message(format!(
+                    "GET /info answered {} with {}; the contract says 200 {{\"app\":\"{slug}\",\"version\":\"<sha>\"}}.",
+                    response.status,
+                    excerpt(&response.body)
+                ))
+                .fix(format!(
+                    "Answer GET /info with 200 {{\"app\":\"{slug}\",\"version\":\"<the image tag>\"}}, read from the \
+                     environment (the generated observability/ skeleton does this)."
+                ))
+                .live(),
+        );
+    }
+}
+
+fn check_shutdown(opts: &Options, out: &mut Outcome) {
+    let url = opts.mgmt.url("/shutdown");
+    match http::get(&opts.mgmt, "/shutdown", REQUEST_TIMEOUT) {
+        Ok(r) if r.status == 200 && r.body.trim() == "null" => {}
+        Ok(r) => out.findings.push(
+            Finding::new("B3", &url, None)
+                .message(format!(
+                    "GET /shutdown answered {} with {}; the contract says 200 null.",
+                    r.status,
+                    excerpt(&r.body)
+                ))
+                .fix("Answer GET /shutdown on the management port with 200 and the body null, then stop gracefully.")
+                .live(),
+        ),
+        // The app may close the connection as it stops: that is what /shutdown is for.
+        Err(e) => out.notes.push(format!("GET /shutdown gave no answer ({e}); the app may have stopped at once.")),
+    }
+}
+
+fn check_not_on_traffic(opts: &Options, out: &mut Outcome) {
+    for ep in MGMT_ENDPOINTS.iter().filter(|e| e.path == "/readiness" || e.path == "/liveness") {
+        let Ok(r) = http::get(&opts.http, ep.path, REQUEST_TIMEOUT) else { continue };
+        let ok: serde_json::Value = serde_json::from_str(ep.ok).unwrap_or_default();
+        let not_ok: Option<serde_json::Value> = ep.not_ok.and_then(|b| serde_json::from_str(b).ok());
+        let served = (r.status == 200 && same_body(&r.body, &ok))
+            || (r.status == 503 && not_ok.as_ref().is_some_and(|n| same_body(&r.body, n)));
+        if served {
+            out.findings.push(
+                Finding::new(mgmt_check(ep.path), opts.http.url(ep.path), None)
+                    .message(format!(
+                        "The traffic port ({}) also serves {}: anything routed to the app could read or trip it.",
+                        opts.http.port, ep.path
+                    ))
+                    .fix(format!(
+                        "Serve the management endpoints only on their own port ({}), from a separate server.",
+                        opts.mgmt.port
+                    ))
+                    .live(),
+            );
+        }
+    }
+}
+
+fn check_metrics(opts: &Options, out: &mut Outcome) {
+    let url = opts.http.url("/metrics");
+    let fix = format!(
+        "Serve GET /metrics on the traffic port ({}) with a Prometheus client (the generated observability/ \
+         skeleton registers every business metric of vibe.yaml).",
+        opts.http.port
+    );
+    let response = match http::get(&opts.http, "/metrics", REQUEST_TIMEOUT) {
+        Ok(r) => r,
+        Err(e) => {
+            out.findings
+                .push(Finding::new("G2", &url, None).message(format!("GET /metrics failed: {e}.")).fix(fix).live());
+            return;
+        }
+    };
+    if response.status != 200 {
+        out.findings.push(
+            Finding::new("G2", &url, None)
+                .message(format!("GET /metrics answered {} instead of 200 with Prometheus metrics.", response.status))
+                .fix(fix)
+                .live(),
+        );
+        return;
+    }
+    let exposition = match promtext::parse(&response.body) {
+        Ok(e) => e,
+        Err(e) => {
+            out.findings.push(
+                Finding::new("G2", &url, Some(u32::try_from(e.line).unwrap_or(u32::MAX)))
+                    .message(format!("/metrics is not Prometheus text format: {}.", e.message))
+                    .fix(fix)
+                    .live(),
+            );
+            return;
+        }
+    };
+    if exposition.families.is_empty() {
+        out.findings
+            .push(Finding::new("G2", &url, None).message("/metrics answered 200 but holds no metric.").fix(fix).live());
+        return;
+    }
+    // A labelled metric that was never observed has no sample yet in some client libraries;
+    // its HELP/TYPE lines are enough. No trace of the family at all is a finding.
+    let missing: Vec<&str> =
+        opts.metrics.iter().map(String::as_str).filter(|m| exposition.family(m).is_none()).collect();
+    if !missing.is_empty() {
+        out.findings.push(
+            Finding::new("G2", &url, None)
+                .message(format!("/metrics lacks the business metric{} declared in vibe.yaml: {}.", plural(missing.len()), missing.join(", ")))
+                .fix("Register each business metric of vibe.yaml (name, type, labels, help) at start-up, as the generated observability/ skeleton does.")
+                .live(),
+        );
+    }
+    out.notes.push(format!(
+        "/metrics parsed: {} families, {} samples{}.",
+        exposition.families.len(),
+        exposition.samples().count(),
+        if opts.metrics.is_empty() {
+            String::new()
+        } else {
+            format!(", {} of {} business metrics present", opts.metrics.len() - missing.len(), opts.metrics.len())
+        }
+    ));
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// ISO 8601 date-time, as the contract asks of `time` (epoch numbers are not).
+static ISO_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$").expect("valid regex")
+});
+
+/// G3 (every line JSON, once per stream), G5 (time/level/msg, once per stream), G6 (per line).
+fn judge_logs(lines: &[Line], opts: &Options, out: &mut Outcome) {
+    out.lines = lines.len();
+    if lines.is_empty() {
+        out.notes.push("The app wrote no log line during the probe: G3, G5 and G6 have no live evidence.".into());
+        return;
+    }
+    let scanner = pii::Scanner::with_secrets(opts.secrets.iter().cloned());
+    for stream in [child::Stream::Stdout, child::Stream::Stderr] {
+        let of_stream: Vec<&Line> = lines.iter().filter(|l| l.stream == stream).collect();
+        let not_json: Vec<&&Line> = of_stream
+            .iter()
+            .filter(|l| serde_json::from_str::<serde_json::Value>(&l.text).map(|v| !v.is_object()).unwrap_or(true))
+            .collect();
+        if let Some(first) = not_json.first() {
+            out.findings.push(
+                Finding::new("G3", stream.name(), Some(first.number))
+                    .message(format!(
+                        "{} of {} lines on {} are not JSON, e.g. {:?}.",
+                        not_json.len(),
+                        of_stream.len(),
+                        stream.name(),
+                        masked_excerpt(&scanner, &first.text)
+                    ))
+                    .fix("Log one JSON object per line to stdout with time (ISO 8601), level and msg (the generated observability/ skeleton sets this up); send nothing else to stdout/stderr.")
+                    .live(),
+            );
+        }
+        let mut lacking: Vec<(u32, Vec<&str>)> = Vec::new();
+        for l in &of_stream {
+            let Ok(serde_json::Value::Object(o)) = serde_json::from_str::<serde_json::Value>(&l.text) else { continue };
+            let mut missing = Vec::new();
+            if !o.get("time").and_then(|t| t.as_str()).is_some_and(|t| ISO_TIME.is_match(t)) {
+                missing.push("time (ISO 8601)");
+            }
+            if !o.get("level").is_some_and(|v| v.is_string()) {
+                missing.push("level");
+            }
+            if !o.get("msg").is_some_and(|v| v.is_string()) {
+                missing.push("msg");
+            }
+            if !missing.is_empty() {
+                lacking.push((l.number, missing));
+            }
+        }
+        if let Some((first, fields)) = lacking.first() {
+            out.findings.push(
+                Finding::new("G5", stream.name(), Some(*first))
+                    .message(format!(
+                        "{} JSON log line{} on {} lack {} (first at line {first}).",
+                        lacking.len(),
+                        plural(lacking.len()),
+                        stream.name(),
+                        fields.join(", ")
+                    ))
+                    .fix("Name the fields time (an ISO 8601 string such as 2024-05-01T12:30:45.123Z), level and msg, e.g. python-json-logger's rename_fields, pino's messageKey: 'msg' and timestamp: pino.stdTimeFunctions.isoTime.")
+                    .live(),
+            );
+        }
+    }
+    let mut pii_findings = 0usize;
+    let mut seen: Vec<(pii::Kind, String)> = Vec::new();
+    for l in lines {
+        for hit in scanner.scan(&l.text) {
+            let key = (hit.kind.clone(), hit.masked.clone());
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            pii_findings += 1;
+            if pii_findings > MAX_PII_FINDINGS {
+                continue;
+            }
+            out.findings.push(
+                Finding::new("G6", l.stream.name(), Some(l.number))
+                    .message(format!("A log line contains {}: {}.", hit.kind.describe(), hit.masked))
+                    .fix("Do not log personal data or credentials: log an id instead of the e-mail or card, never log request headers or bodies with passwords or tokens, and redact such fields in the logger.")
+                    .live(),
+            );
+        }
+    }
+    if pii_findings > MAX_PII_FINDINGS {
+        out.notes.push(format!("{} more G6 hits not listed.", pii_findings - MAX_PII_FINDINGS));
+    }
+}
+
+/// The first 100 characters of a line with personal data masked, for messages.
+fn masked_excerpt(scanner: &pii::Scanner, text: &str) -> String {
+    let mut masked = String::new();
+    let mut at = 0;
+    for hit in scanner.scan(text) {
+        masked.push_str(&text[at..hit.span.0]);
+        masked.push_str(&hit.masked);
+        at = hit.span.1;
+    }
+    masked.push_str(&text[at..]);
+    let short: String = masked.chars().take(100).collect();
+    if short.len() < masked.len() { format!("{short}…") } else { short }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use child::Stream;
+
+    fn opts() -> Options {
+        Options {
+            command: vec![],
+            http: Target { host: "127.0.0.1".into(), port: 1 },
+            mgmt: Target { host: "127.0.0.1".into(), port: 2 },
+            ready_timeout: Duration::from_secs(1),
+            window: Duration::ZERO,
+            grace: Duration::from_secs(1),
+            requests: 0,
+            slug: None,
+            metrics: vec![],
+            secrets: vec![],
+        }
+    }
+
+    fn line(stream: Stream, number: u32, text: &str) -> Line {
+        Line { stream, number, text: text.into() }
+    }
+
+    #[test]
+    fn judges_log_lines() {
+        let lines = [
+            line(Stream::Stdout, 1, r#"{"time":"2024-05-01T12:30:45.123Z","level":"info","msg":"ok"}"#),
+            line(Stream::Stdout, 2, r#"{"time":1714566645,"level":"info","msg":"epoch"}"#),
+            line(Stream::Stdout, 3, "plain text from jane@example.com"),
+            line(
+                Stream::Stderr,
+                1,
+                r#"{"time":"2024-05-01 12:30:45+02:00","level":"warn","msg":"Bearer abcdef123456789"}"#,
+            ),
+        ];
+        let mut out = Outcome::default();
+        judge_logs(&lines, &opts(), &mut out);
+        let ids: Vec<_> = out.findings.iter().map(|f| (f.id, f.file.as_str(), f.line)).collect();
+        assert_eq!(
+            ids,
+            [
+                ("G3", "stdout", Some(3)),
+                ("G5", "stdout", Some(2)),
+                ("G6", "stdout", Some(3)),
+                ("G6", "stderr", Some(1))
+            ]
+        );
+        let text = format!("{:?}", out.findings);
+        assert!(!text.contains("jane@") && !text.contains("abcdef"), "{text}");
+    }
+
+    #[test]
+    fn no_lines_is_said() {
+        let mut out = Outcome::default();
+        judge_logs(&[], &opts(), &mut out);
+        assert!(out.findings.is_empty());
+        assert!(out.notes[0].contains("no live evidence"));
+    }
+
+    #[test]
+    fn json_bodies_compare_by_value() {
+        let up = serde_json::json!({"status": "UP"});
+        assert!(same_body("{\"status\": \"UP\"}\n", &up));
+        assert!(!same_body("{\"status\":\"UP\",\"db\":1}", &up));
+        assert!(!same_body("UP", &up));
+    }
+
+    #[test]
+    fn nothing_listening_is_a_readiness_finding() {
+        let mut out = Outcome::default();
+        let mut o = opts();
+        o.ready_timeout = Duration::from_millis(300);
+        // Port 1 on loopback: nothing listens there.
+        probe(&o, None, &mut out).unwrap();
+        assert_eq!(out.findings.len(), 1);
+        assert_eq!(out.findings[0].id, "B4");
+        assert!(out.findings[0].message.contains("did not answer 200"));
+    }
+}
