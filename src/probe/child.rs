@@ -131,6 +131,7 @@ impl App {
         if let Some(status) = self.exited() {
             // The app is gone, but a process it started may still hold the group.
             self.signal_group(libc::SIGKILL);
+            self.wait_group_gone();
             return Stopped::Exited(status);
         }
         self.signal_group(libc::SIGTERM);
@@ -144,7 +145,18 @@ impl App {
         self.signal_group(libc::SIGKILL);
         let _ = self.child.kill();
         let _ = self.child.wait();
+        self.wait_group_gone();
         Stopped::Killed
+    }
+
+    /// Waits (briefly) until no process of the group is left. SIGKILL is delivered
+    /// asynchronously, and a grandchild orphaned by the app is reaped by init, not by us:
+    /// until then it still counts as a member.
+    fn wait_group_gone(&self) {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while self.group_alive() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     fn signal_group(&self, signal: libc::c_int) {

@@ -177,8 +177,13 @@ fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    // 5. /shutdown last: it may really stop the app.
-    check_shutdown(opts, out);
+    // 5. /shutdown last: it may really stop the app. Only on an app the probe started: an app
+    // reached with --url may be someone's running instance.
+    if app.is_some() {
+        check_shutdown(opts, out);
+    } else {
+        out.notes.push("GET /shutdown was not called: the app was not started by vibe probe.".into());
+    }
     Ok(())
 }
 
@@ -432,7 +437,8 @@ fn judge_logs(lines: &[Line], opts: &Options, out: &mut Outcome) {
             if !o.get("time").and_then(|t| t.as_str()).is_some_and(|t| ISO_TIME.is_match(t)) {
                 missing.push("time (ISO 8601)");
             }
-            if !o.get("level").is_some_and(|v| v.is_string()) {
+            // pino's default numeric level (30) still says the level; a missing one does not.
+            if !o.get("level").is_some_and(|v| v.is_string() || v.is_number()) {
                 missing.push("level");
             }
             if !o.get("msg").is_some_and(|v| v.is_string()) {

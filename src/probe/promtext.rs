@@ -259,7 +259,7 @@ fn parse_value(word: &str) -> Option<f64> {
 }
 
 fn parse_sample(line: &str, number: usize) -> Result<Sample, String> {
-    let name_end = line.find(|c: char| c == '{' || c == ' ' || c == '\t').unwrap_or(line.len());
+    let name_end = line.find(['{', ' ', '\t']).unwrap_or(line.len());
     let name = &line[..name_end];
     if !is_metric_name(name) {
         return Err(format!("{name:?} is not a valid metric name"));
@@ -284,8 +284,11 @@ fn parse_sample(line: &str, number: usize) -> Result<Sample, String> {
     Ok(Sample { name: name.to_string(), labels, value, timestamp, line: number })
 }
 
+/// Label pairs in the order written.
+type Labels = Vec<(String, String)>;
+
 /// Parses `a="x",b="y"}` (after the `{`); returns the labels and what follows the `}`.
-fn parse_labels(mut text: &str) -> Result<(Vec<(String, String)>, &str), String> {
+fn parse_labels(mut text: &str) -> Result<(Labels, &str), String> {
     let mut labels: Vec<(String, String)> = Vec::new();
     loop {
         text = text.trim_start_matches([' ', '\t']);
@@ -450,6 +453,33 @@ q_count 3
     fn tolerates_crlf_and_spacing() {
         let exp = parse("# TYPE a gauge\r\na{ b = \"x\" , } 1\r\n").unwrap();
         assert_eq!(exp.family("a").unwrap().samples[0].label("b"), Some("x"));
+    }
+
+    #[test]
+    fn parses_real_client_output() {
+        // As client_golang and prometheus_client (Python) write it.
+        let text = r#"# HELP go_gc_duration_seconds A summary of the pause duration of garbage collection cycles.
+# TYPE go_gc_duration_seconds summary
+go_gc_duration_seconds{quantile="0"} 2.3e-05
+go_gc_duration_seconds{quantile="1"} 0.000127
+go_gc_duration_seconds_sum 0.000512
+go_gc_duration_seconds_count 7
+# HELP python_info Python platform information
+# TYPE python_info gauge
+python_info{implementation="CPython",major="3",minor="12",patchlevel="4",version="3.12.4"} 1.0
+# HELP orders_processed_total Orders processed
+# TYPE orders_processed_total counter
+# HELP inventory_low_stock_items Items low on stock
+# TYPE inventory_low_stock_items gauge
+inventory_low_stock_items{category="tools"} 3.0
+"#;
+        let exp = parse(text).unwrap();
+        assert_eq!(exp.family("go_gc_duration_seconds").unwrap().samples.len(), 4);
+        assert_eq!(exp.family("python_info").unwrap().samples[0].label("version"), Some("3.12.4"));
+        // Declared but never observed: present by its metadata.
+        let orders = exp.family("orders_processed_total").unwrap();
+        assert!(orders.samples.is_empty() && orders.help.is_some());
+        assert_eq!(exp.family("inventory_low_stock_items").unwrap().samples[0].value, 3.0);
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub fn render(report: &Report, color: bool) -> String {
             for f in in_area {
                 let place = match f.line {
                     Some(l) => format!("{}:{l}", f.file),
+                    // A live finding names the endpoint or stream it saw, which has no line.
+                    None if f.evidence == Evidence::Live => f.file.clone(),
                     None => format!("{} (missing)", f.file),
                 };
                 let object = f.object.as_deref().map(|o| format!("  {o}")).unwrap_or_default();

@@ -7,6 +7,7 @@ mod corpus;
 mod fix;
 mod generate;
 pub mod matrix;
+mod probe;
 mod review_fixtures;
 mod seal;
 mod snapshots;
