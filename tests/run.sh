@@ -4,6 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Programs the terminal and sealing tests drive: a real terminal (tmux), openssl for test
+# certificates, git for commit SHAs. Debian packages, installed only when missing.
+missing=""
+for tool in tmux openssl git; do command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"; done
+if [ -n "$missing" ]; then
+  echo "==> installing$missing (apt-get)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
+fi
+
 venv=target/venv
 stamp=$venv/.installed
 if [ ! -f "$stamp" ] || ! cmp -s tests/tools/requirements.txt "$stamp"; then

@@ -139,9 +139,14 @@ impl Tmux {
         self.run(&args);
     }
 
-    /// The visible screen plus scrollback.
+    /// The visible screen.
     pub fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "t", "-S", "-200"])
+        self.run(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// The visible screen plus scrollback (everything the session showed).
+    pub fn history(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "t", "-S", "-2000"])
     }
 
     /// Polls the screen until `ok` holds; returns it and how long that took.

@@ -1,69 +1,9 @@
 //! `vibe watch` in a real terminal: tmux runs the binary in a detached 120×40 session, the
 //! test reads the screen with `capture-pane`, edits files from outside and presses keys.
 
-use crate::common::{App, INVENTORY_FLAGS};
+use crate::common::{App, INVENTORY_FLAGS, Tmux};
 use std::path::Path;
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
-
-/// A tmux server of its own (unique socket), killed when dropped, also when the test fails.
-struct Tmux {
-    socket: String,
-}
-
-static SESSIONS: AtomicUsize = AtomicUsize::new(0);
-
-impl Tmux {
-    /// A server with one shell session, or `None` when tmux is not installed.
-    fn start(width: u16, height: u16) -> Option<Tmux> {
-        let n = SESSIONS.fetch_add(1, Ordering::SeqCst);
-        let tmux = Tmux { socket: format!("vibe-test-{}-{n}", std::process::id()) };
-        let (w, h) = (width.to_string(), height.to_string());
-        // A plain shell with a known prompt, so "back at the shell" is recognisable.
-        let out = tmux.try_run(&["new-session", "-d", "-s", "t", "-x", &w, "-y", &h, "env PS1='shell$ ' sh"]).ok()?;
-        out.status.success().then_some(tmux)
-    }
-
-    fn try_run(&self, args: &[&str]) -> std::io::Result<Output> {
-        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output()
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out = self.try_run(args).expect("tmux runs");
-        assert!(out.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "t"];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "t"])
-    }
-
-    /// Polls the screen until `ok` holds; returns it and how long that took.
-    fn wait(&self, what: &str, timeout: Duration, ok: impl Fn(&str) -> bool) -> (String, Duration) {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if ok(&screen) {
-                return (screen, start.elapsed());
-            }
-            assert!(start.elapsed() < timeout, "waited {timeout:?} for {what}; the screen shows:\n{screen}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.try_run(&["kill-server"]);
-    }
-}
+use std::time::Duration;
 
 fn replace(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
@@ -80,10 +20,8 @@ fn critical(screen: &str) -> Option<usize> {
 
 #[test]
 fn watch_follows_edits_fixes_and_restores_the_terminal() {
-    let Some(tmux) = Tmux::start(120, 40) else {
-        eprintln!("tmux is not installed: skipping the terminal test of `vibe watch`");
-        return;
-    };
+    // A plain shell with a known prompt, so "back at the shell" is recognisable.
+    let tmux = Tmux::start(120, 40, "env PS1='shell$ ' sh");
     // A generated app (blocked by its two unsealed secrets, E4), broken twice more:
     // the app image tagged latest (A1) and a probe timeout too short (B5).
     let app = App::new();

@@ -14,7 +14,7 @@ The scale corpus for size N is one folder holding
 `vibe review <folder> --format json` reviews it as one repo (best of --runs runs, after one warm-up);
 checkov reviews the same folders (`--skip-download -d <abs> --framework kubernetes dockerfile github_actions
 -o json --quiet`, once). Peak RSS is the largest sum of the memory of the process and all its descendants,
-sampled every 10 ms, and never less than the kernel's own peak RSS of the largest single process (wait4); checkov runs
+sampled every 10 ms (less often when sampling gets slow), and never less than the kernel's own peak RSS of the largest single process (wait4); checkov runs
 worker processes, vibe one. The sum is of PSS (smaps_rollup), so pages the forked workers share count once.
 
 Documents are counted with PyYAML on one copy of each seed (YAML/JSON documents with content; files with
@@ -78,9 +78,12 @@ def measure(cmd: list[str], stdout_path: str) -> dict:
         done = threading.Event()
 
         def sample():
+            # Every 10 ms, or less often when reading a big process's smaps_rollup is itself slow,
+            # so that the sampling never takes more than ~5% of a core from the measured tool.
             while not done.is_set():
+                t0 = time.perf_counter()
                 peak[0] = max(peak[0], tree_rss_kb(proc.pid))
-                done.wait(0.01)
+                done.wait(max(0.01, 20 * (time.perf_counter() - t0)))
 
         t = threading.Thread(target=sample, daemon=True)
         t.start()
