@@ -161,20 +161,7 @@ fn containers_at<'a>(w: &Workload<'a>, line: Option<u32>) -> Vec<Container<'a>> 
 /// The app container of an app workload (the review's rule: the one regular container that is not
 /// a platform component; among several, the one named like the workload, else the first).
 fn app_container<'a>(w: &Workload<'a>) -> Option<Container<'a>> {
-    let candidates: Vec<Container<'a>> =
-        w.main_containers().into_iter().filter(|c| c.image.and_then(component_of_image).is_none()).collect();
-    if candidates.len() <= 1 {
-        return candidates.into_iter().next();
-    }
-    let name = w.obj.name.as_str();
-    let named = |c: &Container| {
-        !c.name.is_empty()
-            && (c.name == name
-                || name.strip_suffix("-app") == Some(c.name)
-                || name.ends_with(&format!("-{}", c.name))
-                || name.starts_with(&format!("{}-", c.name)))
-    };
-    candidates.iter().find(|c| named(c)).or_else(|| candidates.first()).copied()
+    w.app_container()
 }
 
 fn app_container_of<'a>(w: &Workload<'a>) -> Result<Container<'a>, String> {

@@ -68,6 +68,25 @@ impl<'a> Workload<'a> {
         self.containers().into_iter().filter(|c| !c.init).collect()
     }
 
+    /// The container that runs the app: the one regular container that is not a platform
+    /// component; among several, the one named like the workload, else the first.
+    pub fn app_container(&self) -> Option<Container<'a>> {
+        let candidates: Vec<Container<'a>> =
+            self.main_containers().into_iter().filter(|c| c.image.and_then(component_of_image).is_none()).collect();
+        if candidates.len() <= 1 {
+            return candidates.into_iter().next();
+        }
+        let name = self.obj.name.as_str();
+        let named = |c: &Container| {
+            !c.name.is_empty()
+                && (c.name == name
+                    || name.strip_suffix("-app") == Some(c.name)
+                    || name.ends_with(&format!("-{}", c.name))
+                    || name.starts_with(&format!("{}-", c.name)))
+        };
+        candidates.iter().find(|c| named(c)).or_else(|| candidates.first()).copied()
+    }
+
     /// The line of the pod template (where findings about a missing pod-level field point).
     pub fn line(&self) -> Option<u32> {
         self.template.line().or(self.obj.line())

@@ -27,8 +27,9 @@
 //!
 //! The comparison itself is tests/tools/checkov_compare.py (also usable by hand).
 
+use crate::common::venv_python;
 use crate::common::{INVENTORY_FLAGS, repo_root};
-use crate::corpus::{corpus_dir, venv_python};
+use crate::corpus::corpus_dir;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;

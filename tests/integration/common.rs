@@ -178,3 +178,34 @@ impl Drop for Tmux {
         let _ = self.try_run(&["kill-server"]);
     }
 }
+
+/// The Python of the validators' venv (VIBE_TEST_VENV, else target/venv), which
+/// `tests/run.sh` installs. A missing venv fails the test: a skipped check is no pass.
+pub fn venv_python() -> PathBuf {
+    let venv = std::env::var_os("VIBE_TEST_VENV").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target/venv"));
+    let py = venv.join("bin/python");
+    assert!(
+        py.exists(),
+        "the validators' venv is missing at {}: run `bash tests/run.sh`, which installs tests/tools/requirements.txt",
+        venv.display()
+    );
+    py
+}
+
+/// Commits everything in `app` as a first commit (a throwaway identity, no signing).
+pub fn git_commit_all(app: &App) {
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(app.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .status()
+            .expect("git is installed")
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "first"]);
+}

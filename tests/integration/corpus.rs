@@ -17,6 +17,7 @@
 //! The corpus is found at $VIBE_CORPUS, else <repo>/../shared/corpus/real. A missing corpus FAILS.
 
 use crate::common::repo_root;
+use crate::common::venv_python;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,18 +33,6 @@ pub fn corpus_dir() -> PathBuf {
         dir.display()
     );
     dir.canonicalize().unwrap()
-}
-
-/// The Python of the test venv (VIBE_TEST_VENV, else target/venv). A missing venv FAILS.
-pub fn venv_python() -> PathBuf {
-    let venv = std::env::var_os("VIBE_TEST_VENV").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target/venv"));
-    let py = venv.join("bin/python");
-    assert!(
-        py.exists(),
-        "the test venv is missing at {}: run `bash tests/run.sh`, which installs tests/tools/requirements.txt",
-        venv.display()
-    );
-    py
 }
 
 fn files(root: &Path, dir: &Path, out: &mut Vec<String>) {

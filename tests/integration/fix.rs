@@ -14,6 +14,7 @@
 //! YAML file still parses. The fixture is a git repo with a fixed commit, so the app image tag
 //! (the short SHA) is the same on every run.
 
+use crate::common::venv_python;
 use crate::common::{App, INVENTORY_FLAGS, repo_root, vibe};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -131,18 +132,6 @@ fn counts(findings: &[Finding]) -> BTreeMap<(String, String, String), usize> {
         *out.entry((f.id.to_string(), f.file.clone(), f.object.clone().unwrap_or_default())).or_default() += 1;
     }
     out
-}
-
-fn venv_python() -> PathBuf {
-    let venv = std::env::var_os("VIBE_TEST_VENV").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target/venv"));
-    let py = venv.join("bin/python");
-    assert!(
-        py.exists(),
-        "the validators' venv is missing at {} (set VIBE_TEST_VENV, or run `bash tests/run.sh`, which installs it): \
-         the fix tests validate every fixed manifest with kubernetes-validate --strict",
-        venv.display()
-    );
-    py
 }
 
 /// Validates the Kubernetes manifests of a repo strictly; returns the failures.

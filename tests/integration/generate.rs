@@ -170,21 +170,8 @@ fn outside_git_without_a_tag_the_error_says_how_to_proceed() {
 #[test]
 fn the_tag_defaults_to_the_short_commit_sha() {
     let app = App::new();
-    let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .arg("-C")
-            .arg(app.path())
-            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
-            .args(args)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "git {args:?}");
-    };
-    git(&["init", "-q"]);
     app.write("app.py", "print('hi')\n");
-    git(&["add", "."]);
-    git(&["commit", "-qm", "first"]);
+    crate::common::git_commit_all(&app);
     let sha = String::from_utf8(
         std::process::Command::new("git")
             .arg("-C")

@@ -8,6 +8,7 @@ mod fix;
 mod generate;
 pub mod matrix;
 mod probe;
+mod reports;
 mod review_fixtures;
 mod seal;
 mod snapshots;

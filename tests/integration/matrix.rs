@@ -1,8 +1,8 @@
 //! The answer matrix: combinations of answers that cover every pair of choices
 //! (runtime × size, database × components, ...), generated with the real binary.
 
+use crate::common::venv_python;
 use crate::common::{App, vibe};
-use std::path::PathBuf;
 
 /// One choice per question: (flag values, boolean flags).
 #[derive(Debug, Clone)]
@@ -145,20 +145,6 @@ impl Combination {
         let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
         app.vibe(&flags).assert().success();
     }
-}
-
-/// The Python interpreter of the validators' venv; the suite installs it (tests/run.sh).
-pub fn venv_python() -> PathBuf {
-    let venv = std::env::var_os("VIBE_TEST_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| crate::common::repo_root().join("target/venv"));
-    let py = venv.join("bin/python");
-    assert!(
-        py.exists(),
-        "the validators' venv is missing at {}: run `bash tests/run.sh`, which installs it",
-        venv.display()
-    );
-    py
 }
 
 #[test]

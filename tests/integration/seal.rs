@@ -3,6 +3,7 @@
 //! (tests/tools/unseal.py), and a value sealed by npm's @linode/kubeseal-encrypt
 //! (tests/tools/kubeseal_encrypt.mjs) decrypts with the same script. tests/run.sh installs both.
 
+use crate::common::venv_python;
 use crate::common::{App, INVENTORY_FLAGS, repo_root};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -168,21 +169,6 @@ fn openssl_fingerprint(cert: &Path) -> String {
     let hex = text.trim().rsplit('=').next().unwrap().replace(':', "").to_lowercase();
     assert_eq!(hex.len(), 64, "{text}");
     hex
-}
-
-/// The Python of the test venv (VIBE_TEST_VENV, else target/venv), with `cryptography` importable.
-/// A missing venv FAILS: these checks must never be skipped silently.
-fn venv_python() -> PathBuf {
-    let venv = std::env::var_os("VIBE_TEST_VENV").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target/venv"));
-    let py = venv.join("bin/python");
-    assert!(py.exists(), "the test venv is missing at {}: run `bash tests/run.sh`, which installs it", venv.display());
-    let ok = Command::new(&py).args(["-c", "import cryptography"]).status().is_ok_and(|st| st.success());
-    assert!(
-        ok,
-        "Python's `cryptography` is not installed in {}: run `bash tests/run.sh` (tests/tools/requirements.txt)",
-        venv.display()
-    );
-    py
 }
 
 /// Where tests/run.sh installed @linode/kubeseal-encrypt (VIBE_TEST_NPM_TOOLS, else target/npm-tools).

@@ -12,20 +12,7 @@ fn sample_app() -> App {
     let app = App::new();
     app.write("requirements.txt", "fastapi==0.115.0\npsycopg[binary]==3.2.1\n");
     app.write("main.py", "import os\nAPI_KEY = os.environ[\"API_KEY\"]\n");
-    let git = |args: &[&str]| {
-        let ok = Command::new("git")
-            .arg("-C")
-            .arg(app.path())
-            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
-            .args(args)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "git {args:?}");
-    };
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-qm", "first"]);
+    crate::common::git_commit_all(&app);
     let ok = Command::new("openssl")
         .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=sealed-secret", "-keyout"])
         .arg(app.join(".key.pem"))

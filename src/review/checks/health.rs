@@ -21,7 +21,7 @@
 use super::image::{container_words, key_line};
 use super::ingress::{PortRef, Routes};
 use crate::contract::{self, PORT_HTTP, PORT_MGMT};
-use crate::review::workload::{self, Container, Workload, component_of_image};
+use crate::review::workload::{self, Container, Workload};
 use crate::review::{Finding, Review};
 use crate::yaml::Node;
 
@@ -30,20 +30,7 @@ pub(crate) const MGMT_PORT_NAME: &str = "mgmt";
 
 /// The container that runs the app in an app workload (see the module notes).
 pub(crate) fn app_container<'a>(w: &Workload<'a>) -> Option<Container<'a>> {
-    let candidates: Vec<Container<'a>> =
-        w.main_containers().into_iter().filter(|c| c.image.and_then(component_of_image).is_none()).collect();
-    if candidates.len() <= 1 {
-        return candidates.into_iter().next();
-    }
-    let name = w.obj.name.as_str();
-    let named = |c: &Container| {
-        !c.name.is_empty()
-            && (c.name == name
-                || name.strip_suffix("-app") == Some(c.name)
-                || name.ends_with(&format!("-{}", c.name))
-                || name.starts_with(&format!("{}-", c.name)))
-    };
-    candidates.iter().find(|c| named(c)).or_else(|| candidates.first()).copied()
+    w.app_container()
 }
 
 /// Long-running app workloads: the ones the B checks judge.
