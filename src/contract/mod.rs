@@ -327,6 +327,10 @@ pub fn component(id: &str) -> Option<&'static Component> {
     COMPONENTS.iter().find(|c| c.id == id)
 }
 
+/// The secret key holding each store's password, which vibe generates and seals itself.
+pub const STORE_PASSWORD_KEYS: &[(&str, &str)] =
+    &[("postgres", "POSTGRES_PASSWORD"), ("mongo", "MONGO_PASSWORD"), ("rabbitmq", "RABBITMQ_PASSWORD")];
+
 /// The databases a creator can pick (question 3), besides none.
 pub const DATABASES: &[&str] = &["postgres", "mongo"];
 

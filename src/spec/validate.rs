@@ -26,16 +26,8 @@ static IMAGE_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9_][
 
 /// Secret keys vibe itself puts in the app's SealedSecret for the enabled stores.
 pub fn reserved_secret_keys(answers: &Answers) -> Vec<&'static str> {
-    let mut keys = Vec::new();
-    match answers.database.as_str() {
-        "postgres" => keys.push("POSTGRES_PASSWORD"),
-        "mongo" => keys.push("MONGO_PASSWORD"),
-        _ => {}
-    }
-    if answers.components.rabbitmq {
-        keys.push("RABBITMQ_PASSWORD");
-    }
-    keys
+    let on = |store: &str| answers.database == store || (store == "rabbitmq" && answers.components.rabbitmq);
+    contract::STORE_PASSWORD_KEYS.iter().filter(|(store, _)| on(store)).map(|(_, key)| *key).collect()
 }
 
 /// Suggests a slug from a display name: lower case, dashes, short enough for the namespace.

@@ -423,7 +423,14 @@ pub fn e4(r: &Review, out: &mut Vec<Finding>) {
                 if !is_placeholder(l) {
                     continue;
                 }
-                let fix = if sealed {
+                // Store passwords are vibe's to choose: a random one, sealed unseen, is the safest fix.
+                let store_password = crate::contract::STORE_PASSWORD_KEYS.iter().any(|(_, k)| *k == key);
+                let fix = if sealed && store_password {
+                    format!(
+                        "Run `vibe seal --generate {key}`: it creates a strong random password and writes its sealed \
+                         form here without showing it (or seal your own value with `vibe seal {key}`)."
+                    )
+                } else if sealed {
                     format!(
                         "Run `vibe seal {key}`: it asks for the value without showing it and writes its sealed form \
                          here (or seal it with kubeseal and paste the output)."
