@@ -149,6 +149,10 @@ pub struct Repo {
     pub documents: usize,
     /// True when the files were parsed on several threads (see the `Drop` impl).
     loaded_in_parallel: bool,
+    /// Workload objects (index into `objects`) and the platform component each is, computed
+    /// once on first use: about twenty checks walk the workloads, and recognising components
+    /// by image is the costly part. Add no objects once a review has started.
+    pub(crate) workload_index: std::sync::OnceLock<Vec<(usize, Option<&'static str>)>>,
 }
 
 impl Drop for Repo {
@@ -311,6 +315,8 @@ impl Repo {
             files_read,
             documents,
             loaded_in_parallel: _,
+            // Computed after loading, from the merged objects.
+            workload_index: _,
         } = &mut other;
         self.objects.append(objects);
         self.yaml.append(yaml);

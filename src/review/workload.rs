@@ -143,7 +143,17 @@ fn pod_of(obj: &Object) -> Option<(&Node, &Node, Option<&Node>)> {
 
 /// Every workload of the repo, with its role.
 pub fn workloads(repo: &Repo) -> Vec<Workload<'_>> {
-    repo.objects.iter().filter_map(workload).collect()
+    let index = repo.workload_index.get_or_init(|| {
+        repo.objects.iter().enumerate().filter_map(|(i, o)| workload(o).map(|w| (i, w.component))).collect()
+    });
+    index
+        .iter()
+        .filter_map(|&(i, component)| {
+            let obj = &repo.objects[i];
+            let (pod, template, pod_meta) = pod_of(obj)?;
+            Some(Workload { obj, pod, pod_meta, template, component })
+        })
+        .collect()
 }
 
 /// The workload view of one object, if it is a workload.
