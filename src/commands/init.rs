@@ -30,7 +30,7 @@ pub fn run(config: &Config, args: InitArgs) -> Result<i32, Error> {
     }
     let path = config.root.join(ANSWERS_FILE);
     let existing = if path.exists() { Some(spec::load_answers(&path)?.0) } else { None };
-    let answers = answers_from_flags(existing, &args.answers, &config.root)?;
+    let answers = answers_from_flags(existing, &args.answers)?;
     let mut answers = answers;
     if let Some(p) = &config.platform_file {
         answers.platform = Some(relative_to(&config.root, p));
@@ -152,9 +152,10 @@ fn write_all(config: &Config, spec: &AppSpec, dry_run: bool) -> Result<i32, Erro
 
 /// The article's example app, generated into --dir or a fresh temporary folder.
 fn demo(config: &Config, dry_run: bool) -> Result<i32, Error> {
-    let root = match &config.platform_file {
-        _ if config.root != Path::new(".") => config.root.clone(),
-        _ => std::env::temp_dir().join(format!("vibe-demo-{}", write::utc_stamp())),
+    let root = if config.root != Path::new(".") {
+        config.root.clone()
+    } else {
+        std::env::temp_dir().join(format!("vibe-demo-{}", write::utc_stamp()))
     };
     std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
     if !dry_run {
@@ -226,7 +227,7 @@ pub fn demo_answers() -> Answers {
 }
 
 /// Combines flags over existing answers (flags win); without vibe.yaml, `--name` and `--runtime` are needed.
-fn answers_from_flags(existing: Option<Answers>, f: &AnswerFlags, root: &Path) -> Result<Answers, Error> {
+fn answers_from_flags(existing: Option<Answers>, f: &AnswerFlags) -> Result<Answers, Error> {
     let mut problems = Vec::new();
     let mut a = match existing {
         Some(a) => a,
@@ -273,7 +274,6 @@ fn answers_from_flags(existing: Option<Answers>, f: &AnswerFlags, root: &Path) -
         }
         a.name = name.clone();
     }
-    let _ = root;
     set(&mut a.slug, f.slug.clone());
     if let Some(r) = &f.runtime {
         a.runtime = r.clone();

@@ -86,7 +86,6 @@ pub fn summary(outcome: &Outcome) -> String {
     line(&mut out, verb("removed", "to remove"), &removed, true);
     line(&mut out, "unchanged", &unchanged, false);
     for f in outcome.backed_up() {
-        let action = if f.change == Change::Removed { "removed" } else { "replaced" };
         out.push_str(&format!(
             "  {:<10}     {} (you had edited it; your version {} {})\n",
             verb("backed up", "to back up"),
@@ -94,7 +93,6 @@ pub fn summary(outcome: &Outcome) -> String {
             if outcome.dry_run { "would be saved to" } else { "is saved in" },
             f.backup.as_deref().unwrap_or_default()
         ));
-        let _ = action;
     }
     for f in outcome.with(Change::Kept) {
         out.push_str(&format!(

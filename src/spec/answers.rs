@@ -71,6 +71,19 @@ pub struct Components {
     pub ingress: bool,
 }
 
+impl Components {
+    /// Whether the component with this id (`contract::OPTIONAL_COMPONENTS`) is on.
+    pub fn is_on(&self, id: &str) -> bool {
+        match id {
+            "redis" => self.redis,
+            "rabbitmq" => self.rabbitmq,
+            "nginx" => self.nginx,
+            "ingress" => self.ingress,
+            _ => false,
+        }
+    }
+}
+
 /// One business metric: the creator's question and the metric it became.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -225,15 +225,12 @@ fn ask_database(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool
 }
 
 fn ask_components(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) -> Result<(), Error> {
-    let on = |id: &str| match id {
-        "redis" => a.components.redis,
-        "rabbitmq" => a.components.rabbitmq,
-        "nginx" => a.components.nginx,
-        "ingress" => a.components.ingress,
-        _ => false,
-    };
-    let mut defaults: Vec<usize> =
-        contract::OPTIONAL_COMPONENTS.iter().enumerate().filter(|(_, (id, _))| on(id)).map(|(i, _)| i).collect();
+    let mut defaults: Vec<usize> = contract::OPTIONAL_COMPONENTS
+        .iter()
+        .enumerate()
+        .filter(|(_, (id, _))| a.components.is_on(id))
+        .map(|(i, _)| i)
+        .collect();
     if !rerun {
         for f in &d.components {
             p.say(&format!("Your code uses {} (seen in {}).", f.value, f.source));
@@ -404,17 +401,8 @@ fn ask_secrets(
 /// The summary screen: every answer, and what changed since the last run.
 pub fn summary(a: &Answers, before: Option<&Answers>) -> String {
     let db = q::DATABASE_CHOICES.iter().find(|(id, _)| *id == a.database).map(|(_, l)| *l).unwrap_or("none");
-    let comps: Vec<&str> = contract::OPTIONAL_COMPONENTS
-        .iter()
-        .filter(|(id, _)| match *id {
-            "redis" => a.components.redis,
-            "rabbitmq" => a.components.rabbitmq,
-            "nginx" => a.components.nginx,
-            "ingress" => a.components.ingress,
-            _ => false,
-        })
-        .map(|(_, l)| *l)
-        .collect();
+    let comps: Vec<&str> =
+        contract::OPTIONAL_COMPONENTS.iter().filter(|(id, _)| a.components.is_on(id)).map(|(_, l)| *l).collect();
     let size = contract::size(&a.size).map(|s| format!("{}: {}", s.id, s.use_case)).unwrap_or_else(|| a.size.clone());
     let runtime = contract::runtime(&a.runtime).map(|r| r.label).unwrap_or(&a.runtime);
     let mut rows = vec![
@@ -447,29 +435,19 @@ pub fn summary(a: &Answers, before: Option<&Answers>) -> String {
 }
 
 fn changed_fields(b: &Answers, a: &Answers) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    if b.name != a.name || b.slug != a.slug {
-        out.push("name");
-    }
-    if b.runtime != a.runtime {
-        out.push("language");
-    }
-    if b.database != a.database {
-        out.push("database");
-    }
-    if b.components != a.components {
-        out.push("other components");
-    }
-    if b.size != a.size {
-        out.push("size");
-    }
-    if b.metrics != a.metrics {
-        out.push("numbers");
-    }
-    if b.secrets != a.secrets {
-        out.push("secrets");
-    }
-    out
+    [
+        ("name", b.name != a.name || b.slug != a.slug),
+        ("language", b.runtime != a.runtime),
+        ("database", b.database != a.database),
+        ("other components", b.components != a.components),
+        ("size", b.size != a.size),
+        ("numbers", b.metrics != a.metrics),
+        ("secrets", b.secrets != a.secrets),
+    ]
+    .into_iter()
+    .filter(|(_, changed)| *changed)
+    .map(|(label, _)| label)
+    .collect()
 }
 
 #[cfg(test)]
