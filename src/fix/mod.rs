@@ -525,18 +525,10 @@ pub fn apply(root: &Path, plan: &FixPlan) -> Result<Vec<String>, Error> {
     }
     if backed_up {
         // Backups are local: keep them out of git, as regeneration does.
-        let ignore = root.join(write::STATE_DIR).join(".gitignore");
-        if !ignore.exists() {
-            let content = "# vibe's local files: backups of your edits and proposed versions of your own files.\nbackup/\nproposed/\n";
-            write::write_atomic(&ignore, content.as_bytes())?;
-        }
+        write::write_state_gitignore(root)?;
     }
     if lock_changed {
-        lock.vibe = env!("CARGO_PKG_VERSION").to_string();
-        let text = serde_json::to_string_pretty(&lock)
-            .map_err(|e| Error::Usage(format!("cannot write the lock: {e}")))?
-            + "\n";
-        write::write_atomic(&root.join(write::LOCK_FILE), text.as_bytes())?;
+        lock.save(root)?;
     }
     Ok(lines)
 }

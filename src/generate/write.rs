@@ -48,6 +48,15 @@ impl Lock {
     }
 }
 
+impl Lock {
+    /// Writes the lock (stamped with this vibe's version) into `root`.
+    pub fn save(&mut self, root: &Path) -> Result<(), Error> {
+        self.vibe = env!("CARGO_PKG_VERSION").to_string();
+        let text = serde_json::to_string_pretty(self).expect("lock serialises") + "\n";
+        write_atomic(&root.join(LOCK_FILE), text.as_bytes())
+    }
+}
+
 /// Hex SHA-256 of some content.
 pub fn hash(content: &[u8]) -> String {
     Sha256::digest(content).iter().fold(String::with_capacity(64), |mut s, b| {
@@ -189,9 +198,7 @@ pub fn apply(root: &Path, plan: &Plan, opts: &WriteOptions) -> Result<Outcome, E
     }
 
     if !opts.dry_run {
-        lock.vibe = env!("CARGO_PKG_VERSION").to_string();
-        let text = serde_json::to_string_pretty(&lock).expect("lock serialises") + "\n";
-        write_atomic(&root.join(LOCK_FILE), text.as_bytes())?;
+        lock.save(root)?;
         write_state_gitignore(root)?;
     }
     outcome.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -199,7 +206,7 @@ pub fn apply(root: &Path, plan: &Plan, opts: &WriteOptions) -> Result<Outcome, E
 }
 
 /// Backups and proposed files are local; the lock is committed so teammates share it.
-fn write_state_gitignore(root: &Path) -> Result<(), Error> {
+pub fn write_state_gitignore(root: &Path) -> Result<(), Error> {
     let path = root.join(STATE_DIR).join(".gitignore");
     let content =
         b"# vibe's local files: backups of your edits and proposed versions of your own files.\nbackup/\nproposed/\n";
