@@ -33,6 +33,17 @@ fi
 export VIBE_TEST_NPM_TOOLS="$PWD/$npm_tools"
 export PATH="$PWD/$venv/bin:$PATH"
 
+# Test inputs a fixture's own .gitignore hides (a .env, say) pass here and vanish from a clean
+# clone: refuse them so they are committed with `git add -f`.
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  hidden=$(git ls-files --others --ignored --exclude-standard -- tests | grep -v "\.pending-snap$" || true)
+  if [ -n "$hidden" ]; then
+    echo "error: test inputs ignored by git (a clean clone would not have them); add them with git add -f:" >&2
+    echo "$hidden" >&2
+    exit 1
+  fi
+fi
+
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy"
