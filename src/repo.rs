@@ -409,22 +409,29 @@ impl Repo {
     }
 
     fn add_yaml(&mut self, file: &str, name: &str, text: &str) {
-        if text.contains("{{") && !file.starts_with(".github/") {
-            let line = text.lines().position(|l| l.contains("{{")).map(|i| i as u32 + 1);
-            self.diagnose(
-                file,
-                line,
-                "skipped: a template (contains `{{`), not YAML; objects in it are not reviewed".into(),
-            );
-            return;
-        }
         if text.trim().is_empty() {
             if name.ends_with(".json") {
                 self.diagnose(file, None, "empty file: not valid JSON".into());
             }
             return;
         }
-        let docs = match yaml::parse_documents(text) {
+        let parsed = yaml::parse_documents(text);
+        // Workflows use `${{ }}` inside strings, and YAML whose strings merely contain `{{` (a shell
+        // command, a config file in a ConfigMap) is reviewed as it stands: only braces that shape
+        // the YAML itself mark a template (Helm, envsubst-style) whose objects exist only rendered.
+        if !file.starts_with(".github/") && text.contains("{{") {
+            let docs = parsed.as_deref().ok();
+            if let Some(line) = template_braces(text, docs) {
+                self.diagnose(
+                    file,
+                    Some(line),
+                    "skipped: a template (`{{` outside a quoted string), not YAML; objects in it are not reviewed"
+                        .into(),
+                );
+                return;
+            }
+        }
+        let docs = match parsed {
             Ok(docs) => docs,
             Err(e) => {
                 self.diagnose(file, Some(e.pos.line), format!("not valid YAML: {}", e.message));
@@ -461,6 +468,29 @@ impl Repo {
             }
             _ => self.yaml.push(PlainYaml { file: file.into(), node: root }),
         }
+    }
+}
+
+/// The line of the first `{{` that is template syntax rather than text inside a YAML string, if
+/// any: the file did not parse, or it has more `{{` (outside comment lines) than its quoted and
+/// block scalars hold. A plain `name: app-{{id}}` is a placeholder, not a name: a template too.
+fn template_braces(text: &str, docs: Option<&[yaml::Document]>) -> Option<u32> {
+    let first =
+        || text.lines().position(|l| l.contains("{{") && !l.trim_start().starts_with('#')).map(|i| i as u32 + 1);
+    let Some(docs) = docs else { return first().or(Some(1)) };
+    let in_text: usize =
+        text.lines().filter(|l| !l.trim_start().starts_with('#')).map(|l| l.matches("{{").count()).sum();
+    let in_strings: usize = docs.iter().map(|d| braces_in_strings(&d.root)).sum();
+    (in_text > in_strings).then(|| first().unwrap_or(1))
+}
+
+/// How many `{{` the node's quoted and block scalars hold.
+fn braces_in_strings(node: &Node) -> usize {
+    match &node.value {
+        yaml::Value::Scalar { text, quoted: true } => text.matches("{{").count(),
+        yaml::Value::Scalar { .. } => 0,
+        yaml::Value::Seq(items) => items.iter().map(braces_in_strings).sum(),
+        yaml::Value::Map(entries) => entries.iter().map(|e| braces_in_strings(&e.value)).sum(),
     }
 }
 
@@ -564,6 +594,22 @@ mod tests {
         );
         assert_eq!(repo.objects.len(), 0);
         assert_eq!(repo.diagnostics.len(), 3, "{:?}", repo.diagnostics);
+    }
+
+    #[test]
+    fn braces_inside_strings_are_yaml_and_braces_shaping_it_are_a_template() {
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: conf}\n# {{ a comment }}\ndata:\n  cmd: \"sed s/{{ID}}/x/\"\n  conf: |\n    project: {{ID}}\n";
+        let helm =
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n{{- if .Values.x }}\n  labels: {a: b}\n{{- end }}\n";
+        // Parses (a plain scalar, a flow mapping used as a key), but the braces are placeholders.
+        let envsubst =
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: etcd-{{cell}}\n  labels:\n    cell: {{cell}}\n";
+        let repo = Repo::from_files(Path::new("/r"), &[("cm.yaml", cm), ("helm.yaml", helm), ("env.yaml", envsubst)]);
+        let objects: Vec<String> = repo.objects.iter().map(Object::id).collect();
+        assert_eq!(objects, ["ConfigMap/conf"]);
+        let notes: Vec<(&str, Option<u32>)> = repo.diagnostics.iter().map(|d| (d.file.as_str(), d.line)).collect();
+        assert_eq!(notes, [("helm.yaml", Some(5)), ("env.yaml", Some(4))]);
+        assert!(repo.diagnostics.iter().all(|d| d.message.contains("template")), "{:?}", repo.diagnostics);
     }
 
     #[test]
