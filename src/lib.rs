@@ -12,6 +12,7 @@ pub mod error;
 pub mod fix;
 pub mod generate;
 pub mod git;
+pub mod parallel;
 pub mod platform;
 pub mod probe;
 pub mod repo;

@@ -262,36 +262,19 @@ impl Repo {
             }
             return Ok(repo);
         }
-        // Reading and parsing is most of a large review: spread it over the cores. Workers take
+        // Reading and parsing is most of a large review: spread it over the cores. Threads take
         // small chunks of the sorted paths in turn (so uneven files even out) and the chunks are
         // merged back in path order, so the result is exactly the sequential one.
         let chunks: Vec<&[PathBuf]> = paths.chunks(LOAD_CHUNK).collect();
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut parts: Vec<(usize, Repo)> = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut done = Vec::new();
-                        let mut buf = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(chunk) = chunks.get(i) else { break done };
-                            let mut part = Repo::empty(root);
-                            for path in *chunk {
-                                part.read_file(path, &mut buf);
-                            }
-                            done.push((i, part));
-                        }
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-                .collect()
+        let parts = crate::parallel::map_in_order(&chunks, threads, |chunk| {
+            let mut part = Repo::empty(root);
+            let mut buf = Vec::new();
+            for path in *chunk {
+                part.read_file(path, &mut buf);
+            }
+            part
         });
-        parts.sort_by_key(|(i, _)| *i);
-        for (_, part) in parts {
+        for part in parts {
             repo.absorb(part);
         }
         repo.loaded_in_parallel = true;
@@ -415,13 +398,20 @@ impl Repo {
             }
             return;
         }
-        let parsed = yaml::parse_documents(text);
         // Workflows use `${{ }}` inside strings, and YAML whose strings merely contain `{{` (a shell
         // command, a config file in a ConfigMap) is reviewed as it stands: only braces that shape
         // the YAML itself mark a template (Helm, envsubst-style) whose objects exist only rendered.
-        if !file.starts_with(".github/") && text.contains("{{") {
+        let maybe_template = !file.starts_with(".github/") && text.contains("{{");
+        // Most templates show it on a line of their own (`{{- if .Values.x }}`) or as a whole value
+        // (`name: {{ .Release.Name }}`): no need to parse them to know.
+        let obvious = if maybe_template { obvious_template_line(text) } else { None };
+        let parsed = match obvious {
+            Some(_) => Ok(Vec::new()),
+            None => yaml::parse_documents(text),
+        };
+        if maybe_template {
             let docs = parsed.as_deref().ok();
-            if let Some(line) = template_braces(text, docs) {
+            if let Some(line) = obvious.or_else(|| template_braces(text, docs)) {
                 self.diagnose(
                     file,
                     Some(line),
@@ -469,6 +459,37 @@ impl Repo {
             _ => self.yaml.push(PlainYaml { file: file.into(), node: root }),
         }
     }
+}
+
+/// The first line that starts (after indentation, a `- ` or a `key: `) with `{{`, outside block
+/// scalars and comments: template syntax in any reading of the file.
+fn obvious_template_line(text: &str) -> Option<u32> {
+    let mut block: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        match block {
+            Some(parent) if body.is_empty() || indent > parent => continue,
+            _ => block = None,
+        }
+        if body.starts_with('#') {
+            continue;
+        }
+        let value = body.strip_prefix("- ").map(str::trim_start).unwrap_or(body);
+        let value = match value.split_once(": ") {
+            Some((key, v)) if !key.starts_with(['"', '\'', '{', '[']) => v.trim_start(),
+            _ => value,
+        };
+        if value.starts_with("{{") {
+            return Some(i as u32 + 1);
+        }
+        // `key: |`, `- >-`, `key: |2`: the lines indented below are text.
+        let tail = value.trim_end().trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '+');
+        if tail == "|" || tail == ">" {
+            block = Some(indent);
+        }
+    }
+    None
 }
 
 /// The line of the first `{{` that is template syntax rather than text inside a YAML string, if
@@ -608,7 +629,7 @@ mod tests {
         let objects: Vec<String> = repo.objects.iter().map(Object::id).collect();
         assert_eq!(objects, ["ConfigMap/conf"]);
         let notes: Vec<(&str, Option<u32>)> = repo.diagnostics.iter().map(|d| (d.file.as_str(), d.line)).collect();
-        assert_eq!(notes, [("helm.yaml", Some(5)), ("env.yaml", Some(4))]);
+        assert_eq!(notes, [("helm.yaml", Some(5)), ("env.yaml", Some(6))]);
         assert!(repo.diagnostics.iter().all(|d| d.message.contains("template")), "{:?}", repo.diagnostics);
     }
 

@@ -4,10 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Programs the terminal and sealing tests drive: a real terminal (tmux), openssl for test
-# certificates, git for commit SHAs. Debian packages, installed only when missing.
+# Programs the tests drive: a real terminal (tmux), openssl for test certificates, git for commit
+# SHAs, and the compilers/parsers that check the go, php and jvm skeletons (gofmt, php -l, javac).
+# Debian packages, installed only when missing.
 missing=""
-for tool in tmux openssl git; do command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"; done
+for pair in tmux:tmux openssl:openssl git:git gofmt:golang-go php:php-cli javac:openjdk-17-jdk-headless; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
+done
 if [ -n "$missing" ]; then
   echo "==> installing$missing (apt-get)"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing

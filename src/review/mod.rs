@@ -64,14 +64,29 @@ impl Report {
     }
 }
 
+/// Below this many YAML documents the checks run on the calling thread: starting threads would
+/// cost more than it saves.
+const PARALLEL_FROM_DOCUMENTS: usize = 500;
+
 /// Runs every check of the catalogue over the repo.
+///
+/// On a large repo the checks are shared out over the cores (each takes the next check not yet
+/// run); their findings are put back in registry order, so the report is the same either way.
 pub fn run(repo: &Repo, ctx: &ReviewContext) -> Report {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(registry::CHECKS.len());
+    run_with_threads(repo, ctx, threads)
+}
+
+/// [`run`] on at most `threads` threads (the report does not depend on it).
+fn run_with_threads(repo: &Repo, ctx: &ReviewContext, threads: usize) -> Report {
     let review = Review { repo, ctx };
-    let mut all = Vec::new();
-    for check in registry::CHECKS {
-        (check.run)(&review, &mut all);
-    }
-    finish(repo, ctx, all)
+    let threads = if repo.documents < PARALLEL_FROM_DOCUMENTS { 1 } else { threads };
+    let per_check = crate::parallel::map_in_order(registry::CHECKS, threads, |check| {
+        let mut found = Vec::new();
+        (check.run)(&review, &mut found);
+        found
+    });
+    finish(repo, ctx, per_check.into_iter().flatten().collect())
 }
 
 /// Sorts, de-duplicates and applies suppressions.
@@ -101,5 +116,33 @@ fn finish(repo: &Repo, ctx: &ReviewContext, all: Vec<Finding>) -> Report {
         namespace: ctx.namespace.clone(),
         files_read: repo.files_read,
         documents: repo.documents,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn checks_shared_over_threads_give_exactly_the_sequential_report() {
+        let mut texts = Vec::new();
+        for i in 0..PARALLEL_FROM_DOCUMENTS {
+            texts.push((
+                format!("k8s/app-{i}.yaml"),
+                format!(
+                    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app-{i}}}\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: shop/app:latest\n        env:\n        - {{name: DB_PASSWORD, value: hunter2-{i}}}\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: app-{i}}}\nspec: {{type: NodePort}}\n"
+                ),
+            ));
+        }
+        let files: Vec<(&str, &str)> = texts.iter().map(|(f, t)| (f.as_str(), t.as_str())).collect();
+        let repo = Repo::from_files(Path::new("/r"), &files);
+        assert!(repo.documents >= PARALLEL_FROM_DOCUMENTS);
+        let ctx = ReviewContext::default();
+        let one = run_with_threads(&repo, &ctx, 1);
+        let two = run_with_threads(&repo, &ctx, 2);
+        assert!(one.critical() >= 3 * PARALLEL_FROM_DOCUMENTS, "latest tag, plain password, NodePort each");
+        let key = |r: &Report| r.findings.iter().map(|f| (f.sort_key(), f.message.clone())).collect::<Vec<_>>();
+        assert_eq!(key(&one), key(&two));
     }
 }
