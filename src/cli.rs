@@ -98,6 +98,7 @@ pub enum Command {
     ///   vibe probe -- python3 app.py
     ///   vibe probe --port 9081 --mgmt-port 9082 -- npm start
     ///   vibe probe --url http://127.0.0.1:8081 --mgmt-url http://127.0.0.1:8082   (already running)
+    ///   vibe probe --example --install   (the generated skeleton's example app, installed first)
     ///
     /// Secret values are looked for when their names (vibe.yaml `secrets:`) are set in the
     /// environment.
@@ -269,6 +270,34 @@ pub struct ReviewArgs {
     /// With --fix: show the changes as a diff and write nothing.
     #[arg(long, requires = "fix")]
     pub dry_run: bool,
+
+    /// Review the live namespace through the Kubernetes API (read-only, with your kubeconfig)
+    /// instead of the repo's manifests: the live objects, pod status, recent logs, /metrics and
+    /// the mgmt endpoints, and the drift between k8s/ and the namespace.
+    #[arg(long, conflicts_with_all = ["fix", "probe"])]
+    pub cluster: bool,
+
+    /// With --cluster: the kubeconfig context (default: the current context).
+    #[arg(long, value_name = "CTX", requires = "cluster")]
+    pub context: Option<String>,
+
+    /// With --cluster: the namespace (default: {prefix}-vibe-{slug} from vibe.yaml and the platform).
+    #[arg(long, value_name = "NS", requires = "cluster")]
+    pub namespace: Option<String>,
+
+    /// With --cluster: print the minimal read-only Role and RoleBinding the review needs, and exit.
+    #[arg(long, requires = "cluster")]
+    pub print_role: bool,
+
+    /// With --cluster: recent log lines read per app container.
+    #[arg(long, value_name = "N", default_value_t = crate::cluster::DEFAULT_TAIL_LINES)]
+    pub log_lines: u32,
+
+    /// Also start the app with CMD (run by `sh -c` in the app's folder, with PORT=8081 and
+    /// MGMT_PORT=8082), probe it like `vibe probe`, and merge the live evidence: for G2, G3 and G5
+    /// it replaces the judgement from source code; live B3, B4 and G6 findings are added.
+    #[arg(long, value_name = "CMD")]
+    pub probe: Option<String>,
 }
 
 /// `vibe probe` options.
@@ -277,6 +306,18 @@ pub struct ProbeArgs {
     /// The command that starts the app, after `--` (e.g. `-- python3 app.py`).
     #[arg(last = true, value_name = "CMD", conflicts_with = "url")]
     pub command: Vec<String>,
+
+    /// Start the example app of the generated observability/ skeleton (the runtime of vibe.yaml)
+    /// and probe it. Its dependencies must have been installed with --install.
+    #[arg(long, conflicts_with_all = ["command", "url", "mgmt_url"])]
+    pub example: bool,
+
+    /// With --example: first install the example's pinned dependencies into .vibe/example-env
+    /// (git-ignored) with the runtime's own package manager (pip in a venv, npm ci, cargo build,
+    /// go build, mvn package, composer install). VIBE_EXAMPLE_CACHE=DIR shares package caches and
+    /// builds between repos.
+    #[arg(long, requires = "example")]
+    pub install: bool,
 
     /// Probe an app that is already running: its traffic address (e.g. http://127.0.0.1:8081).
     #[arg(long, value_name = "URL", conflicts_with = "port")]
@@ -330,4 +371,21 @@ pub enum Format {
 pub struct WatchArgs {
     /// The app's folder (default: --dir, or the current folder).
     pub path: Option<PathBuf>,
+
+    /// Show the review of the live namespace (as `vibe review --cluster`), refreshed on a timer
+    /// and when the repo changes.
+    #[arg(long)]
+    pub cluster: bool,
+
+    /// With --cluster: the kubeconfig context (default: the current context).
+    #[arg(long, value_name = "CTX", requires = "cluster")]
+    pub context: Option<String>,
+
+    /// With --cluster: the namespace (default: {prefix}-vibe-{slug} from vibe.yaml and the platform).
+    #[arg(long, value_name = "NS", requires = "cluster")]
+    pub namespace: Option<String>,
+
+    /// With --cluster: seconds between two reads of the namespace.
+    #[arg(long, value_name = "SECONDS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(2..))]
+    pub refresh: u64,
 }

@@ -28,6 +28,9 @@ pub enum Error {
     /// The creator stopped the wizard (Esc or Ctrl-C); nothing was written.
     #[error("stopped: nothing was written")]
     Cancelled,
+    /// Reading a live namespace failed (`vibe review --cluster`): one line saying what and what to do.
+    #[error("{0}")]
+    Cluster(#[from] ClusterError),
     /// A bug in a built-in template (never the user's fault).
     #[error("internal error in template {name}: {message} (please report this)")]
     Template {
@@ -43,6 +46,84 @@ impl Error {
     pub fn io(path: &Path, source: std::io::Error) -> Error {
         Error::Io { path: path.to_path_buf(), source }
     }
+}
+
+/// Why a live namespace could not be read. Each message is one line: what failed, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClusterError {
+    /// This binary was built without the `cluster` feature.
+    #[error(
+        "this vibe was built without cluster support: rebuild with the default features \
+         (`cargo install --path .`, without --no-default-features) to use --cluster"
+    )]
+    NotBuilt,
+    /// No usable kubeconfig, or the context asked for is not in it.
+    #[error("{0}")]
+    Kubeconfig(String),
+    /// The API server could not be reached (connection refused, DNS, TLS, timeout).
+    #[error(
+        "cannot reach the Kubernetes API server at {server} (context {context}): {reason}. Check that the cluster \
+         is up and reachable from here (VPN?), or choose another context with --context"
+    )]
+    Unreachable {
+        /// The server URL from the kubeconfig.
+        server: String,
+        /// The kubeconfig context.
+        context: String,
+        /// The underlying cause, in one line.
+        reason: String,
+    },
+    /// The API server rejected the credentials (HTTP 401) or they could not be obtained.
+    #[error(
+        "the Kubernetes API server at {server} rejected the credentials of context {context} ({reason}): they \
+         are expired or revoked. Log in to the cluster again (refresh your kubeconfig) and retry"
+    )]
+    Unauthorized {
+        /// The server URL.
+        server: String,
+        /// The kubeconfig context.
+        context: String,
+        /// What was said.
+        reason: String,
+    },
+    /// The user may not do one of the reads (HTTP 403).
+    #[error(
+        "permission denied: cannot {verb} {resource} in namespace {namespace}. vibe only reads; ask the platform \
+         team to bind the read-only Role printed by `vibe review --cluster --print-role --namespace {namespace}`"
+    )]
+    Forbidden {
+        /// `get` or `list`.
+        verb: String,
+        /// The resource, with its subresource (`pods/log`).
+        resource: String,
+        /// The namespace.
+        namespace: String,
+    },
+    /// The namespace does not exist in the cluster.
+    #[error(
+        "namespace {namespace} does not exist in the cluster of context {context}: has ArgoCD synced the app \
+         yet? Otherwise pass the right one with --namespace (or --context)"
+    )]
+    NamespaceMissing {
+        /// The namespace.
+        namespace: String,
+        /// The kubeconfig context.
+        context: String,
+    },
+    /// Any other refusal by the API server.
+    #[error("the Kubernetes API server refused to {verb} {resource} in namespace {namespace}: {code} {message}")]
+    Api {
+        /// `get` or `list`.
+        verb: String,
+        /// The resource.
+        resource: String,
+        /// The namespace.
+        namespace: String,
+        /// HTTP status.
+        code: u16,
+        /// The server's message.
+        message: String,
+    },
 }
 
 /// A message tied to a place in a file.

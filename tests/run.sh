@@ -51,6 +51,9 @@ echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy"
 cargo clippy --all-targets --quiet -- -D warnings
+# The cluster client (kube) is a default-on feature: the rest must build and lint without it.
+echo "==> cargo clippy --no-default-features"
+cargo clippy --no-default-features --all-targets --quiet -- -D warnings
 echo "==> cargo test"
 cargo test --quiet 2>&1 | tee target/test-output.txt
 # cargo test prints one "test result" line per test binary; add them up for a closing line.

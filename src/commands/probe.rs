@@ -2,12 +2,14 @@
 
 use super::{Config, EXIT_BLOCKED, EXIT_OK};
 use crate::cli::{Format, ProbeArgs};
+use crate::contract::Language;
 use crate::contract::{PORT_HTTP, PORT_MGMT};
 use crate::error::Error;
 use crate::probe::{self, ProbeError, http::Target};
 use crate::review::Report;
 use crate::spec::{self, ANSWERS_FILE};
 use std::io::IsTerminal;
+use std::path::Path;
 use std::time::Duration;
 
 /// Runs `vibe probe`.
@@ -20,39 +22,27 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<i32, Error> {
             http.url("")
         )));
     }
-    let mut opts = probe::Options {
-        command: args.command.clone(),
-        http,
-        mgmt,
-        ready_timeout: Duration::from_secs(args.timeout),
-        window: Duration::from_secs(args.window),
-        grace: Duration::from_secs(args.grace),
-        requests: 5,
-        slug: None,
-        metrics: Vec::new(),
-        secrets: Vec::new(),
-    };
-    let mut app_name = None;
-    let mut notes = Vec::new();
-    let answers_path = config.root.join(ANSWERS_FILE);
-    if answers_path.exists() {
-        let (answers, _) = spec::load_answers(&answers_path)?;
-        let prefix = super::load_platform(config, Some(&answers)).map(|p| p.prefix).unwrap_or_default();
-        opts.slug = Some(answers.slug.clone().unwrap_or_else(|| spec::suggest_slug(&answers.name, &prefix)));
-        opts.metrics = answers.metrics.iter().map(|m| m.name.clone()).collect();
-        // The values of known secrets, when the environment has them (the app reads them there too).
-        let names =
-            answers.secrets.iter().cloned().chain(spec::reserved_secret_keys(&answers).into_iter().map(String::from));
-        opts.secrets = names.filter_map(|n| std::env::var(&n).ok().map(|v| (n, v))).collect();
-        app_name = Some(answers.name.clone());
-    } else {
-        notes.push(format!(
-            "No {ANSWERS_FILE} in {}: business metrics and the /info slug were not checked.",
-            config.root.display()
-        ));
-    }
+    let mut opts = options(args.command.clone(), http, mgmt);
+    opts.ready_timeout = Duration::from_secs(args.timeout);
+    opts.window = Duration::from_secs(args.window);
+    opts.grace = Duration::from_secs(args.grace);
+    let (app_name, notes) = app_facts(config, &config.root, &mut opts)?;
     let human = args.format == Format::Text;
     let say = |text: &str| if human { println!("{text}") } else { eprintln!("{text}") };
+    if args.example {
+        let language = example_language(config)?;
+        if args.install {
+            say(&format!(
+                "Installing the {} example's pinned dependencies into {} …",
+                language.as_str(),
+                crate::contract::EXAMPLE_ENV_DIR
+            ));
+        }
+        let prepared = probe::example::prepare(&config.root, language, args.install, &mut |line| say(line))?;
+        opts.command = prepared.command;
+        opts.env = prepared.env;
+        opts.cwd = Some(prepared.cwd);
+    }
     match opts.command.is_empty() {
         true => say(&format!("Probing {} and {} …", opts.http.url(""), opts.mgmt.url(""))),
         false => say(&format!(
@@ -83,10 +73,11 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<i32, Error> {
 
 /// The traffic and management addresses from --url/--mgmt-url or --port/--mgmt-port.
 fn targets(args: &ProbeArgs) -> Result<(Target, Target), Error> {
-    if args.command.is_empty() && args.url.is_none() {
+    if args.command.is_empty() && args.url.is_none() && !args.example {
         return Err(Error::Usage(
             "tell vibe probe which app to check: `vibe probe -- python3 app.py` starts it, or \
-             `vibe probe --url http://127.0.0.1:8081 --mgmt-url http://127.0.0.1:8082` checks one already running."
+             `vibe probe --url http://127.0.0.1:8081 --mgmt-url http://127.0.0.1:8082` checks one already running, \
+             `vibe probe --example --install` runs the generated skeleton's example app."
                 .into(),
         ));
     }
@@ -99,4 +90,85 @@ fn targets(args: &ProbeArgs) -> Result<(Target, Target), Error> {
         None => Target { host: http.host.clone(), port: args.mgmt_port.unwrap_or(PORT_MGMT) },
     };
     Ok((http, mgmt))
+}
+
+/// Probe options with the defaults of `vibe probe` (ready timeout 30 s, 2 s of output, 5 s grace).
+fn options(command: Vec<String>, http: Target, mgmt: Target) -> probe::Options {
+    probe::Options {
+        command,
+        env: Vec::new(),
+        cwd: None,
+        http,
+        mgmt,
+        ready_timeout: Duration::from_secs(30),
+        window: Duration::from_secs(2),
+        grace: Duration::from_secs(5),
+        requests: 5,
+        slug: None,
+        metrics: Vec::new(),
+        secrets: Vec::new(),
+    }
+}
+
+/// What vibe.yaml in `root` tells the probe (slug, business metrics, known secret values);
+/// returns the app's name and notes on what could not be checked.
+fn app_facts(config: &Config, root: &Path, opts: &mut probe::Options) -> Result<(Option<String>, Vec<String>), Error> {
+    let answers_path = root.join(ANSWERS_FILE);
+    if !answers_path.exists() {
+        return Ok((
+            None,
+            vec![format!(
+                "No {ANSWERS_FILE} in {}: business metrics and the /info slug were not checked.",
+                root.display()
+            )],
+        ));
+    }
+    let (answers, _) = spec::load_answers(&answers_path)?;
+    let prefix = super::load_platform(config, Some(&answers)).map(|p| p.prefix).unwrap_or_default();
+    opts.slug = Some(answers.slug.clone().unwrap_or_else(|| spec::suggest_slug(&answers.name, &prefix)));
+    opts.metrics = answers.metrics.iter().map(|m| m.name.clone()).collect();
+    // The values of known secrets, when the environment has them (the app reads them there too).
+    let names =
+        answers.secrets.iter().cloned().chain(spec::reserved_secret_keys(&answers).into_iter().map(String::from));
+    opts.secrets = names.filter_map(|n| std::env::var(&n).ok().map(|v| (n, v))).collect();
+    Ok((Some(answers.name.clone()), Vec::new()))
+}
+
+/// The language of the repo's runtime (vibe.yaml), for --example.
+fn example_language(config: &Config) -> Result<Language, Error> {
+    let path = config.root.join(ANSWERS_FILE);
+    if !path.exists() {
+        return Err(Error::Usage(format!(
+            "--example runs the example app vibe generated for this repo, but {} has no {ANSWERS_FILE}: run \
+             `vibe init` first.",
+            config.root.display()
+        )));
+    }
+    let (answers, _) = spec::load_answers(&path)?;
+    crate::contract::runtime(&answers.runtime).map(|r| r.language).ok_or_else(|| {
+        Error::Usage(format!(
+            "{ANSWERS_FILE}: unknown runtime \"{}\" (`vibe init --help` lists them).",
+            answers.runtime
+        ))
+    })
+}
+
+/// `vibe review --probe CMD`: starts CMD through `sh -c` in `root` on the contract's ports,
+/// probes it and returns the outcome (the app is stopped when this returns). Progress goes to stderr.
+pub fn live_evidence(config: &Config, root: &Path, command: &str) -> Result<probe::Outcome, Error> {
+    let http = Target { host: "127.0.0.1".into(), port: PORT_HTTP };
+    let mgmt = Target { host: "127.0.0.1".into(), port: PORT_MGMT };
+    let mut opts = options(vec!["sh".into(), "-c".into(), command.to_string()], http, mgmt);
+    opts.cwd = Some(root.to_path_buf());
+    let (_, notes) = app_facts(config, root, &mut opts)?;
+    eprintln!("Starting `{command}` (PORT={PORT_HTTP}, MGMT_PORT={PORT_MGMT}) and probing it …");
+    let outcome = match probe::run(&opts) {
+        Ok(o) => o,
+        Err(ProbeError::Start(message)) => return Err(Error::Usage(message)),
+        Err(ProbeError::Interrupted) => return Err(Error::Cancelled),
+    };
+    for note in notes.iter().chain(&outcome.notes) {
+        eprintln!("{note}");
+    }
+    Ok(outcome)
 }

@@ -11,6 +11,9 @@ use std::io::IsTerminal;
 /// Runs `vibe review [PATH]`.
 pub fn run(config: &Config, args: ReviewArgs) -> Result<i32, Error> {
     let root = args.path.clone().unwrap_or_else(|| config.root.clone());
+    if args.cluster {
+        return cluster(config, &root, &args);
+    }
     let review_once = || -> Result<review::Report, Error> {
         let repo = Repo::load(&root)?;
         let mut ctx = ReviewContext::for_repo(&repo, &root, config.platform_file.as_deref());
@@ -36,11 +39,44 @@ pub fn run(config: &Config, args: ReviewArgs) -> Result<i32, Error> {
             report = review_once()?;
         }
     }
+    // --probe: the running app's evidence, merged by the probe module's rules.
+    if let Some(command) = &args.probe {
+        let outcome = super::probe::live_evidence(config, &root, command)?;
+        crate::probe::merge::merge(&mut report, &outcome.evidence, outcome.findings);
+    }
     print!("{}", crate::report::render(&report, args.format, color));
     if let Some(run) = &fixed {
         say(run.outcome_text());
     }
     Ok(if report.blocked() { EXIT_BLOCKED } else { EXIT_OK })
+}
+
+/// `vibe review --cluster`: the live namespace (orchestrated by `crate::cluster`), or its Role.
+fn cluster(config: &Config, root: &std::path::Path, args: &ReviewArgs) -> Result<i32, Error> {
+    let platform = config.platform_file.as_deref();
+    if args.print_role {
+        let ns = crate::cluster::namespace(root, platform, args.namespace.as_deref())?;
+        print!("{}", crate::cluster::role::manifest(&ns, &format!("{ns}-reviewers")));
+        return Ok(EXIT_OK);
+    }
+    let opts = crate::cluster::Options {
+        context: args.context.clone(),
+        namespace: args.namespace.clone(),
+        tail_lines: args.log_lines,
+    };
+    let outcome = crate::cluster::review(root, platform, &opts)?;
+    // The header says what was read; it goes to stderr when stdout carries a machine-readable report.
+    for note in &outcome.notes {
+        if args.format == Format::Text { println!("{note}") } else { eprintln!("{note}") }
+    }
+    if args.format == Format::Text {
+        println!();
+    }
+    let color = args.format == Format::Text
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    print!("{}", crate::report::render(&outcome.report, args.format, color));
+    Ok(if outcome.report.blocked() { EXIT_BLOCKED } else { EXIT_OK })
 }
 
 /// Prints the catalogue: id, severity, title.

@@ -463,3 +463,235 @@ pub const CHART_DIR: &str = "helm/vibe-stack";
 pub const STORE_STORAGE: &str = "5Gi";
 /// HPA bounds: min replicas, max replicas, CPU target percent.
 pub const HPA: (u32, u32, u32) = (1, 3, 75);
+
+/// One step of installing a generated example app (`vibe probe --example --install`).
+///
+/// Paths and arguments may hold placeholders: `{root}` the app repo, `{obs}` its observability/
+/// folder, `{env}` the local install folder [`EXAMPLE_ENV_DIR`], `{build}` the build folder
+/// (`$VIBE_EXAMPLE_CACHE/<language>` when that variable is set, so builds are shared between
+/// repos, else `{env}/build`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleStep {
+    /// Copy a file, or a folder (replacing what was there).
+    Copy {
+        /// Source.
+        from: &'static str,
+        /// Destination.
+        to: &'static str,
+    },
+    /// Run a command.
+    Run {
+        /// Working folder.
+        cwd: &'static str,
+        /// Program and arguments.
+        argv: &'static [&'static str],
+        /// Extra environment.
+        env: &'static [(&'static str, &'static str)],
+    },
+}
+
+/// Which files of observability/ an installed example depends on (a change asks for a re-install).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleInputs {
+    /// These files only (interpreted languages run the repo's source directly).
+    Files(&'static [&'static str]),
+    /// Every file (the example runs from a build or a copy).
+    All,
+}
+
+/// How the generated example app of a language is installed and started, with the runtime's own
+/// package manager. Placeholders as in [`ExampleStep`], plus `$PORT`/`$MGMT_PORT` in the
+/// environment of the started app.
+#[derive(Debug, Clone, Copy)]
+pub struct ExampleApp {
+    /// The language.
+    pub language: Language,
+    /// Programs the install and the run need, each with how to get it.
+    pub tools: &'static [(&'static str, &'static str)],
+    /// Where the pinned dependencies come from, in words (for the message when they cannot be fetched).
+    pub registry: &'static str,
+    /// The package manager that installs them, in words.
+    pub installer: &'static str,
+    /// What the installed example depends on.
+    pub inputs: ExampleInputs,
+    /// The install steps, in order.
+    pub install: &'static [ExampleStep],
+    /// Environment of the install steps only when `VIBE_EXAMPLE_CACHE` is set (package caches).
+    pub cache_env: &'static [(&'static str, &'static str)],
+    /// The command that starts the example.
+    pub run: &'static [&'static str],
+    /// Its working folder.
+    pub run_cwd: &'static str,
+    /// Its extra environment.
+    pub run_env: &'static [(&'static str, &'static str)],
+}
+
+/// Where `vibe probe --example --install` installs dependencies, relative to the app repo
+/// (inside the git-ignored `.vibe/`).
+pub const EXAMPLE_ENV_DIR: &str = ".vibe/example-env";
+/// The variable naming a folder for package caches and builds shared between repos.
+pub const EXAMPLE_CACHE_VAR: &str = "VIBE_EXAMPLE_CACHE";
+
+/// The example app of every language.
+pub const EXAMPLE_APPS: &[ExampleApp] = &[
+    ExampleApp {
+        language: Language::Python,
+        tools: &[("python3", "Python 3 with venv (Debian: apt-get install python3 python3-venv)")],
+        registry: "PyPI",
+        installer: "pip, in a venv",
+        inputs: ExampleInputs::Files(&["requirements.txt"]),
+        install: &[
+            ExampleStep::Run { cwd: "{root}", argv: &["python3", "-m", "venv", "{env}/venv"], env: &[] },
+            ExampleStep::Run {
+                cwd: "{root}",
+                argv: &[
+                    "{env}/venv/bin/python",
+                    "-m",
+                    "pip",
+                    "install",
+                    "--disable-pip-version-check",
+                    "-r",
+                    "{obs}/requirements.txt",
+                ],
+                env: &[],
+            },
+        ],
+        cache_env: &[("PIP_CACHE_DIR", "{build}/pip")],
+        run: &["{env}/venv/bin/python", "-m", "observability.example_app"],
+        run_cwd: "{root}",
+        // Unbuffered, so every log line reaches the probe as it is written.
+        run_env: &[("PYTHONUNBUFFERED", "1"), ("PYTHONDONTWRITEBYTECODE", "1")],
+    },
+    ExampleApp {
+        language: Language::Node,
+        tools: &[
+            ("node", "Node.js (Debian: apt-get install nodejs npm)"),
+            ("npm", "npm (Debian: apt-get install npm)"),
+        ],
+        registry: "the npm registry",
+        installer: "npm ci",
+        inputs: ExampleInputs::Files(&["package.json", "package-lock.json"]),
+        install: &[
+            ExampleStep::Copy { from: "{obs}/package.json", to: "{env}/node/package.json" },
+            ExampleStep::Copy { from: "{obs}/package-lock.json", to: "{env}/node/package-lock.json" },
+            ExampleStep::Run {
+                cwd: "{root}",
+                argv: &["npm", "ci", "--prefix", "{env}/node", "--no-audit", "--no-fund"],
+                env: &[],
+            },
+        ],
+        cache_env: &[("npm_config_cache", "{build}/npm")],
+        run: &["node", "{obs}/example-app.js"],
+        run_cwd: "{root}",
+        run_env: &[("NODE_PATH", "{env}/node/node_modules")],
+    },
+    ExampleApp {
+        language: Language::Rust,
+        tools: &[("cargo", "Rust's cargo (rustup, or Debian: apt-get install cargo)")],
+        registry: "crates.io",
+        installer: "cargo build",
+        inputs: ExampleInputs::All,
+        install: &[
+            // Built from a copy, so cargo's Cargo.lock and target/ stay out of the repo.
+            ExampleStep::Copy { from: "{obs}", to: "{env}/src" },
+            ExampleStep::Run {
+                cwd: "{env}/src",
+                argv: &["cargo", "build", "--example", "hello"],
+                env: &[("CARGO_TARGET_DIR", "{build}/target")],
+            },
+            ExampleStep::Copy { from: "{build}/target/debug/examples/hello", to: "{env}/bin/hello" },
+        ],
+        cache_env: &[],
+        run: &["{env}/bin/hello"],
+        run_cwd: "{root}",
+        run_env: &[],
+    },
+    ExampleApp {
+        language: Language::Go,
+        tools: &[("go", "Go (Debian: apt-get install golang-go)")],
+        registry: "the Go module proxy",
+        installer: "go mod tidy and go build",
+        inputs: ExampleInputs::All,
+        install: &[
+            ExampleStep::Copy { from: "{obs}", to: "{env}/src" },
+            ExampleStep::Run { cwd: "{env}/src", argv: &["go", "mod", "tidy"], env: &[] },
+            ExampleStep::Run {
+                cwd: "{env}/src",
+                argv: &["go", "build", "-o", "{env}/bin/example", "./example"],
+                env: &[],
+            },
+        ],
+        cache_env: &[("GOMODCACHE", "{build}/mod"), ("GOCACHE", "{build}/cache")],
+        run: &["{env}/bin/example"],
+        run_cwd: "{root}",
+        run_env: &[],
+    },
+    ExampleApp {
+        language: Language::Jvm,
+        tools: &[
+            ("mvn", "Maven (Debian: apt-get install maven)"),
+            ("java", "a JDK 17 or newer (Debian: apt-get install openjdk-17-jdk-headless)"),
+        ],
+        registry: "Maven Central",
+        installer: "mvn package",
+        inputs: ExampleInputs::All,
+        install: &[
+            ExampleStep::Copy { from: "{obs}", to: "{env}/src" },
+            ExampleStep::Run {
+                cwd: "{env}/src",
+                argv: &[
+                    "mvn",
+                    "-B",
+                    "--no-transfer-progress",
+                    "package",
+                    "dependency:copy-dependencies",
+                    "-DincludeScope=runtime",
+                ],
+                env: &[],
+            },
+        ],
+        cache_env: &[("MAVEN_OPTS", "-Dmaven.repo.local={build}/m2")],
+        run: &[
+            "java",
+            "-cp",
+            "{env}/src/target/classes:{env}/src/target/dependency/*",
+            "vibe.observability.example.HelloApp",
+        ],
+        run_cwd: "{root}",
+        run_env: &[],
+    },
+    ExampleApp {
+        language: Language::Php,
+        tools: &[
+            ("php", "PHP's command line with APCu (Debian: apt-get install php-cli php-apcu)"),
+            ("composer", "Composer (Debian: apt-get install composer)"),
+        ],
+        registry: "Packagist",
+        installer: "composer install",
+        inputs: ExampleInputs::All,
+        install: &[
+            ExampleStep::Copy { from: "{obs}", to: "{env}/src" },
+            ExampleStep::Run {
+                cwd: "{env}/src",
+                argv: &["composer", "install", "--no-interaction", "--no-progress"],
+                env: &[],
+            },
+        ],
+        cache_env: &[("COMPOSER_CACHE_DIR", "{build}/composer")],
+        // PHP's built-in server: the management script on MGMT_PORT, the app on PORT. The app logs
+        // JSON to stdout; the server's own plain-text access lines (stderr) are not the app's logs.
+        run: &[
+            "sh",
+            "-c",
+            "php -d apc.enable_cli=1 -S 127.0.0.1:\"$MGMT_PORT\" mgmt.php 2>/dev/null & \
+             exec php -d apc.enable_cli=1 -S 127.0.0.1:\"$PORT\" example/index.php 2>/dev/null",
+        ],
+        run_cwd: "{env}/src",
+        run_env: &[],
+    },
+];
+
+/// The example app of a language.
+pub fn example_app(language: Language) -> Option<&'static ExampleApp> {
+    EXAMPLE_APPS.iter().find(|e| e.language == language)
+}

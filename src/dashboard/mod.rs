@@ -139,6 +139,17 @@ pub fn run_loop<B: Backend>(
 /// Opens the dashboard over the repo at `root` and returns the exit status when the creator
 /// quits (0). `vibe watch` and, on a terminal, `vibe init` call it.
 pub fn run_dashboard(root: &Path, platform_file: Option<&Path>) -> Result<i32, Error> {
+    run_dashboard_from(root, platform_file, worker::Source::Repo, None)
+}
+
+/// [`run_dashboard`] over the objects of `source`, reviewed again every `refresh` as well as on
+/// repo changes (`vibe watch --cluster`: the namespace changes without any file changing).
+pub fn run_dashboard_from(
+    root: &Path,
+    platform_file: Option<&Path>,
+    source: worker::Source,
+    refresh: Option<Duration>,
+) -> Result<i32, Error> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Error::Usage(
             "vibe watch needs a terminal (it draws a live screen). In scripts and CI use `vibe review`.".into(),
@@ -152,11 +163,29 @@ pub fn run_dashboard(root: &Path, platform_file: Option<&Path>) -> Result<i32, E
         )));
     }
     let watched = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let mut state = State::new(watched.display().to_string());
+    let shown = match &source {
+        worker::Source::Cluster(opts) => {
+            format!("{} + live namespace {}", watched.display(), opts.namespace.as_deref().unwrap_or("?"))
+        }
+        worker::Source::Repo => watched.display().to_string(),
+    };
+    let mut state = State::new(shown);
 
     let (tx, rx) = channel();
-    let jobs = worker::spawn(root.to_path_buf(), platform_file.map(Path::to_path_buf), tx.clone())
+    let jobs = worker::spawn_from(root.to_path_buf(), platform_file.map(Path::to_path_buf), source, tx.clone())
         .map_err(|e| Error::io(root, e))?;
+    if let Some(every) = refresh {
+        // A timer that asks for a review as a file change does; it ends with the dashboard.
+        let timer = tx.clone();
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(every);
+                if timer.send(Action::FilesChanged(0)).is_err() {
+                    break;
+                }
+            }
+        });
+    }
     // Without a watcher the dashboard still works: `r` reviews, and the header says why.
     let _watcher = match event::FileWatcher::spawn(root, event::DEBOUNCE, tx.clone()) {
         Ok(w) => Some(w),

@@ -30,19 +30,46 @@ pub enum Job {
     ApplyFix(FixPlan),
 }
 
+/// Where the reviewed Kubernetes objects come from.
+#[derive(Debug, Clone, Default)]
+pub enum Source {
+    /// The repo's manifests.
+    #[default]
+    Repo,
+    /// The live namespace, read through the Kubernetes API (`vibe watch --cluster`).
+    Cluster(crate::cluster::Options),
+}
+
 /// Starts the worker for the repo at `root`; it ends when the returned sender is dropped.
 pub fn spawn(root: PathBuf, platform_file: Option<PathBuf>, results: Sender<Action>) -> std::io::Result<Sender<Job>> {
+    spawn_from(root, platform_file, Source::Repo, results)
+}
+
+/// [`spawn`], reviewing the objects of `source`.
+pub fn spawn_from(
+    root: PathBuf,
+    platform_file: Option<PathBuf>,
+    source: Source,
+    results: Sender<Action>,
+) -> std::io::Result<Sender<Job>> {
     let (tx, rx) = channel::<Job>();
     std::thread::Builder::new()
         .name(THREAD_NAME.into())
-        .spawn(move || serve(&root, platform_file.as_deref(), &rx, &results))?;
+        .spawn(move || serve(&root, platform_file.as_deref(), &source, &rx, &results))?;
     Ok(tx)
 }
 
-fn serve(root: &Path, platform_file: Option<&Path>, jobs: &Receiver<Job>, results: &Sender<Action>) {
+fn serve(root: &Path, platform_file: Option<&Path>, source: &Source, jobs: &Receiver<Job>, results: &Sender<Action>) {
     while let Ok(job) = jobs.recv() {
         // A bug in a check must not take the dashboard down: it becomes a message instead.
-        let action = catch_unwind(AssertUnwindSafe(|| run(root, platform_file, job))).unwrap_or_else(|panic| {
+        let action = catch_unwind(AssertUnwindSafe(|| match (source, job) {
+            (Source::Cluster(opts), Job::Review) => match cluster_outcome(root, platform_file, opts) {
+                Ok(outcome) => Action::Reviewed(Box::new(outcome)),
+                Err(e) => Action::ReviewFailed(e.to_string()),
+            },
+            (_, job) => run(root, platform_file, job),
+        }))
+        .unwrap_or_else(|panic| {
             Action::ReviewFailed(format!("internal error: {} (please report this)", panic_text(&panic)))
         });
         if results.send(action).is_err() {
@@ -78,6 +105,24 @@ pub fn review_outcome(root: &Path, platform_file: Option<&Path>) -> Result<Revie
     let mut ctx = ReviewContext::for_repo(&repo, root, platform_file);
     let mut report = review::run(&repo, &ctx);
     report.diagnostics.splice(0..0, std::mem::take(&mut ctx.diagnostics));
+    let mut files = FileCache::default();
+    let items = report
+        .findings
+        .iter()
+        .map(|f| Item { finding: f.clone(), excerpt: files.excerpt(root, f), fixable: fix::can_fix(f) })
+        .collect();
+    Ok(ReviewOutcome { report, items, finished_at: clock_time(), took: started.elapsed() })
+}
+
+/// Reviews the live namespace as `vibe review --cluster` does. Findings on live objects have no
+/// excerpt; drift findings point into the repo's manifests and get theirs.
+pub fn cluster_outcome(
+    root: &Path,
+    platform_file: Option<&Path>,
+    opts: &crate::cluster::Options,
+) -> Result<ReviewOutcome, crate::Error> {
+    let started = Instant::now();
+    let report = crate::cluster::review(root, platform_file, opts)?.report;
     let mut files = FileCache::default();
     let items = report
         .findings

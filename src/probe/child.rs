@@ -87,7 +87,7 @@ pub fn interrupted() -> bool {
 
 impl App {
     /// Starts `program args…` with extra environment variables, in a new process group.
-    pub fn start(command: &[String], env: &[(String, String)]) -> std::io::Result<App> {
+    pub fn start(command: &[String], env: &[(String, String)], cwd: Option<&std::path::Path>) -> std::io::Result<App> {
         let (program, args) = command
             .split_first()
             .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no command given"))?;
@@ -95,6 +95,9 @@ impl App {
         cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
         for (k, v) in env {
             cmd.env(k, v);
+        }
+        if let Some(dir) = cwd {
+            cmd.current_dir(dir);
         }
         let mut child = cmd.spawn()?;
         // process_group(0) makes the child's pid its group id.

@@ -8,7 +8,9 @@
 //! credentials), and stops the app. Findings are ordinary review findings marked live.
 
 pub mod child;
+pub mod example;
 pub mod http;
+pub mod merge;
 pub mod pii;
 pub mod promtext;
 
@@ -25,6 +27,10 @@ use std::time::{Duration, Instant};
 pub struct Options {
     /// The command that starts the app; empty when the app is already running.
     pub command: Vec<String>,
+    /// Extra environment of the command (PORT and MGMT_PORT are always set).
+    pub env: Vec<(String, String)>,
+    /// The command's working folder (default: the current one).
+    pub cwd: Option<std::path::PathBuf>,
     /// The traffic port (8081 in the cluster).
     pub http: Target,
     /// The management port (8082 in the cluster).
@@ -56,6 +62,9 @@ pub struct Outcome {
     pub lines: usize,
     /// The pid of the app, when the probe started it (it is gone when `run` returns).
     pub pid: Option<u32>,
+    /// The checks the probe gathered live evidence for (a check whose part of the probe did not
+    /// run, e.g. /metrics of an app that never became ready, is not among them).
+    pub evidence: Vec<&'static str>,
 }
 
 /// Why a probe could not run at all.
@@ -79,11 +88,10 @@ pub fn run(opts: &Options) -> Result<Outcome, ProbeError> {
         None
     } else {
         child::catch_interrupts();
-        let env = vec![
-            ("PORT".to_string(), opts.http.port.to_string()),
-            ("MGMT_PORT".to_string(), opts.mgmt.port.to_string()),
-        ];
-        let app = App::start(&opts.command, &env)
+        let mut env = opts.env.clone();
+        env.push(("PORT".to_string(), opts.http.port.to_string()));
+        env.push(("MGMT_PORT".to_string(), opts.mgmt.port.to_string()));
+        let app = App::start(&opts.command, &env, opts.cwd.as_deref())
             .map_err(|e| ProbeError::Start(format!("could not start `{}`: {e}", opts.command.join(" "))))?;
         out.pid = Some(app.pid());
         Some(app)
@@ -101,7 +109,7 @@ pub fn run(opts: &Options) -> Result<Outcome, ProbeError> {
         }
         // Output written while stopping counts too (a stack trace on SIGTERM, for instance).
         std::thread::sleep(Duration::from_millis(100));
-        judge_logs(&app.lines(), opts, &mut out);
+        judge_logs(&app.lines(), &opts.secrets, &mut out);
     } else {
         out.notes.push(
             "Logs were not checked (G3, G5, G6): the app was not started by vibe probe. Run \
@@ -115,6 +123,7 @@ pub fn run(opts: &Options) -> Result<Outcome, ProbeError> {
 
 fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result<(), ProbeError> {
     let readiness = opts.mgmt.url("/readiness");
+    out.evidence.push("B4");
     // 1. Wait for readiness.
     let start = Instant::now();
     let mut last = String::from("no answer yet");
@@ -160,6 +169,7 @@ fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result
     out.notes.push(format!("Ready after {:.1}s.", start.elapsed().as_secs_f64()));
 
     // 2. Management endpoints on the mgmt port, and not on the traffic port.
+    out.evidence.extend(["B3", "G2"]);
     check_mgmt(opts, out);
     if opts.http != opts.mgmt {
         check_not_on_traffic(opts, out);
@@ -212,63 +222,71 @@ fn excerpt(body: &str) -> String {
 
 fn check_mgmt(opts: &Options, out: &mut Outcome) {
     for ep in MGMT_ENDPOINTS.iter().filter(|e| e.path != "/shutdown") {
-        let url = opts.mgmt.url(ep.path);
-        let id = mgmt_check(ep.path);
-        let fix = |want: &str| {
-            format!(
-                "Serve GET {} on the management port ({}) answering 200 with exactly {want}.",
-                ep.path, opts.mgmt.port
-            )
-        };
-        let response = match http::get(&opts.mgmt, ep.path, REQUEST_TIMEOUT) {
-            Ok(r) => r,
-            Err(e) => {
-                out.findings.push(
-                    Finding::new(id, &url, None)
-                        .message(format!("GET {} failed: {e}.", ep.path))
-                        .fix(fix(ep.ok))
-                        .live(),
-                );
-                continue;
-            }
-        };
-        if ep.path == "/info" {
-            check_info(opts, &url, &response, out);
-            continue;
-        }
-        let ok: serde_json::Value = serde_json::from_str(ep.ok).unwrap_or_default();
-        let healthy = response.status == 200 && same_body(&response.body, &ok);
-        if !healthy {
-            out.findings.push(
-                Finding::new(id, &url, None)
-                    .message(format!(
-                        "GET {} answered {} with {}; the contract says 200 {} (or 503 {} when unhealthy).",
-                        ep.path,
-                        response.status,
-                        excerpt(&response.body),
-                        ep.ok,
-                        ep.not_ok.unwrap_or("")
-                    ))
-                    .fix(fix(ep.ok))
-                    .live(),
-            );
-        }
+        let response = http::get(&opts.mgmt, ep.path, REQUEST_TIMEOUT).map_err(|e| e.to_string());
+        judge_mgmt(ep, &opts.mgmt.url(ep.path), opts.mgmt.port, opts.slug.as_deref(), response, out);
     }
 }
 
-fn check_info(opts: &Options, url: &str, response: &http::Response, out: &mut Outcome) {
+/// Judges one management endpoint's answer (B3/B4; /info against `slug`). `url` is where it was
+/// fetched (the finding's location); `port` is the management port named in the fix. The cluster
+/// review feeds it answers fetched through the API server's pod proxy.
+pub fn judge_mgmt(
+    ep: &crate::contract::Endpoint,
+    url: &str,
+    port: u16,
+    slug: Option<&str>,
+    response: Result<http::Response, String>,
+    out: &mut Outcome,
+) {
+    let id = mgmt_check(ep.path);
+    let fix = |want: &str| {
+        format!("Serve GET {} on the management port ({port}) answering 200 with exactly {want}.", ep.path)
+    };
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            out.findings.push(
+                Finding::new(id, url, None).message(format!("GET {} failed: {e}.", ep.path)).fix(fix(ep.ok)).live(),
+            );
+            return;
+        }
+    };
+    if ep.path == "/info" {
+        check_info(slug, url, &response, out);
+        return;
+    }
+    let ok: serde_json::Value = serde_json::from_str(ep.ok).unwrap_or_default();
+    let healthy = response.status == 200 && same_body(&response.body, &ok);
+    if !healthy {
+        out.findings.push(
+            Finding::new(id, url, None)
+                .message(format!(
+                    "GET {} answered {} with {}; the contract says 200 {} (or 503 {} when unhealthy).",
+                    ep.path,
+                    response.status,
+                    excerpt(&response.body),
+                    ep.ok,
+                    ep.not_ok.unwrap_or("")
+                ))
+                .fix(fix(ep.ok))
+                .live(),
+        );
+    }
+}
+
+fn check_info(slug: Option<&str>, url: &str, response: &http::Response, out: &mut Outcome) {
     let body: Option<serde_json::Value> = serde_json::from_str(response.body.trim()).ok();
     let field = |k: &str| body.as_ref().and_then(|b| b.get(k)).and_then(|v| v.as_str()).map(str::to_string);
     let (app, version) = (field("app"), field("version"));
     let keys_ok = body.as_ref().and_then(|b| b.as_object()).is_some_and(|o| o.len() == 2);
-    let slug_ok = match (&opts.slug, &app) {
+    let slug_ok = match (slug, &app) {
         (Some(slug), Some(app)) => slug == app,
         (None, Some(app)) => !app.is_empty(),
         _ => false,
     };
     let version_ok = version.as_deref().is_some_and(|v| !v.is_empty());
     if response.status != 200 || !keys_ok || !slug_ok || !version_ok {
-        let slug = opts.slug.as_deref().unwrap_or("<slug>");
+        let slug = slug.unwrap_or("<slug>");
         out.findings.push(
             Finding::new("B3", url, None)
                 .message(format!(
@@ -329,23 +347,34 @@ fn check_not_on_traffic(opts: &Options, out: &mut Outcome) {
 }
 
 fn check_metrics(opts: &Options, out: &mut Outcome) {
-    let url = opts.http.url("/metrics");
+    let response = http::get(&opts.http, "/metrics", REQUEST_TIMEOUT).map_err(|e| e.to_string());
+    judge_metrics(&opts.http.url("/metrics"), opts.http.port, &opts.metrics, response, out);
+}
+
+/// Judges an answer to GET /metrics (G2): Prometheus text with every business metric in
+/// `metrics`. `url` is where it was fetched; `port` is the traffic port named in the fix.
+pub fn judge_metrics(
+    url: &str,
+    port: u16,
+    metrics: &[String],
+    response: Result<http::Response, String>,
+    out: &mut Outcome,
+) {
     let fix = format!(
-        "Serve GET /metrics on the traffic port ({}) with a Prometheus client (the generated observability/ \
-         skeleton registers every business metric of vibe.yaml).",
-        opts.http.port
+        "Serve GET /metrics on the traffic port ({port}) with a Prometheus client (the generated observability/ \
+         skeleton registers every business metric of vibe.yaml)."
     );
-    let response = match http::get(&opts.http, "/metrics", REQUEST_TIMEOUT) {
+    let response = match response {
         Ok(r) => r,
         Err(e) => {
             out.findings
-                .push(Finding::new("G2", &url, None).message(format!("GET /metrics failed: {e}.")).fix(fix).live());
+                .push(Finding::new("G2", url, None).message(format!("GET /metrics failed: {e}.")).fix(fix).live());
             return;
         }
     };
     if response.status != 200 {
         out.findings.push(
-            Finding::new("G2", &url, None)
+            Finding::new("G2", url, None)
                 .message(format!("GET /metrics answered {} instead of 200 with Prometheus metrics.", response.status))
                 .fix(fix)
                 .live(),
@@ -356,7 +385,7 @@ fn check_metrics(opts: &Options, out: &mut Outcome) {
         Ok(e) => e,
         Err(e) => {
             out.findings.push(
-                Finding::new("G2", &url, Some(u32::try_from(e.line).unwrap_or(u32::MAX)))
+                Finding::new("G2", url, Some(u32::try_from(e.line).unwrap_or(u32::MAX)))
                     .message(format!("/metrics is not Prometheus text format: {}.", e.message))
                     .fix(fix)
                     .live(),
@@ -366,16 +395,15 @@ fn check_metrics(opts: &Options, out: &mut Outcome) {
     };
     if exposition.families.is_empty() {
         out.findings
-            .push(Finding::new("G2", &url, None).message("/metrics answered 200 but holds no metric.").fix(fix).live());
+            .push(Finding::new("G2", url, None).message("/metrics answered 200 but holds no metric.").fix(fix).live());
         return;
     }
     // A labelled metric that was never observed has no sample yet in some client libraries;
     // its HELP/TYPE lines are enough. No trace of the family at all is a finding.
-    let missing: Vec<&str> =
-        opts.metrics.iter().map(String::as_str).filter(|m| exposition.family(m).is_none()).collect();
+    let missing: Vec<&str> = metrics.iter().map(String::as_str).filter(|m| exposition.family(m).is_none()).collect();
     if !missing.is_empty() {
         out.findings.push(
-            Finding::new("G2", &url, None)
+            Finding::new("G2", url, None)
                 .message(format!("/metrics lacks the business metric{} declared in vibe.yaml: {}.", plural(missing.len()), missing.join(", ")))
                 .fix("Register each business metric of vibe.yaml (name, type, labels, help) at start-up, as the generated observability/ skeleton does.")
                 .live(),
@@ -385,10 +413,10 @@ fn check_metrics(opts: &Options, out: &mut Outcome) {
         "/metrics parsed: {} families, {} samples{}.",
         exposition.families.len(),
         exposition.samples().count(),
-        if opts.metrics.is_empty() {
+        if metrics.is_empty() {
             String::new()
         } else {
-            format!(", {} of {} business metrics present", opts.metrics.len() - missing.len(), opts.metrics.len())
+            format!(", {} of {} business metrics present", metrics.len() - missing.len(), metrics.len())
         }
     ));
 }
@@ -403,13 +431,17 @@ static ISO_TIME: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// G3 (every line JSON, once per stream), G5 (time/level/msg, once per stream), G6 (per line).
-fn judge_logs(lines: &[Line], opts: &Options, out: &mut Outcome) {
+///
+/// `secrets` are known secret values (name, value) to look for besides the patterns. The cluster
+/// review feeds it the tail of each app container's log.
+pub fn judge_logs(lines: &[Line], secrets: &[(String, String)], out: &mut Outcome) {
     out.lines = lines.len();
     if lines.is_empty() {
         out.notes.push("The app wrote no log line during the probe: G3, G5 and G6 have no live evidence.".into());
         return;
     }
-    let scanner = pii::Scanner::with_secrets(opts.secrets.iter().cloned());
+    out.evidence.extend(["G3", "G5", "G6"]);
+    let scanner = pii::Scanner::with_secrets(secrets.iter().cloned());
     for stream in [child::Stream::Stdout, child::Stream::Stderr] {
         let of_stream: Vec<&Line> = lines.iter().filter(|l| l.stream == stream).collect();
         let not_json: Vec<&&Line> = of_stream
@@ -511,6 +543,8 @@ mod tests {
     fn opts() -> Options {
         Options {
             command: vec![],
+            env: vec![],
+            cwd: None,
             http: Target { host: "127.0.0.1".into(), port: 1 },
             mgmt: Target { host: "127.0.0.1".into(), port: 2 },
             ready_timeout: Duration::from_secs(1),
@@ -540,7 +574,7 @@ mod tests {
             ),
         ];
         let mut out = Outcome::default();
-        judge_logs(&lines, &opts(), &mut out);
+        judge_logs(&lines, &opts().secrets, &mut out);
         let ids: Vec<_> = out.findings.iter().map(|f| (f.id, f.file.as_str(), f.line)).collect();
         assert_eq!(
             ids,
@@ -558,7 +592,7 @@ mod tests {
     #[test]
     fn no_lines_is_said() {
         let mut out = Outcome::default();
-        judge_logs(&[], &opts(), &mut out);
+        judge_logs(&[], &[], &mut out);
         assert!(out.findings.is_empty());
         assert!(out.notes[0].contains("no live evidence"));
     }

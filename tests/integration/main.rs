@@ -1,6 +1,7 @@
 //! One integration-test binary (one link step), with a module per feature.
 
 mod checkov;
+mod cluster;
 mod common;
 mod compliant;
 mod corpus;
@@ -8,6 +9,8 @@ mod fix;
 mod generate;
 pub mod matrix;
 mod probe;
+mod probe_live;
+mod probe_skeletons;
 mod reports;
 mod review_fixtures;
 mod seal;

@@ -11,7 +11,7 @@ fn fake_app() -> String {
 }
 
 /// Two free loopback ports: bound to port 0, then released for the app.
-fn free_ports() -> (u16, u16) {
+pub fn free_ports() -> (u16, u16) {
     let a = TcpListener::bind("127.0.0.1:0").unwrap();
     let b = TcpListener::bind("127.0.0.1:0").unwrap();
     (a.local_addr().unwrap().port(), b.local_addr().unwrap().port())
@@ -58,7 +58,7 @@ fn assert_gone(pid: Option<i32>) {
     assert!(stat.is_err() || zombie, "process {pid} is still running after vibe probe returned");
 }
 
-fn ids(stdout: &str) -> Vec<String> {
+pub fn ids(stdout: &str) -> Vec<String> {
     let start = stdout.find('{').expect("a JSON report");
     let json: serde_json::Value = serde_json::from_str(&stdout[start..]).expect("JSON report");
     let mut ids: Vec<String> =

@@ -30,10 +30,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Ports of the platform contract.
-const (
-	HTTPPort = {{ ports.http }}
-	MgmtPort = {{ ports.mgmt }}
+// Ports of the platform contract; PORT / MGMT_PORT override them for a local run (e.g. `vibe probe` picks free ones).
+var (
+	HTTPPort = envPort("PORT", {{ ports.http }})
+	MgmtPort = envPort("MGMT_PORT", {{ ports.mgmt }})
 )
 
 // AppSlug and AppVersion are reported by GET /info.
@@ -41,6 +41,13 @@ var (
 	AppSlug    = envOr("APP_SLUG", "{{ app.slug }}")
 	AppVersion = envOr("APP_VERSION", "{{ app.image.tag }}")
 )
+
+func envPort(name string, fallback int) int {
+	if p, err := strconv.Atoi(os.Getenv(name)); err == nil && p > 0 && p < 65536 {
+		return p
+	}
+	return fallback
+}
 
 func envOr(name, fallback string) string {
 	if v := os.Getenv(name); v != "" {

@@ -23,8 +23,13 @@ const http = require('node:http');
 const client = require('prom-client');
 const pino = require('pino');
 
-const HTTP_PORT = {{ ports.http }};
-const MGMT_PORT = {{ ports.mgmt }};
+// PORT / MGMT_PORT override the contract's ports for a local run (e.g. `vibe probe` picks free ones).
+function port(name, fallback) {
+  const value = process.env[name] || '';
+  return /^\d+$/.test(value) ? Number(value) : fallback;
+}
+const HTTP_PORT = port('PORT', {{ ports.http }});
+const MGMT_PORT = port('MGMT_PORT', {{ ports.mgmt }});
 const APP_SLUG = process.env.APP_SLUG || '{{ app.slug }}';
 const APP_VERSION = process.env.APP_VERSION || '{{ app.image.tag }}';
 

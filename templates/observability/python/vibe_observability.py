@@ -38,8 +38,14 @@ from prometheus_client import (
 )
 from pythonjsonlogger.json import JsonFormatter
 
-HTTP_PORT = {{ ports.http }}
-MGMT_PORT = {{ ports.mgmt }}
+def _port(name, default):
+    # PORT / MGMT_PORT override the contract's ports for a local run (e.g. `vibe probe` picks free ones).
+    value = os.environ.get(name, "")
+    return int(value) if value.isdigit() else default
+
+
+HTTP_PORT = _port("PORT", {{ ports.http }})
+MGMT_PORT = _port("MGMT_PORT", {{ ports.mgmt }})
 APP_SLUG = os.environ.get("APP_SLUG", "{{ app.slug }}")
 APP_VERSION = os.environ.get("APP_VERSION", "{{ app.image.tag }}")
 

@@ -66,8 +66,9 @@ async fn main() {
         .route("/metrics", get(metrics))
         .layer(middleware::from_fn(track));
 
-    let listener = tokio::net::TcpListener::bind(("0.0.0.0", vibe_observability::HTTP_PORT)).await.expect("bind port");
-    tracing::info!(port = vibe_observability::HTTP_PORT, "listening");
+    let port = vibe_observability::http_port();
+    let listener = tokio::net::TcpListener::bind(("0.0.0.0", port)).await.expect("bind port");
+    tracing::info!(port, "listening");
     axum::serve(listener, app).with_graceful_shutdown(stop_signal()).await.expect("server");
     tracing::info!("stopped");
 }

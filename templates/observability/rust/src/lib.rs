@@ -37,6 +37,21 @@ use tracing_subscriber::registry::LookupSpan;
 pub const HTTP_PORT: u16 = {{ ports.http }};
 /// Management endpoints: /readiness /liveness /info /shutdown.
 pub const MGMT_PORT: u16 = {{ ports.mgmt }};
+
+/// The traffic port to listen on: env PORT overrides [`HTTP_PORT`] for a local run (e.g. `vibe probe` picks free ones).
+pub fn http_port() -> u16 {
+    env_port("PORT", HTTP_PORT)
+}
+
+/// The management port to listen on: env MGMT_PORT overrides [`MGMT_PORT`] for a local run.
+pub fn mgmt_port() -> u16 {
+    env_port("MGMT_PORT", MGMT_PORT)
+}
+
+fn env_port(name: &str, default: u16) -> u16 {
+    std::env::var(name).ok().and_then(|v| v.trim().parse().ok()).filter(|p| *p != 0).unwrap_or(default)
+}
+
 /// The text format every Prometheus version reads.
 pub const METRICS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -210,12 +225,40 @@ pub fn register_metrics() {
 {%- endfor %}
 }
 
+/// Every metric declared here, as families (labelled ones without a sample yet included).
+fn declared_families() -> Vec<prometheus::proto::MetricFamily> {
+    use prometheus::core::Collector;
+    let mut families = Vec::new();
+    families.extend(http_requests_total().collect());
+    families.extend(http_request_duration_seconds().collect());
+    families.extend(http_active_connections().collect());
+{%- for m in app.metrics %}
+    families.extend({{ m.name | replace(from=":", to="_") }}().collect());
+{%- endfor %}
+    families
+}
+
 /// The Prometheus text exposition of every metric; serve it on GET /metrics.
 pub fn metrics_text() -> String {
     register_metrics();
     let mut buffer = Vec::new();
     TextEncoder::new().encode(&prometheus::gather(), &mut buffer).expect("text encoding");
-    String::from_utf8(buffer).expect("metrics are UTF-8")
+    let mut text = String::from_utf8(buffer).expect("metrics are UTF-8");
+    // The prometheus crate leaves out a labelled metric until its first use; its HELP and TYPE
+    // lines show from the start that it exists (as the other languages' clients do).
+    for family in declared_families().iter().filter(|f| f.get_metric().is_empty()) {
+        let kind = match family.get_field_type() {
+            prometheus::proto::MetricType::COUNTER => "counter",
+            prometheus::proto::MetricType::GAUGE => "gauge",
+            prometheus::proto::MetricType::HISTOGRAM => "histogram",
+            prometheus::proto::MetricType::SUMMARY => "summary",
+            _ => "untyped",
+        };
+        let help = family.get_help().replace('\\', "\\\\").replace('\n', "\\n");
+        let name = family.get_name();
+        let _ = write!(text, "# HELP {name} {help}\n# TYPE {name} {kind}\n");
+    }
+    text
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,9 +396,10 @@ pub fn start_management_server() {
     if STARTED.swap(true, Ordering::SeqCst) {
         return;
     }
-    match TcpListener::bind(("0.0.0.0", MGMT_PORT)) {
+    let port = mgmt_port();
+    match TcpListener::bind(("0.0.0.0", port)) {
         Ok(listener) => {
-            tracing::info!(port = MGMT_PORT, "management server listening");
+            tracing::info!(port, "management server listening");
             std::thread::Builder::new()
                 .name("vibe-mgmt".into())
                 .spawn(move || {
@@ -365,6 +409,6 @@ pub fn start_management_server() {
                 })
                 .expect("management thread");
         }
-        Err(err) => tracing::warn!(port = MGMT_PORT, error = %err, "management server not started"),
+        Err(err) => tracing::warn!(port, error = %err, "management server not started"),
     }
 }

@@ -44,10 +44,10 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  */
 public final class VibeObservability {
 
-    /** Application traffic and GET /metrics. */
-    public static final int HTTP_PORT = {{ ports.http }};
-    /** Management endpoints: /readiness /liveness /info /shutdown. */
-    public static final int MGMT_PORT = {{ ports.mgmt }};
+    /** Application traffic and GET /metrics (env PORT overrides it for a local run, e.g. `vibe probe`). */
+    public static final int HTTP_PORT = envPort("PORT", {{ ports.http }});
+    /** Management endpoints: /readiness /liveness /info /shutdown (env MGMT_PORT overrides it for a local run). */
+    public static final int MGMT_PORT = envPort("MGMT_PORT", {{ ports.mgmt }});
     /** The text format every Prometheus version reads. */
     public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -75,6 +75,15 @@ public final class VibeObservability {
     }
 
     private VibeObservability() {
+    }
+
+    private static int envPort(String name, int fallback) {
+        try {
+            int port = Integer.parseInt(envOr(name, ""));
+            return port > 0 && port < 65536 ? port : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     private static String envOr(String name, String fallback) {

@@ -1,0 +1,298 @@
+//! `vibe review --cluster`: the review of a live namespace through the Kubernetes API, read-only.
+//!
+//! The live objects (Deployments, StatefulSets, Services, Ingresses, NetworkPolicies, PVCs,
+//! HPAs, ConfigMaps, SealedSecrets; never Secrets) become [`Object`](crate::repo::Object)s like
+//! the repo's ([`objects`]) and replace the repo's Kubernetes objects; the rest of the repo
+//! (Dockerfile, source, workflows, chart values, the ArgoCD Application) stays, so every check
+//! runs unchanged and a compliant app deployed from a compliant repo reviews clean. Then come
+//! the pods' live evidence ([`live`]) and the drift between k8s/ and the namespace ([`drift`]).
+//! Findings on live objects name the object and the field (`cluster:Deployment/web:spec.replicas`).
+//!
+//! Only GET requests are sent, all inside the namespace: the namespace itself, the lists of the
+//! kinds above and of pods, pods' logs and GETs through the pod proxy. [`role::manifest`] is the
+//! Role that allows exactly that. The Kubernetes client ([`client`]) is behind the `cluster`
+//! feature; the rest builds without it.
+
+#[cfg(feature = "cluster")]
+pub mod client;
+pub mod drift;
+pub mod live;
+pub mod objects;
+pub mod role;
+
+use crate::error::{ClusterError, Error};
+use crate::repo::Repo;
+use crate::review::{self, Evidence, Finding, Report, ReviewContext};
+use objects::{FILE_PREFIX, LiveObjects};
+use serde_json::Value as Json;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Checks about repo files only (Dockerfile, source, workflows): not judged without a repo.
+const REPO_ONLY: &[&str] = &["A2", "E3", "S1", "S2", "S3", "S4", "S5", "P1", "P2", "P3", "P4", "P5"];
+/// Default number of recent log lines read per app container.
+pub const DEFAULT_TAIL_LINES: u32 = 200;
+
+/// One GET the review sends: the path, and what it reads in RBAC terms (for a 403's message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Read {
+    /// Path and query.
+    pub path: String,
+    /// `get` or `list`.
+    pub verb: &'static str,
+    /// The RBAC resource (`deployments`, `pods/log`).
+    pub resource: String,
+}
+
+/// The app's answer through the pod proxy (status, body), or why there was none.
+pub type Answer = Result<(u16, String), String>;
+
+/// The API server as the review uses it. [`client::KubeApi`] is the real one.
+pub trait Api {
+    /// GETs `read.path`: the body, or `None` for 404. Any other failure is an error.
+    fn get(&mut self, read: &Read) -> Result<Option<String>, ClusterError>;
+    /// GETs through the pod proxy. The app's own error answers are an `Ok(Ok(..))`; a proxy that
+    /// cannot reach the pod is `Ok(Err(..))`; rejected credentials or permissions are errors.
+    fn proxy(&mut self, read: &Read) -> Result<Answer, ClusterError>;
+}
+
+/// What to review and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Kubeconfig context (default: the current one).
+    pub context: Option<String>,
+    /// Namespace (default: the app's, from vibe.yaml and the platform settings).
+    pub namespace: Option<String>,
+    /// Recent log lines read per app container.
+    pub tail_lines: u32,
+}
+
+/// A finished cluster review.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The report, as for a repo (findings on live objects are marked live).
+    pub report: Report,
+    /// What was read and what could not be checked, in plain words (the header of the report).
+    pub notes: Vec<String>,
+}
+
+/// The namespace to review: `--namespace`, else the app's (vibe.yaml + platform settings).
+pub fn namespace(root: &Path, platform_file: Option<&Path>, flag: Option<&str>) -> Result<String, Error> {
+    if let Some(ns) = flag {
+        return Ok(ns.to_string());
+    }
+    let repo = Repo::load(root)?;
+    let ctx = ReviewContext::for_repo(&repo, root, platform_file);
+    ctx.namespace.ok_or_else(|| {
+        Error::Usage(format!(
+            "which namespace? {} has no vibe.yaml (and no manifests naming one): pass --namespace NS",
+            root.display()
+        ))
+    })
+}
+
+/// Reviews the live namespace of the app at `root` through the kubeconfig.
+#[cfg(feature = "cluster")]
+pub fn review(root: &Path, platform_file: Option<&Path>, opts: &Options) -> Result<Outcome, Error> {
+    let repo = Repo::load(root)?;
+    let ctx = ReviewContext::for_repo(&repo, root, platform_file);
+    let ns = match &opts.namespace {
+        Some(ns) => ns.clone(),
+        None => namespace(root, platform_file, None)?,
+    };
+    let mut api = client::KubeApi::connect(opts.context.as_deref(), &ns)?;
+    let about = format!("context {} at {}", api.context, api.server);
+    let context = api.context.clone();
+    review_with(&mut api, repo, ctx, &ns, opts.tail_lines, &about, &context)
+}
+
+/// Without the `cluster` feature there is no Kubernetes client.
+#[cfg(not(feature = "cluster"))]
+pub fn review(_root: &Path, _platform_file: Option<&Path>, _opts: &Options) -> Result<Outcome, Error> {
+    Err(ClusterError::NotBuilt.into())
+}
+
+/// Parses a list answer into its items, with the kind and apiVersion every item needs (the API
+/// server leaves them out of typed lists' items).
+fn items(body: &str, read: &Read, kind: &str, api_version: &str, ns: &str) -> Result<Vec<Json>, ClusterError> {
+    let list: Json = serde_json::from_str(body).map_err(|e| ClusterError::Api {
+        verb: read.verb.into(),
+        resource: read.resource.clone(),
+        namespace: ns.into(),
+        code: 200,
+        message: format!("the answer is not JSON ({e}); is the server a Kubernetes API server?"),
+    })?;
+    let mut out = Vec::new();
+    for mut item in list["items"].as_array().cloned().unwrap_or_default() {
+        if let Some(o) = item.as_object_mut() {
+            o.entry("kind").or_insert_with(|| Json::from(kind));
+            o.entry("apiVersion").or_insert_with(|| Json::from(api_version));
+        }
+        out.push(item);
+    }
+    Ok(out)
+}
+
+/// The review of namespace `ns` read through `api`, with the repo already loaded. `about` says
+/// where the cluster is (for the header); `context` names it in errors.
+pub fn review_with(
+    api: &mut dyn Api,
+    mut repo: Repo,
+    mut ctx: ReviewContext,
+    ns: &str,
+    tail_lines: u32,
+    about: &str,
+    context: &str,
+) -> Result<Outcome, Error> {
+    let mut notes = Vec::new();
+    // 1. The namespace: a list in a namespace that does not exist is just empty.
+    let read = Read { path: format!("/api/v1/namespaces/{ns}"), verb: "get", resource: "namespaces".into() };
+    let Some(body) = api.get(&read)? else {
+        return Err(ClusterError::NamespaceMissing { namespace: ns.into(), context: context.into() }.into());
+    };
+    let mut all: Vec<Json> = serde_json::from_str::<Json>(&body).map(|n| vec![n]).unwrap_or_default();
+    // 2. The objects, kind by kind.
+    let mut kinds_read: Vec<&str> = vec!["Namespace"];
+    for k in role::KINDS {
+        let read = Read { path: k.path(ns), verb: "list", resource: k.resource.into() };
+        let api_version = if k.group.is_empty() { k.version.to_string() } else { format!("{}/{}", k.group, k.version) };
+        match api.get(&read)? {
+            Some(body) => {
+                all.extend(items(&body, &read, k.kind, &api_version, ns)?);
+                kinds_read.push(k.kind);
+            }
+            None if k.kind == "SealedSecret" => notes.push(
+                "The cluster has no SealedSecret resource (the sealed-secrets controller is not installed): \
+                 SealedSecrets were not read."
+                    .into(),
+            ),
+            None => {
+                return Err(ClusterError::Api {
+                    verb: "list".into(),
+                    resource: k.resource.into(),
+                    namespace: ns.into(),
+                    code: 404,
+                    message: "the API server does not serve this resource".into(),
+                }
+                .into());
+            }
+        }
+    }
+    let read = Read { path: role::PODS.path(ns), verb: "list", resource: "pods".into() };
+    let pods = match api.get(&read)? {
+        Some(body) => items(&body, &read, "Pod", "v1", ns)?,
+        None => Vec::new(),
+    };
+    let live = LiveObjects::new(all);
+    notes.insert(
+        0,
+        format!(
+            "Live namespace {ns} ({about}): {} object{} and {} pod{} read.",
+            live.objects.len(),
+            if live.objects.len() == 1 { "" } else { "s" },
+            pods.len(),
+            if pods.len() == 1 { "" } else { "s" }
+        ),
+    );
+
+    // 3. Drift between k8s/ and the namespace.
+    let has_repo = repo.root.join(crate::spec::ANSWERS_FILE).exists() || !repo.objects.is_empty();
+    let manifests: Vec<&crate::repo::Object> = repo.objects.iter().filter(|o| o.file.starts_with("k8s/")).collect();
+    let drift = if manifests.is_empty() {
+        notes.push("No manifests in k8s/: drift between Git and the namespace was not checked.".into());
+        Vec::new()
+    } else {
+        drift::findings(&manifests, &live.objects, &kinds_read, ns)
+    };
+
+    // 4. The repo with its Kubernetes objects replaced by the live ones.
+    let replaced = |kind: &str| kinds_read.contains(&kind) || role::KINDS.iter().any(|k| k.kind == kind);
+    let mut review_repo = Repo::from_files(&repo.root, &[]);
+    review_repo.objects = std::mem::take(&mut repo.objects).into_iter().filter(|o| !replaced(&o.kind)).collect();
+    review_repo.yaml = std::mem::take(&mut repo.yaml);
+    review_repo.dockerfiles = std::mem::take(&mut repo.dockerfiles);
+    review_repo.workflows = std::mem::take(&mut repo.workflows);
+    review_repo.sources = std::mem::take(&mut repo.sources);
+    review_repo.dependency_files = std::mem::take(&mut repo.dependency_files);
+    review_repo.gitignores = std::mem::take(&mut repo.gitignores);
+    review_repo.env_files = std::mem::take(&mut repo.env_files);
+    review_repo.diagnostics = std::mem::take(&mut repo.diagnostics);
+    review_repo.files_read = repo.files_read;
+    review_repo.documents = repo.documents;
+    let kept: HashSet<String> = review_repo
+        .objects
+        .iter()
+        .map(|o| o.file.clone())
+        .chain(review_repo.yaml.iter().map(|y| y.file.clone()))
+        .chain(review_repo.dockerfiles.iter().map(|d| d.file.clone()))
+        .chain(review_repo.workflows.iter().map(|w| w.file.clone()))
+        .chain(review_repo.sources.iter().map(|s| s.file.clone()))
+        .chain(review_repo.dependency_files.iter().map(|s| s.file.clone()))
+        .chain(review_repo.gitignores.iter().map(|g| g.0.clone()))
+        .chain(review_repo.env_files.iter().cloned())
+        .collect();
+    review_repo.objects.extend(live.objects.iter().cloned());
+    if ctx.answers.is_none() {
+        ctx.infer(&review_repo);
+    }
+    ctx.namespace = Some(ns.to_string());
+    if !has_repo {
+        notes.push(format!(
+            "No app repo here (no vibe.yaml, no manifests): only the live objects were reviewed; the checks of the \
+             Dockerfile, source and workflows ({}) were not run.",
+            REPO_ONLY.join(", ")
+        ));
+    }
+
+    // 5. The pods.
+    let facts = live::AppFacts {
+        slug: ctx.slug.clone(),
+        metrics: ctx.answers.as_ref().map(|a| a.metrics.iter().map(|m| m.name.clone()).collect()).unwrap_or_default(),
+        tail_lines,
+    };
+    let evidence = live::gather(api, ns, &live, &pods, &facts)?;
+    ctx.live_evidence.extend(evidence.checks.iter().map(|c| c.to_string()));
+    notes.extend(evidence.notes);
+
+    // 6. The review, then the live findings.
+    let mut report = review::run(&review_repo, &ctx);
+    report.diagnostics.splice(0..0, std::mem::take(&mut ctx.diagnostics));
+    for f in report.findings.iter_mut().chain(report.suppressed.iter_mut()) {
+        locate(f, &live, &kept);
+    }
+    if !has_repo {
+        report.findings.retain(|f| !REPO_ONLY.contains(&f.id));
+        report.suppressed.retain(|f| !REPO_ONLY.contains(&f.id));
+    }
+    // The logs and endpoints are merged by the probe's rule, so `--cluster` and `--probe` agree on
+    // what live evidence replaces; the pods' status and the drift are facts of their own.
+    crate::probe::merge::merge(&mut report, &evidence.checks, evidence.findings);
+    for mut f in drift.into_iter().chain(evidence.status) {
+        match ctx.suppression_for(&f) {
+            Some(reason) if f.severity == crate::contract::catalogue::Severity::Warning => {
+                f.suppressed = Some(reason.to_string());
+                report.suppressed.push(f);
+            }
+            _ => report.findings.push(f),
+        }
+    }
+    report.findings.sort_by_key(Finding::sort_key);
+    report.findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
+    report.suppressed.sort_by_key(Finding::sort_key);
+    report.namespace = Some(ns.to_string());
+    Ok(Outcome { report, notes })
+}
+
+/// Points a finding on a live object at the object and field (`cluster:Deployment/web:spec.replicas`),
+/// and marks findings about the live set as live; findings on kept repo files stay as they are.
+fn locate(f: &mut Finding, live: &LiveObjects, kept: &HashSet<String>) {
+    if f.file.starts_with(FILE_PREFIX) {
+        if let Some(path) = f.line.and_then(|l| live.path_of(&f.file, l)).filter(|p| !p.is_empty()) {
+            f.file = format!("{}:{path}", f.file);
+        }
+        f.line = None;
+        f.evidence = Evidence::Live;
+    } else if !REPO_ONLY.contains(&f.id) && !kept.contains(&f.file) {
+        f.evidence = Evidence::Live;
+    }
+}
