@@ -267,19 +267,9 @@ pub fn review_with(
     // The logs and endpoints are merged by the probe's rule, so `--cluster` and `--probe` agree on
     // what live evidence replaces; the pods' status and the drift are facts of their own.
     crate::probe::merge::merge(&mut report, &evidence.checks, evidence.findings);
-    for mut f in drift.into_iter().chain(evidence.status) {
-        match ctx.suppression_for(&f) {
-            Some(reason) if f.severity == crate::contract::catalogue::Severity::Warning => {
-                f.suppressed = Some(reason.to_string());
-                report.suppressed.push(f);
-            }
-            _ => report.findings.push(f),
-        }
-    }
-    report.findings.sort_by_key(Finding::sort_key);
-    report.findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
-    report.suppressed.sort_by_key(Finding::sort_key);
+    report.add(&ctx, drift.into_iter().chain(evidence.status));
     report.namespace = Some(ns.to_string());
+    report.subject = review::Subject::Namespace;
     Ok(Outcome { report, notes })
 }
 

@@ -6,7 +6,7 @@ use crate::contract::Language;
 use crate::contract::{PORT_HTTP, PORT_MGMT};
 use crate::error::Error;
 use crate::probe::{self, ProbeError, http::Target};
-use crate::review::Report;
+use crate::review::{Report, Subject};
 use crate::spec::{self, ANSWERS_FILE};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -59,7 +59,7 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<i32, Error> {
     };
     let mut findings = outcome.findings;
     findings.sort_by_key(|f| f.sort_key());
-    let report = Report { findings, app: app_name, ..Report::default() };
+    let report = Report { findings, app: app_name, subject: Subject::RunningApp, ..Report::default() };
     let color = human && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     for note in notes.iter().chain(&outcome.notes) {
         say(note);

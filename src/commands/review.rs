@@ -4,8 +4,7 @@ use super::{Config, EXIT_BLOCKED, EXIT_OK};
 use crate::cli::{Format, ReviewArgs};
 use crate::contract::catalogue::{self, CATALOGUE};
 use crate::error::Error;
-use crate::repo::Repo;
-use crate::review::{self, ReviewContext};
+use crate::review;
 use std::io::IsTerminal;
 
 /// Runs `vibe review [PATH]`.
@@ -14,13 +13,7 @@ pub fn run(config: &Config, args: ReviewArgs) -> Result<i32, Error> {
     if args.cluster {
         return cluster(config, &root, &args);
     }
-    let review_once = || -> Result<review::Report, Error> {
-        let repo = Repo::load(&root)?;
-        let mut ctx = ReviewContext::for_repo(&repo, &root, config.platform_file.as_deref());
-        let mut report = review::run(&repo, &ctx);
-        report.diagnostics.splice(0..0, std::mem::take(&mut ctx.diagnostics));
-        Ok(report)
-    };
+    let review_once = || review::review_dir(&root, config.platform_file.as_deref());
     let mut report = review_once()?;
     let color = args.format == Format::Text
         && std::io::stdout().is_terminal()

@@ -588,7 +588,7 @@ pub const EXAMPLE_APPS: &[ExampleApp] = &[
     ExampleApp {
         language: Language::Rust,
         tools: &[("cargo", "Rust's cargo (rustup, or Debian: apt-get install cargo)")],
-        registry: "crates.io",
+        registry: "the Rust package registry",
         installer: "cargo build",
         inputs: ExampleInputs::All,
         install: &[

@@ -3,8 +3,7 @@
 
 use super::state::{Action, Excerpt, Item, ReviewOutcome};
 use crate::fix::{self, FixPlan};
-use crate::repo::Repo;
-use crate::review::{self, Finding, ReviewContext};
+use crate::review::{self, Finding};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Component, Path, PathBuf};
@@ -101,17 +100,7 @@ fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
 /// Reviews the repo as `vibe review` does, and reads the excerpt around every finding.
 pub fn review_outcome(root: &Path, platform_file: Option<&Path>) -> Result<ReviewOutcome, crate::Error> {
     let started = Instant::now();
-    let repo = Repo::load(root)?;
-    let mut ctx = ReviewContext::for_repo(&repo, root, platform_file);
-    let mut report = review::run(&repo, &ctx);
-    report.diagnostics.splice(0..0, std::mem::take(&mut ctx.diagnostics));
-    let mut files = FileCache::default();
-    let items = report
-        .findings
-        .iter()
-        .map(|f| Item { finding: f.clone(), excerpt: files.excerpt(root, f), fixable: fix::can_fix(f) })
-        .collect();
-    Ok(ReviewOutcome { report, items, finished_at: clock_time(), took: started.elapsed() })
+    Ok(outcome(root, review::review_dir(root, platform_file)?, started))
 }
 
 /// Reviews the live namespace as `vibe review --cluster` does. Findings on live objects have no
@@ -122,14 +111,18 @@ pub fn cluster_outcome(
     opts: &crate::cluster::Options,
 ) -> Result<ReviewOutcome, crate::Error> {
     let started = Instant::now();
-    let report = crate::cluster::review(root, platform_file, opts)?.report;
+    Ok(outcome(root, crate::cluster::review(root, platform_file, opts)?.report, started))
+}
+
+/// A finished review with the file excerpt around every finding.
+fn outcome(root: &Path, report: review::Report, started: Instant) -> ReviewOutcome {
     let mut files = FileCache::default();
     let items = report
         .findings
         .iter()
         .map(|f| Item { finding: f.clone(), excerpt: files.excerpt(root, f), fixable: fix::can_fix(f) })
         .collect();
-    Ok(ReviewOutcome { report, items, finished_at: clock_time(), took: started.elapsed() })
+    ReviewOutcome { report, items, finished_at: clock_time(), took: started.elapsed() }
 }
 
 /// Files read once per review, however many findings point into them.

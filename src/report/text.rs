@@ -1,7 +1,7 @@
 //! `--format text`: plain words, grouped by severity then area.
 
 use crate::contract::catalogue::{Area, Severity};
-use crate::review::{Evidence, Report};
+use crate::review::{Evidence, Report, Subject};
 
 struct Style {
     on: bool,
@@ -113,8 +113,20 @@ pub fn render(report: &Report, color: bool) -> String {
             }
         }
     }
-    if !report.blocked() && report.findings.is_empty() && report.diagnostics.is_empty() {
-        out.push_str("Every check passed. Commit and push: CI builds the image and ArgoCD deploys it.\n");
+    if report.findings.is_empty() {
+        // Skipped files (a Helm chart's templates, above all) do not make a pass less of a pass,
+        // but the line says what it covers.
+        let passed = match report.diagnostics.is_empty() {
+            true => "Every check passed",
+            false => "Every check passed on what was reviewed",
+        };
+        let next = match report.subject {
+            Subject::Repo => "Commit and push: CI builds the image and ArgoCD deploys it.",
+            Subject::RunningApp => "the app answers, counts and logs as the platform expects.",
+            Subject::Namespace => "the namespace runs what the repo says, the way the contract asks.",
+        };
+        let sep = if report.subject == Subject::Repo { "." } else { ":" };
+        out.push_str(&format!("\n{passed}{sep} {next}\n"));
     }
     out
 }

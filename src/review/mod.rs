@@ -45,6 +45,20 @@ pub struct Report {
     pub files_read: usize,
     /// YAML documents parsed.
     pub documents: usize,
+    /// What was reviewed (a passing report's closing advice depends on it).
+    pub subject: Subject,
+}
+
+/// What a report is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Subject {
+    /// The files of a repo.
+    #[default]
+    Repo,
+    /// A running app, probed (`vibe probe`).
+    RunningApp,
+    /// A live namespace (`vibe review --cluster`).
+    Namespace,
 }
 
 impl Report {
@@ -58,10 +72,37 @@ impl Report {
         self.findings.iter().filter(|f| f.severity == Severity::Warning).count()
     }
 
+    /// Adds findings: warnings suppressed in vibe.yaml go to `suppressed` (CRITICAL ones never
+    /// do), and both lists stay sorted by severity, area, file and line, without repeats.
+    pub fn add(&mut self, ctx: &ReviewContext, found: impl IntoIterator<Item = Finding>) {
+        for mut f in found {
+            match ctx.suppression_for(&f) {
+                Some(reason) if f.severity == Severity::Warning => {
+                    f.suppressed = Some(reason.to_string());
+                    self.suppressed.push(f);
+                }
+                _ => self.findings.push(f),
+            }
+        }
+        self.findings.sort_by_key(Finding::sort_key);
+        self.findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
+        self.suppressed.sort_by_key(Finding::sort_key);
+    }
+
     /// True when deployment is blocked.
     pub fn blocked(&self) -> bool {
         self.critical() > 0
     }
+}
+
+/// Loads the repo at `root` and reviews it: what `vibe review` and the dashboard show. Files the
+/// context could not read (vibe.yaml, the platform file) come first among the diagnostics.
+pub fn review_dir(root: &std::path::Path, platform_file: Option<&std::path::Path>) -> Result<Report, crate::Error> {
+    let repo = Repo::load(root)?;
+    let mut ctx = ReviewContext::for_repo(&repo, root, platform_file);
+    let mut report = run(&repo, &ctx);
+    report.diagnostics.splice(0..0, std::mem::take(&mut ctx.diagnostics));
+    Ok(report)
 }
 
 /// Below this many YAML documents the checks run on the calling thread: starting threads would
@@ -91,32 +132,19 @@ fn run_with_threads(repo: &Repo, ctx: &ReviewContext, threads: usize) -> Report 
 
 /// Sorts, de-duplicates and applies suppressions.
 fn finish(repo: &Repo, ctx: &ReviewContext, all: Vec<Finding>) -> Report {
-    let mut findings = Vec::new();
-    let mut suppressed = Vec::new();
-    for mut f in all {
-        match ctx.suppression_for(&f) {
-            Some(reason) if f.severity == Severity::Warning => {
-                f.suppressed = Some(reason.to_string());
-                suppressed.push(f);
-            }
-            _ => findings.push(f),
-        }
-    }
-    findings.sort_by_key(Finding::sort_key);
-    findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
-    suppressed.sort_by_key(Finding::sort_key);
     let static_only =
         registry::STATIC_ONLY.iter().copied().filter(|id| !ctx.live_evidence.contains(&id.to_string())).collect();
-    Report {
-        findings,
-        suppressed,
+    let mut report = Report {
         diagnostics: repo.diagnostics.clone(),
         static_only,
         app: ctx.app_name.clone(),
         namespace: ctx.namespace.clone(),
         files_read: repo.files_read,
         documents: repo.documents,
-    }
+        ..Report::default()
+    };
+    report.add(ctx, all);
+    report
 }
 
 #[cfg(test)]

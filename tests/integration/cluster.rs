@@ -290,6 +290,8 @@ fn a_compliant_namespace_reviews_clean_with_live_evidence() {
     assert_eq!(text.code, 0, "{}{}", text.stdout, text.stderr);
     assert!(text.stdout.starts_with(&format!("Live namespace {NS}")), "{}", text.stdout);
     assert!(text.stdout.contains(&format!("PASS: Inventory Checker (namespace {NS})")), "{}", text.stdout);
+    assert!(text.stdout.contains("the namespace runs what the repo says"), "{}", text.stdout);
+    assert!(!text.stdout.contains("Commit and push"), "advice for a repo, not a namespace:\n{}", text.stdout);
 }
 
 #[test]

@@ -74,6 +74,8 @@ fn compliant_app_has_no_findings() {
     assert!(run.stdout.contains("PASS"), "{}", run.stdout);
     assert!(run.stdout.contains("1 of 1 business metrics present"), "{}", run.stdout);
     assert!(run.stdout.contains("stopped on SIGTERM"), "{}", run.stdout);
+    assert!(run.stdout.contains("Every check passed: the app answers"), "{}", run.stdout);
+    assert!(!run.stdout.contains("Commit and push"), "advice for a repo, not a running app:\n{}", run.stdout);
     assert_gone(run.pid);
 }
 
