@@ -404,6 +404,36 @@ fn app_logs_with_personal_data_are_g6_with_masked_excerpts() {
 }
 
 #[test]
+fn unhealthy_pods_are_findings_on_the_live_pod() {
+    let (app, _certs) = generated_app();
+    // (scenario, the one status finding expected, words of its message)
+    let cases = [
+        ("image-pull", "A6", "cannot pull its image"),
+        ("oom-killed", "F2", "OOMKilled"),
+        ("not-ready", "B4", "runs but is not ready"),
+    ];
+    for (scenario, id, words) in cases {
+        let server = namespace(&app, scenario);
+        let config = kubeconfig(app.path(), server.port);
+        let (run, report) = json_review(&app, &config);
+        let list = findings(&report);
+        let status: Vec<&Value> = list
+            .iter()
+            .filter(|f| ["A6", "F2", "B3", "B4"].contains(&f["id"].as_str().unwrap_or_default()))
+            .filter(|f| f["file"].as_str().is_some_and(|file| file.starts_with("cluster:Pod/")))
+            .collect();
+        assert_eq!(status.len(), 1, "{scenario}: one pod status finding expected:\n{}", describe(&list));
+        let f = status[0];
+        assert_eq!(f["id"], id, "{scenario}:\n{}", describe(&list));
+        assert!(f["message"].as_str().unwrap().contains(words), "{scenario}:\n{}", describe(&list));
+        assert!(f["object"].as_str().unwrap().starts_with("Pod/inventory-checker-app-"), "{scenario}: {f}");
+        assert_eq!(f["evidence"], "live");
+        assert_eq!(run.code, if f["severity"] == "critical" { 1 } else { i32::from(report["gate"] == "blocked") });
+        assert_read_only(&server.requests());
+    }
+}
+
+#[test]
 fn a_forbidden_log_read_names_pods_log_and_the_role() {
     let (app, _certs) = generated_app();
     let server = namespace(&app, "forbidden-logs");
