@@ -29,6 +29,9 @@ pub struct Diagnostic {
     pub line: Option<u32>,
     /// What happened.
     pub message: String,
+    /// True for a template skipped on purpose (a Helm chart's templates): nothing is wrong with it.
+    #[serde(skip)]
+    pub template: bool,
 }
 
 /// A Kubernetes object found in a YAML document.
@@ -364,7 +367,7 @@ impl Repo {
     }
 
     fn diagnose(&mut self, file: &str, line: Option<u32>, message: String) {
-        self.diagnostics.push(Diagnostic { file: file.to_string(), line, message });
+        self.diagnostics.push(Diagnostic { file: file.to_string(), line, message, template: false });
     }
 
     /// Classifies and parses one file's text.
@@ -412,12 +415,14 @@ impl Repo {
         if maybe_template {
             let docs = parsed.as_deref().ok();
             if let Some(line) = obvious.or_else(|| template_braces(text, docs)) {
-                self.diagnose(
-                    file,
-                    Some(line),
-                    "skipped: a template (`{{` outside a quoted string), not YAML; objects in it are not reviewed"
+                self.diagnostics.push(Diagnostic {
+                    file: file.into(),
+                    line: Some(line),
+                    message: "skipped: a template (`{{` outside a quoted string), not YAML; objects in it are not \
+                              reviewed"
                         .into(),
-                );
+                    template: true,
+                });
                 return;
             }
         }
@@ -536,6 +541,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>, r
                 file: rel(root, dir),
                 line: None,
                 message: format!("could not read folder: {e}"),
+                template: false,
             });
             return;
         }

@@ -98,6 +98,33 @@ fn passing_repo() {
 }
 
 #[test]
+fn a_pass_beside_skipped_templates_is_a_pass_and_an_unreadable_file_is_not() {
+    let diagnostic = |file: &str, template: bool| crate::repo::Diagnostic {
+        file: file.into(),
+        line: Some(1),
+        message: "skipped".into(),
+        template,
+    };
+    let with = |diagnostics: Vec<crate::repo::Diagnostic>, subject: crate::review::Subject| {
+        let mut o = outcome(Vec::new());
+        o.report.diagnostics = diagnostics;
+        o.report.subject = subject;
+        let mut s = State::new("/home/me/inventory-checker");
+        s.start();
+        update(&mut s, Action::Reviewed(Box::new(o)));
+        screen(&draw(&s, 120, 40))
+    };
+    let chart = vec![diagnostic("helm/vibe-stack/templates/app.yaml", true)];
+    let text = with(chart.clone(), crate::review::Subject::Repo);
+    assert!(text.contains("Every check passed.") && text.contains("Commit and push"), "{text}");
+    assert!(text.contains("1 template file(s)"), "{text}");
+    let text = with(chart.clone(), crate::review::Subject::Namespace);
+    assert!(text.contains("The namespace runs what the repo says") && !text.contains("Commit and push"), "{text}");
+    let text = with([chart, vec![diagnostic("k8s/broken.yaml", false)]].concat(), crate::review::Subject::Repo);
+    assert!(!text.contains("Every check passed") && text.contains("Some files could not be read"), "{text}");
+}
+
+#[test]
 fn detail_pane() {
     let mut s = state_with(findings());
     update(&mut s, key(KeyCode::Enter));

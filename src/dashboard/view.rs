@@ -3,6 +3,7 @@
 
 use super::state::{FixStage, Item, Overlay, State, Tone};
 use crate::contract::catalogue::{self, Area, Severity};
+use crate::review::Subject;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -95,12 +96,17 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
     if let Some((at, took)) = &state.last_review {
         second.push(Span::styled(format!(" · reviewed {at} in {} ms", took.as_millis()), dim()));
     }
-    if let Some(report) = &state.report
-        && !report.diagnostics.is_empty()
-    {
-        let n = report.diagnostics.len();
-        // Dim, not alarming: most are Helm templates skipped on purpose; `vibe review` says why.
-        second.push(Span::styled(format!(" · {n} file{} not reviewed", if n == 1 { "" } else { "s" }), dim()));
+    if let Some(report) = &state.report {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let templates = report.diagnostics.iter().filter(|d| d.template).count();
+        let unreadable = report.diagnostics.len() - templates;
+        // Templates are skipped on purpose (dim); a file that could not be read limits the review.
+        if unreadable > 0 {
+            second.push(Span::styled(format!(" · {unreadable} file{} unreadable", plural(unreadable)), warning()));
+        }
+        if templates > 0 {
+            second.push(Span::styled(format!(" · {templates} template{} skipped", plural(templates)), dim()));
+        }
     }
     if state.reviewing {
         second.push(Span::styled(
@@ -176,13 +182,26 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
                 Line::from(format!("No finding matches \"{}\".", state.filter)),
                 Line::styled("Esc clears the filter.", dim()),
             ])
-        } else if report.diagnostics.is_empty() {
-            Text::from(vec![
+        } else if report.diagnostics.iter().all(|d| d.template) {
+            let next = match report.subject {
+                Subject::Repo => "Commit and push: CI builds the image and ArgoCD deploys it.",
+                Subject::RunningApp => "The app answers, counts and logs as the platform expects.",
+                Subject::Namespace => "The namespace runs what the repo says, the way the contract asks.",
+            };
+            let mut lines = vec![
                 Line::styled("✓ Every check passed.", Style::new().fg(Color::Green).add_modifier(Modifier::BOLD)),
                 Line::raw(""),
-                Line::raw("Commit and push: CI builds the image and ArgoCD deploys it."),
+                Line::raw(next),
                 Line::styled("This screen keeps watching: it updates as you save.", dim()),
-            ])
+            ];
+            let templates = report.diagnostics.len();
+            if templates > 0 {
+                lines.push(Line::styled(
+                    format!("{templates} template file(s), such as the Helm chart's, are not reviewed themselves."),
+                    dim(),
+                ));
+            }
+            Text::from(lines)
         } else {
             Text::from(vec![
                 Line::styled("✓ No finding in the files reviewed.", Style::new().fg(Color::Green)),

@@ -1,6 +1,7 @@
 //! `--format text`: plain words, grouped by severity then area.
 
 use crate::contract::catalogue::{Area, Severity};
+use crate::repo::Diagnostic;
 use crate::review::{Evidence, Report, Subject};
 
 struct Style {
@@ -90,35 +91,21 @@ pub fn render(report: &Report, color: bool) -> String {
             report.static_only.join(", ")
         ));
     }
-    if !report.diagnostics.is_empty() {
-        let n = report.diagnostics.len();
-        out.push_str(&format!("\n{} file{} not reviewed:\n", n, if n == 1 { " was" } else { "s were" }));
-        // Many files of one folder skipped for the same reason (a Helm chart's templates) make one line.
-        let mut groups: Vec<(String, &str, Vec<&crate::repo::Diagnostic>)> = Vec::new();
-        for d in &report.diagnostics {
-            let dir = d.file.rsplit_once('/').map(|(dir, _)| dir.to_string()).unwrap_or_default();
-            match groups.iter_mut().find(|(gd, msg, _)| *gd == dir && *msg == d.message) {
-                Some(g) => g.2.push(d),
-                None => groups.push((dir, d.message.as_str(), vec![d])),
-            }
+    let (templates, unreadable): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+        report.diagnostics.iter().partition(|d| d.template);
+    for (list, heading) in [(&unreadable, "could not be read"), (&templates, "skipped as templates (not YAML)")] {
+        if list.is_empty() {
+            continue;
         }
-        for (dir, message, items) in groups {
-            if items.len() > 3 {
-                out.push_str(&format!("    {dir}/ ({} files): {message}\n", items.len()));
-            } else {
-                for d in items {
-                    let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-                    out.push_str(&format!("    {}{line}: {}\n", d.file, d.message));
-                }
-            }
-        }
+        let n = list.len();
+        out.push_str(&format!("\n{n} file{} {heading}:\n", if n == 1 { "" } else { "s" }));
+        diagnostic_lines(&mut out, list);
     }
     if report.findings.is_empty() {
-        // Skipped files (a Helm chart's templates, above all) do not make a pass less of a pass,
-        // but the line says what it covers.
-        let passed = match report.diagnostics.is_empty() {
+        // Skipped templates do not make a pass less of a pass; unreadable files do limit what it covers.
+        let passed = match unreadable.is_empty() {
             true => "Every check passed",
-            false => "Every check passed on what was reviewed",
+            false => "Every check passed on the files that could be read",
         };
         let next = match report.subject {
             Subject::Repo => "Commit and push: CI builds the image and ArgoCD deploys it.",
@@ -129,4 +116,27 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push_str(&format!("\n{passed}{sep} {next}\n"));
     }
     out
+}
+
+/// One line per file, or one per folder for many files of a folder skipped for the same reason
+/// (a Helm chart's templates).
+fn diagnostic_lines(out: &mut String, list: &[&Diagnostic]) {
+    let mut groups: Vec<(&str, &str, Vec<&Diagnostic>)> = Vec::new();
+    for d in list {
+        let dir = d.file.rsplit_once('/').map_or("", |(dir, _)| dir);
+        match groups.iter_mut().find(|(gd, msg, _)| *gd == dir && *msg == d.message) {
+            Some(g) => g.2.push(d),
+            None => groups.push((dir, d.message.as_str(), vec![d])),
+        }
+    }
+    for (dir, message, items) in groups {
+        if items.len() > 3 {
+            out.push_str(&format!("    {dir}/ ({} files): {message}\n", items.len()));
+        } else {
+            for d in items {
+                let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+                out.push_str(&format!("    {}{line}: {}\n", d.file, d.message));
+            }
+        }
+    }
 }

@@ -86,6 +86,7 @@ impl ReviewContext {
                     file: spec::ANSWERS_FILE.into(),
                     line: None,
                     message: format!("not used for the review: {e}"),
+                    template: false,
                 }),
             }
         }
@@ -99,6 +100,7 @@ impl ReviewContext {
                     file: path.display().to_string(),
                     line: None,
                     message: format!("platform settings not used, defaults apply: {e}"),
+                    template: false,
                 }),
             }
         }
