@@ -99,6 +99,19 @@ pub fn run(opts: &Options) -> Result<Outcome, ProbeError> {
     let result = probe(opts, app.as_mut(), &mut out);
     if let Some(app) = app.as_mut() {
         match app.stop(opts.grace) {
+            // The shell's "not found" / "not executable": there was no app to probe.
+            Stopped::Exited(status) if matches!(status.code(), Some(126 | 127)) => {
+                let said = app.lines().into_iter().rev().map(|l| l.text).find(|t| !t.trim().is_empty());
+                let why = if status.code() == Some(127) { "not found" } else { "not executable" };
+                let command = match opts.command.as_slice() {
+                    [sh, c, line] if sh == "sh" && c == "-c" => line.clone(),
+                    all => all.join(" "),
+                };
+                return Err(ProbeError::Start(format!(
+                    "could not start `{command}`: the command was {why} ({status}){}",
+                    said.map(|t| format!(": {}", t.trim())).unwrap_or_default()
+                )));
+            }
             Stopped::Exited(status) => out.notes.push(format!("The app had already exited ({status}).")),
             Stopped::Terminated => out.notes.push("The app stopped on SIGTERM.".into()),
             Stopped::Killed => out.notes.push(format!(

@@ -145,6 +145,13 @@ fn command_that_cannot_start_is_a_usage_error() {
     let out = app.vibe(&["probe", "--", "/nonexistent/vibe-probe-app"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("could not start `/nonexistent/vibe-probe-app`"));
+    // Through a shell (as `vibe review --probe` starts it), "not found" is the shell's exit status
+    // 127, not an app that printed a plain-text line (G3) and died (B4).
+    let out = app.vibe(&["review", "--probe", "vibe-no-such-command --serve"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("could not start `vibe-no-such-command --serve`: the command was not found"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).is_empty(), "no report for an app that never ran");
 }
 
 #[test]
