@@ -97,6 +97,7 @@ sleep 0.5
 sed -i 's|\(image: .*/vibe/inventory-checker:\)[0-9a-f]*|\1latest|' "$app/k8s/08-app.yaml"
 sed -i '0,/timeoutSeconds: 5/s//timeoutSeconds: 1/' "$app/k8s/08-app.yaml"
 tmux -L "$sock" kill-server 2>/dev/null || true
+sleep 1  # the old server must be gone before a new one takes the socket
 tmux -L "$sock" new-session -d -s s -x 110 -y 34 "cd '$app' && '$vibe' --platform platform.yaml watch; sleep 600"
 wait_for "BLOCKED"
 sleep 0.5
