@@ -218,7 +218,8 @@ pub struct GenerateArgs {
 #[derive(Debug, Args)]
 pub struct SealArgs {
     /// The secret to seal: a name from vibe.yaml `secrets:`, or a store password vibe adds
-    /// (POSTGRES_PASSWORD, MONGO_PASSWORD, RABBITMQ_PASSWORD). `vibe seal --list` shows them.
+    /// (POSTGRES_PASSWORD, POSTGRES_ADMIN_PASSWORD, MONGO_PASSWORD, MONGO_ROOT_PASSWORD, RABBITMQ_PASSWORD).
+    /// `vibe seal --list` shows them.
     #[arg(value_name = "NAME", required_unless_present = "list")]
     pub name: Option<String>,
 

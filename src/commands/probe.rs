@@ -128,8 +128,12 @@ fn app_facts(config: &Config, root: &Path, opts: &mut probe::Options) -> Result<
     opts.slug = Some(answers.slug.clone().unwrap_or_else(|| spec::suggest_slug(&answers.name, &prefix)));
     opts.metrics = answers.metrics.iter().map(|m| m.name.clone()).collect();
     // The values of known secrets, when the environment has them (the app reads them there too).
-    let names =
-        answers.secrets.iter().cloned().chain(spec::reserved_secret_keys(&answers).into_iter().map(String::from));
+    // The database servers' own superuser passwords are not the app's: it never receives them.
+    let app_keys = spec::reserved_secret_keys(&answers)
+        .into_iter()
+        .filter(|k| !crate::contract::SERVER_ONLY_PASSWORD_KEYS.contains(k))
+        .map(String::from);
+    let names = answers.secrets.iter().cloned().chain(app_keys);
     opts.secrets = names.filter_map(|n| std::env::var(&n).ok().map(|v| (n, v))).collect();
     Ok((Some(answers.name.clone()), Vec::new()))
 }

@@ -327,9 +327,20 @@ pub fn component(id: &str) -> Option<&'static Component> {
     COMPONENTS.iter().find(|c| c.id == id)
 }
 
-/// The secret key holding each store's password, which vibe generates and seals itself.
-pub const STORE_PASSWORD_KEYS: &[(&str, &str)] =
-    &[("postgres", "POSTGRES_PASSWORD"), ("mongo", "MONGO_PASSWORD"), ("rabbitmq", "RABBITMQ_PASSWORD")];
+/// The secret keys holding the stores' passwords, which vibe generates and seals itself: the app's own
+/// user of each store and, for the databases, the server's superuser (`postgres`) or root user (`admin`),
+/// which only the database container receives.
+pub const STORE_PASSWORD_KEYS: &[(&str, &str)] = &[
+    ("postgres", "POSTGRES_PASSWORD"),
+    ("postgres", "POSTGRES_ADMIN_PASSWORD"),
+    ("mongo", "MONGO_PASSWORD"),
+    ("mongo", "MONGO_ROOT_PASSWORD"),
+    ("rabbitmq", "RABBITMQ_PASSWORD"),
+];
+
+/// The store password keys only the database server receives (its superuser or root user): the app's
+/// container never gets them, it connects with its own user's password.
+pub const SERVER_ONLY_PASSWORD_KEYS: &[&str] = &["POSTGRES_ADMIN_PASSWORD", "MONGO_ROOT_PASSWORD"];
 
 /// The databases a creator can pick (question 3), besides none.
 pub const DATABASES: &[&str] = &["postgres", "mongo"];

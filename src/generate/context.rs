@@ -119,13 +119,19 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
         })
         .collect();
 
-    let mut secret_keys: Vec<Value> =
-        spec.answers.secrets.iter().map(|k| json!({"name": k, "generated": false, "sealed": sealed.get(k)})).collect();
-    secret_keys.extend(
-        crate::spec::reserved_secret_keys(&spec.answers)
-            .into_iter()
-            .map(|k| json!({"name": k, "generated": true, "sealed": sealed.get(k)})),
-    );
+    let mut secret_keys: Vec<Value> = spec
+        .answers
+        .secrets
+        .iter()
+        .map(|k| json!({"name": k, "generated": false, "app": true, "sealed": sealed.get(k)}))
+        .collect();
+    secret_keys.extend(crate::spec::reserved_secret_keys(&spec.answers).into_iter().map(|k| {
+        let app = !contract::SERVER_ONLY_PASSWORD_KEYS.contains(&k);
+        json!({"name": k, "generated": true, "app": app, "sealed": sealed.get(k)})
+    }));
+
+    // The keys the app's own container reads (not the database servers' superuser passwords).
+    let app_secret_keys: Vec<Value> = secret_keys.iter().filter(|k| k["app"] == true).cloned().collect();
 
     let probe_timeout = if spec.answers.readiness_checks_database {
         contract::PROBE_TIMEOUT_DB_SECONDS
@@ -184,6 +190,7 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
             "metrics": metrics,
             "secrets": spec.answers.secrets,
             "secret_name": format!("{slug}-secrets"),
+            "app_secret_keys": app_secret_keys,
             "secret_keys": secret_keys,
             "db_user": slug_snake,
             "db_name": slug_snake,

@@ -24,7 +24,7 @@ fn platform(dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 fn seal(app: &App, platform: &std::path::Path, key: &str) {
-    let generated = key.ends_with("_PASSWORD") && ["POSTGRES", "MONGO", "RABBITMQ"].iter().any(|s| key.starts_with(s));
+    let generated = vibe::contract::STORE_PASSWORD_KEYS.iter().any(|(_, k)| *k == key);
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("vibe"));
     cmd.arg("--dir").arg(app.path()).arg("--platform").arg(platform).arg("seal");
     if generated {
@@ -54,8 +54,8 @@ fn every_generated_combination_reviews_clean_once_sealed() {
             keys.extend(["API_KEY", "STRIPE_TOKEN"]);
         }
         match c.db {
-            "postgres" => keys.push("POSTGRES_PASSWORD"),
-            "mongo" => keys.push("MONGO_PASSWORD"),
+            "postgres" => keys.extend(["POSTGRES_PASSWORD", "POSTGRES_ADMIN_PASSWORD"]),
+            "mongo" => keys.extend(["MONGO_PASSWORD", "MONGO_ROOT_PASSWORD"]),
             _ => {}
         }
         if c.rabbitmq {

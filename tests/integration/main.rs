@@ -5,6 +5,7 @@ mod cluster;
 mod common;
 mod compliant;
 mod corpus;
+mod dbuser;
 mod fix;
 mod generate;
 pub mod matrix;

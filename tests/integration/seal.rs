@@ -310,6 +310,7 @@ fn a_sealed_value_decrypts_only_for_its_secret_and_never_leaks() {
     let list = stdout(&out);
     assert!(list.contains("API_KEY") && list.contains("not sealed yet: `vibe seal API_KEY`"), "{list}");
     assert!(list.contains("`vibe seal --generate POSTGRES_PASSWORD`"), "{list}");
+    assert!(list.contains("`vibe seal --generate POSTGRES_ADMIN_PASSWORD`"), "{list}");
 
     // Seal API_KEY from a pipe (with the newline `echo` adds, which must not be sealed).
     let out = t.run(app.vibe(&["seal", "API_KEY", "--tag", TAG]), Some(&format!("{VALUE}\n")));
@@ -354,6 +355,13 @@ fn a_sealed_value_decrypts_only_for_its_secret_and_never_leaks() {
         unseal(&key, NAMESPACE, SECRET, "strict", &value_of(&data, "POSTGRES_PASSWORD")).expect("password decrypts");
     assert_eq!(password.len(), 32, "32 characters");
     assert!(password.chars().all(|c| c.is_ascii_alphanumeric()), "letters and digits only");
+    // The database server's own superuser password is a separate generated key.
+    let out = t.run(app.vibe(&["seal", "--generate", "POSTGRES_ADMIN_PASSWORD", "--tag", TAG]), None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (data, _) = sealed_secret(&app);
+    let admin = unseal(&key, NAMESPACE, SECRET, "strict", &value_of(&data, "POSTGRES_ADMIN_PASSWORD"))
+        .expect("admin password decrypts");
+    assert_ne!(admin, password, "the superuser and the app's user have different passwords");
     assert!(!app.read("k8s/02-sealed-secrets.yaml").contains("REPLACE_ME"), "every key sealed: no stub left");
 
     // A second --generate would change a live database password: refused unless --force.
@@ -486,6 +494,6 @@ fn unknown_names_missing_certificates_and_empty_input_are_explained() {
     let out = t.run(app.vibe(&["seal", "API_KEY", "--tag", TAG]), Some(""));
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("standard input was empty"), "{}", stderr(&out));
-    assert_eq!(sealed_secret(&app).0.iter().filter(|(_, v)| v == "REPLACE_ME").count(), 2, "nothing sealed");
+    assert_eq!(sealed_secret(&app).0.iter().filter(|(_, v)| v == "REPLACE_ME").count(), 3, "nothing sealed");
     t.assert_never_shows(VALUE);
 }

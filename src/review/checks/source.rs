@@ -1121,6 +1121,32 @@ pub fn s4(r: &Review, out: &mut Vec<Finding>) {
 // S5: superuser database logins
 // ------------------------------------------------------------------------------------------------
 
+/// Env vars through which a database server image creates its own superuser (postgres) or root user
+/// (mongo) on first start: settings of the server, not of a client connection.
+const SERVER_BOOTSTRAP_USER_ENV: &[&str] = &["POSTGRES_USER", "MONGO_INITDB_ROOT_USERNAME"];
+/// Where the postgres and mongo images look for the scripts they run on first start.
+const INITDB_DIR: &str = "/docker-entrypoint-initdb.d";
+
+/// True when `name` is the server's own bootstrap superuser in a postgres or mongo container that also
+/// runs init scripts (mounted at /docker-entrypoint-initdb.d), which is where the app's own user is
+/// created (as `vibe generate` does). Without such scripts the superuser is the only login the server
+/// has, so the app must be using it, and S5 still fires.
+fn is_server_bootstrap_user(c: &workload::Container, name: &str) -> bool {
+    let server_image = c.image.is_some_and(|i| {
+        let i = i.to_ascii_lowercase();
+        let repo = i.rsplit('/').next().unwrap_or(&i);
+        repo.starts_with("postgres") || repo.starts_with("mongo")
+    });
+    server_image
+        && SERVER_BOOTSTRAP_USER_ENV.contains(&name)
+        && c.node
+            .get("volumeMounts")
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .any(|m| m.get("mountPath").and_then(Node::as_str).is_some_and(|p| p.trim_end_matches('/') == INITDB_DIR))
+}
+
 /// Database superuser names.
 const SUPERUSERS: &[&str] = &["postgres", "root", "admin", "administrator", "sa", "superuser", "mongoadmin"];
 /// Any superuser name, as a quick test before the S5 patterns run over a file.
@@ -1312,6 +1338,9 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
                 let Some(v) = value.as_str() else { continue };
                 let line = value.line().or(e.line());
                 if may_be_user_key(name) && is_db_user_key(name) && is_superuser(v) {
+                    if is_server_bootstrap_user(&c, name) {
+                        continue;
+                    }
                     out.push(s5_finding(
                         &w.obj.file,
                         line,
