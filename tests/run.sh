@@ -5,12 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Programs the tests drive: a real terminal (tmux), openssl for test certificates, git for commit
-# SHAs, and the compilers/parsers that check the go, php and jvm skeletons (gofmt, php -l, javac).
+# SHAs, the compilers/parsers that check the go, php and jvm skeletons (gofmt, php -l, javac).
 # Debian packages, installed only when missing.
 missing=""
 for pair in tmux:tmux openssl:openssl git:git gofmt:golang-go php:php-cli javac:openjdk-17-jdk-headless; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
 done
+# A real PostgreSQL server runs the generated init script (tests/integration/dbuser.rs); Debian keeps
+# its programs in /usr/lib/postgresql/<version>/bin, off PATH.
+if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  missing="$missing postgresql"
+fi
 if [ -n "$missing" ]; then
   echo "==> installing$missing (apt-get)"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
