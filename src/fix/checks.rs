@@ -220,20 +220,32 @@ fn pinned_tag(fx: &Fx, image: &str, app: bool) -> Result<String, String> {
 
 /// A1: pin the tag (manifests, chart values, Dockerfile FROM).
 fn a1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
-    if fx.repo.dockerfiles.iter().any(|d| d.file == f.file) {
-        let line = f.line.ok_or("no line")?;
-        return edit_from_line(files, &f.file, line, |image, rest| {
-            if image.contains('$') {
-                return Err("the image comes from a build argument".into());
-            }
-            let tag = pinned_tag(fx, image, false)?;
-            Ok(format!("{}:{tag}{rest}", without_tag(image)))
+    if is_dockerfile(fx, f) {
+        return dockerfile_image(f, files, |image| {
+            Ok(format!("{}:{}", without_tag(image), pinned_tag(fx, image, false)?))
         });
     }
     if f.object.is_none() {
         return a1_values(fx, f, files);
     }
     container_image(fx, f, files, |image, app| Ok(format!("{}:{}", without_tag(image), pinned_tag(fx, image, app)?)))
+}
+
+/// True when the finding is about a Dockerfile of the repo.
+fn is_dockerfile(fx: &Fx, f: &Finding) -> bool {
+    fx.repo.dockerfiles.iter().any(|d| d.file == f.file)
+}
+
+/// Rewrites the image of the Dockerfile `FROM` line a finding points at: `rewrite(current image)`
+/// gives the new reference. An image from a build argument (`FROM $BASE`) is left to the creator.
+fn dockerfile_image(f: &Finding, files: &mut Files, rewrite: impl FnOnce(&str) -> Result<String, String>) -> Fixed {
+    let line = f.line.ok_or("no line")?;
+    edit_from_line(files, &f.file, line, |image, rest| {
+        if image.contains('$') {
+            return Err("the image comes from a build argument".into());
+        }
+        Ok(format!("{}{rest}", rewrite(image)?))
+    })
 }
 
 /// Rewrites the image of the container a finding points at (by its `image` line):
@@ -259,35 +271,14 @@ fn container_image(
     edit_at(files, w.obj, &rel, |t, d, p| edit::set(t, d, p, "image", &Y::str(&new)))
 }
 
-/// The same Docker Hub image through the platform mirror (`docker.io/library/x` -> `<mirror>/x`).
-fn through_mirror(fx: &Fx, image: &str) -> String {
-    let r = parse_image(image);
-    let mut s = r.path.strip_prefix("library/").unwrap_or(r.path).to_string();
-    if let Some(t) = r.tag {
-        s.push(':');
-        s.push_str(t);
-    }
-    if let Some(d) = r.digest {
-        s.push('@');
-        s.push_str(d);
-    }
-    fx.ctx.platform.mirrored(&s)
-}
-
 /// Why the app image is not moved: it must be built and pushed by CI first.
 const APP_IMAGE_BY_CI: &str =
     "this is the app image: CI has to build it and push it to the platform registry before anything can use it there";
 
 /// A5: third-party images from Docker Hub are pulled through the platform mirror.
 fn a5(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
-    if fx.repo.dockerfiles.iter().any(|d| d.file == f.file) {
-        let line = f.line.ok_or("no line")?;
-        return edit_from_line(files, &f.file, line, |image, rest| {
-            if image.contains('$') {
-                return Err("the image comes from a build argument".into());
-            }
-            Ok(format!("{}{rest}", through_mirror(fx, image)))
-        });
+    if is_dockerfile(fx, f) {
+        return dockerfile_image(f, files, |image| Ok(workload::through_mirror(&fx.ctx.platform, image)));
     }
     if f.object.is_none() {
         let line = f.line.ok_or("no line")?;
@@ -306,18 +297,16 @@ fn a5(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
                 return Err(APP_IMAGE_BY_CI.into());
             }
             let image = map.get(&key).and_then(Node::as_str).ok_or("not an image reference")?;
-            let out = edit::set(&text, d.index, &map_path, &key, &Y::str(&through_mirror(fx, image)));
+            let out =
+                edit::set(&text, d.index, &map_path, &key, &Y::str(&workload::through_mirror(&fx.ctx.platform, image)));
             files.put(&f.file, out.map_err(|e| format!("{}: {e}", f.file))?);
             return Ok(());
         }
         return Err("cannot find the image reference at that line".into());
     }
-    container_image(
-        fx,
-        f,
-        files,
-        |image, app| if app { Err(APP_IMAGE_BY_CI.into()) } else { Ok(through_mirror(fx, image)) },
-    )
+    container_image(fx, f, files, |image, app| {
+        if app { Err(APP_IMAGE_BY_CI.into()) } else { Ok(workload::through_mirror(&fx.ctx.platform, image)) }
+    })
 }
 
 /// A1 in Helm chart values: a reference string, or a `{registry, repository, tag}` map.

@@ -204,6 +204,21 @@ pub fn parse_image(image: &str) -> ImageRef<'_> {
     ImageRef { registry, path, name, tag, digest }
 }
 
+/// The same Docker Hub image through the platform's mirror (`docker.io/library/x:1` -> `<mirror>/x:1`).
+pub fn through_mirror(platform: &crate::platform::Platform, image: &str) -> String {
+    let r = parse_image(image);
+    let mut s = r.path.strip_prefix("library/").unwrap_or(r.path).to_string();
+    if let Some(t) = r.tag {
+        s.push(':');
+        s.push_str(t);
+    }
+    if let Some(d) = r.digest {
+        s.push('@');
+        s.push_str(d);
+    }
+    platform.mirrored(&s)
+}
+
 /// The platform component an image is, by its name (`postgres`, `redis_exporter`, ...).
 pub fn component_of_image(image: &str) -> Option<&'static str> {
     // Called for every container of every workload: the component names are parsed once.

@@ -439,22 +439,6 @@ fn is_docker_hub(image: &str) -> bool {
     }
 }
 
-/// The same Docker Hub image through the platform mirror.
-fn mirrored(ctx: &ReviewContext, image: &str) -> String {
-    let r = parse_image(image);
-    let path = r.path.strip_prefix("library/").unwrap_or(r.path);
-    let mut s = path.to_string();
-    if let Some(t) = r.tag {
-        s.push(':');
-        s.push_str(t);
-    }
-    if let Some(d) = r.digest {
-        s.push('@');
-        s.push_str(d);
-    }
-    ctx.platform.mirrored(&s)
-}
-
 fn site_finding(id: &'static str, s: &ImageSite) -> Finding {
     let f = Finding::new(id, s.file, s.line);
     match s.object() {
@@ -675,7 +659,7 @@ pub fn a5(r: &Review, out: &mut Vec<Finding>) {
                 app_reference(r.ctx, &s.image)
             )
         } else {
-            let target = mirrored(r.ctx, &s.image);
+            let target = workload::through_mirror(&r.ctx.platform, &s.image);
             match (&s.place, &s.key) {
                 (Place::From, _) => {
                     format!("Pull it through the platform mirror: `FROM --platform={PLATFORM_AMD64} {target}`.")
@@ -775,9 +759,12 @@ mod tests {
         assert!(!is_docker_hub("harbor.internal.example.com/dockerhub-proxy/nginx:1.27"));
         let ctx = ReviewContext::default();
         assert_eq!(
-            mirrored(&ctx, "docker.io/library/nginx:1.27"),
+            workload::through_mirror(&ctx.platform, "docker.io/library/nginx:1.27"),
             "harbor.internal.example.com/dockerhub-proxy/nginx:1.27"
         );
-        assert_eq!(mirrored(&ctx, "bitnami/redis:7"), "harbor.internal.example.com/dockerhub-proxy/bitnami/redis:7");
+        assert_eq!(
+            workload::through_mirror(&ctx.platform, "bitnami/redis:7"),
+            "harbor.internal.example.com/dockerhub-proxy/bitnami/redis:7"
+        );
     }
 }
