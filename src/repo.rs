@@ -154,7 +154,7 @@ pub struct Repo {
     loaded_in_parallel: bool,
     /// Workload objects (index into `objects`) and the platform component each is, computed
     /// once on first use: about twenty checks walk the workloads, and recognising components
-    /// by image is the costly part. Add no objects once a review has started.
+    /// by image is the costly part. Change `objects` only through [`Repo::replace_objects`].
     pub(crate) workload_index: std::sync::OnceLock<Vec<(usize, Option<&'static str>)>>,
 }
 
@@ -317,7 +317,15 @@ impl Repo {
         self.documents += *documents;
     }
 
-    /// Builds a repo from in-memory files (tests, benchmarks and the cluster reader use it).
+    /// Keeps the objects `keep` accepts and adds `more` (the cluster review swaps the repo's
+    /// manifests for the live objects). The workload index is built again on next use.
+    pub fn replace_objects(&mut self, keep: impl Fn(&Object) -> bool, more: impl IntoIterator<Item = Object>) {
+        self.objects.retain(|o| keep(o));
+        self.objects.extend(more);
+        self.workload_index = std::sync::OnceLock::new();
+    }
+
+    /// Builds a repo from in-memory files (tests use it).
     pub fn from_files(root: &Path, files: &[(&str, &str)]) -> Repo {
         let mut repo = Repo::empty(root);
         for (path, text) in files {

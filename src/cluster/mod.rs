@@ -82,8 +82,12 @@ pub fn namespace(root: &Path, platform_file: Option<&Path>, flag: Option<&str>) 
         return Ok(ns.to_string());
     }
     let repo = Repo::load(root)?;
-    let ctx = ReviewContext::for_repo(&repo, root, platform_file);
-    ctx.namespace.ok_or_else(|| {
+    app_namespace(&ReviewContext::for_repo(&repo, root, platform_file), root)
+}
+
+/// The app's namespace as the review context knows it, or what to pass instead.
+fn app_namespace(ctx: &ReviewContext, root: &Path) -> Result<String, Error> {
+    ctx.namespace.clone().ok_or_else(|| {
         Error::Usage(format!(
             "which namespace? {} has no vibe.yaml (and no manifests naming one): pass --namespace NS",
             root.display()
@@ -98,7 +102,7 @@ pub fn review(root: &Path, platform_file: Option<&Path>, opts: &Options) -> Resu
     let ctx = ReviewContext::for_repo(&repo, root, platform_file);
     let ns = match &opts.namespace {
         Some(ns) => ns.clone(),
-        None => namespace(root, platform_file, None)?,
+        None => app_namespace(&ctx, root)?,
     };
     let mut api = client::KubeApi::connect(opts.context.as_deref(), &ns)?;
     let about = format!("context {} at {}", api.context, api.server);
@@ -207,33 +211,22 @@ pub fn review_with(
 
     // 4. The repo with its Kubernetes objects replaced by the live ones.
     let replaced = |kind: &str| kinds_read.contains(&kind) || role::KINDS.iter().any(|k| k.kind == kind);
-    let mut review_repo = Repo::from_files(&repo.root, &[]);
-    review_repo.objects = std::mem::take(&mut repo.objects).into_iter().filter(|o| !replaced(&o.kind)).collect();
-    review_repo.yaml = std::mem::take(&mut repo.yaml);
-    review_repo.dockerfiles = std::mem::take(&mut repo.dockerfiles);
-    review_repo.workflows = std::mem::take(&mut repo.workflows);
-    review_repo.sources = std::mem::take(&mut repo.sources);
-    review_repo.dependency_files = std::mem::take(&mut repo.dependency_files);
-    review_repo.gitignores = std::mem::take(&mut repo.gitignores);
-    review_repo.env_files = std::mem::take(&mut repo.env_files);
-    review_repo.diagnostics = std::mem::take(&mut repo.diagnostics);
-    review_repo.files_read = repo.files_read;
-    review_repo.documents = repo.documents;
-    let kept: HashSet<String> = review_repo
+    let kept: HashSet<String> = repo
         .objects
         .iter()
+        .filter(|o| !replaced(&o.kind))
         .map(|o| o.file.clone())
-        .chain(review_repo.yaml.iter().map(|y| y.file.clone()))
-        .chain(review_repo.dockerfiles.iter().map(|d| d.file.clone()))
-        .chain(review_repo.workflows.iter().map(|w| w.file.clone()))
-        .chain(review_repo.sources.iter().map(|s| s.file.clone()))
-        .chain(review_repo.dependency_files.iter().map(|s| s.file.clone()))
-        .chain(review_repo.gitignores.iter().map(|g| g.0.clone()))
-        .chain(review_repo.env_files.iter().cloned())
+        .chain(repo.yaml.iter().map(|y| y.file.clone()))
+        .chain(repo.dockerfiles.iter().map(|d| d.file.clone()))
+        .chain(repo.workflows.iter().map(|w| w.file.clone()))
+        .chain(repo.sources.iter().map(|s| s.file.clone()))
+        .chain(repo.dependency_files.iter().map(|s| s.file.clone()))
+        .chain(repo.gitignores.iter().map(|g| g.0.clone()))
+        .chain(repo.env_files.iter().cloned())
         .collect();
-    review_repo.objects.extend(live.objects.iter().cloned());
+    repo.replace_objects(|o| !replaced(&o.kind), live.objects.iter().cloned());
     if ctx.answers.is_none() {
-        ctx.infer(&review_repo);
+        ctx.infer(&repo);
     }
     ctx.namespace = Some(ns.to_string());
     if !has_repo {
@@ -255,7 +248,7 @@ pub fn review_with(
     notes.extend(evidence.notes);
 
     // 6. The review, then the live findings.
-    let mut report = review::run(&review_repo, &ctx);
+    let mut report = review::run(&repo, &ctx);
     report.diagnostics.splice(0..0, std::mem::take(&mut ctx.diagnostics));
     for f in report.findings.iter_mut().chain(report.suppressed.iter_mut()) {
         locate(f, &live, &kept);
