@@ -337,15 +337,15 @@ pub struct ProbeArgs {
     pub mgmt_port: Option<u16>,
 
     /// Seconds to wait for GET /readiness to answer 200.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::probe::DEFAULT_READY_TIMEOUT_SECS)]
     pub timeout: u64,
 
     /// Seconds of app output to capture after the test requests.
-    #[arg(long, value_name = "SECONDS", default_value_t = 2)]
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::probe::DEFAULT_WINDOW_SECS)]
     pub window: u64,
 
     /// Seconds the app gets to stop after SIGTERM before it is killed.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::probe::DEFAULT_GRACE_SECS)]
     pub grace: u64,
 
     /// Output format.

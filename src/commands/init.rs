@@ -131,10 +131,8 @@ fn seal_typed_values(
 
 /// Reviews the freshly generated repo and prints the report.
 fn show_review(root: &Path, platform_file: Option<&Path>) -> Result<(), Error> {
-    let repo = crate::repo::Repo::load(root)?;
-    let ctx = crate::review::ReviewContext::for_repo(&repo, root, platform_file);
-    let report = crate::review::run(&repo, &ctx);
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let report = crate::review::review_dir(root, platform_file)?;
+    let color = crate::report::color_on_stdout(crate::cli::Format::Text);
     println!("\nReview of the result (`vibe review` runs it again):\n");
     print!("{}", crate::report::render(&report, crate::cli::Format::Text, color));
     Ok(())
@@ -248,20 +246,7 @@ fn answers_from_flags(existing: Option<Answers>, f: &AnswerFlags) -> Result<Answ
                     message: format!("which language/runtime is it? one of: {}", ids.join(", ")),
                 });
             }
-            Answers {
-                name,
-                slug: None,
-                runtime: f.runtime.clone().unwrap_or_default(),
-                database: "none".into(),
-                components: Components::default(),
-                size: crate::contract::DEFAULT_SIZE.into(),
-                metrics: Vec::new(),
-                secrets: Vec::new(),
-                readiness_checks_database: false,
-                tag: None,
-                platform: None,
-                review: Default::default(),
-            }
+            Answers { name, runtime: f.runtime.clone().unwrap_or_default(), ..crate::wizard::blank() }
         }
     };
     if let Some(name) = &f.name {

@@ -5,10 +5,9 @@ use crate::cli::{Format, ProbeArgs};
 use crate::contract::Language;
 use crate::contract::{PORT_HTTP, PORT_MGMT};
 use crate::error::Error;
-use crate::probe::{self, ProbeError, http::Target};
+use crate::probe::{self, http::Target};
 use crate::review::{Report, Subject};
-use crate::spec::{self, ANSWERS_FILE};
-use std::io::IsTerminal;
+use crate::spec::{self, ANSWERS_FILE, Answers};
 use std::path::Path;
 use std::time::Duration;
 
@@ -26,11 +25,11 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<i32, Error> {
     opts.ready_timeout = Duration::from_secs(args.timeout);
     opts.window = Duration::from_secs(args.window);
     opts.grace = Duration::from_secs(args.grace);
-    let (app_name, notes) = app_facts(config, &config.root, &mut opts)?;
+    let (answers, notes) = app_facts(config, &config.root, &mut opts)?;
     let human = args.format == Format::Text;
     let say = |text: &str| if human { println!("{text}") } else { eprintln!("{text}") };
     if args.example {
-        let language = example_language(config)?;
+        let language = example_language(config, answers.as_ref())?;
         if args.install {
             say(&format!(
                 "Installing the {} example's pinned dependencies into {} …",
@@ -52,15 +51,12 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<i32, Error> {
             opts.mgmt.port
         )),
     }
-    let outcome = match probe::run(&opts) {
-        Ok(o) => o,
-        Err(ProbeError::Start(message)) => return Err(Error::Usage(message)),
-        Err(ProbeError::Interrupted) => return Err(Error::Cancelled),
-    };
+    let outcome = probe::run(&opts)?;
     let mut findings = outcome.findings;
     findings.sort_by_key(|f| f.sort_key());
-    let report = Report { findings, app: app_name, subject: Subject::RunningApp, ..Report::default() };
-    let color = human && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let app = answers.map(|a| a.name);
+    let report = Report { findings, app, subject: Subject::RunningApp, ..Report::default() };
+    let color = crate::report::color_on_stdout(args.format);
     for note in notes.iter().chain(&outcome.notes) {
         say(note);
     }
@@ -92,7 +88,7 @@ fn targets(args: &ProbeArgs) -> Result<(Target, Target), Error> {
     Ok((http, mgmt))
 }
 
-/// Probe options with the defaults of `vibe probe` (ready timeout 30 s, 2 s of output, 5 s grace).
+/// Probe options with the defaults of `vibe probe`.
 fn options(command: Vec<String>, http: Target, mgmt: Target) -> probe::Options {
     probe::Options {
         command,
@@ -100,9 +96,9 @@ fn options(command: Vec<String>, http: Target, mgmt: Target) -> probe::Options {
         cwd: None,
         http,
         mgmt,
-        ready_timeout: Duration::from_secs(30),
-        window: Duration::from_secs(2),
-        grace: Duration::from_secs(5),
+        ready_timeout: Duration::from_secs(probe::DEFAULT_READY_TIMEOUT_SECS),
+        window: Duration::from_secs(probe::DEFAULT_WINDOW_SECS),
+        grace: Duration::from_secs(probe::DEFAULT_GRACE_SECS),
         requests: 5,
         slug: None,
         metrics: Vec::new(),
@@ -111,8 +107,8 @@ fn options(command: Vec<String>, http: Target, mgmt: Target) -> probe::Options {
 }
 
 /// What vibe.yaml in `root` tells the probe (slug, business metrics, known secret values);
-/// returns the app's name and notes on what could not be checked.
-fn app_facts(config: &Config, root: &Path, opts: &mut probe::Options) -> Result<(Option<String>, Vec<String>), Error> {
+/// returns the answers, if there is a vibe.yaml, and notes on what could not be checked.
+fn app_facts(config: &Config, root: &Path, opts: &mut probe::Options) -> Result<(Option<Answers>, Vec<String>), Error> {
     let answers_path = root.join(ANSWERS_FILE);
     if !answers_path.exists() {
         return Ok((
@@ -135,20 +131,18 @@ fn app_facts(config: &Config, root: &Path, opts: &mut probe::Options) -> Result<
         .map(String::from);
     let names = answers.secrets.iter().cloned().chain(app_keys);
     opts.secrets = names.filter_map(|n| std::env::var(&n).ok().map(|v| (n, v))).collect();
-    Ok((Some(answers.name.clone()), Vec::new()))
+    Ok((Some(answers), Vec::new()))
 }
 
-/// The language of the repo's runtime (vibe.yaml), for --example.
-fn example_language(config: &Config) -> Result<Language, Error> {
-    let path = config.root.join(ANSWERS_FILE);
-    if !path.exists() {
+/// The language of the repo's runtime (vibe.yaml, already read by [`app_facts`]), for --example.
+fn example_language(config: &Config, answers: Option<&Answers>) -> Result<Language, Error> {
+    let Some(answers) = answers else {
         return Err(Error::Usage(format!(
             "--example runs the example app vibe generated for this repo, but {} has no {ANSWERS_FILE}: run \
              `vibe init` first.",
             config.root.display()
         )));
-    }
-    let (answers, _) = spec::load_answers(&path)?;
+    };
     crate::contract::runtime(&answers.runtime).map(|r| r.language).ok_or_else(|| {
         Error::Usage(format!(
             "{ANSWERS_FILE}: unknown runtime \"{}\" (`vibe init --help` lists them).",
@@ -166,11 +160,7 @@ pub fn live_evidence(config: &Config, root: &Path, command: &str) -> Result<prob
     opts.cwd = Some(root.to_path_buf());
     let (_, notes) = app_facts(config, root, &mut opts)?;
     eprintln!("Starting `{command}` (PORT={PORT_HTTP}, MGMT_PORT={PORT_MGMT}) and probing it …");
-    let outcome = match probe::run(&opts) {
-        Ok(o) => o,
-        Err(ProbeError::Start(message)) => return Err(Error::Usage(message)),
-        Err(ProbeError::Interrupted) => return Err(Error::Cancelled),
-    };
+    let outcome = probe::run(&opts)?;
     for note in notes.iter().chain(&outcome.notes) {
         eprintln!("{note}");
     }

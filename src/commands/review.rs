@@ -5,7 +5,6 @@ use crate::cli::{Format, ReviewArgs};
 use crate::contract::catalogue::{self, CATALOGUE};
 use crate::error::Error;
 use crate::review;
-use std::io::IsTerminal;
 
 /// Runs `vibe review [PATH]`.
 pub fn run(config: &Config, args: ReviewArgs) -> Result<i32, Error> {
@@ -15,9 +14,7 @@ pub fn run(config: &Config, args: ReviewArgs) -> Result<i32, Error> {
     }
     let review_once = || review::review_dir(&root, config.platform_file.as_deref());
     let mut report = review_once()?;
-    let color = args.format == Format::Text
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = crate::report::color_on_stdout(args.format);
     // --fix: plan -> show the changes -> apply -> review again. Its own text goes to stderr
     // when stdout carries a machine-readable report.
     let fixed = if args.fix {
@@ -65,9 +62,7 @@ fn cluster(config: &Config, root: &std::path::Path, args: &ReviewArgs) -> Result
     if args.format == Format::Text {
         println!();
     }
-    let color = args.format == Format::Text
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = crate::report::color_on_stdout(args.format);
     print!("{}", crate::report::render(&outcome.report, args.format, color));
     Ok(if outcome.report.blocked() { EXIT_BLOCKED } else { EXIT_OK })
 }

@@ -67,6 +67,13 @@ pub struct Outcome {
     pub evidence: Vec<&'static str>,
 }
 
+/// Seconds to wait for GET /readiness to answer 200, by default.
+pub const DEFAULT_READY_TIMEOUT_SECS: u64 = 30;
+/// Seconds of app output captured after the test requests, by default.
+pub const DEFAULT_WINDOW_SECS: u64 = 2;
+/// Seconds the app gets to stop after SIGTERM before it is killed, by default.
+pub const DEFAULT_GRACE_SECS: u64 = 5;
+
 /// Why a probe could not run at all.
 #[derive(Debug)]
 pub enum ProbeError {
@@ -74,6 +81,16 @@ pub enum ProbeError {
     Start(String),
     /// Ctrl-C: the app was stopped.
     Interrupted,
+}
+
+impl From<ProbeError> for crate::Error {
+    /// A command that cannot start is the user's to fix (exit 2); Ctrl-C is a cancel (exit 130).
+    fn from(e: ProbeError) -> Self {
+        match e {
+            ProbeError::Start(message) => crate::Error::Usage(message),
+            ProbeError::Interrupted => crate::Error::Cancelled,
+        }
+    }
 }
 
 /// Per-request time limit: the app is local, so a slow answer is a problem in itself.

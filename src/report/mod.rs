@@ -9,6 +9,15 @@ mod text;
 use crate::cli::Format;
 use crate::review::Report;
 
+/// Whether a report printed to standard output gets colour: text format, stdout a terminal, and
+/// `NO_COLOR` unset or empty.
+pub fn color_on_stdout(format: Format) -> bool {
+    use std::io::IsTerminal;
+    format == Format::Text
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// Renders a report in the chosen format. `color` applies to text only.
 pub fn render(report: &Report, format: Format, color: bool) -> String {
     match format {
