@@ -61,14 +61,7 @@ pub fn spawn_from(
 fn serve(root: &Path, platform_file: Option<&Path>, source: &Source, jobs: &Receiver<Job>, results: &Sender<Action>) {
     while let Ok(job) = jobs.recv() {
         // A bug in a check must not take the dashboard down: it becomes a message instead.
-        let action = catch_unwind(AssertUnwindSafe(|| match (source, job) {
-            (Source::Cluster(opts), Job::Review) => match cluster_outcome(root, platform_file, opts) {
-                Ok(outcome) => Action::Reviewed(Box::new(outcome)),
-                Err(e) => Action::ReviewFailed(e.to_string()),
-            },
-            (_, job) => run(root, platform_file, job),
-        }))
-        .unwrap_or_else(|panic| {
+        let action = catch_unwind(AssertUnwindSafe(|| run(root, platform_file, source, job))).unwrap_or_else(|panic| {
             Action::ReviewFailed(format!("internal error: {} (please report this)", panic_text(&panic)))
         });
         if results.send(action).is_err() {
@@ -77,13 +70,20 @@ fn serve(root: &Path, platform_file: Option<&Path>, source: &Source, jobs: &Rece
     }
 }
 
-/// Runs one job and says how it went.
-pub fn run(root: &Path, platform_file: Option<&Path>, job: Job) -> Action {
+/// Runs one job and says how it went. Reviews read the Kubernetes objects from `source`; fixes
+/// always edit the repo.
+pub fn run(root: &Path, platform_file: Option<&Path>, source: &Source, job: Job) -> Action {
     match job {
-        Job::Review => match review_outcome(root, platform_file) {
-            Ok(outcome) => Action::Reviewed(Box::new(outcome)),
-            Err(e) => Action::ReviewFailed(e.to_string()),
-        },
+        Job::Review => {
+            let outcome = match source {
+                Source::Repo => review_outcome(root, platform_file),
+                Source::Cluster(opts) => cluster_outcome(root, platform_file, opts),
+            };
+            match outcome {
+                Ok(outcome) => Action::Reviewed(Box::new(outcome)),
+                Err(e) => Action::ReviewFailed(e.to_string()),
+            }
+        }
         Job::PlanFix(findings) => Action::FixPlanned(fix::plan(root, &findings).map_err(|e| e.to_string())),
         Job::ApplyFix(plan) => Action::FixApplied(fix::apply(root, &plan).map_err(|e| e.to_string())),
     }
