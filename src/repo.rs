@@ -402,6 +402,17 @@ impl Repo {
         }
     }
 
+    /// Notes a template (see [`Repo::add_yaml`]): skipped on purpose, not an unreadable file.
+    fn skip_template(&mut self, file: &str, line: u32) {
+        self.diagnostics.push(Diagnostic {
+            file: file.into(),
+            line: Some(line),
+            message: "skipped: a template (`{{` outside a quoted string), not YAML; objects in it are not reviewed"
+                .into(),
+            template: true,
+        });
+    }
+
     fn add_yaml(&mut self, file: &str, name: &str, text: &str) {
         if text.trim().is_empty() {
             if name.ends_with(".json") {
@@ -415,24 +426,12 @@ impl Repo {
         let maybe_template = !file.starts_with(".github/") && text.contains("{{");
         // Most templates show it on a line of their own (`{{- if .Values.x }}`) or as a whole value
         // (`name: {{ .Release.Name }}`): no need to parse them to know.
-        let obvious = if maybe_template { obvious_template_line(text) } else { None };
-        let parsed = match obvious {
-            Some(_) => Ok(Vec::new()),
-            None => yaml::parse_documents(text),
-        };
-        if maybe_template {
-            let docs = parsed.as_deref().ok();
-            if let Some(line) = obvious.or_else(|| template_braces(text, docs)) {
-                self.diagnostics.push(Diagnostic {
-                    file: file.into(),
-                    line: Some(line),
-                    message: "skipped: a template (`{{` outside a quoted string), not YAML; objects in it are not \
-                              reviewed"
-                        .into(),
-                    template: true,
-                });
-                return;
-            }
+        if maybe_template && let Some(line) = obvious_template_line(text) {
+            return self.skip_template(file, line);
+        }
+        let parsed = yaml::parse_documents(text);
+        if maybe_template && let Some(line) = template_braces(text, parsed.as_deref().ok()) {
+            return self.skip_template(file, line);
         }
         let docs = match parsed {
             Ok(docs) => docs,
