@@ -3,7 +3,6 @@
 
 use super::state::{FixStage, Item, Overlay, State, Tone};
 use crate::contract::catalogue::{self, Area, Severity};
-use crate::review::Subject;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -183,15 +182,10 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
                 Line::styled("Esc clears the filter.", dim()),
             ])
         } else if report.diagnostics.iter().all(|d| d.template) {
-            let next = match report.subject {
-                Subject::Repo => "Commit and push: CI builds the image and ArgoCD deploys it.",
-                Subject::RunningApp => "The app answers, counts and logs as the platform expects.",
-                Subject::Namespace => "The namespace runs what the repo says, the way the contract asks.",
-            };
             let mut lines = vec![
                 Line::styled("✓ Every check passed.", Style::new().fg(Color::Green).add_modifier(Modifier::BOLD)),
                 Line::raw(""),
-                Line::raw(next),
+                Line::raw(report.subject.advice()),
                 Line::styled("This screen keeps watching: it updates as you save.", dim()),
             ];
             let templates = report.diagnostics.len();

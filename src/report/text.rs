@@ -107,13 +107,13 @@ pub fn render(report: &Report, color: bool) -> String {
             true => "Every check passed",
             false => "Every check passed on the files that could be read",
         };
-        let next = match report.subject {
-            Subject::Repo => "Commit and push: CI builds the image and ArgoCD deploys it.",
-            Subject::RunningApp => "the app answers, counts and logs as the platform expects.",
-            Subject::Namespace => "the namespace runs what the repo says, the way the contract asks.",
+        let advice = report.subject.advice();
+        // An instruction follows as a sentence of its own; a description completes "passed".
+        let line = match report.subject {
+            Subject::Repo => format!("{passed}. {advice}"),
+            _ => format!("{passed}: {}{}", advice[..1].to_lowercase(), &advice[1..]),
         };
-        let sep = if report.subject == Subject::Repo { "." } else { ":" };
-        out.push_str(&format!("\n{passed}{sep} {next}\n"));
+        out.push_str(&format!("\n{line}\n"));
     }
     out
 }

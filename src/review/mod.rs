@@ -61,6 +61,17 @@ pub enum Subject {
     Namespace,
 }
 
+impl Subject {
+    /// What a pass means, or what to do next, as a sentence (for the report and the dashboard).
+    pub fn advice(self) -> &'static str {
+        match self {
+            Subject::Repo => "Commit and push: CI builds the image and ArgoCD deploys it.",
+            Subject::RunningApp => "The app answers, counts and logs as the platform expects.",
+            Subject::Namespace => "The namespace runs what the repo says, the way the contract asks.",
+        }
+    }
+}
+
 impl Report {
     /// Number of CRITICAL findings.
     pub fn critical(&self) -> usize {
