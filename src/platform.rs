@@ -112,7 +112,7 @@ struct ArgocdFile {
 impl Platform {
     /// Reads a platform file and applies it over the defaults.
     pub fn load(path: &Path) -> Result<Platform, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::fsread::read_text(path).map_err(|e| Error::read(path, e))?;
         Platform::from_yaml(&text, path)
     }
 
@@ -121,7 +121,8 @@ impl Platform {
         let file: PlatformFile = if text.trim().is_empty() {
             PlatformFile::default()
         } else {
-            serde_saphyr::from_str(text).map_err(|e| Error::Parse(Located::from_saphyr(path, &e)))?
+            // The path is the user's choice and may be any file: errors never quote it.
+            serde_saphyr::from_str(text).map_err(|e| Error::Parse(Located::from_saphyr_without_content(path, &e)))?
         };
         let mut p = Platform { source: Some(path.to_path_buf()), ..Platform::default() };
         set(&mut p.prefix, file.prefix);
