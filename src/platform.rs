@@ -218,7 +218,8 @@ mod tests {
     fn unknown_keys_are_refused_with_a_position() {
         let err = Platform::from_yaml("prefix: a\nregistri: b\n", Path::new("p.yaml")).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("p.yaml:2:1"), "{msg}");
-        assert!(msg.contains("registri"), "{msg}");
+        assert!(msg.contains("p.yaml:2:1") && msg.contains("unknown field"), "{msg}");
+        // The platform file can be any path (a credentials file too): its keys are not quoted.
+        assert!(!msg.contains("registri"), "{msg}");
     }
 }
