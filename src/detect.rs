@@ -368,13 +368,10 @@ fn walk(root: &Path) -> Vec<SrcFile> {
             let Some(kind) = classify(&name, &parent) else {
                 continue;
             };
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.len() > MAX_FILE_BYTES {
+            let mut bytes = Vec::new();
+            if crate::fsread::read_into(&entry.path(), MAX_FILE_BYTES, &mut bytes).is_err() {
                 continue;
             }
-            let Ok(bytes) = std::fs::read(entry.path()) else {
-                continue;
-            };
             bytes_read += bytes.len();
             let text = String::from_utf8_lossy(&bytes).into_owned();
             // vibe's own generated files (the observability skeleton reads PORT, LOG_LEVEL...) say

@@ -22,6 +22,15 @@ pub enum Error {
         /// What the OS said.
         source: std::io::Error,
     },
+    /// A file that vibe would not or could not read: not a regular file, over the size cap, not
+    /// UTF-8, or a symlink leaving the repo. The message never quotes the file.
+    #[error("{}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why it was not read.
+        source: crate::fsread::ReadError,
+    },
     /// The command was called in a way that cannot work; the message says what to do instead.
     #[error("{0}")]
     Usage(String),
@@ -45,6 +54,11 @@ impl Error {
     /// An I/O error on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Error {
         Error::Io { path: path.to_path_buf(), source }
+    }
+
+    /// A file on `path` that [`crate::fsread`] did not read.
+    pub fn read(path: &Path, source: crate::fsread::ReadError) -> Error {
+        Error::Read { path: path.to_path_buf(), source }
     }
 }
 
@@ -158,6 +172,33 @@ impl Located {
         let pos = err.location().map(|l| Pos { line: l.line() as u32, col: l.column() as u32 });
         Located { file: file.to_path_buf(), pos, message, snippet: (!snippet.is_empty()).then(|| snippet.join("\n")) }
     }
+
+    /// [`Located::from_saphyr`] for a file vibe does not own (a platform file can be any path,
+    /// `~/.docker/config.json` included): the place and the problem, without the offending
+    /// lines and with the keys and values the parser quoted left out.
+    pub fn from_saphyr_without_content(file: &Path, err: &serde_saphyr::Error) -> Located {
+        let located = Located::from_saphyr(file, err);
+        Located { message: without_quoted(&located.message), snippet: None, ..located }
+    }
+}
+
+/// The message with every `` `quoted` `` or `"quoted"` part replaced by `…`: parsers quote the
+/// file's own keys and values there.
+fn without_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut open: Option<char> = None;
+    for c in message.chars() {
+        match open {
+            Some(q) if c == q => open = None,
+            Some(_) => {}
+            None if c == '`' || c == '"' => {
+                open = Some(c);
+                out.push('…');
+            }
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 impl fmt::Display for Located {

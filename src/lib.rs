@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod detect;
 pub mod error;
 pub mod fix;
+pub mod fsread;
 pub mod generate;
 pub mod git;
 pub mod parallel;

@@ -112,7 +112,7 @@ struct ArgocdFile {
 impl Platform {
     /// Reads a platform file and applies it over the defaults.
     pub fn load(path: &Path) -> Result<Platform, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::fsread::read_text(path).map_err(|e| Error::read(path, e))?;
         Platform::from_yaml(&text, path)
     }
 
@@ -121,7 +121,8 @@ impl Platform {
         let file: PlatformFile = if text.trim().is_empty() {
             PlatformFile::default()
         } else {
-            serde_saphyr::from_str(text).map_err(|e| Error::Parse(Located::from_saphyr(path, &e)))?
+            // The path is the user's choice and may be any file: errors never quote it.
+            serde_saphyr::from_str(text).map_err(|e| Error::Parse(Located::from_saphyr_without_content(path, &e)))?
         };
         let mut p = Platform { source: Some(path.to_path_buf()), ..Platform::default() };
         set(&mut p.prefix, file.prefix);
@@ -217,7 +218,8 @@ mod tests {
     fn unknown_keys_are_refused_with_a_position() {
         let err = Platform::from_yaml("prefix: a\nregistri: b\n", Path::new("p.yaml")).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("p.yaml:2:1"), "{msg}");
-        assert!(msg.contains("registri"), "{msg}");
+        assert!(msg.contains("p.yaml:2:1") && msg.contains("unknown field"), "{msg}");
+        // The platform file can be any path (a credentials file too): its keys are not quoted.
+        assert!(!msg.contains("registri"), "{msg}");
     }
 }

@@ -2,7 +2,12 @@
 //! Dockerfiles, workflows, ignore/env files and application source.
 //!
 //! Every file is either read or reported: unparseable or unreadable files become
-//! diagnostics (file, line, message), never a crash and never a silent skip.
+//! diagnostics (file, line, message), never a crash and never a silent skip. Files are read
+//! through [`crate::fsread`] only (regular files, capped, symlinks kept inside the repo).
+//!
+//! The gate fails closed (contract v2, "How checks apply"): a file the review could not read or
+//! parse where objects come from ([`reads_objects`], or any YAML that looks like a manifest) is
+//! a blocking diagnostic.
 
 use crate::yaml::{self, Node};
 use std::path::{Path, PathBuf};
@@ -10,8 +15,8 @@ use std::path::{Path, PathBuf};
 /// Folders never read: VCS data, build output, dependencies, vibe's own backups.
 pub const SKIPPED_DIRS: &[&str] =
     &[".git", "target", "node_modules", "vendor", ".vibe", ".venv", "venv", "__pycache__"];
-/// Files larger than this are reported, not read (no manifest or source file is this big).
-const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Folders whose YAML files are Kubernetes objects by convention (`k8s/`, `deploy/`...).
+const OBJECT_DIRS: &[&str] = &["k8s", "kubernetes", "manifests", "deploy", "argocd"];
 /// Most threads `Repo::load` reads and parses files with.
 const MAX_LOAD_THREADS: usize = 8;
 /// Files per unit of work for the loading threads (smaller repos are read on one thread).
@@ -32,6 +37,43 @@ pub struct Diagnostic {
     /// True for a template skipped on purpose (a Helm chart's templates): nothing is wrong with it.
     #[serde(skip)]
     pub template: bool,
+    /// True when the file is in a place the review reads objects from: the gate cannot vouch
+    /// for what it could not read, so the verdict is BLOCKED.
+    pub blocking: bool,
+}
+
+impl Diagnostic {
+    /// A file that could not be read or parsed; `blocking` as [`Diagnostic::blocking`] says.
+    pub fn unreadable(file: impl Into<String>, line: Option<u32>, message: String, blocking: bool) -> Diagnostic {
+        let message = if blocking {
+            format!("{message}. The gate cannot vouch for what it could not read, so it blocks: fix or remove the file")
+        } else {
+            message
+        };
+        Diagnostic { file: file.into(), line, message, template: false, blocking }
+    }
+}
+
+/// True for a file in a place the review reads objects from: a YAML or JSON file of a manifests
+/// folder (`k8s/`, `deploy/`...), a chart's values, a workflow or vibe.yaml, and any Dockerfile.
+/// (YAML elsewhere that could not be parsed counts too when it looks like a manifest: see
+/// [`looks_like_manifest`].)
+pub fn reads_objects(file: &str) -> bool {
+    let (dirs, name) = file.rsplit_once('/').unwrap_or(("", file));
+    if is_dockerfile(name) {
+        return true;
+    }
+    let yaml = name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json");
+    let chart_values = name.starts_with("values") && !name.ends_with(".json");
+    yaml && (file == crate::spec::ANSWERS_FILE
+        || file.starts_with(".github/workflows/")
+        || chart_values
+        || dirs.split('/').any(|d| OBJECT_DIRS.contains(&d)))
+}
+
+/// True for text that names an `apiVersion` and a `kind`: a manifest, wherever it is.
+fn looks_like_manifest(text: &str) -> bool {
+    text.contains("apiVersion") && text.contains("kind")
 }
 
 /// A Kubernetes object found in a YAML document.
@@ -255,13 +297,15 @@ impl Repo {
             )));
         }
         let mut repo = Repo::empty(root);
+        let real_root = crate::fsread::RepoRoot::new(root).map_err(|e| crate::Error::read(root, e))?;
         let mut paths = Vec::new();
-        walk(root, &mut paths, &mut repo.diagnostics, root);
+        let mut walker = Walker { root, real_root: &real_root, out: &mut paths, diagnostics: &mut repo.diagnostics };
+        walker.walk(root);
         paths.sort();
         if threads < 2 || paths.len() <= LOAD_CHUNK {
             let mut buf = Vec::new();
             for path in &paths {
-                repo.read_file(path, &mut buf);
+                repo.read_file(&real_root, path, &mut buf);
             }
             return Ok(repo);
         }
@@ -273,7 +317,7 @@ impl Repo {
             let mut part = Repo::empty(root);
             let mut buf = Vec::new();
             for path in *chunk {
-                part.read_file(path, &mut buf);
+                part.read_file(&real_root, path, &mut buf);
             }
             part
         });
@@ -335,47 +379,50 @@ impl Repo {
     }
 
     /// Reads one file; `buf` is a buffer reused from file to file (no allocation per file).
-    fn read_file(&mut self, path: &Path, buf: &mut Vec<u8>) {
-        use std::io::Read;
+    fn read_file(&mut self, root: &crate::fsread::RepoRoot, path: &Path, buf: &mut Vec<u8>) {
+        use crate::fsread::ReadError;
         let file = rel(&self.root, path);
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if !self.interesting(&file, &name) {
+        if !interesting(&file, &name) {
             return;
         }
+        let read = root.read_walked(path, crate::fsread::MAX_FILE_BYTES, buf);
+        let error = match read.and_then(|()| crate::fsread::utf8(buf)) {
+            Ok(text) => return self.add_text(&file, text),
+            Err(e) => e,
+        };
+        let line = match error {
+            ReadError::NotUtf8 { line } => Some(line),
+            _ => None,
+        };
+        // Bytes that are not UTF-8 can still show a manifest; nothing else read shows anything.
+        let manifest = line.is_some() && looks_like_manifest(&String::from_utf8_lossy(buf));
         buf.clear();
-        let read = std::fs::File::open(path).and_then(|mut f| match f.metadata()?.len() {
-            len if len > MAX_FILE_BYTES => Ok(false),
-            _ => f.read_to_end(buf).map(|_| true),
-        });
-        match read {
-            Ok(false) => {
-                self.diagnose(&file, None, format!("skipped: larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024))
-            }
-            Ok(true) => match std::str::from_utf8(buf) {
-                Ok(text) => self.add_text(&file, text),
-                Err(e) => {
-                    let line = 1 + buf[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u32;
-                    self.diagnose(&file, Some(line), "not UTF-8 text: not reviewed".into());
-                }
-            },
-            Err(e) => self.diagnose(&file, None, format!("could not read: {e}")),
-        }
+        let message = match error {
+            ReadError::Io(e) => format!("could not read: {e}"),
+            e => e.to_string(),
+        };
+        self.diagnostics.push(Diagnostic::unreadable(file.as_str(), line, message, manifest || reads_objects(&file)));
     }
+}
 
-    fn interesting(&self, file: &str, name: &str) -> bool {
-        name.ends_with(".yaml")
-            || name.ends_with(".yml")
-            || name.ends_with(".json")
-            || is_dockerfile(name)
-            || name == ".gitignore"
-            || is_env_file(name)
-            || DEPENDENCY_FILES.contains(&name)
-            || source_lang(name).is_some()
-            || file.starts_with(".github/workflows/")
-    }
+/// True for the files the review reads (by name; `file` is the repo-relative path).
+fn interesting(file: &str, name: &str) -> bool {
+    name.ends_with(".yaml")
+        || name.ends_with(".yml")
+        || name.ends_with(".json")
+        || is_dockerfile(name)
+        || name == ".gitignore"
+        || is_env_file(name)
+        || DEPENDENCY_FILES.contains(&name)
+        || source_lang(name).is_some()
+        || file.starts_with(".github/workflows/")
+}
 
+impl Repo {
     fn diagnose(&mut self, file: &str, line: Option<u32>, message: String) {
-        self.diagnostics.push(Diagnostic { file: file.to_string(), line, message, template: false });
+        let blocking = reads_objects(file);
+        self.diagnostics.push(Diagnostic::unreadable(file, line, message, blocking));
     }
 
     /// Classifies and parses one file's text.
@@ -410,6 +457,7 @@ impl Repo {
             message: "skipped: a template (`{{` outside a quoted string), not YAML; objects in it are not reviewed"
                 .into(),
             template: true,
+            blocking: false,
         });
     }
 
@@ -436,7 +484,9 @@ impl Repo {
         let docs = match parsed {
             Ok(docs) => docs,
             Err(e) => {
-                self.diagnose(file, Some(e.pos.line), format!("not valid YAML: {}", e.message));
+                let blocking = reads_objects(file) || looks_like_manifest(text);
+                let message = format!("not valid YAML: {}", e.message);
+                self.diagnostics.push(Diagnostic::unreadable(file, Some(e.pos.line), message, blocking));
                 return;
             }
         };
@@ -540,31 +590,48 @@ fn release_loader_memory() {
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>, root: &Path) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            diagnostics.push(Diagnostic {
-                file: rel(root, dir),
-                line: None,
-                message: format!("could not read folder: {e}"),
-                template: false,
-            });
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(ft) = entry.file_type() else { continue };
-        if ft.is_dir() {
-            let name = entry.file_name();
-            if !SKIPPED_DIRS.contains(&name.to_string_lossy().as_ref()) {
-                walk(&path, out, diagnostics, root);
+/// Collects the files under a repo: regular files, and special files and symlinks for
+/// [`Repo::read_file`] to judge. Symlinked folders are not walked (a link can loop, and one
+/// inside the repo only repeats files read where they live); one leading outside is reported.
+struct Walker<'a> {
+    root: &'a Path,
+    real_root: &'a crate::fsread::RepoRoot,
+    out: &'a mut Vec<PathBuf>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Walker<'_> {
+    fn walk(&mut self, dir: &Path) {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                let file = rel(self.root, dir);
+                // A manifests folder the review cannot list hides its objects.
+                let blocking = reads_objects(&format!("{file}/_.yaml"));
+                let message = format!("could not read folder: {e}");
+                self.diagnostics.push(Diagnostic::unreadable(file, None, message, blocking));
+                return;
             }
-        } else if ft.is_file() {
-            out.push(path);
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(ft) = entry.file_type() else { continue };
+            let skipped = SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref());
+            if ft.is_dir() {
+                if !skipped {
+                    self.walk(&path);
+                }
+            } else if ft.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+                if !skipped && !self.real_root.contains(&path) {
+                    let file = rel(self.root, &path);
+                    let blocking = reads_objects(&format!("{file}/_.yaml"));
+                    let message = "a symlink to a folder outside the repo: not followed".to_string();
+                    self.diagnostics.push(Diagnostic::unreadable(file, None, message, blocking));
+                }
+            } else {
+                self.out.push(path);
+            }
         }
-        // Symlinks are not followed: a link can point outside the repo or loop.
     }
 }
 
@@ -682,6 +749,44 @@ mod tests {
         let of = |k: usize| (0..3 * LOAD_CHUNK).filter(|i| i % 5 == k).count();
         assert_eq!(one.objects.len(), of(0) + of(2));
         assert_eq!(one.diagnostics.len(), of(1) + 1, "{:?}", one.diagnostics);
+    }
+
+    #[test]
+    fn what_could_not_be_read_blocks_where_objects_come_from() {
+        for file in [
+            "k8s/03-configmap.yaml",
+            "deploy/prod/app.yml",
+            "helm/vibe-stack/values.yaml",
+            "charts/web/values-prod.yaml",
+            ".github/workflows/ci.yml",
+            "vibe.yaml",
+            "Dockerfile",
+            "services/api/Dockerfile.prod",
+        ] {
+            assert!(reads_objects(file), "{file}");
+        }
+        for file in ["docs/example.yaml", "k8s/README.md", "k8s/tool.py", "src/config.json", "package.json"] {
+            assert!(!reads_objects(file), "{file}");
+        }
+        let repo = Repo::from_files(
+            Path::new("/r"),
+            &[
+                ("k8s/a.yaml", "a: [1\n"),
+                ("docs/b.yaml", "a: [1\n"),
+                ("docs/c.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: [x\n"),
+                ("helm/vibe-stack/templates/d.yaml", "{{- if .Values.x }}\nkind: Service\n{{- end }}\n"),
+            ],
+        );
+        let blocking: Vec<(&str, bool)> = repo.diagnostics.iter().map(|d| (d.file.as_str(), d.blocking)).collect();
+        assert_eq!(
+            blocking,
+            [
+                ("k8s/a.yaml", true),
+                ("docs/b.yaml", false),
+                ("docs/c.yaml", true),
+                ("helm/vibe-stack/templates/d.yaml", false)
+            ]
+        );
     }
 
     #[test]

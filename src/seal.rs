@@ -113,8 +113,8 @@ pub enum CertError {
     Unreadable {
         /// The file.
         path: PathBuf,
-        /// What the OS said.
-        source: std::io::Error,
+        /// Why it was not read.
+        source: crate::fsread::ReadError,
     },
     /// The text holds no PEM certificate (or a public key instead of a certificate).
     #[error(
@@ -252,7 +252,8 @@ fn certificate_text(platform: &Platform) -> Result<(String, String), CertError> 
         return Ok((setting.to_string(), origin));
     }
     let path = Path::new(setting.trim());
-    let text = std::fs::read(path).map_err(|source| CertError::Unreadable { path: path.to_path_buf(), source })?;
+    let text =
+        crate::fsread::read_bytes(path).map_err(|source| CertError::Unreadable { path: path.to_path_buf(), source })?;
     // A binary (DER) file is not PEM; say so rather than failing on UTF-8.
     let text = String::from_utf8(text).map_err(|_| CertError::NotPem {
         origin: path.display().to_string(),
@@ -434,7 +435,8 @@ pub fn looks_sealed(value: &str) -> bool {
 
 /// The fingerprint recorded on the app's SealedSecret in k8s/02-sealed-secrets.yaml, if any.
 pub fn recorded_fingerprint(root: &Path, secret_name: &str) -> Option<String> {
-    let text = std::fs::read_to_string(root.join(crate::contract::SEALED_SECRETS_FILE)).ok()?;
+    let text =
+        crate::fsread::RepoRoot::new(root).ok()?.read_text_if_exists(crate::contract::SEALED_SECRETS_FILE).ok()??;
     let docs = crate::yaml::parse_documents(&text).ok()?;
     docs.iter().find_map(|doc| {
         let r = &doc.root;

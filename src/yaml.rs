@@ -11,6 +11,12 @@ use std::fmt;
 
 /// Most nodes one file may expand to (aliases included) before it is refused.
 const NODE_BUDGET: usize = 2_000_000;
+/// Most bytes of scalar text (keys included) one file may expand to through aliases: a few
+/// nodes can be huge (one 4 MB scalar referenced a million times is 4 TB).
+const ALIAS_BYTES_BUDGET: usize = 64 * 1024 * 1024;
+/// Mappings with more entries than this get a key index while they are built, so that finding a
+/// duplicate key stays linear in the mapping's size (a scan is cheaper for small ones).
+const INDEX_KEYS_FROM: usize = 16;
 /// Deepest nesting accepted.
 const MAX_DEPTH: usize = 256;
 
@@ -238,15 +244,78 @@ pub fn parse_one(text: &str) -> Result<Option<Node>, YamlError> {
 
 enum Frame {
     Seq(Pos, Vec<Node>, usize),
-    Map(Pos, Vec<Entry>, Option<(String, Pos)>, usize),
+    Map(Pos, MapBuilder, Option<(String, Pos)>, usize),
+}
+
+/// A mapping being built: its entries, and once it is large, where each key is among them.
+#[derive(Default)]
+struct MapBuilder {
+    entries: Vec<Entry>,
+    index: Option<HashMap<String, usize>>,
+}
+
+impl MapBuilder {
+    /// Where `key` is among the entries.
+    fn find(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|e| e.key == key),
+        }
+    }
+
+    /// Adds an entry whose key is not there yet.
+    fn push(&mut self, entry: Entry) {
+        if let Some(index) = &mut self.index {
+            index.insert(entry.key.clone(), self.entries.len());
+        } else if self.entries.len() >= INDEX_KEYS_FROM {
+            let mut index: HashMap<String, usize> =
+                self.entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect();
+            index.insert(entry.key.clone(), self.entries.len());
+            self.index = Some(index);
+        }
+        self.entries.push(entry);
+    }
+
+    /// Sets `entry`, replacing an entry of the same key.
+    fn set(&mut self, entry: Entry) {
+        match self.find(&entry.key) {
+            Some(i) => self.entries[i] = entry,
+            None => self.push(entry),
+        }
+    }
+
+    /// Applies a YAML merge key: entries already present win.
+    fn merge(&mut self, source: Node) {
+        let sources = match source.value {
+            Value::Seq(items) => items,
+            other => vec![Node { pos: source.pos, value: other }],
+        };
+        for src in sources {
+            if let Value::Map(src_entries) = src.value {
+                for e in src_entries {
+                    if self.find(&e.key).is_none() {
+                        self.push(e);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An anchored node, with what one alias to it expands to.
+struct Anchored {
+    node: Node,
+    nodes: usize,
+    bytes: usize,
 }
 
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    anchors: HashMap<usize, Anchored>,
     docs: Vec<Document>,
     budget_used: usize,
+    alias_bytes: usize,
 }
 
 impl Builder {
@@ -272,7 +341,7 @@ impl Builder {
                 }
                 Event::MappingStart(anchor, _) => {
                     self.depth_check(pos)?;
-                    self.stack.push(Frame::Map(pos, Vec::new(), None, anchor));
+                    self.stack.push(Frame::Map(pos, MapBuilder::default(), None, anchor));
                 }
                 Event::SequenceEnd => {
                     if let Some(Frame::Seq(start, mut items, anchor)) = self.stack.pop() {
@@ -282,24 +351,36 @@ impl Builder {
                     }
                 }
                 Event::MappingEnd => {
-                    if let Some(Frame::Map(start, mut entries, _, anchor)) = self.stack.pop() {
+                    if let Some(Frame::Map(start, map, _, anchor)) = self.stack.pop() {
+                        let mut entries = map.entries;
                         entries.shrink_to_fit();
                         self.push(Node { pos: Some(start), value: Value::Map(entries) }, anchor, start)?;
                     }
                 }
                 Event::Alias(id) => {
-                    let node = self
+                    let anchored = self
                         .anchors
                         .get(&id)
-                        .cloned()
                         .ok_or_else(|| YamlError { pos, message: "alias refers to an unknown anchor".into() })?;
-                    self.budget_used += count_nodes(&node);
+                    // Counted before the copy is made: the copy is what a bomb would blow up.
+                    self.budget_used += anchored.nodes;
+                    self.alias_bytes += anchored.bytes;
                     if self.budget_used > NODE_BUDGET {
                         return Err(YamlError {
                             pos,
                             message: "aliases expand to too many nodes (alias bomb?)".into(),
                         });
                     }
+                    if self.alias_bytes > ALIAS_BYTES_BUDGET {
+                        return Err(YamlError {
+                            pos,
+                            message: format!(
+                                "aliases expand to more than {} MiB of text (alias bomb?)",
+                                ALIAS_BYTES_BUDGET / 1024 / 1024
+                            ),
+                        });
+                    }
+                    let node = anchored.node.clone();
                     self.push(node, 0, pos)?;
                 }
                 Event::DocumentStart(_)
@@ -325,7 +406,8 @@ impl Builder {
             return Err(YamlError { pos, message: "document has too many nodes".into() });
         }
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            let (nodes, bytes) = expanded_size(&node);
+            self.anchors.insert(anchor, Anchored { node: node.clone(), nodes, bytes });
         }
         match self.stack.last_mut() {
             None => {
@@ -333,7 +415,7 @@ impl Builder {
                 self.docs.push(Document { index, root: node });
             }
             Some(Frame::Seq(_, items, _)) => items.push(node),
-            Some(Frame::Map(_, entries, pending, _)) => match pending.take() {
+            Some(Frame::Map(_, map, pending, _)) => match pending.take() {
                 None => {
                     let key_pos = node.pos.unwrap_or(pos);
                     let key = match node.value {
@@ -344,40 +426,24 @@ impl Builder {
                     };
                     *pending = Some((key, key_pos));
                 }
-                Some((key, _)) if key == "<<" => merge_into(entries, node),
+                Some((key, _)) if key == "<<" => map.merge(node),
                 // An explicit key wins over one a merge key brought in earlier.
-                Some((key, key_pos)) => match entries.iter_mut().find(|e| e.key == key) {
-                    Some(existing) => *existing = Entry { key, key_pos: Some(key_pos), value: node },
-                    None => entries.push(Entry { key, key_pos: Some(key_pos), value: node }),
-                },
+                Some((key, key_pos)) => map.set(Entry { key, key_pos: Some(key_pos), value: node }),
             },
         }
         Ok(())
     }
 }
 
-/// Applies a YAML merge key: entries already present win.
-fn merge_into(entries: &mut Vec<Entry>, source: Node) {
-    let sources = match source.value {
-        Value::Seq(items) => items,
-        other => vec![Node { pos: source.pos, value: other }],
-    };
-    for src in sources {
-        if let Value::Map(src_entries) = src.value {
-            for e in src_entries {
-                if !entries.iter().any(|x| x.key == e.key) {
-                    entries.push(e);
-                }
-            }
-        }
-    }
-}
-
-fn count_nodes(node: &Node) -> usize {
-    1 + match &node.value {
-        Value::Scalar { .. } => 0,
-        Value::Seq(items) => items.iter().map(count_nodes).sum(),
-        Value::Map(entries) => entries.iter().map(|e| count_nodes(&e.value)).sum(),
+/// How many nodes, and how many bytes of scalar text (keys included), a node holds.
+fn expanded_size(node: &Node) -> (usize, usize) {
+    match &node.value {
+        Value::Scalar { text, .. } => (1, text.len()),
+        Value::Seq(items) => items.iter().map(expanded_size).fold((1, 0), |(n, b), (n2, b2)| (n + n2, b + b2)),
+        Value::Map(entries) => entries.iter().fold((1, 0), |(n, b), e| {
+            let (n2, b2) = expanded_size(&e.value);
+            (n + n2, b + b2 + e.key.len())
+        }),
     }
 }
 
@@ -417,6 +483,50 @@ mod tests {
         }
         let err = parse_documents(&text).unwrap_err();
         assert!(err.message.contains("too many"), "{err}");
+    }
+
+    #[test]
+    fn an_alias_string_bomb_is_refused_by_its_size() {
+        // Few nodes, huge text: a 1 MiB scalar referenced 100 times (the reported bomb was 4 MB
+        // a million times) would be 100 MiB expanded; the node count alone lets it through.
+        let mut text = format!("big: &b \"{}\"\nrefs:\n", "x".repeat(1024 * 1024));
+        text.push_str(&"- *b\n".repeat(100));
+        let err = parse_documents(&text).unwrap_err();
+        assert!(err.message.contains("MiB of text"), "{err}");
+        // Aliases that stay within the budget still resolve.
+        let doc = parse_one("a: &a {x: 1}\nb: [*a, *a]\n").unwrap().unwrap();
+        assert_eq!(doc.path("b.1.x").unwrap().as_i64(), Some(1));
+    }
+
+    #[test]
+    fn a_huge_flat_mapping_is_built_in_linear_time() {
+        // 100k distinct keys: scanning the entries for each key (the old duplicate check) is 5e9
+        // comparisons, minutes of work; with the key index it is a fraction of a second.
+        let keys = 100_000;
+        let entry = |key: String, value: &str| Entry { key, key_pos: None, value: Node::scalar(value, false) };
+        let start = std::time::Instant::now();
+        let mut map = MapBuilder::default();
+        for i in 0..keys {
+            map.set(entry(format!("k{i}"), "v"));
+        }
+        map.set(entry("k7".into(), "again"));
+        let took = start.elapsed();
+        assert_eq!(map.entries.len(), keys);
+        assert_eq!(map.entries[7].value.as_str(), Some("again"), "a repeated key replaces the first, in place");
+        // Generous (a debug build on a busy machine): quadratic work takes minutes.
+        assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+    }
+
+    #[test]
+    fn repeated_and_merged_keys_in_a_large_mapping() {
+        // Past INDEX_KEYS_FROM the index decides: the last explicit key wins, merge keys never do.
+        let mut text: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k7: again\n<<: {k8: merged, extra: 1}\n");
+        let doc = parse_one(&text).unwrap().unwrap();
+        assert_eq!(doc.entries().len(), 101);
+        assert_eq!(doc.get("k7").unwrap().as_str(), Some("again"));
+        assert_eq!(doc.get("k8").unwrap().as_i64(), Some(8));
+        assert_eq!(doc.get("extra").unwrap().as_i64(), Some(1));
     }
 
     #[test]

@@ -249,7 +249,7 @@ pub fn review_with(
 
     // 6. The review, then the live findings.
     let mut report = review::run(&repo, &ctx);
-    report.diagnostics.splice(0..0, std::mem::take(&mut ctx.diagnostics));
+    report.put_context_diagnostics(std::mem::take(&mut ctx.diagnostics));
     for f in report.findings.iter_mut().chain(report.suppressed.iter_mut()) {
         locate(f, &live, &kept);
     }

@@ -104,6 +104,7 @@ fn a_pass_beside_skipped_templates_is_a_pass_and_an_unreadable_file_is_not() {
         line: Some(1),
         message: "skipped".into(),
         template,
+        blocking: false,
     };
     let with = |diagnostics: Vec<crate::repo::Diagnostic>, subject: crate::review::Subject| {
         let mut o = outcome(Vec::new());
@@ -122,6 +123,26 @@ fn a_pass_beside_skipped_templates_is_a_pass_and_an_unreadable_file_is_not() {
     assert!(text.contains("The namespace runs what the repo says") && !text.contains("Commit and push"), "{text}");
     let text = with([chart, vec![diagnostic("k8s/broken.yaml", false)]].concat(), crate::review::Subject::Repo);
     assert!(!text.contains("Every check passed") && text.contains("Some files could not be read"), "{text}");
+}
+
+#[test]
+fn a_file_the_gate_could_not_read_shows_blocked_with_its_reason() {
+    let mut o = outcome(Vec::new());
+    o.report.diagnostics = vec![crate::repo::Diagnostic::unreadable(
+        "k8s/03-configmap.yaml",
+        Some(12),
+        "not valid YAML: did not find expected node content".into(),
+        true,
+    )];
+    let mut s = State::new("/home/me/inventory-checker");
+    s.start();
+    update(&mut s, Action::Reviewed(Box::new(o)));
+    let t = draw(&s, 120, 40);
+    let text = screen(&t);
+    assert!(text.contains("BLOCKED") && text.contains("1 file unreadable"), "{text}");
+    assert!(text.contains("k8s/03-configmap.yaml:12") && text.contains("not valid YAML"), "{text}");
+    assert!(!text.contains("No finding in the files reviewed") && !text.contains("passed"), "{text}");
+    assert_eq!(t.backend().buffer()[(1, 0)].bg, Color::Red);
 }
 
 #[test]

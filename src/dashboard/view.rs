@@ -181,6 +181,16 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
                 Line::from(format!("No finding matches \"{}\".", state.filter)),
                 Line::styled("Esc clears the filter.", dim()),
             ])
+        } else if report.blocking_diagnostics() > 0 {
+            // The gate fails closed: say which files it could not read, and why.
+            let mut lines =
+                vec![Line::styled("✗ Blocked: the gate could not read these files.", critical()), Line::raw("")];
+            for d in report.diagnostics.iter().filter(|d| d.blocking) {
+                let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+                lines.push(Line::styled(format!("{}{line}", d.file), Style::new().add_modifier(Modifier::BOLD)));
+                lines.push(Line::raw(format!("  {}", d.message)));
+            }
+            Text::from(lines)
         } else if report.diagnostics.iter().all(|d| d.template) {
             let mut lines = vec![
                 Line::styled("✓ Every check passed.", Style::new().fg(Color::Green).add_modifier(Modifier::BOLD)),

@@ -145,7 +145,7 @@ fn read_lines(root: &Path, rel: &str) -> Option<Vec<String>> {
     if !rel.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
         return None;
     }
-    let bytes = std::fs::read(root.join(rel)).ok()?;
+    let bytes = crate::fsread::read_bytes_in_repo_if_exists(root, &root.join(rel)).ok()??;
     Some(String::from_utf8_lossy(&bytes).lines().map(str::to_string).collect())
 }
 

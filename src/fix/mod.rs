@@ -156,12 +156,12 @@ impl Files {
 
     fn load(&mut self, path: &str) -> Result<Option<&(Option<String>, String)>, String> {
         if !self.map.contains_key(path) {
-            match std::fs::read(self.root.join(path)) {
-                Ok(bytes) => {
-                    let text = String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8 text"))?;
+            let root = crate::fsread::RepoRoot::new(&self.root).map_err(|e| format!("cannot read the repo: {e}"))?;
+            match root.read_text_if_exists(path) {
+                Ok(Some(text)) => {
                     self.map.insert(path.to_string(), (Some(text.clone()), text));
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                Ok(None) => return Ok(None),
                 Err(e) => return Err(format!("cannot read {path}: {e}")),
             }
         }
@@ -403,7 +403,8 @@ fn regenerate(root: &Path, platform_file: Option<&Path>) -> Result<BTreeMap<Stri
 
 /// The app image tag in the generated chart values (`image.tag`), if any.
 fn deployed_tag(root: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(root.join(crate::contract::CHART_DIR).join("values.yaml")).ok()?;
+    let values = format!("{}/values.yaml", crate::contract::CHART_DIR);
+    let text = crate::fsread::RepoRoot::new(root).ok()?.read_text_if_exists(&values).ok()??;
     let values = crate::yaml::parse_one(&text).ok()??;
     values.path("image.tag").and_then(crate::yaml::Node::as_str).map(str::to_string)
 }
@@ -468,11 +469,8 @@ pub fn apply(root: &Path, plan: &FixPlan) -> Result<Vec<String>, Error> {
     let mut lock = Lock::load(root)?;
     let read = |path: &str| -> Result<Option<String>, Error> {
         let target = root.join(path);
-        match std::fs::read(&target) {
-            Ok(b) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(&target, e)),
-        }
+        let bytes = crate::fsread::read_bytes_in_repo_if_exists(root, &target).map_err(|e| Error::read(&target, e))?;
+        Ok(bytes.map(|b| String::from_utf8_lossy(&b).into_owned()))
     };
     let mut current = Vec::new();
     for c in &plan.changes {

@@ -35,7 +35,9 @@ pub const UNSEALED_STUB: &str = "REPLACE_ME";
 /// them back from it rather than from a second copy that could drift.
 pub fn sealed_on_disk(root: &Path, spec: &AppSpec) -> SealedValues {
     let mut out = SealedValues::new();
-    let Ok(text) = std::fs::read_to_string(root.join(crate::contract::SEALED_SECRETS_FILE)) else {
+    let read =
+        crate::fsread::RepoRoot::new(root).and_then(|r| r.read_text_if_exists(crate::contract::SEALED_SECRETS_FILE));
+    let Ok(Some(text)) = read else {
         return out;
     };
     let secret_name = format!("{}-secrets", spec.slug());

@@ -34,7 +34,7 @@ impl Lock {
     /// Reads the lock of `root`; a missing lock is empty, an unreadable one an error.
     pub fn load(root: &Path) -> Result<Lock, Error> {
         let path = root.join(LOCK_FILE);
-        match std::fs::read_to_string(&path) {
+        match crate::fsread::read_text(&path) {
             Ok(text) => serde_json::from_str(&text).map_err(|e| {
                 Error::Usage(format!(
                     "{}: not a vibe lock file ({e}). Delete it and run `vibe generate` again; vibe will then treat \
@@ -42,8 +42,8 @@ impl Lock {
                     path.display()
                 ))
             }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock::default()),
-            Err(e) => Err(Error::io(&path, e)),
+            Err(e) if e.is_not_found() => Ok(Lock::default()),
+            Err(e) => Err(Error::read(&path, e)),
         }
     }
 }
@@ -131,7 +131,7 @@ pub fn apply(root: &Path, plan: &Plan, opts: &WriteOptions) -> Result<Outcome, E
 
     for file in &plan.files {
         let target = root.join(&file.path);
-        let existing = read_optional(&target)?;
+        let existing = read_optional(root, &target)?;
         let planned_hash = hash(file.content.as_bytes());
         let (change, backup) = match &existing {
             None => (Change::Written, None),
@@ -178,7 +178,7 @@ pub fn apply(root: &Path, plan: &Plan, opts: &WriteOptions) -> Result<Outcome, E
         lock.files.iter().filter(|(p, _)| !planned.contains(p.as_str())).map(|(p, h)| (p.clone(), h.clone())).collect();
     for (path, locked) in stale {
         let target = root.join(&path);
-        let Some(old) = read_optional(&target)? else {
+        let Some(old) = read_optional(root, &target)? else {
             if !opts.dry_run {
                 lock.files.remove(&path);
             }
@@ -210,18 +210,14 @@ pub fn write_state_gitignore(root: &Path) -> Result<(), Error> {
     let path = root.join(STATE_DIR).join(".gitignore");
     let content =
         b"# vibe's local files: backups of your edits and proposed versions of your own files.\nbackup/\nproposed/\n";
-    if read_optional(&path)?.as_deref() != Some(content.as_slice()) {
+    if read_optional(root, &path)?.as_deref() != Some(content.as_slice()) {
         write_atomic(&path, content)?;
     }
     Ok(())
 }
 
-fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, Error> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(path, e)),
-    }
+fn read_optional(root: &Path, path: &Path) -> Result<Option<Vec<u8>>, Error> {
+    crate::fsread::read_bytes_in_repo_if_exists(root, path).map_err(|e| Error::read(path, e))
 }
 
 /// Writes through a temporary file in the same folder and renames it into place,

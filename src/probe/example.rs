@@ -92,7 +92,7 @@ pub fn prepare(
         run_install(&vars, example, progress)?;
         std::fs::write(&stamp, &fingerprint).map_err(|e| Error::io(&stamp, e))?;
     } else {
-        match std::fs::read_to_string(&stamp) {
+        match crate::fsread::read_text(&stamp) {
             Ok(recorded) if recorded == fingerprint => {}
             Ok(_) => {
                 return Err(Error::Usage(format!(
@@ -267,14 +267,14 @@ fn fingerprint(vars: &Vars, example: &ExampleApp) -> Result<String, Error> {
     };
     let mut hash = Sha256::new();
     for (rel, path) in files {
-        let content = match std::fs::read(&path) {
+        let content = match crate::fsread::read_bytes(&path) {
             Ok(c) => c,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(e) if e.is_not_found() => {
                 return Err(Error::Usage(format!(
                     "{OBSERVABILITY_DIR}/{rel} is missing: run `vibe generate` to write the skeleton again."
                 )));
             }
-            Err(e) => return Err(Error::io(&path, e)),
+            Err(e) => return Err(Error::read(&path, e)),
         };
         hash.update(rel.as_bytes());
         hash.update([0]);

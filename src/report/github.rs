@@ -32,7 +32,8 @@ pub fn render(report: &Report) -> String {
     }
     for d in &report.diagnostics {
         let line = d.line.map(|l| format!(",line={l}")).unwrap_or_default();
-        out.push_str(&format!("::notice file={}{line}::{}\n", property(&d.file), data(&d.message)));
+        let level = if d.blocking { "error" } else { "notice" };
+        out.push_str(&format!("::{level} file={}{line}::{}\n", property(&d.file), data(&d.message)));
     }
     out.push_str(&format!("::notice title=vibe review::{}\n", data(&super::gate_line(report))));
     out

@@ -33,7 +33,11 @@ pub fn gate_line(report: &Report) -> String {
     let (c, w) = (report.critical(), report.warnings());
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     if report.blocked() {
-        format!("BLOCKED ({} critical, {})", c, plural(w, "warning"))
+        let unread = match report.blocking_diagnostics() {
+            0 => String::new(),
+            n => format!(", {} unreadable", plural(n, "file")),
+        };
+        format!("BLOCKED ({} critical, {}{unread})", c, plural(w, "warning"))
     } else if w > 0 {
         format!("PASS ({})", plural(w, "warning"))
     } else {

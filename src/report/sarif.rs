@@ -66,7 +66,8 @@ pub fn render(report: &Report) -> String {
             if let Some(line) = d.line {
                 physical["region"] = json!({"startLine": line});
             }
-            json!({"level": "note", "message": {"text": d.message}, "locations": [{"physicalLocation": physical}]})
+            let level = if d.blocking { "error" } else { "note" };
+            json!({"level": level, "message": {"text": d.message}, "locations": [{"physicalLocation": physical}]})
         })
         .collect();
     let log = json!({

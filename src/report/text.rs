@@ -35,9 +35,14 @@ pub fn render(report: &Report, color: bool) -> String {
         _ => String::new(),
     };
     out.push_str(&format!("{gate}{about}\n"));
-    if report.blocked() {
+    if report.critical() > 0 {
         out.push_str(
             "CRITICAL findings block deployment; there is no override. Each one says exactly what to change.\n",
+        );
+    }
+    if report.blocking_diagnostics() > 0 {
+        out.push_str(
+            "Files the gate could not read where objects come from block deployment too: they are listed below.\n",
         );
     }
 
@@ -93,7 +98,12 @@ pub fn render(report: &Report, color: bool) -> String {
     }
     let (templates, unreadable): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
         report.diagnostics.iter().partition(|d| d.template);
-    for (list, heading) in [(&unreadable, "could not be read"), (&templates, "skipped as templates (not YAML)")] {
+    let (blocking, other): (Vec<&Diagnostic>, Vec<&Diagnostic>) = unreadable.iter().partition(|d| d.blocking);
+    for (list, heading) in [
+        (&blocking, "could not be read (BLOCKING)"),
+        (&other, "could not be read (not where objects come from: not blocking)"),
+        (&templates, "skipped as templates (not YAML)"),
+    ] {
         if list.is_empty() {
             continue;
         }
@@ -101,7 +111,11 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push_str(&format!("\n{n} file{} {heading}:\n", if n == 1 { "" } else { "s" }));
         diagnostic_lines(&mut out, list);
     }
-    if report.findings.is_empty() {
+    if report.findings.is_empty() && !blocking.is_empty() {
+        out.push_str(
+            "\nNo finding in the files that could be read, but the gate does not pass what it could not read.\n",
+        );
+    } else if report.findings.is_empty() {
         // Skipped templates do not make a pass less of a pass; unreadable files do limit what it covers.
         let passed = match unreadable.is_empty() {
             true => "Every check passed",

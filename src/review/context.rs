@@ -79,15 +79,20 @@ impl ReviewContext {
     pub fn for_repo(repo: &Repo, root: &Path, platform_file: Option<&Path>) -> ReviewContext {
         let mut ctx = ReviewContext::default();
         let answers_path = root.join(spec::ANSWERS_FILE);
-        if answers_path.exists() {
-            match spec::load_answers(&answers_path) {
+        // A broken link or a FIFO "exists" too: anything at the path is read, or blocks.
+        if answers_path.symlink_metadata().is_ok() {
+            let read = crate::fsread::RepoRoot::new(root)
+                .and_then(|r| r.check_inside(&answers_path))
+                .map_err(|e| crate::Error::read(&answers_path, e))
+                .and_then(|()| spec::load_answers(&answers_path));
+            match read {
                 Ok((answers, _)) => ctx.answers = Some(answers),
-                Err(e) => ctx.diagnostics.push(Diagnostic {
-                    file: spec::ANSWERS_FILE.into(),
-                    line: None,
-                    message: format!("not used for the review: {e}"),
-                    template: false,
-                }),
+                Err(e) => ctx.diagnostics.push(Diagnostic::unreadable(
+                    spec::ANSWERS_FILE,
+                    None,
+                    format!("not used for the review: {e}"),
+                    true,
+                )),
             }
         }
         let platform_path = platform_file
@@ -96,12 +101,14 @@ impl ReviewContext {
         if let Some(path) = platform_path {
             match Platform::load(&path) {
                 Ok(p) => ctx.platform = p,
-                Err(e) => ctx.diagnostics.push(Diagnostic {
-                    file: path.display().to_string(),
-                    line: None,
-                    message: format!("platform settings not used, defaults apply: {e}"),
-                    template: false,
-                }),
+                // The gate was told which platform to judge against: judging against the
+                // defaults instead could pass what that platform refuses.
+                Err(e) => ctx.diagnostics.push(Diagnostic::unreadable(
+                    path.display().to_string(),
+                    None,
+                    format!("platform settings could not be used: {e}"),
+                    true,
+                )),
             }
         }
         ctx.expected_tag = crate::git::short_sha(root);

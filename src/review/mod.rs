@@ -100,9 +100,22 @@ impl Report {
         self.suppressed.sort_by_key(Finding::sort_key);
     }
 
-    /// True when deployment is blocked.
+    /// Files in a place objects come from that could not be read or parsed (each blocks).
+    pub fn blocking_diagnostics(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.blocking).count()
+    }
+
+    /// True when deployment is blocked: a CRITICAL finding, or a file the gate could not read
+    /// where objects come from (the gate fails closed).
     pub fn blocked(&self) -> bool {
-        self.critical() > 0
+        self.critical() > 0 || self.blocking_diagnostics() > 0
+    }
+
+    /// Puts the context's diagnostics (vibe.yaml, the platform file) first; the repo's own
+    /// note on the same file (vibe.yaml is read as YAML too) gives way to the context's.
+    pub fn put_context_diagnostics(&mut self, context: Vec<Diagnostic>) {
+        self.diagnostics.retain(|d| !context.iter().any(|c| c.file == d.file));
+        self.diagnostics.splice(0..0, context);
     }
 }
 
@@ -112,7 +125,7 @@ pub fn review_dir(root: &std::path::Path, platform_file: Option<&std::path::Path
     let repo = Repo::load(root)?;
     let mut ctx = ReviewContext::for_repo(&repo, root, platform_file);
     let mut report = run(&repo, &ctx);
-    report.diagnostics.splice(0..0, std::mem::take(&mut ctx.diagnostics));
+    report.put_context_diagnostics(std::mem::take(&mut ctx.diagnostics));
     Ok(report)
 }
 

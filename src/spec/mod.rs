@@ -119,7 +119,7 @@ impl AppSpec {
 /// Reads vibe.yaml: unknown keys and wrong types are refused with file:line:column.
 /// Returns the answers and the positioned tree, used to place later validation problems.
 pub fn load_answers(path: &Path) -> Result<(Answers, crate::yaml::Node), Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::fsread::read_text(path).map_err(|e| Error::read(path, e))?;
     let answers: Answers = serde_saphyr::from_str(&text).map_err(|e| Error::Parse(Located::from_saphyr(path, &e)))?;
     let tree = crate::yaml::parse_one(&text).ok().flatten().unwrap_or_else(|| crate::yaml::Node::scalar("", false));
     Ok((answers, tree))

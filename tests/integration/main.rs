@@ -12,6 +12,7 @@ pub mod matrix;
 mod probe;
 mod probe_live;
 mod probe_skeletons;
+mod reading;
 mod reports;
 mod review_fixtures;
 mod seal;
