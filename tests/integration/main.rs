@@ -18,3 +18,4 @@ mod seal;
 mod snapshots;
 mod watch;
 mod wizard;
+mod write_safety;
