@@ -85,6 +85,29 @@ fn backups_made_in_the_same_second_keep_every_edit() {
     }
 }
 
+#[test]
+fn a_fix_and_a_generate_in_the_same_second_keep_both_edits() {
+    let app = inventory();
+    let pristine = app.read("k8s/08-app.yaml");
+    // An edit --fix regenerates away (A4), then an edit generate replaces.
+    let first = pristine.replacen("            allowPrivilegeEscalation: false\n", "", 1) + "# fixed away\n";
+    app.write("k8s/08-app.yaml", &first);
+    // Start at the beginning of a second, so both runs are likely to share it.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    std::thread::sleep(std::time::Duration::from_nanos(1_000_000_000 - u64::from(now.subsec_nanos())));
+    app.vibe(&["review", "--fix"]).assert();
+    app.write("k8s/08-app.yaml", &format!("{pristine}# generated away\n"));
+    app.vibe(&["generate", "--tag", "a1b2c3d"]).assert().success();
+    let backups: Vec<String> = app
+        .files()
+        .into_iter()
+        .filter(|f| f.starts_with(".vibe/backup/") && f.ends_with("k8s/08-app.yaml"))
+        .collect();
+    for edit in ["# fixed away", "# generated away"] {
+        assert!(backups.iter().any(|b| app.read(b).contains(edit)), "{edit} was lost: {backups:?}");
+    }
+}
+
 /// The image tags that appear in the generated files.
 fn tags_in(app: &App) -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
