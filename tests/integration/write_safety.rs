@@ -98,11 +98,8 @@ fn a_fix_and_a_generate_in_the_same_second_keep_both_edits() {
     app.vibe(&["review", "--fix"]).assert();
     app.write("k8s/08-app.yaml", &format!("{pristine}# generated away\n"));
     app.vibe(&["generate", "--tag", "a1b2c3d"]).assert().success();
-    let backups: Vec<String> = app
-        .files()
-        .into_iter()
-        .filter(|f| f.starts_with(".vibe/backup/") && f.ends_with("k8s/08-app.yaml"))
-        .collect();
+    let backups: Vec<String> =
+        app.files().into_iter().filter(|f| f.starts_with(".vibe/backup/") && f.ends_with("k8s/08-app.yaml")).collect();
     for edit in ["# fixed away", "# generated away"] {
         assert!(backups.iter().any(|b| app.read(b).contains(edit)), "{edit} was lost: {backups:?}");
     }
