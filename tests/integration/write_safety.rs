@@ -96,7 +96,7 @@ fn a_fix_and_a_generate_in_the_same_second_keep_both_edits() {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
     std::thread::sleep(std::time::Duration::from_nanos(1_000_000_000 - u64::from(now.subsec_nanos())));
     let fix = app.vibe(&["review", "--fix"]).output().unwrap();
-    let said = String::from_utf8_lossy(&fix.stderr);
+    let said = format!("{}{}", String::from_utf8_lossy(&fix.stdout), String::from_utf8_lossy(&fix.stderr));
     assert!(said.contains("regenerated k8s/08-app.yaml"), "{said}");
     app.write("k8s/08-app.yaml", &format!("{pristine}# generated away\n"));
     app.vibe(&["generate", "--tag", "a1b2c3d"]).assert().success();
