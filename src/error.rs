@@ -40,6 +40,9 @@ pub enum Error {
     /// Reading a live namespace failed (`vibe review --cluster`): one line saying what and what to do.
     #[error("{0}")]
     Cluster(#[from] ClusterError),
+    /// vibe refused to write into the repo (outside it, through a link, not writable, busy).
+    #[error("{0}")]
+    Write(#[from] WriteError),
     /// A bug in a built-in template (never the user's fault).
     #[error("internal error in template {name}: {message} (please report this)")]
     Template {
@@ -137,6 +140,50 @@ pub enum ClusterError {
         code: u16,
         /// The server's message.
         message: String,
+    },
+}
+
+/// Why vibe wrote nothing into the repo. Each message names the path and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WriteError {
+    /// A path (from the lock, vibe.yaml or the command line) that leaves the repo.
+    #[error(
+        "{origin} names {path}, which is outside the repo: vibe only writes and removes files inside it. \
+         Remove that entry (or correct the path) and run again; nothing was written"
+    )]
+    Outside {
+        /// The path as it was given.
+        path: String,
+        /// Where it came from (a file, or "the command line").
+        origin: String,
+    },
+    /// A folder on the way to a file vibe writes is a symbolic link.
+    #[error(
+        "{path} is a symbolic link (to {target}): vibe never writes through a link, which could lead outside the \
+         repo. Replace the link with a real folder and run again; nothing was written"
+    )]
+    LinkedFolder {
+        /// Repo-relative path of the link.
+        path: String,
+        /// Where it points.
+        target: String,
+    },
+    /// A file or folder that cannot be written (checked before anything is written).
+    #[error("cannot write {path}: {why}. Fix that and run again; nothing was written")]
+    NotWritable {
+        /// Repo-relative path.
+        path: String,
+        /// What is in the way.
+        why: String,
+    },
+    /// Another vibe holds the repo's write lock.
+    #[error(
+        "another vibe is writing this repo{}; try again when it finishes (nothing was written)",
+        pid.map(|p| format!(" (pid {p})")).unwrap_or_default()
+    )]
+    Busy {
+        /// The process holding the lock, when it recorded itself.
+        pid: Option<u32>,
     },
 }
 

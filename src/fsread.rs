@@ -123,6 +123,14 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     Ok(buf)
 }
 
+/// [`read_bytes`] of a path that must not be a symlink (a generated path: vibe replaces links
+/// there and never reads through them); a link swapped in since the caller's check fails the open.
+pub fn read_bytes_no_follow(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let mut buf = Vec::new();
+    read_capped(path, MAX_FILE_BYTES, &mut buf, true)?;
+    Ok(buf)
+}
+
 /// Checks that bytes are UTF-8, naming the line of the first bad byte otherwise.
 pub fn utf8(bytes: &[u8]) -> Result<&str, ReadError> {
     std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {

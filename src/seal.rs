@@ -435,8 +435,13 @@ pub fn looks_sealed(value: &str) -> bool {
 
 /// The fingerprint recorded on the app's SealedSecret in k8s/02-sealed-secrets.yaml, if any.
 pub fn recorded_fingerprint(root: &Path, secret_name: &str) -> Option<String> {
-    let text =
-        crate::fsread::RepoRoot::new(root).ok()?.read_text_if_exists(crate::contract::SEALED_SECRETS_FILE).ok()??;
+    // A generated path: read without following a link.
+    let crate::generate::write::Existing::File(bytes) =
+        crate::generate::write::read_existing(root, crate::contract::SEALED_SECRETS_FILE).ok()?
+    else {
+        return None;
+    };
+    let text = String::from_utf8(bytes).ok()?;
     let docs = crate::yaml::parse_documents(&text).ok()?;
     docs.iter().find_map(|doc| {
         let r = &doc.root;

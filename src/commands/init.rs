@@ -3,7 +3,7 @@
 use super::{Config, EXIT_OK, load_platform, print_outcome, resolve_tag};
 use crate::cli::{AnswerFlags, InitArgs};
 use crate::error::{Error, Problem};
-use crate::generate::write;
+use crate::generate::{Mode, write};
 use crate::spec::{self, ANSWERS_FILE, Answers, AppSpec, Components, MetricAnswer};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -85,11 +85,18 @@ fn interactive(config: &Config, args: &InitArgs) -> Result<i32, Error> {
             return Err(Error::Cancelled);
         }
     }
+    // One writer from reading the sealed values to writing vibe.yaml.
+    let writer = if args.dry_run { None } else { Some(write::Writer::lock(&config.root)?) };
     let sealed = seal_typed_values(&config.root, &spec, outcome.secret_values)?;
-    let outcome = crate::generate::generate_with(&config.root, &spec, &sealed, args.dry_run)?;
-    if !args.dry_run {
-        write::write_atomic(&config.root.join(ANSWERS_FILE), spec.answers.to_yaml().as_bytes())?;
-    }
+    let outcome = match &writer {
+        Some(w) => {
+            let outcome = crate::generate::generate_with(Mode::Write(w), &spec, &sealed)?;
+            w.write(ANSWERS_FILE, spec.answers.to_yaml().as_bytes())?;
+            outcome
+        }
+        None => crate::generate::generate_with(Mode::Preview(&config.root), &spec, &sealed)?,
+    };
+    drop(writer);
     print_outcome(&spec, &outcome);
     if args.dry_run {
         return Ok(EXIT_OK);
@@ -140,10 +147,15 @@ fn show_review(root: &Path, platform_file: Option<&Path>) -> Result<(), Error> {
 
 /// Writes vibe.yaml (unless previewing) and generates every file.
 fn write_all(config: &Config, spec: &AppSpec, dry_run: bool) -> Result<i32, Error> {
-    let outcome = crate::generate::generate(&config.root, spec, dry_run)?;
-    if !dry_run {
-        write::write_atomic(&config.root.join(ANSWERS_FILE), spec.answers.to_yaml().as_bytes())?;
-    }
+    let outcome = if dry_run {
+        crate::generate::generate(&config.root, spec, true)?
+    } else {
+        let writer = write::Writer::lock(&config.root)?;
+        let sealed = crate::generate::sealed_on_disk(&config.root, spec);
+        let outcome = crate::generate::generate_with(Mode::Write(&writer), spec, &sealed)?;
+        writer.write(ANSWERS_FILE, spec.answers.to_yaml().as_bytes())?;
+        outcome
+    };
     print_outcome(spec, &outcome);
     Ok(EXIT_OK)
 }
@@ -157,11 +169,11 @@ fn demo(config: &Config, dry_run: bool) -> Result<i32, Error> {
     };
     std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
     if !dry_run {
+        let writer = write::Writer::lock(&root)?;
         for (name, content) in DEMO_SOURCE {
-            let path = root.join(name);
             // The demo never overwrites: a second run keeps the creator's edits to the example.
-            if !path.exists() {
-                write::write_atomic(&path, content.as_bytes())?;
+            if write::read_existing(&root, name)? == write::Existing::Missing {
+                writer.write(name, content.as_bytes())?;
             }
         }
     }

@@ -55,7 +55,7 @@ pub fn run(config: &Config, mut args: SealArgs) -> Result<i32, Error> {
     }
     // Check the certificate before asking for the value, so nobody types a secret for nothing.
     let cert = seal::load_certificate(&spec.platform)?;
-    let mut sealed = generate::sealed_on_disk(&config.root, &spec);
+    let sealed = generate::sealed_on_disk(&config.root, &spec);
     if args.generate && sealed.contains_key(name) && !args.force {
         return Err(Error::Usage(format!(
             "{name} is already sealed. A new random value would replace it, but a database only reads its \
@@ -81,12 +81,17 @@ pub fn run(config: &Config, mut args: SealArgs) -> Result<i32, Error> {
     let ciphertext = seal::seal(&value, &namespace, &secret, scope, &cert)?;
     drop(value);
 
+    // Hold the repo from here to the written files, and read the sealed values again under the
+    // lock: a value sealed by another run meanwhile must not be lost.
+    let writer = generate::Writer::lock(&config.root)?;
+    let mut sealed = generate::sealed_on_disk(&config.root, &spec);
     let stale = sealed_with_other_certificate(&config.root, &secret, &sealed, name, &cert);
     sealed.insert(name.to_string(), ciphertext);
     // The file records one fingerprint: the certificate that sealed the value just written.
     // Values sealed earlier with another certificate were warned about above (`stale`).
     sealed.fingerprint = Some(cert.fingerprint.clone());
-    let outcome = generate::generate_with(&config.root, &spec, &sealed, false)?;
+    let outcome = generate::generate_with(generate::Mode::Write(&writer), &spec, &sealed)?;
+    drop(writer);
 
     let what = if args.generate {
         format!("a new random {name} ({GENERATED_LEN} letters and digits, never shown and kept nowhere else)")

@@ -16,7 +16,7 @@ mod checks;
 pub mod edit;
 
 use crate::Error;
-use crate::generate::write::{self, Lock, hash};
+use crate::generate::write::{self, Existing, Lock, Writer, hash};
 use crate::repo::Repo;
 use crate::review::{self, Evidence, Finding, ReviewContext};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -156,13 +156,18 @@ impl Files {
 
     fn load(&mut self, path: &str) -> Result<Option<&(Option<String>, String)>, String> {
         if !self.map.contains_key(path) {
-            let root = crate::fsread::RepoRoot::new(&self.root).map_err(|e| format!("cannot read the repo: {e}"))?;
-            match root.read_text_if_exists(path) {
-                Ok(Some(text)) => {
+            // A link is never read (it may lead outside the repo): regenerating replaces the
+            // link itself, and an edit of a linked file is refused.
+            match write::read_existing(&self.root, path).map_err(|e| e.to_string())? {
+                Existing::File(bytes) => {
+                    let text = String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8 text"))?;
                     self.map.insert(path.to_string(), (Some(text.clone()), text));
                 }
-                Ok(None) => return Ok(None),
-                Err(e) => return Err(format!("cannot read {path}: {e}")),
+                Existing::Missing => return Ok(None),
+                Existing::Link(to) => {
+                    return Err(format!("{path} is a symbolic link (to {to}); vibe never edits through a link"));
+                }
+                Existing::Other(what) => return Err(format!("{path} is {what}, not a file")),
             }
         }
         Ok(self.map.get(path))
@@ -404,7 +409,8 @@ fn regenerate(root: &Path, platform_file: Option<&Path>) -> Result<BTreeMap<Stri
 /// The app image tag in the generated chart values (`image.tag`), if any.
 fn deployed_tag(root: &Path) -> Option<String> {
     let values = format!("{}/values.yaml", crate::contract::CHART_DIR);
-    let text = crate::fsread::RepoRoot::new(root).ok()?.read_text_if_exists(&values).ok()??;
+    let write::Existing::File(bytes) = write::read_existing(root, &values).ok()? else { return None };
+    let text = String::from_utf8(bytes).ok()?;
     let values = crate::yaml::parse_one(&text).ok()??;
     values.path("image.tag").and_then(crate::yaml::Node::as_str).map(str::to_string)
 }
@@ -462,22 +468,25 @@ fn manual_reason(f: &Finding) -> String {
 
 /// Applies a plan: backs up files vibe did not generate unchanged (same backup rule as
 /// regeneration: `.vibe/backup/<stamp>/`), writes complete files atomically
-/// ([`write::write_atomic`]), and returns a summary line per file.
+/// ([`Writer::write`]), and returns a summary line per file. Holds the repo's write lock.
 ///
 /// Refuses (and writes nothing) when a file changed since the plan was made.
 pub fn apply(root: &Path, plan: &FixPlan) -> Result<Vec<String>, Error> {
+    apply_locked(&Writer::lock(root)?, plan)
+}
+
+/// [`apply`] for a caller already holding the lock.
+fn apply_locked(writer: &Writer, plan: &FixPlan) -> Result<Vec<String>, Error> {
+    let root = writer.root();
     let mut lock = Lock::load(root)?;
-    let read = |path: &str| -> Result<Option<String>, Error> {
-        let target = root.join(path);
-        let bytes = crate::fsread::read_bytes_in_repo_if_exists(root, &target).map_err(|e| Error::read(&target, e))?;
-        Ok(bytes.map(|b| String::from_utf8_lossy(&b).into_owned()))
-    };
     let mut current = Vec::new();
     for c in &plan.changes {
-        let now = read(&c.path)?;
+        let now = write::read_existing(root, &c.path)?;
         let unchanged = match &now {
-            Some(text) => *text == c.before,
-            None => c.before.is_empty(),
+            Existing::File(bytes) => String::from_utf8_lossy(bytes) == c.before,
+            // The plan never reads a link: it replaces the link with a whole file.
+            Existing::Missing | Existing::Link(_) => c.before.is_empty(),
+            Existing::Other(_) => false,
         };
         if !unchanged {
             return Err(Error::Usage(format!(
@@ -487,7 +496,8 @@ pub fn apply(root: &Path, plan: &FixPlan) -> Result<Vec<String>, Error> {
         }
         current.push(now);
     }
-    let stamp = write::utc_stamp();
+    writer.check_writable(plan.changes.iter().map(|c| c.path.as_str()))?;
+    writer.clean_temp(plan.changes.iter().map(|c| c.path.as_str()))?;
     let mut lines = Vec::new();
     let mut lock_changed = false;
     let mut backed_up = false;
@@ -500,21 +510,23 @@ pub fn apply(root: &Path, plan: &FixPlan) -> Result<Vec<String>, Error> {
         };
         let (plus, minus) = line_counts(c);
         let verb = match &now {
-            None => "created",
-            Some(_) if plan.regenerated.contains(&c.path) => "regenerated",
-            Some(_) => "updated",
+            Existing::Link(_) => "replaced the symbolic link",
+            Existing::File(_) if plan.regenerated.contains(&c.path) => "regenerated",
+            Existing::File(_) => "updated",
+            _ => "created",
         };
         let mut line = format!("{verb} {} (+{plus} -{minus}){ids}", c.path);
-        if let Some(old) = &now {
-            let vibes_own = lock.files.get(&c.path).is_some_and(|h| *h == hash(old.as_bytes()));
-            if !vibes_own {
-                let backup = format!("{}/{stamp}/{}", write::BACKUP_DIR, c.path);
-                write::write_atomic(&root.join(&backup), old.as_bytes())?;
-                line.push_str(&format!("; your version is saved in {backup}"));
-                backed_up = true;
-            }
+        if let Existing::Link(to) = &now {
+            line.push_str(&format!(" with a file; it pointed to {to}, which vibe did not read or change"));
         }
-        write::write_atomic(&root.join(&c.path), c.after.as_bytes())?;
+        if let Existing::File(old) = &now
+            && !lock.wrote(&c.path, old)
+        {
+            let backup = writer.backup(&c.path, old)?;
+            line.push_str(&format!("; your version is saved in {backup}"));
+            backed_up = true;
+        }
+        writer.write(&c.path, c.after.as_bytes())?;
         if plan.regenerated.contains(&c.path) {
             lock.files.insert(c.path.clone(), hash(c.after.as_bytes()));
             lock_changed = true;
@@ -523,10 +535,10 @@ pub fn apply(root: &Path, plan: &FixPlan) -> Result<Vec<String>, Error> {
     }
     if backed_up {
         // Backups are local: keep them out of git, as regeneration does.
-        write::write_state_gitignore(root)?;
+        write::write_state_gitignore(writer)?;
     }
     if lock_changed {
-        lock.save(root)?;
+        lock.save(writer)?;
     }
     Ok(lines)
 }
@@ -615,8 +627,13 @@ fn location(f: &Finding) -> String {
 
 /// Plans fixes for `findings` and, unless `dry_run`, applies them (`vibe review --fix`).
 pub fn run(root: &Path, platform_file: Option<&Path>, findings: &[Finding], dry_run: bool) -> Result<FixRun, Error> {
+    // Held from planning to writing, so no other run changes the files in between.
+    let writer = if dry_run { None } else { Some(Writer::lock(root)?) };
     let plan = plan_with_platform(root, platform_file, findings)?;
-    let written = if dry_run || plan.is_empty() { Vec::new() } else { apply(root, &plan)? };
+    let written = match &writer {
+        Some(w) if !plan.is_empty() => apply_locked(w, &plan)?,
+        _ => Vec::new(),
+    };
     Ok(FixRun { plan, written, dry_run })
 }
 

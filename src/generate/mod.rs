@@ -3,27 +3,36 @@
 pub mod context;
 pub mod plan;
 pub mod render;
+pub mod repo_path;
 pub mod write;
+pub mod write_lock;
 
 pub use context::SealedValues;
 pub use plan::{Plan, PlannedFile};
-pub use write::{Change, Outcome, WriteOptions};
+pub use write::{Change, Mode, Outcome, Writer};
 
 use crate::error::Error;
 use crate::spec::AppSpec;
 use std::path::Path;
 
-/// Renders and writes every file for `spec` under `root` (or previews with `dry_run`).
-/// Values already sealed in the repo's SealedSecret are carried over.
+/// Renders and writes every file for `spec` under `root` (or previews with `dry_run`), holding
+/// the repo's write lock while it writes. Values already sealed in the repo's SealedSecret are
+/// carried over.
 pub fn generate(root: &Path, spec: &AppSpec, dry_run: bool) -> Result<Outcome, Error> {
+    if dry_run {
+        return generate_with(Mode::Preview(root), spec, &sealed_on_disk(root, spec));
+    }
+    let writer = Writer::lock(root)?;
+    // Read under the lock: another run may have just sealed a value.
     let sealed = sealed_on_disk(root, spec);
-    generate_with(root, spec, &sealed, dry_run)
+    generate_with(Mode::Write(&writer), spec, &sealed)
 }
 
-/// Like [`generate`], with the sealed values given (`vibe seal` adds one and regenerates).
-pub fn generate_with(root: &Path, spec: &AppSpec, sealed: &SealedValues, dry_run: bool) -> Result<Outcome, Error> {
+/// Like [`generate`], with the sealed values given (`vibe seal` adds one and regenerates) and
+/// the caller holding the lock when it writes.
+pub fn generate_with(mode: Mode<'_>, spec: &AppSpec, sealed: &SealedValues) -> Result<Outcome, Error> {
     let plan = Plan::build(spec, sealed)?;
-    write::apply(root, &plan, &WriteOptions { dry_run, stamp: write::utc_stamp() })
+    write::apply(mode, &plan)
 }
 
 /// Placeholder vibe writes for a value that is not sealed yet (check E4 reports it).
@@ -35,11 +44,11 @@ pub const UNSEALED_STUB: &str = "REPLACE_ME";
 /// them back from it rather than from a second copy that could drift.
 pub fn sealed_on_disk(root: &Path, spec: &AppSpec) -> SealedValues {
     let mut out = SealedValues::new();
-    let read =
-        crate::fsread::RepoRoot::new(root).and_then(|r| r.read_text_if_exists(crate::contract::SEALED_SECRETS_FILE));
-    let Ok(Some(text)) = read else {
+    // A generated path: read without following a link (its target could be anything).
+    let Ok(write::Existing::File(bytes)) = write::read_existing(root, crate::contract::SEALED_SECRETS_FILE) else {
         return out;
     };
+    let text = String::from_utf8_lossy(&bytes);
     let secret_name = format!("{}-secrets", spec.slug());
     for doc in crate::yaml::parse_documents(&text).unwrap_or_default() {
         let root = &doc.root;
@@ -94,6 +103,16 @@ pub fn summary(outcome: &Outcome) -> String {
             f.path,
             if outcome.dry_run { "would be saved to" } else { "is saved in" },
             f.backup.as_deref().unwrap_or_default()
+        ));
+    }
+    for f in outcome.with(Change::LinkReplaced) {
+        out.push_str(&format!(
+            "  {:<10}     {} (it was a symbolic link to {}: vibe {} its file in place of the link, and never reads or \
+             changes what a link points to)\n",
+            verb("replaced", "to replace"),
+            f.path,
+            f.link.as_deref().unwrap_or("?"),
+            if outcome.dry_run { "would write" } else { "wrote" }
         ));
     }
     for f in outcome.with(Change::Kept) {

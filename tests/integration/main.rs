@@ -19,3 +19,4 @@ mod seal;
 mod snapshots;
 mod watch;
 mod wizard;
+mod write_safety;
