@@ -55,7 +55,7 @@ fn size(bytes: u64) -> String {
 }
 
 /// What a file that is not regular is, in words.
-fn kind_of(ft: std::fs::FileType) -> &'static str {
+pub fn kind_of(ft: std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

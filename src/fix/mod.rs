@@ -167,7 +167,7 @@ impl Files {
                 Existing::Link(to) => {
                     return Err(format!("{path} is a symbolic link (to {to}); vibe never edits through a link"));
                 }
-                Existing::Other(what) => return Err(format!("{path} is {what}, not a file")),
+                Existing::Other(what) => return Err(format!("{path} is {what}, not a regular file")),
             }
         }
         Ok(self.map.get(path))

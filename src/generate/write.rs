@@ -118,11 +118,8 @@ pub fn read_existing(root: &Path, rel: &str) -> Result<Existing, Error> {
         let target = std::fs::read_link(&path).map(|t| t.display().to_string()).unwrap_or_default();
         return Ok(Existing::Link(target));
     }
-    if kind.is_dir() {
-        return Ok(Existing::Other("a folder"));
-    }
     if !kind.is_file() {
-        return Ok(Existing::Other("a device, pipe or socket"));
+        return Ok(Existing::Other(crate::fsread::kind_of(kind)));
     }
     // Regular files only, capped, never blocking on a FIFO swapped in since the check above.
     crate::fsread::read_bytes_no_follow(&path).map(Existing::File).map_err(|e| Error::read(&path, e))
@@ -230,7 +227,7 @@ pub fn apply(mode: Mode<'_>, plan: &Plan) -> Result<Outcome, Error> {
             Existing::Other(what) => {
                 return Err(WriteError::NotWritable {
                     path: file.path.clone(),
-                    why: format!("it is {what}, where vibe writes a file"),
+                    why: format!("it is {what}, not a regular file, where vibe writes a file"),
                 }
                 .into());
             }
@@ -392,7 +389,9 @@ impl Writer {
                 Ok(m) if m.is_dir() => return refuse("it is a folder, where vibe writes a file".into()),
                 // The link itself is replaced: only its folder has to be writable.
                 Ok(m) if m.file_type().is_symlink() => {}
-                Ok(m) if !m.is_file() => return refuse("it is a device, pipe or socket".into()),
+                Ok(m) if !m.is_file() => {
+                    return refuse(format!("it is {}, not a regular file", crate::fsread::kind_of(m.file_type())));
+                }
                 Ok(_) if !access_ok(&path, libc::W_OK) => return refuse("the file is read-only".into()),
                 Ok(_) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
