@@ -63,17 +63,12 @@ pub struct FixPlan {
 }
 
 impl FixPlan {
-    /// Unified diff of all changes, for previews (secret values masked).
+    /// Unified diff of all changes, for previews: credential values masked ([`crate::diff::unified`]).
     pub fn diff(&self) -> String {
         let mut out = String::new();
         for c in &self.changes {
             let old = if c.before.is_empty() { "/dev/null".to_string() } else { format!("a/{}", c.path) };
-            let text = similar::TextDiff::from_lines(c.before.as_str(), c.after.as_str())
-                .unified_diff()
-                .context_radius(3)
-                .header(&old, &format!("b/{}", c.path))
-                .to_string();
-            out.push_str(&self.mask(&text));
+            out.push_str(&crate::diff::unified(&old, &format!("b/{}", c.path), &c.before, &c.after, &self.redact));
         }
         out
     }
@@ -97,27 +92,6 @@ impl FixPlan {
                     "edited".to_string()
                 };
                 format!("{} ({what}, +{plus} -{minus})", c.path)
-            })
-            .collect()
-    }
-
-    /// Masks removed secret values on the changed lines of a diff: only the first 4 characters show.
-    fn mask(&self, diff: &str) -> String {
-        if self.redact.is_empty() {
-            return diff.to_string();
-        }
-        diff.split_inclusive('\n')
-            .map(|line| {
-                let changed = (line.starts_with('-') && !line.starts_with("---"))
-                    || (line.starts_with('+') && !line.starts_with("+++"));
-                let mut l = line.to_string();
-                if changed {
-                    for v in self.redact.iter().filter(|v| v.len() >= 3) {
-                        let shown: String = v.chars().take(4.min(v.chars().count().saturating_sub(1))).collect();
-                        l = l.replace(v.as_str(), &format!("{shown}****"));
-                    }
-                }
-                l
             })
             .collect()
     }

@@ -9,6 +9,7 @@ mod dbuser;
 mod fix;
 mod generate;
 pub mod matrix;
+mod outputs;
 mod probe;
 mod probe_live;
 mod probe_skeletons;
