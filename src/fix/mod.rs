@@ -14,6 +14,7 @@
 
 mod checks;
 pub mod edit;
+mod format;
 
 use crate::Error;
 use crate::generate::write::{self, Lock, hash};
@@ -162,6 +163,17 @@ impl Files {
         self.regenerated.remove(path);
     }
 
+    /// Puts every edited file back in the format it has on disk (JSON stays JSON, CRLF stays
+    /// CRLF); errs, naming the file, when an edit cannot be written in it.
+    fn keep_formats(&mut self) -> Result<(), String> {
+        for (path, (before, text)) in self.map.iter_mut() {
+            if let Some(on_disk) = before.as_deref().filter(|b| *b != text.as_str()) {
+                *text = format::keep(path, on_disk, std::mem::take(text)).map_err(|why| format!("{path}: {why}"))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Records a secret value that must not be shown in previews.
     pub(crate) fn redact(&mut self, value: &str) {
         if !value.trim().is_empty() && !self.redact.iter().any(|v| v == value) {
@@ -169,8 +181,10 @@ impl Files {
         }
     }
 
+    /// Stores vibe's own output for a file, exactly as generated.
     fn regenerate(&mut self, path: &str, text: String) {
-        self.put(path, text);
+        let before = self.map.get(path).and_then(|(b, _)| b.clone());
+        self.map.insert(path.to_string(), (before, text));
         self.regenerated.insert(path.to_string());
     }
 
@@ -269,7 +283,7 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
             continue;
         }
         let snapshot = files.clone();
-        match fixer(&fx, f, &mut files) {
+        match run_fixer(fixer, &fx, f, &mut files) {
             Ok(()) => attempted.push(f.clone()),
             Err(why) => {
                 files = snapshot;
@@ -304,7 +318,7 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
             let unchanged = files.changes();
             for g in &follow_up {
                 let snapshot = files.clone();
-                if checks::fixer(g.id).is_some_and(|fixer| fixer(&fx, g, &mut files).is_err()) {
+                if checks::fixer(g.id).is_some_and(|fixer| run_fixer(fixer, &fx, g, &mut files).is_err()) {
                     files = snapshot;
                 }
             }
@@ -339,6 +353,17 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
     manual.sort_by_key(|(f, _)| f.sort_key());
     let regenerated = changes.iter().filter(|c| files.regenerated.contains(&c.path)).map(|c| c.path.clone()).collect();
     Ok(FixPlan { changes, fixed, manual, regenerated, redact: files.redact.clone() })
+}
+
+/// Runs one fixer, then puts the files it edited back in their own format.
+fn run_fixer(
+    fixer: fn(&checks::Fx, &Finding, &mut Files) -> checks::Fixed,
+    fx: &checks::Fx,
+    f: &Finding,
+    files: &mut Files,
+) -> checks::Fixed {
+    fixer(fx, f, files)?;
+    files.keep_formats()
 }
 
 /// How many times fixable findings that the planned changes bring up are fixed in turn.
