@@ -82,10 +82,8 @@ fn d3_repo(with_service: bool) -> App {
     let before = repo_root().join("tests/fixtures/fix/d3/before/k8s");
     for e in std::fs::read_dir(&before).unwrap().flatten() {
         let mut text = std::fs::read_to_string(e.path()).unwrap();
-        if !with_service {
-            if let Some(at) = text.find("---\napiVersion: v1\nkind: Service\n") {
-                text.truncate(at);
-            }
+        if let Some(at) = text.find("---\napiVersion: v1\nkind: Service\n").filter(|_| !with_service) {
+            text.truncate(at);
         }
         app.write(&format!("k8s/{}", e.file_name().to_string_lossy()), &text);
     }
