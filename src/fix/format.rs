@@ -5,10 +5,12 @@
 use crate::yaml::{self, Node, Value};
 
 /// `after` (a file's text once edited) in the format of `before`, its text on disk: JSON for a
-/// `.json` file, CRLF line ends for a file written with them. Errs when the content cannot be
+/// `.json` file holding JSON, CRLF line ends for a file written with them. Errs when the content cannot be
 /// written as JSON.
 pub(crate) fn keep(path: &str, before: &str, after: String) -> Result<String, String> {
-    let after = if is_json(path) { json(before, after)? } else { after };
+    // A `.json` file that is not JSON to begin with (YAML under that name) is left to YAML.
+    let json_file = is_json(path) && serde_json::from_str::<serde_json::Value>(before).is_ok();
+    let after = if json_file { json(before, after)? } else { after };
     Ok(if crlf(before) { to_crlf(&after) } else { after })
 }
 
@@ -104,6 +106,7 @@ mod tests {
             "{\n    \"kind\": \"Pod\",\n    \"spec\": {\n        \"b\": 1,\n        \"a\": [\n            \"x\",\n            \"2\"\n        ],\n        \"c\": true,\n        \"d\": {}\n    }\n}\n"
         );
         // Still JSON after an edit inside a string: left exactly as edited.
+        assert_eq!(keep("a.json", "a: 1\n", "a: 1\nb: 2\n".into()).unwrap(), "a: 1\nb: 2\n", "YAML named .json");
         let same = "{\"image\": \"nginx:1.27\"}";
         assert_eq!(keep("a.json", "{\"image\": \"nginx\"}", same.into()).unwrap(), same);
     }
