@@ -6,22 +6,45 @@ use crate::common::{App, INVENTORY_FLAGS, vibe};
 /// A password planted in a file: the marker must never be printed whole.
 const PLANTED: &str = "Zq7-planted-Marker-41";
 
-#[test]
-fn fix_dry_run_masks_a_credential_in_a_generated_manifest() {
+/// A generated app whose creator wrote the database password into vibe's Deployment by hand.
+fn app_with_planted_password() -> App {
     let app = App::new();
     app.vibe(INVENTORY_FLAGS).assert().success();
-    // The creator writes the database password into vibe's Deployment by hand.
     let generated = app.read("k8s/08-app.yaml");
     let from_secret = "            - name: POSTGRES_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: inventory-checker-secrets\n                  key: POSTGRES_PASSWORD\n";
     assert!(generated.contains(from_secret), "the generated Deployment reads the password from the Secret");
     let plain = format!("            - name: POSTGRES_PASSWORD\n              value: {PLANTED}\n");
     app.write("k8s/08-app.yaml", &generated.replacen(from_secret, &plain, 1));
+    app
+}
 
-    let out = app.vibe(&["review", "--fix", "--dry-run"]).output().unwrap();
-    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+fn printed(out: &std::process::Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn fix_dry_run_masks_a_credential_in_a_generated_manifest() {
+    let app = app_with_planted_password();
+    let all = printed(&app.vibe(&["review", "--fix", "--dry-run"]).output().unwrap());
     assert!(all.contains("-              value: Zq7-****"), "the diff shows the removed line, masked:\n{all}");
     assert!(!all.contains("planted-Marker"), "the password is printed:\n{all}");
     assert!(app.read("k8s/08-app.yaml").contains(PLANTED), "a dry run writes nothing");
+}
+
+#[test]
+fn generate_dry_run_masks_a_credential_too() {
+    let app = app_with_planted_password();
+    let all = printed(&app.vibe(&["generate", "--tag", "a1b2c3d", "--dry-run"]).output().unwrap());
+    assert!(all.contains("-              value: Zq7-****"), "the diff shows the removed line, masked:\n{all}");
+    assert!(!all.contains("planted-Marker"), "the password is printed:\n{all}");
+}
+
+#[test]
+fn errors_escape_the_names_they_quote() {
+    let out = vibe().args(["review", "/nonexistent/app\u{1b}]0;pwned\u{7}"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(controls(&out.stderr), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("app\\x1b]0;pwned\\x07"));
 }
 
 /// A repo whose file name and object names carry terminal control sequences.
