@@ -31,14 +31,14 @@ pub fn unified(old: &str, new: &str, before: &str, after: &str, redact: &[String
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         // A CRLF file's lines keep their CR: it is the file's line ending, not content to show.
-        let line = line.strip_suffix("\r\n").map_or_else(|| line.to_string(), |l| format!("{l}\n"));
-        let mut line = escape::text(&line).into_owned();
+        let mut line = line.strip_suffix("\r\n").map_or_else(|| line.to_string(), |l| format!("{l}\n"));
+        // Masked before escaping: a secret is looked for as it is written in the file.
         for s in &secrets {
             if line.contains(s.as_str()) {
                 line = line.replace(s.as_str(), &mask(s));
             }
         }
-        out.push_str(&line);
+        out.push_str(&escape::text(&line));
     }
     out
 }
@@ -128,5 +128,8 @@ mod tests {
         let d = unified("a/x", "b/x", "a: 1\r\nb: \"\u{1b}[2J\"\r\n", "a: 2\r\nb: \"\u{1b}[2J\"\r\n", &[]);
         assert!(!d.contains('\r') && !d.contains('\u{1b}'), "{d:?}");
         assert!(d.contains("+a: 2\n") && d.contains(" b: \"\\x1b[2J\"\n"), "{d}");
+        // A secret holding a control character is still found, then escaped with its mask.
+        let d = unified("a/x", "b/x", "token: 'ab\u{1b}cdefgh'\nx: 1\n", "token: 'ab\u{1b}cdefgh'\nx: 2\n", &[]);
+        assert!(d.contains(" token: 'ab\\x1bc****'") && !d.contains("defgh"), "{d}");
     }
 }
