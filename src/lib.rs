@@ -9,6 +9,7 @@ pub mod commands;
 pub mod contract;
 pub mod dashboard;
 pub mod detect;
+pub mod diff;
 pub mod error;
 pub mod fix;
 pub mod fsread;

@@ -19,7 +19,8 @@ fn main() -> ExitCode {
             ExitCode::from(vibe::commands::EXIT_INTERRUPTED as u8)
         }
         Err(err) => {
-            eprintln!("error: {err}");
+            // Errors quote file names and file content: no control character reaches the terminal.
+            eprintln!("error: {}", vibe::report::escape::text(&err.to_string()));
             ExitCode::from(vibe::commands::EXIT_USAGE as u8)
         }
     }

@@ -22,7 +22,11 @@ pub fn run(config: &Config, args: ReviewArgs) -> Result<i32, Error> {
     } else {
         None
     };
-    let say = |text: String| if args.format == Format::Text { print!("{text}") } else { eprint!("{text}") };
+    // The fix texts quote file names and findings from the repo: escaped like the report.
+    let say = |text: String| {
+        let text = crate::report::escape::text(&text);
+        if args.format == Format::Text { print!("{text}") } else { eprint!("{text}") }
+    };
     if let Some(run) = &fixed {
         say(run.changes_text());
         if !run.written.is_empty() {
@@ -57,6 +61,7 @@ fn cluster(config: &Config, root: &std::path::Path, args: &ReviewArgs) -> Result
     let outcome = crate::cluster::review(root, platform, &opts)?;
     // The header says what was read; it goes to stderr when stdout carries a machine-readable report.
     for note in &outcome.notes {
+        let note = crate::report::escape::text(note);
         if args.format == Format::Text { println!("{note}") } else { eprintln!("{note}") }
     }
     if args.format == Format::Text {

@@ -298,3 +298,16 @@ fn loop_ends_when_every_sender_is_gone() {
     run_loop(&mut terminal, &mut state, &rx, &mut Silent, &mut |_| {}).unwrap();
     assert!(screen(&terminal).contains("REVIEWING"));
 }
+
+#[test]
+fn control_characters_from_the_repo_are_spelt_out() {
+    let hostile = Finding::new("A3", "k8s/evil\u{1b}[31m.yaml", Some(7))
+        .object("Deployment/p\u{1b}[2J\u{1b}]0;pwned\u{7}")
+        .message("The pod of Deployment/p\u{1b}[2J may run as root.");
+    let mut s = state_with(vec![hostile]);
+    update(&mut s, key(KeyCode::Enter));
+    let text = screen(&draw(&s, 160, 40));
+    assert!(!text.contains(|c: char| c.is_control() && c != '\n'), "{text:?}");
+    assert!(text.contains("k8s/evil\\x1b[31m.yaml:7"), "{text}");
+    assert!(text.contains("Deployment/p\\x1b[2J\\x1b]0;pwned\\x07"), "{text}");
+}

@@ -3,6 +3,7 @@
 
 use super::state::{FixStage, Item, Overlay, State, Tone};
 use crate::contract::catalogue::{self, Area, Severity};
+use crate::report::escape;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -256,16 +257,22 @@ fn finding_row(item: &Item) -> Line<'static> {
     let f = &item.finding;
     let mark = if f.severity == Severity::Critical { "■" } else { "▲" };
     let place = match f.line {
-        Some(l) => format!("{}:{l}", f.file),
-        None => format!("{} (missing)", f.file),
+        Some(l) => format!("{}:{l}", visible(&f.file)),
+        None => format!("{} (missing)", visible(&f.file)),
     };
     Line::from(vec![
         Span::styled(format!(" {mark} {:<3}", f.id), severity_style(f.severity)),
         Span::styled(if item.fixable { " f " } else { "   " }, Style::new().fg(Color::Green)),
         Span::styled(place, Style::new().fg(Color::Cyan)),
         Span::raw("  "),
-        Span::raw(f.message.clone()),
+        Span::raw(visible(&f.message)),
     ])
+}
+
+/// Repo text as the dashboard shows it: control characters spelt out ([`escape::text`]), as in
+/// every other output, rather than dropped silently by the terminal library.
+fn visible(s: &str) -> String {
+    escape::text(s).into_owned()
 }
 
 fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
@@ -292,19 +299,19 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(Line::styled(info.title, Style::new().add_modifier(Modifier::BOLD)));
     }
     let mut place = match f.line {
-        Some(l) => format!("{}:{l}", f.file),
-        None => format!("{} (missing from the repo)", f.file),
+        Some(l) => format!("{}:{l}", visible(&f.file)),
+        None => format!("{} (missing from the repo)", visible(&f.file)),
     };
     if let Some(o) = &f.object {
-        place.push_str(&format!(" · {o}"));
+        place.push_str(&format!(" · {}", visible(o)));
     }
     lines.push(Line::styled(place, Style::new().fg(Color::Cyan)));
     lines.push(Line::raw(""));
     lines.push(heading("Problem"));
-    lines.push(Line::raw(f.message.clone()));
+    lines.push(Line::raw(visible(&f.message)));
     lines.push(Line::raw(""));
     lines.push(heading("Fix"));
-    lines.push(Line::raw(f.fix.clone()));
+    lines.push(Line::raw(visible(&f.fix)));
     if item.fixable {
         lines.push(Line::styled("Press f to see the automatic fix and apply it.", Style::new().fg(Color::Green)));
     } else {
@@ -332,7 +339,7 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
             .unwrap_or(0);
         let room = (area.width as usize).saturating_sub(width + 6).max(1);
         for (n, text) in shown {
-            let text = cut(text.get(indent..).unwrap_or(text.trim_start()), room);
+            let text = cut(&visible(text.get(indent..).unwrap_or(text.trim_start())), room);
             if n == ex.highlight {
                 let hl = Style::new().fg(Color::Black).bg(Color::Yellow);
                 lines.push(Line::from(vec![
@@ -488,8 +495,8 @@ fn render_fix(frame: &mut Frame, area: Rect, state: &State, title: &str, stage: 
                     let at = f.line.map(|l| format!(":{l}")).unwrap_or_default();
                     lines.push(Line::from(vec![
                         Span::styled(format!("  {} ", f.id), severity_style(f.severity)),
-                        Span::styled(format!("{}{at} ", f.file), Style::new().fg(Color::Cyan)),
-                        Span::raw(what.to_string()),
+                        Span::styled(format!("{}{at} ", visible(&f.file)), Style::new().fg(Color::Cyan)),
+                        Span::raw(visible(what)),
                     ]));
                 }
             }

@@ -941,11 +941,34 @@ fn d2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
 static WAITING_FOR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"waiting for ([a-z0-9-]+) \(([^\s():]+):(\d+)\)").expect("valid regex"));
 
-/// D3: an initContainer waits until the store answers on its port.
+/// The port of the Service `host` (in the workload's namespace) that reaches the store's
+/// `store_port`, or why there is none.
+fn service_port(fx: &Fx, workload: &Object, host: &str, store_port: &str) -> Result<String, String> {
+    let namespace = |o: &Object| o.namespace.clone().or_else(|| fx.ctx.namespace.clone());
+    let service = fx
+        .repo
+        .objects
+        .iter()
+        .find(|o| o.kind == "Service" && o.name == host && namespace(o) == namespace(workload))
+        .ok_or_else(|| format!("no Service named {host} is in the repo, so `{host}` does not resolve"))?;
+    let ports = service.node.path("spec.ports").map(Node::items).unwrap_or_default();
+    let scalar = |p: &Node, key: &str| p.get(key).map(|n| n.to_json().to_string().trim_matches('"').to_string());
+    ports
+        .iter()
+        .find(|p| ["targetPort", "port"].iter().any(|k| scalar(p, k).as_deref() == Some(store_port)))
+        .and_then(|p| scalar(p, "port"))
+        .ok_or_else(|| format!("Service {host} has no port that reaches port {store_port}"))
+}
+
+/// D3: an initContainer waits until the store's Service answers on its port.
 fn d3(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let w = workload_of(fx, f)?;
     let caps = WAITING_FOR.captures(&f.message).ok_or("cannot tell which store to wait for")?;
-    let (store, host, port) = (caps[1].to_string(), caps[2].to_string(), caps[3].to_string());
+    let (store, host, store_port) = (caps[1].to_string(), caps[2].to_string(), caps[3].to_string());
+    // Only a Service name resolves in the cluster: waiting on anything else never ends.
+    let port = service_port(fx, w.obj, &host, &store_port).map_err(|why| {
+        format!("{why}; add a Service for {store} (port {store_port}) that selects its pods, then wait on that Service")
+    })?;
     let wait = contract::component("wait").ok_or("no wait image in the contract")?;
     let (pod_path, _) = pod_paths(&w.obj.kind);
     let pod = current(files, w.obj, pod_path)?.ok_or("the pod template vanished")?;

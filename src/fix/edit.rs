@@ -344,7 +344,28 @@ fn node_end(lines: &Lines, node: &Node, indent: usize) -> usize {
 
 /// Offset just after the bracket closing the flow collection that opens at `start`.
 fn flow_end(text: &str, start: usize) -> Option<usize> {
+    flow_scan(text, start).map(|(end, _)| end)
+}
+
+/// The end of the flow collection that opens at `start` (as [`flow_end`]), for rewriting it
+/// whole: refused when it holds a comment, which a rewrite in flow style would drop.
+fn flow_to_rewrite(text: &str, start: usize) -> EditResult<usize> {
+    match flow_scan(text, start) {
+        Some((end, false)) => Ok(end),
+        Some((_, true)) => Err(format!(
+            "`{}` is written on several lines with a comment inside; rewriting it would lose the comment",
+            text[start..].lines().next().unwrap_or_default().trim()
+        )),
+        None => Err("unclosed flow collection".into()),
+    }
+}
+
+/// Scans a flow collection from its opening bracket: the offset after its closing bracket and
+/// whether a comment is inside. Brackets in quotes and comments do not count.
+fn flow_scan(text: &str, start: usize) -> Option<(usize, bool)> {
     let mut depth = 0usize;
+    let mut comment = false;
+    let mut prev = ' ';
     let mut chars = text[start..].char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         match c {
@@ -352,7 +373,14 @@ fn flow_end(text: &str, start: usize) -> Option<usize> {
             '}' | ']' => {
                 depth = depth.checked_sub(1)?;
                 if depth == 0 {
-                    return Some(start + i + c.len_utf8());
+                    return Some((start + i + c.len_utf8(), comment));
+                }
+            }
+            // A comment starts at `#` after white space and runs to the end of the line.
+            '#' if prev.is_whitespace() => {
+                comment = true;
+                while chars.peek().is_some_and(|(_, n)| *n != '\n') {
+                    chars.next();
                 }
             }
             '"' => {
@@ -380,6 +408,7 @@ fn flow_end(text: &str, start: usize) -> Option<usize> {
             }
             _ => {}
         }
+        prev = c;
     }
     None
 }
@@ -520,7 +549,7 @@ fn raw_set(lines: &Lines, st: Style, m: &Node, key: &str, value: &Y) -> EditResu
     let text = lines.text;
     let start = lines.offset(m.pos.ok_or("no position")?);
     if text[start..].starts_with('{') {
-        let end = flow_end(text, start).ok_or("unclosed flow mapping")?;
+        let end = flow_to_rewrite(text, start)?;
         let mut y = Y::from_node(m);
         y.set(key, value.clone());
         return Ok(splice(text, start, end, &y.render_flow()));
@@ -596,7 +625,7 @@ pub fn replace_entry(text: &str, doc: usize, map: &[Seg], old: &str, new: &str, 
     let lines = Lines::new(text);
     let start = lines.offset(m.pos.ok_or("no position")?);
     let out = if text[start..].starts_with('{') {
-        let end = flow_end(text, start).ok_or("unclosed flow mapping")?;
+        let end = flow_to_rewrite(text, start)?;
         let Y::Map(entries) = Y::from_node(m) else { return Err("internal: not a mapping".into()) };
         let swapped = entries
             .into_iter()
@@ -668,7 +697,7 @@ pub fn append(text: &str, doc: usize, map: &[Seg], key: &str, item: &Y) -> EditR
             }
             let start = lines.offset(v.pos.ok_or("no position")?);
             if text[start..].starts_with('[') {
-                let end = flow_end(text, start).ok_or("unclosed flow list")?;
+                let end = flow_to_rewrite(text, start)?;
                 let mut y = Y::from_node(v);
                 if let Y::Seq(list) = &mut y {
                     list.push(item.clone());
@@ -708,7 +737,7 @@ pub fn remove(text: &str, doc: usize, map: &[Seg], key: &str) -> EditResult<Stri
     }
     let start = lines.offset(m.pos.ok_or("no position")?);
     let out = if text[start..].starts_with('{') {
-        let end = flow_end(text, start).ok_or("unclosed flow mapping")?;
+        let end = flow_to_rewrite(text, start)?;
         let Y::Map(entries) = Y::from_node(m) else { return Err("internal: not a mapping".into()) };
         let kept = Y::Map(entries.into_iter().filter(|(k, _)| k != key).collect());
         splice(text, start, end, &kept.render_flow())
@@ -788,6 +817,17 @@ mod tests {
 
     fn p(s: &str) -> Vec<Seg> {
         path(s)
+    }
+
+    #[test]
+    fn flow_collections_with_a_comment_are_not_rewritten() {
+        let t = "a: {\n  b: 1, # why b } matters\n}\nc: [x, # first\n  y]\n";
+        let why = set(t, 0, &p("a"), "d", &Y::int(2)).unwrap_err();
+        assert!(why.contains("comment"), "{why}");
+        assert!(append(t, 0, &[], "c", &Y::str("z")).unwrap_err().contains("comment"));
+        assert!(remove(t, 0, &p("a"), "b").unwrap_err().contains("comment"));
+        // Without a comment, the collection is rewritten as before.
+        assert_eq!(set("a: {b: 1}\n", 0, &p("a"), "d", &Y::int(2)).unwrap(), "a: {b: 1, d: 2}\n");
     }
 
     #[test]

@@ -14,6 +14,7 @@
 
 mod checks;
 pub mod edit;
+mod format;
 
 use crate::Error;
 use crate::generate::write::{self, Existing, Lock, Writer, hash};
@@ -63,17 +64,12 @@ pub struct FixPlan {
 }
 
 impl FixPlan {
-    /// Unified diff of all changes, for previews (secret values masked).
+    /// Unified diff of all changes, for previews: credential values masked ([`crate::diff::unified`]).
     pub fn diff(&self) -> String {
         let mut out = String::new();
         for c in &self.changes {
             let old = if c.before.is_empty() { "/dev/null".to_string() } else { format!("a/{}", c.path) };
-            let text = similar::TextDiff::from_lines(c.before.as_str(), c.after.as_str())
-                .unified_diff()
-                .context_radius(3)
-                .header(&old, &format!("b/{}", c.path))
-                .to_string();
-            out.push_str(&self.mask(&text));
+            out.push_str(&crate::diff::unified(&old, &format!("b/{}", c.path), &c.before, &c.after, &self.redact));
         }
         out
     }
@@ -97,27 +93,6 @@ impl FixPlan {
                     "edited".to_string()
                 };
                 format!("{} ({what}, +{plus} -{minus})", c.path)
-            })
-            .collect()
-    }
-
-    /// Masks removed secret values on the changed lines of a diff: only the first 4 characters show.
-    fn mask(&self, diff: &str) -> String {
-        if self.redact.is_empty() {
-            return diff.to_string();
-        }
-        diff.split_inclusive('\n')
-            .map(|line| {
-                let changed = (line.starts_with('-') && !line.starts_with("---"))
-                    || (line.starts_with('+') && !line.starts_with("+++"));
-                let mut l = line.to_string();
-                if changed {
-                    for v in self.redact.iter().filter(|v| v.len() >= 3) {
-                        let shown: String = v.chars().take(4.min(v.chars().count().saturating_sub(1))).collect();
-                        l = l.replace(v.as_str(), &format!("{shown}****"));
-                    }
-                }
-                l
             })
             .collect()
     }
@@ -193,6 +168,17 @@ impl Files {
         self.regenerated.remove(path);
     }
 
+    /// Puts every edited file back in the format it has on disk (JSON stays JSON, CRLF stays
+    /// CRLF); errs, naming the file, when an edit cannot be written in it.
+    fn keep_formats(&mut self) -> Result<(), String> {
+        for (path, (before, text)) in self.map.iter_mut() {
+            if let Some(on_disk) = before.as_deref().filter(|b| *b != text.as_str()) {
+                *text = format::keep(path, on_disk, std::mem::take(text)).map_err(|why| format!("{path}: {why}"))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Records a secret value that must not be shown in previews.
     pub(crate) fn redact(&mut self, value: &str) {
         if !value.trim().is_empty() && !self.redact.iter().any(|v| v == value) {
@@ -200,8 +186,10 @@ impl Files {
         }
     }
 
+    /// Stores vibe's own output for a file, exactly as generated.
     fn regenerate(&mut self, path: &str, text: String) {
-        self.put(path, text);
+        let before = self.map.get(path).and_then(|(b, _)| b.clone());
+        self.map.insert(path.to_string(), (before, text));
         self.regenerated.insert(path.to_string());
     }
 
@@ -300,7 +288,7 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
             continue;
         }
         let snapshot = files.clone();
-        match fixer(&fx, f, &mut files) {
+        match run_fixer(fixer, &fx, f, &mut files) {
             Ok(()) => attempted.push(f.clone()),
             Err(why) => {
                 files = snapshot;
@@ -335,7 +323,7 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
             let unchanged = files.changes();
             for g in &follow_up {
                 let snapshot = files.clone();
-                if checks::fixer(g.id).is_some_and(|fixer| fixer(&fx, g, &mut files).is_err()) {
+                if checks::fixer(g.id).is_some_and(|fixer| run_fixer(fixer, &fx, g, &mut files).is_err()) {
                     files = snapshot;
                 }
             }
@@ -370,6 +358,17 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
     manual.sort_by_key(|(f, _)| f.sort_key());
     let regenerated = changes.iter().filter(|c| files.regenerated.contains(&c.path)).map(|c| c.path.clone()).collect();
     Ok(FixPlan { changes, fixed, manual, regenerated, redact: files.redact.clone() })
+}
+
+/// Runs one fixer, then puts the files it edited back in their own format.
+fn run_fixer(
+    fixer: fn(&checks::Fx, &Finding, &mut Files) -> checks::Fixed,
+    fx: &checks::Fx,
+    f: &Finding,
+    files: &mut Files,
+) -> checks::Fixed {
+    fixer(fx, f, files)?;
+    files.keep_formats()
 }
 
 /// How many times fixable findings that the planned changes bring up are fixed in turn.

@@ -548,11 +548,7 @@ fn unified_diff(path: &str, old: Option<&[u8]>, new: Option<&str>) -> String {
         if old.is_some() { format!("a/{path}") } else { "/dev/null".into() },
         if new.is_some() { format!("b/{path}") } else { "/dev/null".into() },
     );
-    similar::TextDiff::from_lines(old_text.as_str(), new_text)
-        .unified_diff()
-        .context_radius(3)
-        .header(&a, &b)
-        .to_string()
+    crate::diff::unified(&a, &b, &old_text, new_text, &[])
 }
 
 /// A UTC timestamp such as `20261123T105900Z`, for backup folders.

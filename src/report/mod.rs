@@ -1,6 +1,7 @@
 //! Reports of a review: plain text for people, JSON for tools, SARIF for code scanning,
 //! and GitHub workflow annotations.
 
+pub mod escape;
 mod github;
 mod json;
 mod sarif;
@@ -19,12 +20,15 @@ pub fn color_on_stdout(format: Format) -> bool {
 }
 
 /// Renders a report in the chosen format. `color` applies to text only.
+///
+/// The formats people read get the report with control characters escaped ([`escape::report`]):
+/// this is the one place repo text meets them, so no renderer can forget it.
 pub fn render(report: &Report, format: Format, color: bool) -> String {
     match format {
-        Format::Text => text::render(report, color),
+        Format::Text => text::render(&escape::report(report), color),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report),
-        Format::Github => github::render(report),
+        Format::Github => github::render(&escape::report(report)),
     }
 }
 

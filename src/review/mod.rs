@@ -12,6 +12,12 @@ pub mod workload;
 
 mod checks;
 
+/// What the review calls a credential and how it masks one, for other outputs that show file
+/// content (diffs).
+pub mod secret_values {
+    pub use super::checks::secrets::{credential_name, embedded_secret, holds_value, mask};
+}
+
 pub use context::ReviewContext;
 pub use finding::{Evidence, Finding};
 

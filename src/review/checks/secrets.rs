@@ -188,7 +188,7 @@ fn is_reference(v: &str) -> bool {
 }
 
 /// True when a credential-named entry's value is a real value (not empty, a flag, a reference or a placeholder).
-fn holds_value(v: &str) -> bool {
+pub fn holds_value(v: &str) -> bool {
     let t = v.trim().trim_matches(|c| c == '"' || c == '\'');
     !(t.is_empty()
         || is_reference(t)
