@@ -10,6 +10,7 @@ mod fix;
 mod generate;
 pub mod matrix;
 mod probe;
+mod probe_hardening;
 mod probe_live;
 mod probe_skeletons;
 mod reports;
