@@ -7,6 +7,7 @@ mod compliant;
 mod corpus;
 mod dbuser;
 mod fix;
+mod fuzz;
 mod generate;
 pub mod matrix;
 mod probe;
