@@ -137,9 +137,10 @@ impl App {
         if let Some(err) = child.stderr.take() {
             capture(err, Stream::Stderr, Arc::clone(&captured));
         }
-        let seen = Arc::new(Mutex::new(BTreeSet::new()));
+        // The app itself, with its start time: its pid may be reused once it is reaped.
+        let seen = Arc::new(Mutex::new(procs::get(pgid).into_iter().collect::<BTreeSet<_>>()));
         let done = Arc::new(AtomicBool::new(false));
-        track(pgid, Arc::clone(&seen), Arc::clone(&done));
+        track(Arc::clone(&seen), Arc::clone(&done));
         Ok(App { child, pgid, marker, seen, done, captured, stopped: false })
     }
 
@@ -177,7 +178,7 @@ impl App {
         self.signal_all(libc::SIGTERM);
         let deadline = Instant::now() + grace;
         while Instant::now() < deadline {
-            if self.exited().is_some() && !self.group_alive() && self.escaped().is_empty() {
+            if self.exited().is_some() && !self.group_alive() && self.members().is_empty() {
                 return Stopped::Terminated;
             }
             std::thread::sleep(Duration::from_millis(25));
@@ -189,17 +190,17 @@ impl App {
         Stopped::Killed
     }
 
-    /// The app's live processes outside its process group (or all of them, once the group's
-    /// leader is gone): found by their environment marker, by descent, or recorded earlier.
-    fn escaped(&self) -> BTreeSet<Proc> {
+    /// Every live process of the app, in its process group or not: found by the environment
+    /// marker, by descent, or recorded while it ran.
+    fn members(&self) -> BTreeSet<Proc> {
         let seen = self.seen.lock().map(|s| s.clone()).unwrap_or_default();
-        procs::members(self.pgid, Some(&self.marker), &seen)
+        procs::members(&seen, Some(&self.marker))
     }
 
     /// Signals the process group and every process of the app that left it.
     fn signal_all(&self, signal: libc::c_int) {
         self.signal_group(signal);
-        for p in self.escaped() {
+        for p in self.members() {
             procs::signal(p, signal);
         }
     }
@@ -209,7 +210,7 @@ impl App {
     /// until then it still counts as a member of the group.
     fn wait_all_gone(&self) {
         let deadline = Instant::now() + Duration::from_secs(2);
-        while (self.group_alive() || !self.escaped().is_empty()) && Instant::now() < deadline {
+        while (self.group_alive() || !self.members().is_empty()) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -238,14 +239,14 @@ impl Drop for App {
     }
 }
 
-/// Records the processes descending from `root` every [`TRACK_EVERY`] until `done`: one that
-/// escapes with `setsid` and whose parent then exits is reparented away from the app's tree,
-/// and would otherwise be lost.
-fn track(root: i32, seen: Arc<Mutex<BTreeSet<Proc>>>, done: Arc<AtomicBool>) {
+/// Adds the processes descending from those in `seen` (the app, at first) to it every
+/// [`TRACK_EVERY`] until `done`: one that escapes with `setsid` and whose parent then exits is
+/// reparented away from the app's tree, and would otherwise be lost.
+fn track(seen: Arc<Mutex<BTreeSet<Proc>>>, done: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         while !done.load(Ordering::SeqCst) {
             let known = seen.lock().map(|s| s.clone()).unwrap_or_default();
-            let now = procs::members(root, None, &known);
+            let now = procs::members(&known, None);
             if let Ok(mut s) = seen.lock() {
                 s.extend(now);
             }

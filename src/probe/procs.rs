@@ -54,17 +54,22 @@ pub fn new_marker() -> String {
     format!("{}-{}-{nanos}", std::process::id(), RUNS.fetch_add(1, Ordering::Relaxed))
 }
 
-/// The processes of one run: `root`, those whose environment holds `marker` (when given: reading
-/// every process's environment costs more than the tree alone), the `seen` ones still alive
-/// (same start time), and the descendants of all of them.
-pub fn members(root: i32, marker: Option<&str>, seen: &BTreeSet<Proc>) -> BTreeSet<Proc> {
+/// The process `pid` as it is now (with its start time), if it runs.
+pub fn get(pid: i32) -> Option<Proc> {
+    stat(pid).filter(|s| !s.zombie).map(|s| Proc { pid, start: s.start })
+}
+
+/// The processes of one run: the `known` ones still alive (same start time, so a reused pid is
+/// not mistaken for one of them), those whose environment holds `marker` (when given: reading
+/// every process's environment costs more than the tree alone), and the descendants of all.
+pub fn members(known: &BTreeSet<Proc>, marker: Option<&str>) -> BTreeSet<Proc> {
     let table = table();
     let me = i32::try_from(std::process::id()).unwrap_or(0);
     let needle = marker.map(|m| format!("{MARKER_VAR}={m}"));
     let marked =
         table.keys().copied().filter(|&pid| pid != me && needle.as_deref().is_some_and(|n| environ_has(pid, n)));
-    let mut found: BTreeSet<i32> = marked.chain(std::iter::once(root)).filter(|p| table.contains_key(p)).collect();
-    found.extend(seen.iter().filter(|p| table.get(&p.pid).is_some_and(|s| s.start == p.start)).map(|p| p.pid));
+    let alive = known.iter().filter(|p| table.get(&p.pid).is_some_and(|s| s.start == p.start)).map(|p| p.pid);
+    let mut found: BTreeSet<i32> = marked.chain(alive).collect();
     // Close over children: whatever a member started is a member.
     let mut children: BTreeMap<i32, Vec<i32>> = BTreeMap::new();
     for (&pid, s) in &table {
@@ -118,9 +123,11 @@ mod tests {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         let mut found = BTreeSet::new();
         while found.len() < 3 && std::time::Instant::now() < deadline {
-            found = members(root, Some(&marker), &BTreeSet::new());
+            found = members(&BTreeSet::new(), Some(&marker));
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
+        let by_tree = get(root).map(|p| members(&BTreeSet::from([p]), None)).unwrap_or_default();
+        assert_eq!(by_tree, found, "the shell's descendants are the marked processes");
         assert_eq!(found.len(), 3, "sh and its two sleeps: {found:?}");
         assert!(!found.iter().any(|p| p.pid == i32::try_from(std::process::id()).unwrap()));
         for p in &found {

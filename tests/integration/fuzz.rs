@@ -378,7 +378,9 @@ fn judge(args: &[&str], ran: &Ran) -> Option<String> {
     let cmd = args.join(" ");
     if ran.hung {
         return Some(format!(
-            "`vibe {cmd}` hung: killed after {}s of CPU time (or {}s in all)",
+            "`vibe {cmd}` hung: killed after {:.1}s of CPU time (limits: {}s of CPU, {}s in all; a run \
+             killed with little CPU time was blocked, or starved by a busy machine)",
+            ran.took.as_secs_f64(),
             RUN_LIMIT.as_secs(),
             WALL_LIMIT.as_secs()
         ));
