@@ -336,7 +336,8 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "PORT")]
     pub mgmt_port: Option<u16>,
 
-    /// Seconds to wait for GET /readiness to answer 200.
+    /// Seconds to wait for GET /readiness to answer 200; also bounds every single request (at
+    /// most 5 s each), so a server that stalls mid-answer cannot stretch the probe.
     #[arg(long, value_name = "SECONDS", default_value_t = crate::probe::DEFAULT_READY_TIMEOUT_SECS)]
     pub timeout: u64,
 

@@ -75,14 +75,17 @@ impl Target {
     }
 }
 
-/// `GET path` on the target, giving up after `timeout` in total.
+/// `GET path` on the target. `timeout` bounds the whole request (connecting, sending, the
+/// headers and the body): a server that stalls mid-answer costs at most that long. An answer
+/// that is cut short (fewer bytes than its Content-Length, a chunked body without its last
+/// chunk), malformed, or larger than [`MAX_RESPONSE`] is an error, never a valid response.
 pub fn get(target: &Target, path: &str, timeout: Duration) -> io::Result<Response> {
     let deadline = Instant::now() + timeout;
     let addrs: Vec<_> = (target.host.as_str(), target.port).to_socket_addrs()?.collect();
     let mut last = io::Error::new(io::ErrorKind::NotFound, "the host name resolves to no address");
     let mut stream = None;
     for addr in addrs {
-        match TcpStream::connect_timeout(&addr, timeout) {
+        match TcpStream::connect_timeout(&addr, time_left(deadline, timeout)?) {
             Ok(s) => {
                 stream = Some(s);
                 break;
@@ -91,42 +94,196 @@ pub fn get(target: &Target, path: &str, timeout: Duration) -> io::Result<Respons
         }
     }
     let mut stream = stream.ok_or(last)?;
-    stream.set_write_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(time_left(deadline, timeout)?))?;
     let host = if target.host.contains(':') { format!("[{}]", target.host) } else { target.host.clone() };
     let request = format!(
         "GET {path} HTTP/1.1\r\nHost: {host}:{}\r\nUser-Agent: vibe-probe\r\nAccept: */*\r\nConnection: close\r\n\r\n",
         target.port
     );
     stream.write_all(request.as_bytes())?;
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break;
-        }
-        stream.set_read_timeout(Some(left))?;
-        match stream.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => {
-                buf.extend_from_slice(&chunk[..n]);
-                // A server that keeps the connection open despite `Connection: close`:
-                // stop as soon as the response is complete.
-                if buf.len() >= MAX_RESPONSE || matches!(parse(&buf), Ok(Some(_))) {
-                    break;
+    let mut reader = Reader { stream, deadline, timeout, buf: Vec::new(), at: 0 };
+    read_response(&mut reader)
+}
+
+/// The time until `deadline`, or a timeout error once it has passed (a zero timeout would mean
+/// "block forever" to the socket calls).
+fn time_left(deadline: Instant, timeout: Duration) -> io::Result<Duration> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!("no complete answer within {:.1}s", timeout.as_secs_f64()),
+        ));
+    }
+    Ok(left)
+}
+
+/// Where response bytes come from: the connection, or canned bytes in tests.
+trait Source {
+    /// Bounds the next read to `left`.
+    fn set_timeout(&mut self, left: Duration) -> io::Result<()>;
+    /// Reads more bytes (0 at the end of the connection), a WouldBlock/TimedOut error when the
+    /// read bound passes first.
+    fn more(&mut self, into: &mut [u8]) -> io::Result<usize>;
+}
+
+struct Reader<S> {
+    stream: S,
+    deadline: Instant,
+    timeout: Duration,
+    /// Bytes received and not consumed yet start at `at`.
+    buf: Vec<u8>,
+    at: usize,
+}
+
+impl Source for TcpStream {
+    fn set_timeout(&mut self, left: Duration) -> io::Result<()> {
+        self.set_read_timeout(Some(left))
+    }
+
+    fn more(&mut self, into: &mut [u8]) -> io::Result<usize> {
+        self.read(into)
+    }
+}
+
+impl<S: Source> Reader<S> {
+    /// Receives more bytes into the buffer; `false` at the end of the connection.
+    fn fill(&mut self) -> io::Result<bool> {
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            let left = time_left(self.deadline, self.timeout)?;
+            self.stream.set_timeout(left)?;
+            match self.stream.more(&mut chunk) {
+                Ok(0) => return Ok(false),
+                Ok(n) => {
+                    if self.buf.len() - self.at + n > MAX_RESPONSE {
+                        return Err(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            format!("the answer is larger than {} MiB", MAX_RESPONSE / (1024 * 1024)),
+                        ));
+                    }
+                    self.buf.extend_from_slice(&chunk[..n]);
+                    return Ok(true);
                 }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!("no complete answer within {:.1}s", self.timeout.as_secs_f64()),
+                    ));
+                }
+                Err(e) => return Err(e),
             }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => break,
-            Err(e) if buf.is_empty() => return Err(e),
-            Err(_) => break,
         }
     }
-    match parse(&buf) {
-        Ok(Some(r)) => Ok(r),
-        Ok(None) => parse_eof(&buf),
-        Err(msg) => Err(io::Error::new(io::ErrorKind::InvalidData, msg)),
+
+    /// The unconsumed bytes.
+    fn pending(&self) -> &[u8] {
+        &self.buf[self.at..]
     }
+
+    /// Consumes `n` bytes, returning them.
+    fn take(&mut self, n: usize) -> Vec<u8> {
+        let out = self.buf[self.at..self.at + n].to_vec();
+        self.at += n;
+        out
+    }
+
+    /// Up to and without the next CRLF (at most `max` bytes before it); `what` names it in errors.
+    fn line(&mut self, max: usize, what: &str) -> io::Result<Vec<u8>> {
+        loop {
+            if let Some(p) = self.pending().windows(2).position(|w| w == b"\r\n") {
+                let line = self.take(p);
+                self.at += 2;
+                return Ok(line);
+            }
+            if self.pending().len() > max {
+                return Err(invalid(format!("{what} is longer than {max} bytes")));
+            }
+            if !self.fill()? {
+                return Err(eof(format!("the connection closed in the middle of {what}")));
+            }
+        }
+    }
+
+    /// Exactly `n` more bytes; `short` says what was cut when the connection ends first.
+    fn exactly(&mut self, n: usize, short: impl Fn(usize) -> String) -> io::Result<Vec<u8>> {
+        while self.pending().len() < n {
+            match self.fill() {
+                Ok(true) => {}
+                Ok(false) => return Err(eof(short(self.pending().len()))),
+                Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!("{e}: {}", short(self.pending().len())),
+                    ));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(self.take(n))
+    }
+}
+
+/// The longest header block accepted.
+const MAX_HEAD: usize = 64 * 1024;
+
+fn invalid(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message)
+}
+
+fn eof(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::UnexpectedEof, message)
+}
+
+/// Reads one response: the header block, then the body as its headers frame it.
+fn read_response<S: Source>(r: &mut Reader<S>) -> io::Result<Response> {
+    let end = loop {
+        if let Some(end) = header_end(r.pending()) {
+            break end;
+        }
+        if r.pending().len() > MAX_HEAD {
+            return Err(invalid(format!("the headers are longer than {} KiB", MAX_HEAD / 1024)));
+        }
+        if !r.fill()? {
+            return Err(match r.pending().is_empty() {
+                true => eof("the connection closed without a response".into()),
+                false => match parse_head(r.pending()) {
+                    Err(msg) => invalid(msg),
+                    Ok(_) => eof("the connection closed in the middle of the headers".into()),
+                },
+            });
+        }
+        // Something that is not HTTP (an SSH banner, say) is said at once, not after the timeout.
+        if r.pending().len() >= 5 && !r.pending().starts_with(b"HTTP/") {
+            let first = r.pending().split(|b| *b == b'\n').next().unwrap_or_default().to_vec();
+            return Err(invalid(parse_head(&first).err().unwrap_or_else(|| "not an HTTP response".into())));
+        }
+    };
+    let head = r.take(end);
+    let (status, headers) = parse_head(&head).map_err(invalid)?;
+    let find = |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let body = if find("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked")) {
+        dechunk(r)?
+    } else if let Some(len) = find("content-length") {
+        let len: usize =
+            len.parse().map_err(|_| invalid(format!("the Content-Length {:?} is not a number", truncate(&len, 40))))?;
+        if len > MAX_RESPONSE {
+            return Err(invalid(format!(
+                "the answer announces {len} bytes, more than the {} MiB accepted",
+                MAX_RESPONSE / (1024 * 1024)
+            )));
+        }
+        r.exactly(len, |got| format!("the body stopped after {got} of the {len} bytes its Content-Length announced"))?
+    } else if status == 204 || status == 304 || (100..200).contains(&status) {
+        Vec::new()
+    } else {
+        // Delimited by the end of the connection.
+        while r.fill()? {}
+        let n = r.pending().len();
+        r.take(n)
+    };
+    Ok(Response { status, headers, body: String::from_utf8_lossy(&body).into_owned() })
 }
 
 /// The position after the header block, if complete.
@@ -158,58 +315,45 @@ fn truncate(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
 }
 
-/// A complete response, `Ok(None)` when more bytes are needed.
-fn parse(buf: &[u8]) -> Result<Option<Response>, String> {
-    let Some(end) = header_end(buf) else { return Ok(None) };
-    let (status, headers) = parse_head(&buf[..end])?;
-    let body = &buf[end..];
-    let find = |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    let body = if find("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked")) {
-        match dechunk(body) {
-            Some(b) => b,
-            None => return Ok(None),
-        }
-    } else if let Some(len) = find("content-length").and_then(|v| v.parse::<usize>().ok()) {
-        if body.len() < len {
-            return Ok(None);
-        }
-        body[..len].to_vec()
-    } else if status == 204 || status == 304 || (100..200).contains(&status) {
-        Vec::new()
-    } else {
-        // Delimited by the end of the connection.
-        return Ok(None);
-    };
-    Ok(Some(Response { status, headers, body: String::from_utf8_lossy(&body).into_owned() }))
-}
-
-/// What arrived before the connection closed.
-fn parse_eof(buf: &[u8]) -> io::Result<Response> {
-    let invalid = |m: String| io::Error::new(io::ErrorKind::InvalidData, m);
-    if buf.is_empty() {
-        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the connection closed without a response"));
-    }
-    let end = header_end(buf).ok_or_else(|| invalid("the connection closed in the middle of the headers".into()))?;
-    let (status, headers) = parse_head(&buf[..end]).map_err(invalid)?;
-    Ok(Response { status, headers, body: String::from_utf8_lossy(&buf[end..]).into_owned() })
-}
-
-/// Decodes a chunked body; `None` until the last chunk has arrived.
-fn dechunk(mut body: &[u8]) -> Option<Vec<u8>> {
+/// Decodes a chunked body up to its last (empty) chunk. A size that is not hexadecimal, a chunk
+/// not followed by CRLF, or a body that ends before the last chunk is an error.
+fn dechunk<S: Source>(r: &mut Reader<S>) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
     loop {
-        let line_end = body.windows(2).position(|w| w == b"\r\n")?;
-        let size_text = String::from_utf8_lossy(&body[..line_end]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16).ok()?;
-        body = &body[line_end + 2..];
+        let line = r.line(1024, "a chunk size line")?;
+        let text = String::from_utf8_lossy(&line);
+        let digits = text.split(';').next().unwrap_or("").trim();
+        let size = usize::from_str_radix(digits, 16).ok().filter(|_| !digits.starts_with('+')).ok_or_else(|| {
+            invalid(format!("malformed chunked body: the chunk size {:?} is not hexadecimal", truncate(&text, 40)))
+        })?;
         if size == 0 {
-            return Some(out);
+            // Trailer fields, if any, up to the empty line; a server that closes right after the
+            // last chunk has still sent the whole body.
+            loop {
+                match r.line(MAX_HEAD, "the trailer") {
+                    Ok(l) if !l.is_empty() => {}
+                    Ok(_) => return Ok(out),
+                    // The body is complete: a missing final CRLF loses nothing.
+                    Err(e) if matches!(e.kind(), io::ErrorKind::UnexpectedEof | io::ErrorKind::TimedOut) => {
+                        return Ok(out);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
         }
-        if body.len() < size + 2 {
-            return None;
+        if size > MAX_RESPONSE - out.len() {
+            return Err(invalid(format!(
+                "the chunked answer is larger than {} MiB (a chunk of {size} bytes)",
+                MAX_RESPONSE / (1024 * 1024)
+            )));
         }
-        out.extend_from_slice(&body[..size]);
-        body = &body[size + 2..];
+        let data = r.exactly(size + 2, |got| {
+            format!("the chunked body stopped after {} of a {size}-byte chunk", got.min(size))
+        })?;
+        if !data.ends_with(b"\r\n") {
+            return Err(invalid(format!("malformed chunked body: a {size}-byte chunk is not followed by CRLF")));
+        }
+        out.extend_from_slice(&data[..size]);
     }
 }
 
@@ -230,18 +374,110 @@ mod tests {
         assert!(Target::parse("http://:1").is_err());
     }
 
+    /// Canned pieces of an answer, then the end of the connection or (`stall`) a read that
+    /// times out, as a server that stops sending does.
+    struct Canned {
+        pieces: Vec<Vec<u8>>,
+        stall: bool,
+    }
+
+    impl Source for Canned {
+        fn set_timeout(&mut self, _: Duration) -> io::Result<()> {
+            Ok(())
+        }
+
+        fn more(&mut self, into: &mut [u8]) -> io::Result<usize> {
+            if self.pieces.is_empty() {
+                return if self.stall { Err(io::ErrorKind::WouldBlock.into()) } else { Ok(0) };
+            }
+            let piece = self.pieces.remove(0);
+            into[..piece.len()].copy_from_slice(&piece);
+            Ok(piece.len())
+        }
+    }
+
+    fn answer(pieces: &[&[u8]], stall: bool) -> io::Result<Response> {
+        let stream = Canned { pieces: pieces.iter().map(|p| p.to_vec()).collect(), stall };
+        let mut r = Reader {
+            stream,
+            deadline: Instant::now() + Duration::from_secs(60),
+            timeout: Duration::from_secs(60),
+            buf: Vec::new(),
+            at: 0,
+        };
+        read_response(&mut r)
+    }
+
     #[test]
     fn parses_responses() {
-        let r = parse(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX: y\r\n\r\nhello").unwrap().unwrap();
+        let r = answer(&[b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX: y\r\n\r\nhel", b"lo"], true).unwrap();
         assert_eq!((r.status, r.body.as_str(), r.header("x")), (200, "hello", Some("y")));
-        assert_eq!(parse(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhel").unwrap(), None);
-        let r = parse(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=1\r\nde\r\n0\r\n\r\n")
-            .unwrap()
-            .unwrap();
+        let r = answer(
+            &[b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab", b"c\r\n2;x=1\r\nde\r\n0\r\n\r\n"],
+            true,
+        )
+        .unwrap();
         assert_eq!(r.body, "abcde");
-        assert!(parse(b"SSH-2.0-OpenSSH\r\n\r\n").is_err());
-        assert_eq!(parse_eof(b"HTTP/1.0 404 Not Found\r\n\r\nnope").unwrap().status, 404);
-        assert!(parse_eof(b"").is_err());
+        assert_eq!(answer(&[b"HTTP/1.0 404 Not Found\r\n\r\nnope"], false).unwrap().body, "nope");
+        assert!(answer(&[b"SSH-2.0-OpenSSH_9.6\r\n"], true).unwrap_err().to_string().contains("not an HTTP response"));
+        assert!(answer(&[], false).is_err());
+    }
+
+    #[test]
+    fn a_body_shorter_than_its_content_length_is_an_error() {
+        for stall in [false, true] {
+            let e = answer(&[b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"status\":\"UP\"}"], stall).unwrap_err();
+            assert!(e.to_string().contains("stopped after 15 of the 100 bytes"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_malformed_or_unfinished_chunked_body_is_an_error() {
+        let head: &[u8] = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+        let e = answer(&[head, b"zz\r\nabc\r\n0\r\n\r\n"], true).unwrap_err();
+        assert!(e.to_string().contains("chunk size \"zz\" is not hexadecimal"), "{e}");
+        let e = answer(&[head, b"3\r\nabcdef\r\n0\r\n\r\n"], true).unwrap_err();
+        assert!(e.to_string().contains("not followed by CRLF"), "{e}");
+        let e = answer(&[head, b"3\r\nabc\r\n"], false).unwrap_err();
+        assert!(e.to_string().contains("closed in the middle of a chunk size line"), "{e}");
+        let e = answer(&[head, b"ffffffffffffffff\r\n"], true).unwrap_err();
+        assert!(e.to_string().contains("larger than 8 MiB"), "{e}");
+    }
+
+    #[test]
+    fn answers_are_capped() {
+        let e = answer(&[b"HTTP/1.1 200 OK\r\nContent-Length: 999999999999\r\n\r\n"], true).unwrap_err();
+        assert!(e.to_string().contains("more than the 8 MiB accepted"), "{e}");
+        let big = vec![b'x'; 16 * 1024];
+        let mut pieces: Vec<&[u8]> = vec![b"HTTP/1.1 200 OK\r\n\r\n"];
+        pieces.extend(std::iter::repeat_n(big.as_slice(), 600));
+        let e = answer(&pieces, false).unwrap_err();
+        assert!(e.to_string().contains("larger than 8 MiB"), "{e}");
+        let mut pieces: Vec<&[u8]> = vec![b"HTTP/1.1 200 OK\r\n"];
+        pieces.extend(std::iter::repeat_n(big.as_slice(), 5));
+        let e = answer(&pieces, true).unwrap_err();
+        assert!(e.to_string().contains("headers are longer than 64 KiB"), "{e}");
+    }
+
+    #[test]
+    fn a_server_that_stalls_mid_body_costs_one_timeout() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf);
+            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial").unwrap();
+            std::thread::sleep(Duration::from_secs(3));
+        });
+        let target = Target { host: "127.0.0.1".into(), port };
+        let start = Instant::now();
+        let e = get(&target, "/readiness", Duration::from_millis(700)).unwrap_err();
+        let took = start.elapsed();
+        assert!(took < Duration::from_millis(1500), "took {took:?}");
+        assert_eq!(e.kind(), io::ErrorKind::TimedOut, "{e}");
+        assert!(e.to_string().contains("stopped after 7 of the 1000 bytes"), "{e}");
+        server.join().unwrap();
     }
 
     #[test]

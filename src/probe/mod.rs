@@ -12,6 +12,8 @@ pub mod example;
 pub mod http;
 pub mod merge;
 pub mod pii;
+pub mod port;
+pub mod procs;
 pub mod promtext;
 
 use crate::contract::MGMT_ENDPOINTS;
@@ -79,6 +81,8 @@ pub const DEFAULT_GRACE_SECS: u64 = 5;
 pub enum ProbeError {
     /// The command could not be started.
     Start(String),
+    /// Another process already answers on the app's traffic or management port.
+    PortTaken(String),
     /// Ctrl-C: the app was stopped.
     Interrupted,
 }
@@ -87,7 +91,7 @@ impl From<ProbeError> for crate::Error {
     /// A command that cannot start is the user's to fix (exit 2); Ctrl-C is a cancel (exit 130).
     fn from(e: ProbeError) -> Self {
         match e {
-            ProbeError::Start(message) => crate::Error::Usage(message),
+            ProbeError::Start(message) | ProbeError::PortTaken(message) => crate::Error::Usage(message),
             ProbeError::Interrupted => crate::Error::Cancelled,
         }
     }
@@ -104,6 +108,7 @@ pub fn run(opts: &Options) -> Result<Outcome, ProbeError> {
     let mut app = if opts.command.is_empty() {
         None
     } else {
+        ports_free(opts)?;
         child::catch_interrupts();
         let mut env = opts.env.clone();
         env.push(("PORT".to_string(), opts.http.port.to_string()));
@@ -140,6 +145,14 @@ pub fn run(opts: &Options) -> Result<Outcome, ProbeError> {
         // Output written while stopping counts too (a stack trace on SIGTERM, for instance).
         std::thread::sleep(Duration::from_millis(100));
         judge_logs(&app.lines(), &opts.secrets, &mut out);
+        if app.dropped() > 0 {
+            out.notes.push(format!(
+                "{} more lines of output were not kept (vibe keeps {} MiB of the app's output): only the first \
+                 ones were judged.",
+                app.dropped(),
+                child::MAX_KEPT / (1024 * 1024)
+            ));
+        }
     } else {
         out.notes.push(
             "Logs were not checked (G3, G5, G6): the app was not started by vibe probe. Run \
@@ -149,6 +162,28 @@ pub fn run(opts: &Options) -> Result<Outcome, ProbeError> {
     }
     result?;
     Ok(out)
+}
+
+/// Refuses to start the app when another process already answers on one of its ports: the
+/// probe would check that process and report it as the app.
+fn ports_free(opts: &Options) -> Result<(), ProbeError> {
+    for (target, what, flag) in [(&opts.http, "traffic", "--port"), (&opts.mgmt, "management", "--mgmt-port")] {
+        if let Some(who) = port::taken_by(target) {
+            let who = if who.is_empty() { "another process".to_string() } else { who };
+            return Err(ProbeError::PortTaken(format!(
+                "port {} (the app's {what} port) is already taken by {who} at {}: vibe probe would check that \
+                 process instead of your app. Stop it first, or give `vibe probe` other ports ({flag}).",
+                target.port,
+                target.url("")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The time limit of one request: [`REQUEST_TIMEOUT`], shorter when --timeout is.
+fn request_timeout(opts: &Options) -> Duration {
+    REQUEST_TIMEOUT.min(opts.ready_timeout.max(Duration::from_secs(1)))
 }
 
 fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result<(), ProbeError> {
@@ -172,7 +207,9 @@ fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result
             );
             return Ok(());
         }
-        match http::get(&opts.mgmt, "/readiness", REQUEST_TIMEOUT) {
+        // A server that stalls mid-answer must not stretch the wait past --timeout.
+        let left = opts.ready_timeout.saturating_sub(start.elapsed()).max(Duration::from_millis(100));
+        match http::get(&opts.mgmt, "/readiness", request_timeout(opts).min(left)) {
             Ok(r) if r.status == 200 => break,
             Ok(r) => last = format!("status {}", r.status),
             Err(e) => last = e.to_string(),
@@ -208,7 +245,7 @@ fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result
     check_metrics(opts, out);
     // 4. A few requests to / while the output is captured.
     for _ in 0..opts.requests {
-        let _ = http::get(&opts.http, "/", REQUEST_TIMEOUT);
+        let _ = http::get(&opts.http, "/", request_timeout(opts));
     }
     let end = Instant::now() + opts.window;
     while Instant::now() < end {
@@ -252,7 +289,7 @@ fn excerpt(body: &str) -> String {
 
 fn check_mgmt(opts: &Options, out: &mut Outcome) {
     for ep in MGMT_ENDPOINTS.iter().filter(|e| e.path != "/shutdown") {
-        let response = http::get(&opts.mgmt, ep.path, REQUEST_TIMEOUT).map_err(|e| e.to_string());
+        let response = http::get(&opts.mgmt, ep.path, request_timeout(opts)).map_err(|e| e.to_string());
         judge_mgmt(ep, &opts.mgmt.url(ep.path), opts.mgmt.port, opts.slug.as_deref(), response, out);
     }
 }
@@ -335,7 +372,7 @@ fn check_info(slug: Option<&str>, url: &str, response: &http::Response, out: &mu
 
 fn check_shutdown(opts: &Options, out: &mut Outcome) {
     let url = opts.mgmt.url("/shutdown");
-    match http::get(&opts.mgmt, "/shutdown", REQUEST_TIMEOUT) {
+    match http::get(&opts.mgmt, "/shutdown", request_timeout(opts)) {
         Ok(r) if r.status == 200 && r.body.trim() == "null" => {}
         Ok(r) => out.findings.push(
             Finding::new("B3", &url, None)
@@ -354,7 +391,7 @@ fn check_shutdown(opts: &Options, out: &mut Outcome) {
 
 fn check_not_on_traffic(opts: &Options, out: &mut Outcome) {
     for ep in MGMT_ENDPOINTS.iter().filter(|e| e.path == "/readiness" || e.path == "/liveness") {
-        let Ok(r) = http::get(&opts.http, ep.path, REQUEST_TIMEOUT) else { continue };
+        let Ok(r) = http::get(&opts.http, ep.path, request_timeout(opts)) else { continue };
         let ok: serde_json::Value = serde_json::from_str(ep.ok).unwrap_or_default();
         let not_ok: Option<serde_json::Value> = ep.not_ok.and_then(|b| serde_json::from_str(b).ok());
         let served = (r.status == 200 && same_body(&r.body, &ok))
@@ -377,7 +414,7 @@ fn check_not_on_traffic(opts: &Options, out: &mut Outcome) {
 }
 
 fn check_metrics(opts: &Options, out: &mut Outcome) {
-    let response = http::get(&opts.http, "/metrics", REQUEST_TIMEOUT).map_err(|e| e.to_string());
+    let response = http::get(&opts.http, "/metrics", request_timeout(opts)).map_err(|e| e.to_string());
     judge_metrics(&opts.http.url("/metrics"), opts.http.port, &opts.metrics, response, out);
 }
 

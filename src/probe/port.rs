@@ -1,0 +1,84 @@
+//! Is a port already taken? Before starting the app, the probe makes sure nothing else answers
+//! on its ports: otherwise it would judge that other process and call it the app.
+
+use super::http::Target;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::Duration;
+
+/// How long a connection attempt to a free port may take (loopback refuses at once).
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Some process accepts connections at `target`: its description (`python3 (pid 1234)`) when
+/// /proc tells, else an empty string. `None` when the port is free.
+pub fn taken_by(target: &Target) -> Option<String> {
+    let addrs = (target.host.as_str(), target.port).to_socket_addrs().ok()?;
+    let answers = addrs.into_iter().any(|addr| TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT).is_ok());
+    answers.then(|| listener(target.port).unwrap_or_default())
+}
+
+/// The process listening on TCP `port`, from /proc/net/tcp{,6} and the processes' open sockets.
+/// `None` when it cannot be told (another user's process, no /proc).
+fn listener(port: u16) -> Option<String> {
+    let inodes: Vec<String> = ["/proc/net/tcp", "/proc/net/tcp6"]
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .flat_map(|table| listening_inodes(&table, port))
+        .collect();
+    if inodes.is_empty() {
+        return None;
+    }
+    let wanted: Vec<String> = inodes.iter().map(|i| format!("socket:[{i}]")).collect();
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else { continue };
+        let holds = fds
+            .flatten()
+            .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|l| wanted.iter().any(|w| l.as_os_str() == w.as_str())));
+        if holds {
+            let name = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+            return Some(format!("{} (pid {pid})", name.trim()));
+        }
+    }
+    None
+}
+
+/// The socket inodes of a /proc/net/tcp table listening on `port`.
+fn listening_inodes(table: &str, port: u16) -> Vec<String> {
+    const LISTEN: &str = "0A";
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            let local_port = cols.get(1)?.rsplit_once(':')?.1;
+            let listening = u16::from_str_radix(local_port, 16).ok()? == port && *cols.get(3)? == LISTEN;
+            listening.then(|| cols.get(9).map(|i| i.to_string())).flatten()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    #[test]
+    fn a_listening_port_is_taken_by_this_process() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let target = Target { host: "127.0.0.1".into(), port };
+        let who = taken_by(&target).expect("the port is taken");
+        assert!(who.contains(&format!("(pid {})", std::process::id())), "{who}");
+        drop(listener);
+        assert_eq!(taken_by(&target), None);
+    }
+
+    #[test]
+    fn reads_proc_net_tcp() {
+        let table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   \
+                     0: 0100007F:1F91 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4242 1\n   \
+                     1: 0100007F:1F91 0100007F:9C40 01 00000000:00000000 00:00000000 00000000  1000        0 4343 1\n";
+        assert_eq!(listening_inodes(table, 8081), ["4242"]);
+        assert!(listening_inodes(table, 8082).is_empty());
+    }
+}
