@@ -345,12 +345,22 @@ mod tests {
                 .fix("Set runAsNonRoot."),
             Finding::new("S1", "app.py", None).message("a secret").fix("Move it."),
         ];
-        let diagnostics = vec![crate::repo::Diagnostic {
-            file: "chart/templates/x.yaml".into(),
-            line: Some(3),
-            message: "not YAML".into(),
-            template: true,
-        }];
+        let diagnostics = vec![
+            crate::repo::Diagnostic {
+                file: "chart/templates/x.yaml".into(),
+                line: Some(3),
+                message: "not YAML".into(),
+                template: true,
+                blocking: false,
+            },
+            crate::repo::Diagnostic {
+                file: "k8s/app.yaml".into(),
+                line: Some(1),
+                message: "invalid YAML".into(),
+                template: false,
+                blocking: true,
+            },
+        ];
         Report { findings, diagnostics, ..Report::default() }
     }
 
