@@ -8,6 +8,7 @@ mod corpus;
 mod dbuser;
 mod fix;
 mod generate;
+mod help;
 pub mod matrix;
 mod probe;
 mod probe_live;
