@@ -130,12 +130,12 @@ fn seal_typed_values(
 }
 
 /// Reviews the freshly generated repo and prints the report.
-fn show_review(root: &Path, platform_file: Option<&Path>) -> Result<(), Error> {
+fn show_review(root: &Path, platform_file: Option<&Path>) -> Result<crate::review::Report, Error> {
     let report = crate::review::review_dir(root, platform_file)?;
     let color = crate::report::color_on_stdout(crate::cli::Format::Text);
     println!("\nReview of the result (`vibe review` runs it again):\n");
     print!("{}", crate::report::render(&report, crate::cli::Format::Text, color));
-    Ok(())
+    Ok(report)
 }
 
 /// Writes vibe.yaml (unless previewing) and generates every file.
@@ -169,11 +169,33 @@ fn demo(config: &Config, dry_run: bool) -> Result<i32, Error> {
     let demo_config = Config { root: root.clone(), platform_file: config.platform_file.clone() };
     let platform = load_platform(&demo_config, Some(&answers))?;
     let spec = AppSpec::resolve(answers, platform, Some(DEMO_TAG.into())).map_err(spec::locate_in_flags)?;
-    println!("Demo: generating the example app into {}", root.display());
-    write_all(&demo_config, &spec, dry_run)?;
-    if !dry_run {
-        show_review(&root, demo_config.platform_file.as_deref())?;
+    println!(
+        "Demo: the example app \"{}\" is a typical first version with deliberate mistakes (a key written in \
+         the code, plain-text logs, SQL built from strings), so the review has something to show.",
+        spec.name()
+    );
+    println!("Generating it into {}\n", root.display());
+    if dry_run {
+        return write_all(&demo_config, &spec, dry_run);
     }
+    let outcome = crate::generate::generate(&root, &spec, false)?;
+    write::write_atomic(&root.join(ANSWERS_FILE), spec.answers.to_yaml().as_bytes())?;
+    println!("{}", spec.describe());
+    print!("{}", crate::generate::summary(&outcome));
+    let report = show_review(&root, demo_config.platform_file.as_deref())?;
+    if report.diagnostics.iter().any(|d| d.template) {
+        println!(
+            "\n(The files skipped as templates are the Helm chart's: it holds the same objects as k8s/, which \
+             the review read.)"
+        );
+    }
+    let cd = format!("cd {}", crate::quote::shell_word(&root.display().to_string()));
+    println!(
+        "\nThat was the review of the example: the CRITICAL findings above are what keeps it from deploying, \
+         each with the exact fix."
+    );
+    println!("Next: try a fix and review again:\n  {cd} && vibe review");
+    println!("Or start with your own app: go to its folder and run `vibe init`.");
     Ok(EXIT_OK)
 }
 

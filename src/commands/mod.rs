@@ -69,6 +69,7 @@ pub fn load_platform(config: &Config, answers: Option<&Answers>) -> Result<Platf
 pub fn load_spec(config: &Config, tag_flag: Option<String>) -> Result<AppSpec, Error> {
     let path = config.root.join(ANSWERS_FILE);
     if !path.exists() {
+        crate::review::ensure_app(&config.root)?;
         return Err(Error::Usage(format!(
             "{} not found: this folder has no answers yet. Run `vibe init` first (or `vibe init --yes` with flags; \
              see `vibe init --help`).",

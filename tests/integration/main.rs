@@ -6,6 +6,7 @@ mod common;
 mod compliant;
 mod corpus;
 mod dbuser;
+mod first_run;
 mod fix;
 mod generate;
 mod help;
