@@ -10,6 +10,7 @@ mod first_run;
 mod fix;
 mod generate;
 mod help;
+mod init_yes;
 pub mod matrix;
 mod probe;
 mod probe_live;
