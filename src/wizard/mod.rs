@@ -53,8 +53,16 @@ fn problem_for(answers: &Answers, platform: &Platform, field: &str) -> Option<St
         .map(|p| p.message)
 }
 
-fn check_name(s: &str, _: &Answers) -> Result<(), String> {
-    if s.trim().is_empty() { Err("The app needs a name.".into()) } else { Ok(()) }
+fn check_name(s: &str, draft: &Answers) -> Result<(), String> {
+    if s.trim().is_empty() {
+        return Err("The app needs a name.".into());
+    }
+    let mut a = draft.clone();
+    a.name = s.to_string();
+    match problem_for(&a, &platform_of(draft), "name") {
+        Some(m) => Err(m),
+        None => Ok(()),
+    }
 }
 
 fn check_slug(s: &str, draft: &Answers) -> Result<(), String> {

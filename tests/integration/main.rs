@@ -11,6 +11,7 @@ mod fix;
 mod generate;
 mod help;
 mod init_yes;
+mod injection;
 pub mod matrix;
 mod probe;
 mod probe_live;
