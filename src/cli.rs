@@ -5,15 +5,16 @@ use std::path::PathBuf;
 
 /// vibe: deploy your app on the Vibe-Env platform.
 ///
-/// vibe asks a few plain questions about your app, writes everything the platform needs to run it
-/// (Kubernetes files, a Helm chart, a Dockerfile, CI/CD, monitoring code, notes for your AI
+/// vibe asks a few plain questions about your app, writes everything the platform needs to run
+/// it (Kubernetes files, a Helm chart, a Dockerfile, CI/CD, monitoring code, notes for your AI
 /// assistant), and then reviews the result: CRITICAL findings block deployment, each with the
 /// exact fix.
 ///
-/// Start here:  vibe init            (answer the questions)
-///              vibe init --demo     (see it on an example app first)
+/// Start here:
+///   vibe init          # answer the questions
+///   vibe init --demo   # see it on an example app first
 #[derive(Debug, Parser)]
-#[command(name = "vibe", version, propagate_version = true, max_term_width = 100)]
+#[command(name = "vibe", version, propagate_version = true, max_term_width = 100, verbatim_doc_comment)]
 pub struct Arguments {
     /// The app's folder (default: the current folder).
     #[arg(short = 'C', long = "dir", global = true, value_name = "DIR")]
@@ -40,6 +41,7 @@ pub enum Command {
     ///     --metric orders_processed_total:counter:status --secret API_KEY
     ///
     /// Run it again to change answers: every question starts from the current one.
+    #[command(verbatim_doc_comment)]
     Init(InitArgs),
 
     /// Regenerate every file from vibe.yaml (after you edit it, or to update vibe's output).
@@ -65,10 +67,10 @@ pub enum Command {
     /// Needs the controller's certificate in the platform file (`sealedSecrets: {certificate: FILE}`;
     /// your platform team gets it with `kubeseal --fetch-cert`).
     ///
-    ///   vibe seal --list                       which secrets are sealed, which still need a value
-    ///   vibe seal API_KEY                      type the value (nothing shows while you type)
+    ///   vibe seal --list                         # which secrets are sealed, which still need a value
+    ///   vibe seal API_KEY                        # type the value (nothing shows while you type)
     ///   pass show shop/api-key | vibe seal API_KEY
-    ///   vibe seal --generate POSTGRES_PASSWORD a strong random password nobody ever sees
+    ///   vibe seal --generate POSTGRES_PASSWORD   # a strong random password nobody ever sees
     ///
     /// Sealing a name again replaces its value. Then commit the changed files.
     #[command(verbatim_doc_comment)]
@@ -97,8 +99,8 @@ pub enum Command {
     ///
     ///   vibe probe -- python3 app.py
     ///   vibe probe --port 9081 --mgmt-port 9082 -- npm start
-    ///   vibe probe --url http://127.0.0.1:8081 --mgmt-url http://127.0.0.1:8082   (already running)
-    ///   vibe probe --example --install   (the generated skeleton's example app, installed first)
+    ///   vibe probe --url http://127.0.0.1:8081 --mgmt-url http://127.0.0.1:8082   # already running
+    ///   vibe probe --example --install   # the generated skeleton's example app, installed first
     ///
     /// Secret values are looked for when their names (vibe.yaml `secrets:`) are set in the
     /// environment.
@@ -116,7 +118,10 @@ pub enum Command {
 
     /// Print shell completions (bash, zsh, fish, powershell, elvish) to standard output.
     ///
-    /// Example: vibe completions bash > ~/.local/share/bash-completion/completions/vibe
+    /// Example:
+    ///
+    ///   vibe completions bash > ~/.local/share/bash-completion/completions/vibe
+    #[command(verbatim_doc_comment)]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
@@ -158,7 +163,7 @@ pub struct AnswerFlags {
     #[arg(long)]
     pub ingress: bool,
 
-    /// 5. Size: xs, sm, md (default), lg, xl (`vibe checks --sizes` lists what each means).
+    /// 5. Size: xs, sm, md (default), lg, xl (`vibe checks` lists what each means).
     #[arg(long, value_name = "SIZE")]
     pub size: Option<String>,
 

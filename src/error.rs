@@ -34,6 +34,18 @@ pub enum Error {
     /// The command was called in a way that cannot work; the message says what to do instead.
     #[error("{0}")]
     Usage(String),
+    /// The folder holds nothing to review or generate from: no vibe.yaml, manifests, Dockerfile
+    /// or source code (a first-time user in the wrong folder, or before `vibe init`).
+    #[error(
+        "there is no app in {}: no vibe.yaml, no k8s/ files, no Dockerfile and no source code. \
+         Run `vibe init` in your app's folder to answer a few questions and generate its files \
+         (or `vibe init --demo` to see an example first), or pass the app's folder with --dir",
+        root.display()
+    )]
+    NoApp {
+        /// The folder that was looked at.
+        root: PathBuf,
+    },
     /// The creator stopped the wizard (Esc or Ctrl-C); nothing was written.
     #[error("stopped: nothing was written")]
     Cancelled,
@@ -54,6 +66,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// [`Error::NoApp`] for `root`, named in full (a bare `.` tells a newcomer nothing).
+    pub fn no_app(root: &Path) -> Error {
+        Error::NoApp { root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()) }
+    }
+
     /// An I/O error on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Error {
         Error::Io { path: path.to_path_buf(), source }

@@ -18,6 +18,7 @@ pub mod git;
 pub mod parallel;
 pub mod platform;
 pub mod probe;
+pub mod quote;
 pub mod repo;
 pub mod report;
 pub mod review;

@@ -361,6 +361,18 @@ impl Repo {
         self.documents += *documents;
     }
 
+    /// True when the folder holds anything of an app: manifests or other YAML (vibe.yaml among
+    /// them), templates, a Dockerfile, workflows, source code or dependency manifests.
+    pub fn holds_an_app(&self) -> bool {
+        !(self.objects.is_empty()
+            && self.yaml.is_empty()
+            && self.dockerfiles.is_empty()
+            && self.workflows.is_empty()
+            && self.sources.is_empty()
+            && self.dependency_files.is_empty()
+            && !self.diagnostics.iter().any(|d| d.template))
+    }
+
     /// Keeps the objects `keep` accepts and adds `more` (the cluster review swaps the repo's
     /// manifests for the live objects). The workload index is built again on next use.
     pub fn replace_objects(&mut self, keep: impl Fn(&Object) -> bool, more: impl IntoIterator<Item = Object>) {

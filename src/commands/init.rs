@@ -2,6 +2,7 @@
 
 use super::{Config, EXIT_OK, load_platform, print_outcome, resolve_tag};
 use crate::cli::{AnswerFlags, InitArgs};
+use crate::detect::Detected;
 use crate::error::{Error, Problem};
 use crate::generate::{Mode, write};
 use crate::spec::{self, ANSWERS_FILE, Answers, AppSpec, Components, MetricAnswer};
@@ -30,15 +31,23 @@ pub fn run(config: &Config, args: InitArgs) -> Result<i32, Error> {
     }
     let path = config.root.join(ANSWERS_FILE);
     let existing = if path.exists() { Some(spec::load_answers(&path)?.0) } else { None };
-    let answers = answers_from_flags(existing, &args.answers)?;
-    let mut answers = answers;
+    // As in the wizard, what the code shows fills the answers of a first run; a re-run starts
+    // from vibe.yaml instead.
+    let detected = existing.is_none().then(|| crate::detect::detect(&config.root));
+    let (mut answers, notes) = answers_from_flags(existing, &args.answers, detected.as_ref())?;
+    for note in notes {
+        println!("{note}");
+    }
     if let Some(p) = &config.platform_file {
         answers.platform = Some(relative_to(&config.root, p));
     }
     let platform = load_platform(config, Some(&answers))?;
     let tag = resolve_tag(&config.root, args.answers.tag.clone(), &answers);
     let spec = AppSpec::resolve(answers, platform, tag).map_err(spec::locate_in_flags)?;
-    write_all(config, &spec, args.dry_run)
+    // The wizard's path: store passwords generated and sealed when the certificate is at hand.
+    let outcome = write_all(config, &spec, Vec::new(), args.dry_run)?;
+    print_outcome(&spec, &outcome);
+    Ok(EXIT_OK)
 }
 
 /// The wizard in a terminal: questions, summary, generation, then the review.
@@ -55,6 +64,7 @@ fn interactive(config: &Config, args: &InitArgs) -> Result<i32, Error> {
     let existing = if path.exists() { Some(spec::load_answers(&path)?.0) } else { None };
     let rerun = existing.is_some();
     let mut current = existing.clone().unwrap_or_else(crate::wizard::blank);
+    set(&mut current.tag, args.answers.tag.clone());
     if let Some(p) = &config.platform_file {
         current.platform = Some(relative_to(&config.root, p));
     }
@@ -85,18 +95,7 @@ fn interactive(config: &Config, args: &InitArgs) -> Result<i32, Error> {
             return Err(Error::Cancelled);
         }
     }
-    // One writer from reading the sealed values to writing vibe.yaml.
-    let writer = if args.dry_run { None } else { Some(write::Writer::lock(&config.root)?) };
-    let sealed = seal_typed_values(&config.root, &spec, outcome.secret_values)?;
-    let outcome = match &writer {
-        Some(w) => {
-            let outcome = crate::generate::generate_with(Mode::Write(w), &spec, &sealed)?;
-            w.write(ANSWERS_FILE, spec.answers.to_yaml().as_bytes())?;
-            outcome
-        }
-        None => crate::generate::generate_with(Mode::Preview(&config.root), &spec, &sealed)?,
-    };
-    drop(writer);
+    let outcome = write_all(config, &spec, outcome.secret_values, args.dry_run)?;
     print_outcome(&spec, &outcome);
     if args.dry_run {
         return Ok(EXIT_OK);
@@ -121,7 +120,16 @@ fn seal_typed_values(
     if typed.is_empty() && (missing_generated.is_empty() || spec.platform.sealed_secrets_certificate.is_none()) {
         return Ok(sealed);
     }
-    let cert = crate::seal::load_certificate(&spec.platform)?;
+    let cert = match crate::seal::load_certificate(&spec.platform) {
+        Ok(cert) => cert,
+        // Only passwords vibe would make up are at stake: generate with placeholders (check E4
+        // then says how to seal them) rather than refuse to write anything.
+        Err(e) if typed.is_empty() => {
+            eprintln!("warning: the store passwords were not sealed: {e}");
+            return Ok(sealed);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let (namespace, secret) = (spec.namespace(), format!("{}-secrets", spec.slug()));
     let seal = |value: &[u8]| crate::seal::seal(value, &namespace, &secret, crate::seal::Scope::Strict, &cert);
     for (key, value) in typed {
@@ -137,27 +145,32 @@ fn seal_typed_values(
 }
 
 /// Reviews the freshly generated repo and prints the report.
-fn show_review(root: &Path, platform_file: Option<&Path>) -> Result<(), Error> {
+fn show_review(root: &Path, platform_file: Option<&Path>) -> Result<crate::review::Report, Error> {
     let report = crate::review::review_dir(root, platform_file)?;
     let color = crate::report::color_on_stdout(crate::cli::Format::Text);
     println!("\nReview of the result (`vibe review` runs it again):\n");
     print!("{}", crate::report::render(&report, crate::cli::Format::Text, color));
-    Ok(())
+    Ok(report)
 }
 
-/// Writes vibe.yaml (unless previewing) and generates every file.
-fn write_all(config: &Config, spec: &AppSpec, dry_run: bool) -> Result<i32, Error> {
-    let outcome = if dry_run {
-        crate::generate::generate(&config.root, spec, true)?
-    } else {
-        let writer = write::Writer::lock(&config.root)?;
-        let sealed = crate::generate::sealed_on_disk(&config.root, spec);
-        let outcome = crate::generate::generate_with(Mode::Write(&writer), spec, &sealed)?;
-        writer.write(ANSWERS_FILE, spec.answers.to_yaml().as_bytes())?;
-        outcome
-    };
-    print_outcome(spec, &outcome);
-    Ok(EXIT_OK)
+/// Generates every file and writes vibe.yaml (or previews them), with `typed` secret values and the
+/// store passwords sealed under the same write lock (another run may have just sealed a value).
+fn write_all(
+    config: &Config,
+    spec: &AppSpec,
+    typed: Vec<(String, String)>,
+    dry_run: bool,
+) -> Result<crate::generate::write::Outcome, Error> {
+    let writer = if dry_run { None } else { Some(write::Writer::lock(&config.root)?) };
+    let sealed = seal_typed_values(&config.root, spec, typed)?;
+    match &writer {
+        Some(w) => {
+            let outcome = crate::generate::generate_with(Mode::Write(w), spec, &sealed)?;
+            w.write(ANSWERS_FILE, spec.answers.to_yaml().as_bytes())?;
+            Ok(outcome)
+        }
+        None => crate::generate::generate_with(Mode::Preview(&config.root), spec, &sealed),
+    }
 }
 
 /// The article's example app, generated into --dir or a fresh temporary folder.
@@ -181,11 +194,33 @@ fn demo(config: &Config, dry_run: bool) -> Result<i32, Error> {
     let demo_config = Config { root: root.clone(), platform_file: config.platform_file.clone() };
     let platform = load_platform(&demo_config, Some(&answers))?;
     let spec = AppSpec::resolve(answers, platform, Some(DEMO_TAG.into())).map_err(spec::locate_in_flags)?;
-    println!("Demo: generating the example app into {}", root.display());
-    write_all(&demo_config, &spec, dry_run)?;
-    if !dry_run {
-        show_review(&root, demo_config.platform_file.as_deref())?;
+    println!(
+        "Demo: the example app \"{}\" is a typical first version with deliberate mistakes (a key written in \
+         the code, plain-text logs, SQL built from strings), so the review has something to show.",
+        spec.name()
+    );
+    println!("Generating it into {}\n", root.display());
+    let outcome = write_all(&demo_config, &spec, Vec::new(), dry_run)?;
+    if dry_run {
+        print_outcome(&spec, &outcome);
+        return Ok(EXIT_OK);
     }
+    println!("{}", spec.describe());
+    print!("{}", crate::generate::summary(&outcome));
+    let report = show_review(&root, demo_config.platform_file.as_deref())?;
+    if report.diagnostics.iter().any(|d| d.template) {
+        println!(
+            "\n(The files skipped as templates are the Helm chart's: it holds the same objects as k8s/, which \
+             the review read.)"
+        );
+    }
+    let cd = format!("cd {}", crate::quote::shell_word(&root.display().to_string()));
+    println!(
+        "\nThat was the review of the example: the CRITICAL findings above are what keeps it from deploying, \
+         each with the exact fix."
+    );
+    println!("Next: try a fix and review again:\n  {cd} && vibe review");
+    println!("Or start with your own app: go to its folder and run `vibe init`.");
     Ok(EXIT_OK)
 }
 
@@ -236,29 +271,85 @@ pub fn demo_answers() -> Answers {
     }
 }
 
-/// Combines flags over existing answers (flags win); without vibe.yaml, `--name` and `--runtime` are needed.
-fn answers_from_flags(existing: Option<Answers>, f: &AnswerFlags) -> Result<Answers, Error> {
+/// Combines flags over existing answers (flags win). Without vibe.yaml, what `detected` found
+/// fills the answers the flags leave out, as the wizard suggests it; only what neither says is
+/// asked for. Returns the answers and one line per detected answer taken (or left out).
+fn answers_from_flags(
+    existing: Option<Answers>,
+    f: &AnswerFlags,
+    detected: Option<&Detected>,
+) -> Result<(Answers, Vec<String>), Error> {
     let mut problems = Vec::new();
+    let mut notes = Vec::new();
     let mut a = match existing {
         Some(a) => a,
         None => {
-            let name = f.name.clone().unwrap_or_default();
-            if name.is_empty() {
-                problems.push(Problem {
+            let d = detected.cloned().unwrap_or_default();
+            let mut a = crate::wizard::blank();
+            match (&f.name, &d.name) {
+                (Some(name), _) => a.name = name.clone(),
+                (None, Some(found)) => {
+                    notes.push(format!("Name: {} (from {}; --name sets another).", found.value, found.source));
+                    a.name = found.value.clone();
+                }
+                (None, None) => problems.push(Problem {
                     field: "--name".into(),
                     pos: None,
                     message: "what is the app called? e.g. --name \"Inventory Checker\"".into(),
-                });
+                }),
             }
-            if f.runtime.is_none() {
-                let ids: Vec<&str> = crate::contract::RUNTIMES.iter().map(|r| r.id).collect();
-                problems.push(Problem {
-                    field: "--runtime".into(),
-                    pos: None,
-                    message: format!("which language/runtime is it? one of: {}", ids.join(", ")),
-                });
+            match (&f.runtime, &d.runtime) {
+                (Some(r), _) => a.runtime = r.clone(),
+                (None, Some(found)) => {
+                    notes.push(crate::wizard::runtime_note(found));
+                    a.runtime = found.value.to_string();
+                }
+                (None, None) => {
+                    let ids: Vec<&str> = crate::contract::RUNTIMES.iter().map(|r| r.id).collect();
+                    problems.push(Problem {
+                        field: "--runtime".into(),
+                        pos: None,
+                        message: format!(
+                            "no dependency file here tells the language; which runtime is it? one of: {}",
+                            ids.join(", ")
+                        ),
+                    });
+                }
             }
-            Answers { name, runtime: f.runtime.clone().unwrap_or_default(), ..crate::wizard::blank() }
+            if f.database.is_none()
+                && let Some(found) = &d.database
+            {
+                notes.push(crate::wizard::uses_note(found));
+                a.database = found.value.to_string();
+            }
+            if let Some(found) = &d.sqlite {
+                notes.push(format!("{} (--db postgres or --db mongo)", crate::wizard::sqlite_note(found)));
+            }
+            let component_flags = f.redis || f.rabbitmq || f.nginx || f.ingress;
+            for found in &d.components {
+                if component_flags {
+                    notes.push(format!(
+                        "Your code uses {} (seen in {}), but component flags were given without it: add --{} to \
+                         include it.",
+                        found.value, found.source, found.value
+                    ));
+                } else {
+                    notes.push(crate::wizard::uses_note(found));
+                    a.components.redis |= found.value == "redis";
+                    a.components.rabbitmq |= found.value == "rabbitmq";
+                }
+            }
+            if f.secrets.is_empty() {
+                a.database = f.database.clone().unwrap_or(a.database);
+                for found in crate::wizard::suggested_secrets(&a, &d) {
+                    notes.push(format!(
+                        "Secret {} (your code reads it, {}); seal its value with `vibe seal {}`.",
+                        found.value, found.source, found.value
+                    ));
+                    a.secrets.push(found.value);
+                }
+            }
+            a
         }
     };
     if let Some(name) = &f.name {
@@ -295,11 +386,25 @@ fn answers_from_flags(existing: Option<Answers>, f: &AnswerFlags) -> Result<Answ
             }
         }
     }
+    if a.metrics.is_empty() && f.metrics.is_empty() {
+        // The wizard insists on one too: it is how the creator and the platform know the app works.
+        problems.push(Problem {
+            field: "--metric".into(),
+            pos: None,
+            message: "at least one business metric is needed: a number that tells the app works, written \
+                      NAME:TYPE[:LABEL,LABEL] (TYPE: counter, gauge or histogram), e.g. --metric \
+                      orders_processed_total:counter:status (repeat --metric for more; `vibe init` in a terminal \
+                      suggests one from a question)"
+                .into(),
+        });
+    }
     if !f.secrets.is_empty() {
         a.secrets = f.secrets.clone();
     }
+    // Remembered, so `vibe seal` and `vibe generate` work later in a folder without a commit.
+    set(&mut a.tag, f.tag.clone());
     if problems.is_empty() {
-        Ok(a)
+        Ok((a, notes))
     } else {
         Err(Error::Invalid(crate::error::Invalid { source: "the command line".into(), problems }))
     }

@@ -69,6 +69,7 @@ pub fn load_platform(config: &Config, answers: Option<&Answers>) -> Result<Platf
 pub fn load_spec(config: &Config, tag_flag: Option<String>) -> Result<AppSpec, Error> {
     let path = config.root.join(ANSWERS_FILE);
     if !path.exists() {
+        crate::review::ensure_app(&config.root)?;
         return Err(Error::Usage(format!(
             "{} not found: this folder has no answers yet. Run `vibe init` first (or `vibe init --yes` with flags; \
              see `vibe init --help`).",
@@ -81,13 +82,11 @@ pub fn load_spec(config: &Config, tag_flag: Option<String>) -> Result<AppSpec, E
     AppSpec::resolve(answers, platform, tag).map_err(|p| spec::locate_in_file(p, &path, &tree))
 }
 
-/// The image tag: `--tag`, else vibe.yaml's `tag:`, else the repo's short commit SHA.
-/// Checked with the other answers in `AppSpec::resolve`, so every problem shows at once.
+/// The image tag: `--tag`, else the one [`spec::app_image_tag`] chooses (the commit SHA, else
+/// vibe.yaml's `tag:`). Checked with the other answers in `AppSpec::resolve`, so every problem
+/// shows at once.
 fn resolve_tag(root: &Path, flag: Option<String>, answers: &Answers) -> Option<String> {
-    if flag.is_some() || answers.tag.is_some() {
-        return flag;
-    }
-    crate::git::short_sha(root)
+    flag.or_else(|| spec::app_image_tag(crate::git::short_sha(root), answers.tag.as_ref()))
 }
 
 /// Prints the generation summary and the next step.

@@ -20,5 +20,6 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<i32, Error> {
         let every = std::time::Duration::from_secs(args.refresh);
         return crate::dashboard::run_dashboard_from(&root, platform, source, Some(every));
     }
+    crate::review::ensure_app(&root)?;
     crate::dashboard::run_dashboard(&root, config.platform_file.as_deref())
 }

@@ -202,9 +202,11 @@ fn without_tag(image: &str) -> String {
 
 /// The tag the app image should carry.
 fn app_tag(fx: &Fx) -> Result<String, String> {
-    fx.ctx.answers.as_ref().and_then(|a| a.tag.clone()).or_else(|| fx.ctx.expected_tag.clone()).ok_or_else(|| {
-        "vibe cannot tell the commit SHA the app image is tagged with (is this a git repository with a commit?)".into()
-    })
+    crate::spec::app_image_tag(fx.ctx.expected_tag.clone(), fx.ctx.answers.as_ref().and_then(|a| a.tag.as_ref()))
+        .ok_or_else(|| {
+            "vibe cannot tell the commit SHA the app image is tagged with (is this a git repository with a commit?)"
+                .into()
+        })
 }
 
 /// The pinned tag for an image: the commit SHA for the app, the contract's version for a component.

@@ -76,7 +76,7 @@ impl Plan {
         let header = context::header_text();
         let tera_ctx = tera::Context::from_serialize(&ctx)
             .map_err(|e| Error::Template { name: "(context)".into(), message: e.to_string() })?;
-        let renderer = Renderer::new()?;
+        let renderer = Renderer::shared()?;
         let known: std::collections::HashSet<String> = render::embedded().into_iter().map(|(n, _)| n).collect();
         let mut files = Vec::new();
         for (template, path) in sources(spec, &ctx) {

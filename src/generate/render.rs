@@ -5,7 +5,7 @@
 
 use crate::error::Error;
 use include_dir::{Dir, File, include_dir};
-use tera::{Context, Delimiters, Tera};
+use tera::{Context, Delimiters, Kwargs, State, Tera};
 
 /// The generator's templates, mirrored on the output layout per kind.
 pub static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -55,6 +55,24 @@ fn template_error(name: &str, e: tera::Error) -> Error {
     Error::Template { name: name.to_string(), message }
 }
 
+/// The filters that write free text (the app name, a metric's help) into a file format:
+/// `yaml` (a double-quoted scalar), `json` (a string literal) and `shell` (one word). Templates
+/// use them for every free-text value, never pasting text between quotes themselves.
+fn register_quoting(engine: &mut Tera) {
+    fn yaml(value: &str, _: Kwargs, _: &State) -> String {
+        crate::quote::yaml_str(value)
+    }
+    fn json(value: &str, _: Kwargs, _: &State) -> String {
+        crate::quote::json_str(value)
+    }
+    fn shell(value: &str, _: Kwargs, _: &State) -> String {
+        crate::quote::shell_word(value)
+    }
+    engine.register_filter("yaml", yaml);
+    engine.register_filter("json", json);
+    engine.register_filter("shell", shell);
+}
+
 impl Renderer {
     /// Loads every embedded template. A syntax error here is a bug in vibe.
     pub fn new() -> Result<Renderer, Error> {
@@ -71,12 +89,26 @@ impl Renderer {
             comment_end: "#]".into(),
         })
         .map_err(|e| template_error("(delimiters)", e))?;
+        for engine in [&mut plain, &mut helm] {
+            register_quoting(engine);
+        }
         for (name, file) in embedded() {
             let Some(text) = file.contents_utf8() else { continue };
             let engine = if name.starts_with(HELM_TEMPLATES) { &mut helm } else { &mut plain };
             engine.add_raw_template(&name, text).map_err(|e| template_error(&name, e))?;
         }
         Ok(Renderer { plain, helm })
+    }
+
+    /// The renderer shared by every generation in this process: loading the templates costs
+    /// more than rendering them.
+    pub fn shared() -> Result<&'static Renderer, Error> {
+        static SHARED: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();
+        if let Some(renderer) = SHARED.get() {
+            return Ok(renderer);
+        }
+        let renderer = Renderer::new()?;
+        Ok(SHARED.get_or_init(|| renderer))
     }
 
     /// Renders one template with the context.

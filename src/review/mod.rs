@@ -129,10 +129,20 @@ impl Report {
 /// context could not read (vibe.yaml, the platform file) come first among the diagnostics.
 pub fn review_dir(root: &std::path::Path, platform_file: Option<&std::path::Path>) -> Result<Report, crate::Error> {
     let repo = Repo::load(root)?;
+    // An empty review of an empty folder would list every missing file as CRITICAL and send a
+    // newcomer to `vibe generate`, which needs answers first: point at `vibe init` instead.
+    if !repo.holds_an_app() {
+        return Err(crate::Error::no_app(root));
+    }
     let mut ctx = ReviewContext::for_repo(&repo, root, platform_file);
     let mut report = run(&repo, &ctx);
     report.put_context_diagnostics(std::mem::take(&mut ctx.diagnostics));
     Ok(report)
+}
+
+/// Refuses a folder with nothing of an app in it ([`crate::Error::NoApp`]).
+pub fn ensure_app(root: &std::path::Path) -> Result<(), crate::Error> {
+    if Repo::load(root)?.holds_an_app() { Ok(()) } else { Err(crate::Error::no_app(root)) }
 }
 
 /// Below this many YAML documents the checks run on the calling thread: starting threads would

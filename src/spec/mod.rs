@@ -18,6 +18,16 @@ use std::path::Path;
 /// The answers file's name, at the root of the app repo.
 pub const ANSWERS_FILE: &str = "vibe.yaml";
 
+/// The app image's tag when no `--tag` is given: the commit SHA, else vibe.yaml's `tag:`.
+///
+/// CI tags every image it builds with the commit's short SHA, so once the code is committed
+/// that is the only tag an image exists under; a `tag:` remembered from `vibe init --tag`
+/// (given because there was no commit yet) would go stale with the first commit and point the
+/// deployment at an image nobody built. It stays the tag of a folder without a commit.
+pub fn app_image_tag(commit: Option<String>, stored: Option<&String>) -> Option<String> {
+    commit.or_else(|| stored.cloned())
+}
+
 /// Validated answers, resolved against the contract and the platform.
 #[derive(Debug, Clone)]
 pub struct AppSpec {

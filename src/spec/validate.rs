@@ -58,6 +58,17 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
     if a.name.trim().is_empty() {
         bad("name".into(), "the app needs a name, e.g. name: Inventory Checker".into());
     }
+    // Free text lands in generated files (comments, YAML and JSON strings, source code):
+    // one line of printable characters can be quoted everywhere; a line break cannot.
+    let free_text =
+        std::iter::once(("name".to_string(), Some(&a.name))).chain(a.metrics.iter().enumerate().flat_map(|(i, m)| {
+            [(format!("metrics[{i}].question"), m.question.as_ref()), (format!("metrics[{i}].help"), m.help.as_ref())]
+        }));
+    for (field, text) in free_text {
+        if let Some(c) = text.and_then(|t| crate::quote::forbidden_char(t)) {
+            bad(field, forbidden_char_message(c));
+        }
+    }
     let slug = a.slug.clone().unwrap_or_default();
     let max = max_slug_len(&platform.prefix);
     if slug.is_empty() {
@@ -223,6 +234,21 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
     out
 }
 
+/// Why a character is refused in free text, naming it by its code point (it may be invisible).
+fn forbidden_char_message(c: char) -> String {
+    let what = match c {
+        '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => "a line break",
+        '\t' => "a tab",
+        '\u{1b}' => "an escape character (terminal control)",
+        _ => "an invisible control character",
+    };
+    format!(
+        "it contains {what} (U+{:04X}): write it on one line with printable characters only; it goes into \
+         generated files and file comments",
+        c as u32
+    )
+}
+
 /// Problems with an explicit image tag (empty when it is fine).
 pub fn check_tag(tag: &str) -> Option<String> {
     if tag.trim().is_empty() {
@@ -313,6 +339,11 @@ mod tests {
             (|a| a.secrets = vec!["POSTGRES_PASSWORD".into()], "secrets[0]"),
             (|a| a.tag = Some("latest".into()), "tag"),
             (|a| a.tag = Some(String::new()), "tag"),
+            (|a| a.name = "Shop\n---\nkind: ClusterRoleBinding".into(), "name"),
+            (|a| a.name = "Shop\u{2028}x".into(), "name"),
+            (|a| a.name = "Shop\u{1b}[2J".into(), "name"),
+            (|a| a.metrics[0].help = Some("Orders\rprocessed".into()), "metrics[0].help"),
+            (|a| a.metrics[0].question = Some("How many?\u{85}".into()), "metrics[0].question"),
         ];
         for (mutate, field) in cases {
             let mut a = answers();

@@ -10,7 +10,7 @@ pub mod questions;
 pub use prompter::{Prompter, Script, Terminal};
 
 use crate::contract::{self, catalogue};
-use crate::detect::Detected;
+use crate::detect::{Detected, Found};
 use crate::error::Error;
 use crate::platform::Platform;
 use crate::spec::{self, Answers, Components, MetricAnswer};
@@ -53,8 +53,16 @@ fn problem_for(answers: &Answers, platform: &Platform, field: &str) -> Option<St
         .map(|p| p.message)
 }
 
-fn check_name(s: &str, _: &Answers) -> Result<(), String> {
-    if s.trim().is_empty() { Err("The app needs a name.".into()) } else { Ok(()) }
+fn check_name(s: &str, draft: &Answers) -> Result<(), String> {
+    if s.trim().is_empty() {
+        return Err("The app needs a name.".into());
+    }
+    let mut a = draft.clone();
+    a.name = s.to_string();
+    match problem_for(&a, &platform_of(draft), "name") {
+        Some(m) => Err(m),
+        None => Ok(()),
+    }
 }
 
 fn check_slug(s: &str, draft: &Answers) -> Result<(), String> {
@@ -163,6 +171,40 @@ pub fn run(p: &mut dyn Prompter, current: Answers, detected: &Detected, platform
     Ok(Outcome { answers: a, secret_values })
 }
 
+/// "Detected Python 3.12 from requirements.txt."
+pub fn runtime_note(f: &Found<&'static str>) -> String {
+    format!("Detected {} from {}.", contract::runtime(f.value).map(|r| r.label).unwrap_or(f.value), f.source)
+}
+
+/// "Your code uses postgres (seen in requirements.txt)." for a database or component.
+pub fn uses_note(f: &Found<&'static str>) -> String {
+    format!("Your code uses {} (seen in {}).", f.value, f.source)
+}
+
+/// The warning for data kept in a local SQLite file.
+pub fn sqlite_note(f: &Found<()>) -> String {
+    format!(
+        "Careful: your app keeps data in a local file (sqlite, in {}) that is lost on restart. Pick a database.",
+        f.source
+    )
+}
+
+/// Credentials the code reads (env vars that look like secrets) not yet among the answers'
+/// secrets nor created by vibe for a store: the secrets to suggest.
+pub fn suggested_secrets(a: &Answers, d: &Detected) -> Vec<Found<String>> {
+    let reserved = spec::reserved_secret_keys(a);
+    let mut out: Vec<Found<String>> = Vec::new();
+    for f in d.env_vars.iter().filter(|f| crate::detect::secret_like(&f.value)) {
+        if !a.secrets.contains(&f.value)
+            && !reserved.contains(&f.value.as_str())
+            && !out.iter().any(|o| o.value == f.value)
+        {
+            out.push(f.clone());
+        }
+    }
+    out
+}
+
 fn ask_name(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) -> Result<(), Error> {
     let (default, from) = if rerun || !a.name.is_empty() {
         (a.name.clone(), None)
@@ -190,11 +232,7 @@ fn ask_name(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) ->
 fn ask_runtime(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) -> Result<(), Error> {
     let mut start = contract::RUNTIMES.iter().position(|r| r.id == a.runtime).unwrap_or(0);
     if !rerun && let Some(f) = &d.runtime {
-        p.say(&format!(
-            "Detected {} from {}.",
-            contract::runtime(f.value).map(|r| r.label).unwrap_or(f.value),
-            f.source
-        ));
+        p.say(&runtime_note(f));
         start = contract::RUNTIMES.iter().position(|r| r.id == f.value).unwrap_or(start);
     }
     let options: Vec<String> = contract::RUNTIMES.iter().map(|r| r.label.to_string()).collect();
@@ -206,14 +244,11 @@ fn ask_runtime(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool)
 fn ask_database(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) -> Result<(), Error> {
     let mut start = q::DATABASE_CHOICES.iter().position(|(id, _)| *id == a.database).unwrap_or(0);
     if !rerun && let Some(f) = &d.database {
-        p.say(&format!("Your code uses {} (seen in {}).", f.value, f.source));
+        p.say(&uses_note(f));
         start = q::DATABASE_CHOICES.iter().position(|(id, _)| *id == f.value).unwrap_or(start);
     }
     if let Some(f) = &d.sqlite {
-        p.say(&format!(
-            "Careful: your app keeps data in a local file (sqlite, in {}) that is lost on restart. Pick a database.",
-            f.source
-        ));
+        p.say(&sqlite_note(f));
         if start == 0 {
             start = 1;
         }
@@ -233,7 +268,7 @@ fn ask_components(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bo
         .collect();
     if !rerun {
         for f in &d.components {
-            p.say(&format!("Your code uses {} (seen in {}).", f.value, f.source));
+            p.say(&uses_note(f));
             if let Some(i) = contract::OPTIONAL_COMPONENTS.iter().position(|(id, _)| *id == f.value)
                 && !defaults.contains(&i)
             {
@@ -346,15 +381,7 @@ fn ask_secrets(
     platform: &Platform,
 ) -> Result<(), Error> {
     let mut names: Vec<String> = a.secrets.clone();
-    let mut suggestions: Vec<String> = d
-        .env_vars
-        .iter()
-        .filter(|f| crate::detect::secret_like(&f.value))
-        .map(|f| f.value.clone())
-        .filter(|n| !names.contains(n) && !spec::reserved_secret_keys(a).contains(&n.as_str()))
-        .collect();
-    suggestions.dedup();
-    names.extend(suggestions);
+    names.extend(suggested_secrets(a, d).into_iter().map(|f| f.value));
     if !names.is_empty() {
         let defaults: Vec<usize> = (0..names.len()).collect();
         let chosen =
@@ -453,7 +480,6 @@ fn changed_fields(b: &Answers, a: &Answers) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::Found;
 
     fn detected() -> Detected {
         Detected {

@@ -229,3 +229,19 @@ pub fn git_commit_all(app: &App) {
     git(&["add", "."]);
     git(&["commit", "-qm", "first"]);
 }
+
+/// Writes a self-signed RSA certificate (made by the openssl CLI, as a sealed-secrets controller
+/// would have it) into `app` as cert.pem, and a platform file `platform.yaml` naming it.
+pub fn sealing_platform(app: &App) {
+    let ok = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=sealed-secret", "-keyout"])
+        .arg(app.join(".key.pem"))
+        .arg("-out")
+        .arg(app.join("cert.pem"))
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl is installed")
+        .success();
+    assert!(ok, "openssl made no certificate");
+    app.write("platform.yaml", "sealedSecrets:\n  certificate: cert.pem\n");
+}

@@ -57,6 +57,7 @@ struct Db {
 fn generate(db: &str, script_key: &str) -> Db {
     let app = App::new();
     app.vibe(&["init", "--yes", "--name", "Ledger Keeper", "--runtime", "python3.12", "--db", db, "--tag", "a1b2c3d"])
+        .args(["--metric", "entries_recorded_total:counter"])
         .assert()
         .success();
     let objects = objects(&app);

@@ -208,6 +208,7 @@ fn bad_answers_on_the_command_line_name_the_flag() {
     for (extra, flag) in cases {
         let app = App::new();
         let mut flags = vec!["init", "--yes", "--name", "Shop", "--runtime", "node22", "--tag", "abc1234"];
+        flags.extend_from_slice(&["--metric", "orders_total:counter"]);
         flags.extend_from_slice(extra);
         if *flag == "--runtime" {
             let at = flags.iter().position(|f| *f == "node22").unwrap();

@@ -135,6 +135,9 @@ impl Combination {
                 ]
                 .map(String::from),
             );
+        } else {
+            // The fewest `vibe init --yes` accepts: one.
+            f.extend(["--metric", "orders_processed_total:counter"].map(String::from));
         }
         f
     }

@@ -146,7 +146,9 @@ fn command_that_cannot_start_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("could not start `/nonexistent/vibe-probe-app`"));
     // Through a shell (as `vibe review --probe` starts it), "not found" is the shell's exit status
-    // 127, not an app that printed a plain-text line (G3) and died (B4).
+    // 127, not an app that printed a plain-text line (G3) and died (B4). The review needs an app
+    // in the folder (an empty one is "no app here").
+    app.write("main.py", "print('hello')\n");
     let out = app.vibe(&["review", "--probe", "vibe-no-such-command --serve"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");

@@ -407,7 +407,7 @@ fn without_tag(image: &str) -> String {
 
 /// The exact tag the app image should carry, when known.
 fn app_tag(ctx: &ReviewContext) -> Option<String> {
-    ctx.answers.as_ref().and_then(|a| a.tag.clone()).or_else(|| ctx.expected_tag.clone())
+    crate::spec::app_image_tag(ctx.expected_tag.clone(), ctx.answers.as_ref().and_then(|a| a.tag.as_ref()))
 }
 
 fn app_tag_words(ctx: &ReviewContext) -> String {

@@ -25,7 +25,7 @@ public final class BusinessMetrics {
 {%- for m in app.metrics %}
 {%- set java_help = m.help | replace(from="\\", to="\\\\") | replace(from="\"", to="\\\"") %}
 
-    /** {{ m.name }} ({{ m.type }}{% if m.labels | length > 0 %}; labels: {{ m.labels | join(sep=", ") }}{% endif %}): {{ m.help }} */
+    /** {{ m.name }} ({{ m.type }}{% if m.labels | length > 0 %}; labels: {{ m.labels | join(sep=", ") }}{% endif %}): {{ m.help | replace(from="\\", to="&#92;") | replace(from="*/", to="*&#47;") }} */
     public static final {% if m.type == "counter" %}CounterFamily{% elif m.type == "gauge" %}GaugeFamily{% else %}HistogramFamily{% endif %} {{ m.name | replace(from=":", to="_") | upper }} =
             new {% if m.type == "counter" %}CounterFamily{% elif m.type == "gauge" %}GaugeFamily{% else %}HistogramFamily{% endif %}("{{ m.name }}", "{{ java_help }}"{% for l in m.labels %}, "{{ l }}"{% endfor %});
 {%- endfor %}
