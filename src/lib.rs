@@ -23,6 +23,7 @@ pub mod seal;
 pub mod spec;
 pub mod suggest;
 pub mod wizard;
+pub mod wrap;
 pub mod yaml;
 
 pub use error::Error;
