@@ -13,6 +13,7 @@ pub mod error;
 pub mod fix;
 pub mod generate;
 pub mod git;
+pub mod line_edit;
 pub mod parallel;
 pub mod platform;
 pub mod probe;

@@ -317,7 +317,7 @@ fn every_size_keeps_the_app_name_the_keys_and_readable_messages() {
         // And where it is in the file: the file name and line at least.
         let e4 = rows.iter().find(|r| r.contains(" E4 ")).expect("the E4 row");
         assert!(e4.contains("02-seal") && e4.contains(".yaml:32"), "{w}x{h}: {e4}");
-        insta::assert_snapshot!(format!("list_{w}x{h}"), t.backend());
+        insta::assert_snapshot!(format!("sizes_{w}x{h}"), t.backend());
     }
 }
 
