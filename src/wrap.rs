@@ -10,30 +10,39 @@ pub fn columns(text: &str) -> usize {
 }
 
 /// `text` broken into lines of at most `width` columns at spaces; a word longer than a whole
-/// line is split. Existing line breaks are kept; an empty text gives one empty line.
+/// line is split. Existing line breaks are kept, and so is a line that fits (with its spacing);
+/// a longer line's continuation lines keep its indentation. An empty text gives one empty line.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut out = Vec::new();
     for paragraph in text.split('\n') {
-        let mut line = String::new();
+        if columns(paragraph) <= width {
+            out.push(paragraph.to_string());
+            continue;
+        }
+        let indent_len = paragraph.len() - paragraph.trim_start_matches(' ').len();
+        let indent = if indent_len * 2 < width { &paragraph[..indent_len] } else { "" };
+        let mut line = indent.to_string();
+        let blank = |l: &str| l.len() == indent.len();
         for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
-            let needed = if line.is_empty() { columns(word) } else { columns(&line) + 1 + columns(word) };
+            let needed = if blank(&line) { columns(&line) + columns(word) } else { columns(&line) + 1 + columns(word) };
             if needed <= width {
-                if !line.is_empty() {
+                if !blank(&line) {
                     line.push(' ');
                 }
                 line.push_str(word);
                 continue;
             }
-            if !line.is_empty() {
-                out.push(std::mem::take(&mut line));
+            if !blank(&line) {
+                out.push(std::mem::replace(&mut line, indent.to_string()));
             }
             // A word wider than the line (a URL, a path): split it, as nothing else can fit it.
+            let room = width.saturating_sub(indent.len()).max(1);
             let mut rest: Vec<char> = word.chars().collect();
-            while rest.len() > width {
-                out.push(rest.drain(..width).collect());
+            while rest.len() > room {
+                out.push(format!("{indent}{}", rest.drain(..room).collect::<String>()));
             }
-            line = rest.into_iter().collect();
+            line.extend(rest);
         }
         out.push(line);
     }
@@ -87,6 +96,9 @@ mod tests {
         assert_eq!(wrap("a\nb c", 10), ["a", "b c"]);
         assert_eq!(wrap("", 10), [""]);
         assert_eq!(wrap("abcdefgh ij", 3), ["abc", "def", "gh", "ij"]);
+        // A line that fits keeps its spacing; a long one keeps its indentation.
+        assert_eq!(wrap("  Name       Shop", 30), ["  Name       Shop"]);
+        assert_eq!(wrap("  Secrets API_KEY, STRIPE_KEY", 20), ["  Secrets API_KEY,", "  STRIPE_KEY"]);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod workload;
 
 mod checks;
 
+pub use checks::secrets::env_name;
 pub use context::ReviewContext;
 pub use finding::{Evidence, Finding};
 

@@ -299,8 +299,8 @@ pub fn e2(r: &Review, out: &mut Vec<Finding>) {
     }
 }
 
-/// The environment-variable form of a key (`db.password` -> `DB_PASSWORD`).
-fn env_name(key: &str) -> String {
+/// The environment-variable form of a key (`db.password` -> `DB_PASSWORD`, `stripe key` -> `STRIPE_KEY`).
+pub fn env_name(key: &str) -> String {
     words(key).join("_")
 }
 
