@@ -141,10 +141,11 @@ pub fn run(p: &mut dyn Prompter, current: Answers, detected: &Detected, platform
     let mut step = 0;
     let mut answered = [false; STEPS];
     loop {
+        let mut came_back = false;
         while step < STEPS {
             let again = rerun || answered[step];
             let result = match step {
-                0 => ask_name(p, &mut a, detected, again),
+                0 => ask_name(p, &mut a, detected, again, came_back),
                 1 => ask_runtime(p, &mut a, detected, again),
                 2 => ask_database(p, &mut a, detected, again),
                 3 => ask_components(p, &mut a, detected, again),
@@ -156,9 +157,16 @@ pub fn run(p: &mut dyn Prompter, current: Answers, detected: &Detected, platform
                 Ok(()) => {
                     answered[step] = true;
                     step += 1;
+                    came_back = false;
                 }
-                Err(Error::Back) if step == 0 => p.say(FIRST_QUESTION),
-                Err(Error::Back) => step -= 1,
+                Err(Error::Back) if step == 0 => {
+                    p.say(FIRST_QUESTION);
+                    came_back = false;
+                }
+                Err(Error::Back) => {
+                    step -= 1;
+                    came_back = true;
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -177,7 +185,7 @@ pub fn run(p: &mut dyn Prompter, current: Answers, detected: &Detected, platform
         };
         let changed = match choice {
             0 => break,
-            1 => ask_name(p, &mut a, detected, true),
+            1 => ask_name(p, &mut a, detected, true, false),
             2 => ask_runtime(p, &mut a, detected, true),
             3 => ask_database(p, &mut a, detected, true),
             4 => ask_components(p, &mut a, detected, true),
@@ -204,7 +212,9 @@ const STEPS: usize = 7;
 /// Said when Esc is pressed at the first question, where there is nothing to go back to.
 const FIRST_QUESTION: &str = "This is the first question. Ctrl-C stops without writing anything.";
 
-fn ask_name(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) -> Result<(), Error> {
+/// The name, then the short name; `at_slug`: coming back from the next question, which starts
+/// at the short name (the question just before it).
+fn ask_name(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool, at_slug: bool) -> Result<(), Error> {
     let (default, from) = if rerun || !a.name.is_empty() {
         (a.name.clone(), None)
     } else {
@@ -219,8 +229,12 @@ fn ask_name(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) ->
     };
     let old_name = a.name.clone();
     let mut default = default;
+    let mut ask_the_name = !at_slug || a.name.is_empty();
     loop {
-        a.name = p.text(q::NAME.prompt, &help, &default, Some((check_name, a)))?;
+        if ask_the_name {
+            a.name = p.text(q::NAME.prompt, &help, &default, Some((check_name, a)))?;
+        }
+        ask_the_name = true;
         let suggestion = spec::suggest_slug(&a.name, &platform_of(a).prefix);
         let keep_old = a.slug.as_ref().is_some_and(|s| *s != spec::suggest_slug(&old_name, &platform_of(a).prefix));
         let default_slug = if keep_old { a.slug.clone().unwrap_or_default() } else { suggestion };

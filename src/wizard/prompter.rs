@@ -67,6 +67,26 @@ fn fit_help(help: &str) -> String {
     crate::wrap::wrap(help, width() - 3).join("\n")
 }
 
+/// Options wrapped at word boundaries, continuation lines under the option's text (`indent`
+/// columns: the cursor and checkbox inquire draws before it).
+fn fit_options(options: &[String], indent: usize) -> Vec<String> {
+    let pad = format!("\n{}", " ".repeat(indent));
+    options.iter().map(|o| crate::wrap::wrap(o, width().saturating_sub(indent + 1)).join(&pad)).collect()
+}
+
+/// How a chosen option is repeated after the question: its words before the explanation
+/// (`PostgreSQL` for `PostgreSQL: tables of records (...)`), so the line stays short.
+fn short(option: &str) -> String {
+    let first = option.split('\n').next().unwrap_or(option);
+    first.split_once(": ").map_or(first, |(head, _)| head).trim().to_string()
+}
+
+/// inquire's look, with Esc shown as going back (inquire's own word is `<canceled>`).
+fn look() -> inquire::ui::RenderConfig<'static> {
+    inquire::ui::RenderConfig::default()
+        .with_canceled_prompt_indicator(inquire::ui::Styled::new("<back>").with_fg(inquire::ui::Color::DarkGrey))
+}
+
 /// Asks a typed question on the terminal.
 fn ask_line(q: super::line_prompt::Question, check: &dyn Fn(&str) -> Result<(), String>) -> Result<String, Error> {
     use super::line_prompt::{Ended, ask};
@@ -97,8 +117,10 @@ impl Prompter for Terminal {
     }
 
     fn select(&mut self, prompt: &str, help: &str, options: &[String], start: usize) -> Result<usize, Error> {
-        inquire::Select::new(prompt, options.to_vec())
+        inquire::Select::new(prompt, fit_options(options, 2))
             .with_help_message(&fit_help(help))
+            .with_render_config(look())
+            .with_formatter(&|o| short(o.value))
             .with_starting_cursor(start.min(options.len().saturating_sub(1)))
             .with_page_size(10)
             .raw_prompt()
@@ -113,8 +135,10 @@ impl Prompter for Terminal {
         options: &[String],
         defaults: &[usize],
     ) -> Result<Vec<usize>, Error> {
-        inquire::MultiSelect::new(prompt, options.to_vec())
+        inquire::MultiSelect::new(prompt, fit_options(options, 6))
             .with_help_message(&fit_help(help))
+            .with_render_config(look())
+            .with_formatter(&|os| os.iter().map(|o| short(o.value)).collect::<Vec<_>>().join(", "))
             .with_default(defaults)
             .raw_prompt()
             .map(|v| v.into_iter().map(|o| o.index).collect())
@@ -124,6 +148,7 @@ impl Prompter for Terminal {
     fn confirm(&mut self, prompt: &str, help: &str, default: bool) -> Result<bool, Error> {
         inquire::Confirm::new(prompt)
             .with_help_message(&fit_help(help))
+            .with_render_config(look())
             .with_default(default)
             .prompt()
             .map_err(cancelled)
