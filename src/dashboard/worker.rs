@@ -149,6 +149,9 @@ fn read_lines(root: &Path, rel: &str) -> Option<Vec<String>> {
     Some(String::from_utf8_lossy(&bytes).lines().map(str::to_string).collect())
 }
 
+/// The shortest secret value masked on other lines than the finding's.
+const MIN_MASKED_ELSEWHERE: usize = 5;
+
 /// What an excerpt hides.
 #[derive(Debug, Clone, Copy)]
 pub enum Masking<'a> {
@@ -174,11 +177,16 @@ impl<'a> Masking<'a> {
         }
     }
 
-    fn apply(self, line: String) -> String {
+    /// Masks `line`; `own`: it is the finding's own line.
+    fn apply(self, line: String, own: bool) -> String {
         match self {
             Masking::Nothing => line,
             Masking::EveryValue => redact_line(&line),
-            Masking::Values(values) => values.iter().fold(line, |l, v| l.replace(v.as_str(), &mask(v))),
+            // A value of a few letters would also match ordinary words: only on the finding's line.
+            Masking::Values(values) => values
+                .iter()
+                .filter(|v| own || v.chars().count() >= MIN_MASKED_ELSEWHERE)
+                .fold(line, |l, v| l.replace(v.as_str(), &mask(v))),
         }
     }
 }
@@ -190,11 +198,11 @@ pub fn excerpt(lines: &[String], line: u32, masking: Masking) -> Option<Excerpt>
     }
     let first = line.saturating_sub(CONTEXT_LINES).max(1);
     let last = (line + CONTEXT_LINES).min(lines.len() as u32);
-    let shown = lines[first as usize - 1..last as usize]
-        .iter()
-        .map(|l| {
+    let shown = (first..=last)
+        .zip(&lines[first as usize - 1..last as usize])
+        .map(|(n, l)| {
             // Masked before it is cut, so a secret running past the cut is still found whole.
-            let l = masking.apply(l.replace('\t', "    "));
+            let l = masking.apply(l.replace('\t', "    "), n == line);
             l.chars().take(MAX_LINE_CHARS).collect()
         })
         .collect();
@@ -320,6 +328,14 @@ mod tests {
         let e4 =
             excerpts.iter().find(|(id, _)| *id == "E4").map(|(_, t)| t.as_str()).expect("E4 finds the placeholder");
         assert!(e4.contains("app.kubernetes.io/part-of: orders") && e4.contains("DB_PASSWORD: REPLACE_ME"), "{e4}");
+    }
+
+    #[test]
+    fn a_short_secret_is_masked_on_its_line_only() {
+        let lines: Vec<String> = ["  labels:", "    tier: ab-test", "  DB_PASSWORD: ab"].map(String::from).to_vec();
+        let secrets = ["ab".to_string()];
+        let e = excerpt(&lines, 3, Masking::Values(&secrets)).unwrap();
+        assert_eq!(e.lines, ["  labels:", "    tier: ab-test", "  DB_PASSWORD: ****"]);
     }
 
     #[test]
