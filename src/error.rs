@@ -46,9 +46,13 @@ pub enum Error {
         /// The folder that was looked at.
         root: PathBuf,
     },
-    /// The creator stopped the wizard (Esc or Ctrl-C); nothing was written.
+    /// The creator stopped the wizard (Ctrl-C); nothing was written.
     #[error("stopped: nothing was written")]
     Cancelled,
+    /// The creator pressed Esc at a question: the wizard goes back to the one before. Only
+    /// the wizard's prompts return it and the wizard handles it; elsewhere it means stop.
+    #[error("stopped at a question (Esc): nothing was written")]
+    Back,
     /// Reading a live namespace failed (`vibe review --cluster`): one line saying what and what to do.
     #[error("{0}")]
     Cluster(#[from] ClusterError),

@@ -15,6 +15,7 @@ pub mod fix;
 pub mod fsread;
 pub mod generate;
 pub mod git;
+pub mod line_edit;
 pub mod parallel;
 pub mod platform;
 pub mod probe;
@@ -26,6 +27,7 @@ pub mod seal;
 pub mod spec;
 pub mod suggest;
 pub mod wizard;
+pub mod wrap;
 pub mod yaml;
 
 pub use error::Error;

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
     let args = vibe::cli::Arguments::parse();
     match vibe::commands::execute(args) {
         Ok(code) => ExitCode::from(code as u8),
-        Err(vibe::Error::Cancelled) => {
+        Err(vibe::Error::Cancelled | vibe::Error::Back) => {
             eprintln!("vibe: stopped, nothing was written.");
             ExitCode::from(vibe::commands::EXIT_INTERRUPTED as u8)
         }

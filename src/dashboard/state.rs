@@ -433,7 +433,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             return vec![Effect::Quit];
         }
         KeyCode::Esc => {
-            // Esc backs out one level: detail, then filter, then the dashboard itself.
+            // Esc backs out one level: detail, then filter; only q quits.
             if state.detail_open {
                 state.detail_open = false;
             } else if !state.filter.is_empty() {
@@ -441,8 +441,8 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 let previous = state.selected_item().map(|it| Identity::of(&it.finding));
                 state.refilter(previous);
             } else {
-                state.quit = true;
-                return vec![Effect::Quit];
+                // Esc is for closing things; quitting by reflex would lose the screen.
+                state.set_status("Nothing to close: q quits.", Tone::Info);
             }
         }
         KeyCode::Up | KeyCode::Char('k') if state.detail_open => state.scroll_detail(-1),
@@ -538,9 +538,6 @@ fn on_filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.filter_editing = false;
             state.filter.clear();
         }
-        KeyCode::Backspace => {
-            state.filter.pop();
-        }
         KeyCode::Up => {
             state.move_selection(-1);
             return Vec::new();
@@ -549,8 +546,14 @@ fn on_filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.move_selection(1);
             return Vec::new();
         }
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => state.filter.push(c),
-        _ => return Vec::new(),
+        _ => {
+            // The filter is typed at its end (there is no cursor to move on screen).
+            let mut line = crate::line_edit::LineBuffer::new(&state.filter);
+            if !line.apply(key) {
+                return Vec::new();
+            }
+            state.filter = line.text();
+        }
     }
     state.refilter(previous);
     Vec::new()
@@ -701,10 +704,35 @@ mod tests {
         update(&mut s, key('z'));
         assert!(s.selected_item().is_none());
         update(&mut s, code(KeyCode::Enter));
-        // Esc backs out: first the filter, then quits.
+        // Esc backs out: first the filter; at the top it never quits (q does), it says so.
         assert!(update(&mut s, code(KeyCode::Esc)).is_empty());
         assert_eq!(s.visible.len(), 3);
-        assert_eq!(update(&mut s, code(KeyCode::Esc)), vec![Effect::Quit]);
+        assert!(update(&mut s, code(KeyCode::Esc)).is_empty());
+        assert!(!s.quit);
+        assert!(matches!(&s.status, Some((t, Tone::Info)) if t.contains("q quits")), "{:?}", s.status);
+        assert_eq!(update(&mut s, key('q')), vec![Effect::Quit]);
+    }
+
+    #[test]
+    fn ctrl_u_and_ctrl_w_edit_the_filter_as_in_a_shell() {
+        let ctrl = |c: char| Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        let mut s = State::new("/app");
+        update(&mut s, outcome(three()));
+        update(&mut s, key('/'));
+        for c in "08-app tag".chars() {
+            update(&mut s, key(c));
+        }
+        update(&mut s, ctrl('w'));
+        assert_eq!(s.filter, "08-app ");
+        update(&mut s, ctrl('w'));
+        assert_eq!(s.filter, "");
+        for c in "no default".chars() {
+            update(&mut s, key(c));
+        }
+        update(&mut s, ctrl('u'));
+        assert_eq!(s.filter, "");
+        assert_eq!(s.visible.len(), 3, "the list follows the emptied filter");
+        assert!(s.filter_editing);
     }
 
     #[test]

@@ -87,9 +87,13 @@ impl Session {
         }
     }
 
-    /// Leaves the screen, runs `$VISUAL`/`$EDITOR` (else `vi`) on the file at the line, and takes
-    /// the screen back. The caller pauses the input thread around it and redraws after.
+    /// Leaves the screen, runs `$VISUAL`/`$EDITOR` (else nano or micro) on the file at the line,
+    /// and takes the screen back. The caller pauses the input thread around it and redraws after.
+    /// With no editor at all the screen stays and the error says which `file:line` to open.
     pub fn edit(&self, file: &Path, line: Option<u32>) -> Result<(), String> {
+        if editor_command(|v| std::env::var(v).ok(), std::env::var_os("PATH").as_deref()).is_none() {
+            return run_editor(file, line);
+        }
         restore();
         let result = run_editor(file, line);
         match (result, enter()) {
@@ -105,21 +109,49 @@ impl Drop for Session {
         self.unhook();
     }
 }
-/// The editor command from the environment, split into program and arguments.
-fn editor_command() -> Vec<String> {
-    ["VISUAL", "EDITOR"]
+/// Editors tried, in order, when neither $VISUAL nor $EDITOR is set: the ones a newcomer can
+/// use without instructions (nano shows its keys on screen). Never vi: it traps whoever does
+/// not know it.
+const FRIENDLY_EDITORS: &[&str] = &["nano", "micro"];
+
+/// The editor command, split into program and arguments: $VISUAL or $EDITOR when set, else the
+/// first friendly editor found on `path` (the `PATH` value); `None` when there is none.
+fn editor_command(var: impl Fn(&str) -> Option<String>, path: Option<&std::ffi::OsStr>) -> Option<Vec<String>> {
+    if let Some(set) = ["VISUAL", "EDITOR"].iter().filter_map(|v| var(v)).find(|v| !v.trim().is_empty()) {
+        return Some(set.split_whitespace().map(str::to_string).collect());
+    }
+    let dirs: Vec<std::path::PathBuf> = path.map(|p| std::env::split_paths(p).collect()).unwrap_or_default();
+    FRIENDLY_EDITORS
         .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| "vi".into())
-        .split_whitespace()
-        .map(str::to_string)
-        .collect()
+        .find(|name| dirs.iter().any(|d| is_executable(&d.join(name))))
+        .map(|name| vec![name.to_string()])
+}
+
+fn is_executable(p: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        p.is_file()
+    }
+}
+
+/// `file:line`, as the creator would type it to open the file elsewhere.
+fn place(file: &Path, line: Option<u32>) -> String {
+    match line {
+        Some(l) => format!("{}:{l}", file.display()),
+        None => file.display().to_string(),
+    }
 }
 
 fn run_editor(file: &Path, line: Option<u32>) -> Result<(), String> {
-    let command = editor_command();
-    let Some((program, args)) = command.split_first() else { return Err("no editor set: export EDITOR".into()) };
+    let command = editor_command(|v| std::env::var(v).ok(), std::env::var_os("PATH").as_deref());
+    let Some((program, args)) = command.as_deref().and_then(<[String]>::split_first) else {
+        return Err(format!("No editor found (set $EDITOR, or install nano): open {} yourself.", place(file, line)));
+    };
     let mut cmd = std::process::Command::new(program);
     cmd.args(args);
     // `+LINE FILE` is understood by vi, vim, nvim, nano, emacs, micro, kak and helix.
@@ -130,6 +162,47 @@ fn run_editor(file: &Path, line: Option<u32>) -> Result<(), String> {
     match cmd.status() {
         Ok(s) if s.success() => Ok(()),
         Ok(s) => Err(format!("{program} ended with {s}")),
-        Err(e) => Err(format!("could not start the editor {program:?}: {e}. Set $EDITOR to your editor.")),
+        Err(e) => Err(format!(
+            "could not start the editor {program:?}: {e}. Open {} yourself, or set $EDITOR to your editor.",
+            place(file, line)
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bin_with(names: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for name in names {
+            let p = dir.path().join(name);
+            std::fs::write(&p, "#!/bin/sh\n").unwrap();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn without_editor_variables_a_friendly_editor_is_chosen_never_vi() {
+        let none = |_: &str| None;
+        let both = bin_with(&["vi", "micro", "nano"]);
+        assert_eq!(editor_command(none, Some(both.path().as_os_str())), Some(vec!["nano".to_string()]));
+        let micro = bin_with(&["vi", "micro"]);
+        assert_eq!(editor_command(none, Some(micro.path().as_os_str())), Some(vec!["micro".to_string()]));
+        let vi_only = bin_with(&["vi", "vim"]);
+        assert_eq!(editor_command(none, Some(vi_only.path().as_os_str())), None);
+        // The creator's own choice wins, even vi.
+        let set = |v: &str| (v == "EDITOR").then(|| "vim -p".to_string());
+        assert_eq!(editor_command(set, Some(both.path().as_os_str())), Some(vec!["vim".into(), "-p".into()]));
+    }
+
+    #[test]
+    fn no_editor_says_where_to_look() {
+        assert_eq!(place(Path::new("/app/k8s/08-app.yaml"), Some(42)), "/app/k8s/08-app.yaml:42");
     }
 }

@@ -311,3 +311,81 @@ fn control_characters_from_the_repo_are_spelt_out() {
     assert!(text.contains("k8s/evil\\x1b[31m.yaml:7"), "{text}");
     assert!(text.contains("Deployment/p\\x1b[2J\\x1b]0;pwned\\x07"), "{text}");
 }
+
+/// The findings of a generated repo, with the long file names real repos have.
+fn long_path_findings() -> Vec<Finding> {
+    let mut fs = findings();
+    fs.push(
+        Finding::new("E4", "k8s/02-sealed-secrets.yaml", Some(32))
+            .object("SealedSecret/inventory-checker-secrets")
+            .message("The SealedSecret was sealed for another namespace: the controller cannot open it."),
+    );
+    fs
+}
+
+/// Rows of the screen, as text.
+fn rows(t: &Terminal<TestBackend>) -> Vec<String> {
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>())
+        .collect()
+}
+
+#[test]
+fn every_size_keeps_the_app_name_the_keys_and_readable_messages() {
+    for (w, h) in [(60, 20), (80, 24), (100, 30), (200, 50)] {
+        let s = state_with(long_path_findings());
+        let t = draw(&s, w, h);
+        let text = screen(&t);
+        let rows = rows(&t);
+        assert!(rows[0].contains("Inventory Checker"), "{w}x{h}: the header lost the app name:\n{text}");
+        let footer = rows[rows.len().saturating_sub(2)..].join("\n");
+        for key in ["q quit", "? help", "f fix", "e edit"] {
+            assert!(footer.contains(key), "{w}x{h}: the footer lost `{key}`:\n{text}");
+        }
+        // Every finding row shows the start of its message, not one letter of it.
+        for f in long_path_findings() {
+            let start: String = f.message.chars().take(18).collect();
+            assert!(text.contains(&start), "{w}x{h}: `{start}` is not readable:\n{text}");
+        }
+        // And where it is in the file: the file name and line at least.
+        let e4 = rows.iter().find(|r| r.contains(" E4 ")).expect("the E4 row");
+        assert!(e4.contains("02-seal") && e4.contains(".yaml:32"), "{w}x{h}: {e4}");
+        insta::assert_snapshot!(format!("sizes_{w}x{h}"), t.backend());
+    }
+}
+
+#[test]
+fn the_help_shows_every_key_at_every_size() {
+    for (w, h) in [(60, 20), (80, 24), (100, 30)] {
+        let mut s = state_with(findings());
+        update(&mut s, key(KeyCode::Char('?')));
+        let t = draw(&s, w, h);
+        let text = screen(&t);
+        for (k, what) in view::KEYS {
+            let start: String = what.chars().take(20).collect();
+            assert!(text.contains(k.trim()) && text.contains(&start), "{w}x{h}: help lost `{k}`:\n{text}");
+        }
+        assert!(text.contains("closes this help"), "{w}x{h}:\n{text}");
+    }
+    let mut s = state_with(findings());
+    update(&mut s, key(KeyCode::Char('?')));
+    insta::assert_snapshot!("help_60x20", draw(&s, 60, 20).backend());
+}
+
+#[test]
+fn the_status_after_a_fix_is_shown_whole() {
+    let mut s = state_with(findings());
+    update(&mut s, key(KeyCode::Char('f')));
+    update(&mut s, Action::FixPlanned(Ok(FixPlan::default())));
+    let summary = "k8s/08-app.yaml (edited, +3 -1)".to_string();
+    update(&mut s, Action::FixApplied(Ok(vec![summary, "k8s/05-network-policies.yaml (new file, +40 -0)".into()])));
+    for (w, h) in [(60, 20), (80, 24), (100, 30)] {
+        let text = screen(&draw(&s, w, h));
+        let flat = text.split('\n').map(|l| l.trim_matches(['"', ' '])).collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("k8s/08-app.yaml (edited, +3 -1)") && flat.contains("Reviewing again…"),
+            "{w}x{h}: the status line is cut:\n{text}"
+        );
+    }
+}

@@ -10,10 +10,11 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
-/// From this width on, the list and the detail pane sit side by side.
-const SIDE_BY_SIDE_WIDTH: u16 = 100;
+/// From this width on, the list and the detail pane sit side by side. Narrower, the list
+/// would leave a finding's message a few letters (100 columns gave each pane about 45).
+const SIDE_BY_SIDE_WIDTH: u16 = 120;
 /// Below `SIDE_BY_SIDE_WIDTH`, from this height on, the detail pane sits below the list;
-/// smaller screens (80×24) show one or the other, toggled with Enter and ←/Esc.
+/// smaller screens (80×24, 100×30) show one or the other, toggled with Enter and ←/Esc.
 const STACKED_HEIGHT: u16 = 36;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -22,15 +23,15 @@ const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 pub const KEYS: &[(&str, &str)] = &[
     ("↑ ↓  j k", "move through the findings (mouse wheel too)"),
     ("Enter  →", "open the detail of the finding"),
-    ("←  Esc", "back to the list"),
+    ("←  Esc", "back to the list (Esc also closes this help and the filter)"),
     ("f", "fix the selected finding (shows the change first, y/n)"),
     ("F", "fix every CRITICAL finding that can be fixed (one preview)"),
     ("r", "review again now"),
-    ("e", "open the file at the line in $EDITOR"),
+    ("e", "open the file at the line in your editor ($EDITOR, else nano)"),
     ("/", "filter by check id, file or text (Enter keeps, Esc clears)"),
     ("PgUp PgDn g G", "jump through the list"),
     ("?", "this help"),
-    ("q  Esc", "quit"),
+    ("q", "quit"),
 ];
 
 fn critical() -> Style {
@@ -51,13 +52,15 @@ fn severity_style(s: Severity) -> Style {
 
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, state: &State) {
+    let footer_lines = footer_lines(state, frame.area().width);
     let [header, body, footer] =
-        Layout::vertical([Constraint::Length(2), Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
+        Layout::vertical([Constraint::Length(2), Constraint::Min(3), Constraint::Length(footer_lines.len() as u16)])
+            .areas(frame.area());
     render_header(frame, header, state);
     render_body(frame, body, state);
-    render_footer(frame, footer, state);
+    render_footer(frame, footer, footer_lines);
     match &state.overlay {
-        Some(Overlay::Help) => render_help(frame, body),
+        Some(Overlay::Help) => render_help(frame, frame.area()),
         Some(Overlay::Fix { title, stage }) => render_fix(frame, body, state, title, stage),
         None => {}
     }
@@ -75,18 +78,17 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
                 Style::new().fg(Color::Black).bg(Color::Green).add_modifier(Modifier::BOLD)
             };
             first.push(Span::styled(format!(" {word} "), badge));
-            if !rest.is_empty() {
-                first.push(Span::raw(format!(" {}", rest.trim_start_matches('(').trim_end_matches(')'))));
+            // The app's name comes right after the verdict: on a narrow screen the namespace,
+            // which the creator did not choose, is what gets cut.
+            if let Some(app) = &report.app {
+                first.push(Span::raw(" "));
+                first.push(Span::styled(app.clone(), Style::new().add_modifier(Modifier::BOLD)));
             }
-            let about = match (&report.app, &report.namespace) {
-                (Some(app), Some(ns)) => format!("{app} · {ns}"),
-                (None, Some(ns)) => ns.clone(),
-                (Some(app), None) => app.clone(),
-                (None, None) => String::new(),
-            };
-            if !about.is_empty() {
-                first.push(Span::raw("   "));
-                first.push(Span::styled(about, Style::new().add_modifier(Modifier::BOLD)));
+            if !rest.is_empty() {
+                first.push(Span::raw(format!("  {}", rest.trim_start_matches('(').trim_end_matches(')'))));
+            }
+            if let Some(ns) = &report.namespace {
+                first.push(Span::styled(format!(" · {ns}"), dim()));
             }
         }
         None => first.push(Span::styled(" REVIEWING ", Style::new().fg(Color::Black).bg(Color::Gray))),
@@ -133,7 +135,7 @@ enum Split {
 
 fn split(area: Rect, state: &State) -> Split {
     if area.width >= SIDE_BY_SIDE_WIDTH {
-        let [l, d] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+        let [l, d] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
         Split::SideBySide(l, d)
     } else if area.height + 3 >= STACKED_HEIGHT {
         let [l, d] = Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(area);
@@ -217,7 +219,9 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
         return;
     }
 
-    // Rows: a header per area with its count, then its findings.
+    // Rows: a header per area with its count, then its findings. Each row is fitted to the
+    // list's width less the selection marker.
+    let row_width = usize::from(inner.width).saturating_sub(2);
     let mut rows: Vec<ListItem> = Vec::new();
     let mut selected_row = 0;
     let mut current: Option<Area> = None;
@@ -236,7 +240,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
         if pos == state.selected {
             selected_row = rows.len();
         }
-        rows.push(ListItem::new(finding_row(item)));
+        rows.push(ListItem::new(finding_row(item, row_width)));
     }
     // Scroll so the selection stays in view with a little context below it; computed from
     // the state alone, so the same state always shows the same rows.
@@ -253,20 +257,59 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_stateful_widget(list, inner, &mut list_state);
 }
 
-fn finding_row(item: &Item) -> Line<'static> {
+/// Columns of a row before the place: ` ■ E4 ` and the ` f ` marker.
+const ROW_PREFIX: usize = 9;
+/// The share of a row's room the message keeps when the place has to be shortened.
+const MESSAGE_SHARE_PERCENT: usize = 55;
+
+fn finding_row(item: &Item, width: usize) -> Line<'static> {
     let f = &item.finding;
     let mark = if f.severity == Severity::Critical { "■" } else { "▲" };
-    let place = match f.line {
-        Some(l) => format!("{}:{l}", visible(&f.file)),
-        None => format!("{} (missing)", visible(&f.file)),
-    };
+    let room = width.saturating_sub(ROW_PREFIX);
+    let (place, message) = fit_row(&visible(&f.file), f.line, &visible(&f.message), room);
     Line::from(vec![
         Span::styled(format!(" {mark} {:<3}", f.id), severity_style(f.severity)),
         Span::styled(if item.fixable { " f " } else { "   " }, Style::new().fg(Color::Green)),
         Span::styled(place, Style::new().fg(Color::Cyan)),
         Span::raw("  "),
-        Span::raw(visible(&f.message)),
+        Span::raw(message),
     ])
+}
+
+/// Where a finding is (`file:line`, or `file (missing)`) and its message, fitted into `room`
+/// columns (two go between them). The place gives way first, so the message stays readable:
+/// the folders go (`…/02-sealed-secrets.yaml:32`), then the middle of the file name, never the
+/// line; the message, cut last, keeps at least its share.
+fn fit_row(file: &str, line: Option<u32>, message: &str, room: usize) -> (String, String) {
+    use crate::wrap::{columns, cut, cut_middle};
+    let mut tail = match line {
+        Some(l) => format!(":{l}"),
+        None => " (missing)".to_string(),
+    };
+    let message_room = |place: &str| room.saturating_sub(columns(place) + 2);
+    let full = format!("{file}{tail}");
+    if columns(message) <= message_room(&full) {
+        return (full, message.to_string());
+    }
+    let share = (room * MESSAGE_SHARE_PERCENT / 100).min(columns(message));
+    let mut file_room = room.saturating_sub(share + 2 + columns(&tail));
+    // A missing file's name says more than the word "missing" (the detail says it in full).
+    if line.is_none() && columns(file.rsplit('/').next().unwrap_or(file)) > file_room {
+        file_room += columns(&tail);
+        tail.clear();
+    }
+    let mut shown = file.to_string();
+    if columns(&shown) > file_room
+        && let Some((_, name)) = file.rsplit_once('/')
+    {
+        shown = format!("…/{name}");
+        if columns(&shown) > file_room {
+            shown = name.to_string();
+        }
+    }
+    let place = format!("{}{tail}", cut_middle(&shown, file_room.max(1)));
+    let message = cut(message, message_room(&place));
+    (place, message)
 }
 
 /// Repo text as the dashboard shows it: control characters spelt out ([`escape::text`]), as in
@@ -339,7 +382,7 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
             .unwrap_or(0);
         let room = (area.width as usize).saturating_sub(width + 6).max(1);
         for (n, text) in shown {
-            let text = cut(&visible(text.get(indent..).unwrap_or(text.trim_start())), room);
+            let text = crate::wrap::cut(&visible(text.get(indent..).unwrap_or(text.trim_start())), room);
             if n == ex.highlight {
                 let hl = Style::new().fg(Color::Black).bg(Color::Yellow);
                 lines.push(Line::from(vec![
@@ -362,68 +405,79 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
     );
 }
 
-/// `text` cut to `room` characters, with `…` when something was cut.
-fn cut(text: &str, room: usize) -> String {
-    if text.chars().count() <= room {
-        text.to_string()
-    } else {
-        let mut out: String = text.chars().take(room.saturating_sub(1)).collect();
-        out.push('…');
-        out
-    }
-}
+/// The most rows the footer takes (a status line wraps onto them rather than being cut).
+const FOOTER_MAX_ROWS: usize = 3;
 
-fn render_footer(frame: &mut Frame, area: Rect, state: &State) {
-    let key = |k: &'static str| Span::styled(k, Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD));
-    let line = if state.filter_editing {
-        Line::from(vec![
+/// The footer's lines at this width: the filter being typed, the status of the last action
+/// (wrapped), or the keys (packed onto as many lines as they need).
+fn footer_lines(state: &State, width: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width).max(1);
+    let key = |k: &str| Span::styled(k.to_string(), Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD));
+    if state.filter_editing {
+        return vec![Line::from(vec![
             key("/"),
             Span::raw(state.filter.clone()),
             Span::styled("█", Style::new().fg(Color::Cyan)),
             Span::styled("  Enter keeps the filter · Esc clears it", dim()),
-        ])
-    } else if let Some((text, tone)) = &state.status {
+        ])];
+    }
+    if let Some((text, tone)) = &state.status {
         let style = match tone {
             Tone::Info => Style::new(),
             Tone::Good => Style::new().fg(Color::Green),
             Tone::Bad => Style::new().fg(Color::Red),
         };
-        Line::styled(text.clone(), style)
+        let mut lines = crate::wrap::wrap(text, width);
+        if lines.len() > FOOTER_MAX_ROWS {
+            lines.truncate(FOOTER_MAX_ROWS);
+            let last = lines.pop().unwrap_or_default();
+            lines.push(crate::wrap::cut(&format!("{last} …"), width));
+        }
+        return lines.into_iter().map(|l| Line::styled(l, style)).collect();
+    }
+    let hints: &[(&str, &str)] = if state.detail_open {
+        &[("↑↓", "scroll"), ("←", "back"), ("f", "fix"), ("e", "edit"), ("r", "review"), ("?", "help"), ("q", "quit")]
     } else {
-        let mut spans = Vec::new();
-        let hints: &[(&str, &str)] = if state.detail_open {
-            &[
-                ("↑↓", " scroll "),
-                ("←", " back "),
-                ("f", " fix "),
-                ("e", " edit "),
-                ("r", " review "),
-                ("?", " help "),
-                ("q", " quit"),
-            ]
-        } else {
-            &[
-                ("↑↓", " move "),
-                ("⏎", " detail "),
-                ("f", " fix "),
-                ("F", " fix critical "),
-                ("r", " review "),
-                ("e", " edit "),
-                ("/", " filter "),
-                ("?", " help "),
-                ("q", " quit"),
-            ]
-        };
-        for (k, what) in hints {
-            spans.push(key(k));
-            spans.push(Span::styled(*what, dim()));
-        }
-        if !state.filter.is_empty() {
-            spans.push(Span::styled(format!(" · filter \"{}\" (Esc clears)", state.filter), warning()));
-        }
-        Line::from(spans)
+        &[
+            ("↑↓", "move"),
+            ("⏎", "detail"),
+            ("f", "fix"),
+            ("F", "fix critical"),
+            ("r", "review"),
+            ("e", "edit"),
+            ("/", "filter"),
+            ("?", "help"),
+            ("q", "quit"),
+        ]
     };
-    frame.render_widget(Paragraph::new(line), area);
+    let mut items: Vec<Vec<Span<'static>>> =
+        hints.iter().map(|(k, what)| vec![key(k), Span::styled(format!(" {what}"), dim())]).collect();
+    if !state.filter.is_empty() {
+        items.push(vec![Span::styled(format!("filter \"{}\" (Esc clears)", state.filter), warning())]);
+    }
+    // Whole hints per line, never a key without its meaning.
+    let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    for item in items {
+        let w: usize = item.iter().map(|s| crate::wrap::columns(&s.content)).sum();
+        let gap = usize::from(used > 0);
+        if used > 0 && used + gap + w > width && lines.len() < FOOTER_MAX_ROWS {
+            lines.push(Vec::new());
+            used = 0;
+        }
+        let line = lines.last_mut().expect("one line at least");
+        if used > 0 {
+            line.push(Span::raw(" "));
+            used += 1;
+        }
+        used += w;
+        line.extend(item);
+    }
+    lines.into_iter().map(Line::from).collect()
+}
+
+fn render_footer(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// A rectangle of `percent_x` × `percent_y` of `area`, centred, at least `min_w` × `min_h` when it fits.
@@ -434,20 +488,35 @@ fn centered(area: Rect, percent_x: u16, percent_y: u16, min_w: u16, min_h: u16) 
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }
 
+/// Width of the key column of the help.
+const HELP_KEY_COLUMN: usize = 15;
+
 fn render_help(frame: &mut Frame, area: Rect) {
-    let rect = centered(area, 0, 0, 84, KEYS.len() as u16 + 4);
+    let width = area.width.min(84);
+    // Descriptions wrap under themselves (a hanging indent), so nothing runs off the box.
+    let text_room = usize::from(width).saturating_sub(2 + HELP_KEY_COLUMN).max(10);
+    let mut lines: Vec<Line> = Vec::new();
+    for (k, what) in KEYS {
+        for (i, part) in crate::wrap::wrap(what, text_room).into_iter().enumerate() {
+            let k = if i == 0 { *k } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {k:<w$}", w = HELP_KEY_COLUMN - 1), Style::new().fg(Color::Cyan).bold()),
+                Span::raw(part),
+            ]));
+        }
+    }
+    let closing = "The review runs again whenever a file changes. Any key closes this help.";
+    let closing = crate::wrap::wrap(closing, usize::from(width).saturating_sub(3));
+    // The blank line goes first when the screen is short; the keys never do.
+    if lines.len() + closing.len() + 3 <= usize::from(area.height) {
+        lines.push(Line::raw(""));
+    }
+    lines.extend(closing.into_iter().map(|l| Line::styled(format!(" {l}"), dim())));
+    let rect = centered(area, 0, 0, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
-    let mut lines: Vec<Line> = KEYS
-        .iter()
-        .map(|(k, what)| {
-            Line::from(vec![Span::styled(format!(" {k:<14}"), Style::new().fg(Color::Cyan).bold()), Span::raw(*what)])
-        })
-        .collect();
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(" The review runs again whenever a file changes. Any key closes this help.", dim()));
     let block =
         Block::bordered().border_type(BorderType::Rounded).title(" Keys ").border_style(Style::new().fg(Color::Cyan));
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 fn render_fix(frame: &mut Frame, area: Rect, state: &State, title: &str, stage: &FixStage) {

@@ -135,7 +135,7 @@ impl FileCache {
     fn excerpt(&mut self, root: &Path, f: &Finding) -> Option<Excerpt> {
         let line = f.line?;
         let lines = self.files.entry(f.file.clone()).or_insert_with(|| read_lines(root, &f.file)).as_ref()?;
-        excerpt(lines, line, redacts(f.id))
+        excerpt(lines, line, Masking::of(f))
     }
 }
 
@@ -149,28 +149,64 @@ fn read_lines(root: &Path, rel: &str) -> Option<Vec<String>> {
     Some(String::from_utf8_lossy(&bytes).lines().map(str::to_string).collect())
 }
 
+/// The shortest secret value masked on other lines than the finding's.
+const MIN_MASKED_ELSEWHERE: usize = 5;
+
+/// What an excerpt hides.
+#[derive(Debug, Clone, Copy)]
+pub enum Masking<'a> {
+    /// Nothing: the finding is about no secret value.
+    Nothing,
+    /// These values, wherever they appear: the secrets the finding is about. The code around
+    /// them stays readable.
+    Values(&'a [String]),
+    /// The value of every `KEY=value` line: the file is a `.env` file, where each setting may
+    /// be a password (S2).
+    EveryValue,
+}
+
+impl<'a> Masking<'a> {
+    /// What the excerpt of finding `f` hides.
+    pub fn of(f: &'a Finding) -> Masking<'a> {
+        if f.id == "S2" {
+            Masking::EveryValue
+        } else if f.secrets.is_empty() {
+            Masking::Nothing
+        } else {
+            Masking::Values(&f.secrets)
+        }
+    }
+
+    /// Masks `line`; `own`: it is the finding's own line.
+    fn apply(self, line: String, own: bool) -> String {
+        match self {
+            Masking::Nothing => line,
+            Masking::EveryValue => redact_line(&line),
+            // A value of a few letters would also match ordinary words: only on the finding's line.
+            Masking::Values(values) => values
+                .iter()
+                .filter(|v| own || v.chars().count() >= MIN_MASKED_ELSEWHERE)
+                .fold(line, |l, v| l.replace(v.as_str(), &mask(v))),
+        }
+    }
+}
+
 /// The lines around `line` (1-based), cut and masked.
-pub fn excerpt(lines: &[String], line: u32, redact: bool) -> Option<Excerpt> {
+pub fn excerpt(lines: &[String], line: u32, masking: Masking) -> Option<Excerpt> {
     if line == 0 || line as usize > lines.len() {
         return None;
     }
     let first = line.saturating_sub(CONTEXT_LINES).max(1);
     let last = (line + CONTEXT_LINES).min(lines.len() as u32);
-    let shown = lines[first as usize - 1..last as usize]
-        .iter()
-        .map(|l| {
-            let l = l.replace('\t', "    ");
-            let l: String = l.chars().take(MAX_LINE_CHARS).collect();
-            if redact { redact_line(&l) } else { l }
+    let shown = (first..=last)
+        .zip(&lines[first as usize - 1..last as usize])
+        .map(|(n, l)| {
+            // Masked before it is cut, so a secret running past the cut is still found whole.
+            let l = masking.apply(l.replace('\t', "    "), n == line);
+            l.chars().take(MAX_LINE_CHARS).collect()
         })
         .collect();
     Some(Excerpt { first_line: first, lines: shown, highlight: line })
-}
-
-/// Checks whose findings sit on lines that may hold a secret value: their excerpts are masked,
-/// as their messages are (no secret value is ever shown in plain text).
-fn redacts(id: &str) -> bool {
-    matches!(id, "E1" | "E2" | "E3" | "E4" | "E5" | "E7" | "G6" | "S1" | "S2")
 }
 
 /// Masks the value of a `key: value` / `KEY=value` / `ENV KEY value` line, keeping the key so
@@ -238,13 +274,13 @@ mod tests {
 
     #[test]
     fn excerpt_is_a_window_clipped_to_the_file() {
-        let e = excerpt(&lines(20), 10, false).unwrap();
+        let e = excerpt(&lines(20), 10, Masking::Nothing).unwrap();
         assert_eq!((e.first_line, e.lines.len(), e.highlight), (5, 11, 10));
         assert_eq!(e.lines[5], "line 10");
-        let e = excerpt(&lines(3), 1, false).unwrap();
+        let e = excerpt(&lines(3), 1, Masking::Nothing).unwrap();
         assert_eq!((e.first_line, e.lines.len()), (1, 3));
-        assert!(excerpt(&lines(3), 4, false).is_none());
-        assert!(excerpt(&lines(3), 0, false).is_none());
+        assert!(excerpt(&lines(3), 4, Masking::Nothing).is_none());
+        assert!(excerpt(&lines(3), 0, Masking::Nothing).is_none());
     }
 
     #[test]
@@ -255,6 +291,58 @@ mod tests {
         assert_eq!(redact_line("  stringData:"), "  stringData:");
         assert_eq!(redact_line("  password: |"), "  password: |");
         assert_eq!(redact_line("plain"), "plain");
+    }
+
+    /// The text of every excerpt of a review of `files`, by check id.
+    fn excerpts_of(files: &[(&str, &str)]) -> Vec<(&'static str, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let outcome = review_outcome(dir.path(), None).unwrap();
+        outcome.items.iter().filter_map(|it| Some((it.finding.id, it.excerpt.as_ref()?.lines.join("\n")))).collect()
+    }
+
+    #[test]
+    fn excerpts_mask_the_findings_secret_and_leave_the_code_readable() {
+        let token = "sk_live_4eC39HqLyjWDarjtT1zdp7dc9a8b7c6d";
+        let js = format!(
+            "const {{ Pool }} = require('pg');\nconst express = require('express');\nconst stripe = require('stripe')('{token}');\nconst app = express();\n"
+        );
+        let sealed = "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: orders-secrets\n  \
+                      namespace: platform-vibe-orders\n  labels:\n    app.kubernetes.io/part-of: orders\nspec:\n  \
+                      encryptedData:\n    DB_PASSWORD: REPLACE_ME\n";
+        let excerpts = excerpts_of(&[("src/index.js", &js), ("k8s/02-sealed-secrets.yaml", sealed)]);
+        let s1 = excerpts.iter().find(|(id, _)| *id == "S1").map(|(_, t)| t.as_str()).expect("S1 finds the token");
+        assert!(!s1.contains(token), "the token shows in plain text:\n{s1}");
+        assert!(s1.contains("sk_l****"), "the token is masked as in the message:\n{s1}");
+        assert!(s1.contains("const { Pool } = require('pg');"), "ordinary code is masked:\n{s1}");
+        assert!(s1.contains("const app = express();"), "{s1}");
+        // A private key is hidden whole, not only its header.
+        let pem = "const KEY = `-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----`;\nmodule.exports = KEY;\n";
+        let key = excerpts_of(&[("src/key.js", pem)]);
+        let key = key.iter().find(|(id, _)| *id == "S1").map(|(_, t)| t.as_str()).expect("S1 finds the key");
+        assert!(!key.contains("MIIEvQIBADANBgkqhkiG9w0") && key.contains("module.exports = KEY;"), "{key}");
+        let e4 =
+            excerpts.iter().find(|(id, _)| *id == "E4").map(|(_, t)| t.as_str()).expect("E4 finds the placeholder");
+        assert!(e4.contains("app.kubernetes.io/part-of: orders") && e4.contains("DB_PASSWORD: REPLACE_ME"), "{e4}");
+    }
+
+    #[test]
+    fn a_short_secret_is_masked_on_its_line_only() {
+        let lines: Vec<String> = ["  labels:", "    tier: ab-test", "  DB_PASSWORD: ab"].map(String::from).to_vec();
+        let secrets = ["ab".to_string()];
+        let e = excerpt(&lines, 3, Masking::Values(&secrets)).unwrap();
+        assert_eq!(e.lines, ["  labels:", "    tier: ab-test", "  DB_PASSWORD: ****"]);
+    }
+
+    #[test]
+    fn a_committed_env_file_shows_no_value() {
+        let excerpts = excerpts_of(&[(".env", "DATABASE_URL=postgres://app:hunter2hunter2@db/app\nDEBUG=true\n")]);
+        let s2 = excerpts.iter().find(|(id, _)| *id == "S2").map(|(_, t)| t.as_str()).expect("S2 finds the .env");
+        assert!(!s2.contains("hunter2") && s2.contains("DATABASE_URL="), "{s2}");
     }
 
     #[test]

@@ -40,6 +40,11 @@ pub struct Finding {
     /// Why it is suppressed (warnings listed in vibe.yaml's review.ignore).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<String>,
+    /// The plain secret values the finding is about (a hardcoded token, a ConfigMap password),
+    /// so a screen showing the file around it masks exactly those and leaves the code readable.
+    /// Never serialized: reports carry the masked message only.
+    #[serde(skip)]
+    pub secrets: Vec<String>,
 }
 
 fn is_repo(e: &Evidence) -> bool {
@@ -64,6 +69,7 @@ impl Finding {
             fix: info.fix.to_string(),
             evidence: Evidence::Repo,
             suppressed: None,
+            secrets: Vec::new(),
         }
     }
 
@@ -82,6 +88,15 @@ impl Finding {
     /// Sets the exact fix (replacing the catalogue's general one).
     pub fn fix(mut self, fix: impl Into<String>) -> Finding {
         self.fix = fix.into();
+        self
+    }
+
+    /// Records a plain secret value the finding is about (see [`Finding::secrets`]).
+    pub fn secret(mut self, value: &str) -> Finding {
+        let value = value.trim();
+        if !value.is_empty() && !self.secrets.iter().any(|s| s == value) {
+            self.secrets.push(value.to_string());
+        }
         self
     }
 

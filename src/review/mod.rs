@@ -18,6 +18,7 @@ pub mod secret_values {
     pub use super::checks::secrets::{credential_name, embedded_secret, holds_value, mask};
 }
 
+pub use checks::secrets::env_name;
 pub use context::ReviewContext;
 pub use finding::{Evidence, Finding};
 

@@ -4,6 +4,7 @@
 //! The flow only builds `Answers`; validation is the same `spec::validate` that serves
 //! flags and vibe.yaml, so every source refuses the same things with the same words.
 
+mod line_prompt;
 pub mod prompter;
 pub mod questions;
 
@@ -101,7 +102,8 @@ fn check_labels(s: &str, draft: &Answers) -> Result<(), String> {
 
 fn check_secret_names(s: &str, draft: &Answers) -> Result<(), String> {
     let mut a = draft.clone();
-    a.secrets.extend(split_list(s));
+    let (_, names) = secret_names(s);
+    a.secrets.extend(names.into_iter().filter(|n| !draft.secrets.contains(n)));
     match problem_for(&a, &platform_of(draft), "secrets") {
         Some(m) => Err(m),
         None => Ok(()),
@@ -136,36 +138,77 @@ pub fn run(p: &mut dyn Prompter, current: Answers, detected: &Detected, platform
     let mut a = current;
     let mut secret_values = Vec::new();
     p.say(if rerun {
-        "vibe init: every question starts from your current answer; Enter keeps it. Esc or Ctrl-C stops without writing anything."
+        "vibe init: every question starts from your current answer; Enter keeps it. Esc goes back one question; \
+         Ctrl-C stops without writing anything."
     } else {
-        "vibe init: a few questions about your app (about two minutes). Esc or Ctrl-C stops without writing anything."
+        "vibe init: a few questions about your app (about two minutes). Esc goes back one question; Ctrl-C stops \
+         without writing anything."
     });
-    ask_name(p, &mut a, detected, rerun)?;
-    ask_runtime(p, &mut a, detected, rerun)?;
-    ask_database(p, &mut a, detected, rerun)?;
-    ask_components(p, &mut a, detected, rerun)?;
-    ask_size(p, &mut a)?;
-    ask_metrics(p, &mut a, rerun)?;
-    ask_secrets(p, &mut a, detected, &mut secret_values, platform)?;
+    // The questions in order; Esc on one goes back to the one before, which then starts from the
+    // answer already given (as on a re-run) rather than from what the code suggests.
+    let mut step = 0;
+    let mut answered = [false; STEPS];
     loop {
+        let mut came_back = false;
+        while step < STEPS {
+            let again = rerun || answered[step];
+            let result = match step {
+                0 => ask_name(p, &mut a, detected, again, came_back),
+                1 => ask_runtime(p, &mut a, detected, again),
+                2 => ask_database(p, &mut a, detected, again),
+                3 => ask_components(p, &mut a, detected, again),
+                4 => ask_size(p, &mut a),
+                5 => ask_metrics(p, &mut a, again),
+                _ => ask_secrets(p, &mut a, detected, &mut secret_values, platform),
+            };
+            match result {
+                Ok(()) => {
+                    answered[step] = true;
+                    step += 1;
+                    came_back = false;
+                }
+                Err(Error::Back) if step == 0 => {
+                    p.say(FIRST_QUESTION);
+                    came_back = false;
+                }
+                Err(Error::Back) => {
+                    step -= 1;
+                    came_back = true;
+                }
+                Err(e) => return Err(e),
+            }
+        }
         p.say(&summary(&a, rerun.then_some(&original)));
         let mut options = vec!["Looks right: generate the files".to_string()];
         let sections = ["name", "language", "database", "other components", "size", "numbers (metrics)", "secrets"];
         options.extend(sections.iter().map(|s| format!("Change the {s}")));
         options.push("Stop without writing anything".into());
-        match p.select("Ready?", "Nothing is written until you choose to generate.", &options, 0)? {
+        let choice = match p.select("Ready?", "Nothing is written until you choose to generate.", &options, 0) {
+            Err(Error::Back) => {
+                // Back from the summary: the last question again.
+                step = STEPS - 1;
+                continue;
+            }
+            other => other?,
+        };
+        let changed = match choice {
             0 => break,
-            1 => ask_name(p, &mut a, detected, true)?,
-            2 => ask_runtime(p, &mut a, detected, true)?,
-            3 => ask_database(p, &mut a, detected, true)?,
-            4 => ask_components(p, &mut a, detected, true)?,
-            5 => ask_size(p, &mut a)?,
+            1 => ask_name(p, &mut a, detected, true, false),
+            2 => ask_runtime(p, &mut a, detected, true),
+            3 => ask_database(p, &mut a, detected, true),
+            4 => ask_components(p, &mut a, detected, true),
+            5 => ask_size(p, &mut a),
             6 => {
                 a.metrics.clear();
-                ask_metrics(p, &mut a, false)?
+                ask_metrics(p, &mut a, false)
             }
-            7 => ask_secrets(p, &mut a, detected, &mut secret_values, platform)?,
+            7 => ask_secrets(p, &mut a, detected, &mut secret_values, platform),
             _ => return Err(Error::Cancelled),
+        };
+        // Esc while changing an answer returns to the summary.
+        match changed {
+            Ok(()) | Err(Error::Back) => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(Outcome { answers: a, secret_values })
@@ -205,7 +248,15 @@ pub fn suggested_secrets(a: &Answers, d: &Detected) -> Vec<Found<String>> {
     out
 }
 
-fn ask_name(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) -> Result<(), Error> {
+/// The wizard's steps before the summary: name, language, database, components, size, numbers, secrets.
+const STEPS: usize = 7;
+
+/// Said when Esc is pressed at the first question, where there is nothing to go back to.
+const FIRST_QUESTION: &str = "This is the first question. Ctrl-C stops without writing anything.";
+
+/// The name, then the short name; `at_slug`: coming back from the next question, which starts
+/// at the short name (the question just before it).
+fn ask_name(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool, at_slug: bool) -> Result<(), Error> {
     let (default, from) = if rerun || !a.name.is_empty() {
         (a.name.clone(), None)
     } else {
@@ -219,14 +270,28 @@ fn ask_name(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) ->
         None => q::NAME.help.to_string(),
     };
     let old_name = a.name.clone();
-    a.name = p.text(q::NAME.prompt, &help, &default, Some((check_name, a)))?;
-    let suggestion = spec::suggest_slug(&a.name, &platform_of(a).prefix);
-    let keep_old = a.slug.as_ref().is_some_and(|s| *s != spec::suggest_slug(&old_name, &platform_of(a).prefix));
-    let default_slug = if keep_old { a.slug.clone().unwrap_or_default() } else { suggestion };
-    let ns = platform_of(a).namespace("<slug>");
-    let help = format!("{} Namespace: {ns}.", q::SLUG.help);
-    a.slug = Some(p.text(q::SLUG.prompt, &help, &default_slug, Some((check_slug, a)))?);
-    Ok(())
+    let mut default = default;
+    let mut ask_the_name = !at_slug || a.name.is_empty();
+    loop {
+        if ask_the_name {
+            a.name = p.text(q::NAME.prompt, &help, &default, Some((check_name, a)))?;
+        }
+        ask_the_name = true;
+        let suggestion = spec::suggest_slug(&a.name, &platform_of(a).prefix);
+        let keep_old = a.slug.as_ref().is_some_and(|s| *s != spec::suggest_slug(&old_name, &platform_of(a).prefix));
+        let default_slug = if keep_old { a.slug.clone().unwrap_or_default() } else { suggestion };
+        let ns = platform_of(a).namespace("<slug>");
+        let help = format!("{} Namespace: {ns}.", q::SLUG.help);
+        match p.text(q::SLUG.prompt, &help, &default_slug, Some((check_slug, a))) {
+            Ok(slug) => {
+                a.slug = Some(slug);
+                return Ok(());
+            }
+            // Back from the short name: the name again, as typed.
+            Err(Error::Back) => default = a.name.clone(),
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 fn ask_runtime(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool) -> Result<(), Error> {
@@ -380,49 +445,125 @@ fn ask_secrets(
     values: &mut Vec<(String, String)>,
     platform: &Platform,
 ) -> Result<(), Error> {
+    // Earlier answers first, then the names the code really reads, each labelled with where.
     let mut names: Vec<String> = a.secrets.clone();
-    names.extend(suggested_secrets(a, d).into_iter().map(|f| f.value));
-    if !names.is_empty() {
-        let defaults: Vec<usize> = (0..names.len()).collect();
-        let chosen =
-            p.multi_select(q::SECRETS.prompt, &format!("{} Found in your code.", q::SECRETS.help), &names, &defaults)?;
-        names = chosen.into_iter().filter_map(|i| names.get(i).cloned()).collect();
+    let mut labels: Vec<String> = names.clone();
+    for f in suggested_secrets(a, d) {
+        labels.push(format!("{} (found in your code: {})", f.value, f.source));
+        names.push(f.value);
     }
+    let offers = !names.is_empty();
+    let mut chosen: Vec<String> = Vec::new();
+    // Esc goes back one question: the value asked before, the names, the choice, the step before.
+    let mut stage = if offers { Stage::Choose } else { Stage::Type };
+    loop {
+        match stage {
+            Stage::Choose => {
+                let defaults: Vec<usize> = (0..names.len()).collect();
+                let picked = p.multi_select(q::SECRETS.prompt, q::SECRETS.help, &labels, &defaults)?;
+                chosen = picked.into_iter().filter_map(|i| names.get(i).cloned()).collect();
+                stage = Stage::Type;
+            }
+            Stage::Type => {
+                let typed = match ask_secret_names(p, a, &chosen) {
+                    Err(Error::Back) if offers => {
+                        stage = Stage::Choose;
+                        continue;
+                    }
+                    other => other?,
+                };
+                let mut all = chosen.clone();
+                all.extend(typed.into_iter().filter(|n| !chosen.contains(n)));
+                a.secrets = all;
+                if a.secrets.is_empty() {
+                    return Ok(());
+                }
+                if platform.sealed_secrets_certificate.is_none() {
+                    p.say(
+                        "Secret values: the platform file has no sealed-secrets certificate, so vibe writes \
+                         placeholders in k8s/02-sealed-secrets.yaml with the steps to seal them. Deployment stays \
+                         blocked until they are sealed.",
+                    );
+                    return Ok(());
+                }
+                values.retain(|(k, _)| a.secrets.contains(k));
+                stage = Stage::Values;
+            }
+            Stage::Values => {
+                let mut back = false;
+                for name in a.secrets.clone() {
+                    if values.iter().any(|(k, _)| *k == name) {
+                        continue;
+                    }
+                    let v = p.secret(
+                        &format!("Value of {name}:"),
+                        "Hidden while you type. Sealed right away for this app only; never saved in plain text. \
+                         Empty: seal it later with `vibe seal`.",
+                    );
+                    match v {
+                        Ok(v) if !v.is_empty() => values.push((name, v)),
+                        Ok(_) => {}
+                        Err(Error::Back) => {
+                            back = true;
+                            break;
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                if !back {
+                    return Ok(());
+                }
+                stage = Stage::Type;
+            }
+        }
+    }
+}
+
+/// Where the secrets step is.
+#[derive(Debug, Clone, Copy)]
+enum Stage {
+    Choose,
+    Type,
+    Values,
+}
+
+/// Asks for more secret names, typed comma-separated in the creator's words, and turns each
+/// into the environment-variable name the app reads (`stripe key` -> `STRIPE_KEY`); when that
+/// changed what was typed, shows the names and asks to confirm them.
+fn ask_secret_names(p: &mut dyn Prompter, a: &Answers, chosen: &[String]) -> Result<Vec<String>, Error> {
     let mut draft = a.clone();
-    draft.secrets = names.clone();
-    let more = p.text(
-        if names.is_empty() { q::SECRETS.prompt } else { "Any other secret names?" },
-        "Comma-separated names like API_KEY, STRIPE_SECRET. Leave empty for none.",
-        "",
-        Some((check_secret_names, &draft)),
-    )?;
-    names.extend(split_list(&more));
-    names.dedup();
-    a.secrets = names;
-    if a.secrets.is_empty() {
-        return Ok(());
-    }
-    if platform.sealed_secrets_certificate.is_none() {
-        p.say(
-            "Secret values: the platform file has no sealed-secrets certificate, so vibe writes placeholders in \
-             k8s/02-sealed-secrets.yaml with the steps to seal them. Deployment stays blocked until they are sealed.",
-        );
-        return Ok(());
-    }
-    values.retain(|(k, _)| a.secrets.contains(k));
-    for name in a.secrets.clone() {
-        if values.iter().any(|(k, _)| *k == name) {
-            continue;
-        }
-        let v = p.secret(
-            &format!("Value of {name}:"),
-            "Hidden while you type. Sealed right away for this app only; never saved in plain text. Empty: seal it later with `vibe seal`.",
+    draft.secrets = chosen.to_vec();
+    loop {
+        let typed = p.text(
+            if chosen.is_empty() { q::SECRETS.prompt } else { "Any other secret names?" },
+            "Comma-separated names like API_KEY, STRIPE_SECRET. Leave empty for none.",
+            "",
+            Some((check_secret_names, &draft)),
         )?;
-        if !v.is_empty() {
-            values.push((name, v));
+        let (raw, names) = secret_names(&typed);
+        if raw == names {
+            return Ok(names);
+        }
+        p.say(&format!("As names your app reads: {}", names.join(", ")));
+        match p.confirm("Use these names?", "Answer no to type them again.", true) {
+            Ok(true) => return Ok(names),
+            Ok(false) | Err(Error::Back) => continue,
+            Err(e) => return Err(e),
         }
     }
-    Ok(())
+}
+
+/// The names typed (split on commas only: `stripe key` is one name) and their environment-
+/// variable forms, without repeats.
+fn secret_names(typed: &str) -> (Vec<String>, Vec<String>) {
+    let raw: Vec<String> = typed.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect();
+    let mut names: Vec<String> = Vec::new();
+    for n in raw.iter().map(|r| crate::review::env_name(r)).filter(|n| !n.is_empty()) {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    (raw, names)
 }
 
 /// The summary screen: every answer, and what changed since the last run.
@@ -562,6 +703,72 @@ mod tests {
         let a = run(&mut s, current, &detected(), &Platform::default()).unwrap().answers;
         assert_eq!(a.database, "mongo", "a re-run keeps the answer, not the detection");
         assert!(s.transcript.iter().any(|l| l.contains("(nothing changed)")), "{:?}", s.transcript);
+    }
+
+    #[test]
+    fn esc_goes_back_one_question_and_keeps_the_answers_given() {
+        use super::prompter::ESC;
+        let mut s = Script::new(&[
+            ESC,    // Esc at the first question: nothing before it, asked again
+            "Shop", // name
+            ESC,    // Esc at the short name: back to the name
+            "Shoe Shop",
+            "",  // slug: the suggestion for the new name
+            "2", // runtime
+            ESC, // Esc at the database: back to the runtime
+            "1", // runtime, changed
+            "0", // database
+            "",  // components
+            "",  // size
+            "How many orders were processed today?",
+            "y",
+            "",
+            "",  // no secret names
+            ESC, // Esc at the summary: back to the secrets
+            "API_KEY",
+            "0", // generate
+        ]);
+        let a = run(&mut s, blank(), &Detected::default(), &Platform::default()).unwrap().answers;
+        assert_eq!((a.name.as_str(), a.slug.as_deref()), ("Shoe Shop", Some("shoe-shop")));
+        assert_eq!(a.runtime, contract::RUNTIMES[1].id);
+        assert_eq!(a.secrets, ["API_KEY"]);
+        assert!(s.transcript.iter().any(|l| l == FIRST_QUESTION), "{:?}", s.transcript);
+        // Ctrl-C (a script running out) still stops everything.
+        let mut s = Script::new(&["Shop", ESC]);
+        assert!(matches!(run(&mut s, blank(), &Detected::default(), &Platform::default()), Err(Error::Cancelled)));
+    }
+
+    #[test]
+    fn typed_secret_names_split_on_commas_become_env_names_after_a_confirmation() {
+        let start = ["Shop", "", "0", "0", "", "", "How many orders?", "y", ""];
+        let mut s = Script::new(&[&start[..], &["stripe key, my-token", "y", "0"]].concat());
+        let a = run(&mut s, blank(), &Detected::default(), &Platform::default()).unwrap().answers;
+        assert_eq!(a.secrets, ["STRIPE_KEY", "MY_TOKEN"]);
+        assert!(
+            s.transcript.iter().any(|l| l == "As names your app reads: STRIPE_KEY, MY_TOKEN"),
+            "{:?}",
+            s.transcript
+        );
+        // No: type them again.
+        let mut s = Script::new(&[&start[..], &["stripe key", "n", "STRIPE_SECRET", "0"]].concat());
+        let a = run(&mut s, blank(), &Detected::default(), &Platform::default()).unwrap().answers;
+        assert_eq!(a.secrets, ["STRIPE_SECRET"]);
+        assert_eq!(secret_names("apiKey,, db password ").1, ["API_KEY", "DB_PASSWORD"]);
+    }
+
+    #[test]
+    fn only_names_read_by_the_code_are_said_to_be_found_there() {
+        let mut current = blank();
+        current.name = "Shop".into();
+        current.slug = Some("shop".into());
+        current.secrets = vec!["OLD_TOKEN".into()];
+        current.metrics = vec![crate::suggest::suggest_metric("How many orders were processed?")];
+        let mut s = Script::new(&["", "", "", "", "default", "", "y", "default", "", "0"]);
+        let a = run(&mut s, current, &detected(), &Platform::default()).unwrap().answers;
+        assert_eq!(a.secrets, ["OLD_TOKEN", "API_KEY"]);
+        assert!(s.transcript.iter().any(|l| l == "  - OLD_TOKEN"), "{:?}", s.transcript);
+        assert!(s.transcript.iter().any(|l| l == "  - API_KEY (found in your code: main.py:3)"), "{:?}", s.transcript);
+        assert!(!s.transcript.iter().any(|l| l.contains("OLD_TOKEN (found")), "{:?}", s.transcript);
     }
 
     #[test]

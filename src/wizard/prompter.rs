@@ -37,19 +37,67 @@ pub trait Prompter {
     fn say(&mut self, text: &str);
 }
 
-/// The real terminal, through inquire.
+/// The real terminal: typed answers through [`line_prompt`](super::line_prompt), choices
+/// through inquire. Explanations are wrapped at word boundaries to the terminal's width.
 #[derive(Debug, Default)]
 pub struct Terminal;
 
+/// What to do instead when there is no terminal.
+const NO_TERMINAL: &str = "there is no terminal to ask the questions in. Use `vibe init --yes` with flags (see \
+                           `vibe init --help`) or `vibe generate`.";
+
+/// Esc goes back one question, Ctrl-C stops the wizard.
 fn cancelled(e: inquire::InquireError) -> Error {
     match e {
-        inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted => Error::Cancelled,
-        inquire::InquireError::NotTTY => Error::Usage(
-            "there is no terminal to ask the questions in. Use `vibe init --yes` with flags (see `vibe init --help`) \
-             or `vibe generate`."
-                .into(),
-        ),
+        inquire::InquireError::OperationCanceled => Error::Back,
+        inquire::InquireError::OperationInterrupted => Error::Cancelled,
+        inquire::InquireError::NotTTY => Error::Usage(NO_TERMINAL.into()),
         other => Error::Usage(format!("the terminal stopped answering: {other}")),
+    }
+}
+
+/// The terminal's width in columns (80 when it cannot be told).
+fn width() -> usize {
+    ratatui::crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w)).max(20)
+}
+
+/// A help message wrapped to the terminal at word boundaries (inquire adds `[` `]`, and a
+/// terminal left to wrap it breaks words in two).
+fn fit_help(help: &str) -> String {
+    crate::wrap::wrap(help, width() - 3).join("\n")
+}
+
+/// Options wrapped at word boundaries, continuation lines under the option's text (`indent`
+/// columns: the cursor and checkbox inquire draws before it).
+fn fit_options(options: &[String], indent: usize) -> Vec<String> {
+    let pad = format!("\n{}", " ".repeat(indent));
+    options.iter().map(|o| crate::wrap::wrap(o, width().saturating_sub(indent + 1)).join(&pad)).collect()
+}
+
+/// How a chosen option is repeated after the question: its words before the explanation
+/// (`PostgreSQL` for `PostgreSQL: tables of records (...)`), so the line stays short.
+fn short(option: &str) -> String {
+    let first = option.split('\n').next().unwrap_or(option);
+    first.split_once(": ").map_or(first, |(head, _)| head).trim().to_string()
+}
+
+/// inquire's look, with Esc shown as going back (inquire's own word is `<canceled>`).
+fn look() -> inquire::ui::RenderConfig<'static> {
+    inquire::ui::RenderConfig::default()
+        .with_canceled_prompt_indicator(inquire::ui::Styled::new("<back>").with_fg(inquire::ui::Color::DarkGrey))
+}
+
+/// Asks a typed question on the terminal.
+fn ask_line(q: super::line_prompt::Question, check: &dyn Fn(&str) -> Result<(), String>) -> Result<String, Error> {
+    use super::line_prompt::{Ended, ask};
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Err(Error::Usage(NO_TERMINAL.into()));
+    }
+    match ask(q, check) {
+        Ok(Ended::Answered(a)) => Ok(a),
+        Ok(Ended::Back) => Err(Error::Back),
+        Ok(Ended::Interrupted) => Err(Error::Cancelled),
+        Err(e) => Err(Error::Usage(format!("the terminal stopped answering: {e}"))),
     }
 }
 
@@ -61,25 +109,18 @@ impl Prompter for Terminal {
         default: &str,
         check: Option<(Check, &Draft)>,
     ) -> Result<String, Error> {
-        let mut q = inquire::Text::new(prompt).with_help_message(help);
-        if !default.is_empty() {
-            q = q.with_default(default);
-        }
-        if let Some((check, draft)) = check {
-            let draft = draft.clone();
-            q = q.with_validator(move |s: &str| {
-                Ok(match check(s, &draft) {
-                    Ok(()) => inquire::validator::Validation::Valid,
-                    Err(m) => inquire::validator::Validation::Invalid(m.into()),
-                })
-            });
-        }
-        q.prompt().map(|s| s.trim().to_string()).map_err(cancelled)
+        let q = super::line_prompt::Question::new(prompt, help, default, false);
+        ask_line(q, &|s: &str| match check {
+            Some((check, draft)) => check(s, draft),
+            None => Ok(()),
+        })
     }
 
     fn select(&mut self, prompt: &str, help: &str, options: &[String], start: usize) -> Result<usize, Error> {
-        inquire::Select::new(prompt, options.to_vec())
-            .with_help_message(help)
+        inquire::Select::new(prompt, fit_options(options, 2))
+            .with_help_message(&fit_help(help))
+            .with_render_config(look())
+            .with_formatter(&|o| short(o.value))
             .with_starting_cursor(start.min(options.len().saturating_sub(1)))
             .with_page_size(10)
             .raw_prompt()
@@ -94,8 +135,10 @@ impl Prompter for Terminal {
         options: &[String],
         defaults: &[usize],
     ) -> Result<Vec<usize>, Error> {
-        inquire::MultiSelect::new(prompt, options.to_vec())
-            .with_help_message(help)
+        inquire::MultiSelect::new(prompt, fit_options(options, 6))
+            .with_help_message(&fit_help(help))
+            .with_render_config(look())
+            .with_formatter(&|os| os.iter().map(|o| short(o.value)).collect::<Vec<_>>().join(", "))
             .with_default(defaults)
             .raw_prompt()
             .map(|v| v.into_iter().map(|o| o.index).collect())
@@ -103,24 +146,27 @@ impl Prompter for Terminal {
     }
 
     fn confirm(&mut self, prompt: &str, help: &str, default: bool) -> Result<bool, Error> {
-        inquire::Confirm::new(prompt).with_help_message(help).with_default(default).prompt().map_err(cancelled)
-    }
-
-    fn secret(&mut self, prompt: &str, help: &str) -> Result<String, Error> {
-        inquire::Password::new(prompt)
-            .with_help_message(help)
-            .with_display_mode(inquire::PasswordDisplayMode::Hidden)
-            .without_confirmation()
+        inquire::Confirm::new(prompt)
+            .with_help_message(&fit_help(help))
+            .with_render_config(look())
+            .with_default(default)
             .prompt()
             .map_err(cancelled)
     }
 
+    fn secret(&mut self, prompt: &str, help: &str) -> Result<String, Error> {
+        ask_line(super::line_prompt::Question::new(prompt, help, "", true), &|_| Ok(()))
+    }
+
     fn say(&mut self, text: &str) {
-        println!("{text}");
+        println!("{}", crate::wrap::wrap(text, width() - 1).join("\n"));
     }
 }
 
-/// Scripted answers for tests: each call takes the next answer (as text).
+/// The scripted answer that stands for Esc (go back one question).
+pub const ESC: &str = "<esc>";
+
+/// Scripted answers for tests: each call takes the next answer (as text); [`ESC`] presses Esc.
 #[derive(Debug, Default)]
 pub struct Script {
     /// Answers in order; select answers are option indices, multi-select comma-separated indices.
@@ -137,8 +183,12 @@ impl Script {
 
     fn next(&mut self, prompt: &str) -> Result<String, Error> {
         self.transcript.push(format!("? {prompt}"));
-        // Running out of answers behaves like Esc: the flow must then write nothing.
-        self.answers.pop_front().ok_or(Error::Cancelled)
+        // Running out of answers behaves like Ctrl-C: the flow must then write nothing.
+        match self.answers.pop_front() {
+            Some(a) if a == ESC => Err(Error::Back),
+            Some(a) => Ok(a),
+            None => Err(Error::Cancelled),
+        }
     }
 }
 
@@ -168,10 +218,12 @@ impl Prompter for Script {
     fn multi_select(
         &mut self,
         prompt: &str,
-        _help: &str,
-        _options: &[String],
+        help: &str,
+        options: &[String],
         defaults: &[usize],
     ) -> Result<Vec<usize>, Error> {
+        self.transcript.push(format!("[{help}]"));
+        self.transcript.extend(options.iter().map(|o| format!("  - {o}")));
         let a = self.next(prompt)?;
         if a == "default" {
             return Ok(defaults.to_vec());

@@ -1,5 +1,6 @@
 //! `vibe watch` in a real terminal: tmux runs the binary in a detached 120×40 session, the
-//! test reads the screen with `capture-pane`, edits files from outside and presses keys.
+//! test reads the screen with `capture-pane`, edits files from outside and presses keys (Esc,
+//! Ctrl-U/Ctrl-W in the filter, `e` with no editor installed).
 
 use crate::common::{App, INVENTORY_FLAGS, Tmux};
 use std::path::Path;
@@ -73,4 +74,48 @@ fn watch_follows_edits_fixes_and_restores_the_terminal() {
     // Raw mode is off: typed text echoes and runs.
     tmux.keys(&["echo restored-$((40+2))", "Enter"]);
     tmux.wait("the shell to echo", Duration::from_secs(5), |s| s.contains("restored-42"));
+}
+
+#[test]
+fn esc_never_quits_ctrl_u_clears_the_filter_and_e_without_an_editor_says_where() {
+    // No $EDITOR, and a PATH with git but neither nano nor micro: `e` must not fall back to vi.
+    let bin = tempfile::tempdir().unwrap();
+    let git = std::process::Command::new("sh").args(["-c", "command -v git"]).output().unwrap();
+    let git = String::from_utf8_lossy(&git.stdout).trim().to_string();
+    std::os::unix::fs::symlink(&git, bin.path().join("git")).unwrap();
+    let tmux = Tmux::start(100, 30, "env PS1='shell$ ' sh");
+    let app = App::new();
+    app.vibe(INVENTORY_FLAGS).assert().success();
+    let vibe = assert_cmd::cargo::cargo_bin!("vibe");
+    let command = format!(
+        "env -u VISUAL -u EDITOR PATH={} {} watch {}; echo EXITED:$?",
+        bin.path().display(),
+        vibe.display(),
+        app.path().display()
+    );
+    tmux.keys(&[&command, "Enter"]);
+    tmux.wait("the review", Duration::from_secs(20), |s| s.contains("BLOCKED") || s.contains("PASS"));
+
+    tmux.keys(&["Escape"]);
+    let screen = tmux.wait_for("q quits");
+    assert!(!screen.contains("EXITED"), "Esc quit the dashboard:\n{screen}");
+
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", "no such thing"]);
+    tmux.wait_for("No finding matches");
+    tmux.keys(&["C-w"]);
+    let screen = tmux.wait_for("\"no such \"");
+    assert!(!screen.contains("thingw"), "Ctrl-W typed a w:\n{screen}");
+    tmux.keys(&["C-u"]);
+    let (screen, _) = tmux.wait("the whole list back", Duration::from_secs(5), |s| !s.contains("No finding matches"));
+    assert!(!screen.contains("no such") && !screen.contains("/u"), "Ctrl-U did not clear the filter:\n{screen}");
+    tmux.keys(&["Enter"]);
+
+    tmux.keys(&["e"]);
+    let screen = tmux.wait_for("No editor found");
+    assert!(screen.contains(".yaml:") && screen.contains("yourself"), "no file:line to open:\n{screen}");
+    assert_eq!(tmux.run(&["display-message", "-p", "-t", "t", "#{alternate_on}"]).trim(), "1", "still on screen");
+
+    tmux.keys(&["q"]);
+    tmux.wait("the shell", Duration::from_secs(5), |s| s.contains("EXITED:0"));
 }

@@ -1,5 +1,6 @@
 //! `vibe init` in a real terminal (tmux): every question answered by keys, one metric typed,
-//! one secret typed hidden and sealed; and Ctrl-C midway writing nothing.
+//! one secret typed hidden and sealed; Ctrl-C midway writing nothing; Esc going back one
+//! question; the shell's Ctrl-U/Ctrl-W in typed answers; explanations wrapped at words.
 
 use crate::common::{App, Tmux};
 use std::process::Command;
@@ -28,10 +29,14 @@ fn sample_app() -> App {
 }
 
 fn start(app: &App) -> Tmux {
+    start_at(app, 110, 40)
+}
+
+fn start_at(app: &App, width: u16, height: u16) -> Tmux {
     let vibe = assert_cmd::cargo::cargo_bin!("vibe");
     Tmux::start(
-        110,
-        40,
+        width,
+        height,
         &format!(
             "cd '{}' && '{}' --platform platform.yaml init; echo EXIT=$?; sleep 60",
             app.path().display(),
@@ -124,4 +129,73 @@ fn ctrl_c_midway_writes_nothing() {
     assert!(screen.contains("EXIT=130"), "{screen}");
     assert!(screen.contains("nothing was written"), "{screen}");
     assert_eq!(app.files(), before, "Ctrl-C left files behind");
+}
+
+#[test]
+fn esc_goes_back_one_question_and_ctrl_u_ctrl_w_edit_the_answer() {
+    let app = sample_app();
+    let before = app.files();
+    let t = start(&app);
+    t.wait_for("What is the app called?");
+    // Ctrl-W deletes the misspelt word, Ctrl-U the whole line: no stray `w` or `u` is typed.
+    t.keys(&["-l", "Inventory Chekcer"]);
+    t.keys(&["C-w"]);
+    t.keys(&["-l", "Checker"]);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Short name");
+    assert!(screen.contains("What is the app called? Inventory Checker\n"), "{screen}");
+    t.keys(&["-l", "oops typed"]);
+    t.keys(&["C-u"]);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("What language");
+    assert!(screen.contains("Short name for addresses: inventory-checker\n"), "{screen}");
+    // Esc at the language: back to the short name, not out of the wizard.
+    t.keys(&["Escape"]);
+    let screen = t.wait_for("? Short name for addresses:");
+    assert!(screen.contains("(inventory-checker)"), "the answer given is the default:\n{screen}");
+    assert!(!screen.contains("EXIT=") && screen.contains("<back>"), "Esc left the wizard:\n{screen}");
+    // Esc again: the name, with the name typed.
+    t.keys(&["Escape"]);
+    let screen = t.wait_for("? What is the app called? (Inventory Checker)");
+    assert!(!screen.contains("EXIT="), "{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for("? Short name for addresses:");
+    t.keys(&["Enter"]);
+    t.wait_for("What language");
+    t.keys(&["C-c"]);
+    let (screen, _) = t.wait("exit", Duration::from_secs(10), |s| s.contains("EXIT="));
+    assert!(screen.contains("EXIT=130"), "{screen}");
+    assert_eq!(app.files(), before, "Ctrl-C left files behind");
+}
+
+#[test]
+fn explanations_wrap_at_word_boundaries_on_narrow_terminals() {
+    for width in [60, 100] {
+        let app = sample_app();
+        let t = start_at(&app, width, 40);
+        t.wait_for("What is the app called?");
+        t.keys(&["Shop", "Enter"]);
+        t.wait_for("Short name");
+        t.keys(&["Enter"]);
+        t.wait_for("What language");
+        t.keys(&["Enter"]);
+        t.wait_for("keep data in a database");
+        t.keys(&["Enter"]);
+        t.wait_for("What else");
+        let screen = t.history();
+        let words: Vec<&str> = screen.split_whitespace().map(|w| w.trim_matches(['[', ']'])).collect();
+        // The intro, a question's help and a choice's help: every word whole on the screen.
+        for text in [
+            "Esc goes back one question; Ctrl-C stops without writing anything.",
+            "Pick only what the app really uses; each one is run for you.",
+            "A public URL with TLS (people reach the app from their browser)",
+            "Does the app keep data in a database? PostgreSQL",
+        ] {
+            for w in text.split(' ') {
+                assert!(words.contains(&w), "{width} columns: `{w}` is broken across lines:\n{screen}");
+            }
+        }
+        t.keys(&["C-c"]);
+        t.wait("exit", Duration::from_secs(10), |s| s.contains("EXIT="));
+    }
 }

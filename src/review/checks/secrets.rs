@@ -213,8 +213,17 @@ pub fn e1(r: &Review, out: &mut Vec<Finding>) {
             .collect();
         let held = if keys.is_empty() { String::new() } else { format!(" ({})", keys.join(", ")) };
         let name = if o.name.is_empty() { "NAME".to_string() } else { o.name.clone() };
+        let values: Vec<&str> = ["data", "stringData"]
+            .iter()
+            .flat_map(|k| o.node.get(k).map(Node::entries).unwrap_or_default())
+            .filter_map(|e| e.value.as_str())
+            .collect();
+        let mut finding = Finding::new("E1", &o.file, o.line());
+        for v in values {
+            finding = finding.secret(v);
+        }
         out.push(
-            Finding::new("E1", &o.file, o.line())
+            finding
                 .object(o.id())
                 .message(format!(
                     "{} is a plain Kubernetes Secret{held}: its values are only base64-encoded, so anyone who can \
@@ -255,6 +264,7 @@ pub fn e2(r: &Review, out: &mut Vec<Finding>) {
                     Finding::new("E2", &o.file, line.or(e.key_pos.map(|p| p.line)))
                         .object(o.id())
                         .message(format!("ConfigMap {} holds {what} in plain text ({}).", o.name, mask(secret)))
+                        .secret(secret)
                         .fix(format!(
                             "Remove it from the ConfigMap, seal the value with `vibe seal {}`, read it in the container \
                              through `valueFrom.secretKeyRef`, and change the leaked value.",
@@ -289,8 +299,8 @@ pub fn e2(r: &Review, out: &mut Vec<Finding>) {
     }
 }
 
-/// The environment-variable form of a key (`db.password` -> `DB_PASSWORD`).
-fn env_name(key: &str) -> String {
+/// The environment-variable form of a key (`db.password` -> `DB_PASSWORD`, `stripe key` -> `STRIPE_KEY`).
+pub fn env_name(key: &str) -> String {
     words(key).join("_")
 }
 
@@ -354,22 +364,26 @@ pub fn e3(r: &Review, out: &mut Vec<Finding>) {
         for ins in d.instructions.iter().filter(|i| i.keyword == "ENV" || i.keyword == "ARG") {
             for (name, value) in env_arg_vars(&ins.keyword, &ins.args) {
                 let v = value.as_deref().unwrap_or("");
-                let what = if credential_name(&name) {
+                let (what, secret) = if credential_name(&name) {
                     match (&ins.keyword[..], value.as_deref()) {
-                        ("ARG", None) | ("ARG", Some("")) => format!(
-                            "`ARG {name}` passes a credential at build time: the value given with --build-arg is \
-                             recorded in the image history"
+                        ("ARG", None) | ("ARG", Some("")) => (
+                            format!(
+                                "`ARG {name}` passes a credential at build time: the value given with --build-arg \
+                                 is recorded in the image history"
+                            ),
+                            "",
                         ),
                         _ if v.trim().is_empty() => continue,
-                        _ => format!("`{} {name}` bakes a credential ({}) into the image", ins.keyword, mask(v)),
+                        _ => (format!("`{} {name}` bakes a credential ({}) into the image", ins.keyword, mask(v)), v),
                     }
                 } else if let Some(s) = embedded_secret(v) {
-                    format!("`{} {name}` bakes a secret ({}) into the image", ins.keyword, mask(s))
+                    (format!("`{} {name}` bakes a secret ({}) into the image", ins.keyword, mask(s)), s)
                 } else {
                     continue;
                 };
                 out.push(
                     Finding::new("E3", &d.file, Some(ins.line))
+                        .secret(secret)
                         .message(format!("{what}; anyone who can pull the image can read it with `docker history`."))
                         .fix(format!(
                             "Remove {name} from the Dockerfile. Give it at run time from the SealedSecret (`vibe seal \
@@ -487,16 +501,16 @@ pub fn e5(r: &Review, out: &mut Vec<Finding>) {
         for c in w.containers() {
             for env in c.node.get("env").map(Node::items).unwrap_or_default() {
                 let name = env.get("name").and_then(Node::as_str).unwrap_or("");
-                let (line, what, replace) = if let Some(value_node) = env.get("value") {
+                let (line, what, replace, shown) = if let Some(value_node) = env.get("value") {
                     let Some(value) = value_node.as_str() else { continue };
-                    let what = if credential_name(name) && holds_value(value) {
-                        format!("the credential {name} is written in plain text ({})", mask(value.trim()))
+                    let (what, shown) = if credential_name(name) && holds_value(value) {
+                        (format!("the credential {name} is written in plain text ({})", mask(value.trim())), value)
                     } else if let Some(s) = embedded_secret(value).filter(|_| !is_placeholder(value)) {
-                        format!("{name} holds a secret in plain text ({})", mask(s))
+                        (format!("{name} holds a secret in plain text ({})", mask(s)), s)
                     } else {
                         continue;
                     };
-                    (value_node.line(), what, "`value: ...`")
+                    (value_node.line(), what, "`value: ...`", shown)
                 } else if let Some(cm) = env.path("valueFrom.configMapKeyRef") {
                     // A credential read from a ConfigMap: when the ConfigMap key is itself named like a
                     // credential, E2 reports the ConfigMap entry instead (one problem, one finding).
@@ -507,13 +521,14 @@ pub fn e5(r: &Review, out: &mut Vec<Finding>) {
                     let map = cm.get("name").and_then(Node::as_str).unwrap_or("?");
                     let what =
                         format!("the credential {name} is read from ConfigMap {map} (key {key}), which is plain text");
-                    (cm.line(), what, "`configMapKeyRef`")
+                    (cm.line(), what, "`configMapKeyRef`", "")
                 } else {
                     continue;
                 };
                 out.push(
                     Finding::new("E5", &w.obj.file, line.or(env.line()))
                         .object(w.obj.id())
+                        .secret(shown)
                         .message(format!(
                             "In container {} of {}, {what}: it is visible in git and in every description of the pod.",
                             c.name,
@@ -649,6 +664,7 @@ pub fn e7(r: &Review, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new("E7", &o.file, e.value.line().or(e.key_pos.map(|p| p.line)))
                     .object(o.id())
+                    .secret(value)
                     .message(format!(
                         "The value of `{}` in SealedSecret {} {why} ({}).",
                         e.key,

@@ -307,7 +307,18 @@ pub fn s1(r: &Review, out: &mut Vec<Finding>) {
             continue;
         }
         for hit in s1_hits(f) {
-            out.push(Finding::new("S1", f.file.clone(), Some(hit.line)).message(hit.message).fix(S1_FIX.to_string()));
+            let mut finding =
+                Finding::new("S1", f.file.clone(), Some(hit.line)).message(hit.message).fix(S1_FIX.to_string());
+            let secret = f.text.get(hit.start..hit.end).unwrap_or_default();
+            // A private key is its whole block, one line at a time, not the header alone.
+            let end = match secret.contains("PRIVATE KEY") {
+                true => f.text[hit.end..].find("-----END").map_or(hit.end, |i| hit.end + i),
+                false => hit.end,
+            };
+            for line in f.text.get(hit.start..end).unwrap_or(secret).lines() {
+                finding = finding.secret(line);
+            }
+            out.push(finding);
         }
     }
 }
