@@ -309,7 +309,9 @@ fn classify(name: &str, parent: &str) -> Option<Kind> {
     is_config.then_some(Kind::Config)
 }
 
-fn is_test_path(path: &str, name: &str) -> bool {
+/// True for a test file (`path` is repo-relative, `name` its last part): test folders, `test_*.py`,
+/// `*_test.go`, `*.spec.ts`, `*Test.java`.
+pub(crate) fn is_test_path(path: &str, name: &str) -> bool {
     let mut dirs = path.split('/').rev().skip(1);
     let test_dir = |d: &str| {
         matches!(d, "test" | "tests" | "__tests__" | "spec" | "specs" | "testdata" | "e2e" | "fixtures" | "__mocks__")

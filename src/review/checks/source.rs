@@ -52,23 +52,33 @@ static URL_WITH_PASSWORD: LazyLock<Regex> =
     LazyLock::new(|| re(r#"\b([a-zA-Z][a-zA-Z0-9+.\-]{1,30})://([^\s:/@"'`<>{}$]*):([^\s@/"'`<>]+)@[^\s/"'`<>:@]+"#));
 
 /// `name = "value"`, `name: "value"`, `"name": "value"`, `name := "value"`, `'name' => 'value'`,
-/// with an optional type annotation (`name: str = "value"`, `const NAME: &str = "value"`).
+/// `config["name"] = "value"`, with an optional type annotation (`name: str = "value"`,
+/// `const NAME: &str = "value"`, `var name string = "value"`). Values with whitespace are prose.
 static QUOTED_ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"([A-Za-z0-9_$.\-]*(?i-u:pass|pwd|secret|token|key|auth|credential|jwt)[A-Za-z0-9_$.\-]*)["']?[ \t]*(?::[ \t]*&?[A-Za-z0-9_\[\]<>'. ]{1,40}?[ \t]*)?(?:===?|:=|=>|=|:)[ \t]*[bruBRU]?(["'`])([^"'`\n\\ ]{16,400})["'`]"#,
+        r#"([A-Za-z0-9_$.\-]*(?i-u:pass|pwd|secret|token|key|auth|credential|jwt)[A-Za-z0-9_$.\-]*)(?:["']\]|["'])?[ \t]*(?::[ \t]*&?[A-Za-z0-9_\[\]<>'. ]{1,40}?[ \t]*|[ \t]+string[ \t]*)?(?:===?|:=|=>|=|:)[ \t]*[bruBRU]?(["'`])([^"'`\n\\ \t]{1,400})["'`]"#,
     )
 });
+
+/// `setPassword("value")`, `.password("value")`, `.withApiKey("value")`: a setter or builder given a literal.
+static SETTER_CALL: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(?:\.|\bset|\bwith)([A-Za-z_][A-Za-z0-9_]*)\(\s*["']([^"'\n\\ \t]{1,400})["']\s*\)"#));
+
+/// PHP's `define('DB_PASSWORD', 'value')`, as in wp-config.php.
+static PHP_DEFINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"\bdefine\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*,\s*["']([^"'\n\\ \t]{1,400})["']\s*\)"#));
 
 /// `getenv("NAME", "default")`, `environ.get("NAME", "default")`: a hardcoded fallback.
 static ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?:getenv|environ\.get|env\.get|getEnv|env)\(\s*["']([A-Za-z_][A-Za-z0-9_.\-]*)["']\s*,\s*["']([^"'\n\\ ]{16,400})["']"#,
+        r#"(?:getenv|environ\.get|env\.get|getEnv|env)\(\s*["']([A-Za-z_][A-Za-z0-9_.\-]*)["']\s*,\s*["']([^"'\n\\ \t]{1,400})["']"#,
     )
 });
 
 /// `process.env.NAME || "default"`, `process.env.NAME ?? "default"`.
-static JS_ENV_DEFAULT: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"process\.env\.([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["'`]([^"'`\n\\ ]{16,400})["'`]"#));
+static JS_ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"process\.env\.([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["'`]([^"'`\n\\ \t]{1,400})["'`]"#)
+});
 
 /// `NAME=value` / `name: value` lines of config files (.env, .properties, YAML).
 static CONFIG_LINE: LazyLock<Regex> =
@@ -162,10 +172,31 @@ const BENIGN_LAST: &[&str] = &[
     "store",
     "location",
     "domain",
+    "input",
+    "hasher",
+    "hashers",
+    "validator",
+    "validators",
+    "rule",
+    "rules",
+    "model",
+    "selector",
+    "message",
+    "msg",
+    "text",
+    "title",
+    "prompt",
+    "error",
+    "errors",
+    "help",
+    "encoding",
+    "charset",
 ];
 /// A first part that makes the name a flag or a number (`has_token`, `max_tokens`).
-const BENIGN_FIRST: &[&str] =
-    &["is", "has", "should", "must", "can", "use", "num", "count", "max", "min", "total", "no"];
+const BENIGN_FIRST: &[&str] = &[
+    "is", "has", "should", "must", "can", "use", "num", "count", "max", "min", "total", "no", "get", "forgot", "show",
+    "toggle", "on", "handle", "validate",
+];
 
 /// True when an identifier names a credential (S1): `API_KEY`, `dbPassword`, `client_secret`.
 pub(super) fn is_secret_name(name: &str) -> bool {
@@ -210,7 +241,14 @@ const MIN_SECRET_ENTROPY: f64 = 3.5;
 /// Values that stand for a secret rather than being one: `${PASSWORD}`, `<token>`, `changeme`, `xxxx`.
 pub(super) fn is_placeholder(v: &str) -> bool {
     let v = v.trim();
-    if v.is_empty() || v.contains("${") || v.contains("{{") || v.contains("$(") || v.contains("%(") || v.contains("%s")
+    if v.is_empty()
+        || v.contains("${")
+        || v.contains("{{")
+        || v.contains("$(")
+        || v.contains("%(")
+        || v.contains("%s")
+        || v.contains("%env(")
+        || v.contains("#{")
     {
         return true;
     }
@@ -245,6 +283,8 @@ pub(super) fn is_placeholder(v: &str) -> bool {
         "<",
         "insert_",
         "insert-",
+        "_here",
+        "-here",
     ];
     if WORDS.iter().any(|w| lower.contains(w)) {
         return true;
@@ -276,9 +316,69 @@ fn high_entropy_secret(value: &str) -> bool {
     let path_or_url =
         v.starts_with("http://") || v.starts_with("https://") || v.starts_with('/') || v.starts_with("./");
     let env_name = v.contains('_') && v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    let excluded =
-        v.len() < MIN_SECRET_LEN || v.contains(char::is_whitespace) || is_placeholder(v) || path_or_url || env_name;
+    // `required|string|min:8` is a validation rule (Laravel, Yup), not a key.
+    let rule = v.contains('|');
+    let excluded = v.len() < MIN_SECRET_LEN
+        || v.contains(char::is_whitespace)
+        || is_placeholder(v)
+        || path_or_url
+        || env_name
+        || rule;
     !excluded && entropy(v) > MIN_SECRET_ENTROPY
+}
+
+/// Smallest length of a hand-made password S1 reports (shorter literals are flags and codes).
+const MIN_PLAIN_SECRET_LEN: usize = 6;
+
+/// Words that make up the name of a secret rather than a secret (`access_token`, `x-api-key`):
+/// a literal made only of these is a storage key, header or cookie name.
+const KEY_NAME_WORDS: &[&str] = &[
+    "access", "refresh", "id", "api", "key", "x", "auth", "bearer", "session", "csrf", "xsrf", "user", "app", "client",
+    "private", "public", "header", "storage", "local", "cookie", "oauth", "bot", "current", "new", "old", "confirm",
+    "reset", "remember", "me", "basic",
+];
+
+/// A hand-made password or key under the secret-like `name` (`hunter2-SuperSecret!`, `dev-secret-key-123`,
+/// `correct-horse-battery`): S1 reports it however guessable it is. Not: placeholders, paths and URLs,
+/// numbers, plain words (labels, translations, `hashed`, `bcrypt`), dotted names (`accounts.User`),
+/// validation rules (`required|min:8`), CSS selectors and the names of secrets themselves.
+fn plain_secret(name: &str, value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    if v.chars().count() < MIN_PLAIN_SECRET_LEN
+        || v.contains(char::is_whitespace)
+        || is_placeholder(v)
+        || v.contains('|')
+        || v.starts_with(['#', '.', '/', '@', '%', '&'])
+        || v.contains("://")
+        || v.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '_')
+    {
+        return false;
+    }
+    let env_name = v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let word = v.chars().all(char::is_alphabetic)
+        && !lower.contains("secret")
+        && !lower.contains("password")
+        && !lower.contains("passwd");
+    let identifier = |sep: &[char]| {
+        v.split(sep).all(|p| {
+            p.chars().next().is_some_and(char::is_alphabetic) && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+        })
+    };
+    let dotted = v.contains(['.', ':']) && identifier(&['.', ':']);
+    let name_parts = code::split_parts(name);
+    let key_name = !v.chars().any(|c| c.is_ascii_digit())
+        && identifier(&['.', ':', '-'])
+        && code::split_parts(v).iter().all(|p| {
+            KEY_NAME_WORDS.contains(&p.as_str()) || SECRET_PARTS.contains(&p.as_str()) || name_parts.contains(p)
+        });
+    !(env_name || word || dotted || key_name)
+}
+
+/// Tests, fixtures and example/sample/template files: their logins are samples, not the app's.
+fn is_sample_file(file: &str) -> bool {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    crate::detect::is_test_path(file, name) || is_env_template(file)
 }
 
 /// Files that hold Kubernetes objects: their values are the E checks', not S1's.
@@ -402,7 +502,12 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
             named.push((value.start(), value.end(), name, value.as_str()));
         }
     }
-    for pattern in [&*ENV_DEFAULT, &*JS_ENV_DEFAULT] {
+    let setters: &[&Regex] = match f.lang {
+        Lang::Php => &[&*SETTER_CALL, &*PHP_DEFINE],
+        Lang::Config => &[],
+        _ => &[&*SETTER_CALL],
+    };
+    for pattern in [&*ENV_DEFAULT, &*JS_ENV_DEFAULT].into_iter().chain(setters.iter().copied()) {
         for c in pattern.captures_iter(text) {
             let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
                 continue;
@@ -410,8 +515,14 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
             named.push((value.start(), value.end(), name.as_str(), value.as_str()));
         }
     }
+    // Any literal under a secret-like name counts in the app's own code; tests, example files and
+    // comments hold sample logins, so there only random-looking values do.
+    let sample_file = is_sample_file(&f.file);
+    let masked = (f.lang != Lang::Config).then(|| code::masked(f));
+    let in_code = |at: usize| masked.as_ref().is_none_or(|m| m.as_bytes().get(at) == text.as_bytes().get(at));
     for (start, end, name, value) in named {
-        if is_secret_name(name) && high_entropy_secret(value) {
+        let weak = !sample_file && in_code(start) && plain_secret(name, value);
+        if is_secret_name(name) && (high_entropy_secret(value) || weak) {
             push_hit(
                 &mut hits,
                 S1Hit {
@@ -2235,6 +2346,37 @@ mod tests {
             "auth_source",
         ] {
             assert!(!is_secret_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn plain_passwords_are_secrets_but_names_labels_and_rules_are_not() {
+        for (name, yes) in [
+            ("ADMIN_PASSWORD", "hunter2-SuperSecret!"),
+            ("password", "correct-horse-battery"),
+            ("SECRET_KEY", "dev-secret-key-123"),
+            ("SECRET_KEY", "my-secret-key"),
+            ("password", "supersecret"),
+            ("DB_PASSWORD", "P@ssw0rd"),
+        ] {
+            assert!(plain_secret(name, yes), "{name} = {yes}");
+        }
+        for (name, no) in [
+            ("password", "Passwort"),
+            ("password", "hashed"),
+            ("password", "required|min:8"),
+            ("AUTH_USER_MODEL", "accounts.User"),
+            ("TOKEN_KEY", "access_token"),
+            ("apiKeyHeader", "x-api-key"),
+            ("password", "#password"),
+            ("DB_PASSWORD", "DB_PASSWORD"),
+            ("PASSWORD_MIN", "12345678"),
+            ("secret", "abc"),
+            ("password", "changeme"),
+            ("password", "${DB_PASSWORD}"),
+            ("DB_PASSWORD", "password_here"),
+        ] {
+            assert!(!plain_secret(name, no), "{name} = {no}");
         }
     }
 
