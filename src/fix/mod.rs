@@ -28,6 +28,11 @@ const FIXABLE: &[&str] = &[
     "F1", "F2", "G1", "H2",
 ];
 
+/// Whether `vibe review --fix` has an automatic fix for the check `id` (`vibe explain` says so).
+pub fn check_is_fixable(id: &str) -> bool {
+    FIXABLE.iter().any(|f| f.eq_ignore_ascii_case(id))
+}
+
 /// Whether vibe can fix this finding by itself (the dashboard shows an `f` hint).
 ///
 /// True for the checks with an automatic fix; the plan may still leave a finding for the

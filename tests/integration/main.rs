@@ -7,6 +7,7 @@ mod compliant;
 mod corpus;
 mod dbuser;
 mod fix;
+mod fix_texts;
 mod generate;
 pub mod matrix;
 mod probe;

@@ -391,6 +391,8 @@ struct S1Hit {
     start: usize,
     end: usize,
     message: String,
+    /// The name the value is assigned to, when there is one (`DB_PASSWORD`, `apiKey`).
+    name: Option<String>,
 }
 
 fn push_hit(hits: &mut Vec<S1Hit>, hit: S1Hit) {
@@ -402,20 +404,65 @@ fn push_hit(hits: &mut Vec<S1Hit>, hit: S1Hit) {
 /// S1: no hardcoded credentials in application source or app config files.
 pub fn s1(r: &Review, out: &mut Vec<Finding>) {
     let manifests = manifest_files(r.repo);
+    let declared: &[String] = r.ctx.answers.as_ref().map(|a| a.secrets.as_slice()).unwrap_or_default();
     for f in &r.repo.sources {
         if manifests.contains(f.file.as_str()) || f.file.ends_with(".min.js") {
             continue;
         }
         for hit in s1_hits(f) {
-            out.push(Finding::new("S1", f.file.clone(), Some(hit.line)).message(hit.message).fix(S1_FIX.to_string()));
+            let name = hit.name.as_deref().or_else(|| assigned_name(&f.text, hit.start));
+            let env = name.map(env_name).unwrap_or_else(|| "API_KEY".to_string());
+            let fix = s1_fix(f, &env, declared.contains(&env));
+            out.push(Finding::new("S1", f.file.clone(), Some(hit.line)).message(hit.message).fix(fix));
         }
     }
 }
 
-const S1_FIX: &str = "Delete the value from the file and read it from an environment variable instead (e.g. \
-`os.environ[\"API_KEY\"]`, `process.env.API_KEY`, `os.Getenv(\"API_KEY\")`); add the name under `secrets:` in \
-vibe.yaml, seal the value with `vibe seal API_KEY` and run `vibe generate`. The value is in git history: revoke it \
-and create a new one.";
+/// The name a value at `at` is assigned to on its line (`AWS_ACCESS_KEY_ID = "AKIA…"`), if any.
+fn assigned_name(text: &str, at: usize) -> Option<&str> {
+    static NAME_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r#"([A-Za-z_][A-Za-z0-9_]*)["'\]]*\s*(?::=|=>|=|:)\s*(?:[A-Za-z_][\w.]*\(\s*)?[bruf]?["'`]?[^"'`=]*$"#)
+    });
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    NAME_BEFORE.captures(&text[line_start..at]).and_then(|c| c.get(1)).map(|m| m.as_str())
+}
+
+/// The environment variable a secret-like name stands for: `dbPassword` -> `DB_PASSWORD`.
+fn env_name(name: &str) -> String {
+    code::split_parts(name).join("_").to_ascii_uppercase()
+}
+
+/// S1's fix in the file's own language: how that code reads `env` from the environment, and
+/// the vibe.yaml step only when `env` is not already one of its `secrets:`.
+fn s1_fix(f: &TextFile, env: &str, declared: bool) -> String {
+    let name = f.file.rsplit('/').next().unwrap_or(&f.file).to_ascii_lowercase();
+    let read = match f.lang {
+        Lang::Python => format!("read it with `os.environ[\"{env}\"]`"),
+        Lang::Js => format!("read it with `process.env.{env}`"),
+        Lang::Go => format!("read it with `os.Getenv(\"{env}\")`"),
+        Lang::Java => format!("read it with `System.getenv(\"{env}\")`"),
+        Lang::Rust => format!("read it with `std::env::var(\"{env}\")`"),
+        Lang::Php => format!("read it with `getenv('{env}')`"),
+        Lang::Config if name.starts_with(".env") => {
+            "leave only the name in the file for local runs (the platform sets the variable in the container)".into()
+        }
+        Lang::Config => format!("write `${{{env}}}` in its place so the value comes from the environment"),
+    };
+    let secret = if declared {
+        format!(
+            "`{env}` is already under `secrets:` in vibe.yaml, so the container gets it: seal the new value with \
+             `vibe seal {env}`."
+        )
+    } else {
+        format!(
+            "Add `{env}` under `secrets:` in vibe.yaml, seal the value with `vibe seal {env}` and run `vibe generate`."
+        )
+    };
+    format!(
+        "Delete the value from {} and {read}. {secret} The value is in git history: revoke it and create a new one.",
+        f.file
+    )
+}
 
 fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
     let text = f.text.as_str();
@@ -444,6 +491,7 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
                         "{}{shown} is written in the file; anyone who can read the repo can use it",
                         capitalize(what)
                     ),
+                    name: None,
                 },
             );
         }
@@ -469,6 +517,7 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
                     user.as_str(),
                     "*".repeat(pass.as_str().chars().count().clamp(4, 8))
                 ),
+                name: None,
             },
         );
     }
@@ -530,6 +579,7 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
                     start,
                     end,
                     message: format!("`{name}` is set to a hardcoded secret (`{}`)", mask(value)),
+                    name: Some(name.to_string()),
                 },
             );
         }
@@ -870,6 +920,7 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
             };
             let mut how = formatting(b, arg, d).filter(|_| is_sql(b, arg, d));
             let mut via = None;
+            let mut query = arg;
             if how.is_none() {
                 // A variable holding the query: judge its assignments before the call.
                 let ident = code::bare_identifier(b, arg);
@@ -877,13 +928,20 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
                     let list = assigns.get_or_insert_with(|| assignments(&masked, d));
                     let mut sql = false;
                     let mut built = None;
+                    let mut appended = false;
                     for a in list.iter().filter(|a| a.name == ident && a.at < all.start()) {
                         if !a.append {
                             sql = false;
                             built = None;
+                            query = a.value;
                         }
+                        appended |= a.append;
                         sql |= is_sql(b, a.value, d);
                         built = built.or(formatting(b, a.value, d));
+                    }
+                    // A query built over several statements (`sql += ...`) is not read back.
+                    if appended {
+                        query = (0, 0);
                     }
                     if sql {
                         how = built;
@@ -900,14 +958,27 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::new("S3", f.file.clone(), Some(lines.line(name.start())))
                         .message(format!("{subject}: a value containing a quote can rewrite the query (SQL injection)"))
-                        .fix(s3_fix(d).to_string()),
+                        .fix(s3_fix(d, super::parameterise::example(b, (name.start(), name.end()), query, d, &f.text))),
                 );
             }
         }
     }
 }
 
-fn s3_fix(d: Dialect) -> &'static str {
+/// S3's fix: the app's own call with placeholders when it could be read back, then the rule for
+/// the language.
+fn s3_fix(d: Dialect, example: Option<String>) -> String {
+    let general = s3_general_fix(d);
+    match example {
+        Some(call) => format!(
+            "Write placeholders in the SQL and pass the values separately; here: `{call}`. {}",
+            general.split_once("; never").map(|(_, never)| format!("Never{never}")).unwrap_or_default()
+        ),
+        None => general.to_string(),
+    }
+}
+
+fn s3_general_fix(d: Dialect) -> &'static str {
     match d {
         Dialect::Python => {
             "Write placeholders in the SQL and pass the values separately: \
