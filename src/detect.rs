@@ -309,7 +309,9 @@ fn classify(name: &str, parent: &str) -> Option<Kind> {
     is_config.then_some(Kind::Config)
 }
 
-fn is_test_path(path: &str, name: &str) -> bool {
+/// True for a test file (`path` is repo-relative, `name` its last part): test folders, `test_*.py`,
+/// `*_test.go`, `*.spec.ts`, `*Test.java`.
+pub(crate) fn is_test_path(path: &str, name: &str) -> bool {
     let mut dirs = path.split('/').rev().skip(1);
     let test_dir = |d: &str| {
         matches!(d, "test" | "tests" | "__tests__" | "spec" | "specs" | "testdata" | "e2e" | "fixtures" | "__mocks__")
@@ -1323,6 +1325,37 @@ static ENV_PHP: LazyLock<Regex> = LazyLock::new(|| {
 /// case only, since `${spring.datasource.url}` refers to another property, not the environment.
 static ENV_SPRING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\{([A-Z_][A-Z0-9_]*)(?::[^}]*)?\}").unwrap());
 
+/// Environment reads the per-language patterns above leave out: Ruby's `ENV["X"]`/`ENV.fetch("X")`,
+/// Vite's `import.meta.env.X`, .NET's `Environment.GetEnvironmentVariable("X")`.
+static ENV_OTHER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r#"\bENV(?:\[\s*|\.fetch\(\s*)['"]{NAME}['"]|\bimport\.meta\.env\.{NAME}|\bEnvironment\.GetEnvironmentVariable\(\s*"{NAME}""#
+    ))
+    .unwrap()
+});
+
+/// Literals in the rest of an expression (`|| "fallback"`, `, "default")`).
+static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#""([^"]*)"|'([^']*)'|`([^`]*)`"#).unwrap());
+
+/// True when an expression is a read of an environment variable, in any language vibe knows
+/// (`process.env.DB_PASSWORD`, `os.environ["X"]`, `os.Getenv("X")`, `System.getenv("X")`,
+/// `env('X')`, `ENV["X"]`), so it holds no value of its own. A fallback literal that is not
+/// empty (`os.getenv("X", "hunter2")`, `process.env.X || "hunter2"`) is a value: not a read.
+pub(crate) fn reads_environment(expr: &str) -> bool {
+    let expr = expr.trim();
+    let patterns: [&Regex; 7] = [&ENV_PY, &ENV_JS, &ENV_GO, &ENV_RS, &ENV_JVM, &ENV_PHP, &ENV_OTHER];
+    let Some(m) = patterns.iter().filter_map(|re| re.find(expr)).min_by_key(|m| m.start()) else {
+        return false;
+    };
+    // Only a module path may come before the read (`os.`, `std::`, `$_`), nothing after it but
+    // closing brackets and empty fallbacks.
+    let prefix_ok = expr[..m.start()].chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | ':' | '_' | '\\'));
+    let rest = &expr[m.end()..];
+    let fallback =
+        QUOTED.captures_iter(rest).any(|c| c.iter().skip(1).flatten().any(|l| !l.as_str().trim().is_empty()));
+    prefix_ok && !fallback
+}
+
 fn detect_env_vars(files: &[SrcFile]) -> Vec<Found<String>> {
     let mut out: Vec<Found<String>> = Vec::new();
     fn push(name: &str, file: &SrcFile, line: usize, out: &mut Vec<Found<String>>) {
@@ -1390,6 +1423,34 @@ mod tests {
 
     fn env_source<'a>(d: &'a Detected, name: &str) -> &'a str {
         d.env_vars.iter().find(|f| f.value == name).map(|f| f.source.as_str()).unwrap_or("<not found>")
+    }
+
+    #[test]
+    fn environment_reads_in_every_language() {
+        for read in [
+            "process.env.DATABASE_PASSWORD",
+            "process.env[\"DB_PASSWORD\"]",
+            "os.environ[\"DB_PASSWORD\"]",
+            "os.environ.get('DB_PASSWORD')",
+            "os.getenv(\"TOKEN\", \"\")",
+            "os.Getenv(\"DB_PASSWORD\")",
+            "System.getenv(\"DB_PASSWORD\")",
+            "std::env::var(\"API_KEY\")",
+            "env('DB_PASSWORD')",
+            "ENV.fetch(\"SECRET_KEY_BASE\")",
+            "import.meta.env.VITE_API_KEY",
+            "process.env.API_KEY || ''",
+        ] {
+            assert!(reads_environment(read), "{read}");
+        }
+        for value in [
+            "hunter2hunter2",
+            "os.getenv(\"DB_PASSWORD\", \"hunter2hunter2\")",
+            "process.env.API_KEY || \"sk-live-fallback\"",
+            "\"process.env.X\" + secret",
+        ] {
+            assert!(!reads_environment(value), "{value}");
+        }
     }
 
     #[test]

@@ -106,6 +106,12 @@ pub fn explain(id: &str) -> Result<i32, Error> {
     println!("{} ({}, {}): {}\n", c.id, c.severity.label(), c.area.name(), c.title);
     println!("Why: {}\n", c.rationale);
     println!("Fix: {}", c.fix);
+    if crate::fix::check_is_fixable(c.id) {
+        println!(
+            "\n`vibe review --fix` makes this change for you in the files (files you wrote are backed up to \
+             .vibe/backup/ first); `vibe review --fix --dry-run` shows the diff without writing."
+        );
+    }
     if c.severity == catalogue::Severity::Critical {
         println!("\nThis check is CRITICAL: a finding blocks deployment and cannot be suppressed.");
     } else {

@@ -194,6 +194,28 @@ fn fix_preview_lists_what_cannot_be_fixed() {
 }
 
 #[test]
+fn fix_preview_lists_every_finding_the_changes_fix() {
+    let mut s = state_with(findings());
+    update(&mut s, Action::Key(KeyEvent::from(KeyCode::Char('F'))));
+    let fs = findings();
+    let b5 = Finding::new("B5", "k8s/08-app.yaml", Some(61)).message("The liveness probe waits only 1 second");
+    let plan = FixPlan {
+        changes: vec![crate::fix::FileChange {
+            path: "k8s/08-app.yaml".into(),
+            before: "a: 1\n".into(),
+            after: "a: 2\n".into(),
+        }],
+        fixed: vec![fs[0].clone(), b5],
+        ..FixPlan::default()
+    };
+    update(&mut s, Action::FixPlanned(Ok(plan)));
+    let text = screen(&draw(&s, 140, 40));
+    assert!(text.contains("These changes fix 2 findings in 1 file"), "{text}");
+    assert!(text.contains("A1 k8s/08-app.yaml:42") && text.contains("B5 k8s/08-app.yaml:61"), "{text}");
+    assert!(text.contains("The liveness probe waits only 1 second"), "{text}");
+}
+
+#[test]
 fn stacked_and_filtered_layouts_render() {
     let mut s = state_with(findings());
     // 90 columns, 40 rows: the detail pane sits under the list.

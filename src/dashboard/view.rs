@@ -545,6 +545,14 @@ fn render_fix(frame: &mut Frame, area: Rect, state: &State, title: &str, stage: 
                     ),
                     Style::new().bold(),
                 ));
+                for f in &plan.fixed {
+                    let at = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {} ", f.id), severity_style(f.severity)),
+                        Span::styled(format!("{}{at} ", f.file), Style::new().fg(Color::Cyan)),
+                        Span::raw(f.message.clone()),
+                    ]));
+                }
                 lines.push(Line::raw(""));
                 let diff = plan.diff();
                 if diff.trim().is_empty() {

@@ -29,6 +29,11 @@ const FIXABLE: &[&str] = &[
     "F1", "F2", "G1", "H2",
 ];
 
+/// Whether `vibe review --fix` has an automatic fix for the check `id` (`vibe explain` says so).
+pub fn check_is_fixable(id: &str) -> bool {
+    FIXABLE.iter().any(|f| f.eq_ignore_ascii_case(id))
+}
+
 /// Whether vibe can fix this finding by itself (the dashboard shows an `f` hint).
 ///
 /// True for the checks with an automatic fix; the plan may still leave a finding for the
@@ -354,6 +359,11 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
             }
         }
     }
+    // A rewritten file can fix more than was asked (regenerating a Deployment for A3 also puts a
+    // probe's timeout back, B5): every finding the planned files no longer have is listed.
+    if let (Some(before), Some(after)) = (&before, &after) {
+        also_fixed(before, after, &mut fixed, &mut manual);
+    }
     fixed.sort_by_key(Finding::sort_key);
     manual.sort_by_key(|(f, _)| f.sort_key());
     let regenerated = changes.iter().filter(|c| files.regenerated.contains(&c.path)).map(|c| c.path.clone()).collect();
@@ -369,6 +379,25 @@ fn run_fixer(
 ) -> checks::Fixed {
     fixer(fx, f, files)?;
     files.keep_formats()
+}
+
+/// Adds to `fixed` the findings of the review before the changes that the review of the planned
+/// files no longer reports, and takes them off `manual` (a by-hand finding the changes happen to
+/// fix is fixed).
+fn also_fixed(
+    before: &review::Report,
+    after: &review::Report,
+    fixed: &mut Vec<Finding>,
+    manual: &mut Vec<(Finding, String)>,
+) {
+    let same = |a: &Finding, b: &Finding| a.sort_key() == b.sort_key() && a.message == b.message;
+    for f in &before.findings {
+        if fixed.iter().any(|g| same(g, f)) || still_reported(f, before, after) {
+            continue;
+        }
+        manual.retain(|(g, _)| !same(g, f));
+        fixed.push(f.clone());
+    }
 }
 
 /// How many times fixable findings that the planned changes bring up are fixed in turn.

@@ -336,3 +336,32 @@ fn a_file_changed_after_planning_is_not_overwritten() {
     assert!(err.to_string().contains("changed since the fixes were planned"), "{err}");
     assert_eq!(std::fs::read_to_string(tmp.path().join("k8s/app.yaml")).unwrap(), "# edited meanwhile\n");
 }
+
+#[test]
+fn a_fix_lists_every_finding_its_rewrite_removes() {
+    let app = App::new();
+    app.vibe(INVENTORY_FLAGS).assert().success();
+    let pristine = app.read("k8s/08-app.yaml");
+    // The creator loosens the security context and shortens a probe's timeout in the same file.
+    let edited = pristine.replacen("            allowPrivilegeEscalation: false\n", "", 1).replacen(
+        "timeoutSeconds: 5",
+        "timeoutSeconds: 1",
+        1,
+    );
+    assert_ne!(edited, pristine);
+    app.write("k8s/08-app.yaml", &edited);
+    let report = review_of(app.path());
+    let a4: Vec<Finding> = report.findings.iter().filter(|f| f.id == "A4").cloned().collect();
+    assert!(!a4.is_empty(), "A4 fires on the edited file");
+    assert!(report.findings.iter().any(|f| f.id == "B5"), "B5 fires on the edited file");
+
+    // Fixing A4 alone regenerates the file, which also puts the timeout back: the plan says so.
+    let plan = vibe::fix::plan(app.path(), &a4).unwrap();
+    let ids: BTreeSet<&str> = plan.fixed.iter().map(|f| f.id).collect();
+    assert!(ids.contains("A4") && ids.contains("B5"), "the plan lists {ids:?}");
+    let n = plan.fixed.len();
+    let run = vibe::fix::FixRun { plan, written: Vec::new(), dry_run: true };
+    let outcome = run.outcome_text();
+    assert!(outcome.contains(&format!("Would fix automatically ({n})")), "{outcome}");
+    assert!(outcome.contains("B5 k8s/08-app.yaml"), "{outcome}");
+}

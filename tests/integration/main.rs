@@ -9,6 +9,7 @@ mod dbuser;
 mod first_run;
 mod fix;
 mod fix_formats;
+mod fix_texts;
 mod fuzz;
 mod generate;
 mod help;

@@ -6,6 +6,7 @@ pub mod image;
 pub mod ingress;
 pub mod network;
 pub mod observability;
+pub mod parameterise;
 pub mod pipeline;
 pub mod resources;
 pub mod secrets;

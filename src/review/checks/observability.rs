@@ -132,8 +132,57 @@ fn manifest_for(repo: &Repo, lang: Option<Lang>) -> String {
         .unwrap_or_else(|| names[0].to_string())
 }
 
+/// True for a file of the generated observability skeleton: it serves /metrics and logs JSON
+/// only once the app's own code loads it, so on its own it is not the app.
+fn is_skeleton(f: &TextFile) -> bool {
+    f.file.starts_with(OBSERVABILITY_DIR)
+}
+
+/// The app's own runtime code: [`runtime_sources`] outside the generated skeleton.
+fn app_sources(repo: &Repo) -> impl Iterator<Item = &TextFile> {
+    runtime_sources(repo).filter(|f| !is_skeleton(f))
+}
+
+/// True when the repo holds code of the app itself (the skeleton alone is no app yet: the G
+/// checks have nothing to judge statically and a live probe judges them).
 fn has_app_source(repo: &Repo) -> bool {
-    runtime_sources(repo).next().is_some()
+    app_sources(repo).next().is_some()
+}
+
+/// An import of the generated observability module, per dialect (comments are masked first):
+/// `from observability import vibe_observability`, `require('./observability/vibe-observability')`,
+/// `"shop/observability"`, `import vibe.observability.VibeObservability`,
+/// `use Vibe\Observability\VibeObservability`, `vibe_observability::init()`.
+static SKELETON_IMPORT: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
+    let jvm = r"\bimport\s+(?:static\s+)?[\w.]*\bobservability\.";
+    vec![
+        (
+            Dialect::Python,
+            re(r"(?m)^\s*(?:from\s+[\w.]*\b(?:vibe_)?observability\b|import\s+[\w.]*\b(?:vibe_)?observability\b)"),
+        ),
+        (
+            Dialect::Js,
+            re(
+                r#"(?:\brequire\s*\(\s*|\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)["'`][^"'`\n]*\bobservability\b[^"'`\n]*["'`]"#,
+            ),
+        ),
+        (Dialect::Go, re(r#""[^"\n]*/observability""#)),
+        (Dialect::Java, re(jvm)),
+        (Dialect::Kotlin, re(jvm)),
+        (Dialect::Rust, re(r"\bvibe_observability::|\buse\s+vibe_observability\b|\bmod\s+observability\b")),
+        (
+            Dialect::Php,
+            re(r#"(?i)\bVibe\\Observability\\|\b(?:require|include)(?:_once)?\b[^;\n]*["'][^"'\n]*/observability/"#),
+        ),
+    ]
+});
+
+/// The first file of the app's own code that imports the generated observability module.
+fn skeleton_importer(repo: &Repo) -> Option<&TextFile> {
+    app_sources(repo).find(|f| {
+        let d = code::dialect(f);
+        SKELETON_IMPORT.iter().any(|(dd, p)| *dd == d && p.is_match(&f.text) && p.is_match(&code::masked(f)))
+    })
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -243,8 +292,11 @@ fn client_dependency(repo: &Repo) -> Option<(&TextFile, u32)> {
     None
 }
 
-fn metrics_handler(repo: &Repo) -> Option<&TextFile> {
-    runtime_sources(repo).find(|f| METRICS_HANDLER.is_match(&f.text) && METRICS_HANDLER.is_match(&code::masked(f)))
+/// The first file serving metrics, among the app's own code or (`skeleton`) the generated module.
+fn metrics_handler(repo: &Repo, skeleton: bool) -> Option<&TextFile> {
+    runtime_sources(repo)
+        .filter(|f| is_skeleton(f) == skeleton)
+        .find(|f| METRICS_HANDLER.is_match(&f.text) && METRICS_HANDLER.is_match(&code::masked(f)))
 }
 
 /// G2: the app serves /metrics in Prometheus format (statically: client library + handler).
@@ -255,9 +307,29 @@ pub fn g2(r: &Review, out: &mut Vec<Finding>) {
     }
     let port = contract::PORT_HTTP;
     let client = client_dependency(repo);
-    let handler = metrics_handler(repo);
+    // The generated module counts once the app's own code imports it; unwired, it serves nothing.
+    let skeleton = metrics_handler(repo, true);
+    let importer = skeleton.and_then(|_| skeleton_importer(repo));
+    let handler = metrics_handler(repo, false).or(importer.and(skeleton));
     let finding = match (client, handler) {
         (Some(_), Some(_)) => return,
+        (_, None) if let Some(module) = skeleton => {
+            let main = main_source(repo);
+            out.push(
+                Finding::new("G2", main.clone(), None)
+                    .message(format!(
+                        "The generated `{}` serves `GET {METRICS_PATH}`, but no file of the app imports it, so the \
+                         app does not serve metrics yet",
+                        module.file
+                    ))
+                    .fix(format!(
+                        "Import the module from the app's entry code (`{main}`) and add its metrics handler as \
+                         {OBSERVABILITY_DIR}README.md shows under \"Wire it in\"; the app then serves \
+                         `GET {METRICS_PATH}` on port {port}."
+                    )),
+            );
+            return;
+        }
         (None, None) => Finding::new("G2", manifest_for(repo, main_lang(repo)), None).message(format!(
             "The app has no Prometheus client library and no `GET {METRICS_PATH}` handler, so the platform cannot \
              collect its metrics"
@@ -468,12 +540,17 @@ pub fn g3(r: &Review, out: &mut Vec<Finding>) {
     if !has_app_source(repo) {
         return;
     }
-    let mut json_anywhere = repo.dependency_files.iter().any(|f| JSON_LOGGER_DEP.is_match(&f.text));
+    // The generated module's JSON logger configures the app's logging only once the app imports it.
+    let wired = skeleton_importer(repo).is_some();
+    let mut json_anywhere = repo
+        .dependency_files
+        .iter()
+        .any(|f| (wired || !f.file.starts_with(OBSERVABILITY_DIR)) && JSON_LOGGER_DEP.is_match(&f.text));
     let mut plain = Vec::new();
     for f in runtime_sources(repo) {
         let masked = code::masked(f);
         let json_here = json_logger_in(f, &masked);
-        json_anywhere |= json_here;
+        json_anywhere |= json_here && (wired || !is_skeleton(f));
         if let Some((at, what)) = plain_logging(f, &masked, json_here) {
             plain.push((f, Lines::new(&masked).line(at), what));
         }
@@ -1254,6 +1331,36 @@ mod tests {
         assert_eq!(python_json_fields(bare, bare.find('(').unwrap()).unwrap(), ["message"]);
         let var = "JsonFormatter(FMT, rename_fields=RENAMES)";
         assert!(python_json_fields(var, var.find('(').unwrap()).is_none());
+    }
+
+    #[test]
+    fn app_code_importing_the_generated_module_is_told_from_code_that_does_not() {
+        let imports = |name: &str, lang: Lang, text: &str| {
+            let mut repo = Repo::default();
+            repo.sources.push(file(name, lang, text));
+            skeleton_importer(&repo).is_some()
+        };
+        for (name, lang, text) in [
+            ("app.py", Lang::Python, "from observability import vibe_observability as obs\n"),
+            ("shop/main.py", Lang::Python, "import observability.vibe_observability\n"),
+            ("src/server.js", Lang::Js, "const obs = require('../observability/vibe-observability');\n"),
+            ("src/index.ts", Lang::Js, "import * as obs from \"./observability/vibe-observability\";\n"),
+            ("main.go", Lang::Go, "import (\n\t\"net/http\"\n\t\"shop/observability\"\n)\n"),
+            ("src/main/java/shop/App.java", Lang::Java, "import vibe.observability.VibeObservability;\n"),
+            ("src/main.rs", Lang::Rust, "fn main() { vibe_observability::init(); }\n"),
+            ("src/bootstrap.php", Lang::Php, "<?php\nuse Vibe\\Observability\\VibeObservability as Obs;\n"),
+        ] {
+            assert!(imports(name, lang, text), "{name}: {text}");
+        }
+        for (name, lang, text) in [
+            ("app.py", Lang::Python, "# from observability import vibe_observability\nimport logging\n"),
+            ("src/server.js", Lang::Js, "const express = require('express'); // see observability/README.md\n"),
+            ("main.go", Lang::Go, "import \"net/http\"\n"),
+            ("observability/example-app.js", Lang::Js, "const obs = require('./vibe-observability');\n"),
+            ("test/app.test.js", Lang::Js, "require('../observability/vibe-observability');\n"),
+        ] {
+            assert!(!imports(name, lang, text), "{name}: {text}");
+        }
     }
 
     #[test]

@@ -177,7 +177,8 @@ pub fn embedded_secret(text: &str) -> Option<&str> {
         .find(|p| !is_reference(p) && !is_placeholder(p))
 }
 
-/// True for values that only point elsewhere: `$VAR`, `${VAR}`, `$(VAR)`, `{{ ... }}`, `<password>`, `%(x)s`.
+/// True for values that only point elsewhere: `$VAR`, `${VAR}`, `$(VAR)`, `{{ ... }}`, `<password>`, `%(x)s`,
+/// and reads of the environment in any language (`process.env.DB_PASSWORD`, `os.getenv("TOKEN")`).
 fn is_reference(v: &str) -> bool {
     let v = v.trim();
     v.starts_with('$')
@@ -185,6 +186,7 @@ fn is_reference(v: &str) -> bool {
         || v.starts_with('<')
         || v.starts_with("%(")
         || v.chars().all(|c| c == '*')
+        || crate::detect::reads_environment(v)
 }
 
 /// True when a credential-named entry's value is a real value (not empty, a flag, a reference or a placeholder).
@@ -250,8 +252,13 @@ fn scalar_lines<'a>(node: &Node, text: &'a str) -> Vec<(Option<u32>, &'a str)> {
     text.lines().enumerate().map(|(i, l)| (first.map(|f| f + i as u32), l)).collect()
 }
 
+/// A line of a config file or script held in a ConfigMap: `NAME=value`, `name: value`,
+/// `const name = value;`, `$name = value;`, `name := value`, `'name' => value,`.
 static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*(?:export\s+)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*[=:]\s*(.*?)\s*[,;]?\s*$"#).unwrap()
+    Regex::new(
+        r#"^\s*(?:(?:export|const|let|var|val|final|private|public|static|String|string)\s+|\$)*["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::=|=>|[=:])\s*(.*?)\s*[,;]?\s*$"#,
+    )
+    .unwrap()
 });
 
 /// E2: no passwords, tokens or keys in ConfigMaps.

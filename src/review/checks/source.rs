@@ -52,23 +52,33 @@ static URL_WITH_PASSWORD: LazyLock<Regex> =
     LazyLock::new(|| re(r#"\b([a-zA-Z][a-zA-Z0-9+.\-]{1,30})://([^\s:/@"'`<>{}$]*):([^\s@/"'`<>]+)@[^\s/"'`<>:@]+"#));
 
 /// `name = "value"`, `name: "value"`, `"name": "value"`, `name := "value"`, `'name' => 'value'`,
-/// with an optional type annotation (`name: str = "value"`, `const NAME: &str = "value"`).
+/// `config["name"] = "value"`, with an optional type annotation (`name: str = "value"`,
+/// `const NAME: &str = "value"`, `var name string = "value"`). Values with whitespace are prose.
 static QUOTED_ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"([A-Za-z0-9_$.\-]*(?i-u:pass|pwd|secret|token|key|auth|credential|jwt)[A-Za-z0-9_$.\-]*)["']?[ \t]*(?::[ \t]*&?[A-Za-z0-9_\[\]<>'. ]{1,40}?[ \t]*)?(?:===?|:=|=>|=|:)[ \t]*[bruBRU]?(["'`])([^"'`\n\\ ]{16,400})["'`]"#,
+        r#"([A-Za-z0-9_$.\-]*(?i-u:pass|pwd|secret|token|key|auth|credential|jwt)[A-Za-z0-9_$.\-]*)(?:["']\]|["'])?[ \t]*(?::[ \t]*&?[A-Za-z0-9_\[\]<>'. ]{1,40}?[ \t]*|[ \t]+string[ \t]*)?(?:===?|:=|=>|=|:)[ \t]*[bruBRU]?(["'`])([^"'`\n\\ \t]{1,400})["'`]"#,
     )
 });
+
+/// `setPassword("value")`, `.password("value")`, `.withApiKey("value")`: a setter or builder given a literal.
+static SETTER_CALL: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(?:\.|\bset|\bwith)([A-Za-z_][A-Za-z0-9_]*)\(\s*["']([^"'\n\\ \t]{1,400})["']\s*\)"#));
+
+/// PHP's `define('DB_PASSWORD', 'value')`, as in wp-config.php.
+static PHP_DEFINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"\bdefine\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*,\s*["']([^"'\n\\ \t]{1,400})["']\s*\)"#));
 
 /// `getenv("NAME", "default")`, `environ.get("NAME", "default")`: a hardcoded fallback.
 static ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?:getenv|environ\.get|env\.get|getEnv|env)\(\s*["']([A-Za-z_][A-Za-z0-9_.\-]*)["']\s*,\s*["']([^"'\n\\ ]{16,400})["']"#,
+        r#"(?:getenv|environ\.get|env\.get|getEnv|env)\(\s*["']([A-Za-z_][A-Za-z0-9_.\-]*)["']\s*,\s*["']([^"'\n\\ \t]{1,400})["']"#,
     )
 });
 
 /// `process.env.NAME || "default"`, `process.env.NAME ?? "default"`.
-static JS_ENV_DEFAULT: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"process\.env\.([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["'`]([^"'`\n\\ ]{16,400})["'`]"#));
+static JS_ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"process\.env\.([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*["'`]([^"'`\n\\ \t]{1,400})["'`]"#)
+});
 
 /// `NAME=value` / `name: value` lines of config files (.env, .properties, YAML).
 static CONFIG_LINE: LazyLock<Regex> =
@@ -162,10 +172,31 @@ const BENIGN_LAST: &[&str] = &[
     "store",
     "location",
     "domain",
+    "input",
+    "hasher",
+    "hashers",
+    "validator",
+    "validators",
+    "rule",
+    "rules",
+    "model",
+    "selector",
+    "message",
+    "msg",
+    "text",
+    "title",
+    "prompt",
+    "error",
+    "errors",
+    "help",
+    "encoding",
+    "charset",
 ];
 /// A first part that makes the name a flag or a number (`has_token`, `max_tokens`).
-const BENIGN_FIRST: &[&str] =
-    &["is", "has", "should", "must", "can", "use", "num", "count", "max", "min", "total", "no"];
+const BENIGN_FIRST: &[&str] = &[
+    "is", "has", "should", "must", "can", "use", "num", "count", "max", "min", "total", "no", "get", "forgot", "show",
+    "toggle", "on", "handle", "validate",
+];
 
 /// True when an identifier names a credential (S1): `API_KEY`, `dbPassword`, `client_secret`.
 pub(super) fn is_secret_name(name: &str) -> bool {
@@ -210,7 +241,14 @@ const MIN_SECRET_ENTROPY: f64 = 3.5;
 /// Values that stand for a secret rather than being one: `${PASSWORD}`, `<token>`, `changeme`, `xxxx`.
 pub(super) fn is_placeholder(v: &str) -> bool {
     let v = v.trim();
-    if v.is_empty() || v.contains("${") || v.contains("{{") || v.contains("$(") || v.contains("%(") || v.contains("%s")
+    if v.is_empty()
+        || v.contains("${")
+        || v.contains("{{")
+        || v.contains("$(")
+        || v.contains("%(")
+        || v.contains("%s")
+        || v.contains("%env(")
+        || v.contains("#{")
     {
         return true;
     }
@@ -245,6 +283,8 @@ pub(super) fn is_placeholder(v: &str) -> bool {
         "<",
         "insert_",
         "insert-",
+        "_here",
+        "-here",
     ];
     if WORDS.iter().any(|w| lower.contains(w)) {
         return true;
@@ -276,9 +316,69 @@ fn high_entropy_secret(value: &str) -> bool {
     let path_or_url =
         v.starts_with("http://") || v.starts_with("https://") || v.starts_with('/') || v.starts_with("./");
     let env_name = v.contains('_') && v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    let excluded =
-        v.len() < MIN_SECRET_LEN || v.contains(char::is_whitespace) || is_placeholder(v) || path_or_url || env_name;
+    // `required|string|min:8` is a validation rule (Laravel, Yup), not a key.
+    let rule = v.contains('|');
+    let excluded = v.len() < MIN_SECRET_LEN
+        || v.contains(char::is_whitespace)
+        || is_placeholder(v)
+        || path_or_url
+        || env_name
+        || rule;
     !excluded && entropy(v) > MIN_SECRET_ENTROPY
+}
+
+/// Smallest length of a hand-made password S1 reports (shorter literals are flags and codes).
+const MIN_PLAIN_SECRET_LEN: usize = 6;
+
+/// Words that make up the name of a secret rather than a secret (`access_token`, `x-api-key`):
+/// a literal made only of these is a storage key, header or cookie name.
+const KEY_NAME_WORDS: &[&str] = &[
+    "access", "refresh", "id", "api", "key", "x", "auth", "bearer", "session", "csrf", "xsrf", "user", "app", "client",
+    "private", "public", "header", "storage", "local", "cookie", "oauth", "bot", "current", "new", "old", "confirm",
+    "reset", "remember", "me", "basic",
+];
+
+/// A hand-made password or key under the secret-like `name` (`hunter2-SuperSecret!`, `dev-secret-key-123`,
+/// `correct-horse-battery`): S1 reports it however guessable it is. Not: placeholders, paths and URLs,
+/// numbers, plain words (labels, translations, `hashed`, `bcrypt`), dotted names (`accounts.User`),
+/// validation rules (`required|min:8`), CSS selectors and the names of secrets themselves.
+fn plain_secret(name: &str, value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    if v.chars().count() < MIN_PLAIN_SECRET_LEN
+        || v.contains(char::is_whitespace)
+        || is_placeholder(v)
+        || v.contains('|')
+        || v.starts_with(['#', '.', '/', '@', '%', '&'])
+        || v.contains("://")
+        || v.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '_')
+    {
+        return false;
+    }
+    let env_name = v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let word = v.chars().all(char::is_alphabetic)
+        && !lower.contains("secret")
+        && !lower.contains("password")
+        && !lower.contains("passwd");
+    let identifier = |sep: &[char]| {
+        v.split(sep).all(|p| {
+            p.chars().next().is_some_and(char::is_alphabetic) && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+        })
+    };
+    let dotted = v.contains(['.', ':']) && identifier(&['.', ':']);
+    let name_parts = code::split_parts(name);
+    let key_name = !v.chars().any(|c| c.is_ascii_digit())
+        && identifier(&['.', ':', '-'])
+        && code::split_parts(v).iter().all(|p| {
+            KEY_NAME_WORDS.contains(&p.as_str()) || SECRET_PARTS.contains(&p.as_str()) || name_parts.contains(p)
+        });
+    !(env_name || word || dotted || key_name)
+}
+
+/// Tests, fixtures and example/sample/template files: their logins are samples, not the app's.
+fn is_sample_file(file: &str) -> bool {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    crate::detect::is_test_path(file, name) || is_env_template(file)
 }
 
 /// Files that hold Kubernetes objects: their values are the E checks', not S1's.
@@ -291,6 +391,8 @@ struct S1Hit {
     start: usize,
     end: usize,
     message: String,
+    /// The name the value is assigned to, when there is one (`DB_PASSWORD`, `apiKey`).
+    name: Option<String>,
 }
 
 fn push_hit(hits: &mut Vec<S1Hit>, hit: S1Hit) {
@@ -302,13 +404,16 @@ fn push_hit(hits: &mut Vec<S1Hit>, hit: S1Hit) {
 /// S1: no hardcoded credentials in application source or app config files.
 pub fn s1(r: &Review, out: &mut Vec<Finding>) {
     let manifests = manifest_files(r.repo);
+    let declared: &[String] = r.ctx.answers.as_ref().map(|a| a.secrets.as_slice()).unwrap_or_default();
     for f in &r.repo.sources {
         if manifests.contains(f.file.as_str()) || f.file.ends_with(".min.js") {
             continue;
         }
         for hit in s1_hits(f) {
-            let mut finding =
-                Finding::new("S1", f.file.clone(), Some(hit.line)).message(hit.message).fix(S1_FIX.to_string());
+            let name = hit.name.as_deref().or_else(|| assigned_name(&f.text, hit.start));
+            let env = name.map(env_name).unwrap_or_else(|| "API_KEY".to_string());
+            let fix = s1_fix(f, &env, declared.contains(&env));
+            let mut finding = Finding::new("S1", f.file.clone(), Some(hit.line)).message(hit.message).fix(fix);
             let secret = f.text.get(hit.start..hit.end).unwrap_or_default();
             // A private key is its whole block, one line at a time, not the header alone.
             let end = match secret.contains("PRIVATE KEY") {
@@ -323,10 +428,51 @@ pub fn s1(r: &Review, out: &mut Vec<Finding>) {
     }
 }
 
-const S1_FIX: &str = "Delete the value from the file and read it from an environment variable instead (e.g. \
-`os.environ[\"API_KEY\"]`, `process.env.API_KEY`, `os.Getenv(\"API_KEY\")`); add the name under `secrets:` in \
-vibe.yaml, seal the value with `vibe seal API_KEY` and run `vibe generate`. The value is in git history: revoke it \
-and create a new one.";
+/// The name a value at `at` is assigned to on its line (`AWS_ACCESS_KEY_ID = "AKIA…"`), if any.
+fn assigned_name(text: &str, at: usize) -> Option<&str> {
+    static NAME_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r#"([A-Za-z_][A-Za-z0-9_]*)["'\]]*\s*(?::=|=>|=|:)\s*(?:[A-Za-z_][\w.]*\(\s*)?[bruf]?["'`]?[^"'`=]*$"#)
+    });
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    NAME_BEFORE.captures(&text[line_start..at]).and_then(|c| c.get(1)).map(|m| m.as_str())
+}
+
+/// The environment variable a secret-like name stands for: `dbPassword` -> `DB_PASSWORD`.
+fn env_name(name: &str) -> String {
+    code::split_parts(name).join("_").to_ascii_uppercase()
+}
+
+/// S1's fix in the file's own language: how that code reads `env` from the environment, and
+/// the vibe.yaml step only when `env` is not already one of its `secrets:`.
+fn s1_fix(f: &TextFile, env: &str, declared: bool) -> String {
+    let name = f.file.rsplit('/').next().unwrap_or(&f.file).to_ascii_lowercase();
+    let read = match f.lang {
+        Lang::Python => format!("read it with `os.environ[\"{env}\"]`"),
+        Lang::Js => format!("read it with `process.env.{env}`"),
+        Lang::Go => format!("read it with `os.Getenv(\"{env}\")`"),
+        Lang::Java => format!("read it with `System.getenv(\"{env}\")`"),
+        Lang::Rust => format!("read it with `std::env::var(\"{env}\")`"),
+        Lang::Php => format!("read it with `getenv('{env}')`"),
+        Lang::Config if name.starts_with(".env") => {
+            "leave only the name in the file for local runs (the platform sets the variable in the container)".into()
+        }
+        Lang::Config => format!("write `${{{env}}}` in its place so the value comes from the environment"),
+    };
+    let secret = if declared {
+        format!(
+            "`{env}` is already under `secrets:` in vibe.yaml, so the container gets it: seal the new value with \
+             `vibe seal {env}`."
+        )
+    } else {
+        format!(
+            "Add `{env}` under `secrets:` in vibe.yaml, seal the value with `vibe seal {env}` and run `vibe generate`."
+        )
+    };
+    format!(
+        "Delete the value from {} and {read}. {secret} The value is in git history: revoke it and create a new one.",
+        f.file
+    )
+}
 
 fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
     let text = f.text.as_str();
@@ -355,6 +501,7 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
                         "{}{shown} is written in the file; anyone who can read the repo can use it",
                         capitalize(what)
                     ),
+                    name: None,
                 },
             );
         }
@@ -380,6 +527,7 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
                     user.as_str(),
                     "*".repeat(pass.as_str().chars().count().clamp(4, 8))
                 ),
+                name: None,
             },
         );
     }
@@ -413,7 +561,12 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
             named.push((value.start(), value.end(), name, value.as_str()));
         }
     }
-    for pattern in [&*ENV_DEFAULT, &*JS_ENV_DEFAULT] {
+    let setters: &[&Regex] = match f.lang {
+        Lang::Php => &[&*SETTER_CALL, &*PHP_DEFINE],
+        Lang::Config => &[],
+        _ => &[&*SETTER_CALL],
+    };
+    for pattern in [&*ENV_DEFAULT, &*JS_ENV_DEFAULT].into_iter().chain(setters.iter().copied()) {
         for c in pattern.captures_iter(text) {
             let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
                 continue;
@@ -421,8 +574,14 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
             named.push((value.start(), value.end(), name.as_str(), value.as_str()));
         }
     }
+    // Any literal under a secret-like name counts in the app's own code; tests, example files and
+    // comments hold sample logins, so there only random-looking values do.
+    let sample_file = is_sample_file(&f.file);
+    let masked = (f.lang != Lang::Config).then(|| code::masked(f));
+    let in_code = |at: usize| masked.as_ref().is_none_or(|m| m.as_bytes().get(at) == text.as_bytes().get(at));
     for (start, end, name, value) in named {
-        if is_secret_name(name) && high_entropy_secret(value) {
+        let weak = !sample_file && in_code(start) && plain_secret(name, value);
+        if is_secret_name(name) && (high_entropy_secret(value) || weak) {
             push_hit(
                 &mut hits,
                 S1Hit {
@@ -430,6 +589,7 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
                     start,
                     end,
                     message: format!("`{name}` is set to a hardcoded secret (`{}`)", mask(value)),
+                    name: Some(name.to_string()),
                 },
             );
         }
@@ -770,6 +930,7 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
             };
             let mut how = formatting(b, arg, d).filter(|_| is_sql(b, arg, d));
             let mut via = None;
+            let mut query = arg;
             if how.is_none() {
                 // A variable holding the query: judge its assignments before the call.
                 let ident = code::bare_identifier(b, arg);
@@ -777,13 +938,20 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
                     let list = assigns.get_or_insert_with(|| assignments(&masked, d));
                     let mut sql = false;
                     let mut built = None;
+                    let mut appended = false;
                     for a in list.iter().filter(|a| a.name == ident && a.at < all.start()) {
                         if !a.append {
                             sql = false;
                             built = None;
+                            query = a.value;
                         }
+                        appended |= a.append;
                         sql |= is_sql(b, a.value, d);
                         built = built.or(formatting(b, a.value, d));
+                    }
+                    // A query built over several statements (`sql += ...`) is not read back.
+                    if appended {
+                        query = (0, 0);
                     }
                     if sql {
                         how = built;
@@ -800,14 +968,27 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::new("S3", f.file.clone(), Some(lines.line(name.start())))
                         .message(format!("{subject}: a value containing a quote can rewrite the query (SQL injection)"))
-                        .fix(s3_fix(d).to_string()),
+                        .fix(s3_fix(d, super::parameterise::example(b, (name.start(), name.end()), query, d, &f.text))),
                 );
             }
         }
     }
 }
 
-fn s3_fix(d: Dialect) -> &'static str {
+/// S3's fix: the app's own call with placeholders when it could be read back, then the rule for
+/// the language.
+fn s3_fix(d: Dialect, example: Option<String>) -> String {
+    let general = s3_general_fix(d);
+    match example {
+        Some(call) => format!(
+            "Write placeholders in the SQL and pass the values separately; here: `{call}`. {}",
+            general.split_once("; never").map(|(_, never)| format!("Never{never}")).unwrap_or_default()
+        ),
+        None => general.to_string(),
+    }
+}
+
+fn s3_general_fix(d: Dialect) -> &'static str {
     match d {
         Dialect::Python => {
             "Write placeholders in the SQL and pass the values separately: \
@@ -2246,6 +2427,37 @@ mod tests {
             "auth_source",
         ] {
             assert!(!is_secret_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn plain_passwords_are_secrets_but_names_labels_and_rules_are_not() {
+        for (name, yes) in [
+            ("ADMIN_PASSWORD", "hunter2-SuperSecret!"),
+            ("password", "correct-horse-battery"),
+            ("SECRET_KEY", "dev-secret-key-123"),
+            ("SECRET_KEY", "my-secret-key"),
+            ("password", "supersecret"),
+            ("DB_PASSWORD", "P@ssw0rd"),
+        ] {
+            assert!(plain_secret(name, yes), "{name} = {yes}");
+        }
+        for (name, no) in [
+            ("password", "Passwort"),
+            ("password", "hashed"),
+            ("password", "required|min:8"),
+            ("AUTH_USER_MODEL", "accounts.User"),
+            ("TOKEN_KEY", "access_token"),
+            ("apiKeyHeader", "x-api-key"),
+            ("password", "#password"),
+            ("DB_PASSWORD", "DB_PASSWORD"),
+            ("PASSWORD_MIN", "12345678"),
+            ("secret", "abc"),
+            ("password", "changeme"),
+            ("password", "${DB_PASSWORD}"),
+            ("DB_PASSWORD", "password_here"),
+        ] {
+            assert!(!plain_secret(name, no), "{name} = {no}");
         }
     }
 
