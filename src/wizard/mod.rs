@@ -376,10 +376,15 @@ fn ask_secrets(
         return Ok(());
     }
     if platform.sealed_secrets_certificate.is_none() {
-        p.say(
-            "Secret values: the platform file has no sealed-secrets certificate, so vibe writes placeholders in \
-             k8s/02-sealed-secrets.yaml with the steps to seal them. Deployment stays blocked until they are sealed.",
-        );
+        let missing = match &platform.source {
+            Some(f) => format!("{} has no sealed-secrets certificate", f.display()),
+            None => "no sealed-secrets certificate is configured (vibe uses its built-in platform settings)".into(),
+        };
+        p.say(&format!(
+            "Secret values: {missing}, so vibe writes placeholders in k8s/02-sealed-secrets.yaml with the steps to \
+             seal them. Deployment stays blocked until they are sealed. To seal them: {}; then run `vibe seal NAME`.",
+            crate::seal::certificate_steps(platform.source.as_deref())
+        ));
         return Ok(());
     }
     values.retain(|(k, _)| a.secrets.contains(k));
@@ -536,6 +541,31 @@ mod tests {
         let a = run(&mut s, current, &detected(), &Platform::default()).unwrap().answers;
         assert_eq!(a.database, "mongo", "a re-run keeps the answer, not the detection");
         assert!(s.transcript.iter().any(|l| l.contains("(nothing changed)")), "{:?}", s.transcript);
+    }
+
+    /// The scripted answers of a first run on `detected()` up to the secrets, then `secrets`.
+    fn first_run_with_secrets(secrets: &[&str]) -> Vec<String> {
+        let mut answers = vec!["Stock Watcher", "", "", "", "", "", "How many orders were processed today?", "y", ""];
+        answers.extend_from_slice(secrets);
+        answers.push("0");
+        answers.into_iter().map(String::from).collect()
+    }
+
+    #[test]
+    fn without_a_certificate_the_warning_says_where_it_comes_from_and_names_no_file_never_given() {
+        let script = first_run_with_secrets(&["default", ""]);
+        let script: Vec<&str> = script.iter().map(String::as_str).collect();
+        let warning = |platform: &Platform| {
+            let mut s = Script::new(&script);
+            run(&mut s, blank(), &detected(), platform).unwrap();
+            s.transcript.into_iter().find(|l| l.contains("certificate")).expect("a certificate warning")
+        };
+        let built_in = warning(&Platform::default());
+        assert!(!built_in.contains("the platform file"), "no platform file was given: {built_in}");
+        assert!(built_in.contains("kubeseal --fetch-cert") && built_in.contains("platform team"), "{built_in}");
+        assert!(built_in.contains("sealedSecrets") && built_in.contains("vibe seal"), "{built_in}");
+        let given = warning(&Platform { source: Some("ops/platform.yaml".into()), ..Platform::default() });
+        assert!(given.contains("ops/platform.yaml has no sealed-secrets certificate"), "{given}");
     }
 
     #[test]

@@ -425,16 +425,28 @@ pub fn e4(r: &Review, out: &mut Vec<Finding>) {
                 }
                 // Store passwords are vibe's to choose: a random one, sealed unseen, is the safest fix.
                 let store_password = crate::contract::STORE_PASSWORD_KEYS.iter().any(|(_, k)| *k == key);
-                let fix = if sealed && store_password {
-                    format!(
-                        "Run `vibe seal --generate {key}`: it creates a strong random password and writes its sealed \
-                         form here without showing it (or seal your own value with `vibe seal {key}`)."
-                    )
-                } else if sealed {
-                    format!(
-                        "Run `vibe seal {key}`: it asks for the value without showing it and writes its sealed form \
-                         here (or seal it with kubeseal and paste the output)."
-                    )
+                let fix = if sealed {
+                    let seal = if store_password {
+                        format!(
+                            "Run `vibe seal --generate {key}`: it creates a strong random password and writes its \
+                             sealed form here without showing it (or seal your own value with `vibe seal {key}`)."
+                        )
+                    } else {
+                        format!(
+                            "Run `vibe seal {key}`: it asks for the value without showing it and writes its sealed \
+                             form here (or seal it with kubeseal as this file's header shows, and paste the output)."
+                        )
+                    };
+                    // `vibe seal` cannot encrypt without the certificate: a fix that only named the
+                    // command would send the creator into an error.
+                    if r.ctx.platform.sealed_secrets_certificate.is_some() {
+                        seal
+                    } else {
+                        format!(
+                            "No sealed-secrets certificate is configured yet, and sealing needs one: first {}. {seal}",
+                            crate::seal::certificate_steps(r.ctx.platform.source.as_deref())
+                        )
+                    }
                 } else {
                     "Replace the placeholder with the real value: for a generated file set it in vibe.yaml and run \
                      `vibe generate`; a password or token goes in the SealedSecret (`vibe seal NAME`) and is read \
@@ -770,6 +782,37 @@ mod tests {
             run(Some("ffff")),
             vec![("SealedSecret/recorded".to_string(), Some(7)), ("SealedSecret/unrecorded".to_string(), Some(14))]
         );
+    }
+
+    #[test]
+    fn a_stub_fix_says_where_the_certificate_comes_from_before_vibe_seal_when_none_is_configured() {
+        use crate::repo::Repo;
+        use crate::review::ReviewContext;
+        let text = "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: shop-secrets\n  \
+                    namespace: ns\nspec:\n  encryptedData:\n    API_KEY: REPLACE_ME\n    POSTGRES_PASSWORD: REPLACE_ME\n";
+        let repo = Repo::from_files(std::path::Path::new("."), &[("k8s/02-sealed-secrets.yaml", text)]);
+        let fixes = |ctx: &ReviewContext| {
+            let mut out = Vec::new();
+            e4(&Review { repo: &repo, ctx }, &mut out);
+            out.into_iter().map(|f| f.fix).collect::<Vec<_>>()
+        };
+        let none = ReviewContext::default();
+        assert!(none.platform.sealed_secrets_certificate.is_none());
+        for (fix, command) in fixes(&none).iter().zip(["vibe seal API_KEY", "vibe seal --generate POSTGRES_PASSWORD"]) {
+            let cert = fix.find("kubeseal --fetch-cert").unwrap_or_else(|| panic!("no certificate source: {fix}"));
+            let seal = fix.find(command).unwrap_or_else(|| panic!("no {command}: {fix}"));
+            assert!(cert < seal, "the certificate comes first: {fix}");
+            assert!(fix.contains("platform team") && fix.contains("sealedSecrets"), "{fix}");
+            assert!(fix.contains("platform: FILE.yaml"), "no platform file was given, so one is made: {fix}");
+        }
+        let mut given = ReviewContext::default();
+        given.platform.source = Some("ops/platform.yaml".into());
+        assert!(fixes(&given).iter().all(|f| f.contains("add it to ops/platform.yaml")), "{:?}", fixes(&given));
+        let mut configured = ReviewContext::default();
+        configured.platform.sealed_secrets_certificate = Some("cert.pem".into());
+        let ready = fixes(&configured);
+        assert!(ready[0].starts_with("Run `vibe seal API_KEY`") && !ready[0].contains("fetch-cert"), "{ready:?}");
+        assert!(ready[1].starts_with("Run `vibe seal --generate POSTGRES_PASSWORD`"), "{ready:?}");
     }
 
     #[test]
