@@ -30,8 +30,10 @@ pub fn run(config: &Config, args: InitArgs) -> Result<i32, Error> {
     }
     let path = config.root.join(ANSWERS_FILE);
     let existing = if path.exists() { Some(spec::load_answers(&path)?.0) } else { None };
-    let answers = answers_from_flags(existing, &args.answers)?;
-    let mut answers = answers;
+    let mut answers = answers_from_flags(existing, &args.answers)?;
+    for note in spec::drop_provided_secrets(&mut answers) {
+        println!("{note}.");
+    }
     if let Some(p) = &config.platform_file {
         answers.platform = Some(relative_to(&config.root, p));
     }

@@ -88,9 +88,17 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
                     "image": p.mirrored(e.image),
                 })
             });
+            let service = format!("{slug}-{id}");
+            let url = c.port.and_then(|port| contract::store_url(id, &slug_snake, &service, port, &slug_snake));
+            let url_vars: Vec<&str> =
+                contract::STORE_URL_VARS.iter().filter(|(store, _)| *store == id).map(|(_, name)| *name).collect();
             json!({
                 "id": id,
-                "service": format!("{slug}-{id}"),
+                "service": service,
+                "url": url,
+                // The chart fills the same pattern in from its values (templates/_helpers.tpl).
+                "url_pattern": contract::store_url_pattern(id),
+                "url_vars": url_vars,
                 "port": c.port,
                 "stateful": c.stateful,
                 "image": p.mirrored(c.image),
@@ -100,6 +108,12 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
                 "exporter": exporter,
             })
         })
+        .collect();
+    // Every connection-string variable the Deployment sets, for the file's header comment.
+    let store_url_vars: Vec<Value> = stores
+        .iter()
+        .filter(|s| !s["url"].is_null())
+        .flat_map(|s| s["url_vars"].as_array().cloned().unwrap_or_default())
         .collect();
     let has_stateful_store = stores.iter().any(|s| s["stateful"] == json!(true));
     let has_exporter = stores.iter().any(|s| !s["exporter"].is_null());
@@ -185,6 +199,7 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
                 "ingress": spec.answers.components.ingress,
             },
             "stores": stores,
+            "store_url_vars": store_url_vars,
             "has_stateful_store": has_stateful_store,
             "has_exporter": has_exporter,
             "metrics": metrics,

@@ -24,10 +24,41 @@ static LABEL_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-zA-Z_][a-
 static ENV_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*$").unwrap());
 static IMAGE_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$").unwrap());
 
+/// Whether these answers run `store` (a database, redis or rabbitmq).
+fn runs_store(answers: &Answers, store: &str) -> bool {
+    answers.database == store
+        || (store == "redis" && answers.components.redis)
+        || (store == "rabbitmq" && answers.components.rabbitmq)
+}
+
 /// Secret keys vibe itself puts in the app's SealedSecret for the enabled stores.
 pub fn reserved_secret_keys(answers: &Answers) -> Vec<&'static str> {
-    let on = |store: &str| answers.database == store || (store == "rabbitmq" && answers.components.rabbitmq);
-    contract::STORE_PASSWORD_KEYS.iter().filter(|(store, _)| on(store)).map(|(_, key)| *key).collect()
+    contract::STORE_PASSWORD_KEYS.iter().filter(|(store, _)| runs_store(answers, store)).map(|(_, key)| *key).collect()
+}
+
+/// The connection strings vibe sets in the app's environment for the stores these answers run,
+/// as (store, variable name): the app reads them, the creator never seals them.
+pub fn provided_env_vars(answers: &Answers) -> Vec<(&'static str, &'static str)> {
+    contract::STORE_URL_VARS.iter().filter(|(store, _)| runs_store(answers, store)).copied().collect()
+}
+
+/// What to tell a creator who named `name` as a secret when vibe provides it (None otherwise).
+pub fn provided_by_vibe(answers: &Answers, name: &str) -> Option<String> {
+    let (store, _) = provided_env_vars(answers).into_iter().find(|(_, n)| *n == name)?;
+    Some(format!(
+        "{name} is provided by vibe: the {store} store's connection string, made from its host, the app's user \
+         and its sealed password, so there is nothing to seal"
+    ))
+}
+
+/// Takes out of `answers.secrets` the names vibe sets itself for the stores it runs (a
+/// `DATABASE_URL` beside vibe's postgres), returning what to tell the creator about each: the
+/// store's password is generated and never shown, so a value they sealed could never be right.
+pub fn drop_provided_secrets(answers: &mut Answers) -> Vec<String> {
+    let probe = answers.clone();
+    let notes: Vec<String> = answers.secrets.iter().filter_map(|s| provided_by_vibe(&probe, s)).collect();
+    answers.secrets.retain(|s| provided_by_vibe(&probe, s).is_none());
+    notes
 }
 
 /// Suggests a slug from a display name: lower case, dashes, short enough for the namespace.
@@ -181,6 +212,8 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
                 format!("secrets[{i}]"),
                 format!("\"{s}\" is not an environment variable name: use letters, digits and '_', e.g. API_KEY"),
             );
+        } else if let Some(why) = provided_by_vibe(a, s) {
+            bad(format!("secrets[{i}]"), format!("{why}; remove it from secrets"));
         } else if reserved.contains(&s.as_str()) {
             bad(
                 format!("secrets[{i}]"),
@@ -311,6 +344,7 @@ mod tests {
             (|a| a.metrics[0].labels = vec!["bad-label".into()], "metrics[0].labels[0]"),
             (|a| a.secrets = vec!["api-key".into()], "secrets[0]"),
             (|a| a.secrets = vec!["POSTGRES_PASSWORD".into()], "secrets[0]"),
+            (|a| a.secrets = vec!["DATABASE_URL".into()], "secrets[0]"),
             (|a| a.tag = Some("latest".into()), "tag"),
             (|a| a.tag = Some(String::new()), "tag"),
         ];

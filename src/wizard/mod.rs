@@ -140,6 +140,11 @@ pub fn run(p: &mut dyn Prompter, current: Answers, detected: &Detected, platform
     ask_metrics(p, &mut a, rerun)?;
     ask_secrets(p, &mut a, detected, &mut secret_values, platform)?;
     loop {
+        // A database or component chosen after the secrets can make one of them vibe's to provide.
+        for note in spec::drop_provided_secrets(&mut a) {
+            p.say(&format!("{note}: it is no longer among the secrets."));
+        }
+        secret_values.retain(|(k, _)| a.secrets.contains(k));
         p.say(&summary(&a, rerun.then_some(&original)));
         let mut options = vec!["Looks right: generate the files".to_string()];
         let sections = ["name", "language", "database", "other components", "size", "numbers (metrics)", "secrets"];
@@ -345,6 +350,20 @@ fn ask_secrets(
     values: &mut Vec<(String, String)>,
     platform: &Platform,
 ) -> Result<(), Error> {
+    // The stores' connection strings are vibe's to set (their passwords are generated and never
+    // shown): say so, rather than offer the creator a value they could never write.
+    spec::drop_provided_secrets(a);
+    let provided: Vec<&str> = spec::provided_env_vars(a).into_iter().map(|(_, name)| name).collect();
+    let mut found_provided: Vec<&str> =
+        d.env_vars.iter().map(|f| f.value.as_str()).filter(|n| provided.contains(n)).collect();
+    found_provided.dedup();
+    if !found_provided.is_empty() {
+        p.say(&format!(
+            "Found in your code and provided by vibe, nothing to seal: {}. These are the connection strings of the \
+             stores vibe runs, made from each store's host, the app's user and its sealed password.",
+            found_provided.join(", ")
+        ));
+    }
     let mut names: Vec<String> = a.secrets.clone();
     let mut suggestions: Vec<String> = d
         .env_vars
@@ -352,6 +371,7 @@ fn ask_secrets(
         .filter(|f| crate::detect::secret_like(&f.value))
         .map(|f| f.value.clone())
         .filter(|n| !names.contains(n) && !spec::reserved_secret_keys(a).contains(&n.as_str()))
+        .filter(|n| !provided.contains(&n.as_str()))
         .collect();
     suggestions.dedup();
     names.extend(suggestions);
@@ -566,6 +586,25 @@ mod tests {
         assert!(built_in.contains("sealedSecrets") && built_in.contains("vibe seal"), "{built_in}");
         let given = warning(&Platform { source: Some("ops/platform.yaml".into()), ..Platform::default() });
         assert!(given.contains("ops/platform.yaml has no sealed-secrets certificate"), "{given}");
+    }
+
+    #[test]
+    fn connection_strings_of_the_stores_vibe_runs_are_shown_as_provided_not_offered_to_seal() {
+        let mut d = detected();
+        d.env_vars.insert(0, Found { value: "DATABASE_URL".into(), source: "main.py:2".into() });
+        let script = first_run_with_secrets(&["default", ""]);
+        let script: Vec<&str> = script.iter().map(String::as_str).collect();
+        let mut s = Script::new(&script);
+        let a = run(&mut s, blank(), &d, &Platform::default()).unwrap().answers;
+        assert_eq!(a.database, "postgres");
+        assert_eq!(a.secrets, vec!["API_KEY".to_string()], "{:?}", s.transcript);
+        let offered = s.transcript.iter().find(|l| l.starts_with("  options:")).unwrap();
+        assert!(!offered.contains("DATABASE_URL"), "{offered}");
+        assert!(
+            s.transcript.iter().any(|l| l.contains("DATABASE_URL") && l.contains("provided by vibe")),
+            "{:?}",
+            s.transcript
+        );
     }
 
     #[test]

@@ -169,10 +169,11 @@ impl Prompter for Script {
         &mut self,
         prompt: &str,
         _help: &str,
-        _options: &[String],
+        options: &[String],
         defaults: &[usize],
     ) -> Result<Vec<usize>, Error> {
         let a = self.next(prompt)?;
+        self.transcript.push(format!("  options: {}", options.join(", ")));
         if a == "default" {
             return Ok(defaults.to_vec());
         }

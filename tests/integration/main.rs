@@ -4,6 +4,7 @@ mod checkov;
 mod cluster;
 mod common;
 mod compliant;
+mod connection;
 mod corpus;
 mod dbuser;
 mod fix;

@@ -497,12 +497,23 @@ pub fn e5(r: &Review, out: &mut Vec<Finding>) {
         .unwrap_or_else(|| "<app>-secrets".into());
     for w in workload::workloads(r.repo) {
         for c in w.containers() {
+            // Variables a `$(NAME)` may safely stand for: read from a Secret earlier in the list
+            // (Kubernetes expands only those declared before). With an `envFrom` Secret, its keys
+            // are unknown here, so any reference is given the benefit of the doubt.
+            let mut secret_vars: Vec<&str> = Vec::new();
+            let any_ref_ok =
+                c.node.get("envFrom").map(Node::items).unwrap_or_default().iter().any(|e| e.get("secretRef").is_some());
             for env in c.node.get("env").map(Node::items).unwrap_or_default() {
                 let name = env.get("name").and_then(Node::as_str).unwrap_or("");
+                if env.path("valueFrom.secretKeyRef").is_some() {
+                    secret_vars.push(name);
+                }
                 let (line, what, replace) = if let Some(value_node) = env.get("value") {
                     let Some(value) = value_node.as_str() else { continue };
                     let what = if credential_name(name) && holds_value(value) {
                         format!("the credential {name} is written in plain text ({})", mask(value.trim()))
+                    } else if let Some(problem) = referenced_url_password(value, &secret_vars, any_ref_ok) {
+                        format!("{name} {problem}")
                     } else if let Some(s) = embedded_secret(value).filter(|_| !is_placeholder(value)) {
                         format!("{name} holds a secret in plain text ({})", mask(s))
                     } else {
@@ -539,6 +550,34 @@ pub fn e5(r: &Review, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+static KUBE_REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)").unwrap());
+
+/// What is wrong with a URL password in an env `value` written with Kubernetes `$(NAME)`
+/// references (None when it is only references to `secret_vars`, as vibe's connection strings
+/// are). Text around the references is a password written in plain text; a reference to a
+/// variable not read from a Secret before it is plain text too (or left unexpanded).
+fn referenced_url_password(value: &str, secret_vars: &[&str], any_ref_ok: bool) -> Option<String> {
+    URL_PASSWORD.captures_iter(value).filter_map(|c| c.get(1)).map(|m| m.as_str()).find_map(|password| {
+        if !KUBE_REF.is_match(password) {
+            return None;
+        }
+        let literal = KUBE_REF.replace_all(password, "");
+        if !literal.is_empty() {
+            return Some(format!("holds part of its URL password in plain text ({})", mask(&literal)));
+        }
+        KUBE_REF
+            .captures_iter(password)
+            .map(|c| c.get(1).map_or("", |m| m.as_str()))
+            .find(|var| !any_ref_ok && !secret_vars.contains(var))
+            .map(|var| {
+                format!(
+                    "takes its URL password from $({var}), which is not read from a Secret before it in this list \
+                     (Kubernetes expands only variables declared earlier)"
+                )
+            })
+    })
 }
 
 /// SealedSecrets of the repo.
@@ -813,6 +852,37 @@ mod tests {
         let ready = fixes(&configured);
         assert!(ready[0].starts_with("Run `vibe seal API_KEY`") && !ready[0].contains("fetch-cert"), "{ready:?}");
         assert!(ready[1].starts_with("Run `vibe seal --generate POSTGRES_PASSWORD`"), "{ready:?}");
+    }
+
+    #[test]
+    fn a_url_password_made_only_of_references_to_secret_vars_is_accepted_and_anything_else_is_not() {
+        use crate::repo::Repo;
+        use crate::review::ReviewContext;
+        let env = [
+            ("POSTGRES_PASSWORD", "valueFrom: {secretKeyRef: {name: shop-secrets, key: POSTGRES_PASSWORD}}"),
+            ("DATABASE_URL", "value: \"postgresql://shop:$(POSTGRES_PASSWORD)@shop-postgres:5432/shop\""),
+            ("HARD_CODED_URL", "value: \"postgresql://shop:Xk9vQ2mZp7Lr@shop-postgres:5432/shop\""),
+            ("TAILED_URL", "value: \"postgresql://shop:$(POSTGRES_PASSWORD)Xk9vQ2mZ@shop-postgres:5432/shop\""),
+            ("REGION", "value: \"eu-west-1\""),
+            ("PLAIN_REF_URL", "value: \"postgresql://shop:$(REGION)@shop-postgres:5432/shop\""),
+            ("EARLY_URL", "value: \"amqp://shop:$(RABBITMQ_PASSWORD)@shop-rabbitmq:5672/%2F\""),
+            ("RABBITMQ_PASSWORD", "valueFrom: {secretKeyRef: {name: shop-secrets, key: RABBITMQ_PASSWORD}}"),
+        ];
+        let env: String = env.iter().map(|(n, v)| format!("            - name: {n}\n              {v}\n")).collect();
+        let text = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop-app\n  namespace: ns\nspec:\n  \
+             template:\n    spec:\n      containers:\n        - name: app\n          image: x:1\n          env:\n{env}"
+        );
+        let repo = Repo::from_files(std::path::Path::new("."), &[("k8s/08-app.yaml", &text)]);
+        let ctx = ReviewContext::default();
+        let mut out = Vec::new();
+        e5(&Review { repo: &repo, ctx: &ctx }, &mut out);
+        let flagged: Vec<&str> = ["DATABASE_URL", "HARD_CODED_URL", "TAILED_URL", "PLAIN_REF_URL", "EARLY_URL"]
+            .into_iter()
+            .filter(|name| out.iter().any(|f| f.message.contains(&format!(", {name} "))))
+            .collect();
+        assert_eq!(flagged, ["HARD_CODED_URL", "TAILED_URL", "PLAIN_REF_URL", "EARLY_URL"], "{out:#?}");
+        assert!(out.iter().all(|f| !f.message.contains("Xk9vQ2mZ")), "a finding never shows the password: {out:#?}");
     }
 
     #[test]
