@@ -219,6 +219,7 @@ pub fn demo_answers() -> Answers {
             ),
         ],
         secrets: vec!["API_KEY".into()],
+        env: Default::default(),
         readiness_checks_database: false,
         tag: None,
         platform: None,

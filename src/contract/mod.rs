@@ -387,6 +387,33 @@ pub fn store_url(store: &str, user: &str, host: &str, port: u16, db: &str) -> Op
     )
 }
 
+/// The environment variables vibe itself sets in the app's container (its ConfigMap and
+/// Deployment), besides the secrets and the stores' connection strings: a plain setting in
+/// vibe.yaml's `env:` may not reuse them, whichever stores are on (turning one on later must not
+/// make a setting collide).
+pub const APP_ENV_SET_BY_VIBE: &[&str] = &[
+    "APP_NAME",
+    "APP_SLUG",
+    "APP_VERSION",
+    "PORT",
+    "MGMT_PORT",
+    "LOG_LEVEL",
+    "LOG_FORMAT",
+    "OTEL_SERVICE_NAME",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "DB_ENGINE",
+    "DB_HOST",
+    "DB_PORT",
+    "DB_NAME",
+    "DB_USER",
+    "DB_AUTH_SOURCE",
+    "REDIS_HOST",
+    "REDIS_PORT",
+    "RABBITMQ_HOST",
+    "RABBITMQ_PORT",
+    "RABBITMQ_USER",
+];
+
 /// The databases a creator can pick (question 3), besides none.
 pub const DATABASES: &[&str] = &["postgres", "mongo"];
 

@@ -204,6 +204,10 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
             "has_exporter": has_exporter,
             "metrics": metrics,
             "secrets": spec.answers.secrets,
+            "env": spec.answers.env.iter().map(|(name, value)| json!({
+                "name": name,
+                "value_yaml": yaml_double_quoted(value),
+            })).collect::<Vec<_>>(),
             "secret_name": format!("{slug}-secrets"),
             "app_secret_keys": app_secret_keys,
             "secret_keys": secret_keys,
@@ -241,6 +245,24 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
         "sizes": contract::SIZES.iter().map(size_json).collect::<Vec<_>>(),
         "mgmt_endpoints": contract::MGMT_ENDPOINTS,
     })
+}
+
+/// `text` as a YAML double-quoted scalar that every YAML reader (1.1 and 1.2) reads back as
+/// exactly `text`, whatever it holds: a JSON string is one, once the characters YAML 1.1 takes
+/// for line breaks (NEL, LS, PS) and the byte-order mark are escaped too.
+fn yaml_double_quoted(text: &str) -> String {
+    let json = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into());
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '\u{85}' => out.push_str("\\N"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            '\u{feff}' => out.push_str("\\uFEFF"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A help text for a metric the creator gave no help for: their question, or the name in words.

@@ -12,6 +12,9 @@ pub mod workload;
 
 mod checks;
 
+// The secret rules, shared with vibe.yaml's validation so a plain setting vibe accepts never
+// becomes a finding in the ConfigMap it is written to.
+pub use checks::secrets::{credential_name, embedded_secret};
 pub use context::ReviewContext;
 pub use finding::{Evidence, Finding};
 

@@ -224,6 +224,48 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
         }
     }
 
+    for (name, value) in &a.env {
+        let field = format!("env.{name}");
+        let set_by_vibe = contract::APP_ENV_SET_BY_VIBE.contains(&name.as_str())
+            || contract::STORE_URL_VARS.iter().any(|(_, n)| n == name)
+            || contract::STORE_PASSWORD_KEYS.iter().any(|(_, k)| k == name);
+        if !ENV_NAME.is_match(name) {
+            bad(
+                field,
+                format!(
+                    "\"{name}\" is not an environment variable name: use letters, digits and '_', not starting with a \
+                     digit, e.g. SHOP_CURRENCY"
+                ),
+            );
+        } else if set_by_vibe {
+            bad(
+                field,
+                format!("{name} is set by vibe itself (k8s/03-configmap.yaml, k8s/08-app.yaml); pick another name"),
+            );
+        } else if a.secrets.contains(name) {
+            bad(
+                field,
+                format!("{name} is listed under secrets too: a name is either a sealed secret or a plain setting"),
+            );
+        } else if crate::detect::secret_like(name) || crate::review::credential_name(name) {
+            bad(
+                field,
+                format!(
+                    "{name} looks like a credential, and a value here is readable by anyone with the repository: \
+                     list {name} under secrets: instead and seal its value with `vibe seal {name}`"
+                ),
+            );
+        } else if crate::review::embedded_secret(value).is_some() {
+            bad(
+                field,
+                format!(
+                    "the value of {name} holds a secret (a password in a URL, or an API key): list {name} under \
+                     secrets: instead and seal its value with `vibe seal {name}`"
+                ),
+            );
+        }
+    }
+
     if let Some(tag) = &a.tag {
         check_tag(tag).into_iter().for_each(|m| bad("tag".into(), m));
     }
@@ -304,6 +346,7 @@ mod tests {
                 help: None,
             }],
             secrets: vec!["API_KEY".into()],
+            env: Default::default(),
             readiness_checks_database: false,
             tag: None,
             platform: None,
@@ -346,6 +389,16 @@ mod tests {
             (|a| a.secrets = vec!["POSTGRES_PASSWORD".into()], "secrets[0]"),
             (|a| a.secrets = vec!["DATABASE_URL".into()], "secrets[0]"),
             (|a| a.tag = Some("latest".into()), "tag"),
+            (|a| a.env = [("9LIVES".to_string(), "x".to_string())].into(), "env.9LIVES"),
+            (|a| a.env = [("SHOP-CURRENCY".to_string(), "EUR".to_string())].into(), "env.SHOP-CURRENCY"),
+            (|a| a.env = [("LOG_FORMAT".to_string(), "text".to_string())].into(), "env.LOG_FORMAT"),
+            (|a| a.env = [("DATABASE_URL".to_string(), "x".to_string())].into(), "env.DATABASE_URL"),
+            (|a| a.env = [("API_KEY".to_string(), "x".to_string())].into(), "env.API_KEY"),
+            (|a| a.env = [("STRIPE_SECRET".to_string(), "x".to_string())].into(), "env.STRIPE_SECRET"),
+            (
+                |a| a.env = [("UPSTREAM".to_string(), "https://bob:Xk9vQ2mZp7@api.example.com".to_string())].into(),
+                "env.UPSTREAM",
+            ),
             (|a| a.tag = Some(String::new()), "tag"),
         ];
         for (mutate, field) in cases {
@@ -353,6 +406,26 @@ mod tests {
             mutate(&mut a);
             assert_eq!(fields(&a), vec![field.to_string()], "rule for {field}");
         }
+    }
+
+    #[test]
+    fn plain_settings_take_any_text_value() {
+        let mut a = answers();
+        a.env = [
+            ("SHOP_CURRENCY", "EUR"),
+            ("GREETING", "it's \"fine\": yes # not a comment\nsecond line"),
+            ("MAX_ITEMS", "5"),
+            ("EMPTY", ""),
+            ("PUBLIC_URL", "https://shop.example.com/a?b=c"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert!(fields(&a).is_empty(), "{:?}", validate(&a, &Platform::default()));
+        let mut a = answers();
+        a.env = [("STRIPE_SECRET".to_string(), "x".to_string())].into();
+        let message = &validate(&a, &Platform::default())[0].message;
+        assert!(message.contains("vibe seal STRIPE_SECRET") && message.contains("secrets:"), "{message}");
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub fn blank() -> Answers {
         size: contract::DEFAULT_SIZE.into(),
         metrics: Vec::new(),
         secrets: Vec::new(),
+        env: Default::default(),
         readiness_checks_database: false,
         tag: None,
         platform: None,

@@ -16,6 +16,7 @@ mod probe_skeletons;
 mod reports;
 mod review_fixtures;
 mod seal;
+mod settings;
 mod snapshots;
 mod watch;
 mod wizard;
