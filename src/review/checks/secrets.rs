@@ -497,22 +497,30 @@ pub fn e5(r: &Review, out: &mut Vec<Finding>) {
         .unwrap_or_else(|| "<app>-secrets".into());
     for w in workload::workloads(r.repo) {
         for c in w.containers() {
-            // Variables a `$(NAME)` may safely stand for: read from a Secret earlier in the list
-            // (Kubernetes expands only those declared before). With an `envFrom` Secret, its keys
-            // are unknown here, so any reference is given the benefit of the doubt.
-            let mut secret_vars: Vec<&str> = Vec::new();
+            // Variables a `$(NAME)` may stand for without writing a secret down: those read from a
+            // Secret. With an `envFrom` Secret, its keys are unknown here, so any reference is given
+            // the benefit of the doubt.
+            let envs = c.node.get("env").map(Node::items).unwrap_or_default();
+            let secret_vars: Vec<&str> = envs
+                .iter()
+                .filter(|e| e.path("valueFrom.secretKeyRef").is_some())
+                .filter_map(|e| e.get("name").and_then(Node::as_str))
+                .collect();
             let any_ref_ok =
                 c.node.get("envFrom").map(Node::items).unwrap_or_default().iter().any(|e| e.get("secretRef").is_some());
-            for env in c.node.get("env").map(Node::items).unwrap_or_default() {
+            for env in envs {
                 let name = env.get("name").and_then(Node::as_str).unwrap_or("");
-                if env.path("valueFrom.secretKeyRef").is_some() {
-                    secret_vars.push(name);
-                }
+                let mut fix = None;
                 let (line, what, replace) = if let Some(value_node) = env.get("value") {
                     let Some(value) = value_node.as_str() else { continue };
                     let what = if credential_name(name) && holds_value(value) {
                         format!("the credential {name} is written in plain text ({})", mask(value.trim()))
                     } else if let Some(problem) = referenced_url_password(value, &secret_vars, any_ref_ok) {
+                        fix = Some(format!(
+                            "Write the URL's password only as `$(PASSWORD_VAR)`, where PASSWORD_VAR is read from the \
+                             SealedSecret ({secret}) through `valueFrom.secretKeyRef` earlier in this env list; seal \
+                             the password with `vibe seal PASSWORD_VAR` and change the exposed value."
+                        ));
                         format!("{name} {problem}")
                     } else if let Some(s) = embedded_secret(value).filter(|_| !is_placeholder(value)) {
                         format!("{name} holds a secret in plain text ({})", mask(s))
@@ -542,10 +550,12 @@ pub fn e5(r: &Review, out: &mut Vec<Finding>) {
                             c.name,
                             w.obj.id()
                         ))
-                        .fix(format!(
-                            "Replace {replace} with `valueFrom: {{secretKeyRef: {{name: {secret}, key: {name}}}}}`, \
-                             seal the value with `vibe seal {name}`, and change the exposed value."
-                        )),
+                        .fix(fix.unwrap_or_else(|| {
+                            format!(
+                                "Replace {replace} with `valueFrom: {{secretKeyRef: {{name: {secret}, key: {name}}}}}`, \
+                                 seal the value with `vibe seal {name}`, and change the exposed value."
+                            )
+                        })),
                 );
             }
         }
@@ -556,8 +566,8 @@ static KUBE_REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\(([A-Za-z_][
 
 /// What is wrong with a URL password in an env `value` written with Kubernetes `$(NAME)`
 /// references (None when it is only references to `secret_vars`, as vibe's connection strings
-/// are). Text around the references is a password written in plain text; a reference to a
-/// variable not read from a Secret before it is plain text too (or left unexpanded).
+/// are). Text around the references is a password written in plain text; so is a variable
+/// that is not read from a Secret.
 fn referenced_url_password(value: &str, secret_vars: &[&str], any_ref_ok: bool) -> Option<String> {
     URL_PASSWORD.captures_iter(value).filter_map(|c| c.get(1)).map(|m| m.as_str()).find_map(|password| {
         if !KUBE_REF.is_match(password) {
@@ -571,12 +581,7 @@ fn referenced_url_password(value: &str, secret_vars: &[&str], any_ref_ok: bool) 
             .captures_iter(password)
             .map(|c| c.get(1).map_or("", |m| m.as_str()))
             .find(|var| !any_ref_ok && !secret_vars.contains(var))
-            .map(|var| {
-                format!(
-                    "takes its URL password from $({var}), which is not read from a Secret before it in this list \
-                     (Kubernetes expands only variables declared earlier)"
-                )
-            })
+            .map(|var| format!("takes its URL password from $({var}), which is a plain value, not read from a Secret"))
     })
 }
 
@@ -881,7 +886,8 @@ mod tests {
             .into_iter()
             .filter(|name| out.iter().any(|f| f.message.contains(&format!(", {name} "))))
             .collect();
-        assert_eq!(flagged, ["HARD_CODED_URL", "TAILED_URL", "PLAIN_REF_URL", "EARLY_URL"], "{out:#?}");
+        // EARLY_URL writes no secret down (its order is the generator's concern, tested there).
+        assert_eq!(flagged, ["HARD_CODED_URL", "TAILED_URL", "PLAIN_REF_URL"], "{out:#?}");
         assert!(out.iter().all(|f| !f.message.contains("Xk9vQ2mZ")), "a finding never shows the password: {out:#?}");
     }
 
