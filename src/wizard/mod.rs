@@ -353,7 +353,9 @@ fn ask_secrets(
 ) -> Result<(), Error> {
     // The stores' connection strings are vibe's to set (their passwords are generated and never
     // shown): say so, rather than offer the creator a value they could never write.
-    spec::drop_provided_secrets(a);
+    for note in spec::drop_provided_secrets(a) {
+        p.say(&format!("{note}: it is no longer among the secrets."));
+    }
     let provided: Vec<&str> = spec::provided_env_vars(a).into_iter().map(|(_, name)| name).collect();
     let mut found_provided: Vec<&str> =
         d.env_vars.iter().map(|f| f.value.as_str()).filter(|n| provided.contains(n)).collect();
@@ -562,6 +564,24 @@ mod tests {
         let a = run(&mut s, current, &detected(), &Platform::default()).unwrap().answers;
         assert_eq!(a.database, "mongo", "a re-run keeps the answer, not the detection");
         assert!(s.transcript.iter().any(|l| l.contains("(nothing changed)")), "{:?}", s.transcript);
+    }
+
+    #[test]
+    fn a_rerun_drops_a_connection_string_listed_as_a_secret_and_says_why() {
+        let mut current = blank();
+        current.name = "Shop".into();
+        current.slug = Some("shop".into());
+        current.database = "postgres".into();
+        current.secrets = vec!["DATABASE_URL".into(), "API_KEY".into()];
+        current.metrics = vec![crate::suggest::suggest_metric("How many orders were processed?")];
+        let mut s = Script::new(&["", "", "", "", "default", "", "y", "default", "", "0"]);
+        let a = run(&mut s, current, &Detected::default(), &Platform::default()).unwrap().answers;
+        assert_eq!(a.secrets, vec!["API_KEY".to_string()]);
+        assert!(
+            s.transcript.iter().any(|l| l.contains("DATABASE_URL is provided by vibe") && l.contains("no longer")),
+            "{:?}",
+            s.transcript
+        );
     }
 
     /// The scripted answers of a first run on `detected()` up to the secrets, then `secrets`.
