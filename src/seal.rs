@@ -94,11 +94,10 @@ impl std::fmt::Display for Scope {
 pub enum CertError {
     /// The platform settings name no certificate.
     #[error(
-        "no sealed-secrets certificate in the platform settings{}. Ask your platform team for the \
-         controller's certificate (they get it with `kubeseal --fetch-cert`) and add it to the platform file as \
-         `sealedSecrets: {{certificate: FILE.pem}}`; or seal with kubeseal as the header of \
-         k8s/02-sealed-secrets.yaml explains",
-        source_hint(.platform_file)
+        "no sealed-secrets certificate in the platform settings{}. To seal with vibe, {}; or seal with kubeseal \
+         as the header of k8s/02-sealed-secrets.yaml explains",
+        source_hint(.platform_file),
+        certificate_steps(.platform_file.as_deref())
     )]
     NotConfigured {
         /// The platform file in force, if any.
@@ -190,6 +189,23 @@ pub enum CertError {
         /// Start of validity (RFC 3339).
         not_before: String,
     },
+}
+
+/// Where the sealing certificate comes from and where it goes, for every message that has to
+/// say so before `vibe seal` can work (E4's fix, the wizard, the missing-certificate error).
+/// `platform_file` is the platform file in force: a creator who never gave one is told to make
+/// one and name it in vibe.yaml, not pointed at a file that does not exist.
+pub fn certificate_steps(platform_file: Option<&Path>) -> String {
+    let place = match platform_file {
+        Some(f) => format!("add it to {} as `sealedSecrets: {{certificate: FILE.pem}}`", f.display()),
+        None => "save it next to vibe.yaml, write a platform file with `sealedSecrets: {certificate: FILE.pem}` \
+                 and name that file in vibe.yaml as `platform: FILE.yaml`"
+            .to_string(),
+    };
+    format!(
+        "ask your platform team for the sealed-secrets controller's certificate (they get it with \
+         `kubeseal --fetch-cert`), then {place}"
+    )
 }
 
 fn source_hint(file: &Option<PathBuf>) -> String {

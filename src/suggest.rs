@@ -1299,6 +1299,7 @@ mod tests {
             size: "md".into(),
             metrics: vec![m.clone()],
             secrets: vec![],
+            env: Default::default(),
             readiness_checks_database: false,
             tag: None,
             platform: None,

@@ -38,6 +38,10 @@ pub fn run(config: &Config, args: InitArgs) -> Result<i32, Error> {
     for note in notes {
         println!("{note}");
     }
+    // A connection string vibe composes is never a secret to seal (detected or given).
+    for note in spec::drop_provided_secrets(&mut answers) {
+        println!("{note}.");
+    }
     if let Some(p) = &config.platform_file {
         answers.platform = Some(relative_to(&config.root, p));
     }
@@ -264,6 +268,7 @@ pub fn demo_answers() -> Answers {
             ),
         ],
         secrets: vec!["API_KEY".into()],
+        env: Default::default(),
         readiness_checks_database: false,
         tag: None,
         platform: None,

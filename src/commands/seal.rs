@@ -187,6 +187,9 @@ fn check_name(name: &str, keys: &[String], spec: &AppSpec) -> Result<(), Error> 
     if keys.iter().any(|k| k == name) {
         return Ok(());
     }
+    if let Some(why) = crate::spec::provided_by_vibe(&spec.answers, name) {
+        return Err(Error::Usage(format!("{why}: the app already receives it (k8s/08-app.yaml).")));
+    }
     if keys.is_empty() {
         return Err(Error::Usage(format!(
             "{} has no secrets, so there is nothing to seal. {ADD_SECRET_HINT}",

@@ -342,6 +342,78 @@ pub const STORE_PASSWORD_KEYS: &[(&str, &str)] = &[
 /// container never gets them, it connects with its own user's password.
 pub const SERVER_ONLY_PASSWORD_KEYS: &[&str] = &["POSTGRES_ADMIN_PASSWORD", "MONGO_ROOT_PASSWORD"];
 
+/// How the app reaches each store vibe runs, as one connection string: `{user}`, `{host}`, `{port}`
+/// and `{db}` are filled in from the app (its user, the store's Service and port, its database),
+/// and the password is the Kubernetes reference `$(KEY)` to the app's own store password, which the
+/// Deployment declares earlier from the SealedSecret. So the creator never has to write a value they
+/// cannot know (the password is generated and never shown), and no secret is copied anywhere.
+/// The formats are the ones drivers read as-is: `postgresql://` (SQLAlchemy refuses `postgres://`),
+/// mongo's user lives in `admin`, RabbitMQ's default vhost `/` is spelled `%2F`.
+pub const STORE_URLS: &[(&str, &str)] = &[
+    ("postgres", "postgresql://{user}:$(POSTGRES_PASSWORD)@{host}:{port}/{db}"),
+    ("mongo", "mongodb://{user}:$(MONGO_PASSWORD)@{host}:{port}/{db}?authSource=admin"),
+    ("redis", "redis://{host}:{port}"),
+    ("rabbitmq", "amqp://{user}:$(RABBITMQ_PASSWORD)@{host}:{port}/%2F"),
+];
+
+/// The environment variable names apps read a store's connection string from (the names
+/// `detect` finds in code), which vibe sets for the stores it runs: never secrets to seal.
+pub const STORE_URL_VARS: &[(&str, &str)] = &[
+    ("postgres", "DATABASE_URL"),
+    ("postgres", "POSTGRES_URL"),
+    ("mongo", "DATABASE_URL"),
+    ("mongo", "MONGODB_URI"),
+    ("mongo", "MONGO_URI"),
+    ("mongo", "MONGO_URL"),
+    ("redis", "REDIS_URL"),
+    ("rabbitmq", "AMQP_URL"),
+    ("rabbitmq", "RABBITMQ_URL"),
+];
+
+/// The connection-string pattern of `store` ([`STORE_URLS`]), with its `{placeholders}`.
+pub fn store_url_pattern(store: &str) -> Option<&'static str> {
+    STORE_URLS.iter().find(|(s, _)| *s == store).map(|(_, pattern)| *pattern)
+}
+
+/// The connection string of `store` for the app: see [`STORE_URLS`].
+pub fn store_url(store: &str, user: &str, host: &str, port: u16, db: &str) -> Option<String> {
+    let pattern = store_url_pattern(store)?;
+    Some(
+        pattern
+            .replace("{user}", user)
+            .replace("{host}", host)
+            .replace("{port}", &port.to_string())
+            .replace("{db}", db),
+    )
+}
+
+/// The environment variables vibe itself sets in the app's container (its ConfigMap and
+/// Deployment), besides the secrets and the stores' connection strings: a plain setting in
+/// vibe.yaml's `env:` may not reuse them, whichever stores are on (turning one on later must not
+/// make a setting collide).
+pub const APP_ENV_SET_BY_VIBE: &[&str] = &[
+    "APP_NAME",
+    "APP_SLUG",
+    "APP_VERSION",
+    "PORT",
+    "MGMT_PORT",
+    "LOG_LEVEL",
+    "LOG_FORMAT",
+    "OTEL_SERVICE_NAME",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "DB_ENGINE",
+    "DB_HOST",
+    "DB_PORT",
+    "DB_NAME",
+    "DB_USER",
+    "DB_AUTH_SOURCE",
+    "REDIS_HOST",
+    "REDIS_PORT",
+    "RABBITMQ_HOST",
+    "RABBITMQ_PORT",
+    "RABBITMQ_USER",
+];
+
 /// The databases a creator can pick (question 3), besides none.
 pub const DATABASES: &[&str] = &["postgres", "mongo"];
 

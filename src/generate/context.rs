@@ -88,9 +88,17 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
                     "image": p.mirrored(e.image),
                 })
             });
+            let service = format!("{slug}-{id}");
+            let url = c.port.and_then(|port| contract::store_url(id, &slug_snake, &service, port, &slug_snake));
+            let url_vars: Vec<&str> =
+                contract::STORE_URL_VARS.iter().filter(|(store, _)| *store == id).map(|(_, name)| *name).collect();
             json!({
                 "id": id,
-                "service": format!("{slug}-{id}"),
+                "service": service,
+                "url": url,
+                // The chart fills the same pattern in from its values (templates/_helpers.tpl).
+                "url_pattern": contract::store_url_pattern(id),
+                "url_vars": url_vars,
                 "port": c.port,
                 "stateful": c.stateful,
                 "image": p.mirrored(c.image),
@@ -100,6 +108,12 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
                 "exporter": exporter,
             })
         })
+        .collect();
+    // Every connection-string variable the Deployment sets, for the file's header comment.
+    let store_url_vars: Vec<Value> = stores
+        .iter()
+        .filter(|s| !s["url"].is_null())
+        .flat_map(|s| s["url_vars"].as_array().cloned().unwrap_or_default())
         .collect();
     let has_stateful_store = stores.iter().any(|s| s["stateful"] == json!(true));
     let has_exporter = stores.iter().any(|s| !s["exporter"].is_null());
@@ -185,10 +199,15 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
                 "ingress": spec.answers.components.ingress,
             },
             "stores": stores,
+            "store_url_vars": store_url_vars,
             "has_stateful_store": has_stateful_store,
             "has_exporter": has_exporter,
             "metrics": metrics,
             "secrets": spec.answers.secrets,
+            "env": spec.answers.env.iter().map(|(name, value)| json!({
+                "name": name,
+                "value_yaml": yaml_double_quoted(value),
+            })).collect::<Vec<_>>(),
             "secret_name": format!("{slug}-secrets"),
             "app_secret_keys": app_secret_keys,
             "secret_keys": secret_keys,
@@ -226,6 +245,24 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
         "sizes": contract::SIZES.iter().map(size_json).collect::<Vec<_>>(),
         "mgmt_endpoints": contract::MGMT_ENDPOINTS,
     })
+}
+
+/// `text` as a YAML double-quoted scalar that every YAML reader (1.1 and 1.2) reads back as
+/// exactly `text`, whatever it holds: a JSON string is one, once the characters YAML 1.1 takes
+/// for line breaks (NEL, LS, PS) and the byte-order mark are escaped too.
+fn yaml_double_quoted(text: &str) -> String {
+    let json = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into());
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '\u{85}' => out.push_str("\\N"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            '\u{feff}' => out.push_str("\\uFEFF"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A help text for a metric the creator gave no help for: their question, or the name in words.

@@ -71,6 +71,10 @@ pub fn sealed_on_disk(root: &Path, spec: &AppSpec) -> SealedValues {
     out
 }
 
+/// Where a hand edit to a generated file belongs instead, so `vibe generate` keeps it.
+pub const KEEP_AN_EDIT: &str = "To keep a setting, add it under env: in vibe.yaml (a secret: `vibe seal NAME`); \
+                                 then run `vibe generate`.";
+
 /// The plain-language summary of a run: what was written, changed, removed, kept, backed up.
 pub fn summary(outcome: &Outcome) -> String {
     let mut out = String::new();
@@ -96,14 +100,17 @@ pub fn summary(outcome: &Outcome) -> String {
     line(&mut out, verb("updated", "to update"), &updated, true);
     line(&mut out, verb("removed", "to remove"), &removed, true);
     line(&mut out, "unchanged", &unchanged, false);
+    // A replaced hand edit is lost from the working file: say so plainly, not like a routine
+    // backup, and say where such a change belongs so the next run keeps it.
     for f in outcome.backed_up() {
-        out.push_str(&format!(
-            "  {:<10}     {} (you had edited it; your version {} {})\n",
-            verb("backed up", "to back up"),
-            f.path,
-            if outcome.dry_run { "would be saved to" } else { "is saved in" },
-            f.backup.as_deref().unwrap_or_default()
-        ));
+        let saved = f.backup.as_deref().unwrap_or_default();
+        let (what, saved_in) = match (f.change == Change::Removed, outcome.dry_run) {
+            (false, false) => ("your edit was undone", "saved in"),
+            (false, true) => ("your edit would be undone", "it would be saved in"),
+            (true, false) => ("removed with your edit", "saved in"),
+            (true, true) => ("would be removed with your edit", "it would be saved in"),
+        };
+        out.push_str(&format!("  {}: {what} ({saved_in} {saved}). {KEEP_AN_EDIT}\n", f.path));
     }
     for f in outcome.with(Change::LinkReplaced) {
         out.push_str(&format!(

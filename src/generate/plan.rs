@@ -90,3 +90,47 @@ impl Plan {
         Ok(Plan { files })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{Node, parse_documents};
+
+    /// Every name vibe sets in the app's environment is one a plain setting may not take, so
+    /// `env:` in vibe.yaml can never write a duplicate key into the ConfigMap or the Deployment.
+    #[test]
+    fn the_names_plain_settings_may_not_take_cover_everything_vibe_sets() {
+        for database in ["postgres", "mongo"] {
+            let mut answers = crate::wizard::blank();
+            answers.name = "Shop".into();
+            answers.runtime = "python3.12".into();
+            answers.database = database.into();
+            answers.components = crate::spec::Components { redis: true, rabbitmq: true, nginx: true, ingress: true };
+            answers.secrets = vec!["API_KEY".into()];
+            let spec = AppSpec::resolve(answers, crate::platform::Platform::default(), Some("abc1234".into())).unwrap();
+            let plan = Plan::build(&spec, &SealedValues::new()).unwrap();
+            let text = |path: &str| &plan.files.iter().find(|f| f.path == path).unwrap().content;
+            let mut names: Vec<String> = Vec::new();
+            for doc in parse_documents(text("k8s/03-configmap.yaml")).unwrap() {
+                names.extend(doc.root.get("data").unwrap().entries().iter().map(|e| e.key.clone()));
+            }
+            for doc in parse_documents(text("k8s/08-app.yaml")).unwrap() {
+                for c in doc.root.path("spec.template.spec.containers").map(Node::items).unwrap_or_default() {
+                    let env = c.get("env").map(Node::items).unwrap_or_default();
+                    names.extend(env.iter().filter_map(|e| e.get("name").and_then(Node::as_str)).map(String::from));
+                }
+            }
+            assert!(names.len() > 20, "{names:?}");
+            for name in names {
+                let mut a = spec.answers.clone();
+                a.secrets.retain(|s| *s != name);
+                a.env = [(name.clone(), "x".to_string())].into();
+                let problems = crate::spec::validate(&a, &spec.platform);
+                assert!(
+                    problems.iter().any(|p| p.field == format!("env.{name}")),
+                    "{database}: env.{name} is accepted"
+                );
+            }
+        }
+    }
+}

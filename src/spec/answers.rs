@@ -4,6 +4,7 @@
 //! in `spec::validate`; the resolved, checked form is [`crate::spec::AppSpec`].
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Every answer of the wizard, as kept in `vibe.yaml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,6 +32,11 @@ pub struct Answers {
     /// Names of the credentials the app needs (values are never stored here).
     #[serde(default)]
     pub secrets: Vec<String>,
+    /// Plain settings the app reads as environment variables (`NAME: value`), for what is not a
+    /// secret: a currency, a feature flag, a public URL. They go into the app's ConfigMap, so an
+    /// edit made in k8s/ by hand has a place that `vibe generate` keeps.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
     /// True when the readiness endpoint checks the database (longer probe timeout).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub readiness_checks_database: bool,
@@ -141,6 +147,7 @@ pub const ANSWERS_HEADER: &str = "\
 # Change an answer here, then run `vibe generate` to regenerate every file
 # (or run `vibe init` again to answer the questions interactively).
 # Secret VALUES never go here: only their names. Seal values with `vibe seal NAME`.
+# Plain settings the app reads (not secrets) go under env:, e.g. env: {SHOP_CURRENCY: EUR}.
 ";
 
 impl Answers {

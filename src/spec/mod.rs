@@ -8,7 +8,10 @@ pub mod answers;
 mod validate;
 
 pub use answers::{Answers, Components, MetricAnswer, ReviewSettings, Suppression};
-pub use validate::{FRAMEWORK_METRICS, check_tag as validate_tag, reserved_secret_keys, suggest_slug, validate};
+pub use validate::{
+    FRAMEWORK_METRICS, check_tag as validate_tag, drop_provided_secrets, provided_by_vibe, provided_env_vars,
+    reserved_secret_keys, suggest_slug, validate,
+};
 
 use crate::contract::{self, Runtime, Size};
 use crate::error::{Error, Invalid, Located, Problem};

@@ -24,10 +24,41 @@ static LABEL_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-zA-Z_][a-
 static ENV_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*$").unwrap());
 static IMAGE_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$").unwrap());
 
+/// Whether these answers run `store` (a database, redis or rabbitmq).
+fn runs_store(answers: &Answers, store: &str) -> bool {
+    answers.database == store
+        || (store == "redis" && answers.components.redis)
+        || (store == "rabbitmq" && answers.components.rabbitmq)
+}
+
 /// Secret keys vibe itself puts in the app's SealedSecret for the enabled stores.
 pub fn reserved_secret_keys(answers: &Answers) -> Vec<&'static str> {
-    let on = |store: &str| answers.database == store || (store == "rabbitmq" && answers.components.rabbitmq);
-    contract::STORE_PASSWORD_KEYS.iter().filter(|(store, _)| on(store)).map(|(_, key)| *key).collect()
+    contract::STORE_PASSWORD_KEYS.iter().filter(|(store, _)| runs_store(answers, store)).map(|(_, key)| *key).collect()
+}
+
+/// The connection strings vibe sets in the app's environment for the stores these answers run,
+/// as (store, variable name): the app reads them, the creator never seals them.
+pub fn provided_env_vars(answers: &Answers) -> Vec<(&'static str, &'static str)> {
+    contract::STORE_URL_VARS.iter().filter(|(store, _)| runs_store(answers, store)).copied().collect()
+}
+
+/// What to tell a creator who named `name` as a secret when vibe provides it (None otherwise).
+pub fn provided_by_vibe(answers: &Answers, name: &str) -> Option<String> {
+    let (store, _) = provided_env_vars(answers).into_iter().find(|(_, n)| *n == name)?;
+    Some(format!(
+        "{name} is provided by vibe: the {store} store's connection string, made from its host, the app's user \
+         and its sealed password, so there is nothing to seal"
+    ))
+}
+
+/// Takes out of `answers.secrets` the names vibe sets itself for the stores it runs (a
+/// `DATABASE_URL` beside vibe's postgres), returning what to tell the creator about each: the
+/// store's password is generated and never shown, so a value they sealed could never be right.
+pub fn drop_provided_secrets(answers: &mut Answers) -> Vec<String> {
+    let probe = answers.clone();
+    let notes: Vec<String> = answers.secrets.iter().filter_map(|s| provided_by_vibe(&probe, s)).collect();
+    answers.secrets.retain(|s| provided_by_vibe(&probe, s).is_none());
+    notes
 }
 
 /// Suggests a slug from a display name: lower case, dashes, short enough for the namespace.
@@ -192,6 +223,8 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
                 format!("secrets[{i}]"),
                 format!("\"{s}\" is not an environment variable name: use letters, digits and '_', e.g. API_KEY"),
             );
+        } else if let Some(why) = provided_by_vibe(a, s) {
+            bad(format!("secrets[{i}]"), format!("{why}; remove it from secrets"));
         } else if reserved.contains(&s.as_str()) {
             bad(
                 format!("secrets[{i}]"),
@@ -199,6 +232,48 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
             );
         } else if a.secrets[..i].contains(s) {
             bad(format!("secrets[{i}]"), format!("{s} is listed twice"));
+        }
+    }
+
+    for (name, value) in &a.env {
+        let field = format!("env.{name}");
+        let set_by_vibe = contract::APP_ENV_SET_BY_VIBE.contains(&name.as_str())
+            || contract::STORE_URL_VARS.iter().any(|(_, n)| n == name)
+            || contract::STORE_PASSWORD_KEYS.iter().any(|(_, k)| k == name);
+        if !ENV_NAME.is_match(name) {
+            bad(
+                field,
+                format!(
+                    "\"{name}\" is not an environment variable name: use letters, digits and '_', not starting with a \
+                     digit, e.g. SHOP_CURRENCY"
+                ),
+            );
+        } else if set_by_vibe {
+            bad(
+                field,
+                format!("{name} is set by vibe itself (k8s/03-configmap.yaml, k8s/08-app.yaml); pick another name"),
+            );
+        } else if a.secrets.contains(name) {
+            bad(
+                field,
+                format!("{name} is listed under secrets too: a name is either a sealed secret or a plain setting"),
+            );
+        } else if crate::detect::secret_like(name) || crate::review::secret_values::credential_name(name) {
+            bad(
+                field,
+                format!(
+                    "{name} looks like a credential, and a value here is readable by anyone with the repository: \
+                     list {name} under secrets: instead and seal its value with `vibe seal {name}`"
+                ),
+            );
+        } else if crate::review::secret_values::embedded_secret(value).is_some() {
+            bad(
+                field,
+                format!(
+                    "the value of {name} holds a secret (a password in a URL, or an API key): list {name} under \
+                     secrets: instead and seal its value with `vibe seal {name}`"
+                ),
+            );
         }
     }
 
@@ -297,6 +372,7 @@ mod tests {
                 help: None,
             }],
             secrets: vec!["API_KEY".into()],
+            env: Default::default(),
             readiness_checks_database: false,
             tag: None,
             platform: None,
@@ -337,7 +413,18 @@ mod tests {
             (|a| a.metrics[0].labels = vec!["bad-label".into()], "metrics[0].labels[0]"),
             (|a| a.secrets = vec!["api-key".into()], "secrets[0]"),
             (|a| a.secrets = vec!["POSTGRES_PASSWORD".into()], "secrets[0]"),
+            (|a| a.secrets = vec!["DATABASE_URL".into()], "secrets[0]"),
             (|a| a.tag = Some("latest".into()), "tag"),
+            (|a| a.env = [("9LIVES".to_string(), "x".to_string())].into(), "env.9LIVES"),
+            (|a| a.env = [("SHOP-CURRENCY".to_string(), "EUR".to_string())].into(), "env.SHOP-CURRENCY"),
+            (|a| a.env = [("LOG_FORMAT".to_string(), "text".to_string())].into(), "env.LOG_FORMAT"),
+            (|a| a.env = [("DATABASE_URL".to_string(), "x".to_string())].into(), "env.DATABASE_URL"),
+            (|a| a.env = [("API_KEY".to_string(), "x".to_string())].into(), "env.API_KEY"),
+            (|a| a.env = [("STRIPE_SECRET".to_string(), "x".to_string())].into(), "env.STRIPE_SECRET"),
+            (
+                |a| a.env = [("UPSTREAM".to_string(), "https://bob:Xk9vQ2mZp7@api.example.com".to_string())].into(),
+                "env.UPSTREAM",
+            ),
             (|a| a.tag = Some(String::new()), "tag"),
             (|a| a.name = "Shop\n---\nkind: ClusterRoleBinding".into(), "name"),
             (|a| a.name = "Shop\u{2028}x".into(), "name"),
@@ -350,6 +437,26 @@ mod tests {
             mutate(&mut a);
             assert_eq!(fields(&a), vec![field.to_string()], "rule for {field}");
         }
+    }
+
+    #[test]
+    fn plain_settings_take_any_text_value() {
+        let mut a = answers();
+        a.env = [
+            ("SHOP_CURRENCY", "EUR"),
+            ("GREETING", "it's \"fine\": yes # not a comment\nsecond line"),
+            ("MAX_ITEMS", "5"),
+            ("EMPTY", ""),
+            ("PUBLIC_URL", "https://shop.example.com/a?b=c"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert!(fields(&a).is_empty(), "{:?}", validate(&a, &Platform::default()));
+        let mut a = answers();
+        a.env = [("STRIPE_SECRET".to_string(), "x".to_string())].into();
+        let message = &validate(&a, &Platform::default())[0].message;
+        assert!(message.contains("vibe seal STRIPE_SECRET") && message.contains("secrets:"), "{message}");
     }
 
     #[test]

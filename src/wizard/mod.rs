@@ -37,6 +37,7 @@ pub fn blank() -> Answers {
         size: contract::DEFAULT_SIZE.into(),
         metrics: Vec::new(),
         secrets: Vec::new(),
+        env: Default::default(),
         readiness_checks_database: false,
         tag: None,
         platform: None,
@@ -178,6 +179,11 @@ pub fn run(p: &mut dyn Prompter, current: Answers, detected: &Detected, platform
                 Err(e) => return Err(e),
             }
         }
+        // A database or component chosen after the secrets can make one of them vibe's to provide.
+        for note in spec::drop_provided_secrets(&mut a) {
+            p.say(&format!("{note}: it is no longer among the secrets."));
+        }
+        secret_values.retain(|(k, _)| a.secrets.contains(k));
         p.say(&summary(&a, rerun.then_some(&original)));
         let mut options = vec!["Looks right: generate the files".to_string()];
         let sections = ["name", "language", "database", "other components", "size", "numbers (metrics)", "secrets"];
@@ -233,13 +239,16 @@ pub fn sqlite_note(f: &Found<()>) -> String {
 }
 
 /// Credentials the code reads (env vars that look like secrets) not yet among the answers'
-/// secrets nor created by vibe for a store: the secrets to suggest.
+/// secrets, nor created by vibe for a store, nor a connection string vibe composes: the secrets
+/// to suggest.
 pub fn suggested_secrets(a: &Answers, d: &Detected) -> Vec<Found<String>> {
     let reserved = spec::reserved_secret_keys(a);
+    let provided: Vec<&str> = spec::provided_env_vars(a).into_iter().map(|(_, name)| name).collect();
     let mut out: Vec<Found<String>> = Vec::new();
     for f in d.env_vars.iter().filter(|f| crate::detect::secret_like(&f.value)) {
         if !a.secrets.contains(&f.value)
             && !reserved.contains(&f.value.as_str())
+            && !provided.contains(&f.value.as_str())
             && !out.iter().any(|o| o.value == f.value)
         {
             out.push(f.clone());
@@ -445,6 +454,22 @@ fn ask_secrets(
     values: &mut Vec<(String, String)>,
     platform: &Platform,
 ) -> Result<(), Error> {
+    // The stores' connection strings are vibe's to set (their passwords are generated and never
+    // shown): say so, rather than offer the creator a value they could never write.
+    for note in spec::drop_provided_secrets(a) {
+        p.say(&format!("{note}: it is no longer among the secrets."));
+    }
+    let provided: Vec<&str> = spec::provided_env_vars(a).into_iter().map(|(_, name)| name).collect();
+    let mut found_provided: Vec<&str> =
+        d.env_vars.iter().map(|f| f.value.as_str()).filter(|n| provided.contains(n)).collect();
+    found_provided.dedup();
+    if !found_provided.is_empty() {
+        p.say(&format!(
+            "Found in your code and provided by vibe, nothing to seal: {}. These are the connection strings of the \
+             stores vibe runs, made from each store's host, the app's user and its sealed password.",
+            found_provided.join(", ")
+        ));
+    }
     // Earlier answers first, then the names the code really reads, each labelled with where.
     let mut names: Vec<String> = a.secrets.clone();
     let mut labels: Vec<String> = names.clone();
@@ -479,11 +504,19 @@ fn ask_secrets(
                     return Ok(());
                 }
                 if platform.sealed_secrets_certificate.is_none() {
-                    p.say(
-                        "Secret values: the platform file has no sealed-secrets certificate, so vibe writes \
-                         placeholders in k8s/02-sealed-secrets.yaml with the steps to seal them. Deployment stays \
-                         blocked until they are sealed.",
-                    );
+                    let missing = match &platform.source {
+                        Some(f) => format!("{} has no sealed-secrets certificate", f.display()),
+                        None => {
+                            "no sealed-secrets certificate is configured (vibe uses its built-in platform settings)"
+                                .into()
+                        }
+                    };
+                    p.say(&format!(
+                        "Secret values: {missing}, so vibe writes placeholders in k8s/02-sealed-secrets.yaml with \
+                         the steps to seal them. Deployment stays blocked until they are sealed. To seal them: {}; \
+                         then run `vibe seal NAME`.",
+                        crate::seal::certificate_steps(platform.source.as_deref())
+                    ));
                     return Ok(());
                 }
                 values.retain(|(k, _)| a.secrets.contains(k));
@@ -769,6 +802,68 @@ mod tests {
         assert!(s.transcript.iter().any(|l| l == "  - OLD_TOKEN"), "{:?}", s.transcript);
         assert!(s.transcript.iter().any(|l| l == "  - API_KEY (found in your code: main.py:3)"), "{:?}", s.transcript);
         assert!(!s.transcript.iter().any(|l| l.contains("OLD_TOKEN (found")), "{:?}", s.transcript);
+    }
+
+    #[test]
+    fn a_rerun_drops_a_connection_string_listed_as_a_secret_and_says_why() {
+        let mut current = blank();
+        current.name = "Shop".into();
+        current.slug = Some("shop".into());
+        current.database = "postgres".into();
+        current.secrets = vec!["DATABASE_URL".into(), "API_KEY".into()];
+        current.metrics = vec![crate::suggest::suggest_metric("How many orders were processed?")];
+        let mut s = Script::new(&["", "", "", "", "default", "", "y", "default", "", "0"]);
+        let a = run(&mut s, current, &Detected::default(), &Platform::default()).unwrap().answers;
+        assert_eq!(a.secrets, vec!["API_KEY".to_string()]);
+        assert!(
+            s.transcript.iter().any(|l| l.contains("DATABASE_URL is provided by vibe") && l.contains("no longer")),
+            "{:?}",
+            s.transcript
+        );
+    }
+
+    /// The scripted answers of a first run on `detected()` up to the secrets, then `secrets`.
+    fn first_run_with_secrets(secrets: &[&str]) -> Vec<String> {
+        let mut answers = vec!["Stock Watcher", "", "", "", "", "", "How many orders were processed today?", "y", ""];
+        answers.extend_from_slice(secrets);
+        answers.push("0");
+        answers.into_iter().map(String::from).collect()
+    }
+
+    #[test]
+    fn without_a_certificate_the_warning_says_where_it_comes_from_and_names_no_file_never_given() {
+        let script = first_run_with_secrets(&["default", ""]);
+        let script: Vec<&str> = script.iter().map(String::as_str).collect();
+        let warning = |platform: &Platform| {
+            let mut s = Script::new(&script);
+            run(&mut s, blank(), &detected(), platform).unwrap();
+            s.transcript.into_iter().find(|l| l.contains("certificate")).expect("a certificate warning")
+        };
+        let built_in = warning(&Platform::default());
+        assert!(!built_in.contains("the platform file"), "no platform file was given: {built_in}");
+        assert!(built_in.contains("kubeseal --fetch-cert") && built_in.contains("platform team"), "{built_in}");
+        assert!(built_in.contains("sealedSecrets") && built_in.contains("vibe seal"), "{built_in}");
+        let given = warning(&Platform { source: Some("ops/platform.yaml".into()), ..Platform::default() });
+        assert!(given.contains("ops/platform.yaml has no sealed-secrets certificate"), "{given}");
+    }
+
+    #[test]
+    fn connection_strings_of_the_stores_vibe_runs_are_shown_as_provided_not_offered_to_seal() {
+        let mut d = detected();
+        d.env_vars.insert(0, Found { value: "DATABASE_URL".into(), source: "main.py:2".into() });
+        let script = first_run_with_secrets(&["default", ""]);
+        let script: Vec<&str> = script.iter().map(String::as_str).collect();
+        let mut s = Script::new(&script);
+        let a = run(&mut s, blank(), &d, &Platform::default()).unwrap().answers;
+        assert_eq!(a.database, "postgres");
+        assert_eq!(a.secrets, vec!["API_KEY".to_string()], "{:?}", s.transcript);
+        let offered = s.transcript.iter().find(|l| l.starts_with("  options:")).unwrap();
+        assert!(!offered.contains("DATABASE_URL"), "{offered}");
+        assert!(
+            s.transcript.iter().any(|l| l.contains("DATABASE_URL") && l.contains("provided by vibe")),
+            "{:?}",
+            s.transcript
+        );
     }
 
     #[test]

@@ -96,11 +96,30 @@ fn an_edited_file_is_backed_up_before_it_is_replaced() {
     app.vibe(&["generate", "--tag", "a1b2c3d"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("backed up").and(predicate::str::contains("k8s/08-app.yaml")));
+        .stdout(predicate::str::contains("k8s/08-app.yaml: your edit was undone"));
     assert_eq!(app.read("k8s/08-app.yaml"), original, "the file is regenerated");
     let backups: Vec<_> = app.files().into_iter().filter(|f| f.starts_with(".vibe/backup/")).collect();
     assert_eq!(backups.len(), 1, "{backups:?}");
     assert!(app.read(&backups[0]).contains("# my hand edit"));
+}
+
+#[test]
+fn a_hand_edited_setting_is_reported_as_undone_with_how_to_keep_it() {
+    let app = inventory();
+    let original = app.read("k8s/08-app.yaml");
+    let edited = original.replacen(
+        "          env:\n",
+        "          env:\n            - name: SHOP_CURRENCY\n              value: \"EUR\"\n",
+        1,
+    );
+    assert_ne!(edited, original, "the edit must land in the Deployment's env list");
+    app.write("k8s/08-app.yaml", &edited);
+    let out = app.vibe(&["generate", "--tag", "a1b2c3d"]).assert().success().get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out);
+    let line = out.lines().find(|l| l.trim_start().starts_with("k8s/08-app.yaml:")).unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("k8s/08-app.yaml: your edit was undone (saved in .vibe/backup/"), "{out}");
+    assert!(line.contains("add it under env: in vibe.yaml") && line.contains("vibe generate"), "{out}");
+    assert!(!app.read("k8s/08-app.yaml").contains("SHOP_CURRENCY"), "the edit is undone, as the message says");
 }
 
 #[test]

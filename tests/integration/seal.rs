@@ -499,3 +499,54 @@ fn unknown_names_missing_certificates_and_empty_input_are_explained() {
     assert_eq!(sealed_secret(&app).0.iter().filter(|(_, v)| v == "REPLACE_ME").count(), 1, "nothing sealed");
     t.assert_never_shows(VALUE);
 }
+
+/// The kubeseal route in the header of k8s/02-sealed-secrets.yaml, run as shown (in bash, with a
+/// stand-in `kubeseal` that records what it receives): the value is typed at a hidden prompt, so
+/// it is in no command line and no shell history, and kubeseal's --raw mode gets exactly the
+/// value (no trailing newline) for this app's SealedSecret.
+#[test]
+fn the_kubeseal_route_in_the_header_keeps_the_value_out_of_the_command_line() {
+    let app = App::new();
+    app.vibe(INVENTORY_FLAGS).assert().success();
+    let header: Vec<String> = app
+        .read("k8s/02-sealed-secrets.yaml")
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| l.trim_start_matches('#').trim().to_string())
+        .collect();
+    let start = header.iter().position(|l| l.contains("| kubeseal")).expect("a kubeseal command in the header");
+    let mut command = String::new();
+    for line in &header[start..] {
+        command.push_str(line.trim_end_matches('\\'));
+        command.push(' ');
+        if !line.ends_with('\\') {
+            break;
+        }
+    }
+    assert!(!command.contains("THE-VALUE") && !command.contains(VALUE), "{command}");
+
+    let bin = tempfile::tempdir().unwrap();
+    let record = bin.path().join("record");
+    let stub = bin.path().join("kubeseal");
+    std::fs::write(
+        &stub,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$*\" > '{0}.args'\ncat > '{0}.stdin'\necho SEALED\n", record.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&stub, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut child = Command::new("bash")
+        .args(["-c", &command])
+        .env("PATH", format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default()))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("bash");
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), format!("{VALUE}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success() && stdout(&out).contains("SEALED"), "{command}: {}", stdout(&out));
+    assert_eq!(std::fs::read_to_string(record.with_extension("stdin")).unwrap(), VALUE, "{command}");
+    let args = std::fs::read_to_string(record.with_extension("args")).unwrap();
+    for needed in ["--raw", &format!("--namespace {NAMESPACE}"), &format!("--name {SECRET}")] {
+        assert!(args.contains(needed), "kubeseal got {args}");
+    }
+}

@@ -446,16 +446,28 @@ pub fn e4(r: &Review, out: &mut Vec<Finding>) {
                 }
                 // Store passwords are vibe's to choose: a random one, sealed unseen, is the safest fix.
                 let store_password = crate::contract::STORE_PASSWORD_KEYS.iter().any(|(_, k)| *k == key);
-                let fix = if sealed && store_password {
-                    format!(
-                        "Run `vibe seal --generate {key}`: it creates a strong random password and writes its sealed \
-                         form here without showing it (or seal your own value with `vibe seal {key}`)."
-                    )
-                } else if sealed {
-                    format!(
-                        "Run `vibe seal {key}`: it asks for the value without showing it and writes its sealed form \
-                         here (or seal it with kubeseal and paste the output)."
-                    )
+                let fix = if sealed {
+                    let seal = if store_password {
+                        format!(
+                            "Run `vibe seal --generate {key}`: it creates a strong random password and writes its \
+                             sealed form here without showing it (or seal your own value with `vibe seal {key}`)."
+                        )
+                    } else {
+                        format!(
+                            "Run `vibe seal {key}`: it asks for the value without showing it and writes its sealed \
+                             form here (or seal it with kubeseal as this file's header shows, and paste the output)."
+                        )
+                    };
+                    // `vibe seal` cannot encrypt without the certificate: a fix that only named the
+                    // command would send the creator into an error.
+                    if r.ctx.platform.sealed_secrets_certificate.is_some() {
+                        seal
+                    } else {
+                        format!(
+                            "No sealed-secrets certificate is configured yet, and sealing needs one: first {}. {seal}",
+                            crate::seal::certificate_steps(r.ctx.platform.source.as_deref())
+                        )
+                    }
                 } else {
                     "Replace the placeholder with the real value: for a generated file set it in vibe.yaml and run \
                      `vibe generate`; a password or token goes in the SealedSecret (`vibe seal NAME`) and is read \
@@ -506,12 +518,31 @@ pub fn e5(r: &Review, out: &mut Vec<Finding>) {
         .unwrap_or_else(|| "<app>-secrets".into());
     for w in workload::workloads(r.repo) {
         for c in w.containers() {
-            for env in c.node.get("env").map(Node::items).unwrap_or_default() {
+            // Variables a `$(NAME)` may stand for without writing a secret down: those read from a
+            // Secret. With an `envFrom` Secret, its keys are unknown here, so any reference is given
+            // the benefit of the doubt.
+            let envs = c.node.get("env").map(Node::items).unwrap_or_default();
+            let secret_vars: Vec<&str> = envs
+                .iter()
+                .filter(|e| e.path("valueFrom.secretKeyRef").is_some())
+                .filter_map(|e| e.get("name").and_then(Node::as_str))
+                .collect();
+            let any_ref_ok =
+                c.node.get("envFrom").map(Node::items).unwrap_or_default().iter().any(|e| e.get("secretRef").is_some());
+            for env in envs {
                 let name = env.get("name").and_then(Node::as_str).unwrap_or("");
+                let mut fix = None;
                 let (line, what, replace, shown) = if let Some(value_node) = env.get("value") {
                     let Some(value) = value_node.as_str() else { continue };
                     let (what, shown) = if credential_name(name) && holds_value(value) {
                         (format!("the credential {name} is written in plain text ({})", mask(value.trim())), value)
+                    } else if let Some((problem, literal)) = referenced_url_password(value, &secret_vars, any_ref_ok) {
+                        fix = Some(format!(
+                            "Write the URL's password only as `$(PASSWORD_VAR)`, where PASSWORD_VAR is read from the \
+                             SealedSecret ({secret}) through `valueFrom.secretKeyRef` earlier in this env list; seal \
+                             the password with `vibe seal PASSWORD_VAR` and change the exposed value."
+                        ));
+                        (format!("{name} {problem}"), literal)
                     } else if let Some(s) = embedded_secret(value).filter(|_| !is_placeholder(value)) {
                         (format!("{name} holds a secret in plain text ({})", mask(s)), s)
                     } else {
@@ -541,14 +572,42 @@ pub fn e5(r: &Review, out: &mut Vec<Finding>) {
                             c.name,
                             w.obj.id()
                         ))
-                        .fix(format!(
-                            "Replace {replace} with `valueFrom: {{secretKeyRef: {{name: {secret}, key: {name}}}}}`, \
-                             seal the value with `vibe seal {name}`, and change the exposed value."
-                        )),
+                        .fix(fix.unwrap_or_else(|| {
+                            format!(
+                                "Replace {replace} with `valueFrom: {{secretKeyRef: {{name: {secret}, key: {name}}}}}`, \
+                                 seal the value with `vibe seal {name}`, and change the exposed value."
+                            )
+                        })),
                 );
             }
         }
     }
+}
+
+static KUBE_REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)").unwrap());
+
+/// What is wrong with a URL password in an env `value` written with Kubernetes `$(NAME)`
+/// references (None when it is only references to `secret_vars`, as vibe's connection strings
+/// are). Text around the references is a password written in plain text; so is a variable
+/// that is not read from a Secret.
+fn referenced_url_password<'v>(value: &'v str, secret_vars: &[&str], any_ref_ok: bool) -> Option<(String, &'v str)> {
+    URL_PASSWORD.captures_iter(value).filter_map(|c| c.get(1)).map(|m| m.as_str()).find_map(|password| {
+        if !KUBE_REF.is_match(password) {
+            return None;
+        }
+        let literal = KUBE_REF.replace_all(password, "");
+        if !literal.is_empty() {
+            // The password with its references is what the excerpt masks.
+            return Some((format!("holds part of its URL password in plain text ({})", mask(&literal)), password));
+        }
+        KUBE_REF
+            .captures_iter(password)
+            .map(|c| c.get(1).map_or("", |m| m.as_str()))
+            .find(|var| !any_ref_ok && !secret_vars.contains(var))
+            .map(|var| {
+                (format!("takes its URL password from $({var}), which is a plain value, not read from a Secret"), "")
+            })
+    })
 }
 
 /// SealedSecrets of the repo.
@@ -793,6 +852,69 @@ mod tests {
             run(Some("ffff")),
             vec![("SealedSecret/recorded".to_string(), Some(7)), ("SealedSecret/unrecorded".to_string(), Some(14))]
         );
+    }
+
+    #[test]
+    fn a_stub_fix_says_where_the_certificate_comes_from_before_vibe_seal_when_none_is_configured() {
+        use crate::repo::Repo;
+        use crate::review::ReviewContext;
+        let text = "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: shop-secrets\n  \
+                    namespace: ns\nspec:\n  encryptedData:\n    API_KEY: REPLACE_ME\n    POSTGRES_PASSWORD: REPLACE_ME\n";
+        let repo = Repo::from_files(std::path::Path::new("."), &[("k8s/02-sealed-secrets.yaml", text)]);
+        let fixes = |ctx: &ReviewContext| {
+            let mut out = Vec::new();
+            e4(&Review { repo: &repo, ctx }, &mut out);
+            out.into_iter().map(|f| f.fix).collect::<Vec<_>>()
+        };
+        let none = ReviewContext::default();
+        assert!(none.platform.sealed_secrets_certificate.is_none());
+        for (fix, command) in fixes(&none).iter().zip(["vibe seal API_KEY", "vibe seal --generate POSTGRES_PASSWORD"]) {
+            let cert = fix.find("kubeseal --fetch-cert").unwrap_or_else(|| panic!("no certificate source: {fix}"));
+            let seal = fix.find(command).unwrap_or_else(|| panic!("no {command}: {fix}"));
+            assert!(cert < seal, "the certificate comes first: {fix}");
+            assert!(fix.contains("platform team") && fix.contains("sealedSecrets"), "{fix}");
+            assert!(fix.contains("platform: FILE.yaml"), "no platform file was given, so one is made: {fix}");
+        }
+        let mut given = ReviewContext::default();
+        given.platform.source = Some("ops/platform.yaml".into());
+        assert!(fixes(&given).iter().all(|f| f.contains("add it to ops/platform.yaml")), "{:?}", fixes(&given));
+        let mut configured = ReviewContext::default();
+        configured.platform.sealed_secrets_certificate = Some("cert.pem".into());
+        let ready = fixes(&configured);
+        assert!(ready[0].starts_with("Run `vibe seal API_KEY`") && !ready[0].contains("fetch-cert"), "{ready:?}");
+        assert!(ready[1].starts_with("Run `vibe seal --generate POSTGRES_PASSWORD`"), "{ready:?}");
+    }
+
+    #[test]
+    fn a_url_password_made_only_of_references_to_secret_vars_is_accepted_and_anything_else_is_not() {
+        use crate::repo::Repo;
+        use crate::review::ReviewContext;
+        let env = [
+            ("POSTGRES_PASSWORD", "valueFrom: {secretKeyRef: {name: shop-secrets, key: POSTGRES_PASSWORD}}"),
+            ("DATABASE_URL", "value: \"postgresql://shop:$(POSTGRES_PASSWORD)@shop-postgres:5432/shop\""),
+            ("HARD_CODED_URL", "value: \"postgresql://shop:Xk9vQ2mZp7Lr@shop-postgres:5432/shop\""),
+            ("TAILED_URL", "value: \"postgresql://shop:$(POSTGRES_PASSWORD)Xk9vQ2mZ@shop-postgres:5432/shop\""),
+            ("REGION", "value: \"eu-west-1\""),
+            ("PLAIN_REF_URL", "value: \"postgresql://shop:$(REGION)@shop-postgres:5432/shop\""),
+            ("EARLY_URL", "value: \"amqp://shop:$(RABBITMQ_PASSWORD)@shop-rabbitmq:5672/%2F\""),
+            ("RABBITMQ_PASSWORD", "valueFrom: {secretKeyRef: {name: shop-secrets, key: RABBITMQ_PASSWORD}}"),
+        ];
+        let env: String = env.iter().map(|(n, v)| format!("            - name: {n}\n              {v}\n")).collect();
+        let text = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop-app\n  namespace: ns\nspec:\n  \
+             template:\n    spec:\n      containers:\n        - name: app\n          image: x:1\n          env:\n{env}"
+        );
+        let repo = Repo::from_files(std::path::Path::new("."), &[("k8s/08-app.yaml", &text)]);
+        let ctx = ReviewContext::default();
+        let mut out = Vec::new();
+        e5(&Review { repo: &repo, ctx: &ctx }, &mut out);
+        let flagged: Vec<&str> = ["DATABASE_URL", "HARD_CODED_URL", "TAILED_URL", "PLAIN_REF_URL", "EARLY_URL"]
+            .into_iter()
+            .filter(|name| out.iter().any(|f| f.message.contains(&format!(", {name} "))))
+            .collect();
+        // EARLY_URL writes no secret down (its order is the generator's concern, tested there).
+        assert_eq!(flagged, ["HARD_CODED_URL", "TAILED_URL", "PLAIN_REF_URL"], "{out:#?}");
+        assert!(out.iter().all(|f| !f.message.contains("Xk9vQ2mZ")), "a finding never shows the password: {out:#?}");
     }
 
     #[test]

@@ -46,6 +46,13 @@ nginx: [[ ports.nginx ]]
   dataDir: [[ s.data_dir ]]
   storage: [[ s.storage ]]
 [%- endif %]
+[%- if s.url_pattern %]
+  url: "[[ s.url_pattern ]]"
+  urlVars:
+[%- for name in s.url_vars %]
+    - [[ name ]]
+[%- endfor %]
+[%- endif %]
 [%- if s.exporter %]
   exporter:
     id: [[ s.exporter.id ]]
@@ -94,6 +101,13 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- $out = append $out (merge (dict "id" . "service" (printf "%s-%s" $.Values.app.slug .) "pvc" (printf "%s-%s-data" $.Values.app.slug .)) $s) -}}
 {{- end -}}
 {{- dict "stores" $out | toYaml -}}
+{{- end -}}
+
+{{/* A store's connection string, its pattern filled in from the values: include "vibe.storeUrl" (list $ $store) */}}
+{{- define "vibe.storeUrl" -}}
+{{- $root := index . 0 -}}
+{{- $store := index . 1 -}}
+{{- $store.url | replace "{user}" $root.Values.database.user | replace "{host}" $store.service | replace "{port}" (toString $store.port) | replace "{db}" $root.Values.database.name -}}
 {{- end -}}
 
 {{/* Pod securityContext for a uid: include "vibe.podSecurity" 999 */}}
