@@ -46,7 +46,18 @@ fn as_the_app_sees_it(env: &[(String, Option<String>, Option<String>)]) -> Vec<(
 }
 
 fn init(app: &App, extra: &[&str]) -> String {
-    let mut args = vec!["init", "--yes", "--name", "Shop", "--runtime", "node22", "--tag", "a1b2c3d"];
+    let mut args = vec![
+        "init",
+        "--yes",
+        "--name",
+        "Shop",
+        "--runtime",
+        "node22",
+        "--metric",
+        "orders_total:counter",
+        "--tag",
+        "a1b2c3d",
+    ];
     args.extend_from_slice(extra);
     let out = app.vibe(&args).assert().success().get_output().stdout.clone();
     String::from_utf8_lossy(&out).into_owned()

@@ -55,7 +55,22 @@ const BASES: &[&[&str]] = &[
         "--tag",
         "f00dbee",
     ],
-    &["init", "--yes", "--name", "Tiny Go", "--runtime", "go1.23", "--db", "none", "--size", "xs", "--tag", "0ddba11"],
+    &[
+        "init",
+        "--yes",
+        "--name",
+        "Tiny Go",
+        "--runtime",
+        "go1.23",
+        "--db",
+        "none",
+        "--size",
+        "xs",
+        "--metric",
+        "jobs_done_total:counter",
+        "--tag",
+        "0ddba11",
+    ],
 ];
 
 /// YAML (and template) syntax that parsers trip on.

@@ -10,7 +10,20 @@ const PROMPT: Duration = Duration::from_secs(60);
 /// A generated app that passes the review as it stands (no database, no secrets to seal).
 fn passing_app() -> App {
     let app = App::new();
-    app.vibe(&["init", "--yes", "--name", "Shop", "--runtime", "python3.12", "--tag", "a1b2c3d"]).assert().success();
+    app.vibe(&[
+        "init",
+        "--yes",
+        "--name",
+        "Shop",
+        "--runtime",
+        "python3.12",
+        "--metric",
+        "orders_processed_total:counter",
+        "--tag",
+        "a1b2c3d",
+    ])
+    .assert()
+    .success();
     let out = app.vibe(&["review"]).timeout(PROMPT).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "the base app passes: {}", String::from_utf8_lossy(&out.stdout));
     app
