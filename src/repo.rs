@@ -71,6 +71,11 @@ pub fn reads_objects(file: &str) -> bool {
         || dirs.split('/').any(|d| OBJECT_DIRS.contains(&d)))
 }
 
+/// True for a file inside a `templates/` folder (a Helm chart's), the one place templates belong.
+fn in_chart_templates(file: &str) -> bool {
+    file.split('/').rev().skip(1).any(|d| d == "templates")
+}
+
 /// True for text that names an `apiVersion` and a `kind`: a manifest, wherever it is.
 fn looks_like_manifest(text: &str) -> bool {
     text.contains("apiVersion") && text.contains("kind")
@@ -462,7 +467,18 @@ impl Repo {
     }
 
     /// Notes a template (see [`Repo::add_yaml`]): skipped on purpose, not an unreadable file.
+    /// A file whose `{{` shape its YAML. In a chart's `templates/` folder that is a Helm template,
+    /// skipped (its objects exist only rendered). Anywhere else objects are read from, `{{` is no
+    /// licence to skip: a broken manifest holding `{{` in a string (an app name, a script) would
+    /// otherwise pass the gate unread, so it blocks like any file the gate could not read.
     fn skip_template(&mut self, file: &str, line: u32) {
+        if !in_chart_templates(file) && reads_objects(file) {
+            let message = "not YAML as it stands: `{{` outside a quoted string (a template, or broken YAML); only a \
+                           chart's templates/ folder may hold templates"
+                .to_string();
+            self.diagnostics.push(Diagnostic::unreadable(file, Some(line), message, true));
+            return;
+        }
         self.diagnostics.push(Diagnostic {
             file: file.into(),
             line: Some(line),
@@ -490,7 +506,12 @@ impl Repo {
             return self.skip_template(file, line);
         }
         let parsed = yaml::parse_documents(text);
-        if maybe_template && let Some(line) = template_braces(text, parsed.as_deref().ok()) {
+        // Broken YAML where objects are read says what is broken, `{{` or not.
+        let broken_manifest = parsed.is_err() && !in_chart_templates(file) && reads_objects(file);
+        if maybe_template
+            && !broken_manifest
+            && let Some(line) = template_braces(text, parsed.as_deref().ok())
+        {
             return self.skip_template(file, line);
         }
         let docs = match parsed {

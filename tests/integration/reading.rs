@@ -86,6 +86,27 @@ fn an_unparseable_manifest_blocks_the_gate() {
     assert_blocks_on(&app, "k8s/03-configmap.yaml", "not valid YAML");
 }
 
+/// `{{` in a string (here the app name, in every generated file) used to make a broken manifest
+/// look like a template, skipped unread: the gate passed.
+#[test]
+fn braces_in_a_broken_manifest_do_not_make_it_a_template_that_passes() {
+    let app = passing_app();
+    let map = app.read("k8s/03-configmap.yaml");
+    app.write("k8s/03-configmap.yaml", &format!("{map}  GREETING: \"hello {{{{name}}}}\"\n"));
+    let out = run(&app, &["review"]);
+    assert_eq!(out.code, Some(0), "braces inside a quoted string are YAML, reviewed: {}", out.out);
+    append(&app, "k8s/03-configmap.yaml", b"oops: [\n");
+    assert_blocks_on(&app, "k8s/03-configmap.yaml", "not valid YAML");
+}
+
+/// A template outside a chart's templates/ folder, where objects are read, is not skipped.
+#[test]
+fn a_template_among_the_manifests_blocks_the_gate() {
+    let app = passing_app();
+    app.write("k8s/20-extra.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n");
+    assert_blocks_on(&app, "k8s/20-extra.yaml", "only a chart's templates/ folder may hold templates");
+}
+
 #[test]
 fn an_oversized_manifest_blocks_the_gate() {
     let app = passing_app();
