@@ -223,9 +223,21 @@ fn demo(config: &Config, dry_run: bool) -> Result<i32, Error> {
         "\nThat was the review of the example: the CRITICAL findings above are what keeps it from deploying, \
          each with the exact fix."
     );
-    println!("Next: try a fix and review again:\n  {cd} && vibe review");
-    println!("Or start with your own app: go to its folder and run `vibe init`.");
+    let vibe = this_program();
+    println!("Next: let vibe fix what it can, and see what is left for you:\n  {cd} && {vibe} review --fix");
+    println!("Or start with your own app: go to its folder and run `{vibe} init`.");
     Ok(EXIT_OK)
+}
+
+/// How to call this vibe from a shell: `vibe` where that is what PATH finds, else its full path
+/// (after `cargo run`, nothing named vibe is on PATH, and the demo's next step must work as typed).
+fn this_program() -> String {
+    let Ok(me) = std::env::current_exe() else { return "vibe".into() };
+    let on_path = std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths)
+            .any(|dir| dir.join("vibe").canonicalize().ok().zip(me.canonicalize().ok()).is_some_and(|(a, b)| a == b))
+    });
+    if on_path { "vibe".into() } else { crate::quote::shell_word(&me.display().to_string()) }
 }
 
 /// Inventory Checker: the platform article's example.
