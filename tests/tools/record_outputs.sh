@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Records what vibe prints for every review and fix fixture, so a refactoring can prove that
+# behaviour did not change: run it before (into one folder) and after (into another), then
+# `diff -r BEFORE AFTER` must print nothing.
+#
+#   bash tests/tools/record_outputs.sh target/outputs-before            # with target/debug/vibe
+#   VIBE_BIN=target/release/vibe bash tests/tools/record_outputs.sh DIR
+#
+# For each fixture (a review fixture's folder, a fix fixture's before/): `review --format json`, `review` (text),
+# `review --format sarif`, `review --format github`, and `review --fix --dry-run` on a copy; each
+# output file ends with the exit status. Fixture paths are replaced by FIXTURE so the folder does
+# not matter.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=${1:?usage: record_outputs.sh OUTPUT_DIR}
+bin=${VIBE_BIN:-target/debug/vibe}
+[ -x "$bin" ] || { echo "no vibe binary at $bin (cargo build first, or set VIBE_BIN)" >&2; exit 2; }
+bin=$(readlink -f "$bin")
+rm -rf "$out" && mkdir -p "$out"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export NO_COLOR=1
+unset VIBE_PLATFORM
+count=0
+while IFS= read -r dir; do
+  name=$(echo "${dir#tests/fixtures/}" | tr '/' '_')
+  abs=$(readlink -f "$dir")
+  record() { # record FILE CMD...: output of CMD with its exit status, fixture path made neutral
+    local file=$1; shift
+    { "$@" 2>&1 || echo "exit $?"; } | sed "s#$abs#FIXTURE#g; s#$scratch/copy#FIXTURE#g" > "$out/$name.$file"
+  }
+  record json "$bin" review "$abs" --format json
+  record text "$bin" review "$abs"
+  record sarif "$bin" review "$abs" --format sarif
+  record github "$bin" review "$abs" --format github
+  rm -rf "$scratch/copy" && cp -a "$abs" "$scratch/copy"
+  record fix-dry-run "$bin" --dir "$scratch/copy" review --fix --dry-run
+  count=$((count + 1))
+done < <({ find tests/fixtures/review -name expect.txt -exec dirname {} \; ; find tests/fixtures/fix -mindepth 2 -maxdepth 2 -type d -name before; } | sort)
+echo "recorded $count fixtures into $out"
