@@ -2,6 +2,7 @@
 
 use super::{Dialect, dialect, is_ident, lex_string};
 use crate::repo::TextFile;
+use regex::Regex;
 
 fn blank(out: &mut [u8], from: usize, to: usize) {
     for c in &mut out[from..to] {
@@ -78,6 +79,20 @@ pub fn masked(f: &TextFile) -> std::rc::Rc<str> {
         cache.1 += 2 * f.text.len();
         cache.0.insert(key, (f.text.as_str().into(), masked.clone()));
         masked
+    })
+}
+
+/// The files whose dialect has a pattern in `patterns` that matches somewhere in them, each with
+/// its dialect, that pattern and its [`masked`] text to search for code. The raw text is tried
+/// first: masking costs more, and a file the pattern misses has no match in its code either.
+pub fn files_matching<'f, 'p>(
+    files: impl IntoIterator<Item = &'f TextFile>,
+    patterns: &'p [(Dialect, Regex)],
+) -> impl Iterator<Item = (&'f TextFile, Dialect, &'p Regex, std::rc::Rc<str>)> {
+    files.into_iter().filter_map(move |f| {
+        let d = dialect(f);
+        let (_, pattern) = patterns.iter().find(|(pd, _)| *pd == d)?;
+        pattern.is_match(&f.text).then(|| (f, d, pattern, masked(f)))
     })
 }
 
@@ -209,5 +224,22 @@ mod tests {
         let rs = "fn f<'a>(x: &'a str) -> char { 'x' } // c\nlet s = r#\"a \"quoted\" // b\"#;";
         let m = mask(rs, Dialect::Rust);
         assert!(!m.contains("// c") && m.contains("// b"));
+    }
+
+    #[test]
+    fn files_are_searched_with_their_own_dialects_pattern() {
+        use crate::repo::Lang;
+        let file = |name: &str, lang, text: &str| TextFile { file: name.into(), lang, text: text.into() };
+        let files = [
+            file("a.py", Lang::Python, "# execute(\nexecute(q)"),
+            file("b.py", Lang::Python, "run(q)"),
+            file("c.go", Lang::Go, "execute(q)"),
+        ];
+        let patterns = [(Dialect::Python, Regex::new(r"execute\(").unwrap())];
+        let found: Vec<_> = files_matching(&files, &patterns).collect();
+        assert_eq!(found.len(), 1);
+        let (f, d, _, masked) = &found[0];
+        assert_eq!((f.file.as_str(), *d), ("a.py", Dialect::Python));
+        assert_eq!(&**masked, format!("{}\nexecute(q)", " ".repeat("# execute(".len())));
     }
 }

@@ -8,7 +8,7 @@ mod scan;
 mod words;
 
 pub use lexer::{LIT_MARK, Lit, bare_identifier, is_ident, lex_string, literals, without_literals};
-pub use mask::{mask, masked};
+pub use mask::{files_matching, mask, masked};
 pub use scan::{call_args, statement_end};
 pub use words::split_parts;
 

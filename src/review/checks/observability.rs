@@ -618,15 +618,8 @@ static LOG_MOUNT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)(?:^|/)(?:var/log|
 pub fn g4(r: &Review, out: &mut Vec<Finding>) {
     let fix = "Remove the file handler, appender or log volume and log to stdout only: the platform collects \
                stdout, and files inside the container are lost at every restart and can fill the disk.";
-    for f in r.repo.sources.iter().filter(|f| f.lang == Lang::Config || is_runtime_code(f)) {
-        let d = lang::dialect(f);
-        let Some((_, pattern)) = FILE_LOGGING.iter().find(|(dd, _)| *dd == d) else {
-            continue;
-        };
-        if !pattern.is_match(&f.text) {
-            continue;
-        }
-        let masked = lang::masked(f);
+    let files = r.repo.sources.iter().filter(|f| f.lang == Lang::Config || is_runtime_code(f));
+    for (f, d, pattern, masked) in lang::files_matching(files, &FILE_LOGGING) {
         let lines = Lines::new(&masked);
         let mut last_line = 0;
         for m in pattern.find_iter(&masked) {

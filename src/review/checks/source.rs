@@ -901,15 +901,7 @@ fn assignments(masked: &str, d: Dialect) -> Vec<Assignment> {
 
 /// S3: no SQL built by string formatting or concatenation.
 pub fn s3(r: &Review, out: &mut Vec<Finding>) {
-    for f in &r.repo.sources {
-        let d = lang::dialect(f);
-        let Some((_, calls)) = SQL_CALLS.iter().find(|(dd, _)| *dd == d) else {
-            continue;
-        };
-        if !calls.is_match(&f.text) {
-            continue;
-        }
-        let masked = lang::masked(f);
+    for (f, d, calls, masked) in lang::files_matching(&r.repo.sources, &*SQL_CALLS) {
         let b = masked.as_bytes();
         let lines = Lines::new(&masked);
         let mut assigns: Option<Vec<Assignment>> = None;
