@@ -10,7 +10,7 @@ mod words;
 pub use lexer::{LIT_MARK, Lit, bare_identifier, is_ident, lex_string, literals, without_literals};
 pub use mask::{files_matching, mask, masked};
 pub use scan::{call_args, statement_end};
-pub use words::split_parts;
+pub use words::{env_name, split_parts, upper_words};
 
 use crate::repo::{Lang, TextFile};
 
