@@ -131,26 +131,7 @@ pub fn detect(root: &Path) -> Detected {
 pub fn secret_like(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     // Split camelCase too (apiKey, dbPassword) so the token rules below see the words.
-    let mut words: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        current.push(c.to_ascii_uppercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
+    let words = crate::lang::upper_words(name);
     // Substrings safe to match anywhere: no ordinary word contains them.
     const ANYWHERE: &[&str] =
         &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL", "APIKEY", "PRIVATEKEY", "ACCESSKEY"];

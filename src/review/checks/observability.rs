@@ -5,8 +5,8 @@
 //! live evidence it is judged from source (the report says so): which libraries are declared and
 //! how the code configures and calls its logger. G2–G6 only judge repos with application source.
 
-use super::source::code::{self, Dialect, Lines};
 use crate::contract;
+use crate::lang::{self, Dialect, Lines};
 use crate::repo::{Lang, Repo, TextFile};
 use crate::review::workload;
 use crate::review::{Finding, Review};
@@ -180,8 +180,8 @@ static SKELETON_IMPORT: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
 /// The first file of the app's own code that imports the generated observability module.
 fn skeleton_importer(repo: &Repo) -> Option<&TextFile> {
     app_sources(repo).find(|f| {
-        let d = code::dialect(f);
-        SKELETON_IMPORT.iter().any(|(dd, p)| *dd == d && p.is_match(&f.text) && p.is_match(&code::masked(f)))
+        let d = lang::dialect(f);
+        SKELETON_IMPORT.iter().any(|(dd, p)| *dd == d && p.is_match(&f.text) && p.is_match(&lang::masked(f)))
     })
 }
 
@@ -296,7 +296,7 @@ fn client_dependency(repo: &Repo) -> Option<(&TextFile, u32)> {
 fn metrics_handler(repo: &Repo, skeleton: bool) -> Option<&TextFile> {
     runtime_sources(repo)
         .filter(|f| is_skeleton(f) == skeleton)
-        .find(|f| METRICS_HANDLER.is_match(&f.text) && METRICS_HANDLER.is_match(&code::masked(f)))
+        .find(|f| METRICS_HANDLER.is_match(&f.text) && METRICS_HANDLER.is_match(&lang::masked(f)))
 }
 
 /// G2: the app serves /metrics in Prometheus format (statically: client library + handler).
@@ -438,7 +438,7 @@ static GO_STD_LOG: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?m)^\s*(?:import\s+)?(?:\w+\s+)?"log"\s*$|import\s+"log""#));
 
 fn json_logger_in(f: &TextFile, masked: &str) -> bool {
-    let d = code::dialect(f);
+    let d = lang::dialect(f);
     let direct = JSON_LOGGER.iter().any(|(dd, p)| *dd == d && p.is_match(masked));
     let rust_ok = d != Dialect::Rust || masked.contains("tracing_subscriber") || !masked.contains(".json()");
     (direct && rust_ok)
@@ -447,20 +447,20 @@ fn json_logger_in(f: &TextFile, masked: &str) -> bool {
 
 /// The first place a file logs plain text: (offset, what).
 fn plain_logging(f: &TextFile, masked: &str, json_here: bool) -> Option<(usize, String)> {
-    let d = code::dialect(f);
+    let d = lang::dialect(f);
     let (_, pattern) = PLAIN_LOGGING.iter().find(|(dd, _)| *dd == d)?;
     let b = masked.as_bytes();
     for m in pattern.find_iter(masked) {
         let t = m.as_str().trim_start();
         let open = m.end().saturating_sub(1);
         let first_arg = || {
-            code::call_args(b, open, d)
+            lang::call_args(b, open, d)
                 .and_then(|(_, args)| args.first().map(|a| String::from_utf8_lossy(&b[a.0..a.1]).trim().to_string()))
                 .unwrap_or_default()
         };
         let what = match d {
             Dialect::Python if t.starts_with("logging.basicConfig") => {
-                let call = code::call_args(b, open, d).map(|(end, _)| &masked[open..end]).unwrap_or("");
+                let call = lang::call_args(b, open, d).map(|(end, _)| &masked[open..end]).unwrap_or("");
                 if json_here && call.contains("handlers") {
                     continue;
                 }
@@ -548,7 +548,7 @@ pub fn g3(r: &Review, out: &mut Vec<Finding>) {
         .any(|f| (wired || !f.file.starts_with(OBSERVABILITY_DIR)) && JSON_LOGGER_DEP.is_match(&f.text));
     let mut plain = Vec::new();
     for f in runtime_sources(repo) {
-        let masked = code::masked(f);
+        let masked = lang::masked(f);
         let json_here = json_logger_in(f, &masked);
         json_anywhere |= json_here && (wired || !is_skeleton(f));
         if let Some((at, what)) = plain_logging(f, &masked, json_here) {
@@ -618,15 +618,8 @@ static LOG_MOUNT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)(?:^|/)(?:var/log|
 pub fn g4(r: &Review, out: &mut Vec<Finding>) {
     let fix = "Remove the file handler, appender or log volume and log to stdout only: the platform collects \
                stdout, and files inside the container are lost at every restart and can fill the disk.";
-    for f in r.repo.sources.iter().filter(|f| f.lang == Lang::Config || is_runtime_code(f)) {
-        let d = code::dialect(f);
-        let Some((_, pattern)) = FILE_LOGGING.iter().find(|(dd, _)| *dd == d) else {
-            continue;
-        };
-        if !pattern.is_match(&f.text) {
-            continue;
-        }
-        let masked = code::masked(f);
+    let files = r.repo.sources.iter().filter(|f| f.lang == Lang::Config || is_runtime_code(f));
+    for (f, d, pattern, masked) in lang::files_matching(files, &FILE_LOGGING) {
         let lines = Lines::new(&masked);
         let mut last_line = 0;
         for m in pattern.find_iter(&masked) {
@@ -693,7 +686,7 @@ static PY_FIELDS: LazyLock<Regex> = LazyLock::new(|| re(r"%\((\w+)\)"));
 static PY_BRACE_FIELDS: LazyLock<Regex> = LazyLock::new(|| re(r"\{(\w+)\}"));
 static DICT_PAIR: LazyLock<Regex> = LazyLock::new(|| re(r#"["'](\w+)["']\s*:\s*["'](\w+)["']"#));
 
-fn lit_text(b: &[u8], l: &code::Lit) -> String {
+fn lit_text(b: &[u8], l: &lang::Lit) -> String {
     String::from_utf8_lossy(&b[l.body.0..l.body.1]).into_owned()
 }
 
@@ -701,7 +694,7 @@ fn lit_text(b: &[u8], l: &code::Lit) -> String {
 fn python_json_fields(masked: &str, open: usize) -> Option<Vec<String>> {
     let b = masked.as_bytes();
     let d = Dialect::Python;
-    let (_, args) = code::call_args(b, open, d)?;
+    let (_, args) = lang::call_args(b, open, d)?;
     let mut fmt: Option<String> = None;
     let mut renames: Vec<(String, String)> = Vec::new();
     let mut timestamp: Option<String> = None;
@@ -717,7 +710,7 @@ fn python_json_fields(masked: &str, open: usize) -> Option<Vec<String>> {
             }
             None => (None, *a),
         };
-        let lits = code::literals(b, value_range, d);
+        let lits = lang::literals(b, value_range, d);
         match key {
             None if i == 0 => fmt = Some(lits.first().map(|l| lit_text(b, l))?),
             Some("fmt") => fmt = Some(lits.first().map(|l| lit_text(b, l))?),
@@ -785,7 +778,7 @@ static FIELD_SETTINGS: LazyLock<FieldSettings> = LazyLock::new(|| FieldSettings 
 
 /// The required fields a JSON logger configured in a file does not write, with where it is configured.
 fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'static str, Vec<&'static str>)> {
-    let d = code::dialect(f);
+    let d = lang::dialect(f);
     let d = if d == Dialect::Kotlin { Dialect::Java } else { d };
     let (_, pattern) = G5_LOGGERS.iter().find(|(dd, _)| *dd == d)?;
     let m = pattern.find(masked)?;
@@ -869,14 +862,14 @@ fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'static str, Ve
 /// G5: log lines carry time, level and msg (judged where logs are JSON).
 pub fn g5(r: &Review, out: &mut Vec<Finding>) {
     for f in runtime_sources(r.repo) {
-        let d = code::dialect(f);
+        let d = lang::dialect(f);
         if !G5_LOGGERS
             .iter()
             .any(|(dd, p)| (*dd == d || (d == Dialect::Kotlin && *dd == Dialect::Java)) && p.is_match(&f.text))
         {
             continue;
         }
-        let masked = code::masked(f);
+        let masked = lang::masked(f);
         if !json_logger_in(f, &masked) {
             continue;
         }
@@ -966,7 +959,7 @@ fn log_calls(masked: &str, d: Dialect) -> Vec<(usize, usize, String)> {
         for m in LOG_METHOD.find_iter(masked) {
             let from = b[..m.start()]
                 .iter()
-                .rposition(|&c| !(code::is_ident(c) || matches!(c, b'.' | b'$' | b'>' | b':' | b'-')))
+                .rposition(|&c| !(lang::is_ident(c) || matches!(c, b'.' | b'$' | b'>' | b':' | b'-')))
                 .map_or(0, |p| p + 1);
             let receiver = &masked[from..m.start()];
             if receiver.is_empty() || !is_logger(receiver) {
@@ -1104,7 +1097,7 @@ static SANITIZER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn sensitive_word(name: &str) -> bool {
-    let parts = code::split_parts(name);
+    let parts = lang::split_parts(name);
     if parts.is_empty() || SAFE_FIRST.contains(&parts[0].as_str()) {
         return false;
     }
@@ -1126,7 +1119,7 @@ fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_arg_end: us
     let prev_sig = |k: usize| b[range.0..k].iter().rev().find(|c| !c.is_ascii_whitespace()).copied();
     let next_sig = |k: usize| b[k..range.1].iter().find(|c| !c.is_ascii_whitespace()).copied();
     while i < range.1 {
-        if let Some(l) = code::lex_string(b, i, d) {
+        if let Some(l) = lang::lex_string(b, i, d) {
             let end = l.end.min(range.1);
             // Code inside f-strings and template literals.
             for h in &l.holes {
@@ -1154,7 +1147,7 @@ fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_arg_end: us
                         let bracket = b[..l.start].iter().rposition(|&c| c == b'[').unwrap_or(l.start);
                         let from = b[..bracket]
                             .iter()
-                            .rposition(|&c| !(code::is_ident(c) || c == b'.' || c == b'$'))
+                            .rposition(|&c| !(lang::is_ident(c) || c == b'.' || c == b'$'))
                             .map_or(0, |p| p + 1);
                         format!("{}[\"{body}\"]", String::from_utf8_lossy(&b[from.max(range.0)..bracket]))
                     } else {
@@ -1172,7 +1165,7 @@ fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_arg_end: us
             let start = i;
             let mut last_start = i;
             let mut j = i + 1;
-            while j < range.1 && code::is_ident(b[j]) {
+            while j < range.1 && lang::is_ident(b[j]) {
                 j += 1;
             }
             loop {
@@ -1186,7 +1179,7 @@ fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_arg_end: us
                 if sep > 0 && b.get(j + sep).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
                     last_start = j + sep;
                     j = last_start;
-                    while j < range.1 && code::is_ident(b[j]) {
+                    while j < range.1 && lang::is_ident(b[j]) {
                         j += 1;
                     }
                 } else {
@@ -1198,7 +1191,7 @@ fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_arg_end: us
             let called = next_sig(j) == Some(b'(');
             if called {
                 pending_call = Some(last.clone());
-                let parts = code::split_parts(&last);
+                let parts = lang::split_parts(&last);
                 let getter = parts.first().is_some_and(|p| p == "get") && parts.len() > 1;
                 if getter && !sanitized(&calls) && sensitive_word(&parts[1..].join("_")) {
                     out.push(format!("{chain}()"));
@@ -1237,15 +1230,15 @@ fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_arg_end: us
 /// G6: no credentials or personal data passed to log calls.
 pub fn g6(r: &Review, out: &mut Vec<Finding>) {
     for f in runtime_sources(r.repo) {
-        let d = code::dialect(f);
+        let d = lang::dialect(f);
         if d == Dialect::Config {
             continue;
         }
-        let masked = code::masked(f);
+        let masked = lang::masked(f);
         let b = masked.as_bytes();
         let mut lines: Option<Lines> = None;
         for (start, open, call) in log_calls(&masked, d) {
-            let Some((_, args)) = code::call_args(b, open, d) else {
+            let Some((_, args)) = lang::call_args(b, open, d) else {
                 continue;
             };
             let (Some(first), Some(last)) = (args.first(), args.last()) else {
@@ -1285,13 +1278,13 @@ mod tests {
 
     fn g6_names(name: &str, lang: Lang, src: &str) -> Vec<(usize, Vec<String>)> {
         let f = file(name, lang, src);
-        let d = code::dialect(&f);
-        let masked = code::mask(src, d);
+        let d = lang::dialect(&f);
+        let masked = lang::mask(src, d);
         let b = masked.as_bytes();
         let lines = Lines::new(&masked);
         let mut out = Vec::new();
         for (start, open, _) in log_calls(&masked, d) {
-            let (_, args) = code::call_args(b, open, d).unwrap();
+            let (_, args) = lang::call_args(b, open, d).unwrap();
             let mut found = Vec::new();
             if let (Some(first), Some(last)) = (args.first(), args.last()) {
                 sensitive_refs(b, (first.0, last.1), d, first.1, &mut found);

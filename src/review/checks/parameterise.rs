@@ -4,7 +4,7 @@
 //! When the query cannot be read back (a wrapper call, named format fields), there is no example
 //! and the fix keeps its general wording.
 
-use super::source::code::{self, Dialect, Lit};
+use crate::lang::{self, Dialect, Lit};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -134,7 +134,7 @@ fn receiver(b: &[u8], name_start: usize) -> String {
             b')' | b']' => depth += 1,
             b'(' | b'[' if depth > 0 => depth -= 1,
             _ if depth > 0 => {}
-            _ if code::is_ident(c) || c == b'.' || c == b'$' => {}
+            _ if lang::is_ident(c) || c == b'.' || c == b'$' => {}
             _ => break,
         }
         i -= 1;
@@ -153,7 +153,7 @@ fn body(b: &[u8], l: &Lit) -> String {
 
 /// The query as SQL pieces and values, for the ways S3 recognises a query being built.
 fn parts(b: &[u8], range: (usize, usize), d: Dialect) -> Option<Vec<Part>> {
-    let lits = code::literals(b, range, d);
+    let lits = lang::literals(b, range, d);
     let first = lits.first()?;
     let before = text(b, (range.0, first.start));
     let after = text(b, (first.end, range.1));
@@ -187,13 +187,13 @@ fn parts(b: &[u8], range: (usize, usize), d: Dialect) -> Option<Vec<Part>> {
             split_top(inner)
         } else if after.starts_with(".format(") {
             let open = first.end + b[first.end..].iter().position(|&c| c == b'(')?;
-            let (_, args) = code::call_args(b, open, d)?;
+            let (_, args) = lang::call_args(b, open, d)?;
             args.iter().map(|a| text(b, *a).to_string()).collect()
         } else if before.ends_with('(')
             && ["Sprintf(", "format!(", "format(", "sprintf("].iter().any(|f| before.ends_with(f))
         {
             let open = range.0 + b[range.0..first.start].iter().rposition(|&c| c == b'(')?;
-            let (_, args) = code::call_args(b, open, d)?;
+            let (_, args) = lang::call_args(b, open, d)?;
             args.iter().skip(1).map(|a| text(b, *a).to_string()).collect()
         } else {
             return None;
@@ -290,7 +290,7 @@ mod tests {
         let b = src.as_bytes();
         let at = src.find(&format!("{name}(")).unwrap();
         let open = at + name.len();
-        let (_, args) = code::call_args(b, open, d).unwrap();
+        let (_, args) = lang::call_args(b, open, d).unwrap();
         let query = if d == Dialect::Go { args[args.len() - 1] } else { args[0] };
         example(b, (at, open), query, d, src)
     }

@@ -23,6 +23,8 @@
 //!   case-insensitively, ignoring a `sha256:` prefix and `:` separators; a SealedSecret whose
 //!   values are all still stubs is not judged on it.
 
+pub use crate::lang::env_name;
+use crate::lang::upper_words;
 use crate::repo::Object;
 use crate::review::workload;
 use crate::review::{Finding, Review};
@@ -89,34 +91,9 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
 const KEY_PREFIXES: &[&str] =
     &["API", "ACCESS", "PRIVATE", "SECRET", "AUTH", "SIGNING", "ENCRYPTION", "MASTER", "LICENSE", "CLIENT"];
 
-/// Splits a variable name into upper-cased words (`_`, `-`, `.`, camelCase).
-fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for ch in name.chars() {
-        if !ch.is_ascii_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if ch.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
-        cur.push(ch.to_ascii_uppercase());
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 /// True for names of credentials: `DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`; not `PASSWORD_FILE`, `PUBLIC_KEY`.
 pub fn credential_name(name: &str) -> bool {
-    let w = words(name);
+    let w = upper_words(name);
     let Some(last) = w.last() else { return false };
     if NOT_SECRET_SUFFIXES.contains(&last.as_str()) || w.iter().any(|x| x == "PUBLIC") {
         return false;
@@ -304,11 +281,6 @@ pub fn e2(r: &Review, out: &mut Vec<Finding>) {
             }
         }
     }
-}
-
-/// The environment-variable form of a key (`db.password` -> `DB_PASSWORD`, `stripe key` -> `STRIPE_KEY`).
-pub fn env_name(key: &str) -> String {
-    words(key).join("_")
 }
 
 /// Splits Dockerfile ENV/ARG arguments into words, honouring quotes.

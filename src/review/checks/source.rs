@@ -7,11 +7,11 @@
 //! so a word in a comment is not code and a query split over lines is still one call.
 //! The [`code`] module is shared with the observability checks (G2–G6).
 
+use crate::lang::{self, Dialect, Lines};
 use crate::repo::{Lang, Repo, TextFile};
 use crate::review::workload;
 use crate::review::{Finding, Review};
 use crate::yaml::Node;
-use code::{Dialect, Lines};
 use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -200,7 +200,7 @@ const BENIGN_FIRST: &[&str] = &[
 
 /// True when an identifier names a credential (S1): `API_KEY`, `dbPassword`, `client_secret`.
 pub(super) fn is_secret_name(name: &str) -> bool {
-    let parts = code::split_parts(name);
+    let parts = lang::split_parts(name);
     if parts.is_empty() || BENIGN_FIRST.contains(&parts[0].as_str()) {
         return false;
     }
@@ -366,10 +366,10 @@ fn plain_secret(name: &str, value: &str) -> bool {
         })
     };
     let dotted = v.contains(['.', ':']) && identifier(&['.', ':']);
-    let name_parts = code::split_parts(name);
+    let name_parts = lang::split_parts(name);
     let key_name = !v.chars().any(|c| c.is_ascii_digit())
         && identifier(&['.', ':', '-'])
-        && code::split_parts(v).iter().all(|p| {
+        && lang::split_parts(v).iter().all(|p| {
             KEY_NAME_WORDS.contains(&p.as_str()) || SECRET_PARTS.contains(&p.as_str()) || name_parts.contains(p)
         });
     !(env_name || word || dotted || key_name)
@@ -439,7 +439,7 @@ fn assigned_name(text: &str, at: usize) -> Option<&str> {
 
 /// The environment variable a secret-like name stands for: `dbPassword` -> `DB_PASSWORD`.
 fn env_name(name: &str) -> String {
-    code::split_parts(name).join("_").to_ascii_uppercase()
+    lang::split_parts(name).join("_").to_ascii_uppercase()
 }
 
 /// S1's fix in the file's own language: how that code reads `env` from the environment, and
@@ -577,7 +577,7 @@ fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
     // Any literal under a secret-like name counts in the app's own code; tests, example files and
     // comments hold sample logins, so there only random-looking values do.
     let sample_file = is_sample_file(&f.file);
-    let masked = (f.lang != Lang::Config).then(|| code::masked(f));
+    let masked = (f.lang != Lang::Config).then(|| lang::masked(f));
     let in_code = |at: usize| masked.as_ref().is_none_or(|m| m.as_bytes().get(at) == text.as_bytes().get(at));
     for (start, end, name, value) in named {
         let weak = !sample_file && in_code(start) && plain_secret(name, value);
@@ -801,13 +801,13 @@ static ASSIGNMENT: LazyLock<Regex> =
 
 /// How a piece of SQL text was built, when it was built by formatting.
 fn formatting(b: &[u8], range: (usize, usize), d: Dialect) -> Option<&'static str> {
-    let lits = code::literals(b, range, d);
-    let bare = code::without_literals(b, range, d);
+    let lits = lang::literals(b, range, d);
+    let bare = lang::without_literals(b, range, d);
     for l in &lits {
         if l.interpolated && !l.holes.is_empty() {
             // A tagged template (sql`...${x}`) is parameterised by its tag.
             let tagged = d == Dialect::Js
-                && b[..l.start].iter().rev().find(|c| !c.is_ascii_whitespace()).is_some_and(|&c| code::is_ident(c));
+                && b[..l.start].iter().rev().find(|c| !c.is_ascii_whitespace()).is_some_and(|&c| lang::is_ident(c));
             if !tagged {
                 return Some(match d {
                     Dialect::Python => "an f-string",
@@ -818,7 +818,7 @@ fn formatting(b: &[u8], range: (usize, usize), d: Dialect) -> Option<&'static st
             }
         }
     }
-    // \x01 stands for a literal (see `code::without_literals`).
+    // \x01 stands for a literal (see `lang::without_literals`).
     static PY_PERCENT: LazyLock<Regex> = LazyLock::new(|| re(r"\x01\s*%\s*[\w(\[{]"));
     static CONCAT: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\x01\s*\+\s*[\w$(\[]|[\w$)\]]\s*\+\s*\x01)"));
     static PHP_CONCAT: LazyLock<Regex> = LazyLock::new(|| re(r"(?:\x01\s*\.\s*[\w$(]|[\w)\]]\s*\.\s*\x01)"));
@@ -843,7 +843,7 @@ fn formatting(b: &[u8], range: (usize, usize), d: Dialect) -> Option<&'static st
 }
 
 fn is_sql(b: &[u8], range: (usize, usize), d: Dialect) -> bool {
-    code::literals(b, range, d).iter().any(|l| {
+    lang::literals(b, range, d).iter().any(|l| {
         let body = &b[l.body.0..l.body.1];
         std::str::from_utf8(body).is_ok_and(|t| SQL_TEXT.is_match(t))
     })
@@ -885,10 +885,10 @@ fn assignments(masked: &str, d: Dialect) -> Vec<Assignment> {
         if op.as_str() == "=" && op.start() > 0 && matches!(b[op.start() - 1], b'=' | b'!' | b'<' | b'>') {
             continue;
         }
-        if name.start() > 0 && code::is_ident(b[name.start() - 1]) {
+        if name.start() > 0 && lang::is_ident(b[name.start() - 1]) {
             continue;
         }
-        let value = code::statement_end(b, end, d);
+        let value = lang::statement_end(b, end, d);
         out.push(Assignment {
             name: name.as_str().to_string(),
             at: name.start(),
@@ -901,15 +901,7 @@ fn assignments(masked: &str, d: Dialect) -> Vec<Assignment> {
 
 /// S3: no SQL built by string formatting or concatenation.
 pub fn s3(r: &Review, out: &mut Vec<Finding>) {
-    for f in &r.repo.sources {
-        let d = code::dialect(f);
-        let Some((_, calls)) = SQL_CALLS.iter().find(|(dd, _)| *dd == d) else {
-            continue;
-        };
-        if !calls.is_match(&f.text) {
-            continue;
-        }
-        let masked = code::masked(f);
+    for (f, d, calls, masked) in lang::files_matching(&r.repo.sources, &*SQL_CALLS) {
         let b = masked.as_bytes();
         let lines = Lines::new(&masked);
         let mut assigns: Option<Vec<Assignment>> = None;
@@ -922,7 +914,7 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
                 continue;
             }
             let open = all.end() - 1;
-            let Some((end, args)) = code::call_args(b, open, d) else {
+            let Some((end, args)) = lang::call_args(b, open, d) else {
                 continue;
             };
             let Some(arg) = sql_arg(b, d, name.as_str(), &args) else {
@@ -933,7 +925,7 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
             let mut query = arg;
             if how.is_none() {
                 // A variable holding the query: judge its assignments before the call.
-                let ident = code::bare_identifier(b, arg);
+                let ident = lang::bare_identifier(b, arg);
                 if let Some(ident) = ident {
                     let list = assigns.get_or_insert_with(|| assignments(&masked, d));
                     let mut sql = false;
@@ -1410,7 +1402,7 @@ fn may_hold_dsn(v: &str) -> bool {
 /// True for keys naming a database login: `DB_USER`, `PGUSER`, `spring.datasource.username`,
 /// `MONGO_INITDB_ROOT_USERNAME`. `path` is the key with its parents, for nested YAML.
 fn is_db_user_key(path: &str) -> bool {
-    let parts = code::split_parts(path);
+    let parts = lang::split_parts(path);
     let Some(last) = parts.last() else {
         return false;
     };
@@ -1673,722 +1665,6 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
             for (at, user) in superusers_in(text) {
                 push(line_at(at), "A connection address".into(), &user, out);
             }
-        }
-    }
-}
-
-// ------------------------------------------------------------------------------------------------
-// A small lexer for application source, shared with the observability checks.
-// ------------------------------------------------------------------------------------------------
-
-/// Strings, comments and calls of application source, per language.
-pub(super) mod code {
-    use crate::repo::{Lang, TextFile};
-
-    /// How a file is lexed.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum Dialect {
-        /// Python.
-        Python,
-        /// JavaScript / TypeScript.
-        Js,
-        /// Go.
-        Go,
-        /// Java.
-        Java,
-        /// Kotlin (string templates).
-        Kotlin,
-        /// Rust.
-        Rust,
-        /// PHP.
-        Php,
-        /// .env, .properties, YAML and JSON app config.
-        Config,
-    }
-
-    /// The dialect of a source file.
-    pub fn dialect(f: &TextFile) -> Dialect {
-        match f.lang {
-            Lang::Python => Dialect::Python,
-            Lang::Js => Dialect::Js,
-            Lang::Go => Dialect::Go,
-            Lang::Java if f.file.ends_with(".kt") || f.file.ends_with(".kts") => Dialect::Kotlin,
-            Lang::Java => Dialect::Java,
-            Lang::Rust => Dialect::Rust,
-            Lang::Php => Dialect::Php,
-            Lang::Config => Dialect::Config,
-        }
-    }
-
-    /// Byte offsets to 1-based line numbers.
-    pub struct Lines(Vec<usize>);
-
-    impl Lines {
-        /// Indexes the line starts of `text`.
-        pub fn new(text: &str) -> Lines {
-            let mut starts = vec![0];
-            starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
-            Lines(starts)
-        }
-
-        /// The line of a byte offset.
-        pub fn line(&self, offset: usize) -> u32 {
-            self.0.partition_point(|&s| s <= offset) as u32
-        }
-    }
-
-    /// A string literal.
-    #[derive(Debug, Clone, Default, PartialEq, Eq)]
-    pub struct Lit {
-        /// First byte (prefix included).
-        pub start: usize,
-        /// One past the closing quote.
-        pub end: usize,
-        /// The content between the quotes.
-        pub body: (usize, usize),
-        /// Triple-quoted (Python, Java/Kotlin text blocks).
-        pub triple: bool,
-        /// A literal that can hold code (f-string, template literal, PHP/Kotlin `"$x"`, Rust `"{x}"`).
-        pub interpolated: bool,
-        /// Code inside the literal.
-        pub holes: Vec<(usize, usize)>,
-    }
-
-    /// True for bytes of identifiers (non-ASCII bytes count, so UTF-8 names stay whole).
-    pub fn is_ident(b: u8) -> bool {
-        b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
-    }
-
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    enum Holes {
-        None,
-        PyF,
-        Template,
-        Kotlin,
-        Php,
-        RustFmt,
-    }
-
-    /// The index of the `}` closing the `{` at `open` (or a bounded end).
-    fn close_brace(b: &[u8], open: usize) -> usize {
-        let mut depth = 0usize;
-        let limit = (open + 4096).min(b.len());
-        for (i, &c) in b.iter().enumerate().take(limit).skip(open) {
-            match c {
-                b'{' => depth += 1,
-                b'}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return i;
-                    }
-                }
-                _ => {}
-            }
-        }
-        limit
-    }
-
-    fn ident_end(b: &[u8], mut i: usize) -> usize {
-        while i < b.len() && is_ident(b[i]) {
-            i += 1;
-        }
-        i
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn body(
-        b: &[u8],
-        start: usize,
-        open: usize,
-        q: u8,
-        qlen: usize,
-        hashes: usize,
-        multiline: bool,
-        escapes: bool,
-        holes_mode: Holes,
-    ) -> Lit {
-        let n = b.len();
-        let mut k = open;
-        let mut holes = Vec::new();
-        let closes = |k: usize| {
-            k + qlen + hashes <= n
-                && b[k..k + qlen].iter().all(|&c| c == q)
-                && b[k + qlen..k + qlen + hashes].iter().all(|&c| c == b'#')
-        };
-        let lit = |end: usize, body_end: usize, holes: Vec<(usize, usize)>| Lit {
-            start,
-            end,
-            body: (open, body_end),
-            triple: qlen == 3,
-            interpolated: holes_mode != Holes::None,
-            holes,
-        };
-        while k < n {
-            let c = b[k];
-            if !matches!(c, b'\\' | b'\n' | b'{' | b'}' | b'$') && c != q {
-                k += 1;
-                continue;
-            }
-            if escapes && c == b'\\' {
-                k += 2;
-                continue;
-            }
-            if c == b'\n' && !multiline {
-                return lit(k, k, holes);
-            }
-            if c == q && closes(k) {
-                return lit(k + qlen + hashes, k, holes);
-            }
-            let next = b.get(k + 1).copied().unwrap_or(0);
-            match holes_mode {
-                Holes::PyF | Holes::RustFmt if c == b'{' && next == b'{' => {
-                    k += 2;
-                    continue;
-                }
-                Holes::PyF if c == b'{' => {
-                    let close = close_brace(b, k);
-                    holes.push((k + 1, close.min(n)));
-                    k = close + 1;
-                    continue;
-                }
-                Holes::RustFmt if c == b'{' => {
-                    let e = ident_end(b, k + 1);
-                    if e > k + 1 && matches!(b.get(e), Some(b'}') | Some(b':')) && !b[k + 1].is_ascii_digit() {
-                        holes.push((k + 1, e));
-                    }
-                    k = e.max(k + 1);
-                    continue;
-                }
-                Holes::Template | Holes::Kotlin if c == b'$' && next == b'{' => {
-                    let close = close_brace(b, k + 1);
-                    holes.push((k + 2, close.min(n)));
-                    k = close + 1;
-                    continue;
-                }
-                Holes::Kotlin if c == b'$' && (next.is_ascii_alphabetic() || next == b'_') => {
-                    let e = ident_end(b, k + 1);
-                    holes.push((k + 1, e));
-                    k = e;
-                    continue;
-                }
-                Holes::Php if c == b'{' && next == b'$' => {
-                    let close = close_brace(b, k);
-                    holes.push((k + 1, close.min(n)));
-                    k = close + 1;
-                    continue;
-                }
-                Holes::Php if c == b'$' && (next.is_ascii_alphabetic() || next == b'_') => {
-                    let mut e = ident_end(b, k + 1);
-                    while b.get(e) == Some(&b'-')
-                        && b.get(e + 1) == Some(&b'>')
-                        && b.get(e + 2).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
-                    {
-                        e = ident_end(b, e + 2);
-                    }
-                    if b.get(e) == Some(&b'[')
-                        && let Some(close) = b[e..].iter().take(64).position(|&c| c == b']')
-                    {
-                        e += close + 1;
-                    }
-                    holes.push((k, e));
-                    k = e;
-                    continue;
-                }
-                _ => {}
-            }
-            k += 1;
-        }
-        lit(n, n, holes)
-    }
-
-    /// The string literal starting at `i`, if one does.
-    pub fn lex_string(b: &[u8], i: usize, d: Dialect) -> Option<Lit> {
-        let c = *b.get(i)?;
-        let at = |k: usize| b.get(k).copied().unwrap_or(0);
-        match d {
-            Dialect::Python => {
-                let mut j = i;
-                let mut f = false;
-                if c.is_ascii_alphabetic() {
-                    if i > 0 && is_ident(b[i - 1]) {
-                        return None;
-                    }
-                    while j < i + 2 && matches!(at(j), b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F') {
-                        f |= matches!(at(j), b'f' | b'F');
-                        j += 1;
-                    }
-                    if j == i || !matches!(at(j), b'"' | b'\'') {
-                        return None;
-                    }
-                } else if !matches!(c, b'"' | b'\'') {
-                    return None;
-                }
-                let q = b[j];
-                let triple = at(j + 1) == q && at(j + 2) == q;
-                let holes = if f { Holes::PyF } else { Holes::None };
-                Some(if triple {
-                    body(b, i, j + 3, q, 3, 0, true, true, holes)
-                } else {
-                    body(b, i, j + 1, q, 1, 0, false, true, holes)
-                })
-            }
-            Dialect::Js => match c {
-                b'"' | b'\'' => Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None)),
-                b'`' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::Template)),
-                _ => None,
-            },
-            Dialect::Go => match c {
-                b'"' | b'\'' => Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None)),
-                b'`' => Some(body(b, i, i + 1, c, 1, 0, true, false, Holes::None)),
-                _ => None,
-            },
-            Dialect::Java | Dialect::Kotlin => {
-                let holes = if d == Dialect::Kotlin { Holes::Kotlin } else { Holes::None };
-                match c {
-                    b'"' if at(i + 1) == b'"' && at(i + 2) == b'"' => {
-                        Some(body(b, i, i + 3, c, 3, 0, true, d == Dialect::Java, holes))
-                    }
-                    b'"' => Some(body(b, i, i + 1, c, 1, 0, false, true, holes)),
-                    b'\'' => Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None)),
-                    _ => None,
-                }
-            }
-            Dialect::Rust => match c {
-                b'r' | b'b' => {
-                    if i > 0 && is_ident(b[i - 1]) {
-                        return None;
-                    }
-                    let mut j = i + 1;
-                    if c == b'b' && at(j) == b'r' {
-                        j += 1;
-                    }
-                    if c == b'b' && at(j) == b'"' && j == i + 1 {
-                        return Some(body(b, i, j + 1, b'"', 1, 0, true, true, Holes::None));
-                    }
-                    let raw = c == b'r' || at(i + 1) == b'r';
-                    if !raw {
-                        return None;
-                    }
-                    let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
-                    (at(j + hashes) == b'"')
-                        .then(|| body(b, i, j + hashes + 1, b'"', 1, hashes, true, false, Holes::None))
-                }
-                b'"' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::RustFmt)),
-                b'\'' => {
-                    // A char literal ('x', '\n', 'é'), not a lifetime ('a).
-                    if at(i + 1) == b'\\' {
-                        return Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None));
-                    }
-                    let len = std::str::from_utf8(&b[i + 1..(i + 5).min(b.len())])
-                        .ok()
-                        .or_else(|| std::str::from_utf8(&b[i + 1..(i + 2).min(b.len())]).ok())
-                        .and_then(|s| s.chars().next())
-                        .map(char::len_utf8)
-                        .unwrap_or(1);
-                    (at(i + 1 + len) == b'\'').then(|| Lit {
-                        start: i,
-                        end: i + 2 + len,
-                        body: (i + 1, i + 1 + len),
-                        ..Lit::default()
-                    })
-                }
-                _ => None,
-            },
-            Dialect::Php => match c {
-                b'\'' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::None)),
-                b'"' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::Php)),
-                _ => None,
-            },
-            Dialect::Config => match c {
-                b'"' | b'\'' => Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None)),
-                _ => None,
-            },
-        }
-    }
-
-    fn blank(out: &mut [u8], from: usize, to: usize) {
-        for c in &mut out[from..to] {
-            if *c != b'\n' {
-                *c = b' ';
-            }
-        }
-    }
-
-    fn regex_literal_end(b: &[u8], i: usize) -> Option<usize> {
-        let mut k = i + 1;
-        let mut class = false;
-        while k < b.len() {
-            match b[k] {
-                b'\n' => return None,
-                b'\\' => k += 1,
-                b'[' => class = true,
-                b']' => class = false,
-                b'/' if !class => {
-                    k += 1;
-                    while k < b.len() && b[k].is_ascii_alphabetic() {
-                        k += 1;
-                    }
-                    return Some(k);
-                }
-                _ => {}
-            }
-            k += 1;
-        }
-        None
-    }
-
-    thread_local! {
-        /// Masked texts by content: several checks read the same file, and repos often hold
-        /// identical files. Keyed by a hash of the content and verified against the original.
-        static MASKS: std::cell::RefCell<(MaskCache, usize)> = std::cell::RefCell::new((MaskCache::new(), 0));
-    }
-    /// (content hash, length, dialect) -> (original text, masked text).
-    type MaskCache = std::collections::HashMap<(u64, usize, Dialect), (std::rc::Rc<str>, std::rc::Rc<str>)>;
-    /// Text the mask cache may hold before it is emptied.
-    const MASK_CACHE_BYTES: usize = 256 << 20;
-
-    fn fingerprint(b: &[u8]) -> u64 {
-        const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut h = 0x243F_6A88_85A3_08D3u64 ^ b.len() as u64;
-        let mut chunks = b.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            h = (h ^ w).wrapping_mul(K);
-            h ^= h >> 29;
-        }
-        for &x in chunks.remainder() {
-            h = (h ^ u64::from(x)).wrapping_mul(K);
-        }
-        h
-    }
-
-    /// [`mask`] of a source file, computed once per content.
-    pub fn masked(f: &TextFile) -> std::rc::Rc<str> {
-        let d = dialect(f);
-        let key = (fingerprint(f.text.as_bytes()), f.text.len(), d);
-        MASKS.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if let Some((original, masked)) = cache.0.get(&key)
-                && **original == *f.text
-            {
-                return masked.clone();
-            }
-            let masked: std::rc::Rc<str> = mask(&f.text, d).into();
-            if cache.1 + 2 * f.text.len() > MASK_CACHE_BYTES {
-                cache.0.clear();
-                cache.1 = 0;
-            }
-            cache.1 += 2 * f.text.len();
-            cache.0.insert(key, (f.text.as_str().into(), masked.clone()));
-            masked
-        })
-    }
-
-    /// The last byte before `i` that is not whitespace.
-    fn prev_sig(b: &[u8], i: usize) -> Option<u8> {
-        b[..i].iter().rev().find(|c| !c.is_ascii_whitespace()).copied()
-    }
-
-    /// Where a literal whose quote is at `q` starts, prefixes included (`f"`, `rb'`, `r#"`, `b"`).
-    fn literal_start(b: &[u8], q: usize, d: Dialect) -> usize {
-        let boundary = |k: usize| k == 0 || !is_ident(b[k - 1]);
-        match d {
-            Dialect::Python => {
-                let mut k = q;
-                while k > 0 && q - k < 2 && matches!(b[k - 1], b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F') {
-                    k -= 1;
-                }
-                if k < q && boundary(k) { k } else { q }
-            }
-            Dialect::Rust if b[q] == b'"' => {
-                let mut k = q;
-                while k > 0 && b[k - 1] == b'#' {
-                    k -= 1;
-                }
-                if k > 0 && b[k - 1] == b'r' {
-                    k -= 1;
-                    if k > 0 && b[k - 1] == b'b' {
-                        k -= 1;
-                    }
-                    if boundary(k) {
-                        return k;
-                    }
-                } else if k == q && k > 0 && b[k - 1] == b'b' && boundary(k - 1) {
-                    return k - 1;
-                }
-                q
-            }
-            _ => q,
-        }
-    }
-
-    /// The text with comments (and Python docstrings) blanked to spaces; offsets and lines are kept.
-    pub fn mask(text: &str, d: Dialect) -> String {
-        let b = text.as_bytes();
-        let n = b.len();
-        let mut out = b.to_vec();
-        let c_like =
-            matches!(d, Dialect::Js | Dialect::Go | Dialect::Java | Dialect::Kotlin | Dialect::Rust | Dialect::Php);
-        // The bytes where a string or a comment can start; everything else is skipped quickly.
-        let mut special = [false; 256];
-        special[b'"' as usize] = true;
-        special[b'\'' as usize] = true;
-        special[b'`' as usize] = matches!(d, Dialect::Js | Dialect::Go);
-        special[b'#' as usize] = matches!(d, Dialect::Python | Dialect::Php | Dialect::Config);
-        special[b'/' as usize] = c_like;
-        let mut i = 0;
-        while i < n {
-            while i < n && !special[b[i] as usize] {
-                i += 1;
-            }
-            if i >= n {
-                break;
-            }
-            let c = b[i];
-            let next = b.get(i + 1).copied().unwrap_or(0);
-            let hash_comment = match d {
-                Dialect::Python => c == b'#',
-                Dialect::Php => c == b'#' && next != b'[',
-                Dialect::Config => {
-                    c == b'#' && out[..i].iter().rev().take_while(|&&c| c != b'\n').all(|c| *c == b' ' || *c == b'\t')
-                }
-                _ => false,
-            };
-            if hash_comment || (c_like && c == b'/' && next == b'/') {
-                let end = b[i..].iter().position(|&c| c == b'\n').map(|p| i + p).unwrap_or(n);
-                blank(&mut out, i, end);
-                i = end;
-                continue;
-            }
-            if c_like && c == b'/' && next == b'*' {
-                let end = text[i + 2..].find("*/").map(|p| i + 2 + p + 2).unwrap_or(n);
-                blank(&mut out, i, end);
-                i = end;
-                continue;
-            }
-            if c == b'/' {
-                if d == Dialect::Js
-                    && prev_sig(&out, i).is_none_or(|l| b"(,=:[!&|?{};+-*%<>~^".contains(&l))
-                    && let Some(end) = regex_literal_end(b, i)
-                {
-                    i = end;
-                    continue;
-                }
-                i += 1;
-                continue;
-            }
-            if c == b'#' {
-                i += 1;
-                continue;
-            }
-            let start = literal_start(b, i, d);
-            if let Some(lit) = lex_string(b, start, d) {
-                if d == Dialect::Python && lit.triple && prev_sig(&out, start).is_none_or(|l| l == b':') {
-                    blank(&mut out, lit.start, lit.end.min(n));
-                }
-                i = lit.end.max(i + 1);
-                continue;
-            }
-            i += 1;
-        }
-        String::from_utf8(out).unwrap_or_else(|_| text.to_string())
-    }
-
-    /// The arguments of the call whose `(` is at `open`: (one past the `)`, argument ranges).
-    pub fn call_args(b: &[u8], open: usize, d: Dialect) -> Option<(usize, Vec<(usize, usize)>)> {
-        let mut depth = 0usize;
-        let mut i = open + 1;
-        let mut start = i;
-        let mut args = Vec::new();
-        let limit = (open + 20_000).min(b.len());
-        while i < limit {
-            if let Some(l) = lex_string(b, i, d) {
-                i = l.end.max(i + 1);
-                continue;
-            }
-            match b[i] {
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => {
-                    if depth == 0 {
-                        if b[i] != b')' {
-                            return None;
-                        }
-                        if i > start || !args.is_empty() {
-                            args.push((start, i));
-                        }
-                        return Some((i + 1, args));
-                    }
-                    depth -= 1;
-                }
-                b',' if depth == 0 => {
-                    args.push((start, i));
-                    start = i + 1;
-                }
-                _ => {}
-            }
-            i += 1;
-        }
-        None
-    }
-
-    /// Where the statement starting at `from` ends (a `;` or a line end outside brackets,
-    /// unless the line ends with or the next starts with an operator).
-    pub fn statement_end(b: &[u8], from: usize, d: Dialect) -> usize {
-        let mut depth = 0i32;
-        let mut i = from;
-        let limit = (from + 20_000).min(b.len());
-        while i < limit {
-            if let Some(l) = lex_string(b, i, d) {
-                i = l.end.max(i + 1);
-                continue;
-            }
-            match b[i] {
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => {
-                    depth -= 1;
-                    if depth < 0 {
-                        return i;
-                    }
-                }
-                b';' if depth == 0 => return i,
-                b'\n' if depth == 0 => {
-                    let before = b[from..i].iter().rev().find(|c| !c.is_ascii_whitespace()).copied();
-                    let after = b[i..limit].iter().find(|c| !c.is_ascii_whitespace()).copied();
-                    let cont = matches!(before, Some(b'+' | b'%' | b'.' | b'\\' | b'=' | b','))
-                        || matches!(after, Some(b'+' | b'.' | b'%'));
-                    if !cont {
-                        return i;
-                    }
-                }
-                _ => {}
-            }
-            i += 1;
-        }
-        limit
-    }
-
-    /// The string literals inside a range.
-    pub fn literals(b: &[u8], range: (usize, usize), d: Dialect) -> Vec<Lit> {
-        let mut out = Vec::new();
-        let mut i = range.0;
-        while i < range.1 {
-            if let Some(l) = lex_string(b, i, d) {
-                i = l.end.max(i + 1);
-                out.push(l);
-                continue;
-            }
-            i += 1;
-        }
-        out
-    }
-
-    /// What [`without_literals`] puts where a literal was (never part of code).
-    pub const LIT_MARK: u8 = 0x01;
-
-    /// The code of a range with every literal replaced by [`LIT_MARK`].
-    pub fn without_literals(b: &[u8], range: (usize, usize), d: Dialect) -> String {
-        let mut out = Vec::with_capacity(range.1.saturating_sub(range.0));
-        let mut i = range.0;
-        while i < range.1 {
-            if let Some(l) = lex_string(b, i, d) {
-                out.push(LIT_MARK);
-                i = l.end.max(i + 1);
-                continue;
-            }
-            out.push(b[i]);
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
-
-    /// The identifier a range consists of (`query`, `&sql`, `$sql`, `sql.as_str()`), if it is one.
-    pub fn bare_identifier(b: &[u8], range: (usize, usize)) -> Option<String> {
-        let t = std::str::from_utf8(&b[range.0..range.1.min(b.len())]).ok()?.trim();
-        let t = t.trim_start_matches(['&', '*']).trim_end_matches(".as_str()").trim_end_matches(".to_string()");
-        let ok = !t.is_empty()
-            && t.bytes().enumerate().all(|(i, c)| is_ident(c) || (i == 0 && c == b'$'))
-            && !t.as_bytes()[t.starts_with('$') as usize..].first().is_some_and(|c| c.is_ascii_digit());
-        ok.then(|| t.to_string())
-    }
-
-    /// The words of an identifier, lower-cased: `apiKey` -> [api, key], `DB_PASSWORD` -> [db, password],
-    /// `APIKey` -> [api, key], `x-api-key` -> [x, api, key].
-    pub fn split_parts(name: &str) -> Vec<String> {
-        let chars: Vec<char> = name.chars().collect();
-        let mut parts = Vec::new();
-        let mut cur = String::new();
-        for (i, &c) in chars.iter().enumerate() {
-            if !c.is_alphanumeric() {
-                if !cur.is_empty() {
-                    parts.push(std::mem::take(&mut cur));
-                }
-                continue;
-            }
-            if c.is_uppercase() && !cur.is_empty() {
-                let prev = chars[i - 1];
-                let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-                if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                    parts.push(std::mem::take(&mut cur));
-                }
-            }
-            cur.extend(c.to_lowercase());
-        }
-        if !cur.is_empty() {
-            parts.push(cur);
-        }
-        parts
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn comments_are_blanked_and_strings_kept() {
-            let py = "x = '# not a comment'  # a comment\ndef f():\n    \"\"\"doc\"\"\"\n    y = \"\"\"kept\"\"\"\n";
-            let m = mask(py, Dialect::Python);
-            assert!(m.contains("'# not a comment'"));
-            assert!(!m.contains("a comment\n"));
-            assert!(!m.contains("doc") && m.contains("kept"));
-            assert_eq!(m.len(), py.len());
-            let js = "const re = /\"/; // c\nconst s = `a ${b} // c`; /* x\ny */ z";
-            let m = mask(js, Dialect::Js);
-            assert!(m.contains("`a ${b} // c`") && !m.contains("x\ny") && m.ends_with(" z"));
-            let rs = "fn f<'a>(x: &'a str) -> char { 'x' } // c\nlet s = r#\"a \"quoted\" // b\"#;";
-            let m = mask(rs, Dialect::Rust);
-            assert!(!m.contains("// c") && m.contains("// b"));
-        }
-
-        #[test]
-        fn literals_know_their_holes() {
-            let b = b"f\"SELECT {x} FROM t {{y}}\"";
-            let l = lex_string(b, 0, Dialect::Python).unwrap();
-            assert_eq!(l.holes.len(), 1);
-            assert_eq!(&b[l.holes[0].0..l.holes[0].1], b"x");
-            let b = b"\"id = $id and {$u->name}\"";
-            let l = lex_string(b, 0, Dialect::Php).unwrap();
-            assert_eq!(l.holes.len(), 2);
-            let b = b"`a ${b + `c`} d`";
-            let l = lex_string(b, 0, Dialect::Js).unwrap();
-            assert_eq!(l.end, b.len());
-        }
-
-        #[test]
-        fn calls_split_their_arguments() {
-            let b = b"execute(\"a, b\", (x, y))";
-            let (end, args) = call_args(b, 7, Dialect::Python).unwrap();
-            assert_eq!(end, b.len());
-            assert_eq!(args.len(), 2);
-            assert_eq!(&b[args[0].0..args[0].1], b"\"a, b\"");
-        }
-
-        #[test]
-        fn identifiers_split_into_words() {
-            assert_eq!(split_parts("apiKey"), ["api", "key"]);
-            assert_eq!(split_parts("APIKey"), ["api", "key"]);
-            assert_eq!(split_parts("DB_PASSWORD"), ["db", "password"]);
-            assert_eq!(split_parts("x-api-key"), ["x", "api", "key"]);
-            assert_eq!(split_parts("oauth2Token"), ["oauth2", "token"]);
         }
     }
 }
