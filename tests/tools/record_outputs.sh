@@ -8,8 +8,8 @@
 #
 # For each fixture (a review fixture's folder, a fix fixture's before/): `review --format json`, `review` (text),
 # `review --format sarif`, `review --format github`, and `review --fix --dry-run` on a copy; each
-# output file ends with the exit status. Fixture paths are replaced by FIXTURE so the folder does
-# not matter.
+# output file ends with the exit status. Each fixture is copied outside the checkout and its path
+# replaced by FIXTURE, so neither the folder nor the current commit shows in the outputs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:?usage: record_outputs.sh OUTPUT_DIR}
@@ -24,16 +24,17 @@ unset VIBE_PLATFORM
 count=0
 while IFS= read -r dir; do
   name=$(echo "${dir#tests/fixtures/}" | tr '/' '_')
-  abs=$(readlink -f "$dir")
+  # Reviewed from a copy outside this git checkout: inside it, fix texts would name the checkout's
+  # current commit (the image tag), so two recordings at different commits would differ.
+  rm -rf "$scratch/copy" && cp -a "$dir" "$scratch/copy"
   record() { # record FILE CMD...: output of CMD with its exit status, fixture path made neutral
     local file=$1; shift
-    { "$@" 2>&1 || echo "exit $?"; } | sed "s#$abs#FIXTURE#g; s#$scratch/copy#FIXTURE#g" > "$out/$name.$file"
+    { "$@" 2>&1 || echo "exit $?"; } | sed "s#$scratch/copy#FIXTURE#g" > "$out/$name.$file"
   }
-  record json "$bin" review "$abs" --format json
-  record text "$bin" review "$abs"
-  record sarif "$bin" review "$abs" --format sarif
-  record github "$bin" review "$abs" --format github
-  rm -rf "$scratch/copy" && cp -a "$abs" "$scratch/copy"
+  record json "$bin" review "$scratch/copy" --format json
+  record text "$bin" review "$scratch/copy"
+  record sarif "$bin" review "$scratch/copy" --format sarif
+  record github "$bin" review "$scratch/copy" --format github
   record fix-dry-run "$bin" --dir "$scratch/copy" review --fix --dry-run
   count=$((count + 1))
 done < <({ find tests/fixtures/review -name expect.txt -exec dirname {} \; ; find tests/fixtures/fix -mindepth 2 -maxdepth 2 -type d -name before; } | sort)
