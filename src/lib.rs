@@ -15,6 +15,7 @@ pub mod fix;
 pub mod fsread;
 pub mod generate;
 pub mod git;
+pub mod k8s;
 pub mod line_edit;
 pub mod parallel;
 pub mod platform;

@@ -11,6 +11,7 @@ use super::Files;
 use super::edit::{self, Seg, Y, path};
 use crate::contract::{self, PORT_HTTP, PORT_MGMT};
 use crate::generate::UNSEALED_STUB;
+use crate::k8s::parse_quantity;
 use crate::repo::{Object, Repo};
 use crate::review::workload::{self, Container, Workload, component_of_image, parse_image};
 use crate::review::{Finding, ReviewContext};
@@ -1152,26 +1153,6 @@ fn add_secret_key(files: &mut Files, secret: &SecretTarget, ns: Option<&str>, ke
 /// Components that keep or serve the app's data: at least md.
 const STORES: &[&str] = &["postgres", "mongo", "rabbitmq", "redis"];
 
-/// A CPU or memory quantity in milli-units / bytes, for comparing sizes.
-fn quantity(text: &str) -> Option<f64> {
-    let t = text.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
-    let (num, suffix) = t.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let factor = match suffix {
-        "" => 1.0,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "Ki" => 1024.0,
-        "Mi" => 1024.0 * 1024.0,
-        "Gi" => 1024.0 * 1024.0 * 1024.0,
-        _ => return None,
-    };
-    Some(n * factor)
-}
-
 /// The size a container should have: the app's (vibe.yaml; else the size its present values
 /// already match; else the default), at least md for stores, the smallest for helpers.
 fn size_for(fx: &Fx, w: &Workload, c: &Container) -> &'static contract::Size {
@@ -1197,7 +1178,9 @@ fn size_for(fx: &Fx, w: &Workload, c: &Container) -> &'static contract::Size {
                 .iter()
                 .find(|s| {
                     !present.is_empty()
-                        && present.iter().all(|(k, v)| quantity(v).is_some() && quantity(v) == quantity(value(s, k)))
+                        && present.iter().all(|(k, v)| {
+                            parse_quantity(v).is_some() && parse_quantity(v) == parse_quantity(value(s, k))
+                        })
                 })
                 .unwrap_or_else(default)
         }),
@@ -1411,17 +1394,23 @@ mod tests {
     }
 
     #[test]
-    fn quantities_compare_across_units() {
-        assert_eq!(quantity("1000m"), quantity("1"));
-        assert_eq!(quantity("1Gi"), quantity("1024Mi"));
-        assert!(quantity("abc").is_none());
-    }
-
-    #[test]
     fn wildcard_tls_hosts_cover_one_label() {
         assert!(tls_covers("*.example.com", "a.example.com"));
         assert!(!tls_covers("*.example.com", "a.b.example.com"));
         assert!(tls_covers("A.example.com", "a.example.com"));
+    }
+
+    #[test]
+    fn limits_follow_the_size_the_requests_already_match_in_any_notation() {
+        // Requests written as `1e-1` CPU (100m) and 128Mi are the sm size: the limits added are sm's,
+        // not the default size's.
+        let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/me/web:1\n          resources:\n            requests: {cpu: 1e-1, memory: 128Mi}\n";
+        let out = fix(&[("web.yaml", web)], Finding::new("F2", "web.yaml", Some(1)).object("Deployment/web")).unwrap();
+        let doc = yaml::parse_one(&out["web.yaml"]).unwrap().unwrap();
+        let limits = doc.path("spec.template.spec.containers").unwrap().items()[0].path("resources.limits").unwrap();
+        let sm = contract::size("sm").unwrap();
+        assert_eq!(limits.get("cpu").and_then(Node::as_str), Some(sm.cpu_limit), "{}", out["web.yaml"]);
+        assert_eq!(limits.get("memory").and_then(Node::as_str), Some(sm.memory_limit), "{}", out["web.yaml"]);
     }
 
     #[test]
