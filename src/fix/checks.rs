@@ -11,7 +11,7 @@ use super::Files;
 use super::edit::{self, Seg, Y, path};
 use crate::contract::{self, PORT_HTTP, PORT_MGMT};
 use crate::generate::UNSEALED_STUB;
-use crate::k8s::parse_quantity;
+use crate::k8s::{parse_quantity, selects, tls_covers};
 use crate::repo::{Object, Repo};
 use crate::review::workload::{self, Container, Workload, component_of_image, parse_image};
 use crate::review::{Finding, ReviewContext};
@@ -800,31 +800,6 @@ fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     add_policy(fx, files, ns.as_deref(), &name, &why, f.id, Y::map(spec))
 }
 
-/// True when a label selector selects `labels` (matchLabels and matchExpressions; empty: all).
-fn selects(selector: Option<&Node>, labels: &[(String, String)]) -> bool {
-    let Some(sel) = selector.filter(|s| !s.is_null()) else { return true };
-    let get = |k: &str| labels.iter().find(|(lk, _)| lk == k).map(|(_, v)| v.as_str());
-    let labels_ok = sel
-        .get("matchLabels")
-        .map(Node::entries)
-        .unwrap_or_default()
-        .iter()
-        .all(|e| e.value.as_str().is_some_and(|v| get(&e.key) == Some(v)));
-    let exprs_ok = sel.get("matchExpressions").map(Node::items).unwrap_or_default().iter().all(|x| {
-        let have = get(x.get("key").and_then(Node::as_str).unwrap_or(""));
-        let values: Vec<&str> =
-            x.get("values").map(Node::items).unwrap_or_default().iter().filter_map(Node::as_str).collect();
-        match x.get("operator").and_then(Node::as_str).unwrap_or("") {
-            "In" => have.is_some_and(|v| values.contains(&v)),
-            "NotIn" => have.is_none_or(|v| !values.contains(&v)),
-            "Exists" => have.is_some(),
-            "DoesNotExist" => have.is_none(),
-            _ => false,
-        }
-    });
-    labels_ok && exprs_ok
-}
-
 /// True when a policy of type Egress selects these pods (they may only send what egress rules allow).
 fn egress_isolated(fx: &Fx, ns: Option<&str>, labels: &[(String, String)]) -> bool {
     fx.repo.objects.iter().filter(|o| o.kind == "NetworkPolicy").any(|o| {
@@ -1226,14 +1201,6 @@ fn g1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     edit_at(files, w.obj, template, |t, d, p| edit::merge(t, d, p, &want, true))
 }
 
-/// True when a TLS host entry covers a rule host (exact, or a `*.` wildcard for one label).
-fn tls_covers(tls_host: &str, host: &str) -> bool {
-    tls_host.eq_ignore_ascii_case(host)
-        || tls_host
-            .strip_prefix("*.")
-            .is_some_and(|suffix| host.split_once('.').is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(suffix)))
-}
-
 /// H2: TLS for every host of the Ingress, with the secret `<name>-tls`.
 fn h2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let obj = object_of(fx, f)?;
@@ -1391,13 +1358,6 @@ mod tests {
     #[test]
     fn only_the_listed_checks_have_fixers() {
         assert!(fixer("S1").is_none() && fixer("E4").is_none() && fixer("A3").is_some());
-    }
-
-    #[test]
-    fn wildcard_tls_hosts_cover_one_label() {
-        assert!(tls_covers("*.example.com", "a.example.com"));
-        assert!(!tls_covers("*.example.com", "a.b.example.com"));
-        assert!(tls_covers("A.example.com", "a.example.com"));
     }
 
     #[test]
