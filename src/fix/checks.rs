@@ -29,7 +29,7 @@ const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 /// Pod spec keys new pod-level keys go above (so they read before the containers).
 const POD_LISTS: &[&str] = &["initContainers", "containers"];
 /// The platform the cluster's nodes run.
-const PLATFORM_AMD64: &str = "linux/amd64";
+const PLATFORM_AMD64: &str = contract::PLATFORM_ARCH;
 
 /// What the fixers read: the repo as reviewed and what is known of the app.
 pub(crate) struct Fx<'a> {
