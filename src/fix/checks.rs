@@ -11,7 +11,7 @@ use super::Files;
 use super::edit::{self, Seg, Y, path};
 use crate::contract::{self, PORT_HTTP, PORT_MGMT};
 use crate::generate::UNSEALED_STUB;
-use crate::k8s::{parse_quantity, selects, tls_covers};
+use crate::k8s::{parse_quantity, selects, tls_entries_cover};
 use crate::repo::{Object, Repo};
 use crate::review::workload::{self, Container, Workload, component_of_image, parse_image};
 use crate::review::{Finding, ReviewContext};
@@ -1217,20 +1217,7 @@ fn h2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
         entry.push(("secretName", Y::str(&secret)));
         return edit_at(files, obj, "spec", |t, d, p| edit::set(t, d, p, "tls", &Y::seq([Y::map(entry)])));
     }
-    let tls_hosts = |t: &Node| -> Vec<String> {
-        t.get("hosts")
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(Node::as_str)
-            .map(str::to_string)
-            .collect()
-    };
-    if tls.iter().any(|t| tls_hosts(t).is_empty()) {
-        return Ok(());
-    }
-    let uncovered: Vec<&str> =
-        hosts.into_iter().filter(|h| !tls.iter().any(|t| tls_hosts(t).iter().any(|th| tls_covers(th, h)))).collect();
+    let uncovered: Vec<&str> = hosts.into_iter().filter(|h| !tls_entries_cover(tls, h)).collect();
     if uncovered.is_empty() {
         return Ok(());
     }

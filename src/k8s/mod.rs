@@ -13,4 +13,4 @@ pub mod tls;
 pub use ingress::{BackendRef, PortRef, backend_ref, service_port, target_port};
 pub use quantity::parse_quantity;
 pub use selector::{LabelSet, selects, service_selects};
-pub use tls::tls_covers;
+pub use tls::{tls_covers, tls_entries_cover};

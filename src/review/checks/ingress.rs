@@ -21,7 +21,7 @@
 use super::image::key_line;
 use crate::contract::PORT_HTTP;
 pub(crate) use crate::k8s::PortRef;
-use crate::k8s::{self, service_selects, tls_covers};
+use crate::k8s::{self, service_selects, tls_entries_cover};
 use crate::repo::{Object, Repo};
 use crate::review::workload::{self, Workload};
 use crate::review::{Finding, Review};
@@ -417,17 +417,8 @@ pub fn h2(r: &Review, out: &mut Vec<Finding>) {
             );
             continue;
         }
-        let covers_all = tls.iter().any(|t| t.get("hosts").map(Node::items).unwrap_or_default().is_empty());
         for (host, line) in hosts {
-            let covered = covers_all
-                || tls.iter().any(|t| {
-                    t.get("hosts")
-                        .map(Node::items)
-                        .unwrap_or_default()
-                        .iter()
-                        .filter_map(Node::as_str)
-                        .any(|th| tls_covers(th, host))
-                });
+            let covered = tls_entries_cover(tls, host);
             if covered {
                 continue;
             }
