@@ -16,6 +16,7 @@ pub mod fsread;
 pub mod generate;
 pub mod git;
 pub mod lang;
+pub mod k8s;
 pub mod line_edit;
 pub mod parallel;
 pub mod platform;

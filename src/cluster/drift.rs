@@ -10,6 +10,7 @@
 //! CRITICAL finding of its own check.
 
 use super::objects::{FILE_PREFIX, child_path};
+use crate::k8s::parse_quantity;
 use crate::repo::Object;
 use crate::review::Finding;
 use crate::yaml::{Node, Value};
@@ -282,39 +283,11 @@ fn same_scalar(repo: &Node, live: &Node, path: &str) -> bool {
     }
     // Resource quantities are canonicalised by the API server: `1000m` reads back as `1`.
     if (path.contains("resources") || path.contains("storage") || path.contains("Utilization"))
-        && let (Some(x), Some(y)) = (quantity(&ta), quantity(&tb))
+        && let (Some(x), Some(y)) = (parse_quantity(&ta), parse_quantity(&tb))
     {
-        return (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0);
+        return x == y;
     }
     false
-}
-
-/// A Kubernetes quantity (`500m`, `1.5`, `512Mi`, `1G`, `2e3`) as a number.
-pub fn quantity(s: &str) -> Option<f64> {
-    const SUFFIXES: &[(&str, f64)] = &[
-        ("Ki", 1024.0),
-        ("Mi", 1_048_576.0),
-        ("Gi", 1_073_741_824.0),
-        ("Ti", 1_099_511_627_776.0),
-        ("Pi", 1_125_899_906_842_624.0),
-        ("Ei", 1_152_921_504_606_846_976.0),
-        ("n", 1e-9),
-        ("u", 1e-6),
-        ("m", 1e-3),
-        ("k", 1e3),
-        ("M", 1e6),
-        ("G", 1e9),
-        ("T", 1e12),
-        ("P", 1e15),
-        ("E", 1e18),
-    ];
-    let s = s.trim();
-    let (num, factor) =
-        SUFFIXES.iter().find_map(|(suffix, f)| s.strip_suffix(suffix).map(|n| (n, *f))).unwrap_or((s, 1.0));
-    if num.is_empty() || !num.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '+' | '-' | 'e' | 'E')) {
-        return None;
-    }
-    num.parse::<f64>().ok().map(|n| n * factor)
 }
 
 #[cfg(test)]
@@ -364,10 +337,14 @@ mod tests {
 
     #[test]
     fn quantities_compare_by_value() {
-        assert_eq!(quantity("500m"), Some(0.5));
-        assert_eq!(quantity("1Gi"), Some(1_073_741_824.0));
-        assert_eq!(quantity("2"), Some(2.0));
-        assert_eq!(quantity("abc"), None);
-        assert_eq!(quantity("Mi"), None);
+        let same = |a: &str, b: &str| {
+            same_scalar(&yaml::parse_one(a).unwrap().unwrap(), &yaml::parse_one(b).unwrap().unwrap(), "spec.resources")
+        };
+        assert!(same("500m", "0.5") && same("1Gi", "1024Mi") && same("2", "2000m"));
+        // Suffixes the drift comparison once read loosely or not at all.
+        assert!(same("1Ti", "1024Gi") && same("250u", "0.25m") && same("2e3", "2k"));
+        assert!(!same("1Gi", "1G") && !same("abc", "1") && !same("Mi", "0"));
+        // Compared exactly, as the API server does: a byte more is a change.
+        assert!(!same("1000000001", "1G"));
     }
 }

@@ -11,6 +11,7 @@ use super::Files;
 use super::edit::{self, Seg, Y, path};
 use crate::contract::{self, PORT_HTTP, PORT_MGMT};
 use crate::generate::UNSEALED_STUB;
+use crate::k8s::{parse_quantity, selects, tls_entries_cover};
 use crate::repo::{Object, Repo};
 use crate::review::workload::{self, Container, Workload, component_of_image, parse_image};
 use crate::review::{Finding, ReviewContext};
@@ -28,7 +29,7 @@ const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 /// Pod spec keys new pod-level keys go above (so they read before the containers).
 const POD_LISTS: &[&str] = &["initContainers", "containers"];
 /// The platform the cluster's nodes run.
-const PLATFORM_AMD64: &str = "linux/amd64";
+const PLATFORM_AMD64: &str = contract::PLATFORM_ARCH;
 
 /// What the fixers read: the repo as reviewed and what is known of the app.
 pub(crate) struct Fx<'a> {
@@ -799,31 +800,6 @@ fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     add_policy(fx, files, ns.as_deref(), &name, &why, f.id, Y::map(spec))
 }
 
-/// True when a label selector selects `labels` (matchLabels and matchExpressions; empty: all).
-fn selects(selector: Option<&Node>, labels: &[(String, String)]) -> bool {
-    let Some(sel) = selector.filter(|s| !s.is_null()) else { return true };
-    let get = |k: &str| labels.iter().find(|(lk, _)| lk == k).map(|(_, v)| v.as_str());
-    let labels_ok = sel
-        .get("matchLabels")
-        .map(Node::entries)
-        .unwrap_or_default()
-        .iter()
-        .all(|e| e.value.as_str().is_some_and(|v| get(&e.key) == Some(v)));
-    let exprs_ok = sel.get("matchExpressions").map(Node::items).unwrap_or_default().iter().all(|x| {
-        let have = get(x.get("key").and_then(Node::as_str).unwrap_or(""));
-        let values: Vec<&str> =
-            x.get("values").map(Node::items).unwrap_or_default().iter().filter_map(Node::as_str).collect();
-        match x.get("operator").and_then(Node::as_str).unwrap_or("") {
-            "In" => have.is_some_and(|v| values.contains(&v)),
-            "NotIn" => have.is_none_or(|v| !values.contains(&v)),
-            "Exists" => have.is_some(),
-            "DoesNotExist" => have.is_none(),
-            _ => false,
-        }
-    });
-    labels_ok && exprs_ok
-}
-
 /// True when a policy of type Egress selects these pods (they may only send what egress rules allow).
 fn egress_isolated(fx: &Fx, ns: Option<&str>, labels: &[(String, String)]) -> bool {
     fx.repo.objects.iter().filter(|o| o.kind == "NetworkPolicy").any(|o| {
@@ -1152,26 +1128,6 @@ fn add_secret_key(files: &mut Files, secret: &SecretTarget, ns: Option<&str>, ke
 /// Components that keep or serve the app's data: at least md.
 const STORES: &[&str] = &["postgres", "mongo", "rabbitmq", "redis"];
 
-/// A CPU or memory quantity in milli-units / bytes, for comparing sizes.
-fn quantity(text: &str) -> Option<f64> {
-    let t = text.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
-    let (num, suffix) = t.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let factor = match suffix {
-        "" => 1.0,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "Ki" => 1024.0,
-        "Mi" => 1024.0 * 1024.0,
-        "Gi" => 1024.0 * 1024.0 * 1024.0,
-        _ => return None,
-    };
-    Some(n * factor)
-}
-
 /// The size a container should have: the app's (vibe.yaml; else the size its present values
 /// already match; else the default), at least md for stores, the smallest for helpers.
 fn size_for(fx: &Fx, w: &Workload, c: &Container) -> &'static contract::Size {
@@ -1197,7 +1153,9 @@ fn size_for(fx: &Fx, w: &Workload, c: &Container) -> &'static contract::Size {
                 .iter()
                 .find(|s| {
                     !present.is_empty()
-                        && present.iter().all(|(k, v)| quantity(v).is_some() && quantity(v) == quantity(value(s, k)))
+                        && present.iter().all(|(k, v)| {
+                            parse_quantity(v).is_some() && parse_quantity(v) == parse_quantity(value(s, k))
+                        })
                 })
                 .unwrap_or_else(default)
         }),
@@ -1243,14 +1201,6 @@ fn g1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     edit_at(files, w.obj, template, |t, d, p| edit::merge(t, d, p, &want, true))
 }
 
-/// True when a TLS host entry covers a rule host (exact, or a `*.` wildcard for one label).
-fn tls_covers(tls_host: &str, host: &str) -> bool {
-    tls_host.eq_ignore_ascii_case(host)
-        || tls_host
-            .strip_prefix("*.")
-            .is_some_and(|suffix| host.split_once('.').is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(suffix)))
-}
-
 /// H2: TLS for every host of the Ingress, with the secret `<name>-tls`.
 fn h2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let obj = object_of(fx, f)?;
@@ -1267,20 +1217,7 @@ fn h2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
         entry.push(("secretName", Y::str(&secret)));
         return edit_at(files, obj, "spec", |t, d, p| edit::set(t, d, p, "tls", &Y::seq([Y::map(entry)])));
     }
-    let tls_hosts = |t: &Node| -> Vec<String> {
-        t.get("hosts")
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(Node::as_str)
-            .map(str::to_string)
-            .collect()
-    };
-    if tls.iter().any(|t| tls_hosts(t).is_empty()) {
-        return Ok(());
-    }
-    let uncovered: Vec<&str> =
-        hosts.into_iter().filter(|h| !tls.iter().any(|t| tls_hosts(t).iter().any(|th| tls_covers(th, h)))).collect();
+    let uncovered: Vec<&str> = hosts.into_iter().filter(|h| !tls_entries_cover(tls, h)).collect();
     if uncovered.is_empty() {
         return Ok(());
     }
@@ -1411,17 +1348,16 @@ mod tests {
     }
 
     #[test]
-    fn quantities_compare_across_units() {
-        assert_eq!(quantity("1000m"), quantity("1"));
-        assert_eq!(quantity("1Gi"), quantity("1024Mi"));
-        assert!(quantity("abc").is_none());
-    }
-
-    #[test]
-    fn wildcard_tls_hosts_cover_one_label() {
-        assert!(tls_covers("*.example.com", "a.example.com"));
-        assert!(!tls_covers("*.example.com", "a.b.example.com"));
-        assert!(tls_covers("A.example.com", "a.example.com"));
+    fn limits_follow_the_size_the_requests_already_match_in_any_notation() {
+        // Requests written as `1e-1` CPU (100m) and 128Mi are the sm size: the limits added are sm's,
+        // not the default size's.
+        let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/me/web:1\n          resources:\n            requests: {cpu: 1e-1, memory: 128Mi}\n";
+        let out = fix(&[("web.yaml", web)], Finding::new("F2", "web.yaml", Some(1)).object("Deployment/web")).unwrap();
+        let doc = yaml::parse_one(&out["web.yaml"]).unwrap().unwrap();
+        let limits = doc.path("spec.template.spec.containers").unwrap().items()[0].path("resources.limits").unwrap();
+        let sm = contract::size("sm").unwrap();
+        assert_eq!(limits.get("cpu").and_then(Node::as_str), Some(sm.cpu_limit), "{}", out["web.yaml"]);
+        assert_eq!(limits.get("memory").and_then(Node::as_str), Some(sm.memory_limit), "{}", out["web.yaml"]);
     }
 
     #[test]

@@ -20,6 +20,8 @@
 
 use super::image::key_line;
 use crate::contract::PORT_HTTP;
+pub(crate) use crate::k8s::PortRef;
+use crate::k8s::{self, service_selects, tls_entries_cover};
 use crate::repo::{Object, Repo};
 use crate::review::workload::{self, Workload};
 use crate::review::{Finding, Review};
@@ -38,24 +40,6 @@ static METRICS_LOCATION: LazyLock<Regex> = LazyLock::new(|| {
 /// A body that refuses the request.
 static REFUSES: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\breturn\s+40[34]\b|\bdeny\s+all\b").expect("valid regex"));
-
-/// A port as a backend or Service names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PortRef<'a> {
-    /// A port number.
-    Number(i64),
-    /// A port name.
-    Name(&'a str),
-}
-
-impl PortRef<'_> {
-    fn of(node: &Node) -> Option<PortRef<'_>> {
-        match node.as_i64() {
-            Some(n) => Some(PortRef::Number(n)),
-            None => node.as_str().map(PortRef::Name),
-        }
-    }
-}
 
 /// One Ingress backend: the default backend or a rule path's.
 #[derive(Debug, Clone)]
@@ -250,19 +234,9 @@ impl<'a> Routes<'a> {
             .find(|s| ns_compatible(s, b.ingress));
         let Some(svc) = svc else { return t };
         t.service = Some(svc);
-        let ports = svc.node.path("spec.ports").map(Node::items).unwrap_or_default();
-        let port = match b.port {
-            Some(PortRef::Number(n)) => ports.iter().find(|p| p.get("port").and_then(Node::as_i64) == Some(n)),
-            Some(PortRef::Name(n)) => ports.iter().find(|p| p.get("name").and_then(Node::as_str) == Some(n)),
-            None if ports.len() == 1 => ports.first(),
-            None => None,
-        };
-        let Some(port) = port else { return t };
+        let Some(port) = k8s::service_port(&svc.node, b.port) else { return t };
         t.service_port_name = port.get("name").and_then(Node::as_str);
-        t.target = port
-            .get("targetPort")
-            .and_then(PortRef::of)
-            .or_else(|| port.get("port").and_then(Node::as_i64).map(PortRef::Number));
+        t.target = k8s::target_port(port);
         t.pods = self.selected(svc);
         for w in &t.pods {
             match t.target {
@@ -284,23 +258,8 @@ impl<'a> Routes<'a> {
 
     /// The workloads a Service's selector matches (nearest copies only).
     fn selected(&self, svc: &'a Object) -> Vec<Workload<'a>> {
-        let selector: Vec<(&str, &str)> = svc
-            .node
-            .path("spec.selector")
-            .map(Node::entries)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|e| Some((e.key.as_str(), e.value.as_str()?)))
-            .collect();
-        if selector.is_empty() {
-            return Vec::new();
-        }
-        let matches = |w: &Workload| {
-            ns_compatible(w.obj, svc) && {
-                let labels = w.labels();
-                selector.iter().all(|s| labels.contains(s))
-            }
-        };
+        let selector = svc.node.path("spec.selector");
+        let matches = |w: &Workload| ns_compatible(w.obj, svc) && service_selects(selector, w.labels().as_slice());
         for dir in folders(&svc.file) {
             let idx = self.by_folder.get(dir).map(Vec::as_slice).unwrap_or_default();
             let found: Vec<Workload<'a>> = idx.iter().map(|&i| self.workloads[i]).filter(|w| matches(w)).collect();
@@ -341,25 +300,16 @@ fn backend<'a>(
     b: &'a Node,
     line: Option<u32>,
 ) -> Backend<'a> {
-    let (service, port, port_node) = match b.get("service") {
-        Some(s) => {
-            let port_node = s.path("port.number").or_else(|| s.path("port.name"));
-            (s.get("name").and_then(Node::as_str), port_node.and_then(PortRef::of), port_node)
-        }
-        None => {
-            let port_node = b.get("servicePort");
-            (b.get("serviceName").and_then(Node::as_str), port_node.and_then(PortRef::of), port_node)
-        }
-    };
+    let r = k8s::backend_ref(b);
     Backend {
         ingress: ing,
         host,
         path,
         path_type,
-        service,
-        port,
+        service: r.service,
+        port: r.port,
         line: line.or(b.line()),
-        port_line: port_node.and_then(Node::line),
+        port_line: r.port_node.and_then(Node::line),
     }
 }
 
@@ -388,17 +338,6 @@ fn fits_pattern(host: &str, pattern: &str) -> bool {
                 && !slug.starts_with('-')
                 && !slug.ends_with('-')
         }
-    }
-}
-
-/// True when a TLS host entry covers `host` (exact, or `*.` one label).
-fn tls_covers(tls_host: &str, host: &str) -> bool {
-    if tls_host.eq_ignore_ascii_case(host) {
-        return true;
-    }
-    match (tls_host.strip_prefix("*."), host.split_once('.')) {
-        (Some(domain), Some((_, rest))) => domain.eq_ignore_ascii_case(rest),
-        _ => false,
     }
 }
 
@@ -478,17 +417,8 @@ pub fn h2(r: &Review, out: &mut Vec<Finding>) {
             );
             continue;
         }
-        let covers_all = tls.iter().any(|t| t.get("hosts").map(Node::items).unwrap_or_default().is_empty());
         for (host, line) in hosts {
-            let covered = covers_all
-                || tls.iter().any(|t| {
-                    t.get("hosts")
-                        .map(Node::items)
-                        .unwrap_or_default()
-                        .iter()
-                        .filter_map(Node::as_str)
-                        .any(|th| tls_covers(th, host))
-                });
+            let covered = tls_entries_cover(tls, host);
             if covered {
                 continue;
             }
@@ -612,7 +542,5 @@ mod tests {
         assert!(!fits_pattern("shop.internal.example.com", p));
         assert!(!fits_pattern("platform-shop.example.com", p));
         assert!(!fits_pattern("platform-a.b.internal.example.com", p));
-        assert!(tls_covers("*.internal.example.com", "platform-shop.internal.example.com"));
-        assert!(!tls_covers("*.example.com", "platform-shop.internal.example.com"));
     }
 }

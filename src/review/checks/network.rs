@@ -24,6 +24,7 @@
 //! so a repo with many copies of one app costs one match per shape, not one per workload.
 
 use crate::contract::{self, NETWORK_POLICIES_FILE, PORT_HTTP};
+use crate::k8s::{self, BackendRef, PortRef, selects, service_selects};
 use crate::repo::Object;
 use crate::review::context::ReviewContext;
 use crate::review::workload::{self, Workload};
@@ -39,41 +40,6 @@ const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 /// Labels generated objects are selected by (naming rules).
 const NAME_LABEL: &str = "app.kubernetes.io/name";
 const COMPONENT_LABEL: &str = "app.kubernetes.io/component";
-
-/// True when a label selector (`matchLabels` / `matchExpressions`) selects `labels`.
-/// A missing, null or empty selector selects everything.
-pub(super) fn selects(selector: Option<&Node>, labels: &Labels) -> bool {
-    let Some(sel) = selector else { return true };
-    if sel.is_null() {
-        return true;
-    }
-    if !sel.is_map() {
-        return false;
-    }
-    for e in sel.get("matchLabels").map(Node::entries).unwrap_or_default() {
-        match e.value.as_str() {
-            Some(v) if labels.get(&e.key).is_some_and(|l| l == v) => {}
-            _ => return false,
-        }
-    }
-    for expr in sel.get("matchExpressions").map(Node::items).unwrap_or_default() {
-        let key = expr.get("key").and_then(Node::as_str).unwrap_or("");
-        let values: Vec<&str> =
-            expr.get("values").map(Node::items).unwrap_or_default().iter().filter_map(Node::as_str).collect();
-        let have = labels.get(key);
-        let ok = match expr.get("operator").and_then(Node::as_str).unwrap_or("") {
-            "In" => have.is_some_and(|v| values.contains(&v.as_str())),
-            "NotIn" => have.is_none_or(|v| !values.contains(&v.as_str())),
-            "Exists" => have.is_some(),
-            "DoesNotExist" => have.is_none(),
-            _ => false,
-        };
-        if !ok {
-            return false;
-        }
-    }
-    true
-}
 
 /// True when a selector is empty (selects every pod): absent, null, `{}` or only empty lists.
 fn is_empty_selector(sel: Option<&Node>) -> bool {
@@ -472,28 +438,14 @@ pub fn c1(r: &Review, out: &mut Vec<Finding>) {
 }
 
 /// An Ingress backend: namespace, Service name and port (number or name).
-struct Backend {
+struct Backend<'a> {
     ns: Option<String>,
-    service: String,
-    port: Option<BackendPort>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum BackendPort {
-    Number(i64),
-    Name(String),
-}
-
-fn backend_port(n: Option<&Node>) -> Option<BackendPort> {
-    let n = n?;
-    match n.as_i64() {
-        Some(num) => Some(BackendPort::Number(num)),
-        None => n.as_str().map(|s| BackendPort::Name(s.to_string())),
-    }
+    service: &'a str,
+    port: Option<PortRef<'a>>,
 }
 
 /// Every Service backend of every Ingress (networking.k8s.io/v1 and the older extensions shape).
-fn ingress_backends(r: &Review) -> Vec<Backend> {
+fn ingress_backends<'a>(r: &Review<'a>) -> Vec<Backend<'a>> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for obj in r.repo.objects.iter().filter(|o| o.kind == "Ingress") {
@@ -508,16 +460,10 @@ fn ingress_backends(r: &Review) -> Vec<Backend> {
             }
         }
         for b in backends {
-            let (service, port) = match b.get("service") {
-                Some(s) => (
-                    s.get("name").and_then(Node::as_str),
-                    backend_port(s.path("port.number")).or_else(|| backend_port(s.path("port.name"))),
-                ),
-                None => (b.get("serviceName").and_then(Node::as_str), backend_port(b.get("servicePort"))),
-            };
+            let BackendRef { service, port, .. } = k8s::backend_ref(b);
             let Some(service) = service else { continue };
-            if seen.insert((ns.clone(), service.to_string(), port.clone())) {
-                out.push(Backend { ns: ns.clone(), service: service.to_string(), port });
+            if seen.insert((ns.clone(), service, port)) {
+                out.push(Backend { ns: ns.clone(), service, port });
             }
         }
     }
@@ -527,41 +473,27 @@ fn ingress_backends(r: &Review) -> Vec<Backend> {
 /// The pods and container port a Service port sends traffic to.
 fn service_targets(
     service: &Object,
-    port: &Option<BackendPort>,
+    port: Option<PortRef>,
     candidates: &[(Shape, bool)],
     in_ns: &[usize],
 ) -> Vec<(usize, i64)> {
-    let spec = service.node.get("spec").unwrap_or(Node::none());
-    let selector: Labels = spec
-        .get("selector")
-        .map(Node::entries)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|e| Some((e.key.clone(), e.value.as_str()?.to_string())))
-        .collect();
-    if selector.is_empty() {
-        return Vec::new();
-    }
-    let ports = spec.get("ports").map(Node::items).unwrap_or_default();
-    let entry = ports.iter().find(|p| match port {
-        Some(BackendPort::Number(n)) => p.get("port").and_then(Node::as_i64) == Some(*n),
-        Some(BackendPort::Name(name)) => p.get("name").and_then(Node::as_str) == Some(name.as_str()),
-        None => true,
-    });
-    let target = match entry {
-        Some(e) => backend_port(e.get("targetPort")).or_else(|| backend_port(e.get("port"))),
-        None => port.clone(),
+    let selector = service.node.path("spec.selector");
+    // A port the Service does not declare is taken as the pods' own port: C2 then still asks
+    // for the policy the route needs.
+    let target = match k8s::service_port(&service.node, port) {
+        Some(e) => k8s::target_port(e),
+        None => port,
     };
     let mut out = Vec::new();
     for &i in in_ns {
         let shape = &candidates[i].0;
-        if !selector.iter().all(|(k, v)| shape.labels.get(k) == Some(v)) {
+        if !service_selects(selector, &shape.labels) {
             continue;
         }
-        let num = match &target {
-            Some(BackendPort::Number(n)) => Some(*n),
-            Some(BackendPort::Name(name)) => {
-                shape.ports.iter().find(|(_, pn)| pn.as_deref() == Some(name.as_str())).map(|(n, _)| *n)
+        let num = match target {
+            Some(PortRef::Number(n)) => Some(n),
+            Some(PortRef::Name(name)) => {
+                shape.ports.iter().find(|(_, pn)| pn.as_deref() == Some(name)).map(|(n, _)| *n)
             }
             None => None,
         };
@@ -601,8 +533,8 @@ pub fn c2(r: &Review, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
     for b in &backends {
         let in_ns = by_ns.get(&b.ns).map(Vec::as_slice).unwrap_or_default();
-        for svc in services.get(&(b.ns.clone(), b.service.as_str())).map(Vec::as_slice).unwrap_or_default() {
-            for t in service_targets(svc, &b.port, &candidates, in_ns) {
+        for svc in services.get(&(b.ns.clone(), b.service)).map(Vec::as_slice).unwrap_or_default() {
+            for t in service_targets(svc, b.port, &candidates, in_ns) {
                 if seen.insert(t) {
                     routed.push(t);
                 }
@@ -784,23 +716,13 @@ mod tests {
     use super::*;
     use crate::yaml::parse_one;
 
-    fn labels(pairs: &[(&str, &str)]) -> Labels {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-    }
-
     #[test]
-    fn selectors_read_match_labels_and_expressions() {
-        let l = labels(&[("app", "web"), ("tier", "front")]);
-        let sel = parse_one("matchLabels: {app: web}\nmatchExpressions:\n  - {key: tier, operator: In, values: [front, back]}\n  - {key: x, operator: DoesNotExist}\n").unwrap().unwrap();
-        assert!(selects(Some(&sel), &l));
-        let sel = parse_one("matchExpressions: [{key: tier, operator: NotIn, values: [front]}]").unwrap().unwrap();
-        assert!(!selects(Some(&sel), &l));
-        let sel = parse_one("matchExpressions: [{key: app, operator: Exists}]").unwrap().unwrap();
-        assert!(selects(Some(&sel), &l));
-        let sel = parse_one("matchLabels: {app: db}").unwrap().unwrap();
-        assert!(!selects(Some(&sel), &l));
+    fn empty_selectors_select_every_pod() {
         let empty = parse_one("{}").unwrap().unwrap();
-        assert!(selects(Some(&empty), &l) && is_empty_selector(Some(&empty)) && is_empty_selector(None));
+        let lists = parse_one("{matchLabels: {}, matchExpressions: []}").unwrap().unwrap();
+        let some = parse_one("matchLabels: {app: db}").unwrap().unwrap();
+        assert!(is_empty_selector(Some(&empty)) && is_empty_selector(Some(&lists)) && is_empty_selector(None));
+        assert!(!is_empty_selector(Some(&some)));
     }
 
     #[test]

@@ -28,7 +28,7 @@ fn re(pattern: &str) -> Regex {
 }
 
 /// The platform every image is built for.
-const PLATFORM: &str = "linux/amd64";
+const PLATFORM: &str = contract::PLATFORM_ARCH;
 
 // ------------------------------------------------------------------------------------------------
 // Workflows as jobs and steps

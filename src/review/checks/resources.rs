@@ -17,6 +17,7 @@
 
 use super::image::{container_words, key_line};
 use crate::contract::{self, HPA_FILE, MIN_STORE_SIZE, SIZES, Size};
+use crate::k8s::parse_quantity;
 use crate::review::context::ReviewContext;
 use crate::review::workload::{self, Container, Workload};
 use crate::review::{Finding, Review};
@@ -25,61 +26,6 @@ use std::collections::HashSet;
 
 /// Components that keep or serve the app's data: at least md (F3).
 const STORES: &[&str] = &["postgres", "mongo", "rabbitmq", "redis"];
-
-/// A Kubernetes resource quantity in billionths of its unit (exact for every size the
-/// contract names, and far beyond: 2^127 nano-units).
-pub(crate) fn parse_quantity(text: &str) -> Option<i128> {
-    let t = text.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(t.len());
-    let (num, suffix) = t.split_at(split);
-    let (neg, num) = match num.strip_prefix('-') {
-        Some(n) => (true, n),
-        None => (false, num.strip_prefix('+').unwrap_or(num)),
-    };
-    if num.is_empty() || num.matches('.').count() > 1 {
-        return None;
-    }
-    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
-    if int.is_empty() && frac.is_empty() {
-        return None;
-    }
-    // Value as an integer mantissa and a power of ten.
-    let digits = format!("{int}{frac}");
-    let mantissa: i128 = digits.parse().ok()?;
-    let mut exp10: i32 = -(frac.len() as i32);
-    let mut factor: i128 = 1;
-    match suffix {
-        "" => {}
-        "n" => exp10 -= 9,
-        "u" => exp10 -= 6,
-        "m" => exp10 -= 3,
-        "k" => exp10 += 3,
-        "M" => exp10 += 6,
-        "G" => exp10 += 9,
-        "T" => exp10 += 12,
-        "P" => exp10 += 15,
-        "E" => exp10 += 18,
-        "Ki" => factor = 1 << 10,
-        "Mi" => factor = 1 << 20,
-        "Gi" => factor = 1 << 30,
-        "Ti" => factor = 1 << 40,
-        "Pi" => factor = 1 << 50,
-        "Ei" => factor = 1 << 60,
-        s if s.starts_with(['e', 'E']) => exp10 += s[1..].parse::<i32>().ok()?,
-        _ => return None,
-    }
-    // Scale to nano-units.
-    exp10 += 9;
-    let mut v = mantissa.checked_mul(factor)?;
-    if exp10 >= 0 {
-        v = v.checked_mul(10i128.checked_pow(exp10 as u32)?)?;
-    } else {
-        // Sub-nano precision is rounded up, as Kubernetes does.
-        let d = 10i128.checked_pow((-exp10) as u32)?;
-        v = (v + d - 1) / d;
-    }
-    Some(if neg { -v } else { v })
-}
 
 /// The four values of a container's resources, as written.
 #[derive(Debug, Clone, Copy, Default)]
@@ -393,31 +339,5 @@ pub fn f4(r: &Review, out: &mut Vec<Finding>) {
                     "Set `minReplicas` to at least 1 and `maxReplicas` not below it (vibe uses {dmin} and {dmax})."
                 )),
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantities_compare_as_kubernetes_does() {
-        assert_eq!(parse_quantity("1000m"), parse_quantity("1"));
-        assert_eq!(parse_quantity("0.5"), parse_quantity("500m"));
-        assert_eq!(parse_quantity("1Gi"), parse_quantity("1024Mi"));
-        assert_eq!(parse_quantity("1e3"), parse_quantity("1k"));
-        assert_eq!(parse_quantity("129e6"), parse_quantity("129M"));
-        assert!(parse_quantity("129M") > parse_quantity("123Mi"));
-        assert!(parse_quantity("256Mi") < parse_quantity("512Mi"));
-        assert_eq!(parse_quantity("1E"), Some(1_000_000_000_000_000_000_000_000_000));
-        assert_eq!(parse_quantity("abc"), None);
-        assert_eq!(parse_quantity("1Xi"), None);
-        assert_eq!(parse_quantity(""), None);
-        assert_eq!(parse_quantity("."), None);
-        for s in SIZES {
-            for v in [s.cpu_request, s.cpu_limit, s.memory_request, s.memory_limit] {
-                assert!(parse_quantity(v).is_some(), "{v}");
-            }
-        }
     }
 }

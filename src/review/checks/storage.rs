@@ -19,6 +19,7 @@
 
 use super::network::{Labels, labels_of, namespace_of};
 use crate::contract::{self, STORAGE_FILE};
+use crate::k8s::service_selects;
 use crate::repo::Object;
 use crate::review::workload::{self, Container, Workload};
 use crate::review::{Finding, Review};
@@ -370,11 +371,6 @@ fn wait_text(c: &Container, configmaps: &HashMap<(Option<String>, &str), &Node>,
         .into_owned()
 }
 
-/// True when a Service's `spec.selector` (a plain label map) selects pods with `labels`.
-fn service_selects(selector: &Node, labels: &Labels) -> bool {
-    selector.entries().iter().all(|e| e.value.as_str().is_some_and(|v| labels.get(&e.key).is_some_and(|l| l == v)))
-}
-
 /// True when `text` names `host` as a whole word (also `host.ns.svc...` and `host:port`).
 fn names_host(text: &str, host: &str) -> bool {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
@@ -409,7 +405,7 @@ pub fn d3(r: &Review, out: &mut Vec<Finding>) {
     for o in &r.repo.objects {
         match o.kind.as_str() {
             "Service" => {
-                let Some(sel) = o.node.path("spec.selector").filter(|s| !s.entries().is_empty()) else { continue };
+                let sel = o.node.path("spec.selector");
                 let ns = namespace_of(o, r.ctx);
                 for id in &enabled {
                     let key = (ns.clone(), *id);
