@@ -3,7 +3,6 @@
 //! question; the shell's Ctrl-U/Ctrl-W in typed answers; explanations wrapped at words.
 
 use crate::common::{App, Tmux};
-use std::process::Command;
 use std::time::Duration;
 
 const SECRET: &str = "s3cret-Value-that-must-never-appear-9f8e7d";
@@ -14,17 +13,7 @@ fn sample_app() -> App {
     app.write("requirements.txt", "fastapi==0.115.0\npsycopg[binary]==3.2.1\n");
     app.write("main.py", "import os\nAPI_KEY = os.environ[\"API_KEY\"]\n");
     crate::common::git_commit_all(&app);
-    let ok = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=sealed-secret", "-keyout"])
-        .arg(app.join(".key.pem"))
-        .arg("-out")
-        .arg(app.join("cert.pem"))
-        .stderr(std::process::Stdio::null())
-        .status()
-        .expect("openssl is installed")
-        .success();
-    assert!(ok, "openssl made no certificate");
-    app.write("platform.yaml", "sealedSecrets:\n  certificate: cert.pem\n");
+    crate::common::sealing_platform(&app);
     app
 }
 
