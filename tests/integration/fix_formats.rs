@@ -98,6 +98,12 @@ fn the_d3_fix_waits_only_for_a_service() {
     let report = review::run(&repo, &ReviewContext::for_repo(&repo, app.path(), None));
     let d3: Vec<_> = report.findings.iter().filter(|f| f.id == "D3").cloned().collect();
     assert!(!d3.is_empty(), "D3 fires without the wait");
+    // The finding's own fix says so too, before the wait (which would wait on a name nothing answers).
+    assert!(
+        d3[0].fix.starts_with("No Service for redis is in the repo: first add a Service named `shop-redis`"),
+        "{}",
+        d3[0].fix
+    );
     let plan = vibe::fix::plan(app.path(), &d3).unwrap();
     assert!(plan.is_empty(), "no wait on a host without a Service: {:?}", plan.changes);
     let (_, why) = &plan.manual[0];

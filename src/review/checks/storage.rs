@@ -442,6 +442,17 @@ pub fn d3(r: &Review, out: &mut Vec<Finding>) {
                 continue;
             }
             let host = names[0].to_string();
+            // The app reaches a store through its Service: waiting on a name no Service carries
+            // would wait forever, so without one the fix starts by adding it.
+            let has_service = hosts.get(&(ns.clone(), *id)).is_some_and(|(svc, _)| !svc.is_empty());
+            let add_service = if has_service {
+                String::new()
+            } else {
+                format!(
+                    "No Service for {id} is in the repo: first add a Service named `{host}` that selects the {id} \
+                     pods on port {port} (the app reaches a store by its Service's name). Then "
+                )
+            };
             let wait_image = format!(
                 "{}/{}",
                 r.ctx.platform.mirror,
@@ -456,9 +467,10 @@ pub fn d3(r: &Review, out: &mut Vec<Finding>) {
                         w.obj.id()
                     ))
                     .fix(format!(
-                        "Add an initContainer `wait-for-{id}` to the pod template with image {wait_image} and \
+                        "{add_service}{}dd an initContainer `wait-for-{id}` to the pod template with image {wait_image} and \
                          command `[sh, -c, \"until nc -z {host} {port}; do sleep 2; done\"]` (with the same \
-                         securityContext and resources rules as the other containers)."
+                         securityContext and resources rules as the other containers).",
+                        if has_service { "A" } else { "a" }
                     )),
             );
         }
