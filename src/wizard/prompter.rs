@@ -225,7 +225,6 @@ impl Prompter for Script {
         self.transcript.push(format!("[{help}]"));
         self.transcript.extend(options.iter().map(|o| format!("  - {o}")));
         let a = self.next(prompt)?;
-        self.transcript.push(format!("  options: {}", options.join(", ")));
         if a == "default" {
             return Ok(defaults.to_vec());
         }
