@@ -105,6 +105,12 @@ pub fn get(target: &Target, path: &str, timeout: Duration) -> io::Result<Respons
     read_response(&mut reader)
 }
 
+/// Whether the target accepts a TCP connection within `timeout` (nothing is sent).
+pub fn accepts(target: &Target, timeout: Duration) -> bool {
+    let Ok(addrs) = (target.host.as_str(), target.port).to_socket_addrs() else { return false };
+    addrs.into_iter().any(|addr| TcpStream::connect_timeout(&addr, timeout).is_ok())
+}
+
 /// The time until `deadline`, or a timeout error once it has passed (a zero timeout would mean
 /// "block forever" to the socket calls).
 fn time_left(deadline: Instant, timeout: Duration) -> io::Result<Duration> {

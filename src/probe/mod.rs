@@ -234,6 +234,12 @@ fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result
         std::thread::sleep(Duration::from_millis(200));
     }
     out.notes.push(format!("Ready after {:.1}s.", start.elapsed().as_secs_f64()));
+    // Readiness is served by the management server, which skeletons start before the app binds
+    // its traffic port: judging the traffic port in that gap would report a port that opens a
+    // moment later (and miss what it serves). Wait for it within what is left of --timeout.
+    if opts.http != opts.mgmt {
+        wait_for_traffic_port(opts, start);
+    }
 
     // 2. Management endpoints on the mgmt port, and not on the traffic port.
     out.evidence.extend(["B3", "G2"]);
@@ -262,6 +268,17 @@ fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result
         out.notes.push("GET /shutdown was not called: the app was not started by vibe probe.".into());
     }
     Ok(())
+}
+
+/// Waits until the traffic port accepts a connection, at most until --timeout has passed since
+/// `start`. A port that never opens is reported by the checks that follow (GET /metrics fails).
+fn wait_for_traffic_port(opts: &Options, start: Instant) {
+    while !http::accepts(&opts.http, Duration::from_millis(200))
+        && start.elapsed() < opts.ready_timeout
+        && !child::interrupted()
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// The check id that owns a management endpoint's finding. /info and /shutdown have no check

@@ -79,6 +79,16 @@ fn compliant_app_has_no_findings() {
     assert_gone(run.pid);
 }
 
+/// An app whose management server answers /readiness before its traffic port is bound (the
+/// generated skeletons start it first) is judged once the traffic port opens, not in the gap.
+#[test]
+fn a_traffic_port_opening_after_readiness_is_waited_for() {
+    let run = probe("slow-traffic", &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("1 of 1 business metrics present"), "{}", run.stdout);
+    assert_gone(run.pid);
+}
+
 #[test]
 fn bad_app_fails_g2_g3_g6_with_masked_excerpts() {
     let run = probe("bad", &["--format", "json"]);
