@@ -10,6 +10,7 @@
 //! CRITICAL finding of its own check.
 
 use super::objects::{FILE_PREFIX, child_path};
+use crate::contract::CheckId;
 use crate::k8s::parse_quantity;
 use crate::repo::Object;
 use crate::review::Finding;
@@ -98,7 +99,7 @@ fn git_fix() -> String {
 }
 
 fn missing(r: &Object, namespace: &str) -> Finding {
-    Finding::new("P5", &r.file, r.line())
+    Finding::new(CheckId::P5, &r.file, r.line())
         .object(r.id())
         .message(format!(
             "{} is defined in {} but the namespace {namespace} has no such object: ArgoCD has not applied it (sync \
@@ -111,7 +112,7 @@ fn missing(r: &Object, namespace: &str) -> Finding {
 }
 
 fn extra_object(l: &Object, namespace: &str) -> Finding {
-    Finding::new("P5", &l.file, None)
+    Finding::new(CheckId::P5, &l.file, None)
         .object(l.id())
         .message(format!(
             "The namespace {namespace} has {} that no manifest in k8s/ describes: it was created by hand (kubectl) \
@@ -138,7 +139,7 @@ fn differs(r: &Object, l: &Object, d: &Diff, namespace: &str, more: &str) -> Fin
             r.file
         )
     };
-    Finding::new("P5", &r.file, d.line.or(r.line()))
+    Finding::new(CheckId::P5, &r.file, d.line.or(r.line()))
         .object(r.id())
         .message(format!(
             "The live {} ({}{}, namespace {namespace}) differs from Git at {place}{values}: a change by hand \

@@ -8,6 +8,7 @@
 use super::objects::{FILE_PREFIX, LiveObjects};
 use super::role::PODS;
 use super::{Api, Read};
+use crate::contract::CheckId;
 use crate::contract::{MGMT_ENDPOINTS, PORT_HTTP, PORT_MGMT};
 use crate::error::ClusterError;
 use crate::probe::{self, child, http};
@@ -30,7 +31,7 @@ pub struct Evidence {
     /// What was seen and what could not be checked, in plain words.
     pub notes: Vec<String>,
     /// Checks with live evidence (they are no longer "judged from source only").
-    pub checks: Vec<&'static str>,
+    pub checks: Vec<CheckId>,
 }
 
 /// What the review knows of the app, for the endpoint checks.
@@ -184,10 +185,10 @@ pub fn gather(
         ev.notes.extend(out.notes.into_iter().map(|n| format!("Pod/{name}: {n}")));
     }
     if logs_read > 0 {
-        ev.checks.extend(["G3", "G5", "G6"]);
+        ev.checks.extend([CheckId::G3, CheckId::G5, CheckId::G6]);
     }
     if endpoints_read {
-        ev.checks.extend(["G2", "B3", "B4"]);
+        ev.checks.extend([CheckId::G2, CheckId::B3, CheckId::B4]);
     }
     Ok(ev)
 }
@@ -250,7 +251,7 @@ fn pod_status(pod: &Json, owner: &str, container: &str, wanted_image: Option<&st
                 })
                 .unwrap_or_default();
         ev.status.push(
-            Finding::new("B3", &file, None)
+            Finding::new(CheckId::B3, &file, None)
                 .object(&object)
                 .message(format!(
                     "Container {container} of {object} ({owner}) {} after {restarts} restart{}{exit}: the app does \
@@ -267,7 +268,7 @@ fn pod_status(pod: &Json, owner: &str, container: &str, wanted_image: Option<&st
     }
     if last == Some("OOMKilled") {
         ev.status.push(
-            Finding::new("F2", &file, None)
+            Finding::new(CheckId::F2, &file, None)
                 .object(&object)
                 .message(format!(
                     "Container {container} of {object} ({owner}) was killed for using more memory than its limit \
@@ -279,7 +280,7 @@ fn pod_status(pod: &Json, owner: &str, container: &str, wanted_image: Option<&st
     }
     if let Some(reason @ ("ImagePullBackOff" | "ErrImagePull" | "InvalidImageName")) = waiting {
         ev.status.push(
-            Finding::new("A6", &file, None)
+            Finding::new(CheckId::A6, &file, None)
                 .object(&object)
                 .message(format!(
                     "{object} ({owner}) cannot pull its image {} ({reason}).",
@@ -291,7 +292,7 @@ fn pod_status(pod: &Json, owner: &str, container: &str, wanted_image: Option<&st
     }
     if phase == "Running" && s.0["state"].get("running").is_some() && !s.ready() {
         ev.status.push(
-            Finding::new("B4", &file, None)
+            Finding::new(CheckId::B4, &file, None)
                 .object(&object)
                 .message(format!(
                     "Container {container} of {object} ({owner}) runs but is not ready: its readiness probe fails, so \
@@ -310,7 +311,7 @@ fn pod_status(pod: &Json, owner: &str, container: &str, wanted_image: Option<&st
         let unpinned = r.digest.is_none() && r.tag.is_none_or(|t| t.is_empty() || t.eq_ignore_ascii_case("latest"));
         if unpinned {
             ev.status.push(
-                Finding::new("A1", &file, None)
+                Finding::new(CheckId::A1, &file, None)
                     .object(&object)
                     .message(format!("{object} ({owner}) runs the unpinned image {running_image}."))
                     .fix("Deploy the image tagged with the commit SHA, through Git (CD bumps the tag in helm/vibe-stack/values.yaml).")
@@ -318,7 +319,7 @@ fn pod_status(pod: &Json, owner: &str, container: &str, wanted_image: Option<&st
             );
         } else if let Some(wanted) = wanted_image.filter(|w| !same_image(w, running_image)) {
             ev.status.push(
-                Finding::new("P5", &file, None)
+                Finding::new(CheckId::P5, &file, None)
                     .object(&object)
                     .message(format!(
                         "{object} runs {running_image} but {owner} asks for {wanted}: the rollout has not finished \

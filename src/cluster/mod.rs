@@ -20,6 +20,7 @@ pub mod live;
 pub mod objects;
 pub mod role;
 
+use crate::contract::CheckId;
 use crate::error::{ClusterError, Error};
 use crate::repo::Repo;
 use crate::review::{self, Evidence, Finding, Report, ReviewContext};
@@ -28,8 +29,6 @@ use serde_json::Value as Json;
 use std::collections::HashSet;
 use std::path::Path;
 
-/// Checks about repo files only (Dockerfile, source, workflows): not judged without a repo.
-const REPO_ONLY: &[&str] = &["A2", "E3", "S1", "S2", "S3", "S4", "S5", "P1", "P2", "P3", "P4", "P5"];
 /// Default number of recent log lines read per app container.
 pub const DEFAULT_TAIL_LINES: u32 = 200;
 
@@ -233,7 +232,7 @@ pub fn review_with(
         notes.push(format!(
             "No app repo here (no vibe.yaml, no manifests): only the live objects were reviewed; the checks of the \
              Dockerfile, source and workflows ({}) were not run.",
-            REPO_ONLY.join(", ")
+            review::registry::repo_only().map(CheckId::as_str).collect::<Vec<_>>().join(", ")
         ));
     }
 
@@ -244,7 +243,7 @@ pub fn review_with(
         tail_lines,
     };
     let evidence = live::gather(api, ns, &live, &pods, &facts)?;
-    ctx.live_evidence.extend(evidence.checks.iter().map(|c| c.to_string()));
+    ctx.live_evidence.extend(evidence.checks.iter().copied());
     notes.extend(evidence.notes);
 
     // 6. The review, then the live findings.
@@ -254,8 +253,8 @@ pub fn review_with(
         locate(f, &live, &kept);
     }
     if !has_repo {
-        report.findings.retain(|f| !REPO_ONLY.contains(&f.id));
-        report.suppressed.retain(|f| !REPO_ONLY.contains(&f.id));
+        report.findings.retain(|f| !review::registry::check(f.id).repo_only);
+        report.suppressed.retain(|f| !review::registry::check(f.id).repo_only);
     }
     // The logs and endpoints are merged by the probe's rule, so `--cluster` and `--probe` agree on
     // what live evidence replaces; the pods' status and the drift are facts of their own.
@@ -275,7 +274,7 @@ fn locate(f: &mut Finding, live: &LiveObjects, kept: &HashSet<String>) {
         }
         f.line = None;
         f.evidence = Evidence::Live;
-    } else if !REPO_ONLY.contains(&f.id) && !kept.contains(&f.file) {
+    } else if !review::registry::check(f.id).repo_only && !kept.contains(&f.file) {
         f.evidence = Evidence::Live;
     }
 }

@@ -83,11 +83,69 @@ impl Area {
     }
 }
 
+/// Declares [`CheckId`] with its text form, so a check's id is typed everywhere and a string
+/// only where it is parsed (`vibe explain A1`, vibe.yaml's `review.ignore`) or printed.
+macro_rules! check_ids {
+    ($($id:ident),* $(,)?) => {
+        /// A check of the review gate, by its catalogue id (`A1` … `P5`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum CheckId {
+            $(
+                #[doc = concat!("Check ", stringify!($id), ".")]
+                $id,
+            )*
+        }
+
+        impl CheckId {
+            /// Every check id, in catalogue order.
+            pub const ALL: &'static [CheckId] = &[$(CheckId::$id),*];
+
+            /// The id as printed, e.g. `"A1"`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(CheckId::$id => stringify!($id),)*
+                }
+            }
+        }
+    };
+}
+
+check_ids!(
+    A1, A2, A3, A4, A5, A6, B1, B2, B3, B4, B5, B6, C1, C2, C3, C4, C5, C6, D1, D2, D3, D4, E1, E2, E3, E4, E5, E6, E7,
+    F1, F2, F3, F4, G1, G2, G3, G4, G5, G6, H1, H2, H3, S1, S2, S3, S4, S5, P1, P2, P3, P4, P5,
+);
+
+impl CheckId {
+    /// Parses an id as a creator types it (`a1`, `A1`); `None` when no check has it.
+    pub fn parse(text: &str) -> Option<CheckId> {
+        CheckId::ALL.iter().copied().find(|id| id.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// The check's catalogue entry.
+    pub fn info(self) -> &'static CheckInfo {
+        // CATALOGUE lists every id once, in `ALL` order (tested below).
+        &CATALOGUE[self as usize]
+    }
+}
+
+impl std::fmt::Display for CheckId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `pad`, so widths and alignment (`{:<3}`) apply as they do to the id as a string.
+        f.pad(self.as_str())
+    }
+}
+
+impl Serialize for CheckId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// One check of the review gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct CheckInfo {
     /// Stable id, e.g. `A1`.
-    pub id: &'static str,
+    pub id: CheckId,
     /// Area (the id's letter).
     pub area: Area,
     /// Critical or warning.
@@ -102,7 +160,7 @@ pub struct CheckInfo {
 
 /// Looks a check up by id (case-insensitive).
 pub fn check(id: &str) -> Option<&'static CheckInfo> {
-    CATALOGUE.iter().find(|c| c.id.eq_ignore_ascii_case(id))
+    CheckId::parse(id).map(CheckId::info)
 }
 
 use Area::*;
@@ -111,7 +169,7 @@ use Severity::*;
 /// Every check, in catalogue order (A1 … P5).
 pub const CATALOGUE: &[CheckInfo] = &[
     CheckInfo {
-        id: "A1",
+        id: CheckId::A1,
         area: Image,
         severity: Critical,
         title: "No `:latest` or untagged image anywhere",
@@ -120,7 +178,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
         fix: "Tag every image with an exact version; the app image is tagged with the repo's short commit SHA.",
     },
     CheckInfo {
-        id: "A2",
+        id: CheckId::A2,
         area: Image,
         severity: Critical,
         title: "Every Dockerfile FROM declares `--platform=linux/amd64`",
@@ -129,7 +187,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
         fix: "Write every FROM line, build stages included, as `FROM --platform=linux/amd64 <image>:<tag>`.",
     },
     CheckInfo {
-        id: "A3",
+        id: CheckId::A3,
         area: Image,
         severity: Critical,
         title: "Pod securityContext sets `runAsNonRoot: true` and a non-zero runAsUser",
@@ -140,7 +198,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               that user and switch to it with `USER`.",
     },
     CheckInfo {
-        id: "A4",
+        id: CheckId::A4,
         area: Image,
         severity: Critical,
         title: "Every container drops ALL capabilities and sets allowPrivilegeEscalation false",
@@ -151,7 +209,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               {drop: [\"ALL\"]}` and `allowPrivilegeEscalation: false`.",
     },
     CheckInfo {
-        id: "A5",
+        id: CheckId::A5,
         area: Image,
         severity: Critical,
         title: "No bare Docker Hub image reference (`name:tag`, `docker.io/...`)",
@@ -162,7 +220,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               and tag; `vibe generate` writes mirror references for every platform image.",
     },
     CheckInfo {
-        id: "A6",
+        id: CheckId::A6,
         area: Image,
         severity: Critical,
         title: "The app image comes from the platform registry",
@@ -174,7 +232,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               writes both.",
     },
     CheckInfo {
-        id: "B1",
+        id: CheckId::B1,
         area: Health,
         severity: Critical,
         title: "The app container declares containerPort 8081",
@@ -185,7 +243,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               on 0.0.0.0:8081 (not localhost, not its framework's default port).",
     },
     CheckInfo {
-        id: "B2",
+        id: CheckId::B2,
         area: Health,
         severity: Critical,
         title: "The app container declares containerPort 8082",
@@ -196,7 +254,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               cannot gets the nginx mgmt sidecar).",
     },
     CheckInfo {
-        id: "B3",
+        id: CheckId::B3,
         area: Health,
         severity: Critical,
         title: "livenessProbe is an httpGet on /liveness, port 8082",
@@ -207,7 +265,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               `{\"status\":\"DOWN\"}` when the app must be restarted.",
     },
     CheckInfo {
-        id: "B4",
+        id: CheckId::B4,
         area: Health,
         severity: Critical,
         title: "readinessProbe is an httpGet on /readiness, port 8082",
@@ -218,7 +276,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               `{\"status\":\"OUT_OF_SERVICE\"}` while the app cannot serve.",
     },
     CheckInfo {
-        id: "B5",
+        id: CheckId::B5,
         area: Health,
         severity: Critical,
         title: "Probe timeoutSeconds is at least 5 (at least 10 where readiness checks the database)",
@@ -229,7 +287,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               probe when the /readiness endpoint checks the database.",
     },
     CheckInfo {
-        id: "B6",
+        id: CheckId::B6,
         area: Health,
         severity: Critical,
         title: "No Ingress rule routes to the management port 8082",
@@ -239,7 +297,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               or a port named `mgmt`.",
     },
     CheckInfo {
-        id: "C1",
+        id: CheckId::C1,
         area: Network,
         severity: Critical,
         title: "A default-deny-ingress NetworkPolicy (empty podSelector, policyTypes Ingress) exists",
@@ -250,7 +308,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               no ingress rules, as the first document of k8s/01-network-policies.yaml.",
     },
     CheckInfo {
-        id: "C2",
+        id: CheckId::C2,
         area: Network,
         severity: Critical,
         title: "Explicit allow: ingress controller to the routed pod (and nginx to app:8081)",
@@ -263,7 +321,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               allowing the nginx pods to reach the app on port 8081.",
     },
     CheckInfo {
-        id: "C3",
+        id: CheckId::C3,
         area: Network,
         severity: Critical,
         title: "Explicit allow: observability namespace to app:8081",
@@ -273,7 +331,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               (`namespaceSelector` on `kubernetes.io/metadata.name`) on TCP port 8081.",
     },
     CheckInfo {
-        id: "C4",
+        id: CheckId::C4,
         area: Network,
         severity: Critical,
         title: "Explicit allow: app to the database port (5432 / 27017), if a database is enabled",
@@ -284,7 +342,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               on the app's name and component labels) on TCP port 5432 for postgres or 27017 for mongo.",
     },
     CheckInfo {
-        id: "C5",
+        id: CheckId::C5,
         area: Network,
         severity: Critical,
         title: "Explicit allow: app to redis:6379, if enabled",
@@ -293,7 +351,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
         fix: "Add a NetworkPolicy selecting the redis pods with an ingress rule from the app pods on TCP port 6379.",
     },
     CheckInfo {
-        id: "C6",
+        id: CheckId::C6,
         area: Network,
         severity: Critical,
         title: "Explicit allow: app to rabbitmq:5672, if enabled",
@@ -303,7 +361,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               5672.",
     },
     CheckInfo {
-        id: "D1",
+        id: CheckId::D1,
         area: Storage,
         severity: Critical,
         title: "A PVC exists for every stateful store, in a file applied before the store",
@@ -314,7 +372,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               earlier document of the store's own file) and mount it at the store's data directory.",
     },
     CheckInfo {
-        id: "D2",
+        id: CheckId::D2,
         area: Storage,
         severity: Critical,
         title: "Stateful store Deployments use strategy Recreate",
@@ -325,7 +383,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               rabbitmq Deployment.",
     },
     CheckInfo {
-        id: "D3",
+        id: CheckId::D3,
         area: Storage,
         severity: Critical,
         title: "The app waits for each enabled store in an initContainer",
@@ -336,7 +394,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               with the same securityContext and resources rules as the other containers.",
     },
     CheckInfo {
-        id: "D4",
+        id: CheckId::D4,
         area: Storage,
         severity: Critical,
         title: "No data in the container filesystem (store data dirs on PVCs, no local database file)",
@@ -348,7 +406,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               set `database:` in vibe.yaml and run `vibe generate`.",
     },
     CheckInfo {
-        id: "E1",
+        id: CheckId::E1,
         area: Secrets,
         severity: Critical,
         title: "No `kind: Secret` in the repo; only SealedSecret",
@@ -358,7 +416,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               app's SealedSecret with `vibe seal NAME`, which encrypts one value for the app's namespace.",
     },
     CheckInfo {
-        id: "E2",
+        id: CheckId::E2,
         area: Secrets,
         severity: Critical,
         title: "No passwords, tokens or keys in ConfigMaps",
@@ -368,7 +426,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               it in the container through `secretKeyRef`, and change the leaked value.",
     },
     CheckInfo {
-        id: "E3",
+        id: CheckId::E3,
         area: Secrets,
         severity: Critical,
         title: "No credentials in Dockerfile ENV or ARG",
@@ -379,7 +437,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               secret mount (`RUN --mount=type=secret,...`).",
     },
     CheckInfo {
-        id: "E4",
+        id: CheckId::E4,
         area: Secrets,
         severity: Critical,
         title: "No CHANGE_ME / REPLACE_ME placeholders remain",
@@ -390,7 +448,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               generate`.",
     },
     CheckInfo {
-        id: "E5",
+        id: CheckId::E5,
         area: Secrets,
         severity: Critical,
         title: "Credential-like env vars come from secretKeyRef, never a plain `value:`",
@@ -400,7 +458,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               value with `vibe seal NAME`, and change the exposed value.",
     },
     CheckInfo {
-        id: "E6",
+        id: CheckId::E6,
         area: Secrets,
         severity: Critical,
         title: "Each SealedSecret's namespace is the deployment namespace",
@@ -410,7 +468,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               with `vibe seal NAME`: values sealed for another namespace stay bound to it.",
     },
     CheckInfo {
-        id: "E7",
+        id: CheckId::E7,
         area: Secrets,
         severity: Critical,
         title: "SealedSecret values are real ciphertext sealed with the platform certificate",
@@ -421,7 +479,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               fetch the current one and re-seal.",
     },
     CheckInfo {
-        id: "F1",
+        id: CheckId::F1,
         area: Resources,
         severity: Warning,
         title: "Every container declares cpu and memory requests",
@@ -432,7 +490,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               included: the t-shirt size's requests (`vibe checks` shows them).",
     },
     CheckInfo {
-        id: "F2",
+        id: CheckId::F2,
         area: Resources,
         severity: Warning,
         title: "Every container declares cpu and memory limits",
@@ -442,7 +500,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               the t-shirt size's limits (`vibe checks` shows them).",
     },
     CheckInfo {
-        id: "F3",
+        id: CheckId::F3,
         area: Resources,
         severity: Warning,
         title: "App resources equal its t-shirt size; databases at least md",
@@ -452,7 +510,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               change `size` in vibe.yaml and run `vibe generate`; give databases md or a larger size.",
     },
     CheckInfo {
-        id: "F4",
+        id: CheckId::F4,
         area: Resources,
         severity: Warning,
         title: "An HPA targets the app with 1 <= minReplicas <= maxReplicas",
@@ -464,7 +522,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               utilisation target.",
     },
     CheckInfo {
-        id: "G1",
+        id: CheckId::G1,
         area: Observability,
         severity: Critical,
         title: "The pod template has prometheus.io/scrape, /port and /path annotations",
@@ -474,7 +532,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               `prometheus.io/port: \"8081\"` and `prometheus.io/path: /metrics` (values as quoted strings).",
     },
     CheckInfo {
-        id: "G2",
+        id: CheckId::G2,
         area: Observability,
         severity: Critical,
         title: "The app serves /metrics in Prometheus format",
@@ -485,7 +543,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               app only the source is checked, and the report says so.",
     },
     CheckInfo {
-        id: "G3",
+        id: CheckId::G3,
         area: Observability,
         severity: Critical,
         title: "The app logs JSON to stdout",
@@ -495,7 +553,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               skeleton sets one up) and use it for all logging, replacing print/console output.",
     },
     CheckInfo {
-        id: "G4",
+        id: CheckId::G4,
         area: Observability,
         severity: Critical,
         title: "No file-based logging",
@@ -505,7 +563,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               `transports.File`, file appenders, log volumes) and log to stdout only.",
     },
     CheckInfo {
-        id: "G5",
+        id: CheckId::G5,
         area: Observability,
         severity: Warning,
         title: "Log lines carry time, level and msg",
@@ -515,7 +573,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               logger's defaults (such as `timestamp`, `message`, `levelname`, `asctime`) with its renaming option.",
     },
     CheckInfo {
-        id: "G6",
+        id: CheckId::G6,
         area: Observability,
         severity: Critical,
         title: "No PII or credentials in log output",
@@ -526,7 +584,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               logged.",
     },
     CheckInfo {
-        id: "H1",
+        id: CheckId::H1,
         area: Ingress,
         severity: Warning,
         title: "Ingress host matches the cluster pattern",
@@ -536,7 +594,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               generate` writes it).",
     },
     CheckInfo {
-        id: "H2",
+        id: CheckId::H2,
         area: Ingress,
         severity: Warning,
         title: "Ingress has TLS",
@@ -544,7 +602,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
         fix: "Add `spec.tls` to the Ingress listing the app's host and the secret name `<slug>-tls`.",
     },
     CheckInfo {
-        id: "H3",
+        id: CheckId::H3,
         area: Ingress,
         severity: Warning,
         title: "/metrics is not reachable through the external route",
@@ -554,7 +612,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               components and run `vibe generate`), instead of straight to the app's port 8081.",
     },
     CheckInfo {
-        id: "S1",
+        id: CheckId::S1,
         area: Source,
         severity: Critical,
         title: "No hardcoded credentials in application source or app config files",
@@ -565,7 +623,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               run `vibe generate`, and revoke or change the exposed value.",
     },
     CheckInfo {
-        id: "S2",
+        id: CheckId::S2,
         area: Source,
         severity: Critical,
         title: "`.env` files are gitignored and not committed",
@@ -575,7 +633,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               change every value it held. List the settings' names in the README instead of a committed env file.",
     },
     CheckInfo {
-        id: "S3",
+        id: CheckId::S3,
         area: Source,
         severity: Critical,
         title: "No SQL built by string formatting or concatenation",
@@ -586,7 +644,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               template literals.",
     },
     CheckInfo {
-        id: "S4",
+        id: CheckId::S4,
         area: Source,
         severity: Warning,
         title: "Dependencies are pinned (a lockfile, or `==` on every Python requirement)",
@@ -597,7 +655,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               (`npm ci`); with plain pip, pin every package with `==` (`pip freeze > requirements.txt`).",
     },
     CheckInfo {
-        id: "S5",
+        id: CheckId::S5,
         area: Source,
         severity: Critical,
         title: "The database is reached with an app-scoped user, never a superuser",
@@ -607,7 +665,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               in the SealedSecret); change connection strings and user settings away from postgres, root or admin.",
     },
     CheckInfo {
-        id: "P1",
+        id: CheckId::P1,
         area: Pipeline,
         severity: Critical,
         title: "CI builds linux/amd64 and tags the image with the commit SHA",
@@ -618,7 +676,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               `vibe generate` writes this workflow.",
     },
     CheckInfo {
-        id: "P2",
+        id: CheckId::P2,
         area: Pipeline,
         severity: Critical,
         title: "CI scans for secrets before pushing",
@@ -628,7 +686,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               image push step in the CI workflow.",
     },
     CheckInfo {
-        id: "P3",
+        id: CheckId::P3,
         area: Pipeline,
         severity: Critical,
         title: "CI fails on CRITICAL image CVEs before pushing",
@@ -639,7 +697,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               dependency.",
     },
     CheckInfo {
-        id: "P4",
+        id: CheckId::P4,
         area: Pipeline,
         severity: Critical,
         title: "CD never runs kubectl or helm against the cluster (it only commits the new tag)",
@@ -649,7 +707,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
               helm/vibe-stack/values.yaml and pushes the commit, and ArgoCD deploys it.",
     },
     CheckInfo {
-        id: "P5",
+        id: CheckId::P5,
         area: Pipeline,
         severity: Warning,
         title: "The ArgoCD Application syncs automatically with prune and selfHeal",
@@ -680,19 +738,21 @@ mod tests {
     #[test]
     fn catalogue_has_exactly_the_contract_checks_in_order() {
         assert_eq!(CATALOGUE.len(), 52);
-        let ids: Vec<&str> = CATALOGUE.iter().map(|c| c.id).collect();
+        let ids: Vec<&str> = CATALOGUE.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, CONTRACT_IDS);
+        let typed: Vec<CheckId> = CATALOGUE.iter().map(|c| c.id).collect();
+        assert_eq!(typed, CheckId::ALL, "CATALOGUE is in CheckId order, so CheckId::info indexes it");
     }
 
     #[test]
     fn severities_follow_the_contract() {
         let warnings = ["F1", "F2", "F3", "F4", "G5", "H1", "H2", "H3", "S4", "P5"];
         for c in CATALOGUE {
-            let expected = if warnings.contains(&c.id) { Warning } else { Critical };
+            let expected = if warnings.contains(&c.id.as_str()) { Warning } else { Critical };
             assert_eq!(c.severity, expected, "{}", c.id);
         }
         // The platform article's gate: A1-E7 and G1-G6, 35 checks, 34 of them critical.
-        let article: Vec<_> = CATALOGUE.iter().filter(|c| "ABCDEG".contains(&c.id[..1])).collect();
+        let article: Vec<_> = CATALOGUE.iter().filter(|c| "ABCDEG".contains(&c.id.as_str()[..1])).collect();
         assert_eq!(article.len(), 35);
         assert_eq!(article.iter().filter(|c| c.severity == Critical).count(), 34);
     }
@@ -742,7 +802,7 @@ mod tests {
 
     #[test]
     fn lookup_is_case_insensitive() {
-        assert_eq!(check("b5").map(|c| c.id), Some("B5"));
+        assert_eq!(check("b5").map(|c| c.id), Some(CheckId::B5));
         assert!(check("Z9").is_none());
     }
 
@@ -750,7 +810,7 @@ mod tests {
     fn ids_are_unique_and_match_their_area() {
         for (i, c) in CATALOGUE.iter().enumerate() {
             assert!(CATALOGUE[i + 1..].iter().all(|o| o.id != c.id), "{} twice", c.id);
-            let letter = c.id.chars().next().unwrap();
+            let letter = c.id.as_str().chars().next().unwrap();
             let expected = match c.area {
                 Image => 'A',
                 Health => 'B',

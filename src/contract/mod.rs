@@ -5,6 +5,7 @@
 //! values through the render context (see `generate::context`).
 
 pub mod catalogue;
+pub use catalogue::CheckId;
 
 use serde::Serialize;
 

@@ -5,6 +5,7 @@
 //! [`Effect`]s the loop must carry out (run a review, plan or apply a fix, open the editor,
 //! quit). No I/O happens here, so every behaviour is unit-testable without a terminal.
 
+use crate::contract::CheckId;
 use crate::contract::catalogue::{Area, Severity};
 use crate::fix::FixPlan;
 use crate::review::{Finding, Report};
@@ -147,7 +148,7 @@ pub enum Tone {
 /// What identifies a finding across reviews, so the selection follows it when the list changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Identity {
-    id: &'static str,
+    id: CheckId,
     file: String,
     object: Option<String>,
     line: Option<u32>,
@@ -289,7 +290,7 @@ fn display_key(f: &Finding) -> (Area, Severity, u32, String, u32) {
 
 /// Whether a finding matches a lower-cased filter.
 fn matches(f: &Finding, needle: &str) -> bool {
-    [f.id, f.file.as_str(), f.area.name(), f.message.as_str(), f.object.as_deref().unwrap_or("")]
+    [f.id.as_str(), f.file.as_str(), f.area.name(), f.message.as_str(), f.object.as_deref().unwrap_or("")]
         .iter()
         .any(|field| field.to_lowercase().contains(needle))
 }
@@ -564,7 +565,7 @@ mod tests {
     use super::*;
     use crate::fix::FileChange;
 
-    fn finding(id: &'static str, file: &str, line: u32, message: &str) -> Finding {
+    fn finding(id: CheckId, file: &str, line: u32, message: &str) -> Finding {
         Finding::new(id, file, Some(line)).message(message)
     }
 
@@ -586,15 +587,15 @@ mod tests {
         Action::Key(KeyEvent::from(c))
     }
 
-    fn selected_id(s: &State) -> Option<(&'static str, String)> {
+    fn selected_id(s: &State) -> Option<(CheckId, String)> {
         s.selected_item().map(|it| (it.finding.id, it.finding.file.clone()))
     }
 
     fn three() -> Vec<Finding> {
         vec![
-            finding("A1", "k8s/08-app.yaml", 10, "tag latest"),
-            finding("B3", "k8s/08-app.yaml", 30, "liveness"),
-            finding("C1", "k8s/05-network.yaml", 1, "no default deny"),
+            finding(CheckId::A1, "k8s/08-app.yaml", 10, "tag latest"),
+            finding(CheckId::B3, "k8s/08-app.yaml", 30, "liveness"),
+            finding(CheckId::C1, "k8s/05-network.yaml", 1, "no default deny"),
         ]
     }
 
@@ -609,7 +610,7 @@ mod tests {
         assert!(update(&mut s, outcome(fs)).is_empty());
         assert!(!s.reviewing);
         let ids: Vec<_> = s.visible_items().map(|it| it.finding.id).collect();
-        assert_eq!(ids, ["A1", "B3", "C1"]);
+        assert_eq!(ids, [CheckId::A1, CheckId::B3, CheckId::C1]);
         assert_eq!(s.last_review.as_ref().map(|(at, _)| at.as_str()), Some("12:00:00"));
     }
 
@@ -619,13 +620,13 @@ mod tests {
         s.start();
         update(&mut s, outcome(three()));
         update(&mut s, key('j'));
-        assert_eq!(selected_id(&s), Some(("B3", "k8s/08-app.yaml".into())));
+        assert_eq!(selected_id(&s), Some((CheckId::B3, "k8s/08-app.yaml".into())));
         // A new finding appears above, and B3 moved two lines down: the selection stays on B3.
         let mut fs = three();
-        fs.insert(0, finding("A3", "k8s/08-app.yaml", 5, "root"));
+        fs.insert(0, finding(CheckId::A3, "k8s/08-app.yaml", 5, "root"));
         fs[2].line = Some(32);
         update(&mut s, outcome(fs));
-        assert_eq!(selected_id(&s), Some(("B3", "k8s/08-app.yaml".into())));
+        assert_eq!(selected_id(&s), Some((CheckId::B3, "k8s/08-app.yaml".into())));
         assert_eq!(s.selected, 2);
     }
 
@@ -638,10 +639,10 @@ mod tests {
         let mut fs = three();
         fs.remove(1);
         update(&mut s, outcome(fs));
-        assert_eq!(selected_id(&s).map(|x| x.0), Some("C1"));
+        assert_eq!(selected_id(&s).map(|x| x.0), Some(CheckId::C1));
         // The last one fixed: the selection moves up rather than off the end.
         update(&mut s, outcome(vec![three().remove(0)]));
-        assert_eq!(selected_id(&s).map(|x| x.0), Some("A1"));
+        assert_eq!(selected_id(&s).map(|x| x.0), Some(CheckId::A1));
         update(&mut s, outcome(Vec::new()));
         assert_eq!(s.selected_item(), None);
         // Moving in an empty list is harmless.
@@ -679,12 +680,12 @@ mod tests {
             update(&mut s, key(c));
         }
         assert_eq!(s.visible.len(), 2);
-        assert_eq!(selected_id(&s).map(|x| x.0), Some("B3"));
+        assert_eq!(selected_id(&s).map(|x| x.0), Some(CheckId::B3));
         update(&mut s, code(KeyCode::Enter));
         assert!(!s.filter_editing);
         // While not editing, letters are commands again: `q` would quit, so use j.
         update(&mut s, key('k'));
-        assert_eq!(selected_id(&s).map(|x| x.0), Some("A1"));
+        assert_eq!(selected_id(&s).map(|x| x.0), Some(CheckId::A1));
         // By text.
         update(&mut s, key('/'));
         for _ in 0..6 {
@@ -693,7 +694,7 @@ mod tests {
         for c in "deny".chars() {
             update(&mut s, key(c));
         }
-        assert_eq!(s.visible_items().map(|it| it.finding.id).collect::<Vec<_>>(), ["C1"]);
+        assert_eq!(s.visible_items().map(|it| it.finding.id).collect::<Vec<_>>(), [CheckId::C1]);
         // By id; and Esc while typing clears the filter.
         update(&mut s, code(KeyCode::Esc));
         assert_eq!(s.visible.len(), 3);
@@ -779,7 +780,7 @@ mod tests {
         let mut s = State::new("/app");
         update(&mut s, outcome(three()));
         let effects = update(&mut s, key('f'));
-        assert!(matches!(&effects[..], [Effect::PlanFix(fs)] if fs.len() == 1 && fs[0].id == "A1"));
+        assert!(matches!(&effects[..], [Effect::PlanFix(fs)] if fs.len() == 1 && fs[0].id == CheckId::A1));
         // Keys other than Esc do nothing while planning.
         update(&mut s, key('j'));
         let change = FileChange { path: "k8s/08-app.yaml".into(), before: "a".into(), after: "b".into() };
@@ -798,7 +799,7 @@ mod tests {
     fn fix_all_takes_every_critical_and_an_empty_plan_cannot_be_applied() {
         let mut s = State::new("/app");
         let mut fs = three();
-        fs.push(finding("F1", "k8s/08-app.yaml", 3, "no memory request")); // a warning
+        fs.push(finding(CheckId::F1, "k8s/08-app.yaml", 3, "no memory request")); // a warning
         update(&mut s, outcome(fs));
         let effects = update(&mut s, key('F'));
         assert!(matches!(&effects[..], [Effect::PlanFix(fs)] if fs.len() == 3));

@@ -3,6 +3,7 @@
 
 use super::state::{Excerpt, FixStage, Item, Overlay, ReviewOutcome};
 use super::*;
+use crate::contract::CheckId;
 use crate::fix::FixPlan;
 use crate::review::{Finding, Report};
 use ratatui::backend::TestBackend;
@@ -26,18 +27,19 @@ fn app_lines() -> Vec<String> {
 
 fn findings() -> Vec<Finding> {
     vec![
-        Finding::new("A1", "k8s/08-app.yaml", Some(42))
+        Finding::new(CheckId::A1, "k8s/08-app.yaml", Some(42))
             .object("Deployment/inventory-checker-app")
             .message("The app image is tagged `latest`: nobody can tell which code runs.")
             .fix("Set the tag to the commit SHA: image: harbor.internal.example.com/vibe/inventory-checker:a1b2c3d"),
-        Finding::new("A3", "k8s/08-app.yaml", Some(30))
+        Finding::new(CheckId::A3, "k8s/08-app.yaml", Some(30))
             .object("Deployment/inventory-checker-app")
             .message("The pod may run as root: securityContext.runAsNonRoot is not set."),
-        Finding::new("B5", "k8s/08-app.yaml", Some(61))
+        Finding::new(CheckId::B5, "k8s/08-app.yaml", Some(61))
             .object("Deployment/inventory-checker-app")
             .message("readinessProbe timeoutSeconds is 1; the contract needs at least 5."),
-        Finding::new("C1", "k8s/05-network-policies.yaml", None).message("No default-deny-ingress NetworkPolicy."),
-        Finding::new("F1", "k8s/08-app.yaml", Some(48))
+        Finding::new(CheckId::C1, "k8s/05-network-policies.yaml", None)
+            .message("No default-deny-ingress NetworkPolicy."),
+        Finding::new(CheckId::F1, "k8s/08-app.yaml", Some(48))
             .object("Deployment/inventory-checker-app")
             .message("Container nginx declares no memory request."),
     ]
@@ -47,8 +49,8 @@ fn outcome(findings: Vec<Finding>) -> ReviewOutcome {
     let items = findings
         .iter()
         .map(|f| {
-            let excerpt = (f.id == "A1").then(|| Excerpt { first_line: 40, lines: app_lines(), highlight: 42 });
-            Item { finding: f.clone(), excerpt, fixable: matches!(f.id, "A1" | "A3" | "B5") }
+            let excerpt = (f.id == CheckId::A1).then(|| Excerpt { first_line: 40, lines: app_lines(), highlight: 42 });
+            Item { finding: f.clone(), excerpt, fixable: matches!(f.id, CheckId::A1 | CheckId::A3 | CheckId::B5) }
         })
         .collect();
     let report = Report {
@@ -198,7 +200,7 @@ fn fix_preview_lists_every_finding_the_changes_fix() {
     let mut s = state_with(findings());
     update(&mut s, Action::Key(KeyEvent::from(KeyCode::Char('F'))));
     let fs = findings();
-    let b5 = Finding::new("B5", "k8s/08-app.yaml", Some(61)).message("The liveness probe waits only 1 second");
+    let b5 = Finding::new(CheckId::B5, "k8s/08-app.yaml", Some(61)).message("The liveness probe waits only 1 second");
     let plan = FixPlan {
         changes: vec![crate::fix::FileChange {
             path: "k8s/08-app.yaml".into(),
@@ -323,7 +325,7 @@ fn loop_ends_when_every_sender_is_gone() {
 
 #[test]
 fn control_characters_from_the_repo_are_spelt_out() {
-    let hostile = Finding::new("A3", "k8s/evil\u{1b}[31m.yaml", Some(7))
+    let hostile = Finding::new(CheckId::A3, "k8s/evil\u{1b}[31m.yaml", Some(7))
         .object("Deployment/p\u{1b}[2J\u{1b}]0;pwned\u{7}")
         .message("The pod of Deployment/p\u{1b}[2J may run as root.");
     let mut s = state_with(vec![hostile]);
@@ -338,7 +340,7 @@ fn control_characters_from_the_repo_are_spelt_out() {
 fn long_path_findings() -> Vec<Finding> {
     let mut fs = findings();
     fs.push(
-        Finding::new("E4", "k8s/02-sealed-secrets.yaml", Some(32))
+        Finding::new(CheckId::E4, "k8s/02-sealed-secrets.yaml", Some(32))
             .object("SealedSecret/inventory-checker-secrets")
             .message("The SealedSecret was sealed for another namespace: the controller cannot open it."),
     );

@@ -2,7 +2,7 @@
 //! read here, so the same state always draws the same screen (the snapshot tests rely on it).
 
 use super::state::{FixStage, Item, Overlay, State, Tone};
-use crate::contract::catalogue::{self, Area, Severity};
+use crate::contract::catalogue::{Area, Severity};
 use crate::report::escape;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -332,7 +332,7 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
         return;
     };
     let f = &item.finding;
-    let info = catalogue::check(f.id);
+    let info = Some(f.id.info());
     let title = format!(" {} · {} · {} ", f.id, f.severity.label(), f.area.name());
     let block = pane(title, state.detail_open).title_style(severity_style(f.severity));
     let heading = |s: &'static str| Line::styled(s, Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));

@@ -2,6 +2,7 @@
 //! UI thread never waits on the disk. Results come back as [`Action`]s on the loop's channel.
 
 use super::state::{Action, Excerpt, Item, ReviewOutcome};
+use crate::contract::CheckId;
 use crate::fix::{self, FixPlan};
 use crate::review::{self, Finding};
 use std::collections::HashMap;
@@ -168,7 +169,7 @@ pub enum Masking<'a> {
 impl<'a> Masking<'a> {
     /// What the excerpt of finding `f` hides.
     pub fn of(f: &'a Finding) -> Masking<'a> {
-        if f.id == "S2" {
+        if f.id == CheckId::S2 {
             Masking::EveryValue
         } else if f.secrets.is_empty() {
             Masking::Nothing
@@ -302,7 +303,11 @@ mod tests {
             std::fs::write(p, text).unwrap();
         }
         let outcome = review_outcome(dir.path(), None).unwrap();
-        outcome.items.iter().filter_map(|it| Some((it.finding.id, it.excerpt.as_ref()?.lines.join("\n")))).collect()
+        outcome
+            .items
+            .iter()
+            .filter_map(|it| Some((it.finding.id.as_str(), it.excerpt.as_ref()?.lines.join("\n"))))
+            .collect()
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 use super::Files;
 use super::edit::{self, Seg, Y, path};
+use crate::contract::CheckId;
 use crate::contract::{self, PORT_HTTP, PORT_MGMT};
 use crate::generate::UNSEALED_STUB;
 use crate::k8s::{parse_quantity, selects, tls_entries_cover};
@@ -43,26 +44,26 @@ pub(crate) struct Fx<'a> {
 pub(crate) type Fixed = Result<(), String>;
 
 /// The fixer for a check id, if there is one.
-pub(crate) fn fixer(id: &str) -> Option<fn(&Fx, &Finding, &mut Files) -> Fixed> {
+pub(crate) fn fixer(id: CheckId) -> Option<fn(&Fx, &Finding, &mut Files) -> Fixed> {
     Some(match id {
-        "A1" => a1,
-        "A2" => a2,
-        "A3" => a3,
-        "A4" => a4,
-        "A5" => a5,
-        "B1" => b1,
-        "B2" => b2,
-        "B3" => b3,
-        "B4" => b4,
-        "B5" => b5,
-        "C1" | "C2" | "C3" | "C4" | "C5" | "C6" => network,
-        "D2" => d2,
-        "D3" => d3,
-        "E5" => e5,
-        "F1" => f1,
-        "F2" => f2,
-        "G1" => g1,
-        "H2" => h2,
+        CheckId::A1 => a1,
+        CheckId::A2 => a2,
+        CheckId::A3 => a3,
+        CheckId::A4 => a4,
+        CheckId::A5 => a5,
+        CheckId::B1 => b1,
+        CheckId::B2 => b2,
+        CheckId::B3 => b3,
+        CheckId::B4 => b4,
+        CheckId::B5 => b5,
+        CheckId::C1 | CheckId::C2 | CheckId::C3 | CheckId::C4 | CheckId::C5 | CheckId::C6 => network,
+        CheckId::D2 => d2,
+        CheckId::D3 => d3,
+        CheckId::E5 => e5,
+        CheckId::F1 => f1,
+        CheckId::F2 => f2,
+        CheckId::G1 => g1,
+        CheckId::H2 => h2,
         _ => return None,
     })
 }
@@ -678,7 +679,7 @@ fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let component = target.as_ref().and_then(|w| w.component);
     // (name, comment, podSelector labels, policy type, rule peers, port)
     let (name, why, selected, kind, peers, port): PolicyParts = match f.id {
-        "C1" => (
+        CheckId::C1 => (
             "default-deny-ingress".into(),
             "every inbound connection is refused unless a policy below allows it".into(),
             Vec::new(),
@@ -686,7 +687,7 @@ fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
             Vec::new(),
             None,
         ),
-        "C3" => {
+        CheckId::C3 => {
             let obs = &fx.ctx.platform.observability_namespace;
             let peer = Y::map([(
                 "namespaceSelector",
@@ -701,7 +702,7 @@ fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
                 Some(i64::from(PORT_HTTP)),
             )
         }
-        "C2" if f.message.contains("ingress controller") => {
+        CheckId::C2 if f.message.contains("ingress controller") => {
             let p = &fx.ctx.platform;
             let to = if component == Some("nginx") { "nginx" } else { "app" };
             let default_port = if to == "nginx" {
@@ -737,7 +738,7 @@ fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
                 port_in_message.or(default_port),
             )
         }
-        "C2" => {
+        CheckId::C2 => {
             // nginx -> app on the http port.
             let nginx: Vec<Vec<(String, String)>> = workload::workloads(fx.repo)
                 .iter()
@@ -768,8 +769,8 @@ fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
         }
         _ => {
             let store = match f.id {
-                "C5" => "redis",
-                "C6" => "rabbitmq",
+                CheckId::C5 => "redis",
+                CheckId::C6 => "rabbitmq",
                 _ => component.or(fx.ctx.stores.database()).ok_or("no database is known")?,
             };
             let port = contract::component(store).and_then(|c| c.port).map(i64::from).ok_or("the store has no port")?;
@@ -821,7 +822,7 @@ type PolicyParts = (String, String, Vec<(String, String)>, &'static str, Vec<Y>,
 fn add_egress(
     fx: &Fx,
     files: &mut Files,
-    id: &str,
+    id: CheckId,
     ns: Option<&str>,
     from: &[Vec<(String, String)>],
     to: &[(String, String)],
@@ -862,7 +863,7 @@ fn policies_file(fx: &Fx, ns: Option<&str>) -> String {
 }
 
 /// Appends a NetworkPolicy document (a unique name; a comment saying why) to the policies file.
-fn add_policy(fx: &Fx, files: &mut Files, ns: Option<&str>, name: &str, why: &str, id: &str, spec: Y) -> Fixed {
+fn add_policy(fx: &Fx, files: &mut Files, ns: Option<&str>, name: &str, why: &str, id: CheckId, spec: Y) -> Fixed {
     let file = policies_file(fx, ns);
     let text = files.text_or_empty(&file);
     let taken: Vec<String> = yaml::parse_documents(&text)
@@ -1269,7 +1270,7 @@ mod tests {
 
     #[test]
     fn annotations_go_to_a_bare_pods_own_metadata() {
-        let out = fix(&[("pod.yaml", POD)], Finding::new("G1", "pod.yaml", Some(1)).object("Pod/tool")).unwrap();
+        let out = fix(&[("pod.yaml", POD)], Finding::new(CheckId::G1, "pod.yaml", Some(1)).object("Pod/tool")).unwrap();
         let pod = yaml::parse_one(&out["pod.yaml"]).unwrap().unwrap();
         let ann = pod.path("metadata.annotations").unwrap();
         assert_eq!(ann.get("prometheus.io/port").and_then(Node::as_str), Some("8081"));
@@ -1278,22 +1279,24 @@ mod tests {
 
     #[test]
     fn component_images_get_the_contract_version_and_others_stay_manual() {
-        let out = fix(&[("pod.yaml", POD)], Finding::new("A1", "pod.yaml", Some(8)).object("Pod/tool")).unwrap();
+        let out = fix(&[("pod.yaml", POD)], Finding::new(CheckId::A1, "pod.yaml", Some(8)).object("Pod/tool")).unwrap();
         assert!(out["pod.yaml"].contains("      image: redis:7.4\n"), "{}", out["pod.yaml"]);
         // A helper next to the store: vibe cannot know its version. The app image needs the SHA.
         let other = format!("{POD}    - name: helper\n      image: myorg/tool:latest\n");
-        let err =
-            fix(&[("pod.yaml", &other)], Finding::new("A1", "pod.yaml", Some(11)).object("Pod/tool")).unwrap_err();
+        let err = fix(&[("pod.yaml", &other)], Finding::new(CheckId::A1, "pod.yaml", Some(11)).object("Pod/tool"))
+            .unwrap_err();
         assert!(err.contains("which version"), "{err}");
         let app = POD.replace("image: redis", "image: harbor.internal.example.com/vibe/tool:latest");
-        let err = fix(&[("pod.yaml", &app)], Finding::new("A1", "pod.yaml", Some(8)).object("Pod/tool")).unwrap_err();
+        let err =
+            fix(&[("pod.yaml", &app)], Finding::new(CheckId::A1, "pod.yaml", Some(8)).object("Pod/tool")).unwrap_err();
         assert!(err.contains("commit SHA"), "{err}");
     }
 
     #[test]
     fn a_flow_probe_of_another_kind_becomes_an_http_get() {
         let app = POD.replace("image: redis", "image: harbor.internal.example.com/vibe/tool:abc1234");
-        let out = fix(&[("pod.yaml", &app)], Finding::new("B4", "pod.yaml", Some(7)).object("Pod/tool")).unwrap();
+        let out =
+            fix(&[("pod.yaml", &app)], Finding::new(CheckId::B4, "pod.yaml", Some(7)).object("Pod/tool")).unwrap();
         assert!(
             out["pod.yaml"].contains("readinessProbe: {httpGet: {path: /readiness, port: 8082}, timeoutSeconds: 5}"),
             "{}",
@@ -1305,7 +1308,8 @@ mod tests {
     fn plain_secrets_move_to_a_new_sealed_secret_and_are_not_copied() {
         let app = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: shop-app, namespace: ns}\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: x/y:1\n        env:\n        - {name: STRIPE_TOKEN, value: tok_12345678}\n";
         let out =
-            fix(&[("app.yaml", app)], Finding::new("E5", "app.yaml", Some(11)).object("Deployment/shop-app")).unwrap();
+            fix(&[("app.yaml", app)], Finding::new(CheckId::E5, "app.yaml", Some(11)).object("Deployment/shop-app"))
+                .unwrap();
         assert!(
             out["app.yaml"]
                 .contains("- {name: STRIPE_TOKEN, valueFrom: {secretKeyRef: {name: shop-secrets, key: STRIPE_TOKEN}}}"),
@@ -1320,31 +1324,35 @@ mod tests {
     #[test]
     fn rolling_updates_become_recreate_in_flow_style_too() {
         let db = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db}\nspec:\n  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1}}\n  template:\n    spec:\n      containers: [{name: db, image: postgres:16}]\n";
-        let out = fix(&[("db.yaml", db)], Finding::new("D2", "db.yaml", Some(5)).object("Deployment/db")).unwrap();
+        let out =
+            fix(&[("db.yaml", db)], Finding::new(CheckId::D2, "db.yaml", Some(5)).object("Deployment/db")).unwrap();
         assert!(out["db.yaml"].contains("  strategy: {type: Recreate}\n"), "{}", out["db.yaml"]);
     }
 
     #[test]
     fn tls_without_rule_hosts_names_only_the_secret() {
         let ing = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  defaultBackend:\n    service: {name: web, port: {number: 8080}}\n";
-        let out = fix(&[("ing.yaml", ing)], Finding::new("H2", "ing.yaml", Some(5)).object("Ingress/web")).unwrap();
+        let out =
+            fix(&[("ing.yaml", ing)], Finding::new(CheckId::H2, "ing.yaml", Some(5)).object("Ingress/web")).unwrap();
         assert!(out["ing.yaml"].ends_with("  tls:\n    - secretName: web-tls\n"), "{}", out["ing.yaml"]);
     }
 
     #[test]
     fn a_default_deny_without_a_known_namespace_and_pods_without_labels() {
-        let out = fix(&[("pod.yaml", POD)], Finding::new("C1", contract::NETWORK_POLICIES_FILE, None)).unwrap();
+        let out = fix(&[("pod.yaml", POD)], Finding::new(CheckId::C1, contract::NETWORK_POLICIES_FILE, None)).unwrap();
         let policy = &out[contract::NETWORK_POLICIES_FILE];
         assert!(policy.contains("name: default-deny-ingress\nspec:\n  podSelector: {}\n"), "{policy}");
-        let err =
-            fix(&[("pod.yaml", POD)], Finding::new("C3", contract::NETWORK_POLICIES_FILE, None).object("Pod/tool"))
-                .unwrap_err();
+        let err = fix(
+            &[("pod.yaml", POD)],
+            Finding::new(CheckId::C3, contract::NETWORK_POLICIES_FILE, None).object("Pod/tool"),
+        )
+        .unwrap_err();
         assert!(err.contains("no labels"), "{err}");
     }
 
     #[test]
     fn only_the_listed_checks_have_fixers() {
-        assert!(fixer("S1").is_none() && fixer("E4").is_none() && fixer("A3").is_some());
+        assert!(fixer(CheckId::S1).is_none() && fixer(CheckId::E4).is_none() && fixer(CheckId::A3).is_some());
     }
 
     #[test]
@@ -1352,7 +1360,8 @@ mod tests {
         // Requests written as `1e-1` CPU (100m) and 128Mi are the sm size: the limits added are sm's,
         // not the default size's.
         let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/me/web:1\n          resources:\n            requests: {cpu: 1e-1, memory: 128Mi}\n";
-        let out = fix(&[("web.yaml", web)], Finding::new("F2", "web.yaml", Some(1)).object("Deployment/web")).unwrap();
+        let out =
+            fix(&[("web.yaml", web)], Finding::new(CheckId::F2, "web.yaml", Some(1)).object("Deployment/web")).unwrap();
         let doc = yaml::parse_one(&out["web.yaml"]).unwrap().unwrap();
         let limits = doc.path("spec.template.spec.containers").unwrap().items()[0].path("resources.limits").unwrap();
         let sm = contract::size("sm").unwrap();

@@ -17,21 +17,17 @@ pub mod edit;
 mod format;
 
 use crate::Error;
+use crate::contract::CheckId;
+use crate::contract::catalogue::Area;
 use crate::generate::write::{self, Existing, Lock, Writer, hash};
 use crate::repo::Repo;
 use crate::review::{self, Evidence, Finding, ReviewContext};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
-/// Checks with an automatic fix for hand-written files.
-const FIXABLE: &[&str] = &[
-    "A1", "A2", "A3", "A4", "A5", "B1", "B2", "B3", "B4", "B5", "C1", "C2", "C3", "C4", "C5", "C6", "D2", "D3", "E5",
-    "F1", "F2", "G1", "H2",
-];
-
 /// Whether `vibe review --fix` has an automatic fix for the check `id` (`vibe explain` says so).
-pub fn check_is_fixable(id: &str) -> bool {
-    FIXABLE.iter().any(|f| f.eq_ignore_ascii_case(id))
+pub fn check_is_fixable(id: CheckId) -> bool {
+    checks::fixer(id).is_some()
 }
 
 /// Whether vibe can fix this finding by itself (the dashboard shows an `f` hint).
@@ -39,7 +35,7 @@ pub fn check_is_fixable(id: &str) -> bool {
 /// True for the checks with an automatic fix; the plan may still leave a finding for the
 /// creator (with the reason) when its particular case is not safe to change mechanically.
 pub fn can_fix(finding: &Finding) -> bool {
-    finding.evidence == Evidence::Repo && FIXABLE.contains(&finding.id)
+    finding.evidence == Evidence::Repo && check_is_fixable(finding.id)
 }
 
 /// One file to rewrite: path relative to the repo, its current content, the complete new content.
@@ -404,11 +400,11 @@ fn also_fixed(
 const FOLLOW_UP_ROUNDS: usize = 2;
 
 /// Findings are compared by check, file and object: lines move when files are edited.
-fn key(f: &Finding) -> (&'static str, String, Option<String>) {
+fn key(f: &Finding) -> (CheckId, String, Option<String>) {
     (f.id, f.file.clone(), f.object.clone())
 }
 
-fn counts(r: &review::Report) -> BTreeMap<(&'static str, String, Option<String>), usize> {
+fn counts(r: &review::Report) -> BTreeMap<(CheckId, String, Option<String>), usize> {
     let mut out = BTreeMap::new();
     for f in r.findings.iter().chain(r.suppressed.iter()) {
         *out.entry(key(f)).or_default() += 1;
@@ -475,18 +471,22 @@ fn still_reported(f: &Finding, before: &review::Report, after: &review::Report) 
 /// Why a check has no automatic fix, and what to do instead.
 fn manual_reason(f: &Finding) -> String {
     let why = match f.id {
-        "A6" => {
+        CheckId::A6 => {
             "Where the app image comes from decides what runs: CI has to build and push it to the platform registry."
         }
-        "B6" => "Which port a public route uses is a design decision.",
-        "D1" | "D4" => "Where data lives is a decision about your data: vibe does not move it.",
-        "E1" | "E2" | "E3" | "E4" | "E6" | "E7" => {
+        CheckId::B6 => "Which port a public route uses is a design decision.",
+        CheckId::D1 | CheckId::D4 => "Where data lives is a decision about your data: vibe does not move it.",
+        CheckId::E1 | CheckId::E2 | CheckId::E3 | CheckId::E4 | CheckId::E6 | CheckId::E7 => {
             "Only you have the secret values: vibe never copies one, and sealing needs the real value."
         }
-        "F3" | "F4" => "Sizing and scaling change cost and behaviour: choose them in vibe.yaml or by hand.",
-        "H1" | "H3" => "Changing the route changes the app's public address or layout.",
-        id if id.starts_with('G') || id.starts_with('S') => "This is application code: vibe does not change your code.",
-        id if id.starts_with('P') => {
+        CheckId::F3 | CheckId::F4 => {
+            "Sizing and scaling change cost and behaviour: choose them in vibe.yaml or by hand."
+        }
+        CheckId::H1 | CheckId::H3 => "Changing the route changes the app's public address or layout.",
+        id if matches!(id.info().area, Area::Observability | Area::Source) => {
+            "This is application code: vibe does not change your code."
+        }
+        id if id.info().area == Area::Pipeline => {
             "vibe does not patch hand-written CI/CD workflows; `vibe generate` writes compliant ones from vibe.yaml."
         }
         _ => "vibe has no automatic fix for this check.",
@@ -530,7 +530,7 @@ fn apply_locked(writer: &Writer, plan: &FixPlan) -> Result<Vec<String>, Error> {
     let mut lock_changed = false;
     let mut backed_up = false;
     for (c, now) in plan.changes.iter().zip(current) {
-        let ids: BTreeSet<&str> = plan.fixed.iter().filter(|f| f.file == c.path).map(|f| f.id).collect();
+        let ids: BTreeSet<&str> = plan.fixed.iter().filter(|f| f.file == c.path).map(|f| f.id.as_str()).collect();
         let ids = if ids.is_empty() {
             String::new()
         } else {
@@ -625,14 +625,14 @@ impl FixRun {
             }
         }
         if !self.plan.manual.is_empty() {
-            let ids: BTreeSet<&str> = self.plan.manual.iter().map(|(f, _)| f.id).collect();
+            let ids: BTreeSet<&str> = self.plan.manual.iter().map(|(f, _)| f.id.as_str()).collect();
             out.push_str(&format!(
                 "\nTo do by hand ({}; each finding above says how): {}\n",
                 self.plan.manual.len(),
                 ids.into_iter().collect::<Vec<_>>().join(", ")
             ));
         }
-        if self.plan.fixed.iter().any(|f| f.id == "E5") {
+        if self.plan.fixed.iter().any(|f| f.id == CheckId::E5) {
             out.push_str(
                 "\nSecrets moved out of the manifests now wait in the SealedSecret as REPLACE_ME: seal each with \
                  `vibe seal NAME`, using a NEW value (the old one stays in the git history).\n",
@@ -684,7 +684,7 @@ mod tests {
     #[test]
     fn findings_without_a_fix_say_what_to_do_and_change_nothing() {
         let dir = repo(&[("app.yaml", APP)]);
-        let f = Finding::new("S3", "app.py", Some(3)).fix("Use a parameterised query.");
+        let f = Finding::new(CheckId::S3, "app.py", Some(3)).fix("Use a parameterised query.");
         let plan = plan(dir.path(), std::slice::from_ref(&f)).unwrap();
         assert!(plan.is_empty() && plan.fixed.is_empty());
         assert_eq!(plan.manual.len(), 1);
@@ -692,7 +692,9 @@ mod tests {
             plan.manual[0].1.contains("application code") && plan.manual[0].1.ends_with("Use a parameterised query.")
         );
         assert!(
-            !can_fix(&f) && can_fix(&Finding::new("A3", "x", None)) && !can_fix(&Finding::new("A3", "x", None).live())
+            !can_fix(&f)
+                && can_fix(&Finding::new(CheckId::A3, "x", None))
+                && !can_fix(&Finding::new(CheckId::A3, "x", None).live())
         );
     }
 
@@ -700,7 +702,7 @@ mod tests {
     fn a_failing_fixer_leaves_no_partial_edit() {
         let dir = repo(&[("app.yaml", APP)]);
         // Points at an object that is not there.
-        let f = Finding::new("G1", "app.yaml", Some(1)).object("Deployment/other");
+        let f = Finding::new(CheckId::G1, "app.yaml", Some(1)).object("Deployment/other");
         let plan = plan(dir.path(), &[f]).unwrap();
         assert!(plan.is_empty());
         assert!(
@@ -713,7 +715,7 @@ mod tests {
     #[test]
     fn previews_mask_the_secret_values_they_remove() {
         let dir = repo(&[("app.yaml", APP)]);
-        let f = Finding::new("E5", "app.yaml", Some(14)).object("Deployment/shop-app");
+        let f = Finding::new(CheckId::E5, "app.yaml", Some(14)).object("Deployment/shop-app");
         let plan = plan(dir.path(), &[f]).unwrap();
         assert_eq!(plan.redact, vec!["s3cr3t-value".to_string()]);
         let diff = plan.diff();

@@ -7,20 +7,17 @@
 //! handful of probe requests may never reach: those static findings stay and the live ones are
 //! added next to them.
 
+use crate::contract::CheckId;
+use crate::review::registry::{self, Judged};
 use crate::review::{Finding, Report};
 
-/// Checks whose static findings live evidence replaces.
-pub const REPLACED_BY_LIVE: &[&str] = &["G2", "G3", "G5"];
-/// Checks whose live findings are added to the static ones.
-pub const ADDED_BY_LIVE: &[&str] = &["B3", "B4", "G6"];
-
 /// Merges a probe's findings into `report`: for each check the probe has evidence for, static
-/// findings of [`REPLACED_BY_LIVE`] checks are dropped, the live findings added, and the check is
-/// no longer listed as judged from source only. Returns the checks merged.
-pub fn merge(report: &mut Report, evidence: &[&'static str], live: Vec<Finding>) -> Vec<&'static str> {
-    let merged: Vec<&'static str> =
-        evidence.iter().copied().filter(|id| REPLACED_BY_LIVE.contains(id) || ADDED_BY_LIVE.contains(id)).collect();
-    report.findings.retain(|f| !(merged.contains(&f.id) && REPLACED_BY_LIVE.contains(&f.id)));
+/// findings of checks judged [`Judged::LiveReplaces`] are dropped, the live findings added, and
+/// the check is no longer listed as judged from source only. Returns the checks merged.
+pub fn merge(report: &mut Report, evidence: &[CheckId], live: Vec<Finding>) -> Vec<CheckId> {
+    let merged: Vec<CheckId> =
+        evidence.iter().copied().filter(|&id| registry::check(id).judged != Judged::Static).collect();
+    report.findings.retain(|f| !(merged.contains(&f.id) && registry::check(f.id).judged == Judged::LiveReplaces));
     report.findings.extend(live.into_iter().filter(|f| merged.contains(&f.id)));
     report.findings.sort_by_key(Finding::sort_key);
     report.static_only.retain(|id| !merged.contains(id));
@@ -34,11 +31,11 @@ mod tests {
     fn report() -> Report {
         Report {
             findings: vec![
-                Finding::new("G3", "app.py", Some(3)).message("print() instead of a JSON logger"),
-                Finding::new("G6", "app.py", Some(9)).message("logs the e-mail"),
-                Finding::new("B3", "k8s/08-app.yaml", Some(40)).message("no livenessProbe"),
+                Finding::new(CheckId::G3, "app.py", Some(3)).message("print() instead of a JSON logger"),
+                Finding::new(CheckId::G6, "app.py", Some(9)).message("logs the e-mail"),
+                Finding::new(CheckId::B3, "k8s/08-app.yaml", Some(40)).message("no livenessProbe"),
             ],
-            static_only: vec!["G2", "G3", "G5", "G6"],
+            static_only: vec![CheckId::G2, CheckId::G3, CheckId::G5, CheckId::G6],
             ..Report::default()
         }
     }
@@ -46,13 +43,14 @@ mod tests {
     #[test]
     fn live_evidence_replaces_inference_and_keeps_manifest_and_code_findings() {
         let mut r = report();
-        let live = vec![Finding::new("G6", "stdout", Some(2)).message("a Bearer token").live()];
-        let merged = merge(&mut r, &["B4", "B3", "G2", "G3", "G5", "G6"], live);
-        assert_eq!(merged, ["B4", "B3", "G2", "G3", "G5", "G6"]);
+        let live = vec![Finding::new(CheckId::G6, "stdout", Some(2)).message("a Bearer token").live()];
+        let merged =
+            merge(&mut r, &[CheckId::B4, CheckId::B3, CheckId::G2, CheckId::G3, CheckId::G5, CheckId::G6], live);
+        assert_eq!(merged, [CheckId::B4, CheckId::B3, CheckId::G2, CheckId::G3, CheckId::G5, CheckId::G6]);
         let got: Vec<_> = r.findings.iter().map(|f| (f.id, f.file.as_str())).collect();
-        assert!(!got.contains(&("G3", "app.py")), "{got:?}");
-        assert!(got.contains(&("G6", "app.py")) && got.contains(&("G6", "stdout")), "{got:?}");
-        assert!(got.contains(&("B3", "k8s/08-app.yaml")), "{got:?}");
+        assert!(!got.contains(&(CheckId::G3, "app.py")), "{got:?}");
+        assert!(got.contains(&(CheckId::G6, "app.py")) && got.contains(&(CheckId::G6, "stdout")), "{got:?}");
+        assert!(got.contains(&(CheckId::B3, "k8s/08-app.yaml")), "{got:?}");
         assert!(r.static_only.is_empty());
     }
 
@@ -60,9 +58,9 @@ mod tests {
     fn without_evidence_the_static_judgement_stands() {
         let mut r = report();
         // The app never became ready: only B4 has live evidence.
-        let live = vec![Finding::new("B4", "http://127.0.0.1:8082/readiness", None).live()];
-        merge(&mut r, &["B4"], live);
+        let live = vec![Finding::new(CheckId::B4, "http://127.0.0.1:8082/readiness", None).live()];
+        merge(&mut r, &[CheckId::B4], live);
         assert_eq!(r.findings.len(), 4);
-        assert_eq!(r.static_only, ["G2", "G3", "G5", "G6"]);
+        assert_eq!(r.static_only, [CheckId::G2, CheckId::G3, CheckId::G5, CheckId::G6]);
     }
 }

@@ -16,6 +16,7 @@ pub mod port;
 pub mod procs;
 pub mod promtext;
 
+use crate::contract::CheckId;
 use crate::contract::MGMT_ENDPOINTS;
 use crate::review::Finding;
 use child::{App, Line, Stopped};
@@ -66,7 +67,7 @@ pub struct Outcome {
     pub pid: Option<u32>,
     /// The checks the probe gathered live evidence for (a check whose part of the probe did not
     /// run, e.g. /metrics of an app that never became ready, is not among them).
-    pub evidence: Vec<&'static str>,
+    pub evidence: Vec<CheckId>,
 }
 
 /// Seconds to wait for GET /readiness to answer 200, by default.
@@ -188,7 +189,7 @@ fn request_timeout(opts: &Options) -> Duration {
 
 fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result<(), ProbeError> {
     let readiness = opts.mgmt.url("/readiness");
-    out.evidence.push("B4");
+    out.evidence.push(CheckId::B4);
     // 1. Wait for readiness.
     let start = Instant::now();
     let mut last = String::from("no answer yet");
@@ -200,7 +201,7 @@ fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result
             && let Some(status) = app.exited()
         {
             out.findings.push(
-                Finding::new("B4", &readiness, None)
+                Finding::new(CheckId::B4, &readiness, None)
                     .message(format!("The app exited ({status}) before /readiness answered 200 (last: {last})."))
                     .fix("Make the app start and stay up; its output is judged below and `vibe probe` prints it.")
                     .live(),
@@ -216,7 +217,7 @@ fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result
         }
         if start.elapsed() >= opts.ready_timeout {
             out.findings.push(
-                Finding::new("B4", &readiness, None)
+                Finding::new(CheckId::B4, &readiness, None)
                     .message(format!(
                         "GET /readiness did not answer 200 within {}s (last: {last}).",
                         opts.ready_timeout.as_secs()
@@ -242,7 +243,7 @@ fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result
     }
 
     // 2. Management endpoints on the mgmt port, and not on the traffic port.
-    out.evidence.extend(["B3", "G2"]);
+    out.evidence.extend([CheckId::B3, CheckId::G2]);
     check_mgmt(opts, out);
     if opts.http != opts.mgmt {
         check_not_on_traffic(opts, out);
@@ -283,8 +284,8 @@ fn wait_for_traffic_port(opts: &Options, start: Instant) {
 
 /// The check id that owns a management endpoint's finding. /info and /shutdown have no check
 /// of their own in the catalogue; they are part of the mgmt server B3's liveness probe reaches.
-fn mgmt_check(path: &str) -> &'static str {
-    if path == "/readiness" { "B4" } else { "B3" }
+fn mgmt_check(path: &str) -> CheckId {
+    if path == "/readiness" { CheckId::B4 } else { CheckId::B3 }
 }
 
 /// Compares bodies as JSON (so `{"status": "UP"}` with a space is the same body), else as text.
@@ -372,7 +373,7 @@ fn check_info(slug: Option<&str>, url: &str, response: &http::Response, out: &mu
     if response.status != 200 || !keys_ok || !slug_ok || !version_ok {
         let slug = slug.unwrap_or("<slug>");
         out.findings.push(
-            Finding::new("B3", url, None)
+            Finding::new(CheckId::B3, url, None)
                 .message(format!(
                     "GET /info answered {} with {}; the contract says 200 {{\"app\":\"{slug}\",\"version\":\"<sha>\"}}.",
                     response.status,
@@ -392,7 +393,7 @@ fn check_shutdown(opts: &Options, out: &mut Outcome) {
     match http::get(&opts.mgmt, "/shutdown", request_timeout(opts)) {
         Ok(r) if r.status == 200 && r.body.trim() == "null" => {}
         Ok(r) => out.findings.push(
-            Finding::new("B3", &url, None)
+            Finding::new(CheckId::B3, &url, None)
                 .message(format!(
                     "GET /shutdown answered {} with {}; the contract says 200 null.",
                     r.status,
@@ -451,14 +452,15 @@ pub fn judge_metrics(
     let response = match response {
         Ok(r) => r,
         Err(e) => {
-            out.findings
-                .push(Finding::new("G2", url, None).message(format!("GET /metrics failed: {e}.")).fix(fix).live());
+            out.findings.push(
+                Finding::new(CheckId::G2, url, None).message(format!("GET /metrics failed: {e}.")).fix(fix).live(),
+            );
             return;
         }
     };
     if response.status != 200 {
         out.findings.push(
-            Finding::new("G2", url, None)
+            Finding::new(CheckId::G2, url, None)
                 .message(format!("GET /metrics answered {} instead of 200 with Prometheus metrics.", response.status))
                 .fix(fix)
                 .live(),
@@ -469,7 +471,7 @@ pub fn judge_metrics(
         Ok(e) => e,
         Err(e) => {
             out.findings.push(
-                Finding::new("G2", url, Some(u32::try_from(e.line).unwrap_or(u32::MAX)))
+                Finding::new(CheckId::G2, url, Some(u32::try_from(e.line).unwrap_or(u32::MAX)))
                     .message(format!("/metrics is not Prometheus text format: {}.", e.message))
                     .fix(fix)
                     .live(),
@@ -478,8 +480,9 @@ pub fn judge_metrics(
         }
     };
     if exposition.families.is_empty() {
-        out.findings
-            .push(Finding::new("G2", url, None).message("/metrics answered 200 but holds no metric.").fix(fix).live());
+        out.findings.push(
+            Finding::new(CheckId::G2, url, None).message("/metrics answered 200 but holds no metric.").fix(fix).live(),
+        );
         return;
     }
     // A labelled metric that was never observed has no sample yet in some client libraries;
@@ -487,7 +490,7 @@ pub fn judge_metrics(
     let missing: Vec<&str> = metrics.iter().map(String::as_str).filter(|m| exposition.family(m).is_none()).collect();
     if !missing.is_empty() {
         out.findings.push(
-            Finding::new("G2", url, None)
+            Finding::new(CheckId::G2, url, None)
                 .message(format!("/metrics lacks the business metric{} declared in vibe.yaml: {}.", plural(missing.len()), missing.join(", ")))
                 .fix("Register each business metric of vibe.yaml (name, type, labels, help) at start-up, as the generated observability/ skeleton does.")
                 .live(),
@@ -524,7 +527,7 @@ pub fn judge_logs(lines: &[Line], secrets: &[(String, String)], out: &mut Outcom
         out.notes.push("The app wrote no log line during the probe: G3, G5 and G6 have no live evidence.".into());
         return;
     }
-    out.evidence.extend(["G3", "G5", "G6"]);
+    out.evidence.extend([CheckId::G3, CheckId::G5, CheckId::G6]);
     let scanner = pii::Scanner::with_secrets(secrets.iter().cloned());
     for stream in [child::Stream::Stdout, child::Stream::Stderr] {
         let of_stream: Vec<&Line> = lines.iter().filter(|l| l.stream == stream).collect();
@@ -534,7 +537,7 @@ pub fn judge_logs(lines: &[Line], secrets: &[(String, String)], out: &mut Outcom
             .collect();
         if let Some(first) = not_json.first() {
             out.findings.push(
-                Finding::new("G3", stream.name(), Some(first.number))
+                Finding::new(CheckId::G3, stream.name(), Some(first.number))
                     .message(format!(
                         "{} of {} lines on {} are not JSON, e.g. {:?}.",
                         not_json.len(),
@@ -566,7 +569,7 @@ pub fn judge_logs(lines: &[Line], secrets: &[(String, String)], out: &mut Outcom
         }
         if let Some((first, fields)) = lacking.first() {
             out.findings.push(
-                Finding::new("G5", stream.name(), Some(*first))
+                Finding::new(CheckId::G5, stream.name(), Some(*first))
                     .message(format!(
                         "{} JSON log line{} on {} lack {} (first at line {first}).",
                         lacking.len(),
@@ -593,7 +596,7 @@ pub fn judge_logs(lines: &[Line], secrets: &[(String, String)], out: &mut Outcom
                 continue;
             }
             out.findings.push(
-                Finding::new("G6", l.stream.name(), Some(l.number))
+                Finding::new(CheckId::G6, l.stream.name(), Some(l.number))
                     .message(format!("A log line contains {}: {}.", hit.kind.describe(), hit.masked))
                     .fix("Do not log personal data or credentials: log an id instead of the e-mail or card, never log request headers or bodies with passwords or tokens, and redact such fields in the logger.")
                     .live(),
@@ -663,10 +666,10 @@ mod tests {
         assert_eq!(
             ids,
             [
-                ("G3", "stdout", Some(3)),
-                ("G5", "stdout", Some(2)),
-                ("G6", "stdout", Some(3)),
-                ("G6", "stderr", Some(1))
+                (CheckId::G3, "stdout", Some(3)),
+                (CheckId::G5, "stdout", Some(2)),
+                (CheckId::G6, "stdout", Some(3)),
+                (CheckId::G6, "stderr", Some(1))
             ]
         );
         let text = format!("{:?}", out.findings);
@@ -697,7 +700,7 @@ mod tests {
         // Port 1 on loopback: nothing listens there.
         probe(&o, None, &mut out).unwrap();
         assert_eq!(out.findings.len(), 1);
-        assert_eq!(out.findings[0].id, "B4");
+        assert_eq!(out.findings[0].id, CheckId::B4);
         assert!(out.findings[0].message.contains("did not answer 200"));
     }
 }

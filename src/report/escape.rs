@@ -78,6 +78,7 @@ pub fn report(r: &Report) -> Cow<'_, Report> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::CheckId;
 
     #[test]
     fn controls_become_visible_and_the_rest_stays() {
@@ -90,10 +91,10 @@ mod tests {
 
     #[test]
     fn reports_are_copied_only_when_something_needs_escaping() {
-        let plain = Report { findings: vec![Finding::new("A3", "k8s/app.yaml", Some(1))], ..Report::default() };
+        let plain = Report { findings: vec![Finding::new(CheckId::A3, "k8s/app.yaml", Some(1))], ..Report::default() };
         assert!(matches!(report(&plain), Cow::Borrowed(_)));
         let bad = Report {
-            findings: vec![Finding::new("A3", "k8s/\u{1b}.yaml", Some(1)).object("Pod/p\u{7}")],
+            findings: vec![Finding::new(CheckId::A3, "k8s/\u{1b}.yaml", Some(1)).object("Pod/p\u{7}")],
             namespace: Some("n\r".into()),
             ..Report::default()
         };

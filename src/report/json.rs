@@ -4,6 +4,7 @@
 //! from borrowed structs rather than a `serde_json::Value` tree: on a large review the tree
 //! cost more than the checks.
 
+use crate::contract::CheckId;
 use crate::contract::catalogue::Severity;
 use crate::repo::Diagnostic;
 use crate::review::{Evidence, Finding, Report};
@@ -15,7 +16,7 @@ struct Json<'a> {
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
     suppressed: Vec<JsonSuppressed<'a>>,
-    static_only: &'a [&'static str],
+    static_only: &'a [CheckId],
     diagnostics: &'a [Diagnostic],
 }
 
@@ -28,7 +29,7 @@ struct Summary {
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
-    id: &'static str,
+    id: CheckId,
     severity: Severity,
     area: &'static str,
     file: &'a str,
@@ -43,7 +44,7 @@ struct JsonFinding<'a> {
 
 #[derive(Serialize)]
 struct JsonSuppressed<'a> {
-    id: &'static str,
+    id: CheckId,
     file: &'a str,
     line: Option<u32>,
     object: Option<&'a str>,

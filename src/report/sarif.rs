@@ -4,6 +4,7 @@
 //! `serde_json::Value` tree: on a review with hundreds of thousands of findings the tree took
 //! several times the memory of the text it becomes.
 
+use crate::contract::CheckId;
 use crate::contract::catalogue::{CATALOGUE, CheckInfo, Severity};
 use crate::repo::Diagnostic;
 use crate::review::{Finding, Report};
@@ -62,7 +63,7 @@ struct Rule {
     default_configuration: Level,
     full_description: Text<&'static str>,
     help: Help,
-    id: &'static str,
+    id: CheckId,
     name: String,
     properties: RuleProperties,
     short_description: Text<&'static str>,
@@ -151,7 +152,7 @@ struct SarifResult<'a> {
     level: &'static str,
     locations: [Location<'a>; 1],
     message: Text<Message<'a>>,
-    rule_id: &'static str,
+    rule_id: CheckId,
     rule_index: usize,
 }
 
@@ -339,11 +340,11 @@ mod tests {
 
     fn report() -> Report {
         let findings = vec![
-            Finding::new("A3", "k8s/app.yaml", Some(12))
+            Finding::new(CheckId::A3, "k8s/app.yaml", Some(12))
                 .object("Deployment/shop")
                 .message("runs as root \"quoted\" \u{1b}[2J")
                 .fix("Set runAsNonRoot."),
-            Finding::new("S1", "app.py", None).message("a secret").fix("Move it."),
+            Finding::new(CheckId::S1, "app.py", None).message("a secret").fix("Move it."),
         ];
         let diagnostics = vec![
             crate::repo::Diagnostic {

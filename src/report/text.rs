@@ -70,7 +70,11 @@ pub fn render(report: &Report, color: bool) -> String {
                 };
                 let object = f.object.as_deref().map(|o| format!("  {o}")).unwrap_or_default();
                 let live = if f.evidence == Evidence::Live { "  [live]" } else { "" };
-                out.push_str(&format!("    {} {place}{}{live}\n", st.severity(severity, f.id), st.dim(&object)));
+                out.push_str(&format!(
+                    "    {} {place}{}{live}\n",
+                    st.severity(severity, f.id.as_str()),
+                    st.dim(&object)
+                ));
                 out.push_str(&format!("       {}\n", f.message));
                 out.push_str(&format!("       Fix: {}\n", f.fix));
             }
@@ -93,7 +97,7 @@ pub fn render(report: &Report, color: bool) -> String {
     if !report.static_only.is_empty() {
         out.push_str(&format!(
             "\nJudged from the source code only (no running app): {}. `vibe probe` checks them on the running app.\n",
-            report.static_only.join(", ")
+            report.static_only.iter().map(|id| id.as_str()).collect::<Vec<_>>().join(", ")
         ));
     }
     let (templates, unreadable): (Vec<&Diagnostic>, Vec<&Diagnostic>) =

@@ -69,7 +69,7 @@ pub struct ReviewContext {
     /// SHA-256 fingerprint of the platform's sealed-secrets certificate, when configured.
     pub certificate_fingerprint: Option<String>,
     /// Checks for which live evidence was merged (they are not "static only").
-    pub live_evidence: Vec<String>,
+    pub live_evidence: Vec<crate::contract::CheckId>,
     /// Problems reading vibe.yaml or the platform file (reported as diagnostics).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -160,7 +160,7 @@ impl ReviewContext {
         let list: &[Suppression] = self.answers.as_ref().map(|a| a.review.ignore.as_slice()).unwrap_or_default();
         list.iter()
             .find(|s| {
-                s.check.eq_ignore_ascii_case(f.id)
+                s.check.eq_ignore_ascii_case(f.id.as_str())
                     && s.object.as_ref().is_none_or(|o| f.object.as_deref() == Some(o.as_str()))
                     && s.file.as_ref().is_none_or(|p| *p == f.file)
             })

@@ -1,6 +1,6 @@
 //! A finding: one problem, where it is, and the exact fix.
 
-use crate::contract::catalogue::{self, Area, Severity};
+use crate::contract::catalogue::{Area, CheckId, Severity};
 use serde::Serialize;
 
 /// Where the evidence for a finding came from.
@@ -18,7 +18,7 @@ pub enum Evidence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Check id, e.g. `A1`.
-    pub id: &'static str,
+    pub id: CheckId,
     /// From the catalogue.
     pub severity: Severity,
     /// From the catalogue.
@@ -53,11 +53,8 @@ fn is_repo(e: &Evidence) -> bool {
 
 impl Finding {
     /// A finding of check `id` in `file` at `line`; severity and area come from the catalogue.
-    ///
-    /// # Panics
-    /// When `id` is not in the catalogue: that is a bug in a check, caught by the registry test.
-    pub fn new(id: &'static str, file: impl Into<String>, line: Option<u32>) -> Finding {
-        let info = catalogue::check(id).unwrap_or_else(|| panic!("check {id} is not in the catalogue"));
+    pub fn new(id: CheckId, file: impl Into<String>, line: Option<u32>) -> Finding {
+        let info = id.info();
         Finding {
             id: info.id,
             severity: info.severity,
@@ -108,7 +105,7 @@ impl Finding {
 
     /// Order in reports: severity, area, check id (numerically), file, line.
     pub fn sort_key(&self) -> (Severity, Area, u32, String, u32, String) {
-        let num = self.id[1..].parse().unwrap_or(0);
+        let num = self.id.as_str()[1..].parse().unwrap_or(0);
         (
             self.severity,
             self.area,

@@ -44,7 +44,7 @@ pub struct Report {
     /// Files that could not be read.
     pub diagnostics: Vec<Diagnostic>,
     /// Checks judged from source code only, for want of a running app.
-    pub static_only: Vec<&'static str>,
+    pub static_only: Vec<crate::contract::CheckId>,
     /// App name, if known.
     pub app: Option<String>,
     /// Namespace reviewed against, if known.
@@ -174,8 +174,7 @@ fn run_with_threads(repo: &Repo, ctx: &ReviewContext, threads: usize) -> Report 
 
 /// Sorts, de-duplicates and applies suppressions.
 fn finish(repo: &Repo, ctx: &ReviewContext, all: Vec<Finding>) -> Report {
-    let static_only =
-        registry::STATIC_ONLY.iter().copied().filter(|id| !ctx.live_evidence.contains(&id.to_string())).collect();
+    let static_only = registry::static_only().filter(|id| !ctx.live_evidence.contains(id)).collect();
     let mut report = Report {
         diagnostics: repo.diagnostics.clone(),
         static_only,

@@ -174,19 +174,19 @@ fn check_case(case: &Case, py: &Path, bless: bool) -> Vec<String> {
 
     let before = review_of(dir);
     for id in &case.checks {
-        if !before.findings.iter().any(|f| f.id == id) {
+        if !before.findings.iter().any(|f| f.id.as_str() == id) {
             problems.push(format!("{id} does not fire on before/ (is the check implemented yet?)"));
         }
     }
     let out = run_fix(dir);
     let after = review_of(dir);
-    for f in after.findings.iter().filter(|f| case.checks.iter().any(|c| c == f.id)) {
+    for f in after.findings.iter().filter(|f| case.checks.iter().any(|c| c == f.id.as_str())) {
         problems.push(format!("{} still fires after --fix: {}:{:?} {}", f.id, f.file, f.line, f.message));
     }
     let (was, now) = (counts(&before.findings), counts(&after.findings));
     for (key, n) in &now {
         if *n > was.get(key).copied().unwrap_or(0) && !case.allow_new.contains(&key.0) {
-            let f = after.findings.iter().find(|f| f.id == key.0 && f.file == key.1).unwrap();
+            let f = after.findings.iter().find(|f| f.id.as_str() == key.0 && f.file == key.1).unwrap();
             problems
                 .push(format!("new finding after --fix: {} {}:{:?} {}: {}", f.id, f.file, f.line, key.2, f.message));
         }
@@ -243,7 +243,7 @@ fn every_fixable_check_has_a_fixture_and_each_fixture_is_fixed_cleanly() {
     let fixable: Vec<&str> = vibe::contract::catalogue::CATALOGUE
         .iter()
         .filter(|c| vibe::fix::can_fix(&Finding::new(c.id, "x", None)))
-        .map(|c| c.id)
+        .map(|c| c.id.as_str())
         .collect();
     let missing: Vec<&&str> = fixable.iter().filter(|id| !covered.contains(**id)).collect();
     assert!(missing.is_empty(), "fixable checks without a fixture under tests/fixtures/fix: {missing:?}");
@@ -309,16 +309,19 @@ fn generated_files_are_regenerated_and_the_lock_follows() {
     assert_ne!(edited, pristine, "the generated Deployment sets allowPrivilegeEscalation");
     app.write("k8s/08-app.yaml", &edited);
     let report = review_of(app.path());
-    assert!(report.findings.iter().any(|f| f.id == "A4" && f.file == "k8s/08-app.yaml"), "A4 fires on the edited file");
+    assert!(
+        report.findings.iter().any(|f| f.id.as_str() == "A4" && f.file == "k8s/08-app.yaml"),
+        "A4 fires on the edited file"
+    );
 
     let plan = vibe::fix::plan(app.path(), &report.findings).unwrap();
     assert_eq!(plan.regenerated, vec!["k8s/08-app.yaml".to_string()]);
-    assert!(plan.fixed.iter().any(|f| f.id == "A4"), "{:?}", plan.manual);
+    assert!(plan.fixed.iter().any(|f| f.id.as_str() == "A4"), "{:?}", plan.manual);
     let lines = vibe::fix::apply(app.path(), &plan).unwrap();
     assert!(lines[0].starts_with("regenerated k8s/08-app.yaml") && lines[0].contains(".vibe/backup/"), "{lines:?}");
     assert_eq!(app.read("k8s/08-app.yaml"), pristine, "regeneration gives vibe's own file back");
     assert_eq!(app.read(".vibe/lock.json"), lock_before, "the lock records vibe's content again");
-    assert!(!review_of(app.path()).findings.iter().any(|f| f.id == "A4"));
+    assert!(!review_of(app.path()).findings.iter().any(|f| f.id.as_str() == "A4"));
     // Nothing left that regeneration could change: the plan says so and writes nothing.
     let again = vibe::fix::plan(app.path(), &review_of(app.path()).findings).unwrap();
     assert!(again.is_empty(), "{:?}", again.changes.iter().map(|c| &c.path).collect::<Vec<_>>());
@@ -351,13 +354,13 @@ fn a_fix_lists_every_finding_its_rewrite_removes() {
     assert_ne!(edited, pristine);
     app.write("k8s/08-app.yaml", &edited);
     let report = review_of(app.path());
-    let a4: Vec<Finding> = report.findings.iter().filter(|f| f.id == "A4").cloned().collect();
+    let a4: Vec<Finding> = report.findings.iter().filter(|f| f.id.as_str() == "A4").cloned().collect();
     assert!(!a4.is_empty(), "A4 fires on the edited file");
-    assert!(report.findings.iter().any(|f| f.id == "B5"), "B5 fires on the edited file");
+    assert!(report.findings.iter().any(|f| f.id.as_str() == "B5"), "B5 fires on the edited file");
 
     // Fixing A4 alone regenerates the file, which also puts the timeout back: the plan says so.
     let plan = vibe::fix::plan(app.path(), &a4).unwrap();
-    let ids: BTreeSet<&str> = plan.fixed.iter().map(|f| f.id).collect();
+    let ids: BTreeSet<&str> = plan.fixed.iter().map(|f| f.id.as_str()).collect();
     assert!(ids.contains("A4") && ids.contains("B5"), "the plan lists {ids:?}");
     let n = plan.fixed.len();
     let run = vibe::fix::FixRun { plan, written: Vec::new(), dry_run: true };

@@ -72,7 +72,7 @@ fn a_comment_inside_a_flow_collection_survives_a_fix() {
     let repo = Repo::load(app.path()).unwrap();
     let report = review::run(&repo, &ReviewContext::for_repo(&repo, app.path(), None));
     let plan = vibe::fix::plan(app.path(), &report.findings).unwrap();
-    let (_, why) = plan.manual.iter().find(|(f, _)| f.id == "F2").expect("F2 is left by hand");
+    let (_, why) = plan.manual.iter().find(|(f, _)| f.id.as_str() == "F2").expect("F2 is left by hand");
     assert!(why.contains("comment"), "{why}");
 }
 
@@ -96,7 +96,7 @@ fn the_d3_fix_waits_only_for_a_service() {
     assert!(!app.read("k8s/05-redis.yaml").contains("kind: Service"));
     let repo = Repo::load(app.path()).unwrap();
     let report = review::run(&repo, &ReviewContext::for_repo(&repo, app.path(), None));
-    let d3: Vec<_> = report.findings.iter().filter(|f| f.id == "D3").cloned().collect();
+    let d3: Vec<_> = report.findings.iter().filter(|f| f.id.as_str() == "D3").cloned().collect();
     assert!(!d3.is_empty(), "D3 fires without the wait");
     // The finding's own fix says so too, before the wait (which would wait on a name nothing answers).
     assert!(

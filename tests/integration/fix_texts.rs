@@ -9,7 +9,7 @@ use vibe::review::{self, Finding, ReviewContext};
 fn findings(dir: &std::path::Path, id: &str) -> Vec<Finding> {
     let repo = Repo::load(dir).unwrap();
     let ctx = ReviewContext::for_repo(&repo, dir, None);
-    review::run(&repo, &ctx).findings.into_iter().filter(|f| f.id == id).collect()
+    review::run(&repo, &ctx).findings.into_iter().filter(|f| f.id.as_str() == id).collect()
 }
 
 #[test]

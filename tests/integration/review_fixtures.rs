@@ -62,7 +62,7 @@ fn every_fixture_gives_exactly_its_expected_findings() {
             .findings
             .iter()
             .chain(report.suppressed.iter())
-            .filter(|f| checks.contains(f.id))
+            .filter(|f| checks.contains(f.id.as_str()))
             .map(|f| format!("{} {}:{}", f.id, f.file, f.line.map(|l| l.to_string()).unwrap_or("-".into())))
             .collect();
         for id in &checks {

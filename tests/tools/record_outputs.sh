@@ -38,4 +38,9 @@ while IFS= read -r dir; do
   record fix-dry-run "$bin" --dir "$scratch/copy" review --fix --dry-run
   count=$((count + 1))
 done < <({ find tests/fixtures/review -name expect.txt -exec dirname {} \; ; find tests/fixtures/fix -mindepth 2 -maxdepth 2 -type d -name before; } | sort)
+# The catalogue as printed: `vibe checks` and `vibe explain` for every check.
+{ "$bin" checks 2>&1 || echo "exit $?"; } > "$out/_checks.text"
+for id in $("$bin" checks 2>/dev/null | grep -oE '^ *[A-HPS][0-9]+' | tr -d ' '); do
+  { "$bin" explain "$id" 2>&1 || echo "exit $?"; } > "$out/_explain.$id"
+done
 echo "recorded $count fixtures into $out"

@@ -20,6 +20,7 @@
 
 use super::image::{container_words, key_line};
 use super::ingress::{PortRef, Routes};
+use crate::contract::CheckId;
 use crate::contract::{self, PORT_HTTP, PORT_MGMT};
 use crate::review::workload::{self, Container, Workload};
 use crate::review::{Finding, Review};
@@ -52,7 +53,7 @@ pub fn b1(r: &Review, out: &mut Vec<Finding>) {
             continue;
         }
         out.push(
-            Finding::new("B1", &w.obj.file, c.line())
+            Finding::new(CheckId::B1, &w.obj.file, c.line())
                 .object(w.obj.id())
                 .message(format!(
                     "The app {} declares {} but not port {PORT_HTTP}, where the platform sends users and collects metrics.",
@@ -75,7 +76,7 @@ pub fn b2(r: &Review, out: &mut Vec<Finding>) {
             continue;
         }
         out.push(
-            Finding::new("B2", &w.obj.file, c.line())
+            Finding::new(CheckId::B2, &w.obj.file, c.line())
                 .object(w.obj.id())
                 .message(format!(
                     "The app {} declares {} but not the management port {PORT_MGMT}, where Kubernetes checks its health.",
@@ -101,7 +102,7 @@ fn probe_port(c: &Container, port: &Node) -> Option<i64> {
 }
 
 /// B3/B4: `key` on the app container is an httpGet on `path`, port 8082.
-fn probe_check(r: &Review, out: &mut Vec<Finding>, id: &'static str, key: &str, path: &str) {
+fn probe_check(r: &Review, out: &mut Vec<Finding>, id: CheckId, key: &str, path: &str) {
     let endpoint = contract::MGMT_ENDPOINTS.iter().find(|e| e.path == path);
     let answers = endpoint
         .map(|e| match e.not_ok {
@@ -165,12 +166,12 @@ fn probe_check(r: &Review, out: &mut Vec<Finding>, id: &'static str, key: &str, 
 
 /// B3: livenessProbe httpGet /liveness on 8082.
 pub fn b3(r: &Review, out: &mut Vec<Finding>) {
-    probe_check(r, out, "B3", "livenessProbe", "/liveness");
+    probe_check(r, out, CheckId::B3, "livenessProbe", "/liveness");
 }
 
 /// B4: readinessProbe httpGet /readiness on 8082.
 pub fn b4(r: &Review, out: &mut Vec<Finding>) {
-    probe_check(r, out, "B4", "readinessProbe", "/readiness");
+    probe_check(r, out, CheckId::B4, "readinessProbe", "/readiness");
 }
 
 /// B5: every probe waits at least 5 s (10 s for readiness when it checks the database).
@@ -196,7 +197,7 @@ pub fn b5(r: &Review, out: &mut Vec<Finding>) {
                 let why = if db { " because /readiness checks the database" } else { "" };
                 out.push(
                     Finding::new(
-                        "B5",
+                        CheckId::B5,
                         &w.obj.file,
                         key_line(probe, "timeoutSeconds").or_else(|| key_line(c.node, key)),
                     )
@@ -236,7 +237,7 @@ pub fn b6(r: &Review, out: &mut Vec<Finding>) {
             None => "its backend".into(),
         };
         out.push(
-            Finding::new("B6", &b.ingress.file, b.port_line.or(b.line))
+            Finding::new(CheckId::B6, &b.ingress.file, b.port_line.or(b.line))
                 .object(b.ingress.id())
                 .message(format!(
                     "The Ingress `{}` sends {} through {via} to the management port {PORT_MGMT}: anyone could read its internals or call /shutdown.",

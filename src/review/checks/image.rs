@@ -30,6 +30,7 @@
 
 use super::health::app_container;
 use crate::contract;
+use crate::contract::CheckId;
 use crate::repo::{Dockerfile, Repo};
 use crate::review::context::ReviewContext;
 use crate::review::workload::{self, Container, Workload, parse_image};
@@ -439,7 +440,7 @@ fn is_docker_hub(image: &str) -> bool {
     }
 }
 
-fn site_finding(id: &'static str, s: &ImageSite) -> Finding {
+fn site_finding(id: CheckId, s: &ImageSite) -> Finding {
     let f = Finding::new(id, s.file, s.line);
     match s.object() {
         Some(o) => f.object(o),
@@ -468,7 +469,7 @@ pub fn a1(r: &Review, out: &mut Vec<Finding>) {
             format!("Pin an exact version, e.g. `{base}:<version>` (the version you tested with), never `latest`.")
         };
         out.push(
-            site_finding("A1", &s)
+            site_finding(CheckId::A1, &s)
                 .message(format!("The image `{}` of {} {why}: a restart can pull different code.", s.image, s.what()))
                 .fix(fix),
         );
@@ -496,7 +497,7 @@ pub fn a2(r: &Review, out: &mut Vec<Finding>) {
             };
             let rest = f.rest.clone();
             out.push(
-                Finding::new("A2", &df.file, Some(f.line))
+                Finding::new(CheckId::A2, &df.file, Some(f.line))
                     .message(format!("`FROM {}` {problem}.", f.args))
                     .fix(format!("Write it as `FROM --platform={PLATFORM_AMD64} {rest}`.")),
             );
@@ -590,12 +591,12 @@ pub fn a3(r: &Review, out: &mut Vec<Finding>) {
         }
         let line =
             lines.into_iter().flatten().next().or_else(|| key_line(w.pod, "securityContext")).or_else(|| w.line());
-        let mut fix = crate::contract::catalogue::check("A3").map(|c| c.fix.to_string()).unwrap_or_default();
+        let mut fix = CheckId::A3.info().fix.to_string();
         if !overrides.is_empty() {
             fix.push_str(&format!(" Remove the root overrides from {}.", overrides.join(", ")));
         }
         out.push(
-            Finding::new("A3", &w.obj.file, line)
+            Finding::new(CheckId::A3, &w.obj.file, line)
                 .object(w.obj.id())
                 .message(format!("The pod of {} may run as root: {}.", w.obj.id(), problems.join("; ")))
                 .fix(fix),
@@ -634,7 +635,7 @@ pub fn a4(r: &Review, out: &mut Vec<Finding>) {
             }
             let line = line.or_else(|| sc.and(key_line(c.node, "securityContext"))).or_else(|| c.line());
             out.push(
-                Finding::new("A4", &w.obj.file, line)
+                Finding::new(CheckId::A4, &w.obj.file, line)
                     .object(w.obj.id())
                     .message(format!("The {} {}.", container_words(&w, &c), problems.join(" and ")))
                     .fix(format!(
@@ -675,7 +676,7 @@ pub fn a5(r: &Review, out: &mut Vec<Finding>) {
             }
         };
         out.push(
-            site_finding("A5", &s)
+            site_finding(CheckId::A5, &s)
                 .message(format!(
                     "The image `{}` of {} is pulled straight from Docker Hub, which limits downloads and skips the platform mirror.",
                     s.image, s.what()
@@ -708,7 +709,9 @@ pub fn a6(r: &Review, out: &mut Vec<Finding>) {
             _ => format!("Let CI build and push the app image to the platform registry and use `{target}`."),
         };
         out.push(
-            site_finding("A6", &s).message(format!("The app image `{}` of {} {why}.", s.image, s.what())).fix(fix),
+            site_finding(CheckId::A6, &s)
+                .message(format!("The app image `{}` of {} {why}.", s.image, s.what()))
+                .fix(fix),
         );
     }
 }

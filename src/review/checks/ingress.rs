@@ -19,6 +19,7 @@
 //!   `location` for /metrics that answers `return 404` (403 or `deny all` also keep it out).
 
 use super::image::key_line;
+use crate::contract::CheckId;
 use crate::contract::PORT_HTTP;
 pub(crate) use crate::k8s::PortRef;
 use crate::k8s::{self, service_selects, tls_entries_cover};
@@ -381,7 +382,9 @@ pub fn h1(r: &Review, out: &mut Vec<Finding>) {
                 Some(e) => format!("Set the rule's `host: {e}` (and list the same host under `spec.tls`)."),
                 None => format!("Set the rule's `host` to {wanted}, with the app's slug (`vibe generate` writes it)."),
             };
-            out.push(Finding::new("H1", &ing.file, line.or(ing.line())).object(ing.id()).message(message).fix(fix));
+            out.push(
+                Finding::new(CheckId::H1, &ing.file, line.or(ing.line())).object(ing.id()).message(message).fix(fix),
+            );
         }
     }
 }
@@ -407,7 +410,7 @@ pub fn h2(r: &Review, out: &mut Vec<Finding>) {
         };
         if tls.is_empty() {
             out.push(
-                Finding::new("H2", &ing.file, spec.and_then(|_| key_line(&ing.node, "spec")).or(ing.line()))
+                Finding::new(CheckId::H2, &ing.file, spec.and_then(|_| key_line(&ing.node, "spec")).or(ing.line()))
                     .object(ing.id())
                     .message(format!(
                         "The Ingress `{}` has no TLS: data travels in clear text and browsers say \"not secure\".",
@@ -423,7 +426,7 @@ pub fn h2(r: &Review, out: &mut Vec<Finding>) {
                 continue;
             }
             out.push(
-                Finding::new("H2", &ing.file, line.or(ing.line()))
+                Finding::new(CheckId::H2, &ing.file, line.or(ing.line()))
                     .object(ing.id())
                     .message(format!("The host `{host}` of the Ingress `{}` is not listed under its TLS, so it is served without HTTPS.", ing.name))
                     .fix(format!("List `{host}` under `spec.tls[].hosts` (with `secretName: {secret}`).")),
@@ -495,13 +498,13 @@ pub fn h3(r: &Review, out: &mut Vec<Finding>) {
                         .slug
                         .as_deref()
                         .map(|s| format!("Route the Ingress to the nginx front `{s}-nginx`, which answers 404 for {METRICS_PATH}: set `nginx: true` under components in vibe.yaml and run `vibe generate`."))
-                        .unwrap_or_else(|| crate::contract::catalogue::check("H3").map(|c| c.fix.to_string()).unwrap_or_default()),
+                        .unwrap_or_else(|| CheckId::H3.info().fix.to_string()),
                 )
             })
         };
         if let Some((message, fix)) = problem {
             out.push(
-                Finding::new("H3", &b.ingress.file, b.line.or(b.ingress.line()))
+                Finding::new(CheckId::H3, &b.ingress.file, b.line.or(b.ingress.line()))
                     .object(b.ingress.id())
                     .message(message)
                     .fix(fix),

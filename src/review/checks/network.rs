@@ -23,6 +23,7 @@
 //! Workloads are folded into distinct pod "shapes" (namespace, labels, ports) before matching,
 //! so a repo with many copies of one app costs one match per shape, not one per workload.
 
+use crate::contract::CheckId;
 use crate::contract::{self, NETWORK_POLICIES_FILE, PORT_HTTP};
 use crate::k8s::{self, BackendRef, PortRef, selects, service_selects};
 use crate::repo::Object;
@@ -421,12 +422,12 @@ pub fn c1(r: &Review, out: &mut Vec<Finding>) {
     }
     let ns = r.ctx.namespace.as_deref().unwrap_or("the app's namespace");
     let finding = match elsewhere {
-        Some(obj) => Finding::new("C1", &obj.file, obj.line()).object(obj.id()).message(format!(
+        Some(obj) => Finding::new(CheckId::C1, &obj.file, obj.line()).object(obj.id()).message(format!(
             "The default-deny-ingress policy is in namespace {}, not in the app's namespace {ns}: the app's pods are \
              open to every pod in the cluster.",
             obj.namespace.as_deref().unwrap_or("?")
         )),
-        None => Finding::new("C1", NETWORK_POLICIES_FILE, None).message(format!(
+        None => Finding::new(CheckId::C1, NETWORK_POLICIES_FILE, None).message(format!(
             "No default-deny-ingress NetworkPolicy: every pod in the cluster can connect to the app and its stores \
              in {ns}."
         )),
@@ -566,7 +567,7 @@ pub fn c2(r: &Review, out: &mut Vec<Finding>) {
             routed_nginx.push(to.clone());
         }
         if !net.ingress_allows(&controller, to, port) {
-            out.push(missing_finding("C2", to).message(format!(
+            out.push(missing_finding(CheckId::C2, to).message(format!(
                 "Nothing lets {controller_text} reach {} on port {port}: behind default-deny the public URL answers \
                  with a gateway error.",
                 to.describe()
@@ -585,7 +586,7 @@ pub fn c2(r: &Review, out: &mut Vec<Finding>) {
     let http = i64::from(PORT_HTTP);
     for (from, to) in pairs(&routed_nginx, &app_shapes) {
         if let Some(missing) = net.pod_to_pod(from, to, http) {
-            out.push(pod_to_pod_finding("C2", from, to, http, missing));
+            out.push(pod_to_pod_finding(CheckId::C2, from, to, http, missing));
         }
     }
 }
@@ -616,7 +617,7 @@ pub fn c3(r: &Review, out: &mut Vec<Finding>) {
     let http = i64::from(PORT_HTTP);
     for to in roles.app_shapes(r.ctx) {
         if !net.ingress_allows(&prometheus, &to, http) {
-            out.push(missing_finding("C3", &to).message(format!(
+            out.push(missing_finding(CheckId::C3, &to).message(format!(
                 "Nothing lets the platform's Prometheus (namespace {obs}) reach {} on port {http}: behind \
                  default-deny its metrics are never collected, dashboards stay blank and alerts never fire.",
                 to.describe()
@@ -630,7 +631,7 @@ pub fn c3(r: &Review, out: &mut Vec<Finding>) {
 }
 
 /// C4–C6: the app may reach an enabled store on its port.
-fn app_to_store(r: &Review, out: &mut Vec<Finding>, id: &'static str, store: &'static str) {
+fn app_to_store(r: &Review, out: &mut Vec<Finding>, id: CheckId, store: &'static str) {
     let Some(port) = contract::component(store).and_then(|c| c.port).map(i64::from) else { return };
     let net = Net::new(r);
     let roles = Roles::new(r);
@@ -644,7 +645,7 @@ fn app_to_store(r: &Review, out: &mut Vec<Finding>, id: &'static str, store: &'s
 }
 
 /// A finding about a missing policy: it belongs in the network-policies file.
-fn missing_finding(id: &'static str, to: &Shape) -> Finding {
+fn missing_finding(id: CheckId, to: &Shape) -> Finding {
     let f = Finding::new(id, NETWORK_POLICIES_FILE, None);
     match &to.object {
         Some(o) => f.object(o.clone()),
@@ -652,7 +653,7 @@ fn missing_finding(id: &'static str, to: &Shape) -> Finding {
     }
 }
 
-fn pod_to_pod_finding(id: &'static str, from: &Shape, to: &Shape, port: i64, missing: Missing) -> Finding {
+fn pod_to_pod_finding(id: CheckId, from: &Shape, to: &Shape, port: i64, missing: Missing) -> Finding {
     let f = missing_finding(id, to);
     match missing {
         Missing::Ingress => f
@@ -693,21 +694,21 @@ fn capitalise(s: &str) -> String {
 /// C4: the app may reach the database, if one is enabled.
 pub fn c4(r: &Review, out: &mut Vec<Finding>) {
     if let Some(db) = r.ctx.stores.database() {
-        app_to_store(r, out, "C4", db);
+        app_to_store(r, out, CheckId::C4, db);
     }
 }
 
 /// C5: the app may reach redis, if enabled.
 pub fn c5(r: &Review, out: &mut Vec<Finding>) {
     if r.ctx.stores.redis {
-        app_to_store(r, out, "C5", "redis");
+        app_to_store(r, out, CheckId::C5, "redis");
     }
 }
 
 /// C6: the app may reach rabbitmq, if enabled.
 pub fn c6(r: &Review, out: &mut Vec<Finding>) {
     if r.ctx.stores.rabbitmq {
-        app_to_store(r, out, "C6", "rabbitmq");
+        app_to_store(r, out, CheckId::C6, "rabbitmq");
     }
 }
 

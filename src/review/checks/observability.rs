@@ -6,6 +6,7 @@
 //! how the code configures and calls its logger. G2–G6 only judge repos with application source.
 
 use crate::contract;
+use crate::contract::CheckId;
 use crate::lang::{self, Dialect, Lines};
 use crate::repo::{Lang, Repo, TextFile};
 use crate::review::workload;
@@ -220,7 +221,7 @@ pub fn g1(r: &Review, out: &mut Vec<Finding>) {
         }
         problems.extend(wrong);
         out.push(
-            Finding::new("G1", w.obj.file.clone(), w.line())
+            Finding::new(CheckId::G1, w.obj.file.clone(), w.line())
                 .object(w.obj.id())
                 .message(format!(
                     "The app's pod template {}: Prometheus will not collect its metrics",
@@ -316,7 +317,7 @@ pub fn g2(r: &Review, out: &mut Vec<Finding>) {
         (_, None) if let Some(module) = skeleton => {
             let main = main_source(repo);
             out.push(
-                Finding::new("G2", main.clone(), None)
+                Finding::new(CheckId::G2, main.clone(), None)
                     .message(format!(
                         "The generated `{}` serves `GET {METRICS_PATH}`, but no file of the app imports it, so the \
                          app does not serve metrics yet",
@@ -330,15 +331,15 @@ pub fn g2(r: &Review, out: &mut Vec<Finding>) {
             );
             return;
         }
-        (None, None) => Finding::new("G2", manifest_for(repo, main_lang(repo)), None).message(format!(
+        (None, None) => Finding::new(CheckId::G2, manifest_for(repo, main_lang(repo)), None).message(format!(
             "The app has no Prometheus client library and no `GET {METRICS_PATH}` handler, so the platform cannot \
              collect its metrics"
         )),
-        (Some((dep, _)), None) => Finding::new("G2", main_source(repo), None).message(format!(
+        (Some((dep, _)), None) => Finding::new(CheckId::G2, main_source(repo), None).message(format!(
             "A Prometheus client is declared in `{}` but no code serves `GET {METRICS_PATH}`",
             dep.file
         )),
-        (None, Some(h)) => Finding::new("G2", manifest_for(repo, Some(h.lang)), None).message(format!(
+        (None, Some(h)) => Finding::new(CheckId::G2, manifest_for(repo, Some(h.lang)), None).message(format!(
             "`{}` serves metrics but no Prometheus client library is declared as a dependency, so the build does \
              not install it",
             h.file
@@ -557,14 +558,14 @@ pub fn g3(r: &Review, out: &mut Vec<Finding>) {
     }
     for (f, line, what) in &plain {
         out.push(
-            Finding::new("G3", f.file.clone(), Some(*line))
+            Finding::new(CheckId::G3, f.file.clone(), Some(*line))
                 .message(format!("In `{}`, {what}; the platform can only search and alert on JSON lines", f.file))
                 .fix(g3_fix(Some(f.lang))),
         );
     }
     if plain.is_empty() && !json_anywhere {
         out.push(
-            Finding::new("G3", main_source(repo), None)
+            Finding::new(CheckId::G3, main_source(repo), None)
                 .message("No JSON logger is configured, so the app's log lines are not JSON")
                 .fix(g3_fix(main_lang(repo))),
         );
@@ -634,7 +635,7 @@ pub fn g4(r: &Review, out: &mut Vec<Finding>) {
                 m.as_str().trim().split(['(', '{', '\n']).next().unwrap_or("").trim().trim_matches(['"', '\''])
             };
             out.push(
-                Finding::new("G4", f.file.clone(), Some(line))
+                Finding::new(CheckId::G4, f.file.clone(), Some(line))
                     .message(format!("`{what}` writes logs to a file inside the container instead of stdout"))
                     .fix(fix),
             );
@@ -652,7 +653,7 @@ pub fn g4(r: &Review, out: &mut Vec<Finding>) {
                 let read_only = m.get("readOnly").and_then(crate::yaml::Node::as_bool) == Some(true);
                 if LOG_MOUNT.is_match(path) && !read_only {
                     out.push(
-                        Finding::new("G4", w.obj.file.clone(), m.get("mountPath").and_then(crate::yaml::Node::line).or(m.line()))
+                        Finding::new(CheckId::G4, w.obj.file.clone(), m.get("mountPath").and_then(crate::yaml::Node::line).or(m.line()))
                             .object(w.obj.id())
                             .message(format!(
                                 "Container `{}` mounts a volume at `{path}` for log files; logs written there are never collected",
@@ -878,7 +879,7 @@ pub fn g5(r: &Review, out: &mut Vec<Finding>) {
         };
         let names: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
         out.push(
-            Finding::new("G5", f.file.clone(), Some(Lines::new(&masked).line(at)))
+            Finding::new(CheckId::G5, f.file.clone(), Some(Lines::new(&masked).line(at)))
                 .message(format!(
                     "The {lib} logger configured here writes no {} field{}, so the log search cannot sort, filter or read these lines",
                     names.join(", "),
@@ -1253,7 +1254,7 @@ pub fn g6(r: &Review, out: &mut Vec<Finding>) {
             let names: Vec<String> = found.iter().take(3).map(|n| format!("`{n}`")).collect();
             let line = lines.get_or_insert_with(|| Lines::new(&masked)).line(start);
             out.push(
-                Finding::new("G6", f.file.clone(), Some(line))
+                Finding::new(CheckId::G6, f.file.clone(), Some(line))
                     .message(format!(
                         "`{call}` logs {}: a password, token or personal data ends up in the logs",
                         names.join(", ")

@@ -13,6 +13,7 @@
 //! that build it.
 
 use crate::contract;
+use crate::contract::CheckId;
 use crate::repo::Repo;
 use crate::review::{Finding, Review};
 use crate::yaml::Node;
@@ -495,11 +496,13 @@ fn job_images<'a>(job: &'a Job<'a>) -> JobImages<'a> {
     JobImages { builds, pushes }
 }
 
-fn no_build_finding(id: &'static str) -> Finding {
+fn no_build_finding(id: CheckId) -> Finding {
     Finding::new(id, contract::CI_FILE, None)
         .message(match id {
-            "P1" => "No workflow builds the app image, so nothing builds it for linux/amd64 tagged with the commit SHA",
-            "P2" => "No workflow builds the app image, so no secret scan runs before an image is pushed",
+            CheckId::P1 => {
+                "No workflow builds the app image, so nothing builds it for linux/amd64 tagged with the commit SHA"
+            }
+            CheckId::P2 => "No workflow builds the app image, so no secret scan runs before an image is pushed",
             _ => "No workflow builds the app image, so no scan stops images with CRITICAL vulnerabilities",
         })
         .fix(format!(
@@ -517,7 +520,7 @@ fn any_build(wfs: &[Workflow]) -> bool {
 pub fn p1(r: &Review, out: &mut Vec<Finding>) {
     let wfs = workflows(r.repo);
     if !any_build(&wfs) {
-        out.push(no_build_finding("P1"));
+        out.push(no_build_finding(CheckId::P1));
         return;
     }
     for wf in &wfs {
@@ -547,7 +550,7 @@ pub fn p1(r: &Review, out: &mut Vec<Finding>) {
                 let name =
                     step.node.get("name").and_then(Node::as_str).map(|n| format!(" \"{n}\"")).unwrap_or_default();
                 out.push(
-                    Finding::new("P1", wf.file, step.line())
+                    Finding::new(CheckId::P1, wf.file, step.line())
                         .object(format!("job {}", job.id))
                         .message(format!("The step{name} {}", problems.join("; ")))
                         .fix(format!(
@@ -713,7 +716,7 @@ fn gates_without<'a>(
 pub fn p2(r: &Review, out: &mut Vec<Finding>) {
     let wfs = workflows(r.repo);
     if !any_build(&wfs) {
-        out.push(no_build_finding("P2"));
+        out.push(no_build_finding(CheckId::P2));
         return;
     }
     for (file, job, step, why, push) in gates_without(&wfs, secret_scan) {
@@ -726,7 +729,7 @@ pub fn p2(r: &Review, out: &mut Vec<Finding>) {
             Some(w) => format!("{base} that can stop it: {w}"),
             None => format!("{base}; a password or key in the code would be published"),
         };
-        out.push(Finding::new("P2", file, step.line()).object(format!("job {job}")).message(message).fix(
+        out.push(Finding::new(CheckId::P2, file, step.line()).object(format!("job {job}")).message(message).fix(
             "Add a step before the push that fails on findings, e.g. `uses: trufflesecurity/trufflehog@v3` \
                      (or `trufflehog git file://. --only-verified --fail`, or gitleaks), in the same job or a job \
                      this one `needs`.",
@@ -738,7 +741,7 @@ pub fn p2(r: &Review, out: &mut Vec<Finding>) {
 pub fn p3(r: &Review, out: &mut Vec<Finding>) {
     let wfs = workflows(r.repo);
     if !any_build(&wfs) {
-        out.push(no_build_finding("P3"));
+        out.push(no_build_finding(CheckId::P3));
         return;
     }
     for (file, job, step, why, push) in gates_without(&wfs, cve_scan) {
@@ -751,7 +754,7 @@ pub fn p3(r: &Review, out: &mut Vec<Finding>) {
             Some(w) => format!("{base}: {w}"),
             None => format!("{base}; an image with known critical holes would reach the registry"),
         };
-        out.push(Finding::new("P3", file, step.line()).object(format!("job {job}")).message(message).fix(
+        out.push(Finding::new(CheckId::P3, file, step.line()).object(format!("job {job}")).message(message).fix(
             "Between the build and the push, scan the built image and fail on CRITICAL: `trivy image \
                      --severity CRITICAL --exit-code 1 \"$IMAGE:$IMAGE_TAG\"` (or `aquasecurity/trivy-action` with \
                      `severity: CRITICAL` and `exit-code: '1'`).",
@@ -867,7 +870,7 @@ pub fn p4(r: &Review, out: &mut Vec<Finding>) {
                     }
                 }
                 out.push(
-                    Finding::new("P4", wf.file, step.line())
+                    Finding::new(CheckId::P4, wf.file, step.line())
                         .object(format!("job {}", job.id))
                         .message(format!(
                             "This step changes the cluster directly (`{}`): ArgoCD undoes it at the next sync and the \
@@ -926,7 +929,7 @@ pub fn p5(r: &Review, out: &mut Vec<Finding>) {
         let line =
             automated.and_then(Node::line).or(policy.and_then(Node::line)).or(spec.and_then(Node::line)).or(o.line());
         out.push(
-            Finding::new("P5", o.file.clone(), line)
+            Finding::new(CheckId::P5, o.file.clone(), line)
                 .object(o.id())
                 .message(format!("The ArgoCD {} has no {} in its sync policy", o.kind, missing.join(", ")))
                 .fix(fix.clone()),
@@ -934,7 +937,7 @@ pub fn p5(r: &Review, out: &mut Vec<Finding>) {
     }
     if !found {
         out.push(
-            Finding::new("P5", contract::ARGOCD_FILE, None)
+            Finding::new(CheckId::P5, contract::ARGOCD_FILE, None)
                 .message("There is no ArgoCD Application, so nothing deploys the repo to the cluster automatically")
                 .fix(format!("Add {} (`vibe generate` writes it) with `syncPolicy.automated` `prune: true` and `selfHeal: true`.", contract::ARGOCD_FILE)),
         );

@@ -16,6 +16,7 @@
 //!   Each HPA targeting such a workload must have 1 <= minReplicas (default 1) <= maxReplicas.
 
 use super::image::{container_words, key_line};
+use crate::contract::CheckId;
 use crate::contract::{self, HPA_FILE, MIN_STORE_SIZE, SIZES, Size};
 use crate::k8s::parse_quantity;
 use crate::review::context::ReviewContext;
@@ -103,7 +104,7 @@ fn size_for(ctx: &ReviewContext, role: Role) -> (&'static Size, String) {
 }
 
 /// F1/F2: every container declares cpu and memory `requests` (F1) or `limits` (F2).
-fn declared(r: &Review, out: &mut Vec<Finding>, id: &'static str, section: &str) {
+fn declared(r: &Review, out: &mut Vec<Finding>, id: CheckId, section: &str) {
     for w in workload::workloads(r.repo) {
         for c in w.containers() {
             let res = resources(&c);
@@ -147,12 +148,12 @@ fn declared(r: &Review, out: &mut Vec<Finding>, id: &'static str, section: &str)
 
 /// F1: every container declares cpu and memory requests.
 pub fn f1(r: &Review, out: &mut Vec<Finding>) {
-    declared(r, out, "F1", "requests");
+    declared(r, out, CheckId::F1, "requests");
 }
 
 /// F2: every container declares cpu and memory limits.
 pub fn f2(r: &Review, out: &mut Vec<Finding>) {
-    declared(r, out, "F2", "limits");
+    declared(r, out, CheckId::F2, "limits");
 }
 
 /// True when every value present equals the size's.
@@ -231,7 +232,9 @@ pub fn f3(r: &Review, out: &mut Vec<Finding>) {
                         }
                     };
                     if !ok {
-                        out.push(Finding::new("F3", &w.obj.file, line).object(w.obj.id()).message(message).fix(fix));
+                        out.push(
+                            Finding::new(CheckId::F3, &w.obj.file, line).object(w.obj.id()).message(message).fix(fix),
+                        );
                     }
                 }
                 Role::Store => {
@@ -248,7 +251,7 @@ pub fn f3(r: &Review, out: &mut Vec<Finding>) {
                         continue;
                     }
                     out.push(
-                        Finding::new("F3", &w.obj.file, line)
+                        Finding::new(CheckId::F3, &w.obj.file, line)
                             .object(w.obj.id())
                             .message(format!(
                                 "The store {who} is smaller than size {MIN_STORE_SIZE}: {}; it runs out of memory under ordinary load.",
@@ -293,7 +296,7 @@ pub fn f4(r: &Review, out: &mut Vec<Finding>) {
         }
         let (min, max, cpu) = contract::HPA;
         out.push(
-            Finding::new("F4", HPA_FILE, None)
+            Finding::new(CheckId::F4, HPA_FILE, None)
                 .object(w.obj.id())
                 .message(format!("No HorizontalPodAutoscaler targets {}: a rush of users slows it to a crawl.", w.obj.id()))
                 .fix(format!(
@@ -332,12 +335,16 @@ pub fn f4(r: &Review, out: &mut Vec<Finding>) {
         let Some((problem, line)) = problem else { continue };
         let (dmin, dmax, _) = contract::HPA;
         out.push(
-            Finding::new("F4", &h.file, line.or_else(|| spec.and_then(|_| key_line(&h.node, "spec"))).or(h.line()))
-                .object(h.id())
-                .message(format!("The autoscaler {} for {k}/{n} cannot work: {problem}.", h.id()))
-                .fix(format!(
-                    "Set `minReplicas` to at least 1 and `maxReplicas` not below it (vibe uses {dmin} and {dmax})."
-                )),
+            Finding::new(
+                CheckId::F4,
+                &h.file,
+                line.or_else(|| spec.and_then(|_| key_line(&h.node, "spec"))).or(h.line()),
+            )
+            .object(h.id())
+            .message(format!("The autoscaler {} for {k}/{n} cannot work: {problem}.", h.id()))
+            .fix(format!(
+                "Set `minReplicas` to at least 1 and `maxReplicas` not below it (vibe uses {dmin} and {dmax})."
+            )),
         );
     }
 }

@@ -23,6 +23,7 @@
 //!   case-insensitively, ignoring a `sha256:` prefix and `:` separators; a SealedSecret whose
 //!   values are all still stubs is not judged on it.
 
+use crate::contract::CheckId;
 pub use crate::lang::env_name;
 use crate::lang::upper_words;
 use crate::repo::Object;
@@ -197,7 +198,7 @@ pub fn e1(r: &Review, out: &mut Vec<Finding>) {
             .flat_map(|k| o.node.get(k).map(Node::entries).unwrap_or_default())
             .filter_map(|e| e.value.as_str())
             .collect();
-        let mut finding = Finding::new("E1", &o.file, o.line());
+        let mut finding = Finding::new(CheckId::E1, &o.file, o.line());
         for v in values {
             finding = finding.secret(v);
         }
@@ -245,7 +246,7 @@ pub fn e2(r: &Review, out: &mut Vec<Finding>) {
             let Some(value) = e.value.as_str() else { continue };
             let mut report = |line: Option<u32>, what: String, secret: &str, name: &str| {
                 out.push(
-                    Finding::new("E2", &o.file, line.or(e.key_pos.map(|p| p.line)))
+                    Finding::new(CheckId::E2, &o.file, line.or(e.key_pos.map(|p| p.line)))
                         .object(o.id())
                         .message(format!("ConfigMap {} holds {what} in plain text ({}).", o.name, mask(secret)))
                         .secret(secret)
@@ -361,7 +362,7 @@ pub fn e3(r: &Review, out: &mut Vec<Finding>) {
                     continue;
                 };
                 out.push(
-                    Finding::new("E3", &d.file, Some(ins.line))
+                    Finding::new(CheckId::E3, &d.file, Some(ins.line))
                         .secret(secret)
                         .message(format!("{what}; anyone who can pull the image can read it with `docker history`."))
                         .fix(format!(
@@ -446,7 +447,7 @@ pub fn e4(r: &Review, out: &mut Vec<Finding>) {
                      through `secretKeyRef`."
                         .to_string()
                 };
-                let mut f = Finding::new("E4", file.as_str(), line)
+                let mut f = Finding::new(CheckId::E4, file.as_str(), line)
                     .message(if sealed {
                         format!("The sealed value `{key}` is still a placeholder: the app cannot be deployed until it is sealed.")
                     } else {
@@ -536,7 +537,7 @@ pub fn e5(r: &Review, out: &mut Vec<Finding>) {
                     continue;
                 };
                 out.push(
-                    Finding::new("E5", &w.obj.file, line.or(env.line()))
+                    Finding::new(CheckId::E5, &w.obj.file, line.or(env.line()))
                         .object(w.obj.id())
                         .secret(shown)
                         .message(format!(
@@ -612,7 +613,7 @@ pub fn e6(r: &Review, out: &mut Vec<Finding>) {
             )
         };
         out.push(
-            Finding::new("E6", &o.file, line.or(o.line()))
+            Finding::new(CheckId::E6, &o.file, line.or(o.line()))
                 .object(o.id())
                 .message(format!(
                     "SealedSecret {} {problem}, but the app runs in {ns}: the controller will not decrypt it there and \
@@ -700,7 +701,7 @@ pub fn e7(r: &Review, out: &mut Vec<Finding>) {
                 _ => "is not sealed: it is not even base64",
             };
             out.push(
-                Finding::new("E7", &o.file, e.value.line().or(e.key_pos.map(|p| p.line)))
+                Finding::new(CheckId::E7, &o.file, e.value.line().or(e.key_pos.map(|p| p.line)))
                     .object(o.id())
                     .secret(value)
                     .message(format!(
@@ -733,7 +734,7 @@ pub fn e7(r: &Review, out: &mut Vec<Finding>) {
             ),
         };
         out.push(
-            Finding::new("E7", &o.file, line.or(o.line()))
+            Finding::new(CheckId::E7, &o.file, line.or(o.line()))
                 .object(o.id())
                 .message(format!(
                     "SealedSecret {} {problem} (annotation {SEALED_WITH_ANNOTATION}; the platform certificate is {}): \

@@ -7,6 +7,7 @@
 //! so a word in a comment is not code and a query split over lines is still one call.
 //! The [`code`] module is shared with the observability checks (G2–G6).
 
+use crate::contract::CheckId;
 use crate::lang::{self, Dialect, Lines};
 use crate::repo::{Lang, Repo, TextFile};
 use crate::review::workload;
@@ -413,7 +414,7 @@ pub fn s1(r: &Review, out: &mut Vec<Finding>) {
             let name = hit.name.as_deref().or_else(|| assigned_name(&f.text, hit.start));
             let env = name.map(env_name).unwrap_or_else(|| "API_KEY".to_string());
             let fix = s1_fix(f, &env, declared.contains(&env));
-            let mut finding = Finding::new("S1", f.file.clone(), Some(hit.line)).message(hit.message).fix(fix);
+            let mut finding = Finding::new(CheckId::S1, f.file.clone(), Some(hit.line)).message(hit.message).fix(fix);
             let secret = f.text.get(hit.start..hit.end).unwrap_or_default();
             // A private key is its whole block, one line at a time, not the header alone.
             let end = match secret.contains("PRIVATE KEY") {
@@ -623,7 +624,7 @@ pub fn s2(r: &Review, out: &mut Vec<Finding>) {
         } else {
             format!("`{file}` holds local settings and secrets but the repo has no .gitignore, so it gets committed")
         };
-        out.push(Finding::new("S2", file.clone(), Some(1)).message(message).fix(format!(
+        out.push(Finding::new(CheckId::S2, file.clone(), Some(1)).message(message).fix(format!(
             "Add the lines `.env`, `.env.*` and `!.env.example` to .gitignore at the repo root, run \
              `git rm --cached {file}`, and change every password or key `{name}` held (it stays in git history). \
              Keep an `.env.example` with the names and empty values for others."
@@ -958,7 +959,7 @@ pub fn s3(r: &Review, out: &mut Vec<Finding>) {
                     None => format!("The SQL passed to `{}` is built with {how}", name.as_str()),
                 };
                 out.push(
-                    Finding::new("S3", f.file.clone(), Some(lines.line(name.start())))
+                    Finding::new(CheckId::S3, f.file.clone(), Some(lines.line(name.start())))
                         .message(format!("{subject}: a value containing a quote can rewrite the query (SQL injection)"))
                         .fix(s3_fix(d, super::parameterise::example(b, (name.start(), name.end()), query, d, &f.text))),
                 );
@@ -1296,7 +1297,7 @@ pub fn s4(r: &Review, out: &mut Vec<Finding>) {
     let index = FileIndex::new(r.repo);
     for f in &r.repo.dependency_files {
         if let Some((line, message, fix)) = unpinned(r.repo, &index, f) {
-            out.push(Finding::new("S4", f.file.clone(), line.or(Some(1))).message(message).fix(fix));
+            out.push(Finding::new(CheckId::S4, f.file.clone(), line.or(Some(1))).message(message).fix(fix));
         }
     }
 }
@@ -1473,7 +1474,7 @@ fn superusers_in(text: &str) -> Vec<(usize, String)> {
 }
 
 fn s5_finding(file: &str, line: Option<u32>, object: Option<String>, what: String, user: &str) -> Finding {
-    let mut f = Finding::new("S5", file.to_string(), line).message(format!(
+    let mut f = Finding::new(CheckId::S5, file.to_string(), line).message(format!(
         "{what} logs in to the database as `{user}`, a superuser: one bug or injection can then damage every database on the server"
     ));
     f = f.fix(format!(

@@ -18,6 +18,7 @@
 //!   file at the first use. In-memory databases (`:memory:`), comments and test files are ignored.
 
 use super::network::{Labels, labels_of, namespace_of};
+use crate::contract::CheckId;
 use crate::contract::{self, STORAGE_FILE};
 use crate::k8s::service_selects;
 use crate::repo::Object;
@@ -206,7 +207,7 @@ pub fn d1(r: &Review, out: &mut Vec<Finding>) {
             let name = claim.as_str().unwrap_or("");
             match by_name.get(&(ns.clone(), name)) {
                 None => out.push(
-                    Finding::new("D1", &w.obj.file, claim.line().or(w.line()))
+                    Finding::new(CheckId::D1, &w.obj.file, claim.line().or(w.line()))
                         .object(w.obj.id())
                         .message(format!(
                             "{} uses the volume claim `{name}`, but no PersistentVolumeClaim of that name is in the \
@@ -219,7 +220,7 @@ pub fn d1(r: &Review, out: &mut Vec<Finding>) {
                         )),
                 ),
                 Some(pvcs) if !pvcs.iter().any(|p| applied_before(p, w.obj)) => out.push(
-                    Finding::new("D1", &w.obj.file, claim.line().or(w.line()))
+                    Finding::new(CheckId::D1, &w.obj.file, claim.line().or(w.line()))
                         .object(w.obj.id())
                         .message(format!(
                             "The volume claim `{name}` is defined in {} after {} that uses it: on a fresh install \
@@ -239,7 +240,7 @@ pub fn d1(r: &Review, out: &mut Vec<Finding>) {
         }
         match claim_meant_for(&by_ns, &ns, comp.id, Some(&w.obj.name)) {
             Some(pvc) => out.push(
-                Finding::new("D1", &w.obj.file, w.line())
+                Finding::new(CheckId::D1, &w.obj.file, w.line())
                     .object(w.obj.id())
                     .message(format!(
                         "{} does not mount its volume claim `{}`: its data lives in the container and is lost on \
@@ -269,7 +270,7 @@ pub fn d1(r: &Review, out: &mut Vec<Finding>) {
 }
 
 fn missing_claim(r: &Review, store: &str, object: Option<&Object>, dir: &str) -> Finding {
-    let f = Finding::new("D1", STORAGE_FILE, None)
+    let f = Finding::new(CheckId::D1, STORAGE_FILE, None)
         .message(format!(
             "No PersistentVolumeClaim for {store}: its data lives inside the container and is lost on every restart \
              or update."
@@ -313,7 +314,7 @@ pub fn d2(r: &Review, out: &mut Vec<Finding>) {
             None => "uses the default RollingUpdate strategy".to_string(),
         };
         out.push(
-            Finding::new("D2", &w.obj.file, line)
+            Finding::new(CheckId::D2, &w.obj.file, line)
                 .object(w.obj.id())
                 .message(format!(
                     "The {} Deployment {} {problem}: during an update the new pod waits forever for the disk the \
@@ -459,7 +460,7 @@ pub fn d3(r: &Review, out: &mut Vec<Finding>) {
                 contract::component("wait").map(|c| c.image).unwrap_or_default()
             );
             out.push(
-                Finding::new("D3", &w.obj.file, w.line())
+                Finding::new(CheckId::D3, &w.obj.file, w.line())
                     .object(w.obj.id())
                     .message(format!(
                         "{} starts without waiting for {id} ({host}:{port}): on a fresh start it can fail its first \
@@ -537,7 +538,7 @@ pub fn d4(r: &Review, out: &mut Vec<Finding>) {
             DataMount::Unmounted => (c.line(), "is not mounted from any volume: it lives in the container".to_string()),
         };
         out.push(
-            Finding::new("D4", &w.obj.file, line)
+            Finding::new(CheckId::D4, &w.obj.file, line)
                 .object(w.obj.id())
                 .message(format!(
                     "The {} data directory {dir} of {} {what}, and all data is lost.",
@@ -561,7 +562,7 @@ pub fn d4(r: &Review, out: &mut Vec<Finding>) {
         });
         if let Some(line) = hit {
             out.push(
-                Finding::new("D4", &f.file, Some(line))
+                Finding::new(CheckId::D4, &f.file, Some(line))
                     .message(
                         "The app keeps its data in a local SQLite database file: the file lives in the container and \
                          is lost whenever the pod restarts or is updated (and each copy of the app has its own).",
