@@ -10,6 +10,7 @@ pub mod contract;
 pub mod dashboard;
 pub mod detect;
 pub mod diff;
+pub mod edit;
 pub mod error;
 pub mod fix;
 pub mod fsread;

@@ -12,22 +12,22 @@
 //! every file that is not vibe's unchanged output (same rule as regeneration) and writes
 //! each file atomically.
 
-mod checks;
-pub mod edit;
-mod format;
+pub use crate::edit::FileChange;
 
 use crate::Error;
 use crate::contract::CheckId;
 use crate::contract::catalogue::Area;
+use crate::edit::Files;
 use crate::generate::write::{self, Existing, Lock, Writer, hash};
 use crate::repo::Repo;
+use crate::review::fixers::{self as checks};
 use crate::review::{self, Evidence, Finding, ReviewContext};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
 /// Whether `vibe review --fix` has an automatic fix for the check `id` (`vibe explain` says so).
 pub fn check_is_fixable(id: CheckId) -> bool {
-    checks::fixer(id).is_some()
+    review::registry::check(id).fixer.is_some()
 }
 
 /// Whether vibe can fix this finding by itself (the dashboard shows an `f` hint).
@@ -36,17 +36,6 @@ pub fn check_is_fixable(id: CheckId) -> bool {
 /// creator (with the reason) when its particular case is not safe to change mechanically.
 pub fn can_fix(finding: &Finding) -> bool {
     finding.evidence == Evidence::Repo && check_is_fixable(finding.id)
-}
-
-/// One file to rewrite: path relative to the repo, its current content, the complete new content.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileChange {
-    /// Repo-relative path.
-    pub path: String,
-    /// Current content (empty for a new file).
-    pub before: String,
-    /// The complete new content.
-    pub after: String,
 }
 
 /// The fixes for a set of findings: complete files, plus what could not be fixed automatically and why.
@@ -113,100 +102,6 @@ fn line_counts(c: &FileChange) -> (usize, usize) {
     (plus, minus)
 }
 
-/// The files a plan is working on: what is on disk and the text so far.
-#[derive(Debug, Clone)]
-pub(crate) struct Files {
-    root: std::path::PathBuf,
-    /// Path -> (content on disk, `None` for a new file; current text).
-    map: BTreeMap<String, (Option<String>, String)>,
-    /// Files whose current text is vibe's regenerated output.
-    regenerated: BTreeSet<String>,
-    /// Secret values the edits removed (masked in diffs).
-    redact: Vec<String>,
-}
-
-impl Files {
-    fn new(root: &Path) -> Files {
-        Files { root: root.to_path_buf(), map: BTreeMap::new(), regenerated: BTreeSet::new(), redact: Vec::new() }
-    }
-
-    fn load(&mut self, path: &str) -> Result<Option<&(Option<String>, String)>, String> {
-        if !self.map.contains_key(path) {
-            // A link is never read (it may lead outside the repo): regenerating replaces the
-            // link itself, and an edit of a linked file is refused.
-            match write::read_existing(&self.root, path).map_err(|e| e.to_string())? {
-                Existing::File(bytes) => {
-                    let text = String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8 text"))?;
-                    self.map.insert(path.to_string(), (Some(text.clone()), text));
-                }
-                Existing::Missing => return Ok(None),
-                Existing::Link(to) => {
-                    return Err(format!("{path} is a symbolic link (to {to}); vibe never edits through a link"));
-                }
-                Existing::Other(what) => return Err(format!("{path} is {what}, not a regular file")),
-            }
-        }
-        Ok(self.map.get(path))
-    }
-
-    /// The current text of an existing file.
-    pub(crate) fn text(&mut self, path: &str) -> Result<String, String> {
-        self.load(path)?.map(|(_, t)| t.clone()).ok_or_else(|| format!("{path} does not exist"))
-    }
-
-    /// The current text of a file, empty when it does not exist yet.
-    pub(crate) fn text_or_empty(&mut self, path: &str) -> String {
-        match self.load(path) {
-            Ok(Some((_, t))) => t.clone(),
-            _ => String::new(),
-        }
-    }
-
-    /// Stores the new text of a file (an edit: no longer vibe's pure output).
-    pub(crate) fn put(&mut self, path: &str, text: String) {
-        let before = self.map.get(path).and_then(|(b, _)| b.clone());
-        self.map.insert(path.to_string(), (before, text));
-        self.regenerated.remove(path);
-    }
-
-    /// Puts every edited file back in the format it has on disk (JSON stays JSON, CRLF stays
-    /// CRLF); errs, naming the file, when an edit cannot be written in it.
-    fn keep_formats(&mut self) -> Result<(), String> {
-        for (path, (before, text)) in self.map.iter_mut() {
-            if let Some(on_disk) = before.as_deref().filter(|b| *b != text.as_str()) {
-                *text = format::keep(path, on_disk, std::mem::take(text)).map_err(|why| format!("{path}: {why}"))?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Records a secret value that must not be shown in previews.
-    pub(crate) fn redact(&mut self, value: &str) {
-        if !value.trim().is_empty() && !self.redact.iter().any(|v| v == value) {
-            self.redact.push(value.to_string());
-        }
-    }
-
-    /// Stores vibe's own output for a file, exactly as generated.
-    fn regenerate(&mut self, path: &str, text: String) {
-        let before = self.map.get(path).and_then(|(b, _)| b.clone());
-        self.map.insert(path.to_string(), (before, text));
-        self.regenerated.insert(path.to_string());
-    }
-
-    fn changes(&self) -> Vec<FileChange> {
-        self.map
-            .iter()
-            .filter(|(_, (before, text))| before.as_deref() != Some(text.as_str()))
-            .map(|(path, (before, text))| FileChange {
-                path: path.clone(),
-                before: before.clone().unwrap_or_default(),
-                after: text.clone(),
-            })
-            .collect()
-    }
-}
-
 /// Plans fixes for `findings` in the repo at `root` (reads files; writes nothing).
 pub fn plan(root: &Path, findings: &[Finding]) -> Result<FixPlan, Error> {
     plan_with_platform(root, None, findings)
@@ -248,7 +143,7 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
                         attempted.push(f.clone());
                     } else if files.regenerated.contains(&f.file) {
                         attempted.push(f.clone());
-                    } else if checks::fixer(f.id).is_none() {
+                    } else if review::registry::check(f.id).fixer.is_none() {
                         manual.push((f.clone(), manual_reason(f)));
                     } else {
                         manual.push((
@@ -270,7 +165,7 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
                 )),
             },
             // Without usable answers, hand-written fixes still apply to the file.
-            Err(_) if checks::fixer(f.id).is_some() => by_hand.push(f),
+            Err(_) if review::registry::check(f.id).fixer.is_some() => by_hand.push(f),
             Err(e) => manual.push((
                 f.clone(),
                 format!("vibe wrote {} but cannot regenerate it now ({e}). What to do: {}", f.file, f.fix),
@@ -280,7 +175,7 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
 
     // Hand-written files: one fixer per check; a failed fixer leaves no partial edit behind.
     for f in by_hand {
-        let Some(fixer) = checks::fixer(f.id) else {
+        let Some(fixer) = review::registry::check(f.id).fixer else {
             manual.push((f.clone(), manual_reason(f)));
             continue;
         };
@@ -313,7 +208,7 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
             let follow_up: Vec<Finding> = report
                 .findings
                 .iter()
-                .filter(|g| checks::fixer(g.id).is_some() && now.get(&key(g)) > was.get(&key(g)).or(Some(&0)))
+                .filter(|g| check_is_fixable(g.id) && now.get(&key(g)) > was.get(&key(g)).or(Some(&0)))
                 .cloned()
                 .collect();
             if follow_up.is_empty() || round > FOLLOW_UP_ROUNDS {
@@ -324,7 +219,10 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
             let unchanged = files.changes();
             for g in &follow_up {
                 let snapshot = files.clone();
-                if checks::fixer(g.id).is_some_and(|fixer| run_fixer(fixer, &fx, g, &mut files).is_err()) {
+                if review::registry::check(g.id)
+                    .fixer
+                    .is_some_and(|fixer| run_fixer(fixer, &fx, g, &mut files).is_err())
+                {
                     files = snapshot;
                 }
             }
@@ -367,12 +265,7 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
 }
 
 /// Runs one fixer, then puts the files it edited back in their own format.
-fn run_fixer(
-    fixer: fn(&checks::Fx, &Finding, &mut Files) -> checks::Fixed,
-    fx: &checks::Fx,
-    f: &Finding,
-    files: &mut Files,
-) -> checks::Fixed {
+fn run_fixer(fixer: checks::Fixer, fx: &checks::Fx, f: &Finding, files: &mut Files) -> checks::Fixed {
     fixer(fx, f, files)?;
     files.keep_formats()
 }

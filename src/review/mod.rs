@@ -7,6 +7,7 @@
 
 pub mod context;
 pub mod finding;
+pub mod fixers;
 pub mod registry;
 pub mod workload;
 
@@ -23,6 +24,7 @@ pub use checks::secrets::env_name;
 pub use context::ReviewContext;
 pub use finding::{Evidence, Finding};
 
+use crate::contract::CheckId;
 use crate::contract::catalogue::Severity;
 use crate::repo::{Diagnostic, Repo};
 
@@ -156,7 +158,7 @@ const PARALLEL_FROM_DOCUMENTS: usize = 500;
 /// On a large repo the checks are shared out over the cores (each takes the next check not yet
 /// run); their findings are put back in registry order, so the report is the same either way.
 pub fn run(repo: &Repo, ctx: &ReviewContext) -> Report {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(registry::CHECKS.len());
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(CheckId::ALL.len());
     run_with_threads(repo, ctx, threads)
 }
 
@@ -164,7 +166,8 @@ pub fn run(repo: &Repo, ctx: &ReviewContext) -> Report {
 fn run_with_threads(repo: &Repo, ctx: &ReviewContext, threads: usize) -> Report {
     let review = Review { repo, ctx };
     let threads = if repo.documents < PARALLEL_FROM_DOCUMENTS { 1 } else { threads };
-    let per_check = crate::parallel::map_in_order(registry::CHECKS, threads, |check| {
+    let checks: Vec<&registry::Check> = registry::all().collect();
+    let per_check = crate::parallel::map_in_order(&checks, threads, |check| {
         let mut found = Vec::new();
         (check.run)(&review, &mut found);
         found

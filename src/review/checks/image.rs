@@ -33,11 +33,23 @@ use crate::contract;
 use crate::contract::CheckId;
 use crate::repo::{Dockerfile, Repo};
 use crate::review::context::ReviewContext;
+use crate::review::fixers;
+use crate::review::registry::{Check, Judged};
 use crate::review::workload::{self, Container, Workload, parse_image};
 use crate::review::{Finding, Review};
 use crate::yaml::Node;
 use std::borrow::Cow;
 use std::collections::HashMap;
+
+/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+pub const CHECKS: &[Check] = &[
+    Check { id: CheckId::A1, run: a1, judged: Judged::Static, repo_only: false, fixer: Some(fixers::a1) },
+    Check { id: CheckId::A2, run: a2, judged: Judged::Static, repo_only: true, fixer: Some(fixers::a2) },
+    Check { id: CheckId::A3, run: a3, judged: Judged::Static, repo_only: false, fixer: Some(fixers::a3) },
+    Check { id: CheckId::A4, run: a4, judged: Judged::Static, repo_only: false, fixer: Some(fixers::a4) },
+    Check { id: CheckId::A5, run: a5, judged: Judged::Static, repo_only: false, fixer: Some(fixers::a5) },
+    Check { id: CheckId::A6, run: a6, judged: Judged::Static, repo_only: false, fixer: None },
+];
 
 /// Registry hosts that are Docker Hub.
 const DOCKER_HUB_HOSTS: &[&str] = &["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"];

@@ -9,10 +9,22 @@ use crate::contract;
 use crate::contract::CheckId;
 use crate::lang::{self, Dialect, Lines};
 use crate::repo::{Lang, Repo, TextFile};
+use crate::review::fixers;
+use crate::review::registry::{Check, Judged};
 use crate::review::workload;
 use crate::review::{Finding, Review};
 use regex::Regex;
 use std::sync::LazyLock;
+
+/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+pub const CHECKS: &[Check] = &[
+    Check { id: CheckId::G1, run: g1, judged: Judged::Static, repo_only: false, fixer: Some(fixers::g1) },
+    Check { id: CheckId::G2, run: g2, judged: Judged::LiveReplaces, repo_only: false, fixer: None },
+    Check { id: CheckId::G3, run: g3, judged: Judged::LiveReplaces, repo_only: false, fixer: None },
+    Check { id: CheckId::G4, run: g4, judged: Judged::Static, repo_only: false, fixer: None },
+    Check { id: CheckId::G5, run: g5, judged: Judged::LiveReplaces, repo_only: false, fixer: None },
+    Check { id: CheckId::G6, run: g6, judged: Judged::StandInLiveAdds, repo_only: false, fixer: None },
+];
 
 /// Compiles a pattern with ASCII word boundaries: a Unicode `\b` makes the regex engine fall
 /// back to its slow path on any non-ASCII text.

@@ -15,11 +15,21 @@
 use crate::contract;
 use crate::contract::CheckId;
 use crate::repo::Repo;
+use crate::review::registry::{Check, Judged};
 use crate::review::{Finding, Review};
 use crate::yaml::Node;
 use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;
+
+/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+pub const CHECKS: &[Check] = &[
+    Check { id: CheckId::P1, run: p1, judged: Judged::Static, repo_only: true, fixer: None },
+    Check { id: CheckId::P2, run: p2, judged: Judged::Static, repo_only: true, fixer: None },
+    Check { id: CheckId::P3, run: p3, judged: Judged::Static, repo_only: true, fixer: None },
+    Check { id: CheckId::P4, run: p4, judged: Judged::Static, repo_only: true, fixer: None },
+    Check { id: CheckId::P5, run: p5, judged: Judged::Static, repo_only: true, fixer: None },
+];
 
 /// Compiles a pattern with ASCII word boundaries: a Unicode `\b` makes the regex engine fall
 /// back to its slow path on any non-ASCII text.

@@ -27,12 +27,25 @@ use crate::contract::CheckId;
 pub use crate::lang::env_name;
 use crate::lang::upper_words;
 use crate::repo::Object;
+use crate::review::fixers;
+use crate::review::registry::{Check, Judged};
 use crate::review::workload;
 use crate::review::{Finding, Review};
 use crate::seal::FINGERPRINT_ANNOTATION as SEALED_WITH_ANNOTATION;
 use crate::yaml::{Node, Value};
 use regex::Regex;
 use std::sync::LazyLock;
+
+/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+pub const CHECKS: &[Check] = &[
+    Check { id: CheckId::E1, run: e1, judged: Judged::Static, repo_only: false, fixer: None },
+    Check { id: CheckId::E2, run: e2, judged: Judged::Static, repo_only: false, fixer: None },
+    Check { id: CheckId::E3, run: e3, judged: Judged::Static, repo_only: true, fixer: None },
+    Check { id: CheckId::E4, run: e4, judged: Judged::Static, repo_only: false, fixer: None },
+    Check { id: CheckId::E5, run: e5, judged: Judged::Static, repo_only: false, fixer: Some(fixers::e5) },
+    Check { id: CheckId::E6, run: e6, judged: Judged::Static, repo_only: false, fixer: None },
+    Check { id: CheckId::E7, run: e7, judged: Judged::Static, repo_only: false, fixer: None },
+];
 
 /// RSA ciphertext lengths kubeseal produces (1024- to 4096-bit keys).
 const RSA_LENGTHS: &[usize] = &[128, 256, 384, 512];

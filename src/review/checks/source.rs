@@ -10,12 +10,22 @@
 use crate::contract::CheckId;
 use crate::lang::{self, Dialect, Lines};
 use crate::repo::{Lang, Repo, TextFile};
+use crate::review::registry::{Check, Judged};
 use crate::review::workload;
 use crate::review::{Finding, Review};
 use crate::yaml::Node;
 use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;
+
+/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+pub const CHECKS: &[Check] = &[
+    Check { id: CheckId::S1, run: s1, judged: Judged::Static, repo_only: true, fixer: None },
+    Check { id: CheckId::S2, run: s2, judged: Judged::Static, repo_only: true, fixer: None },
+    Check { id: CheckId::S3, run: s3, judged: Judged::Static, repo_only: true, fixer: None },
+    Check { id: CheckId::S4, run: s4, judged: Judged::Static, repo_only: true, fixer: None },
+    Check { id: CheckId::S5, run: s5, judged: Judged::Static, repo_only: true, fixer: None },
+];
 
 /// Compiles a pattern with ASCII word boundaries: a Unicode `\b` makes the regex engine fall
 /// back to its slow path on any non-ASCII text.

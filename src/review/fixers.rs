@@ -7,15 +7,15 @@
 //! (a second run finds nothing to change) and robust to earlier fixes in the same file. Where a
 //! check reports one finding per container, probe or env entry, the line of the finding picks it.
 
-use super::Files;
-use super::edit::{self, Seg, Y, path};
+use super::workload::{self, Container, Workload, component_of_image, parse_image};
+use super::{Finding, ReviewContext};
 use crate::contract::CheckId;
 use crate::contract::{self, PORT_HTTP, PORT_MGMT};
+use crate::edit::Files;
+use crate::edit::yaml_edit::{self as edit, Seg, Y, path};
 use crate::generate::UNSEALED_STUB;
 use crate::k8s::{parse_quantity, selects, tls_entries_cover};
 use crate::repo::{Object, Repo};
-use crate::review::workload::{self, Container, Workload, component_of_image, parse_image};
-use crate::review::{Finding, ReviewContext};
 use crate::yaml::{self, Node};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -33,7 +33,7 @@ const POD_LISTS: &[&str] = &["initContainers", "containers"];
 const PLATFORM_AMD64: &str = contract::PLATFORM_ARCH;
 
 /// What the fixers read: the repo as reviewed and what is known of the app.
-pub(crate) struct Fx<'a> {
+pub struct Fx<'a> {
     /// The repo as reviewed (positions match the findings).
     pub repo: &'a Repo,
     /// What the review knew of the app.
@@ -41,32 +41,11 @@ pub(crate) struct Fx<'a> {
 }
 
 /// Outcome of one fixer: `Err` carries why it could not fix the finding.
-pub(crate) type Fixed = Result<(), String>;
+pub type Fixed = Result<(), String>;
 
-/// The fixer for a check id, if there is one.
-pub(crate) fn fixer(id: CheckId) -> Option<fn(&Fx, &Finding, &mut Files) -> Fixed> {
-    Some(match id {
-        CheckId::A1 => a1,
-        CheckId::A2 => a2,
-        CheckId::A3 => a3,
-        CheckId::A4 => a4,
-        CheckId::A5 => a5,
-        CheckId::B1 => b1,
-        CheckId::B2 => b2,
-        CheckId::B3 => b3,
-        CheckId::B4 => b4,
-        CheckId::B5 => b5,
-        CheckId::C1 | CheckId::C2 | CheckId::C3 | CheckId::C4 | CheckId::C5 | CheckId::C6 => network,
-        CheckId::D2 => d2,
-        CheckId::D3 => d3,
-        CheckId::E5 => e5,
-        CheckId::F1 => f1,
-        CheckId::F2 => f2,
-        CheckId::G1 => g1,
-        CheckId::H2 => h2,
-        _ => return None,
-    })
-}
+/// A fixer: changes the current text of `files` so the finding no longer applies, or says why
+/// it cannot. Declared with its check in [`super::registry`].
+pub type Fixer = fn(&Fx, &Finding, &mut Files) -> Fixed;
 
 // ---------------------------------------------------------------------------------------------
 // Finding the things a finding points at.
@@ -223,7 +202,7 @@ fn pinned_tag(fx: &Fx, image: &str, app: bool) -> Result<String, String> {
 }
 
 /// A1: pin the tag (manifests, chart values, Dockerfile FROM).
-fn a1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn a1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     if is_dockerfile(fx, f) {
         return dockerfile_image(f, files, |image| {
             Ok(format!("{}:{}", without_tag(image), pinned_tag(fx, image, false)?))
@@ -280,7 +259,7 @@ const APP_IMAGE_BY_CI: &str =
     "this is the app image: CI has to build it and push it to the platform registry before anything can use it there";
 
 /// A5: third-party images from Docker Hub are pulled through the platform mirror.
-fn a5(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn a5(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     if is_dockerfile(fx, f) {
         return dockerfile_image(f, files, |image| Ok(workload::through_mirror(&fx.ctx.platform, image)));
     }
@@ -412,7 +391,7 @@ fn edit_from_line(
 }
 
 /// A2: `FROM --platform=linux/amd64 …`.
-fn a2(_fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn a2(_fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let line = f.line.ok_or("no line")?;
     let text = files.text(&f.file)?;
     let raw = line.checked_sub(1).and_then(|l| text.split_inclusive('\n').nth(l as usize)).ok_or("no such line")?;
@@ -437,7 +416,7 @@ fn a2(_fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
 }
 
 /// A3: the pod runs as non-root with a non-zero user; containers do not override that.
-fn a3(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn a3(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let w = workload_of(fx, f)?;
     let (pod_path, _) = pod_paths(&w.obj.kind);
     let pod_sc = current(files, w.obj, &format!("{pod_path}.securityContext"))?;
@@ -476,7 +455,7 @@ fn a3(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
 }
 
 /// A4: the container drops ALL capabilities and never escalates privileges.
-fn a4(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn a4(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let w = workload_of(fx, f)?;
     for c in containers_at(&w, f.line) {
         let rel = container_path(&w, &c)?;
@@ -541,11 +520,11 @@ fn add_port(fx: &Fx, f: &Finding, files: &mut Files, number: u16, name: &str) ->
     edit_at(files, w.obj, &rel, |t, d, p| edit::append(t, d, p, "ports", &Y::map(item)))
 }
 
-fn b1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn b1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     add_port(fx, f, files, PORT_HTTP, "http")
 }
 
-fn b2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn b2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     add_port(fx, f, files, PORT_MGMT, "mgmt")
 }
 
@@ -588,16 +567,16 @@ fn probe(fx: &Fx, f: &Finding, files: &mut Files, key: &str, probe_path: &str) -
     Ok(())
 }
 
-fn b3(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn b3(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     probe(fx, f, files, "livenessProbe", "/liveness")
 }
 
-fn b4(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn b4(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     probe(fx, f, files, "readinessProbe", "/readiness")
 }
 
 /// B5: every probe of the container waits long enough.
-fn b5(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn b5(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let w = workload_of(fx, f)?;
     for c in containers_at(&w, f.line).into_iter().filter(|c| !c.init) {
         let rel = container_path(&w, &c)?;
@@ -646,7 +625,7 @@ fn tcp_port(port: i64) -> Y {
 static ON_PORT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"on port (\d+)").expect("valid regex"));
 
 /// C1–C6: add the missing NetworkPolicy to the network-policies file.
-fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let target = match &f.object {
         Some(_) => Some(workload_of(fx, f)?),
         None => None,
@@ -910,7 +889,7 @@ fn add_policy(fx: &Fx, files: &mut Files, ns: Option<&str>, name: &str, why: &st
 // D: storage.
 
 /// D2: stateful stores are replaced, not rolled (`strategy: Recreate`, no rollingUpdate).
-fn d2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn d2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let obj = object_of(fx, f)?;
     let want = Y::map([("strategy", Y::map([("type", Y::str("Recreate"))]))]);
     edit_at(files, obj, "spec", |t, d, p| edit::merge(t, d, p, &want, true))?;
@@ -940,7 +919,7 @@ fn service_port(fx: &Fx, workload: &Object, host: &str, store_port: &str) -> Res
 }
 
 /// D3: an initContainer waits until the store's Service answers on its port.
-fn d3(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn d3(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let w = workload_of(fx, f)?;
     let caps = WAITING_FOR.captures(&f.message).ok_or("cannot tell which store to wait for")?;
     let (store, host, store_port) = (caps[1].to_string(), caps[2].to_string(), caps[3].to_string());
@@ -1011,7 +990,7 @@ fn d3(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
 
 /// E5: the env value becomes a secretKeyRef; the SealedSecret gets a stub to seal. The plain value
 /// is removed and never written anywhere else.
-fn e5(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn e5(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let w = workload_of(fx, f)?;
     let line = f.line.ok_or("no line")?;
     let (c, index, name, value) = w
@@ -1178,11 +1157,11 @@ fn resources(fx: &Fx, f: &Finding, files: &mut Files, section: &str) -> Fixed {
     Ok(())
 }
 
-fn f1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn f1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     resources(fx, f, files, "requests")
 }
 
-fn f2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn f2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     resources(fx, f, files, "limits")
 }
 
@@ -1190,7 +1169,7 @@ fn f2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
 // G, H.
 
 /// G1: the pod template tells Prometheus where to scrape.
-fn g1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn g1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let w = workload_of(fx, f)?;
     let annotations = Y::map([
         ("prometheus.io/scrape", Y::quoted("true")),
@@ -1203,7 +1182,7 @@ fn g1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
 }
 
 /// H2: TLS for every host of the Ingress, with the secret `<name>-tls`.
-fn h2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+pub(crate) fn h2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let obj = object_of(fx, f)?;
     let spec = current(files, obj, "spec")?.ok_or("the Ingress has no spec")?;
     let secret = format!("{}-tls", fx.ctx.slug.clone().unwrap_or_else(|| obj.name.clone()));
@@ -1259,7 +1238,7 @@ mod tests {
         let ctx = ReviewContext::for_repo(&repo, dir.path(), None);
         let fx = Fx { repo: &repo, ctx: &ctx };
         let mut fs = Files::new(dir.path());
-        fixer(f.id).expect("a fixer")(&fx, &f, &mut fs)?;
+        crate::review::registry::check(f.id).fixer.expect("a fixer")(&fx, &f, &mut fs)?;
         for c in fs.changes() {
             yaml::parse_documents(&c.after).unwrap_or_else(|e| panic!("{} is not YAML: {e}\n{}", c.path, c.after));
         }
@@ -1352,6 +1331,7 @@ mod tests {
 
     #[test]
     fn only_the_listed_checks_have_fixers() {
+        let fixer = |id| crate::review::registry::check(id).fixer;
         assert!(fixer(CheckId::S1).is_none() && fixer(CheckId::E4).is_none() && fixer(CheckId::A3).is_some());
     }
 
