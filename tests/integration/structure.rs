@@ -342,10 +342,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             if !anchored {
                 continue;
             }
-            if is_glob && self.library {
-                if let Some(base) = resolve(&self.module, &path) {
-                    self.krate.globs.entry(self.module.clone()).or_default().push(base);
-                }
+            if is_glob
+                && self.library
+                && let Some(base) = resolve(&self.module, &path)
+            {
+                self.krate.globs.entry(self.module.clone()).or_default().push(base);
             }
             self.reference(path, Head::Anchored);
         }
@@ -404,12 +405,11 @@ impl Crate {
                 path
             }
         };
-        if let Some(first) = path.first() {
-            if !self.modules.contains(&vec![first.clone()]) {
-                if let Some(target) = self.reexports.get(first) {
-                    path.splice(0..1, target.iter().cloned());
-                }
-            }
+        if let Some(first) = path.first()
+            && !self.modules.contains(&vec![first.clone()])
+            && let Some(target) = self.reexports.get(first)
+        {
+            path.splice(0..1, target.iter().cloned());
         }
         while !self.modules.contains(&path) {
             path.pop()?;
