@@ -364,6 +364,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         syn::visit::visit_path(self, path);
     }
 
+    // Derive helpers take code as tokens: `#[arg(default_value_t = crate::cluster::N)]`.
+    fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
+        if let syn::Meta::List(list) = &attr.meta {
+            self.macro_paths(list.tokens.clone());
+        }
+        syn::visit::visit_attribute(self, attr);
+    }
+
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         self.macro_paths(mac.tokens.clone());
         syn::visit::visit_macro(self, mac);
@@ -617,10 +625,15 @@ mod walker {
     #[test]
     fn finds_cycles_through_use_paths_super_globs_macros_and_reexports() {
         let krate = crate_of(&[
-            ("src/lib.rs", "mod a;\nmod b;\nmod c;\nmod error;\npub use error::Error;\n"),
+            ("src/lib.rs", "mod a;\nmod b;\nmod c;\nmod d;\nmod error;\npub use error::Error;\n"),
             ("src/main.rs", "fn main() { vibe::a::x(); }\n"),
             // a -> b through `use`, b -> a through a type path: one cycle.
-            ("src/a.rs", "use crate::b::Thing;\nmod checks;\n"),
+            ("src/a.rs", "use crate::{b::Thing, d::Args};\nmod checks;\n"),
+            // d -> a only inside a derive helper's attribute.
+            (
+                "src/d.rs",
+                "#[derive(Parser)]\nstruct Args {\n    #[arg(default_value_t = crate::a::N)]\n    n: u32,\n}\n",
+            ),
             ("src/b.rs", "pub struct Thing;\nfn f(_: crate::a::Other) {}\n"),
             // c -> error only through the re-export: no cycle, error names nobody.
             ("src/c.rs", "fn f() -> crate::Error { todo!() }\n"),
@@ -636,7 +649,7 @@ mod walker {
             ),
             ("src/a/checks/lonely.rs", "fn f() { super::health::go(); }\n"),
         ]);
-        assert_eq!(top_cycles(&krate), ["a -> b -> a"]);
+        assert_eq!(top_cycles(&krate), ["a -> b -> a", "a -> d -> a"]);
         assert_eq!(folder_cycles(&krate), ["src/a/checks: health -> image -> ingress -> health"]);
     }
 
