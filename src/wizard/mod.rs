@@ -454,29 +454,8 @@ fn ask_secrets(
     values: &mut Vec<(String, String)>,
     platform: &Platform,
 ) -> Result<(), Error> {
-    // The stores' connection strings are vibe's to set (their passwords are generated and never
-    // shown): say so, rather than offer the creator a value they could never write.
-    for note in spec::drop_provided_secrets(a) {
-        p.say(&format!("{note}: it is no longer among the secrets."));
-    }
-    let provided: Vec<&str> = spec::provided_env_vars(a).into_iter().map(|(_, name)| name).collect();
-    let mut found_provided: Vec<&str> =
-        d.env_vars.iter().map(|f| f.value.as_str()).filter(|n| provided.contains(n)).collect();
-    found_provided.dedup();
-    if !found_provided.is_empty() {
-        p.say(&format!(
-            "Found in your code and provided by vibe, nothing to seal: {}. These are the connection strings of the \
-             stores vibe runs, made from each store's host, the app's user and its sealed password.",
-            found_provided.join(", ")
-        ));
-    }
-    // Earlier answers first, then the names the code really reads, each labelled with where.
-    let mut names: Vec<String> = a.secrets.clone();
-    let mut labels: Vec<String> = names.clone();
-    for f in suggested_secrets(a, d) {
-        labels.push(format!("{} (found in your code: {})", f.value, f.source));
-        names.push(f.value);
-    }
+    say_provided_secrets(p, a, d);
+    let (names, labels) = secret_offers(a, d);
     let offers = !names.is_empty();
     let mut chosen: Vec<String> = Vec::new();
     // Esc goes back one question: the value asked before, the names, the choice, the step before.
@@ -500,56 +479,90 @@ fn ask_secrets(
                 let mut all = chosen.clone();
                 all.extend(typed.into_iter().filter(|n| !chosen.contains(n)));
                 a.secrets = all;
-                if a.secrets.is_empty() {
-                    return Ok(());
-                }
-                if platform.sealed_secrets_certificate.is_none() {
-                    let missing = match &platform.source {
-                        Some(f) => format!("{} has no sealed-secrets certificate", f.display()),
-                        None => {
-                            "no sealed-secrets certificate is configured (vibe uses its built-in platform settings)"
-                                .into()
-                        }
-                    };
-                    p.say(&format!(
-                        "Secret values: {missing}, so vibe writes placeholders in k8s/02-sealed-secrets.yaml with \
-                         the steps to seal them. Deployment stays blocked until they are sealed. To seal them: {}; \
-                         then run `vibe seal NAME`.",
-                        crate::seal::certificate_steps(platform.source.as_deref())
-                    ));
+                if a.secrets.is_empty() || !can_seal(p, platform) {
                     return Ok(());
                 }
                 values.retain(|(k, _)| a.secrets.contains(k));
                 stage = Stage::Values;
             }
             Stage::Values => {
-                let mut back = false;
-                for name in a.secrets.clone() {
-                    if values.iter().any(|(k, _)| *k == name) {
-                        continue;
-                    }
-                    let v = p.secret(
-                        &format!("Value of {name}:"),
-                        "Hidden while you type. Sealed right away for this app only; never saved in plain text. \
-                         Empty: seal it later with `vibe seal`.",
-                    );
-                    match v {
-                        Ok(v) if !v.is_empty() => values.push((name, v)),
-                        Ok(_) => {}
-                        Err(Error::Back) => {
-                            back = true;
-                            break;
-                        }
-                        Err(e) => return Err(e),
-                    }
-                }
-                if !back {
+                if ask_secret_values(p, a, values)? {
                     return Ok(());
                 }
                 stage = Stage::Type;
             }
         }
     }
+}
+
+/// Tells the creator which secrets vibe sets itself: the stores' connection strings (their
+/// passwords are generated and never shown), rather than offer a value they could never write.
+fn say_provided_secrets(p: &mut dyn Prompter, a: &mut Answers, d: &Detected) {
+    for note in spec::drop_provided_secrets(a) {
+        p.say(&format!("{note}: it is no longer among the secrets."));
+    }
+    let provided: Vec<&str> = spec::provided_env_vars(a).into_iter().map(|(_, name)| name).collect();
+    let mut found_provided: Vec<&str> =
+        d.env_vars.iter().map(|f| f.value.as_str()).filter(|n| provided.contains(n)).collect();
+    found_provided.dedup();
+    if !found_provided.is_empty() {
+        p.say(&format!(
+            "Found in your code and provided by vibe, nothing to seal: {}. These are the connection strings of the \
+             stores vibe runs, made from each store's host, the app's user and its sealed password.",
+            found_provided.join(", ")
+        ));
+    }
+}
+
+/// The secret names to offer and their labels: earlier answers first, then the names the code
+/// really reads, each labelled with where.
+fn secret_offers(a: &Answers, d: &Detected) -> (Vec<String>, Vec<String>) {
+    let mut names: Vec<String> = a.secrets.clone();
+    let mut labels: Vec<String> = names.clone();
+    for f in suggested_secrets(a, d) {
+        labels.push(format!("{} (found in your code: {})", f.value, f.source));
+        names.push(f.value);
+    }
+    (names, labels)
+}
+
+/// Whether values can be sealed now; if not, says where the placeholders go and how to seal later.
+fn can_seal(p: &mut dyn Prompter, platform: &Platform) -> bool {
+    if platform.sealed_secrets_certificate.is_some() {
+        return true;
+    }
+    let missing = match &platform.source {
+        Some(f) => format!("{} has no sealed-secrets certificate", f.display()),
+        None => "no sealed-secrets certificate is configured (vibe uses its built-in platform settings)".into(),
+    };
+    p.say(&format!(
+        "Secret values: {missing}, so vibe writes placeholders in k8s/02-sealed-secrets.yaml with \
+         the steps to seal them. Deployment stays blocked until they are sealed. To seal them: {}; \
+         then run `vibe seal NAME`.",
+        crate::seal::certificate_steps(platform.source.as_deref())
+    ));
+    false
+}
+
+/// Asks the value of each secret not given yet. False when the creator went back (Esc).
+fn ask_secret_values(p: &mut dyn Prompter, a: &Answers, values: &mut Vec<(String, String)>) -> Result<bool, Error> {
+    for name in a.secrets.clone() {
+        if values.iter().any(|(k, _)| *k == name) {
+            continue;
+        }
+        let v = p.secret(
+            &format!("Value of {name}:"),
+            "Hidden while you type. Sealed right away for this app only; never saved in plain text. \
+             Empty: seal it later with `vibe seal`.",
+        );
+        match v {
+            Ok(v) if !v.is_empty() => values.push((name, v)),
+            Ok(_) => {}
+            Err(Error::Back) => return Ok(false),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(true)
 }
 
 /// Where the secrets step is.
