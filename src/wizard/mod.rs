@@ -55,60 +55,45 @@ fn problem_for(answers: &Answers, platform: &Platform, field: &str) -> Option<St
         .map(|p| p.message)
 }
 
+/// Checks a typed answer by trying it in a copy of the draft: the problem `field` then has, if any.
+fn check_in_draft(draft: &Answers, field: &str, edit: impl FnOnce(&mut Answers)) -> Result<(), String> {
+    let mut a = draft.clone();
+    edit(&mut a);
+    problem_for(&a, &platform_of(draft), field).map_or(Ok(()), Err)
+}
+
+/// The same for the draft's last metric, the one being edited: `part` of it takes the typed value.
+fn check_last_metric(draft: &Answers, part: &str, edit: impl FnOnce(&mut MetricAnswer)) -> Result<(), String> {
+    let i = draft.metrics.len().saturating_sub(1);
+    check_in_draft(draft, &format!("metrics[{i}].{part}"), |a| {
+        if let Some(m) = a.metrics.last_mut() {
+            edit(m);
+        }
+    })
+}
+
 fn check_name(s: &str, draft: &Answers) -> Result<(), String> {
     if s.trim().is_empty() {
         return Err("The app needs a name.".into());
     }
-    let mut a = draft.clone();
-    a.name = s.to_string();
-    match problem_for(&a, &platform_of(draft), "name") {
-        Some(m) => Err(m),
-        None => Ok(()),
-    }
+    check_in_draft(draft, "name", |a| a.name = s.to_string())
 }
 
 fn check_slug(s: &str, draft: &Answers) -> Result<(), String> {
-    let mut a = draft.clone();
-    a.slug = Some(s.trim().to_string());
-    match problem_for(&a, &platform_of(draft), "slug") {
-        Some(m) => Err(m),
-        None => Ok(()),
-    }
+    check_in_draft(draft, "slug", |a| a.slug = Some(s.trim().to_string()))
 }
 
 fn check_metric_name(s: &str, draft: &Answers) -> Result<(), String> {
-    // The draft's last metric is the one being edited; try the typed name in its place.
-    let mut a = draft.clone();
-    if let Some(m) = a.metrics.last_mut() {
-        m.name = s.trim().to_string();
-    }
-    let i = a.metrics.len().saturating_sub(1);
-    match problem_for(&a, &platform_of(draft), &format!("metrics[{i}].name")) {
-        Some(m) => Err(m),
-        None => Ok(()),
-    }
+    check_last_metric(draft, "name", |m| m.name = s.trim().to_string())
 }
 
 fn check_labels(s: &str, draft: &Answers) -> Result<(), String> {
-    let mut a = draft.clone();
-    if let Some(m) = a.metrics.last_mut() {
-        m.labels = split_list(s);
-    }
-    let i = a.metrics.len().saturating_sub(1);
-    match problem_for(&a, &platform_of(draft), &format!("metrics[{i}].labels")) {
-        Some(m) => Err(m),
-        None => Ok(()),
-    }
+    check_last_metric(draft, "labels", |m| m.labels = split_list(s))
 }
 
 fn check_secret_names(s: &str, draft: &Answers) -> Result<(), String> {
-    let mut a = draft.clone();
     let (_, names) = secret_names(s);
-    a.secrets.extend(names.into_iter().filter(|n| !draft.secrets.contains(n)));
-    match problem_for(&a, &platform_of(draft), "secrets") {
-        Some(m) => Err(m),
-        None => Ok(()),
-    }
+    check_in_draft(draft, "secrets", |a| a.secrets.extend(names.into_iter().filter(|n| !draft.secrets.contains(n))))
 }
 
 /// Validators get the draft only; the platform prefix matters for slug length, so the
