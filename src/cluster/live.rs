@@ -85,18 +85,7 @@ pub fn gather(
     let mut endpoints_read = false;
     for w in apps {
         let Some(container) = w.app_container() else { continue };
-        let selector: Vec<(String, String)> = w
-            .obj
-            .node
-            .path("spec.selector.matchLabels")
-            .map(|m| m.entries().iter().filter_map(|e| Some((e.key.clone(), e.value.as_str()?.to_string()))).collect())
-            .unwrap_or_default();
-        let mine: Vec<&Json> = pods
-            .iter()
-            .filter(|p| {
-                !selector.is_empty() && selector.iter().all(|(k, v)| p["metadata"]["labels"][k].as_str() == Some(v))
-            })
-            .collect();
+        let mine = pods_of(&w, pods);
         if mine.is_empty() {
             ev.notes.push(format!(
                 "{} has no pod: its logs, /metrics and the management endpoints were not checked.",
@@ -107,82 +96,8 @@ pub fn gather(
         for pod in &mine {
             pod_status(pod, &w.obj.id(), container.name, container.image, &mut ev);
         }
-        // Logs of a few pods whose app container has run.
-        let with_logs: Vec<&&Json> = mine
-            .iter()
-            .filter(|p| status_of(p, container.name).is_some_and(|s| s.started()))
-            .take(MAX_LOG_PODS)
-            .collect();
-        for pod in with_logs {
-            let name = pod["metadata"]["name"].as_str().unwrap_or_default();
-            let read = Read {
-                path: format!(
-                    "{}/{name}/log?container={}&tailLines={}",
-                    PODS.path(namespace),
-                    container.name,
-                    facts.tail_lines
-                ),
-                verb: "get",
-                resource: "pods/log".into(),
-            };
-            let text = api.get(&read)?.unwrap_or_default();
-            let lines: Vec<child::Line> = text
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .enumerate()
-                .map(|(i, l)| child::Line {
-                    stream: child::Stream::Stdout,
-                    number: u32::try_from(i + 1).unwrap_or(u32::MAX),
-                    text: l.to_string(),
-                })
-                .collect();
-            logs_read += lines.len();
-            let mut out = probe::Outcome::default();
-            if !lines.is_empty() {
-                probe::judge_logs(&lines, &[], &mut out);
-            }
-            let file = format!("{FILE_PREFIX}Pod/{name}:log/{}", container.name);
-            for mut f in out.findings {
-                f.file = file.clone();
-                ev.findings.push(f.object(format!("Pod/{name}")));
-            }
-            ev.notes.push(format!(
-                "Pod/{name}: {} recent log line{} of container {} judged.",
-                lines.len(),
-                if lines.len() == 1 { "" } else { "s" },
-                container.name
-            ));
-        }
-        // The endpoints of one ready pod (else one that runs): every replica serves the same code.
-        let target = mine.iter().find(|p| status_of(p, container.name).is_some_and(|s| s.ready())).or_else(|| {
-            mine.iter().find(|p| status_of(p, container.name).is_some_and(|s| s.0["state"].get("running").is_some()))
-        });
-        let Some(pod) = target else {
-            ev.notes.push(format!(
-                "No pod of {} is running: /metrics and the management endpoints were not checked.",
-                w.obj.id()
-            ));
-            continue;
-        };
-        endpoints_read = true;
-        let name = pod["metadata"]["name"].as_str().unwrap_or_default();
-        let mut out = probe::Outcome::default();
-        let metrics = proxy(api, namespace, name, PORT_HTTP, "/metrics")?;
-        probe::judge_metrics(
-            &format!("{FILE_PREFIX}Pod/{name}:{PORT_HTTP}/metrics"),
-            PORT_HTTP,
-            &facts.metrics,
-            metrics,
-            &mut out,
-        );
-        // /shutdown is never called: it would stop a pod serving real users.
-        for ep in MGMT_ENDPOINTS.iter().filter(|e| e.path != "/shutdown") {
-            let answer = proxy(api, namespace, name, PORT_MGMT, ep.path)?;
-            let url = format!("{FILE_PREFIX}Pod/{name}:{PORT_MGMT}{}", ep.path);
-            probe::judge_mgmt(ep, &url, PORT_MGMT, facts.slug.as_deref(), answer, &mut out);
-        }
-        ev.findings.extend(out.findings.into_iter().map(|f| f.object(format!("Pod/{name}"))));
-        ev.notes.extend(out.notes.into_iter().map(|n| format!("Pod/{name}: {n}")));
+        logs_read += read_logs(api, namespace, facts, container.name, &mine, &mut ev)?;
+        endpoints_read |= read_endpoints(api, namespace, facts, &w.obj.id(), container.name, &mine, &mut ev)?;
     }
     if logs_read > 0 {
         ev.checks.extend([CheckId::G3, CheckId::G5, CheckId::G6]);
@@ -191,6 +106,108 @@ pub fn gather(
         ev.checks.extend([CheckId::G2, CheckId::B3, CheckId::B4]);
     }
     Ok(ev)
+}
+
+/// The pods a workload's `spec.selector.matchLabels` selects (none when it has no labels to match).
+fn pods_of<'a>(w: &workload::Workload<'_>, pods: &'a [Json]) -> Vec<&'a Json> {
+    let selector: Vec<(String, String)> = w
+        .obj
+        .node
+        .path("spec.selector.matchLabels")
+        .map(|m| m.entries().iter().filter_map(|e| Some((e.key.clone(), e.value.as_str()?.to_string()))).collect())
+        .unwrap_or_default();
+    pods.iter()
+        .filter(|p| {
+            !selector.is_empty() && selector.iter().all(|(k, v)| p["metadata"]["labels"][k].as_str() == Some(v))
+        })
+        .collect()
+}
+
+/// Judges the recent logs of a few pods whose app container has run; returns the lines read.
+fn read_logs(
+    api: &mut dyn Api,
+    namespace: &str,
+    facts: &AppFacts,
+    container: &str,
+    mine: &[&Json],
+    ev: &mut Evidence,
+) -> Result<usize, ClusterError> {
+    let mut logs_read = 0;
+    let with_logs = mine.iter().filter(|p| status_of(p, container).is_some_and(|s| s.started())).take(MAX_LOG_PODS);
+    for pod in with_logs {
+        let name = pod["metadata"]["name"].as_str().unwrap_or_default();
+        let read = Read {
+            path: format!("{}/{name}/log?container={container}&tailLines={}", PODS.path(namespace), facts.tail_lines),
+            verb: "get",
+            resource: "pods/log".into(),
+        };
+        let text = api.get(&read)?.unwrap_or_default();
+        let lines: Vec<child::Line> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .enumerate()
+            .map(|(i, l)| child::Line {
+                stream: child::Stream::Stdout,
+                number: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                text: l.to_string(),
+            })
+            .collect();
+        logs_read += lines.len();
+        let mut out = probe::Outcome::default();
+        if !lines.is_empty() {
+            probe::judge_logs(&lines, &[], &mut out);
+        }
+        let file = format!("{FILE_PREFIX}Pod/{name}:log/{container}");
+        for mut f in out.findings {
+            f.file = file.clone();
+            ev.findings.push(f.object(format!("Pod/{name}")));
+        }
+        ev.notes.push(format!(
+            "Pod/{name}: {} recent log line{} of container {container} judged.",
+            lines.len(),
+            if lines.len() == 1 { "" } else { "s" },
+        ));
+    }
+    Ok(logs_read)
+}
+
+/// Judges /metrics and the management endpoints of one ready pod (else one that runs): every
+/// replica serves the same code. Returns whether a pod was reached.
+fn read_endpoints(
+    api: &mut dyn Api,
+    namespace: &str,
+    facts: &AppFacts,
+    owner: &str,
+    container: &str,
+    mine: &[&Json],
+    ev: &mut Evidence,
+) -> Result<bool, ClusterError> {
+    let target = mine.iter().find(|p| status_of(p, container).is_some_and(|s| s.ready())).or_else(|| {
+        mine.iter().find(|p| status_of(p, container).is_some_and(|s| s.0["state"].get("running").is_some()))
+    });
+    let Some(pod) = target else {
+        ev.notes.push(format!("No pod of {owner} is running: /metrics and the management endpoints were not checked."));
+        return Ok(false);
+    };
+    let name = pod["metadata"]["name"].as_str().unwrap_or_default();
+    let mut out = probe::Outcome::default();
+    let metrics = proxy(api, namespace, name, PORT_HTTP, "/metrics")?;
+    probe::judge_metrics(
+        &format!("{FILE_PREFIX}Pod/{name}:{PORT_HTTP}/metrics"),
+        PORT_HTTP,
+        &facts.metrics,
+        metrics,
+        &mut out,
+    );
+    // /shutdown is never called: it would stop a pod serving real users.
+    for ep in MGMT_ENDPOINTS.iter().filter(|e| e.path != "/shutdown") {
+        let answer = proxy(api, namespace, name, PORT_MGMT, ep.path)?;
+        let url = format!("{FILE_PREFIX}Pod/{name}:{PORT_MGMT}{}", ep.path);
+        probe::judge_mgmt(ep, &url, PORT_MGMT, facts.slug.as_deref(), answer, &mut out);
+    }
+    ev.findings.extend(out.findings.into_iter().map(|f| f.object(format!("Pod/{name}"))));
+    ev.notes.extend(out.notes.into_iter().map(|n| format!("Pod/{name}: {n}")));
+    Ok(true)
 }
 
 /// GET through the API server's pod proxy: the app's answer, or why there is none.
@@ -221,115 +238,151 @@ fn status_of<'a>(pod: &'a Json, container: &str) -> Option<ContainerStatus<'a>> 
 fn pod_status(pod: &Json, owner: &str, container: &str, wanted_image: Option<&str>, ev: &mut Evidence) {
     let name = pod["metadata"]["name"].as_str().unwrap_or_default();
     let phase = pod["status"]["phase"].as_str().unwrap_or("Unknown");
-    let file = format!("{FILE_PREFIX}Pod/{name}");
     let object = format!("Pod/{name}");
     let Some(s) = status_of(pod, container) else {
         ev.notes.push(format!("{object} ({owner}): {phase}, container {container} not started yet."));
         return;
     };
+    let at = PodAt { name, file: format!("{FILE_PREFIX}Pod/{name}"), object, owner, container };
     let waiting = s.str(&["state", "waiting", "reason"]);
-    let last = s.str(&["lastState", "terminated", "reason"]);
     let running_image = s.str(&["image"]).unwrap_or_default();
     ev.notes.push(format!(
-        "{object} ({owner}): {phase}{}, container {container} {}, {} restart{}, image {running_image}.",
+        "{} ({owner}): {phase}{}, container {container} {}, {} restart{}, image {running_image}.",
+        at.object,
         waiting.map(|w| format!(" ({w})")).unwrap_or_default(),
         if s.ready() { "ready" } else { "not ready" },
         s.restarts(),
         if s.restarts() == 1 { "" } else { "s" }
     ));
+    ev.status.extend(unstable(&at, &s));
+    ev.status.extend(out_of_memory(&at, &s));
+    ev.status.extend(pull_failed(&at, waiting, wanted_image.unwrap_or(running_image)));
+    if phase == "Running" {
+        ev.status.extend(not_ready(&at, &s));
+    }
+    ev.status.extend(image_running(&at, running_image, wanted_image));
+}
+
+/// The pod a status finding is about.
+struct PodAt<'a> {
+    name: &'a str,
+    file: String,
+    object: String,
+    owner: &'a str,
+    container: &'a str,
+}
+
+impl PodAt<'_> {
+    fn finding(&self, id: CheckId) -> Finding {
+        Finding::new(id, &self.file, None).object(&self.object)
+    }
+}
+
+/// B3: the app container crashes in a loop or keeps restarting.
+fn unstable(at: &PodAt, s: &ContainerStatus) -> Option<Finding> {
+    let PodAt { name, object, owner, container, .. } = at;
+    let waiting = s.str(&["state", "waiting", "reason"]);
     let restarts = s.restarts();
-    if waiting == Some("CrashLoopBackOff") || restarts >= RESTART_LIMIT {
-        let exit =
-            s.0.get("lastState")
-                .and_then(|l| l.get("terminated"))
-                .map(|t| {
-                    format!(
-                        "; last exit: {} (code {})",
-                        t["reason"].as_str().unwrap_or("unknown"),
-                        t["exitCode"].as_i64().map_or("?".to_string(), |c| c.to_string())
-                    )
-                })
-                .unwrap_or_default();
-        ev.status.push(
-            Finding::new(CheckId::B3, &file, None)
-                .object(&object)
-                .message(format!(
-                    "Container {container} of {object} ({owner}) {} after {restarts} restart{}{exit}: the app does \
-                     not stay up (it crashes, or its liveness probe fails).",
-                    if waiting == Some("CrashLoopBackOff") { "is in CrashLoopBackOff" } else { "keeps restarting" },
-                    if restarts == 1 { "" } else { "s" }
-                ))
-                .fix(format!(
-                    "Read why it stopped with `kubectl logs -n <namespace> {name} -c {container} --previous`; make the \
-                     app start and keep answering GET /liveness on port {PORT_MGMT} within the probe's timeoutSeconds."
-                ))
+    if waiting != Some("CrashLoopBackOff") && restarts < RESTART_LIMIT {
+        return None;
+    }
+    let exit =
+        s.0.get("lastState")
+            .and_then(|l| l.get("terminated"))
+            .map(|t| {
+                format!(
+                    "; last exit: {} (code {})",
+                    t["reason"].as_str().unwrap_or("unknown"),
+                    t["exitCode"].as_i64().map_or("?".to_string(), |c| c.to_string())
+                )
+            })
+            .unwrap_or_default();
+    Some(
+        at.finding(CheckId::B3)
+            .message(format!(
+                "Container {container} of {object} ({owner}) {} after {restarts} restart{}{exit}: the app does \
+                 not stay up (it crashes, or its liveness probe fails).",
+                if waiting == Some("CrashLoopBackOff") { "is in CrashLoopBackOff" } else { "keeps restarting" },
+                if restarts == 1 { "" } else { "s" }
+            ))
+            .fix(format!(
+                "Read why it stopped with `kubectl logs -n <namespace> {name} -c {container} --previous`; make the \
+                 app start and keep answering GET /liveness on port {PORT_MGMT} within the probe's timeoutSeconds."
+            ))
+            .live(),
+    )
+}
+
+/// F2: the container was last killed for its memory.
+fn out_of_memory(at: &PodAt, s: &ContainerStatus) -> Option<Finding> {
+    let PodAt { object, owner, container, .. } = at;
+    (s.str(&["lastState", "terminated", "reason"]) == Some("OOMKilled")).then(|| {
+        at.finding(CheckId::F2)
+            .message(format!(
+                "Container {container} of {object} ({owner}) was killed for using more memory than its limit \
+                 (OOMKilled)."
+            ))
+            .fix("Choose a bigger size in vibe.yaml (`size:`) and run `vibe generate`, or find what makes the app's memory grow.")
+            .live()
+    })
+}
+
+/// A6: the image cannot be pulled.
+fn pull_failed(at: &PodAt, waiting: Option<&str>, image: &str) -> Option<Finding> {
+    let PodAt { object, owner, .. } = at;
+    let Some(reason @ ("ImagePullBackOff" | "ErrImagePull" | "InvalidImageName")) = waiting else { return None };
+    Some(
+        at.finding(CheckId::A6)
+            .message(format!("{object} ({owner}) cannot pull its image {image} ({reason})."))
+            .fix("Push the image to the platform registry with the tag the manifest names (CI does this on every commit: check its last run).")
+            .live(),
+    )
+}
+
+/// B4: the container of a running pod runs but is not ready.
+fn not_ready(at: &PodAt, s: &ContainerStatus) -> Option<Finding> {
+    let PodAt { object, owner, container, .. } = at;
+    (s.0["state"].get("running").is_some() && !s.ready()).then(|| {
+        at.finding(CheckId::B4)
+            .message(format!(
+                "Container {container} of {object} ({owner}) runs but is not ready: its readiness probe fails, so \
+                 it gets no traffic."
+            ))
+            .fix(format!(
+                "Make GET /readiness on port {PORT_MGMT} answer 200 {} once the app can serve (check the \
+                 database and stores it needs are reachable).",
+                MGMT_ENDPOINTS[0].ok
+            ))
+            .live()
+    })
+}
+
+/// A1 when the image running is unpinned, else P5 when it is not the one the workload asks for.
+fn image_running(at: &PodAt, running_image: &str, wanted_image: Option<&str>) -> Option<Finding> {
+    let PodAt { object, owner, .. } = at;
+    if running_image.is_empty() {
+        return None;
+    }
+    let r = parse_image(running_image);
+    let unpinned = r.digest.is_none() && r.tag.is_none_or(|t| t.is_empty() || t.eq_ignore_ascii_case("latest"));
+    if unpinned {
+        return Some(
+            at.finding(CheckId::A1)
+                .message(format!("{object} ({owner}) runs the unpinned image {running_image}."))
+                .fix("Deploy the image tagged with the commit SHA, through Git (CD bumps the tag in helm/vibe-stack/values.yaml).")
                 .live(),
         );
     }
-    if last == Some("OOMKilled") {
-        ev.status.push(
-            Finding::new(CheckId::F2, &file, None)
-                .object(&object)
-                .message(format!(
-                    "Container {container} of {object} ({owner}) was killed for using more memory than its limit \
-                     (OOMKilled)."
-                ))
-                .fix("Choose a bigger size in vibe.yaml (`size:`) and run `vibe generate`, or find what makes the app's memory grow.")
-                .live(),
-        );
-    }
-    if let Some(reason @ ("ImagePullBackOff" | "ErrImagePull" | "InvalidImageName")) = waiting {
-        ev.status.push(
-            Finding::new(CheckId::A6, &file, None)
-                .object(&object)
-                .message(format!(
-                    "{object} ({owner}) cannot pull its image {} ({reason}).",
-                    wanted_image.unwrap_or(running_image)
-                ))
-                .fix("Push the image to the platform registry with the tag the manifest names (CI does this on every commit: check its last run).")
-                .live(),
-        );
-    }
-    if phase == "Running" && s.0["state"].get("running").is_some() && !s.ready() {
-        ev.status.push(
-            Finding::new(CheckId::B4, &file, None)
-                .object(&object)
-                .message(format!(
-                    "Container {container} of {object} ({owner}) runs but is not ready: its readiness probe fails, so \
-                     it gets no traffic."
-                ))
-                .fix(format!(
-                    "Make GET /readiness on port {PORT_MGMT} answer 200 {} once the app can serve (check the \
-                     database and stores it needs are reachable).",
-                    MGMT_ENDPOINTS[0].ok
-                ))
-                .live(),
-        );
-    }
-    if !running_image.is_empty() {
-        let r = parse_image(running_image);
-        let unpinned = r.digest.is_none() && r.tag.is_none_or(|t| t.is_empty() || t.eq_ignore_ascii_case("latest"));
-        if unpinned {
-            ev.status.push(
-                Finding::new(CheckId::A1, &file, None)
-                    .object(&object)
-                    .message(format!("{object} ({owner}) runs the unpinned image {running_image}."))
-                    .fix("Deploy the image tagged with the commit SHA, through Git (CD bumps the tag in helm/vibe-stack/values.yaml).")
-                    .live(),
-            );
-        } else if let Some(wanted) = wanted_image.filter(|w| !same_image(w, running_image)) {
-            ev.status.push(
-                Finding::new(CheckId::P5, &file, None)
-                    .object(&object)
-                    .message(format!(
-                        "{object} runs {running_image} but {owner} asks for {wanted}: the rollout has not finished \
-                         (or is stuck)."
-                    ))
-                    .fix("Check the rollout (`kubectl rollout status`) and the ArgoCD Application's health; fix what keeps the new pods from becoming ready.")
-                    .live(),
-            );
-        }
-    }
+    let wanted = wanted_image.filter(|w| !same_image(w, running_image))?;
+    Some(
+        at.finding(CheckId::P5)
+            .message(format!(
+                "{object} runs {running_image} but {owner} asks for {wanted}: the rollout has not finished \
+                 (or is stuck)."
+            ))
+            .fix("Check the rollout (`kubectl rollout status`) and the ArgoCD Application's health; fix what keeps the new pods from becoming ready.")
+            .live(),
+    )
 }
 
 /// The same image, whatever the runtime reports (`docker.io/library/` prefixes, digests).

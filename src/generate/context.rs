@@ -70,13 +70,98 @@ fn image_key(id: &str) -> String {
 
 /// Builds the context for one app. `sealed` holds ciphertexts already sealed for its keys.
 pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
+    json!({
+        "header": header_text(),
+        "vibe": {"version": env!("CARGO_PKG_VERSION")},
+        "app": app(spec, sealed),
+        "platform": platform(spec, sealed),
+        "ports": ports(),
+        "images": images(spec),
+        "sizes": contract::SIZES.iter().map(size_json).collect::<Vec<_>>(),
+        "mgmt_endpoints": contract::MGMT_ENDPOINTS,
+    })
+}
+
+/// The `app` part: what this app is, runs and needs.
+fn app(spec: &AppSpec, sealed: &SealedValues) -> Value {
     let slug = spec.slug();
     let p = &spec.platform;
     let repository = p.app_repository(slug);
     let slug_snake = slug.replace('-', "_");
+    let stores = stores(spec, &slug_snake);
+    // Every connection-string variable the Deployment sets, for the file's header comment.
+    let store_url_vars: Vec<Value> = stores
+        .iter()
+        .filter(|s| !s["url"].is_null())
+        .flat_map(|s| s["url_vars"].as_array().cloned().unwrap_or_default())
+        .collect();
+    let has_stateful_store = stores.iter().any(|s| s["stateful"] == json!(true));
+    let has_exporter = stores.iter().any(|s| !s["exporter"].is_null());
+    let secret_keys = secret_keys(spec, sealed);
+    // The keys the app's own container reads (not the database servers' superuser passwords).
+    let app_secret_keys: Vec<Value> = secret_keys.iter().filter(|k| k["app"] == true).cloned().collect();
+    let probe_timeout = if spec.answers.readiness_checks_database {
+        contract::PROBE_TIMEOUT_DB_SECONDS
+    } else {
+        contract::PROBE_TIMEOUT_SECONDS
+    };
+    let (hpa_min, hpa_max, hpa_cpu) = contract::HPA;
+    json!({
+        "name": spec.name(),
+        "slug": slug,
+        "slug_snake": slug_snake,
+        "namespace": spec.namespace(),
+        "runtime": {
+            "id": spec.runtime.id,
+            "label": spec.runtime.label,
+            "language": spec.runtime.language.as_str(),
+            "version": spec.runtime.version,
+            "build_image": spec.runtime.build_image.map(|i| p.mirrored(i)),
+            "run_image": p.mirrored(spec.runtime.run_image),
+        },
+        "size": size_json(spec.size),
+        "store_size": size_json(contract::store_size(spec.size.id)),
+        "image": {
+            "repository": repository,
+            "tag": spec.tag,
+            "ref": format!("{repository}:{}", spec.tag),
+        },
+        "database": spec.database.unwrap_or("none"),
+        "components": {
+            "redis": spec.answers.components.redis,
+            "rabbitmq": spec.answers.components.rabbitmq,
+            "nginx": spec.answers.components.nginx,
+            "ingress": spec.answers.components.ingress,
+        },
+        "stores": stores,
+        "store_url_vars": store_url_vars,
+        "has_stateful_store": has_stateful_store,
+        "has_exporter": has_exporter,
+        "metrics": metrics(spec),
+        "secrets": spec.answers.secrets,
+        "env": spec.answers.env.iter().map(|(name, value)| json!({
+            "name": name,
+            "value_yaml": yaml_double_quoted(value),
+        })).collect::<Vec<_>>(),
+        "secret_name": format!("{slug}-secrets"),
+        "app_secret_keys": app_secret_keys,
+        "secret_keys": secret_keys,
+        "db_user": slug_snake,
+        "db_name": slug_snake,
+        "readiness_checks_database": spec.answers.readiness_checks_database,
+        "probe_timeout": probe_timeout,
+        "ingress_host": p.ingress_host(slug),
+        "tls_secret": format!("{slug}-tls"),
+        "git_repo_url": p.git_repo_url.replace("{slug}", slug),
+        "hpa": {"min": hpa_min, "max": hpa_max, "cpu_percent": hpa_cpu},
+    })
+}
 
-    let stores: Vec<Value> = spec
-        .stores()
+/// The stores the app uses (database, cache, queue), each with its Service, URL and exporter.
+fn stores(spec: &AppSpec, slug_snake: &str) -> Vec<Value> {
+    let slug = spec.slug();
+    let p = &spec.platform;
+    spec.stores()
         .into_iter()
         .map(|id| {
             let c = contract::component(id).expect("stores are contract components");
@@ -89,7 +174,7 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
                 })
             });
             let service = format!("{slug}-{id}");
-            let url = c.port.and_then(|port| contract::store_url(id, &slug_snake, &service, port, &slug_snake));
+            let url = c.port.and_then(|port| contract::store_url(id, slug_snake, &service, port, slug_snake));
             let url_vars: Vec<&str> =
                 contract::STORE_URL_VARS.iter().filter(|(store, _)| *store == id).map(|(_, name)| *name).collect();
             json!({
@@ -108,18 +193,12 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
                 "exporter": exporter,
             })
         })
-        .collect();
-    // Every connection-string variable the Deployment sets, for the file's header comment.
-    let store_url_vars: Vec<Value> = stores
-        .iter()
-        .filter(|s| !s["url"].is_null())
-        .flat_map(|s| s["url_vars"].as_array().cloned().unwrap_or_default())
-        .collect();
-    let has_stateful_store = stores.iter().any(|s| s["stateful"] == json!(true));
-    let has_exporter = stores.iter().any(|s| !s["exporter"].is_null());
+        .collect()
+}
 
-    let metrics: Vec<Value> = spec
-        .answers
+/// The business metrics the app exposes, each with its help text.
+fn metrics(spec: &AppSpec) -> Vec<Value> {
+    spec.answers
         .metrics
         .iter()
         .map(|m| {
@@ -131,8 +210,11 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
                 "question": m.question.clone().unwrap_or_default(),
             })
         })
-        .collect();
+        .collect()
+}
 
+/// Every key of the app's Secret: the creator's, then the generated ones, with any sealed value.
+fn secret_keys(spec: &AppSpec, sealed: &SealedValues) -> Vec<Value> {
     let mut secret_keys: Vec<Value> = spec
         .answers
         .secrets
@@ -143,22 +225,45 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
         let app = !contract::SERVER_ONLY_PASSWORD_KEYS.contains(&k);
         json!({"name": k, "generated": true, "app": app, "sealed": sealed.get(k)})
     }));
+    secret_keys
+}
 
-    // The keys the app's own container reads (not the database servers' superuser passwords).
-    let app_secret_keys: Vec<Value> = secret_keys.iter().filter(|k| k["app"] == true).cloned().collect();
+/// The `platform` part: where the app is deployed and by what.
+fn platform(spec: &AppSpec, sealed: &SealedValues) -> Value {
+    let p = &spec.platform;
+    json!({
+        "prefix": p.prefix,
+        "registry": p.registry,
+        "mirror": p.mirror,
+        "observability_namespace": p.observability_namespace,
+        "ingress": {
+            "controller_namespace": p.ingress_controller_namespace,
+            "controller_label_key": p.ingress_controller_label_key,
+            "controller_label_value": p.ingress_controller_label_value,
+            "class_name": p.ingress_class,
+        },
+        "sealed_secrets": {
+            "name": p.sealed_secrets_name,
+            "namespace": p.sealed_secrets_namespace,
+            "certificate_configured": p.sealed_secrets_certificate.is_some(),
+            // Recorded on the SealedSecret so review check E7 can tell which certificate sealed it.
+            "fingerprint": sealed.fingerprint.clone().or_else(|| crate::seal::configured_fingerprint(p)),
+        },
+        "argocd_namespace": p.argocd_namespace,
+    })
+}
 
-    let probe_timeout = if spec.answers.readiness_checks_database {
-        contract::PROBE_TIMEOUT_DB_SECONDS
-    } else {
-        contract::PROBE_TIMEOUT_SECONDS
-    };
-    let (hpa_min, hpa_max, hpa_cpu) = contract::HPA;
-
+/// Every component's image, mirrored, by key.
+fn images(spec: &AppSpec) -> serde_json::Map<String, Value> {
     let mut images = serde_json::Map::new();
     for c in contract::COMPONENTS {
         images.insert(image_key(c.id), json!(component_image(spec, c.id)));
     }
+    images
+}
 
+/// The app's two ports and every component's, by key.
+fn ports() -> serde_json::Map<String, Value> {
     let mut ports = serde_json::Map::new();
     ports.insert("http".into(), json!(contract::PORT_HTTP));
     ports.insert("mgmt".into(), json!(contract::PORT_MGMT));
@@ -167,84 +272,7 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
             ports.insert(image_key(c.id), json!(port));
         }
     }
-
-    json!({
-        "header": header_text(),
-        "vibe": {"version": env!("CARGO_PKG_VERSION")},
-        "app": {
-            "name": spec.name(),
-            "slug": slug,
-            "slug_snake": slug_snake,
-            "namespace": spec.namespace(),
-            "runtime": {
-                "id": spec.runtime.id,
-                "label": spec.runtime.label,
-                "language": spec.runtime.language.as_str(),
-                "version": spec.runtime.version,
-                "build_image": spec.runtime.build_image.map(|i| p.mirrored(i)),
-                "run_image": p.mirrored(spec.runtime.run_image),
-            },
-            "size": size_json(spec.size),
-            "store_size": size_json(contract::store_size(spec.size.id)),
-            "image": {
-                "repository": repository,
-                "tag": spec.tag,
-                "ref": format!("{repository}:{}", spec.tag),
-            },
-            "database": spec.database.unwrap_or("none"),
-            "components": {
-                "redis": spec.answers.components.redis,
-                "rabbitmq": spec.answers.components.rabbitmq,
-                "nginx": spec.answers.components.nginx,
-                "ingress": spec.answers.components.ingress,
-            },
-            "stores": stores,
-            "store_url_vars": store_url_vars,
-            "has_stateful_store": has_stateful_store,
-            "has_exporter": has_exporter,
-            "metrics": metrics,
-            "secrets": spec.answers.secrets,
-            "env": spec.answers.env.iter().map(|(name, value)| json!({
-                "name": name,
-                "value_yaml": yaml_double_quoted(value),
-            })).collect::<Vec<_>>(),
-            "secret_name": format!("{slug}-secrets"),
-            "app_secret_keys": app_secret_keys,
-            "secret_keys": secret_keys,
-            "db_user": slug_snake,
-            "db_name": slug_snake,
-            "readiness_checks_database": spec.answers.readiness_checks_database,
-            "probe_timeout": probe_timeout,
-            "ingress_host": p.ingress_host(slug),
-            "tls_secret": format!("{slug}-tls"),
-            "git_repo_url": p.git_repo_url.replace("{slug}", slug),
-            "hpa": {"min": hpa_min, "max": hpa_max, "cpu_percent": hpa_cpu},
-        },
-        "platform": {
-            "prefix": p.prefix,
-            "registry": p.registry,
-            "mirror": p.mirror,
-            "observability_namespace": p.observability_namespace,
-            "ingress": {
-                "controller_namespace": p.ingress_controller_namespace,
-                "controller_label_key": p.ingress_controller_label_key,
-                "controller_label_value": p.ingress_controller_label_value,
-                "class_name": p.ingress_class,
-            },
-            "sealed_secrets": {
-                "name": p.sealed_secrets_name,
-                "namespace": p.sealed_secrets_namespace,
-                "certificate_configured": p.sealed_secrets_certificate.is_some(),
-                // Recorded on the SealedSecret so review check E7 can tell which certificate sealed it.
-                "fingerprint": sealed.fingerprint.clone().or_else(|| crate::seal::configured_fingerprint(p)),
-            },
-            "argocd_namespace": p.argocd_namespace,
-        },
-        "ports": ports,
-        "images": images,
-        "sizes": contract::SIZES.iter().map(size_json).collect::<Vec<_>>(),
-        "mgmt_endpoints": contract::MGMT_ENDPOINTS,
-    })
+    ports
 }
 
 /// `text` as a YAML double-quoted scalar that every YAML reader (1.1 and 1.2) reads back as

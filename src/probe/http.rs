@@ -465,18 +465,25 @@ mod tests {
         assert!(e.to_string().contains("headers are longer than 64 KiB"), "{e}");
     }
 
-    #[test]
-    fn a_server_that_stalls_mid_body_costs_one_timeout() {
+    /// A server on a free local port that answers one request with `reply`, then keeps the
+    /// connection open for `hold` (a real server that stalls, or keeps the connection alive).
+    fn serve_once(reply: &'static [u8], hold: Duration) -> (Target, std::thread::JoinHandle<()>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let server = std::thread::spawn(move || {
             let (mut s, _) = listener.accept().unwrap();
             let mut buf = [0u8; 1024];
             let _ = s.read(&mut buf);
-            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial").unwrap();
-            std::thread::sleep(Duration::from_secs(3));
+            s.write_all(reply).unwrap();
+            std::thread::sleep(hold);
         });
-        let target = Target { host: "127.0.0.1".into(), port };
+        (Target { host: "127.0.0.1".into(), port }, server)
+    }
+
+    #[test]
+    fn a_server_that_stalls_mid_body_costs_one_timeout() {
+        let (target, server) =
+            serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial", Duration::from_secs(3));
         let start = Instant::now();
         let e = get(&target, "/readiness", Duration::from_millis(700)).unwrap_err();
         let took = start.elapsed();
@@ -488,16 +495,10 @@ mod tests {
 
     #[test]
     fn gets_from_a_server_that_keeps_the_connection_open() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let server = std::thread::spawn(move || {
-            let (mut s, _) = listener.accept().unwrap();
-            let mut buf = [0u8; 1024];
-            let _ = s.read(&mut buf);
-            s.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\ndown").unwrap();
-            std::thread::sleep(Duration::from_millis(500));
-        });
-        let target = Target { host: "127.0.0.1".into(), port };
+        let (target, server) = serve_once(
+            b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\ndown",
+            Duration::from_millis(500),
+        );
         let r = get(&target, "/readiness", Duration::from_secs(5)).unwrap();
         assert_eq!((r.status, r.body.as_str()), (503, "down"));
         server.join().unwrap();

@@ -55,60 +55,45 @@ fn problem_for(answers: &Answers, platform: &Platform, field: &str) -> Option<St
         .map(|p| p.message)
 }
 
+/// Checks a typed answer by trying it in a copy of the draft: the problem `field` then has, if any.
+fn check_in_draft(draft: &Answers, field: &str, edit: impl FnOnce(&mut Answers)) -> Result<(), String> {
+    let mut a = draft.clone();
+    edit(&mut a);
+    problem_for(&a, &platform_of(draft), field).map_or(Ok(()), Err)
+}
+
+/// The same for the draft's last metric, the one being edited: `part` of it takes the typed value.
+fn check_last_metric(draft: &Answers, part: &str, edit: impl FnOnce(&mut MetricAnswer)) -> Result<(), String> {
+    let i = draft.metrics.len().saturating_sub(1);
+    check_in_draft(draft, &format!("metrics[{i}].{part}"), |a| {
+        if let Some(m) = a.metrics.last_mut() {
+            edit(m);
+        }
+    })
+}
+
 fn check_name(s: &str, draft: &Answers) -> Result<(), String> {
     if s.trim().is_empty() {
         return Err("The app needs a name.".into());
     }
-    let mut a = draft.clone();
-    a.name = s.to_string();
-    match problem_for(&a, &platform_of(draft), "name") {
-        Some(m) => Err(m),
-        None => Ok(()),
-    }
+    check_in_draft(draft, "name", |a| a.name = s.to_string())
 }
 
 fn check_slug(s: &str, draft: &Answers) -> Result<(), String> {
-    let mut a = draft.clone();
-    a.slug = Some(s.trim().to_string());
-    match problem_for(&a, &platform_of(draft), "slug") {
-        Some(m) => Err(m),
-        None => Ok(()),
-    }
+    check_in_draft(draft, "slug", |a| a.slug = Some(s.trim().to_string()))
 }
 
 fn check_metric_name(s: &str, draft: &Answers) -> Result<(), String> {
-    // The draft's last metric is the one being edited; try the typed name in its place.
-    let mut a = draft.clone();
-    if let Some(m) = a.metrics.last_mut() {
-        m.name = s.trim().to_string();
-    }
-    let i = a.metrics.len().saturating_sub(1);
-    match problem_for(&a, &platform_of(draft), &format!("metrics[{i}].name")) {
-        Some(m) => Err(m),
-        None => Ok(()),
-    }
+    check_last_metric(draft, "name", |m| m.name = s.trim().to_string())
 }
 
 fn check_labels(s: &str, draft: &Answers) -> Result<(), String> {
-    let mut a = draft.clone();
-    if let Some(m) = a.metrics.last_mut() {
-        m.labels = split_list(s);
-    }
-    let i = a.metrics.len().saturating_sub(1);
-    match problem_for(&a, &platform_of(draft), &format!("metrics[{i}].labels")) {
-        Some(m) => Err(m),
-        None => Ok(()),
-    }
+    check_last_metric(draft, "labels", |m| m.labels = split_list(s))
 }
 
 fn check_secret_names(s: &str, draft: &Answers) -> Result<(), String> {
-    let mut a = draft.clone();
     let (_, names) = secret_names(s);
-    a.secrets.extend(names.into_iter().filter(|n| !draft.secrets.contains(n)));
-    match problem_for(&a, &platform_of(draft), "secrets") {
-        Some(m) => Err(m),
-        None => Ok(()),
-    }
+    check_in_draft(draft, "secrets", |a| a.secrets.extend(names.into_iter().filter(|n| !draft.secrets.contains(n))))
 }
 
 /// Validators get the draft only; the platform prefix matters for slug length, so the
@@ -454,29 +439,8 @@ fn ask_secrets(
     values: &mut Vec<(String, String)>,
     platform: &Platform,
 ) -> Result<(), Error> {
-    // The stores' connection strings are vibe's to set (their passwords are generated and never
-    // shown): say so, rather than offer the creator a value they could never write.
-    for note in spec::drop_provided_secrets(a) {
-        p.say(&format!("{note}: it is no longer among the secrets."));
-    }
-    let provided: Vec<&str> = spec::provided_env_vars(a).into_iter().map(|(_, name)| name).collect();
-    let mut found_provided: Vec<&str> =
-        d.env_vars.iter().map(|f| f.value.as_str()).filter(|n| provided.contains(n)).collect();
-    found_provided.dedup();
-    if !found_provided.is_empty() {
-        p.say(&format!(
-            "Found in your code and provided by vibe, nothing to seal: {}. These are the connection strings of the \
-             stores vibe runs, made from each store's host, the app's user and its sealed password.",
-            found_provided.join(", ")
-        ));
-    }
-    // Earlier answers first, then the names the code really reads, each labelled with where.
-    let mut names: Vec<String> = a.secrets.clone();
-    let mut labels: Vec<String> = names.clone();
-    for f in suggested_secrets(a, d) {
-        labels.push(format!("{} (found in your code: {})", f.value, f.source));
-        names.push(f.value);
-    }
+    say_provided_secrets(p, a, d);
+    let (names, labels) = secret_offers(a, d);
     let offers = !names.is_empty();
     let mut chosen: Vec<String> = Vec::new();
     // Esc goes back one question: the value asked before, the names, the choice, the step before.
@@ -500,56 +464,90 @@ fn ask_secrets(
                 let mut all = chosen.clone();
                 all.extend(typed.into_iter().filter(|n| !chosen.contains(n)));
                 a.secrets = all;
-                if a.secrets.is_empty() {
-                    return Ok(());
-                }
-                if platform.sealed_secrets_certificate.is_none() {
-                    let missing = match &platform.source {
-                        Some(f) => format!("{} has no sealed-secrets certificate", f.display()),
-                        None => {
-                            "no sealed-secrets certificate is configured (vibe uses its built-in platform settings)"
-                                .into()
-                        }
-                    };
-                    p.say(&format!(
-                        "Secret values: {missing}, so vibe writes placeholders in k8s/02-sealed-secrets.yaml with \
-                         the steps to seal them. Deployment stays blocked until they are sealed. To seal them: {}; \
-                         then run `vibe seal NAME`.",
-                        crate::seal::certificate_steps(platform.source.as_deref())
-                    ));
+                if a.secrets.is_empty() || !can_seal(p, platform) {
                     return Ok(());
                 }
                 values.retain(|(k, _)| a.secrets.contains(k));
                 stage = Stage::Values;
             }
             Stage::Values => {
-                let mut back = false;
-                for name in a.secrets.clone() {
-                    if values.iter().any(|(k, _)| *k == name) {
-                        continue;
-                    }
-                    let v = p.secret(
-                        &format!("Value of {name}:"),
-                        "Hidden while you type. Sealed right away for this app only; never saved in plain text. \
-                         Empty: seal it later with `vibe seal`.",
-                    );
-                    match v {
-                        Ok(v) if !v.is_empty() => values.push((name, v)),
-                        Ok(_) => {}
-                        Err(Error::Back) => {
-                            back = true;
-                            break;
-                        }
-                        Err(e) => return Err(e),
-                    }
-                }
-                if !back {
+                if ask_secret_values(p, a, values)? {
                     return Ok(());
                 }
                 stage = Stage::Type;
             }
         }
     }
+}
+
+/// Tells the creator which secrets vibe sets itself: the stores' connection strings (their
+/// passwords are generated and never shown), rather than offer a value they could never write.
+fn say_provided_secrets(p: &mut dyn Prompter, a: &mut Answers, d: &Detected) {
+    for note in spec::drop_provided_secrets(a) {
+        p.say(&format!("{note}: it is no longer among the secrets."));
+    }
+    let provided: Vec<&str> = spec::provided_env_vars(a).into_iter().map(|(_, name)| name).collect();
+    let mut found_provided: Vec<&str> =
+        d.env_vars.iter().map(|f| f.value.as_str()).filter(|n| provided.contains(n)).collect();
+    found_provided.dedup();
+    if !found_provided.is_empty() {
+        p.say(&format!(
+            "Found in your code and provided by vibe, nothing to seal: {}. These are the connection strings of the \
+             stores vibe runs, made from each store's host, the app's user and its sealed password.",
+            found_provided.join(", ")
+        ));
+    }
+}
+
+/// The secret names to offer and their labels: earlier answers first, then the names the code
+/// really reads, each labelled with where.
+fn secret_offers(a: &Answers, d: &Detected) -> (Vec<String>, Vec<String>) {
+    let mut names: Vec<String> = a.secrets.clone();
+    let mut labels: Vec<String> = names.clone();
+    for f in suggested_secrets(a, d) {
+        labels.push(format!("{} (found in your code: {})", f.value, f.source));
+        names.push(f.value);
+    }
+    (names, labels)
+}
+
+/// Whether values can be sealed now; if not, says where the placeholders go and how to seal later.
+fn can_seal(p: &mut dyn Prompter, platform: &Platform) -> bool {
+    if platform.sealed_secrets_certificate.is_some() {
+        return true;
+    }
+    let missing = match &platform.source {
+        Some(f) => format!("{} has no sealed-secrets certificate", f.display()),
+        None => "no sealed-secrets certificate is configured (vibe uses its built-in platform settings)".into(),
+    };
+    p.say(&format!(
+        "Secret values: {missing}, so vibe writes placeholders in k8s/02-sealed-secrets.yaml with \
+         the steps to seal them. Deployment stays blocked until they are sealed. To seal them: {}; \
+         then run `vibe seal NAME`.",
+        crate::seal::certificate_steps(platform.source.as_deref())
+    ));
+    false
+}
+
+/// Asks the value of each secret not given yet. False when the creator went back (Esc).
+fn ask_secret_values(p: &mut dyn Prompter, a: &Answers, values: &mut Vec<(String, String)>) -> Result<bool, Error> {
+    for name in a.secrets.clone() {
+        if values.iter().any(|(k, _)| *k == name) {
+            continue;
+        }
+        let v = p.secret(
+            &format!("Value of {name}:"),
+            "Hidden while you type. Sealed right away for this app only; never saved in plain text. \
+             Empty: seal it later with `vibe seal`.",
+        );
+        match v {
+            Ok(v) if !v.is_empty() => values.push((name, v)),
+            Ok(_) => {}
+            Err(Error::Back) => return Ok(false),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(true)
 }
 
 /// Where the secrets step is.

@@ -28,6 +28,7 @@ mod review_fixtures;
 mod seal;
 mod settings;
 mod snapshots;
+mod structure;
 mod watch;
 mod wizard;
 mod write_safety;
