@@ -1,18 +1,19 @@
 //! `vibe probe`: start the app (or reach a running one), check it live, report like a review.
 
-use super::{Config, EXIT_BLOCKED, EXIT_OK};
-use crate::cli::{Format, ProbeArgs};
+use super::Config;
+use crate::cli::ProbeArgs;
 use crate::contract::Language;
 use crate::contract::{PORT_HTTP, PORT_MGMT};
-use crate::error::Error;
+use crate::error::{Error, Exit};
 use crate::probe::{self, http::Target};
+use crate::report::Format;
 use crate::review::{Report, Subject};
 use crate::spec::{self, ANSWERS_FILE, Answers};
 use std::path::Path;
 use std::time::Duration;
 
 /// Runs `vibe probe`.
-pub fn run(config: &Config, args: ProbeArgs) -> Result<i32, Error> {
+pub fn run(config: &Config, args: ProbeArgs) -> Result<Exit, Error> {
     let (http, mgmt) = targets(&args)?;
     if http == mgmt {
         return Err(Error::Usage(format!(
@@ -64,7 +65,7 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<i32, Error> {
         say(&format!("{} log line{} judged.", outcome.lines, if outcome.lines == 1 { "" } else { "s" }));
     }
     print!("{}", crate::report::render(&report, args.format, color));
-    Ok(if report.blocked() { EXIT_BLOCKED } else { EXIT_OK })
+    Ok(Exit::gate(report.blocked()))
 }
 
 /// The traffic and management addresses from --url/--mgmt-url or --port/--mgmt-port.
@@ -120,7 +121,9 @@ fn app_facts(config: &Config, root: &Path, opts: &mut probe::Options) -> Result<
         ));
     }
     let (answers, _) = spec::load_answers(&answers_path)?;
-    let prefix = super::load_platform(config, Some(&answers)).map(|p| p.prefix).unwrap_or_default();
+    let prefix = crate::workspace::platform_for(&config.root, config.platform_file.as_deref(), Some(&answers))
+        .map(|p| p.prefix)
+        .unwrap_or_default();
     opts.slug = Some(answers.slug.clone().unwrap_or_else(|| spec::suggest_slug(&answers.name, &prefix)));
     opts.metrics = answers.metrics.iter().map(|m| m.name.clone()).collect();
     // The values of known secrets, when the environment has them (the app reads them there too).
