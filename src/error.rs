@@ -335,7 +335,7 @@ pub struct Invalid {
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
-        write!(f, "{} has {} problem{}:", self.source, n, if n == 1 { "" } else { "s" })?;
+        write!(f, "{} has {} problem{}:", self.source, n, crate::words::plural(n))?;
         for p in &self.problems {
             match p.pos {
                 Some(pos) => write!(f, "\n  {}:{}: {}: {}", self.source, pos, p.field, p.message)?,

@@ -29,6 +29,7 @@ pub mod seal;
 pub mod spec;
 pub mod suggest;
 pub mod wizard;
+pub mod words;
 pub mod workspace;
 pub mod wrap;
 pub mod yaml;

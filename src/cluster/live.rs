@@ -149,7 +149,7 @@ pub fn gather(
             ev.notes.push(format!(
                 "Pod/{name}: {} recent log line{} of container {} judged.",
                 lines.len(),
-                if lines.len() == 1 { "" } else { "s" },
+                crate::words::plural(lines.len()),
                 container.name
             ));
         }
@@ -235,7 +235,7 @@ fn pod_status(pod: &Json, owner: &str, container: &str, wanted_image: Option<&st
         waiting.map(|w| format!(" ({w})")).unwrap_or_default(),
         if s.ready() { "ready" } else { "not ready" },
         s.restarts(),
-        if s.restarts() == 1 { "" } else { "s" }
+        crate::words::plural(s.restarts())
     ));
     let restarts = s.restarts();
     if waiting == Some("CrashLoopBackOff") || restarts >= RESTART_LIMIT {
@@ -257,7 +257,7 @@ fn pod_status(pod: &Json, owner: &str, container: &str, wanted_image: Option<&st
                     "Container {container} of {object} ({owner}) {} after {restarts} restart{}{exit}: the app does \
                      not stay up (it crashes, or its liveness probe fails).",
                     if waiting == Some("CrashLoopBackOff") { "is in CrashLoopBackOff" } else { "keeps restarting" },
-                    if restarts == 1 { "" } else { "s" }
+                    crate::words::plural(restarts)
                 ))
                 .fix(format!(
                     "Read why it stopped with `kubectl logs -n <namespace> {name} -c {container} --previous`; make the \

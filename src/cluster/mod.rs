@@ -193,9 +193,9 @@ pub fn review_with(
         format!(
             "Live namespace {ns} ({about}): {} object{} and {} pod{} read.",
             live.objects.len(),
-            if live.objects.len() == 1 { "" } else { "s" },
+            crate::words::plural(live.objects.len()),
             pods.len(),
-            if pods.len() == 1 { "" } else { "s" }
+            crate::words::plural(pods.len())
         ),
     );
 

@@ -62,7 +62,7 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<Exit, Error> {
         say(note);
     }
     if !opts.command.is_empty() {
-        say(&format!("{} log line{} judged.", outcome.lines, if outcome.lines == 1 { "" } else { "s" }));
+        say(&format!("{} log line{} judged.", outcome.lines, crate::words::plural(outcome.lines)));
     }
     print!("{}", crate::report::render(&report, args.format, color));
     Ok(Exit::gate(report.blocked()))

@@ -22,6 +22,7 @@ use crate::contract::catalogue::Area;
 use crate::generate::write::{self, Existing, Lock, Writer, hash};
 use crate::repo::Repo;
 use crate::review::{self, Evidence, Finding, ReviewContext};
+use crate::words::plural;
 use crate::workspace::Workspace;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
@@ -637,10 +638,6 @@ impl FixRun {
         }
         out
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 fn location(f: &Finding) -> String {

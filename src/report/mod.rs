@@ -49,7 +49,7 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
 /// The first line of every text report: the gate and the counts.
 pub fn gate_line(report: &Report) -> String {
     let (c, w) = (report.critical(), report.warnings());
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", crate::words::plural(n));
     if report.blocked() {
         let unread = match report.blocking_diagnostics() {
             0 => String::new(),

@@ -112,7 +112,7 @@ pub fn render(report: &Report, color: bool) -> String {
             continue;
         }
         let n = list.len();
-        out.push_str(&format!("\n{n} file{} {heading}:\n", if n == 1 { "" } else { "s" }));
+        out.push_str(&format!("\n{n} file{} {heading}:\n", crate::words::plural(n)));
         diagnostic_lines(&mut out, list);
     }
     if report.findings.is_empty() && !blocking.is_empty() {
