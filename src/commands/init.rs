@@ -302,75 +302,94 @@ fn answers_from_flags(
     let mut notes = Vec::new();
     let mut a = match existing {
         Some(a) => a,
-        None => {
-            let d = detected.cloned().unwrap_or_default();
-            let mut a = crate::wizard::blank();
-            match (&f.name, &d.name) {
-                (Some(name), _) => a.name = name.clone(),
-                (None, Some(found)) => {
-                    notes.push(format!("Name: {} (from {}; --name sets another).", found.value, found.source));
-                    a.name = found.value.clone();
-                }
-                (None, None) => problems.push(Problem {
-                    field: "--name".into(),
-                    pos: None,
-                    message: "what is the app called? e.g. --name \"Inventory Checker\"".into(),
-                }),
-            }
-            match (&f.runtime, &d.runtime) {
-                (Some(r), _) => a.runtime = r.clone(),
-                (None, Some(found)) => {
-                    notes.push(crate::wizard::runtime_note(found));
-                    a.runtime = found.value.to_string();
-                }
-                (None, None) => {
-                    let ids: Vec<&str> = crate::contract::RUNTIMES.iter().map(|r| r.id).collect();
-                    problems.push(Problem {
-                        field: "--runtime".into(),
-                        pos: None,
-                        message: format!(
-                            "no dependency file here tells the language; which runtime is it? one of: {}",
-                            ids.join(", ")
-                        ),
-                    });
-                }
-            }
-            if f.database.is_none()
-                && let Some(found) = &d.database
-            {
-                notes.push(crate::wizard::uses_note(found));
-                a.database = found.value.to_string();
-            }
-            if let Some(found) = &d.sqlite {
-                notes.push(format!("{} (--db postgres or --db mongo)", crate::wizard::sqlite_note(found)));
-            }
-            let component_flags = f.redis || f.rabbitmq || f.nginx || f.ingress;
-            for found in &d.components {
-                if component_flags {
-                    notes.push(format!(
-                        "Your code uses {} (seen in {}), but component flags were given without it: add --{} to \
-                         include it.",
-                        found.value, found.source, found.value
-                    ));
-                } else {
-                    notes.push(crate::wizard::uses_note(found));
-                    a.components.redis |= found.value == "redis";
-                    a.components.rabbitmq |= found.value == "rabbitmq";
-                }
-            }
-            if f.secrets.is_empty() {
-                a.database = f.database.clone().unwrap_or(a.database);
-                for found in crate::wizard::suggested_secrets(&a, &d) {
-                    notes.push(format!(
-                        "Secret {} (your code reads it, {}); seal its value with `vibe seal {}`.",
-                        found.value, found.source, found.value
-                    ));
-                    a.secrets.push(found.value);
-                }
-            }
-            a
-        }
+        None => first_run_answers(f, detected, &mut problems, &mut notes),
     };
+    apply_flags(&mut a, f, &mut problems);
+    if problems.is_empty() {
+        Ok((a, notes))
+    } else {
+        Err(Error::Invalid(crate::error::Invalid { source: "the command line".into(), problems }))
+    }
+}
+
+/// The answers of a first run: the flags, with what the code shows filling what they leave out
+/// (each taken answer gets a note); a name or runtime that neither says is a problem.
+fn first_run_answers(
+    f: &AnswerFlags,
+    detected: Option<&Detected>,
+    problems: &mut Vec<Problem>,
+    notes: &mut Vec<String>,
+) -> Answers {
+    let d = detected.cloned().unwrap_or_default();
+    let mut a = crate::wizard::blank();
+    match (&f.name, &d.name) {
+        (Some(name), _) => a.name = name.clone(),
+        (None, Some(found)) => {
+            notes.push(format!("Name: {} (from {}; --name sets another).", found.value, found.source));
+            a.name = found.value.clone();
+        }
+        (None, None) => problems.push(Problem {
+            field: "--name".into(),
+            pos: None,
+            message: "what is the app called? e.g. --name \"Inventory Checker\"".into(),
+        }),
+    }
+    match (&f.runtime, &d.runtime) {
+        (Some(r), _) => a.runtime = r.clone(),
+        (None, Some(found)) => {
+            notes.push(crate::wizard::runtime_note(found));
+            a.runtime = found.value.to_string();
+        }
+        (None, None) => {
+            let ids: Vec<&str> = crate::contract::RUNTIMES.iter().map(|r| r.id).collect();
+            problems.push(Problem {
+                field: "--runtime".into(),
+                pos: None,
+                message: format!(
+                    "no dependency file here tells the language; which runtime is it? one of: {}",
+                    ids.join(", ")
+                ),
+            });
+        }
+    }
+    if f.database.is_none()
+        && let Some(found) = &d.database
+    {
+        notes.push(crate::wizard::uses_note(found));
+        a.database = found.value.to_string();
+    }
+    if let Some(found) = &d.sqlite {
+        notes.push(format!("{} (--db postgres or --db mongo)", crate::wizard::sqlite_note(found)));
+    }
+    let component_flags = f.redis || f.rabbitmq || f.nginx || f.ingress;
+    for found in &d.components {
+        if component_flags {
+            notes.push(format!(
+                "Your code uses {} (seen in {}), but component flags were given without it: add --{} to \
+                 include it.",
+                found.value, found.source, found.value
+            ));
+        } else {
+            notes.push(crate::wizard::uses_note(found));
+            a.components.redis |= found.value == "redis";
+            a.components.rabbitmq |= found.value == "rabbitmq";
+        }
+    }
+    if f.secrets.is_empty() {
+        a.database = f.database.clone().unwrap_or(a.database);
+        for found in crate::wizard::suggested_secrets(&a, &d) {
+            notes.push(format!(
+                "Secret {} (your code reads it, {}); seal its value with `vibe seal {}`.",
+                found.value, found.source, found.value
+            ));
+            a.secrets.push(found.value);
+        }
+    }
+    a
+}
+
+/// Sets the answers the flags give over `a`; a malformed or missing metric is a problem.
+fn apply_flags(a: &mut Answers, f: &AnswerFlags, problems: &mut Vec<Problem>) {
     if let Some(name) = &f.name {
         if a.slug.is_some() && f.slug.is_none() && *name != a.name {
             // A new name suggests a new slug only when the old slug was the suggestion.
@@ -422,11 +441,6 @@ fn answers_from_flags(
     }
     // Remembered, so `vibe seal` and `vibe generate` work later in a folder without a commit.
     set(&mut a.tag, f.tag.clone());
-    if problems.is_empty() {
-        Ok((a, notes))
-    } else {
-        Err(Error::Invalid(crate::error::Invalid { source: "the command line".into(), problems }))
-    }
 }
 
 fn set(target: &mut Option<String>, value: Option<String>) {
