@@ -345,3 +345,15 @@ impl fmt::Display for Invalid {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Exit;
+
+    #[test]
+    fn exit_statuses_keep_the_numbers_scripts_rely_on() {
+        let codes: Vec<u8> = [Exit::Ok, Exit::Blocked, Exit::Usage, Exit::Interrupted].map(Exit::code).to_vec();
+        assert_eq!(codes, [0, 1, 2, 130]);
+        assert_eq!((Exit::gate(true), Exit::gate(false)), (Exit::Blocked, Exit::Ok));
+    }
+}

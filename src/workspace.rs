@@ -152,3 +152,51 @@ pub fn platform_for(root: &Path, platform_file: Option<&Path>, answers: Option<&
         None => Ok(Platform::default()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            std::fs::write(dir.path().join(path), text).unwrap();
+        }
+        dir
+    }
+
+    const ANSWERS: &str = "name: Shop\nslug: shop\nruntime: python3.12\ndatabase: postgres\n";
+
+    #[test]
+    fn the_platform_flag_wins_over_vibe_yaml_and_vibe_yaml_over_the_defaults() {
+        let with_platform = format!("{ANSWERS}platform: team.yaml\n");
+        let dir = repo(&[
+            ("vibe.yaml", &with_platform),
+            ("team.yaml", "observabilityNamespace: team-a\n"),
+            ("other.yaml", "observabilityNamespace: team-b\n"),
+        ]);
+        let ws = Workspace::load(dir.path(), None);
+        assert_eq!(ws.platform.observability_namespace, "team-a");
+        assert_eq!(ws.spec(Some("a1b2c3d".into())).unwrap().platform.observability_namespace, "team-a");
+        let ws = Workspace::load(dir.path(), Some(&dir.path().join("other.yaml")));
+        assert_eq!(ws.platform.observability_namespace, "team-b");
+        assert_eq!(ws.spec(Some("a1b2c3d".into())).unwrap().platform.observability_namespace, "team-b");
+        let plain = repo(&[("vibe.yaml", ANSWERS)]);
+        let ws = Workspace::load(plain.path(), None);
+        assert_eq!(ws.platform.observability_namespace, Platform::default().observability_namespace);
+        assert!(ws.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn an_unusable_platform_file_blocks_the_review_and_stops_generation() {
+        let dir = repo(&[("vibe.yaml", ANSWERS)]);
+        let missing = dir.path().join("nowhere.yaml");
+        let ws = Workspace::load(dir.path(), Some(&missing));
+        assert_eq!(ws.diagnostics.len(), 1);
+        assert!(
+            ws.diagnostics[0].blocking && ws.diagnostics[0].message.contains("platform settings could not be used")
+        );
+        let err = ws.spec(Some("a1b2c3d".into())).unwrap_err().to_string();
+        assert!(err.contains("nowhere.yaml"), "{err}");
+    }
+}
