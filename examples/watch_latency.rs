@@ -62,7 +62,7 @@ fn main() {
     let bad = good.replace("inventory-checker:a1b2c3d", "inventory-checker:latest");
 
     let (tx, rx) = channel();
-    let jobs = dashboard::worker::spawn(root.clone(), None, tx.clone()).unwrap();
+    let jobs = dashboard::worker::spawn(vibe::workspace::Workspace::load(&root, None), tx.clone()).unwrap();
     let _watcher = FileWatcher::spawn(&root, debounce, tx.clone()).unwrap();
     let (drawn_tx, drawn) = channel::<Frame>();
     let ui = std::thread::spawn(move || {

@@ -1,6 +1,7 @@
 //! Command-line definitions (clap derive) and nothing else.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use crate::report::Format;
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 /// vibe: deploy your app on the Vibe-Env platform.
@@ -357,20 +358,6 @@ pub struct ProbeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-}
-
-/// Report formats of the review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Format {
-    /// Plain words, grouped by severity then area.
-    #[default]
-    Text,
-    /// Machine-readable JSON.
-    Json,
-    /// SARIF 2.1.0 for code-scanning tools.
-    Sarif,
-    /// GitHub Actions workflow annotations.
-    Github,
 }
 
 /// `vibe watch` options.

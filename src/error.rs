@@ -5,6 +5,36 @@ use crate::yaml::Pos;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How a command ended, as the process exit status tells scripts and CI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success (0).
+    Ok,
+    /// The review gate is blocked: CRITICAL findings or unreadable files (1).
+    Blocked,
+    /// Bad input or usage; every [`Error`] but a stop ends so (2).
+    Usage,
+    /// The creator stopped (Esc / Ctrl-C), as shells report SIGINT (130).
+    Interrupted,
+}
+
+impl Exit {
+    /// The exit status number.
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Blocked => 1,
+            Exit::Usage => 2,
+            Exit::Interrupted => 130,
+        }
+    }
+
+    /// [`Exit::Blocked`] when `blocked`, else [`Exit::Ok`].
+    pub fn gate(blocked: bool) -> Exit {
+        if blocked { Exit::Blocked } else { Exit::Ok }
+    }
+}
+
 /// Anything that stops a command before it can do its job.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -305,7 +335,7 @@ pub struct Invalid {
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
-        write!(f, "{} has {} problem{}:", self.source, n, if n == 1 { "" } else { "s" })?;
+        write!(f, "{} has {} problem{}:", self.source, n, crate::words::plural(n))?;
         for p in &self.problems {
             match p.pos {
                 Some(pos) => write!(f, "\n  {}:{}: {}: {}", self.source, pos, p.field, p.message)?,
@@ -313,5 +343,17 @@ impl fmt::Display for Invalid {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Exit;
+
+    #[test]
+    fn exit_statuses_keep_the_numbers_scripts_rely_on() {
+        let codes: Vec<u8> = [Exit::Ok, Exit::Blocked, Exit::Usage, Exit::Interrupted].map(Exit::code).to_vec();
+        assert_eq!(codes, [0, 1, 2, 130]);
+        assert_eq!((Exit::gate(true), Exit::gate(false)), (Exit::Blocked, Exit::Ok));
     }
 }

@@ -30,6 +30,8 @@ pub mod seal;
 pub mod spec;
 pub mod suggest;
 pub mod wizard;
+pub mod words;
+pub mod workspace;
 pub mod wrap;
 pub mod yaml;
 

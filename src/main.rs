@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use std::process::ExitCode;
+use vibe::error::Exit;
 
 fn main() -> ExitCode {
     // Behave like other Unix tools when the reader goes away (`vibe checks | head`):
@@ -12,16 +13,17 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let args = vibe::cli::Arguments::parse();
-    match vibe::commands::execute(args) {
-        Ok(code) => ExitCode::from(code as u8),
+    let exit = match vibe::commands::execute(args) {
+        Ok(exit) => exit,
         Err(vibe::Error::Cancelled | vibe::Error::Back) => {
             eprintln!("vibe: stopped, nothing was written.");
-            ExitCode::from(vibe::commands::EXIT_INTERRUPTED as u8)
+            Exit::Interrupted
         }
         Err(err) => {
             // Errors quote file names and file content: no control character reaches the terminal.
             eprintln!("error: {}", vibe::report::escape::text(&err.to_string()));
-            ExitCode::from(vibe::commands::EXIT_USAGE as u8)
+            Exit::Usage
         }
-    }
+    };
+    ExitCode::from(exit.code())
 }

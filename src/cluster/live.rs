@@ -165,7 +165,7 @@ fn read_logs(
         ev.notes.push(format!(
             "Pod/{name}: {} recent log line{} of container {container} judged.",
             lines.len(),
-            if lines.len() == 1 { "" } else { "s" },
+            crate::words::plural(lines.len()),
         ));
     }
     Ok(logs_read)
@@ -252,7 +252,7 @@ fn pod_status(pod: &Json, owner: &str, container: &str, wanted_image: Option<&st
         waiting.map(|w| format!(" ({w})")).unwrap_or_default(),
         if s.ready() { "ready" } else { "not ready" },
         s.restarts(),
-        if s.restarts() == 1 { "" } else { "s" }
+        crate::words::plural(s.restarts())
     ));
     ev.status.extend(unstable(&at, &s));
     ev.status.extend(out_of_memory(&at, &s));
@@ -303,7 +303,7 @@ fn unstable(at: &PodAt, s: &ContainerStatus) -> Option<Finding> {
                 "Container {container} of {object} ({owner}) {} after {restarts} restart{}{exit}: the app does \
                  not stay up (it crashes, or its liveness probe fails).",
                 if waiting == Some("CrashLoopBackOff") { "is in CrashLoopBackOff" } else { "keeps restarting" },
-                if restarts == 1 { "" } else { "s" }
+                crate::words::plural(restarts)
             ))
             .fix(format!(
                 "Read why it stopped with `kubectl logs -n <namespace> {name} -c {container} --previous`; make the \

@@ -24,6 +24,7 @@ use crate::contract::CheckId;
 use crate::error::{ClusterError, Error};
 use crate::repo::Repo;
 use crate::review::{self, Evidence, Finding, Report, ReviewContext};
+use crate::workspace::Workspace;
 use objects::{FILE_PREFIX, LiveObjects};
 use serde_json::Value as Json;
 use std::collections::HashSet;
@@ -76,12 +77,12 @@ pub struct Outcome {
 }
 
 /// The namespace to review: `--namespace`, else the app's (vibe.yaml + platform settings).
-pub fn namespace(root: &Path, platform_file: Option<&Path>, flag: Option<&str>) -> Result<String, Error> {
+pub fn namespace(ws: &Workspace, flag: Option<&str>) -> Result<String, Error> {
     if let Some(ns) = flag {
         return Ok(ns.to_string());
     }
-    let repo = Repo::load(root)?;
-    app_namespace(&ReviewContext::for_repo(&repo, root, platform_file), root)
+    let repo = Repo::load(&ws.root)?;
+    app_namespace(&ReviewContext::for_workspace(&repo, ws), &ws.root)
 }
 
 /// The app's namespace as the review context knows it, or what to pass instead.
@@ -94,14 +95,14 @@ fn app_namespace(ctx: &ReviewContext, root: &Path) -> Result<String, Error> {
     })
 }
 
-/// Reviews the live namespace of the app at `root` through the kubeconfig.
+/// Reviews the live namespace of the workspace's app through the kubeconfig.
 #[cfg(feature = "cluster")]
-pub fn review(root: &Path, platform_file: Option<&Path>, opts: &Options) -> Result<Outcome, Error> {
-    let repo = Repo::load(root)?;
-    let ctx = ReviewContext::for_repo(&repo, root, platform_file);
+pub fn review(ws: &Workspace, opts: &Options) -> Result<Outcome, Error> {
+    let repo = Repo::load(&ws.root)?;
+    let ctx = ReviewContext::for_workspace(&repo, ws);
     let ns = match &opts.namespace {
         Some(ns) => ns.clone(),
-        None => app_namespace(&ctx, root)?,
+        None => app_namespace(&ctx, &ws.root)?,
     };
     let mut api = client::KubeApi::connect(opts.context.as_deref(), &ns)?;
     let about = format!("context {} at {}", api.context, api.server);
@@ -111,7 +112,7 @@ pub fn review(root: &Path, platform_file: Option<&Path>, opts: &Options) -> Resu
 
 /// Without the `cluster` feature there is no Kubernetes client.
 #[cfg(not(feature = "cluster"))]
-pub fn review(_root: &Path, _platform_file: Option<&Path>, _opts: &Options) -> Result<Outcome, Error> {
+pub fn review(_ws: &Workspace, _opts: &Options) -> Result<Outcome, Error> {
     Err(ClusterError::NotBuilt.into())
 }
 
@@ -192,9 +193,9 @@ pub fn review_with(
         format!(
             "Live namespace {ns} ({about}): {} object{} and {} pod{} read.",
             live.objects.len(),
-            if live.objects.len() == 1 { "" } else { "s" },
+            crate::words::plural(live.objects.len()),
             pods.len(),
-            if pods.len() == 1 { "" } else { "s" }
+            crate::words::plural(pods.len())
         ),
     );
 

@@ -1,13 +1,13 @@
 //! `vibe generate`: regenerate every file from vibe.yaml.
 
-use super::{Config, EXIT_OK, load_spec, print_outcome};
+use super::{Config, print_outcome};
 use crate::cli::GenerateArgs;
-use crate::error::Error;
+use crate::error::{Error, Exit};
 
 /// Runs `vibe generate`.
-pub fn run(config: &Config, args: GenerateArgs) -> Result<i32, Error> {
-    let spec = load_spec(config, args.tag)?;
+pub fn run(config: &Config, args: GenerateArgs) -> Result<Exit, Error> {
+    let spec = config.workspace(&config.root).spec(args.tag)?;
     let outcome = crate::generate::generate(&config.root, &spec, args.dry_run)?;
     print_outcome(&spec, &outcome);
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }

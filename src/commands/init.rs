@@ -1,11 +1,12 @@
 //! `vibe init`: the answers (from flags, vibe.yaml, or the wizard), then generation.
 
-use super::{Config, EXIT_OK, load_platform, print_outcome, resolve_tag};
+use super::{Config, print_outcome};
 use crate::cli::{AnswerFlags, InitArgs};
 use crate::detect::Detected;
-use crate::error::{Error, Problem};
+use crate::error::{Error, Exit, Problem};
 use crate::generate::{Mode, write};
 use crate::spec::{self, ANSWERS_FILE, Answers, AppSpec, Components, MetricAnswer};
+use crate::workspace::{self, Workspace};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,7 @@ pub fn interactive_defaults() -> InitArgs {
 }
 
 /// Runs `vibe init`.
-pub fn run(config: &Config, args: InitArgs) -> Result<i32, Error> {
+pub fn run(config: &Config, args: InitArgs) -> Result<Exit, Error> {
     if args.demo {
         return demo(config, args.dry_run);
     }
@@ -45,17 +46,17 @@ pub fn run(config: &Config, args: InitArgs) -> Result<i32, Error> {
     if let Some(p) = &config.platform_file {
         answers.platform = Some(relative_to(&config.root, p));
     }
-    let platform = load_platform(config, Some(&answers))?;
-    let tag = resolve_tag(&config.root, args.answers.tag.clone(), &answers);
+    let platform = workspace::platform_for(&config.root, config.platform_file.as_deref(), Some(&answers))?;
+    let tag = workspace::image_tag(args.answers.tag.clone(), &answers, || crate::git::short_sha(&config.root));
     let spec = AppSpec::resolve(answers, platform, tag).map_err(spec::locate_in_flags)?;
     // The wizard's path: store passwords generated and sealed when the certificate is at hand.
     let outcome = write_all(config, &spec, Vec::new(), args.dry_run)?;
     print_outcome(&spec, &outcome);
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 /// The wizard in a terminal: questions, summary, generation, then the review.
-fn interactive(config: &Config, args: &InitArgs) -> Result<i32, Error> {
+fn interactive(config: &Config, args: &InitArgs) -> Result<Exit, Error> {
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         return Err(Error::Usage(
             "there is no terminal to ask the questions in. Pass the answers as flags with \
@@ -72,9 +73,9 @@ fn interactive(config: &Config, args: &InitArgs) -> Result<i32, Error> {
     if let Some(p) = &config.platform_file {
         current.platform = Some(relative_to(&config.root, p));
     }
-    let platform = load_platform(config, Some(&current))?;
+    let platform = workspace::platform_for(&config.root, config.platform_file.as_deref(), Some(&current))?;
     // Ask for the tag problem before the questions, not after two minutes of answers.
-    let tag = resolve_tag(&config.root, args.answers.tag.clone(), &current);
+    let tag = workspace::image_tag(args.answers.tag.clone(), &current, || crate::git::short_sha(&config.root));
     if tag.is_none() && current.tag.is_none() {
         return Err(Error::Usage(
             "this folder is not a git repository with a commit, and vibe tags the app image with the commit SHA. \
@@ -102,12 +103,12 @@ fn interactive(config: &Config, args: &InitArgs) -> Result<i32, Error> {
     let outcome = write_all(config, &spec, outcome.secret_values, args.dry_run)?;
     print_outcome(&spec, &outcome);
     if args.dry_run {
-        return Ok(EXIT_OK);
+        return Ok(Exit::Ok);
     }
     // The creator lives in the dashboard while making the app deployable; it shows the same
     // review and keeps it current as files change.
-    crate::dashboard::run_dashboard(&config.root, config.platform_file.as_deref())?;
-    Ok(EXIT_OK)
+    crate::dashboard::run_dashboard(&config.workspace(&config.root))?;
+    Ok(Exit::Ok)
 }
 
 /// Seals the values typed in the wizard (in memory only) and adds them to those already sealed.
@@ -149,11 +150,12 @@ fn seal_typed_values(
 }
 
 /// Reviews the freshly generated repo and prints the report.
-fn show_review(root: &Path, platform_file: Option<&Path>) -> Result<crate::review::Report, Error> {
-    let report = crate::review::review_dir(root, platform_file)?;
-    let color = crate::report::color_on_stdout(crate::cli::Format::Text);
+fn show_review(ws: &Workspace) -> Result<crate::review::Report, Error> {
+    use crate::report::Format;
+    let report = crate::review::review_dir(ws)?;
+    let color = crate::report::color_on_stdout(Format::Text);
     println!("\nReview of the result (`vibe review` runs it again):\n");
-    print!("{}", crate::report::render(&report, crate::cli::Format::Text, color));
+    print!("{}", crate::report::render(&report, Format::Text, color));
     Ok(report)
 }
 
@@ -178,7 +180,7 @@ fn write_all(
 }
 
 /// The article's example app, generated into --dir or a fresh temporary folder.
-fn demo(config: &Config, dry_run: bool) -> Result<i32, Error> {
+fn demo(config: &Config, dry_run: bool) -> Result<Exit, Error> {
     let root = if config.root != Path::new(".") {
         config.root.clone()
     } else {
@@ -196,7 +198,7 @@ fn demo(config: &Config, dry_run: bool) -> Result<i32, Error> {
     }
     let answers = demo_answers();
     let demo_config = Config { root: root.clone(), platform_file: config.platform_file.clone() };
-    let platform = load_platform(&demo_config, Some(&answers))?;
+    let platform = workspace::platform_for(&root, config.platform_file.as_deref(), Some(&answers))?;
     let spec = AppSpec::resolve(answers, platform, Some(DEMO_TAG.into())).map_err(spec::locate_in_flags)?;
     println!(
         "Demo: the example app \"{}\" is a typical first version with deliberate mistakes (a key written in \
@@ -207,11 +209,11 @@ fn demo(config: &Config, dry_run: bool) -> Result<i32, Error> {
     let outcome = write_all(&demo_config, &spec, Vec::new(), dry_run)?;
     if dry_run {
         print_outcome(&spec, &outcome);
-        return Ok(EXIT_OK);
+        return Ok(Exit::Ok);
     }
     println!("{}", spec.describe());
     print!("{}", crate::generate::summary(&outcome));
-    let report = show_review(&root, demo_config.platform_file.as_deref())?;
+    let report = show_review(&demo_config.workspace(&root))?;
     if report.diagnostics.iter().any(|d| d.template) {
         println!(
             "\n(The files skipped as templates are the Helm chart's: it holds the same objects as k8s/, which \
@@ -226,7 +228,7 @@ fn demo(config: &Config, dry_run: bool) -> Result<i32, Error> {
     let vibe = this_program();
     println!("Next: let vibe fix what it can, and see what is left for you:\n  {cd} && {vibe} review --fix");
     println!("Or start with your own app: go to its folder and run `{vibe} init`.");
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 /// How to call this vibe from a shell: `vibe` where that is what PATH finds, else its full path
@@ -300,75 +302,94 @@ fn answers_from_flags(
     let mut notes = Vec::new();
     let mut a = match existing {
         Some(a) => a,
-        None => {
-            let d = detected.cloned().unwrap_or_default();
-            let mut a = crate::wizard::blank();
-            match (&f.name, &d.name) {
-                (Some(name), _) => a.name = name.clone(),
-                (None, Some(found)) => {
-                    notes.push(format!("Name: {} (from {}; --name sets another).", found.value, found.source));
-                    a.name = found.value.clone();
-                }
-                (None, None) => problems.push(Problem {
-                    field: "--name".into(),
-                    pos: None,
-                    message: "what is the app called? e.g. --name \"Inventory Checker\"".into(),
-                }),
-            }
-            match (&f.runtime, &d.runtime) {
-                (Some(r), _) => a.runtime = r.clone(),
-                (None, Some(found)) => {
-                    notes.push(crate::wizard::runtime_note(found));
-                    a.runtime = found.value.to_string();
-                }
-                (None, None) => {
-                    let ids: Vec<&str> = crate::contract::RUNTIMES.iter().map(|r| r.id).collect();
-                    problems.push(Problem {
-                        field: "--runtime".into(),
-                        pos: None,
-                        message: format!(
-                            "no dependency file here tells the language; which runtime is it? one of: {}",
-                            ids.join(", ")
-                        ),
-                    });
-                }
-            }
-            if f.database.is_none()
-                && let Some(found) = &d.database
-            {
-                notes.push(crate::wizard::uses_note(found));
-                a.database = found.value.to_string();
-            }
-            if let Some(found) = &d.sqlite {
-                notes.push(format!("{} (--db postgres or --db mongo)", crate::wizard::sqlite_note(found)));
-            }
-            let component_flags = f.redis || f.rabbitmq || f.nginx || f.ingress;
-            for found in &d.components {
-                if component_flags {
-                    notes.push(format!(
-                        "Your code uses {} (seen in {}), but component flags were given without it: add --{} to \
-                         include it.",
-                        found.value, found.source, found.value
-                    ));
-                } else {
-                    notes.push(crate::wizard::uses_note(found));
-                    a.components.redis |= found.value == "redis";
-                    a.components.rabbitmq |= found.value == "rabbitmq";
-                }
-            }
-            if f.secrets.is_empty() {
-                a.database = f.database.clone().unwrap_or(a.database);
-                for found in crate::wizard::suggested_secrets(&a, &d) {
-                    notes.push(format!(
-                        "Secret {} (your code reads it, {}); seal its value with `vibe seal {}`.",
-                        found.value, found.source, found.value
-                    ));
-                    a.secrets.push(found.value);
-                }
-            }
-            a
-        }
+        None => first_run_answers(f, detected, &mut problems, &mut notes),
     };
+    apply_flags(&mut a, f, &mut problems);
+    if problems.is_empty() {
+        Ok((a, notes))
+    } else {
+        Err(Error::Invalid(crate::error::Invalid { source: "the command line".into(), problems }))
+    }
+}
+
+/// The answers of a first run: the flags, with what the code shows filling what they leave out
+/// (each taken answer gets a note); a name or runtime that neither says is a problem.
+fn first_run_answers(
+    f: &AnswerFlags,
+    detected: Option<&Detected>,
+    problems: &mut Vec<Problem>,
+    notes: &mut Vec<String>,
+) -> Answers {
+    let d = detected.cloned().unwrap_or_default();
+    let mut a = crate::wizard::blank();
+    match (&f.name, &d.name) {
+        (Some(name), _) => a.name = name.clone(),
+        (None, Some(found)) => {
+            notes.push(format!("Name: {} (from {}; --name sets another).", found.value, found.source));
+            a.name = found.value.clone();
+        }
+        (None, None) => problems.push(Problem {
+            field: "--name".into(),
+            pos: None,
+            message: "what is the app called? e.g. --name \"Inventory Checker\"".into(),
+        }),
+    }
+    match (&f.runtime, &d.runtime) {
+        (Some(r), _) => a.runtime = r.clone(),
+        (None, Some(found)) => {
+            notes.push(crate::wizard::runtime_note(found));
+            a.runtime = found.value.to_string();
+        }
+        (None, None) => {
+            let ids: Vec<&str> = crate::contract::RUNTIMES.iter().map(|r| r.id).collect();
+            problems.push(Problem {
+                field: "--runtime".into(),
+                pos: None,
+                message: format!(
+                    "no dependency file here tells the language; which runtime is it? one of: {}",
+                    ids.join(", ")
+                ),
+            });
+        }
+    }
+    if f.database.is_none()
+        && let Some(found) = &d.database
+    {
+        notes.push(crate::wizard::uses_note(found));
+        a.database = found.value.to_string();
+    }
+    if let Some(found) = &d.sqlite {
+        notes.push(format!("{} (--db postgres or --db mongo)", crate::wizard::sqlite_note(found)));
+    }
+    let component_flags = f.redis || f.rabbitmq || f.nginx || f.ingress;
+    for found in &d.components {
+        if component_flags {
+            notes.push(format!(
+                "Your code uses {} (seen in {}), but component flags were given without it: add --{} to \
+                 include it.",
+                found.value, found.source, found.value
+            ));
+        } else {
+            notes.push(crate::wizard::uses_note(found));
+            a.components.redis |= found.value == "redis";
+            a.components.rabbitmq |= found.value == "rabbitmq";
+        }
+    }
+    if f.secrets.is_empty() {
+        a.database = f.database.clone().unwrap_or(a.database);
+        for found in crate::wizard::suggested_secrets(&a, &d) {
+            notes.push(format!(
+                "Secret {} (your code reads it, {}); seal its value with `vibe seal {}`.",
+                found.value, found.source, found.value
+            ));
+            a.secrets.push(found.value);
+        }
+    }
+    a
+}
+
+/// Sets the answers the flags give over `a`; a malformed or missing metric is a problem.
+fn apply_flags(a: &mut Answers, f: &AnswerFlags, problems: &mut Vec<Problem>) {
     if let Some(name) = &f.name {
         if a.slug.is_some() && f.slug.is_none() && *name != a.name {
             // A new name suggests a new slug only when the old slug was the suggestion.
@@ -420,11 +441,6 @@ fn answers_from_flags(
     }
     // Remembered, so `vibe seal` and `vibe generate` work later in a folder without a commit.
     set(&mut a.tag, f.tag.clone());
-    if problems.is_empty() {
-        Ok((a, notes))
-    } else {
-        Err(Error::Invalid(crate::error::Invalid { source: "the command line".into(), problems }))
-    }
 }
 
 fn set(target: &mut Option<String>, value: Option<String>) {

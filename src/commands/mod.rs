@@ -8,21 +8,11 @@ mod seal;
 mod watch;
 
 use crate::cli::{Arguments, Command};
-use crate::error::Error;
-use crate::platform::Platform;
-use crate::spec::{self, ANSWERS_FILE, Answers, AppSpec};
+use crate::error::{Error, Exit};
+use crate::spec::AppSpec;
+use crate::workspace::Workspace;
 use clap::CommandFactory;
 use std::path::{Path, PathBuf};
-
-/// Exit status: success.
-pub const EXIT_OK: i32 = 0;
-/// Exit status: the review gate is blocked (CRITICAL findings).
-pub const EXIT_BLOCKED: i32 = 1;
-/// Exit status: bad input or usage.
-pub const EXIT_USAGE: i32 = 2;
-
-/// Exit status: the creator stopped (Esc / Ctrl-C), as shells report SIGINT.
-pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Settings every command shares, resolved from the global flags.
 #[derive(Debug, Clone)]
@@ -33,8 +23,15 @@ pub struct Config {
     pub platform_file: Option<PathBuf>,
 }
 
+impl Config {
+    /// The workspace at `root` (the repo a command was given, `--dir` by default) with `--platform`.
+    pub fn workspace(&self, root: &Path) -> Workspace {
+        Workspace::load(root, self.platform_file.as_deref())
+    }
+}
+
 /// Runs the command the arguments ask for.
-pub fn execute(args: Arguments) -> Result<i32, Error> {
+pub fn execute(args: Arguments) -> Result<Exit, Error> {
     let config =
         Config { root: args.dir.clone().unwrap_or_else(|| PathBuf::from(".")), platform_file: args.platform.clone() };
     match args.command {
@@ -48,45 +45,10 @@ pub fn execute(args: Arguments) -> Result<i32, Error> {
         Some(Command::Explain { id }) => review::explain(&id),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Arguments::command(), "vibe", &mut std::io::stdout());
-            Ok(EXIT_OK)
+            Ok(Exit::Ok)
         }
         None => init::run(&config, init::interactive_defaults()),
     }
-}
-
-/// The platform settings for an app: `--platform`, else vibe.yaml's `platform:`, else the defaults.
-pub fn load_platform(config: &Config, answers: Option<&Answers>) -> Result<Platform, Error> {
-    if let Some(file) = &config.platform_file {
-        return Platform::load(file);
-    }
-    match answers.and_then(|a| a.platform.as_deref()) {
-        Some(rel) => Platform::load(&config.root.join(rel)),
-        None => Ok(Platform::default()),
-    }
-}
-
-/// Reads vibe.yaml from the repo and resolves it into an AppSpec.
-pub fn load_spec(config: &Config, tag_flag: Option<String>) -> Result<AppSpec, Error> {
-    let path = config.root.join(ANSWERS_FILE);
-    if !path.exists() {
-        crate::review::ensure_app(&config.root)?;
-        return Err(Error::Usage(format!(
-            "{} not found: this folder has no answers yet. Run `vibe init` first (or `vibe init --yes` with flags; \
-             see `vibe init --help`).",
-            path.display()
-        )));
-    }
-    let (answers, tree) = spec::load_answers(&path)?;
-    let platform = load_platform(config, Some(&answers))?;
-    let tag = resolve_tag(&config.root, tag_flag, &answers);
-    AppSpec::resolve(answers, platform, tag).map_err(|p| spec::locate_in_file(p, &path, &tree))
-}
-
-/// The image tag: `--tag`, else the one [`spec::app_image_tag`] chooses (the commit SHA, else
-/// vibe.yaml's `tag:`). Checked with the other answers in `AppSpec::resolve`, so every problem
-/// shows at once.
-fn resolve_tag(root: &Path, flag: Option<String>, answers: &Answers) -> Option<String> {
-    flag.or_else(|| spec::app_image_tag(crate::git::short_sha(root), answers.tag.as_ref()))
 }
 
 /// Prints the generation summary and the next step.

@@ -1,18 +1,19 @@
 //! `vibe probe`: start the app (or reach a running one), check it live, report like a review.
 
-use super::{Config, EXIT_BLOCKED, EXIT_OK};
-use crate::cli::{Format, ProbeArgs};
+use super::Config;
+use crate::cli::ProbeArgs;
 use crate::contract::Language;
 use crate::contract::{PORT_HTTP, PORT_MGMT};
-use crate::error::Error;
+use crate::error::{Error, Exit};
 use crate::probe::{self, http::Target};
+use crate::report::Format;
 use crate::review::{Report, Subject};
 use crate::spec::{self, ANSWERS_FILE, Answers};
 use std::path::Path;
 use std::time::Duration;
 
 /// Runs `vibe probe`.
-pub fn run(config: &Config, args: ProbeArgs) -> Result<i32, Error> {
+pub fn run(config: &Config, args: ProbeArgs) -> Result<Exit, Error> {
     let (http, mgmt) = targets(&args)?;
     if http == mgmt {
         return Err(Error::Usage(format!(
@@ -61,10 +62,10 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<i32, Error> {
         say(note);
     }
     if !opts.command.is_empty() {
-        say(&format!("{} log line{} judged.", outcome.lines, if outcome.lines == 1 { "" } else { "s" }));
+        say(&format!("{} log line{} judged.", outcome.lines, crate::words::plural(outcome.lines)));
     }
     print!("{}", crate::report::render(&report, args.format, color));
-    Ok(if report.blocked() { EXIT_BLOCKED } else { EXIT_OK })
+    Ok(Exit::gate(report.blocked()))
 }
 
 /// The traffic and management addresses from --url/--mgmt-url or --port/--mgmt-port.
@@ -120,7 +121,10 @@ fn app_facts(config: &Config, root: &Path, opts: &mut probe::Options) -> Result<
         ));
     }
     let (answers, _) = spec::load_answers(&answers_path)?;
-    let prefix = super::load_platform(config, Some(&answers)).map(|p| p.prefix).unwrap_or_default();
+    // vibe.yaml's `platform:` is relative to the folder it is in, as in the review of that folder.
+    let prefix = crate::workspace::platform_for(root, config.platform_file.as_deref(), Some(&answers))
+        .map(|p| p.prefix)
+        .unwrap_or_default();
     opts.slug = Some(answers.slug.clone().unwrap_or_else(|| spec::suggest_slug(&answers.name, &prefix)));
     opts.metrics = answers.metrics.iter().map(|m| m.name.clone()).collect();
     // The values of known secrets, when the environment has them (the app reads them there too).
@@ -165,4 +169,31 @@ pub fn live_evidence(config: &Config, root: &Path, command: &str) -> Result<prob
         eprintln!("{note}");
     }
     Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_probe_reads_the_platform_of_the_reviewed_folder_as_the_review_does() {
+        // `vibe review APP --probe CMD` run from another folder: vibe.yaml's `platform:` is
+        // relative to APP, so the /info slug the probe expects carries that platform's prefix.
+        let app = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::write(
+            app.path().join(ANSWERS_FILE),
+            "name: Shop for the spare parts of the northern region warehouses\nruntime: python3.12\ndatabase: postgres\nplatform: team.yaml\n",
+        )
+        .unwrap();
+        // A long prefix leaves less room for the slug in the namespace name.
+        std::fs::write(app.path().join("team.yaml"), "prefix: team-of-the-northern-region\n").unwrap();
+        let config = Config { root: elsewhere.path().to_path_buf(), platform_file: None };
+        let local = |port| Target { host: "127.0.0.1".into(), port };
+        let mut opts = options(Vec::new(), local(PORT_HTTP), local(PORT_MGMT));
+        app_facts(&config, app.path(), &mut opts).unwrap();
+        let review = crate::review::ReviewContext::for_repo(&crate::repo::Repo::default(), app.path(), None);
+        assert_eq!(opts.slug, review.slug);
+        assert!(review.namespace.as_deref().is_some_and(|ns| ns.starts_with("team-of-the-northern-region")));
+    }
 }

@@ -1,27 +1,24 @@
 //! `vibe review`, `vibe checks`, `vibe explain`.
 
-use super::{Config, EXIT_BLOCKED, EXIT_OK};
-use crate::cli::{Format, ReviewArgs};
+use super::Config;
+use crate::cli::ReviewArgs;
 use crate::contract::catalogue::{self, CATALOGUE};
-use crate::error::Error;
+use crate::error::{Error, Exit};
+use crate::report::Format;
 use crate::review;
 
 /// Runs `vibe review [PATH]`.
-pub fn run(config: &Config, args: ReviewArgs) -> Result<i32, Error> {
+pub fn run(config: &Config, args: ReviewArgs) -> Result<Exit, Error> {
     let root = args.path.clone().unwrap_or_else(|| config.root.clone());
     if args.cluster {
         return cluster(config, &root, &args);
     }
-    let review_once = || review::review_dir(&root, config.platform_file.as_deref());
-    let mut report = review_once()?;
+    let ws = config.workspace(&root);
+    let mut report = review::review_dir(&ws)?;
     let color = crate::report::color_on_stdout(args.format);
     // --fix: plan -> show the changes -> apply -> review again. Its own text goes to stderr
     // when stdout carries a machine-readable report.
-    let fixed = if args.fix {
-        Some(crate::fix::run(&root, config.platform_file.as_deref(), &report.findings, args.dry_run)?)
-    } else {
-        None
-    };
+    let fixed = if args.fix { Some(crate::fix::run(&ws, &report.findings, args.dry_run)?) } else { None };
     // The fix texts quote file names and findings from the repo: escaped like the report.
     let say = |text: String| {
         let text = crate::report::escape::text(&text);
@@ -30,7 +27,8 @@ pub fn run(config: &Config, args: ReviewArgs) -> Result<i32, Error> {
     if let Some(run) = &fixed {
         say(run.changes_text());
         if !run.written.is_empty() {
-            report = review_once()?;
+            // The files changed: read the workspace again, as a new `vibe review` would.
+            report = review::review_dir(&config.workspace(&root))?;
         }
     }
     // --probe: the running app's evidence, merged by the probe module's rules.
@@ -42,23 +40,23 @@ pub fn run(config: &Config, args: ReviewArgs) -> Result<i32, Error> {
     if let Some(run) = &fixed {
         say(run.outcome_text());
     }
-    Ok(if report.blocked() { EXIT_BLOCKED } else { EXIT_OK })
+    Ok(Exit::gate(report.blocked()))
 }
 
 /// `vibe review --cluster`: the live namespace (orchestrated by `crate::cluster`), or its Role.
-fn cluster(config: &Config, root: &std::path::Path, args: &ReviewArgs) -> Result<i32, Error> {
-    let platform = config.platform_file.as_deref();
+fn cluster(config: &Config, root: &std::path::Path, args: &ReviewArgs) -> Result<Exit, Error> {
+    let ws = config.workspace(root);
     if args.print_role {
-        let ns = crate::cluster::namespace(root, platform, args.namespace.as_deref())?;
+        let ns = crate::cluster::namespace(&ws, args.namespace.as_deref())?;
         print!("{}", crate::cluster::role::manifest(&ns, &format!("{ns}-reviewers")));
-        return Ok(EXIT_OK);
+        return Ok(Exit::Ok);
     }
     let opts = crate::cluster::Options {
         context: args.context.clone(),
         namespace: args.namespace.clone(),
         tail_lines: args.log_lines,
     };
-    let outcome = crate::cluster::review(root, platform, &opts)?;
+    let outcome = crate::cluster::review(&ws, &opts)?;
     // The header says what was read; it goes to stderr when stdout carries a machine-readable report.
     for note in &outcome.notes {
         let note = crate::report::escape::text(note);
@@ -69,11 +67,11 @@ fn cluster(config: &Config, root: &std::path::Path, args: &ReviewArgs) -> Result
     }
     let color = crate::report::color_on_stdout(args.format);
     print!("{}", crate::report::render(&outcome.report, args.format, color));
-    Ok(if outcome.report.blocked() { EXIT_BLOCKED } else { EXIT_OK })
+    Ok(Exit::gate(outcome.report.blocked()))
 }
 
 /// Prints the catalogue: id, severity, title.
-pub fn list() -> Result<i32, Error> {
+pub fn list() -> Result<Exit, Error> {
     let critical = CATALOGUE.iter().filter(|c| c.severity == catalogue::Severity::Critical).count();
     println!(
         "{} checks ({} CRITICAL: they block deployment; {} WARNING). `vibe explain ID` tells why and how to fix.\n",
@@ -96,11 +94,11 @@ pub fn list() -> Result<i32, Error> {
             s.id, s.cpu_request, s.cpu_limit, s.memory_request, s.memory_limit, s.use_case
         );
     }
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 /// Prints why a check exists and how to fix its findings.
-pub fn explain(id: &str) -> Result<i32, Error> {
+pub fn explain(id: &str) -> Result<Exit, Error> {
     let c = catalogue::check(id)
         .ok_or_else(|| Error::Usage(format!("\"{id}\" is not a check id. `vibe checks` lists them (A1 to P5).")))?;
     println!("{} ({}, {}): {}\n", c.id, c.severity.label(), c.area.name(), c.title);
@@ -120,5 +118,5 @@ pub fn explain(id: &str) -> Result<i32, Error> {
             c.id
         );
     }
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }

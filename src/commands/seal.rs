@@ -4,9 +4,9 @@
 //! terminal or from a pipe, sealed, and only the ciphertext reaches the generator, which rewrites
 //! k8s/02-sealed-secrets.yaml and the chart's values through the normal writer (lock, backups).
 
-use super::{Config, EXIT_INTERRUPTED, EXIT_OK, load_spec};
+use super::Config;
 use crate::cli::SealArgs;
-use crate::error::Error;
+use crate::error::{Error, Exit};
 use crate::generate::{self, SealedValues};
 use crate::seal::{self, MAX_VALUE_BYTES, Scope, SealingCert};
 use crate::spec::{AppSpec, reserved_secret_keys};
@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 const GENERATED_LEN: usize = 32;
 
 /// Runs `vibe seal`.
-pub fn run(config: &Config, mut args: SealArgs) -> Result<i32, Error> {
+pub fn run(config: &Config, mut args: SealArgs) -> Result<Exit, Error> {
     if !args.extra.is_empty() {
         // Most likely the secret itself: never echo it, and wipe our copy.
         args.extra.iter_mut().for_each(zeroize::Zeroize::zeroize);
@@ -31,11 +31,11 @@ pub fn run(config: &Config, mut args: SealArgs) -> Result<i32, Error> {
     }
     if args.list {
         // The tag does not matter for listing; a placeholder keeps --list working outside git.
-        let spec = load_spec(config, Some(args.tag.clone().unwrap_or_else(|| "list".into())))?;
+        let spec = config.workspace(&config.root).spec(Some(args.tag.clone().unwrap_or_else(|| "list".into())))?;
         return list(config, &spec);
     }
     // The tag goes into the files this command rewrites, so it resolves as for `vibe generate`.
-    let spec = load_spec(config, args.tag.clone())?;
+    let spec = config.workspace(&config.root).spec(args.tag.clone())?;
     let Some(name) = args.name.as_deref() else {
         return Err(Error::Usage(
             "name the secret to seal, e.g. `vibe seal API_KEY` (`vibe seal --list` shows them)".into(),
@@ -72,7 +72,7 @@ pub fn run(config: &Config, mut args: SealArgs) -> Result<i32, Error> {
             Some(v) => v,
             None => {
                 eprintln!("Cancelled: nothing was sealed.");
-                return Ok(EXIT_INTERRUPTED);
+                return Ok(Exit::Interrupted);
             }
         }
     };
@@ -116,16 +116,16 @@ pub fn run(config: &Config, mut args: SealArgs) -> Result<i32, Error> {
         "Next: commit the changed files (the encrypted value is safe to commit), then run `vibe review`.{}",
         if missing.is_empty() { "" } else { " The app cannot be deployed until every secret is sealed." }
     );
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 /// `vibe seal --list`: each declared key, sealed or stub, and the certificate in use.
-fn list(config: &Config, spec: &AppSpec) -> Result<i32, Error> {
+fn list(config: &Config, spec: &AppSpec) -> Result<Exit, Error> {
     let keys = declared_keys(spec);
     let secret = secret_name(spec);
     if keys.is_empty() {
         println!("{} has no secrets: nothing to seal. {}", spec.name(), ADD_SECRET_HINT);
-        return Ok(EXIT_OK);
+        return Ok(Exit::Ok);
     }
     let sealed = generate::sealed_on_disk(&config.root, spec);
     let recorded = seal::recorded_fingerprint(&config.root, &secret);
@@ -151,7 +151,7 @@ fn list(config: &Config, spec: &AppSpec) -> Result<i32, Error> {
         Ok(c) => println!("{}", describe_cert(c)),
         Err(e) => println!("Sealing is not possible yet: {e}."),
     }
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 const ADD_SECRET_HINT: &str = "To add one, list its name under `secrets:` in vibe.yaml (or `vibe init --yes --secret NAME`) \

@@ -23,7 +23,8 @@ pub mod worker;
 pub use state::{Action, Effect, State, update};
 pub use worker::Job;
 
-use crate::error::Error;
+use crate::error::{Error, Exit};
+use crate::workspace::Workspace;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::collections::VecDeque;
@@ -136,20 +137,16 @@ pub fn run_loop<B: Backend>(
     }
 }
 
-/// Opens the dashboard over the repo at `root` and returns the exit status when the creator
-/// quits (0). `vibe watch` and, on a terminal, `vibe init` call it.
-pub fn run_dashboard(root: &Path, platform_file: Option<&Path>) -> Result<i32, Error> {
-    run_dashboard_from(root, platform_file, worker::Source::Repo, None)
+/// Opens the dashboard over the workspace's repo and returns the exit status when the creator
+/// quits ([`Exit::Ok`]). `vibe watch` and, on a terminal, `vibe init` call it.
+pub fn run_dashboard(ws: &Workspace) -> Result<Exit, Error> {
+    run_dashboard_from(ws, worker::Source::Repo, None)
 }
 
 /// [`run_dashboard`] over the objects of `source`, reviewed again every `refresh` as well as on
 /// repo changes (`vibe watch --cluster`: the namespace changes without any file changing).
-pub fn run_dashboard_from(
-    root: &Path,
-    platform_file: Option<&Path>,
-    source: worker::Source,
-    refresh: Option<Duration>,
-) -> Result<i32, Error> {
+pub fn run_dashboard_from(ws: &Workspace, source: worker::Source, refresh: Option<Duration>) -> Result<Exit, Error> {
+    let root = ws.root.as_path();
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Error::Usage(
             "vibe watch needs a terminal (it draws a live screen). In scripts and CI use `vibe review`.".into(),
@@ -172,8 +169,7 @@ pub fn run_dashboard_from(
     let mut state = State::new(shown);
 
     let (tx, rx) = channel();
-    let jobs = worker::spawn_from(root.to_path_buf(), platform_file.map(Path::to_path_buf), source, tx.clone())
-        .map_err(|e| Error::io(root, e))?;
+    let jobs = worker::spawn_from(ws.clone(), source, tx.clone()).map_err(|e| Error::io(root, e))?;
     if let Some(every) = refresh {
         // A timer that asks for a review as a file change does; it ends with the dashboard.
         let timer = tx.clone();
@@ -208,7 +204,7 @@ pub fn run_dashboard_from(
     if let Some(report) = &state.report {
         println!("{}: {}. `vibe review` prints the full report.", state.watched, crate::report::gate_line(report));
     }
-    Ok(crate::commands::EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 #[cfg(test)]

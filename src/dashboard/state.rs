@@ -9,6 +9,7 @@ use crate::contract::CheckId;
 use crate::contract::catalogue::{Area, Severity};
 use crate::fix::FixPlan;
 use crate::review::{Finding, Report};
+use crate::words::plural;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Duration;
 
@@ -409,10 +410,6 @@ fn finish_review(state: &mut State) -> Vec<Effect> {
     } else {
         Vec::new()
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {

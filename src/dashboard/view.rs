@@ -4,6 +4,7 @@
 use super::state::{FixStage, Item, Overlay, State, Tone};
 use crate::contract::catalogue::{Area, Severity};
 use crate::report::escape;
+use crate::words::plural;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -99,7 +100,6 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
         second.push(Span::styled(format!(" · reviewed {at} in {} ms", took.as_millis()), dim()));
     }
     if let Some(report) = &state.report {
-        let plural = |n: usize| if n == 1 { "" } else { "s" };
         let templates = report.diagnostics.iter().filter(|d| d.template).count();
         let unreadable = report.diagnostics.len() - templates;
         // Templates are skipped on purpose (dim); a file that could not be read limits the review.
@@ -540,8 +540,8 @@ fn render_fix(frame: &mut Frame, area: Rect, state: &State, title: &str, stage: 
                 lines.push(Line::styled(
                     format!(
                         "These changes fix {n} finding{} in {files} file{} (edited files are backed up to .vibe/backup/ first):",
-                        if n == 1 { "" } else { "s" },
-                        if files == 1 { "" } else { "s" }
+                        crate::words::plural(n),
+                        crate::words::plural(files)
                     ),
                     Style::new().bold(),
                 ));

@@ -5,9 +5,10 @@ use super::state::{Action, Excerpt, Item, ReviewOutcome};
 use crate::contract::CheckId;
 use crate::fix::{self, FixPlan};
 use crate::review::{self, Finding};
+use crate::workspace::Workspace;
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
@@ -40,29 +41,25 @@ pub enum Source {
     Cluster(crate::cluster::Options),
 }
 
-/// Starts the worker for the repo at `root`; it ends when the returned sender is dropped.
-pub fn spawn(root: PathBuf, platform_file: Option<PathBuf>, results: Sender<Action>) -> std::io::Result<Sender<Job>> {
-    spawn_from(root, platform_file, Source::Repo, results)
+/// Starts the worker for the workspace `ws`; it ends when the returned sender is dropped.
+pub fn spawn(ws: Workspace, results: Sender<Action>) -> std::io::Result<Sender<Job>> {
+    spawn_from(ws, Source::Repo, results)
 }
 
 /// [`spawn`], reviewing the objects of `source`.
-pub fn spawn_from(
-    root: PathBuf,
-    platform_file: Option<PathBuf>,
-    source: Source,
-    results: Sender<Action>,
-) -> std::io::Result<Sender<Job>> {
+pub fn spawn_from(ws: Workspace, source: Source, results: Sender<Action>) -> std::io::Result<Sender<Job>> {
     let (tx, rx) = channel::<Job>();
-    std::thread::Builder::new()
-        .name(THREAD_NAME.into())
-        .spawn(move || serve(&root, platform_file.as_deref(), &source, &rx, &results))?;
+    std::thread::Builder::new().name(THREAD_NAME.into()).spawn(move || serve(&ws, &source, &rx, &results))?;
     Ok(tx)
 }
 
-fn serve(root: &Path, platform_file: Option<&Path>, source: &Source, jobs: &Receiver<Job>, results: &Sender<Action>) {
+fn serve(ws: &Workspace, source: &Source, jobs: &Receiver<Job>, results: &Sender<Action>) {
     while let Ok(job) = jobs.recv() {
+        // The creator edits vibe.yaml and the platform file while the dashboard runs: every
+        // job reads them again, and a review and the fixes planned from it use the same ones.
+        let ws = ws.reload();
         // A bug in a check must not take the dashboard down: it becomes a message instead.
-        let action = catch_unwind(AssertUnwindSafe(|| run(root, platform_file, source, job))).unwrap_or_else(|panic| {
+        let action = catch_unwind(AssertUnwindSafe(|| run(&ws, source, job))).unwrap_or_else(|panic| {
             Action::ReviewFailed(format!("internal error: {} (please report this)", panic_text(&panic)))
         });
         if results.send(action).is_err() {
@@ -72,21 +69,21 @@ fn serve(root: &Path, platform_file: Option<&Path>, source: &Source, jobs: &Rece
 }
 
 /// Runs one job and says how it went. Reviews read the Kubernetes objects from `source`; fixes
-/// always edit the repo.
-pub fn run(root: &Path, platform_file: Option<&Path>, source: &Source, job: Job) -> Action {
+/// always edit the repo, planned with the workspace's platform settings as the review was.
+pub fn run(ws: &Workspace, source: &Source, job: Job) -> Action {
     match job {
         Job::Review => {
             let outcome = match source {
-                Source::Repo => review_outcome(root, platform_file),
-                Source::Cluster(opts) => cluster_outcome(root, platform_file, opts),
+                Source::Repo => review_outcome(ws),
+                Source::Cluster(opts) => cluster_outcome(ws, opts),
             };
             match outcome {
                 Ok(outcome) => Action::Reviewed(Box::new(outcome)),
                 Err(e) => Action::ReviewFailed(e.to_string()),
             }
         }
-        Job::PlanFix(findings) => Action::FixPlanned(fix::plan(root, &findings).map_err(|e| e.to_string())),
-        Job::ApplyFix(plan) => Action::FixApplied(fix::apply(root, &plan).map_err(|e| e.to_string())),
+        Job::PlanFix(findings) => Action::FixPlanned(fix::plan(ws, &findings).map_err(|e| e.to_string())),
+        Job::ApplyFix(plan) => Action::FixApplied(fix::apply(&ws.root, &plan).map_err(|e| e.to_string())),
     }
 }
 
@@ -99,20 +96,16 @@ fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// Reviews the repo as `vibe review` does, and reads the excerpt around every finding.
-pub fn review_outcome(root: &Path, platform_file: Option<&Path>) -> Result<ReviewOutcome, crate::Error> {
+pub fn review_outcome(ws: &Workspace) -> Result<ReviewOutcome, crate::Error> {
     let started = Instant::now();
-    Ok(outcome(root, review::review_dir(root, platform_file)?, started))
+    Ok(outcome(&ws.root, review::review_dir(ws)?, started))
 }
 
 /// Reviews the live namespace as `vibe review --cluster` does. Findings on live objects have no
 /// excerpt; drift findings point into the repo's manifests and get theirs.
-pub fn cluster_outcome(
-    root: &Path,
-    platform_file: Option<&Path>,
-    opts: &crate::cluster::Options,
-) -> Result<ReviewOutcome, crate::Error> {
+pub fn cluster_outcome(ws: &Workspace, opts: &crate::cluster::Options) -> Result<ReviewOutcome, crate::Error> {
     let started = Instant::now();
-    Ok(outcome(root, crate::cluster::review(root, platform_file, opts)?.report, started))
+    Ok(outcome(&ws.root, crate::cluster::review(ws, opts)?.report, started))
 }
 
 /// A finished review with the file excerpt around every finding.
@@ -302,7 +295,7 @@ mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, text).unwrap();
         }
-        let outcome = review_outcome(dir.path(), None).unwrap();
+        let outcome = review_outcome(&Workspace::load(dir.path(), None)).unwrap();
         outcome
             .items
             .iter()
@@ -348,6 +341,32 @@ mod tests {
         let excerpts = excerpts_of(&[(".env", "DATABASE_URL=postgres://app:hunter2hunter2@db/app\nDEBUG=true\n")]);
         let s2 = excerpts.iter().find(|(id, _)| *id == "S2").map(|(_, t)| t.as_str()).expect("S2 finds the .env");
         assert!(!s2.contains("hunter2") && s2.contains("DATABASE_URL="), "{s2}");
+    }
+
+    #[test]
+    fn the_fix_preview_uses_the_platform_settings_of_the_review_it_fixes() {
+        // `vibe watch --platform platform.yaml`: a platform whose Prometheus runs in another
+        // namespace. The C3 fix opens the app to that namespace, not the default one.
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            ("k8s/app.yaml", include_str!("../../tests/fixtures/fix/c3/before/k8s/app.yaml")),
+            ("k8s/network-policies.yaml", include_str!("../../tests/fixtures/fix/c3/before/k8s/network-policies.yaml")),
+            ("platform.yaml", "observabilityNamespace: team-prometheus\n"),
+        ];
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let ws = Workspace::load(dir.path(), Some(&dir.path().join("platform.yaml")));
+        let Action::Reviewed(outcome) = run(&ws, &Source::Repo, Job::Review) else { panic!("the review failed") };
+        let c3: Vec<Finding> = outcome.report.findings.iter().filter(|f| f.id == CheckId::C3).cloned().collect();
+        assert!(!c3.is_empty(), "C3 finds no policy letting Prometheus in");
+        let Action::FixPlanned(Ok(plan)) = run(&ws, &Source::Repo, Job::PlanFix(c3)) else { panic!("no fix plan") };
+        let diff = plan.diff();
+        assert!(diff.contains("kubernetes.io/metadata.name: team-prometheus"), "{diff}");
+        assert!(!diff.contains("platform-vibe-observability"), "the preview uses the default platform:\n{diff}");
+        assert!(!plan.fixed.is_empty(), "the planned policy does not fix C3");
     }
 
     #[test]

@@ -22,6 +22,8 @@ use crate::generate::write::{self, Existing, Lock, Writer, hash};
 use crate::repo::Repo;
 use crate::review::fixers::{self as checks};
 use crate::review::{self, Evidence, Finding, ReviewContext};
+use crate::words::plural;
+use crate::workspace::Workspace;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
@@ -102,15 +104,12 @@ fn line_counts(c: &FileChange) -> (usize, usize) {
     (plus, minus)
 }
 
-/// Plans fixes for `findings` in the repo at `root` (reads files; writes nothing).
-pub fn plan(root: &Path, findings: &[Finding]) -> Result<FixPlan, Error> {
-    plan_with_platform(root, None, findings)
-}
-
-/// Like [`plan`], with the platform settings file given on the command line (`--platform`).
-pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &[Finding]) -> Result<FixPlan, Error> {
+/// Plans fixes for `findings` in the workspace's repo, with its platform settings (reads
+/// files; writes nothing).
+pub fn plan(ws: &Workspace, findings: &[Finding]) -> Result<FixPlan, Error> {
+    let root = ws.root.as_path();
     let repo = Repo::load(root)?;
-    let ctx = ReviewContext::for_repo(&repo, root, platform_file);
+    let ctx = ReviewContext::for_workspace(&repo, ws);
     let lock = Lock::load(root)?;
     let fx = checks::Fx { repo: &repo, ctx: &ctx };
     let mut files = Files::new(root);
@@ -133,7 +132,7 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
             by_hand.push(f);
             continue;
         }
-        let regenerated = generated.get_or_insert_with(|| regenerate(root, platform_file));
+        let regenerated = generated.get_or_insert_with(|| regenerate(ws));
         match regenerated {
             Ok(planned) => match planned.get(&f.file) {
                 Some(content) => {
@@ -202,7 +201,7 @@ pub fn plan_with_platform(root: &Path, platform_file: Option<&Path>, findings: &
         let was = counts(before);
         for round in 1..=FOLLOW_UP_ROUNDS + 1 {
             let after_repo = overlay(root, &files.changes())?;
-            let after_ctx = ReviewContext::for_repo(&after_repo, root, platform_file);
+            let after_ctx = ReviewContext::for_workspace(&after_repo, ws);
             let report = review::run(&after_repo, &after_ctx);
             let now = counts(&report);
             let follow_up: Vec<Finding> = report
@@ -306,16 +305,15 @@ fn counts(r: &review::Report) -> BTreeMap<(CheckId, String, Option<String>), usi
 }
 
 /// vibe's generated files for the repo's vibe.yaml: path -> content.
-fn regenerate(root: &Path, platform_file: Option<&Path>) -> Result<BTreeMap<String, String>, String> {
-    let config =
-        crate::commands::Config { root: root.to_path_buf(), platform_file: platform_file.map(Path::to_path_buf) };
-    let spec = match crate::commands::load_spec(&config, None) {
+fn regenerate(ws: &Workspace) -> Result<BTreeMap<String, String>, String> {
+    let root = ws.root.as_path();
+    let spec = match ws.spec(None) {
         Ok(spec) => spec,
         // Outside git (or before the first commit) there is no SHA: keep the tag the files carry
         // now, which CD keeps current in the chart values.
         Err(first) => {
             let tag = deployed_tag(root).ok_or_else(|| first.to_string())?;
-            crate::commands::load_spec(&config, Some(tag)).map_err(|_| first.to_string())?
+            ws.spec(Some(tag)).map_err(|_| first.to_string())?
         }
     };
     let sealed = crate::generate::sealed_on_disk(root, &spec);
@@ -535,10 +533,6 @@ impl FixRun {
     }
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
 fn location(f: &Finding) -> String {
     match f.line {
         Some(l) => format!("{}:{l}", f.file),
@@ -547,10 +541,10 @@ fn location(f: &Finding) -> String {
 }
 
 /// Plans fixes for `findings` and, unless `dry_run`, applies them (`vibe review --fix`).
-pub fn run(root: &Path, platform_file: Option<&Path>, findings: &[Finding], dry_run: bool) -> Result<FixRun, Error> {
+pub fn run(ws: &Workspace, findings: &[Finding], dry_run: bool) -> Result<FixRun, Error> {
     // Held from planning to writing, so no other run changes the files in between.
-    let writer = if dry_run { None } else { Some(Writer::lock(root)?) };
-    let plan = plan_with_platform(root, platform_file, findings)?;
+    let writer = if dry_run { None } else { Some(Writer::lock(&ws.root)?) };
+    let plan = plan(ws, findings)?;
     let written = match &writer {
         Some(w) if !plan.is_empty() => apply_locked(w, &plan)?,
         _ => Vec::new(),
@@ -578,7 +572,7 @@ mod tests {
     fn findings_without_a_fix_say_what_to_do_and_change_nothing() {
         let dir = repo(&[("app.yaml", APP)]);
         let f = Finding::new(CheckId::S3, "app.py", Some(3)).fix("Use a parameterised query.");
-        let plan = plan(dir.path(), std::slice::from_ref(&f)).unwrap();
+        let plan = plan(&Workspace::load(dir.path(), None), std::slice::from_ref(&f)).unwrap();
         assert!(plan.is_empty() && plan.fixed.is_empty());
         assert_eq!(plan.manual.len(), 1);
         assert!(
@@ -596,7 +590,7 @@ mod tests {
         let dir = repo(&[("app.yaml", APP)]);
         // Points at an object that is not there.
         let f = Finding::new(CheckId::G1, "app.yaml", Some(1)).object("Deployment/other");
-        let plan = plan(dir.path(), &[f]).unwrap();
+        let plan = plan(&Workspace::load(dir.path(), None), &[f]).unwrap();
         assert!(plan.is_empty());
         assert!(
             plan.manual[0].1.starts_with("vibe cannot change this safely: Deployment/other is no longer"),
@@ -609,7 +603,7 @@ mod tests {
     fn previews_mask_the_secret_values_they_remove() {
         let dir = repo(&[("app.yaml", APP)]);
         let f = Finding::new(CheckId::E5, "app.yaml", Some(14)).object("Deployment/shop-app");
-        let plan = plan(dir.path(), &[f]).unwrap();
+        let plan = plan(&Workspace::load(dir.path(), None), &[f]).unwrap();
         assert_eq!(plan.redact, vec!["s3cr3t-value".to_string()]);
         let diff = plan.diff();
         assert!(diff.contains("-          value: s3cr****") && !diff.contains("s3cr3t-value"), "{diff}");

@@ -85,7 +85,7 @@ pub fn summary(outcome: &Outcome) -> String {
             return;
         }
         let n = files.len();
-        out.push_str(&format!("  {label:<10} {n:>3} file{}", if n == 1 { "" } else { "s" }));
+        out.push_str(&format!("  {label:<10} {n:>3} file{}", crate::words::plural(n)));
         if show {
             out.push_str(": ");
             out.push_str(&files.join(", "));

@@ -19,6 +19,7 @@ pub mod promtext;
 use crate::contract::CheckId;
 use crate::contract::MGMT_ENDPOINTS;
 use crate::review::Finding;
+use crate::words::plural;
 use child::{App, Line, Stopped};
 use http::Target;
 use regex::Regex;
@@ -506,10 +507,6 @@ pub fn judge_metrics(
             format!(", {} of {} business metrics present", metrics.len() - missing.len(), metrics.len())
         }
     ));
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// ISO 8601 date-time, as the contract asks of `time` (epoch numbers are not).

@@ -7,8 +7,22 @@ mod json;
 mod sarif;
 mod text;
 
-use crate::cli::Format;
 use crate::review::Report;
+
+/// Report formats of the review.
+// Parsed by the command line (`--format`); the doc comments are its help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    /// Plain words, grouped by severity then area.
+    #[default]
+    Text,
+    /// Machine-readable JSON.
+    Json,
+    /// SARIF 2.1.0 for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
 
 /// Whether a report printed to standard output gets colour: text format, stdout a terminal, and
 /// `NO_COLOR` unset or empty.
@@ -35,7 +49,7 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
 /// The first line of every text report: the gate and the counts.
 pub fn gate_line(report: &Report) -> String {
     let (c, w) = (report.critical(), report.warnings());
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", crate::words::plural(n));
     if report.blocked() {
         let unread = match report.blocking_diagnostics() {
             0 => String::new(),

@@ -2,7 +2,7 @@
 
 use crate::contract::catalogue::{Area, Severity};
 use crate::repo::Diagnostic;
-use crate::review::{Evidence, Report, Subject};
+use crate::review::{Evidence, Finding, Report, Subject};
 
 struct Style {
     on: bool,
@@ -27,73 +27,9 @@ impl Style {
 pub fn render(report: &Report, color: bool) -> String {
     let st = Style { on: color };
     let mut out = String::new();
-    let gate = super::gate_line(report);
-    let gate = if report.blocked() { st.paint("1;31", &gate) } else { st.paint("1;32", &gate) };
-    let about = match (&report.app, &report.namespace) {
-        (Some(a), Some(ns)) => format!(": {a} (namespace {ns})"),
-        (None, Some(ns)) => format!(": namespace {ns}"),
-        _ => String::new(),
-    };
-    out.push_str(&format!("{gate}{about}\n"));
-    if report.critical() > 0 {
-        out.push_str(
-            "CRITICAL findings block deployment; there is no override. Each one says exactly what to change.\n",
-        );
-    }
-    if report.blocking_diagnostics() > 0 {
-        out.push_str(
-            "Files the gate could not read where objects come from block deployment too: they are listed below.\n",
-        );
-    }
-
-    for severity in [Severity::Critical, Severity::Warning] {
-        let of_severity: Vec<_> = report.findings.iter().filter(|f| f.severity == severity).collect();
-        if of_severity.is_empty() {
-            continue;
-        }
-        out.push_str(&format!(
-            "\n{}\n",
-            st.severity(severity, &format!("{} ({})", severity.label(), of_severity.len()))
-        ));
-        for area in Area::ALL {
-            let in_area: Vec<_> = of_severity.iter().filter(|f| f.area == area).collect();
-            if in_area.is_empty() {
-                continue;
-            }
-            out.push_str(&format!("  {}\n", st.bold(area.name())));
-            for f in in_area {
-                let place = match f.line {
-                    Some(l) => format!("{}:{l}", f.file),
-                    // A live finding names the endpoint or stream it saw, which has no line.
-                    None if f.evidence == Evidence::Live => f.file.clone(),
-                    None => format!("{} (missing)", f.file),
-                };
-                let object = f.object.as_deref().map(|o| format!("  {o}")).unwrap_or_default();
-                let live = if f.evidence == Evidence::Live { "  [live]" } else { "" };
-                out.push_str(&format!(
-                    "    {} {place}{}{live}\n",
-                    st.severity(severity, f.id.as_str()),
-                    st.dim(&object)
-                ));
-                out.push_str(&format!("       {}\n", f.message));
-                out.push_str(&format!("       Fix: {}\n", f.fix));
-            }
-        }
-    }
-
-    if !report.suppressed.is_empty() {
-        out.push_str(&format!("\n{}\n", st.bold(&format!("Suppressed in vibe.yaml ({})", report.suppressed.len()))));
-        for f in &report.suppressed {
-            let line = f.line.map(|l| format!(":{l}")).unwrap_or_default();
-            out.push_str(&format!(
-                "    {} {}{line}: {} (reason: {})\n",
-                f.id,
-                f.file,
-                f.message,
-                f.suppressed.as_deref().unwrap_or("")
-            ));
-        }
-    }
+    header(&mut out, report, &st);
+    findings(&mut out, report, &st);
+    suppressed(&mut out, report, &st);
     if !report.static_only.is_empty() {
         out.push_str(&format!(
             "\nJudged from the source code only (no running app): {}. `vibe probe` checks them on the running app.\n",
@@ -112,18 +48,103 @@ pub fn render(report: &Report, color: bool) -> String {
             continue;
         }
         let n = list.len();
-        out.push_str(&format!("\n{n} file{} {heading}:\n", if n == 1 { "" } else { "s" }));
+        out.push_str(&format!("\n{n} file{} {heading}:\n", crate::words::plural(n)));
         diagnostic_lines(&mut out, list);
     }
-    if report.findings.is_empty() && !blocking.is_empty() {
+    closing(&mut out, report, !blocking.is_empty(), !unreadable.is_empty());
+    out
+}
+
+/// The gate line, what the report is about, and why it blocks.
+fn header(out: &mut String, report: &Report, st: &Style) {
+    let gate = super::gate_line(report);
+    let gate = if report.blocked() { st.paint("1;31", &gate) } else { st.paint("1;32", &gate) };
+    let about = match (&report.app, &report.namespace) {
+        (Some(a), Some(ns)) => format!(": {a} (namespace {ns})"),
+        (None, Some(ns)) => format!(": namespace {ns}"),
+        _ => String::new(),
+    };
+    out.push_str(&format!("{gate}{about}\n"));
+    if report.critical() > 0 {
+        out.push_str(
+            "CRITICAL findings block deployment; there is no override. Each one says exactly what to change.\n",
+        );
+    }
+    if report.blocking_diagnostics() > 0 {
+        out.push_str(
+            "Files the gate could not read where objects come from block deployment too: they are listed below.\n",
+        );
+    }
+}
+
+/// The findings, by severity then area.
+fn findings(out: &mut String, report: &Report, st: &Style) {
+    for severity in [Severity::Critical, Severity::Warning] {
+        let of_severity: Vec<_> = report.findings.iter().filter(|f| f.severity == severity).collect();
+        if of_severity.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n{}\n",
+            st.severity(severity, &format!("{} ({})", severity.label(), of_severity.len()))
+        ));
+        for area in Area::ALL {
+            let in_area: Vec<_> = of_severity.iter().filter(|f| f.area == area).collect();
+            if in_area.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("  {}\n", st.bold(area.name())));
+            for f in in_area {
+                finding(out, f, st);
+            }
+        }
+    }
+}
+
+/// One finding: id, place and object, then its message and fix.
+fn finding(out: &mut String, f: &Finding, st: &Style) {
+    let place = match f.line {
+        Some(l) => format!("{}:{l}", f.file),
+        // A live finding names the endpoint or stream it saw, which has no line.
+        None if f.evidence == Evidence::Live => f.file.clone(),
+        None => format!("{} (missing)", f.file),
+    };
+    let object = f.object.as_deref().map(|o| format!("  {o}")).unwrap_or_default();
+    let live = if f.evidence == Evidence::Live { "  [live]" } else { "" };
+    out.push_str(&format!("    {} {place}{}{live}\n", st.severity(f.severity, f.id.as_str()), st.dim(&object)));
+    out.push_str(&format!("       {}\n", f.message));
+    out.push_str(&format!("       Fix: {}\n", f.fix));
+}
+
+/// The findings vibe.yaml suppresses, with their reasons.
+fn suppressed(out: &mut String, report: &Report, st: &Style) {
+    if report.suppressed.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\n{}\n", st.bold(&format!("Suppressed in vibe.yaml ({})", report.suppressed.len()))));
+    for f in &report.suppressed {
+        let line = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+        out.push_str(&format!(
+            "    {} {}{line}: {} (reason: {})\n",
+            f.id,
+            f.file,
+            f.message,
+            f.suppressed.as_deref().unwrap_or("")
+        ));
+    }
+}
+
+/// The last line when nothing was found: a pass, as far as the files that could be read go.
+fn closing(out: &mut String, report: &Report, blocking: bool, unreadable: bool) {
+    if report.findings.is_empty() && blocking {
         out.push_str(
             "\nNo finding in the files that could be read, but the gate does not pass what it could not read.\n",
         );
     } else if report.findings.is_empty() {
         // Skipped templates do not make a pass less of a pass; unreadable files do limit what it covers.
-        let passed = match unreadable.is_empty() {
-            true => "Every check passed",
-            false => "Every check passed on the files that could be read",
+        let passed = match unreadable {
+            false => "Every check passed",
+            true => "Every check passed on the files that could be read",
         };
         let advice = report.subject.advice();
         // An instruction follows as a sentence of its own; a description completes "passed".
@@ -133,7 +154,6 @@ pub fn render(report: &Report, color: bool) -> String {
         };
         out.push_str(&format!("\n{line}\n"));
     }
-    out
 }
 
 /// One line per file, or one per folder for many files of a folder skipped for the same reason

@@ -7,6 +7,7 @@ use super::workload;
 use crate::platform::Platform;
 use crate::repo::{Diagnostic, Repo};
 use crate::spec::{self, Answers, Suppression};
+use crate::workspace::Workspace;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -75,43 +76,22 @@ pub struct ReviewContext {
 }
 
 impl ReviewContext {
-    /// Builds the context for the repo at `root`: vibe.yaml and platform if present, else inferred.
+    /// Builds the context for the repo at `root`: vibe.yaml and platform if present, else
+    /// inferred. Shorthand for [`ReviewContext::for_workspace`] with a workspace loaded here.
     pub fn for_repo(repo: &Repo, root: &Path, platform_file: Option<&Path>) -> ReviewContext {
-        let mut ctx = ReviewContext::default();
-        let answers_path = root.join(spec::ANSWERS_FILE);
-        // A broken link or a FIFO "exists" too: anything at the path is read, or blocks.
-        if answers_path.symlink_metadata().is_ok() {
-            let read = crate::fsread::RepoRoot::new(root)
-                .and_then(|r| r.check_inside(&answers_path))
-                .map_err(|e| crate::Error::read(&answers_path, e))
-                .and_then(|()| spec::load_answers(&answers_path));
-            match read {
-                Ok((answers, _)) => ctx.answers = Some(answers),
-                Err(e) => ctx.diagnostics.push(Diagnostic::unreadable(
-                    spec::ANSWERS_FILE,
-                    None,
-                    format!("not used for the review: {e}"),
-                    true,
-                )),
-            }
-        }
-        let platform_path = platform_file
-            .map(Path::to_path_buf)
-            .or_else(|| ctx.answers.as_ref().and_then(|a| a.platform.as_ref()).map(|p| root.join(p)));
-        if let Some(path) = platform_path {
-            match Platform::load(&path) {
-                Ok(p) => ctx.platform = p,
-                // The gate was told which platform to judge against: judging against the
-                // defaults instead could pass what that platform refuses.
-                Err(e) => ctx.diagnostics.push(Diagnostic::unreadable(
-                    path.display().to_string(),
-                    None,
-                    format!("platform settings could not be used: {e}"),
-                    true,
-                )),
-            }
-        }
-        ctx.expected_tag = crate::git::short_sha(root);
+        ReviewContext::for_workspace(repo, &Workspace::load(root, platform_file))
+    }
+
+    /// Builds the context for `repo` from the workspace's vibe.yaml and platform (what they do
+    /// not say is inferred from the repo).
+    pub fn for_workspace(repo: &Repo, ws: &Workspace) -> ReviewContext {
+        let mut ctx = ReviewContext {
+            platform: ws.platform.clone(),
+            answers: ws.answers.clone(),
+            diagnostics: ws.diagnostics.clone(),
+            expected_tag: ws.commit.clone(),
+            ..ReviewContext::default()
+        };
         ctx.certificate_fingerprint = crate::seal::configured_fingerprint(&ctx.platform);
         ctx.infer(repo);
         ctx

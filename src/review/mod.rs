@@ -131,14 +131,15 @@ impl Report {
 
 /// Loads the repo at `root` and reviews it: what `vibe review` and the dashboard show. Files the
 /// context could not read (vibe.yaml, the platform file) come first among the diagnostics.
-pub fn review_dir(root: &std::path::Path, platform_file: Option<&std::path::Path>) -> Result<Report, crate::Error> {
+pub fn review_dir(ws: &crate::workspace::Workspace) -> Result<Report, crate::Error> {
+    let root = ws.root.as_path();
     let repo = Repo::load(root)?;
     // An empty review of an empty folder would list every missing file as CRITICAL and send a
     // newcomer to `vibe generate`, which needs answers first: point at `vibe init` instead.
     if !repo.holds_an_app() {
         return Err(crate::Error::no_app(root));
     }
-    let mut ctx = ReviewContext::for_repo(&repo, root, platform_file);
+    let mut ctx = ReviewContext::for_workspace(&repo, ws);
     let mut report = run(&repo, &ctx);
     report.put_context_diagnostics(std::mem::take(&mut ctx.diagnostics));
     Ok(report)

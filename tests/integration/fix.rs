@@ -314,7 +314,7 @@ fn generated_files_are_regenerated_and_the_lock_follows() {
         "A4 fires on the edited file"
     );
 
-    let plan = vibe::fix::plan(app.path(), &report.findings).unwrap();
+    let plan = vibe::fix::plan(&vibe::workspace::Workspace::load(app.path(), None), &report.findings).unwrap();
     assert_eq!(plan.regenerated, vec!["k8s/08-app.yaml".to_string()]);
     assert!(plan.fixed.iter().any(|f| f.id.as_str() == "A4"), "{:?}", plan.manual);
     let lines = vibe::fix::apply(app.path(), &plan).unwrap();
@@ -323,7 +323,8 @@ fn generated_files_are_regenerated_and_the_lock_follows() {
     assert_eq!(app.read(".vibe/lock.json"), lock_before, "the lock records vibe's content again");
     assert!(!review_of(app.path()).findings.iter().any(|f| f.id.as_str() == "A4"));
     // Nothing left that regeneration could change: the plan says so and writes nothing.
-    let again = vibe::fix::plan(app.path(), &review_of(app.path()).findings).unwrap();
+    let again =
+        vibe::fix::plan(&vibe::workspace::Workspace::load(app.path(), None), &review_of(app.path()).findings).unwrap();
     assert!(again.is_empty(), "{:?}", again.changes.iter().map(|c| &c.path).collect::<Vec<_>>());
 }
 
@@ -332,7 +333,8 @@ fn a_file_changed_after_planning_is_not_overwritten() {
     let case = cases().into_iter().find(|c| c.name == "g1").expect("the g1 case");
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&case.dir.join("before"), tmp.path());
-    let plan = vibe::fix::plan(tmp.path(), &review_of(tmp.path()).findings).unwrap();
+    let plan =
+        vibe::fix::plan(&vibe::workspace::Workspace::load(tmp.path(), None), &review_of(tmp.path()).findings).unwrap();
     assert!(!plan.is_empty());
     std::fs::write(tmp.path().join("k8s/app.yaml"), "# edited meanwhile\n").unwrap();
     let err = vibe::fix::apply(tmp.path(), &plan).unwrap_err();
@@ -359,7 +361,7 @@ fn a_fix_lists_every_finding_its_rewrite_removes() {
     assert!(report.findings.iter().any(|f| f.id.as_str() == "B5"), "B5 fires on the edited file");
 
     // Fixing A4 alone regenerates the file, which also puts the timeout back: the plan says so.
-    let plan = vibe::fix::plan(app.path(), &a4).unwrap();
+    let plan = vibe::fix::plan(&vibe::workspace::Workspace::load(app.path(), None), &a4).unwrap();
     let ids: BTreeSet<&str> = plan.fixed.iter().map(|f| f.id.as_str()).collect();
     assert!(ids.contains("A4") && ids.contains("B5"), "the plan lists {ids:?}");
     let n = plan.fixed.len();

@@ -71,7 +71,7 @@ fn a_comment_inside_a_flow_collection_survives_a_fix() {
     // The limits could not be added without losing it: left to the creator, with the reason.
     let repo = Repo::load(app.path()).unwrap();
     let report = review::run(&repo, &ReviewContext::for_repo(&repo, app.path(), None));
-    let plan = vibe::fix::plan(app.path(), &report.findings).unwrap();
+    let plan = vibe::fix::plan(&vibe::workspace::Workspace::load(app.path(), None), &report.findings).unwrap();
     let (_, why) = plan.manual.iter().find(|(f, _)| f.id.as_str() == "F2").expect("F2 is left by hand");
     assert!(why.contains("comment"), "{why}");
 }
@@ -104,7 +104,7 @@ fn the_d3_fix_waits_only_for_a_service() {
         "{}",
         d3[0].fix
     );
-    let plan = vibe::fix::plan(app.path(), &d3).unwrap();
+    let plan = vibe::fix::plan(&vibe::workspace::Workspace::load(app.path(), None), &d3).unwrap();
     assert!(plan.is_empty(), "no wait on a host without a Service: {:?}", plan.changes);
     let (_, why) = &plan.manual[0];
     assert!(why.contains("no Service named shop-redis") && why.contains("add a Service for redis"), "{why}");

@@ -203,7 +203,7 @@ pub fn b5(r: &Review, out: &mut Vec<Finding>) {
                 }
                 let now = match (timeout, got) {
                     (None, _) => "1 second".to_string(),
-                    (Some(_), Some(t)) => format!("{t} second{}", if t == 1 { "" } else { "s" }),
+                    (Some(_), Some(t)) => format!("{t} second{}", crate::words::plural(t)),
                     (Some(t), None) => format!("`{}` (not a number of seconds)", t.as_str().unwrap_or("?")),
                 };
                 let why = if db { " because /readiness checks the database" } else { "" };

@@ -227,7 +227,7 @@ pub fn g1(r: &Review, out: &mut Vec<Finding>) {
         if !missing.is_empty() {
             problems.push(format!(
                 "lacks the annotation{} {}",
-                if missing.len() > 1 { "s" } else { "" },
+                crate::words::plural(missing.len()),
                 missing.join(", ")
             ));
         }
@@ -895,7 +895,7 @@ pub fn g5(r: &Review, out: &mut Vec<Finding>) {
                 .message(format!(
                     "The {lib} logger configured here writes no {} field{}, so the log search cannot sort, filter or read these lines",
                     names.join(", "),
-                    if names.len() > 1 { "s" } else { "" }
+                    crate::words::plural(names.len())
                 ))
                 .fix(g5_fix(lib)),
         );
