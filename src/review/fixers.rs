@@ -8,7 +8,7 @@
 //! check reports one finding per container, probe or env entry, the line of the finding picks it.
 
 use super::workload::{self, Container, Workload, component_of_image, parse_image};
-use super::{Finding, ReviewContext};
+use super::{Direction, Finding, Remedy, ReviewContext, Sender};
 use crate::contract::CheckId;
 use crate::contract::{self, PORT_HTTP, PORT_MGMT};
 use crate::edit::Files;
@@ -622,8 +622,6 @@ fn tcp_port(port: i64) -> Y {
     Y::seq([Y::map([("protocol", Y::str("TCP")), ("port", Y::int(port))])])
 }
 
-static ON_PORT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"on port (\d+)").expect("valid regex"));
-
 /// C1–C6: add the missing NetworkPolicy to the network-policies file.
 pub(crate) fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let target = match &f.object {
@@ -653,8 +651,13 @@ pub(crate) fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
         }
         if peers.is_empty() { Err("the app's pods have no labels to select them by".into()) } else { Ok(peers) }
     };
-    let port_in_message = ON_PORT.captures(&f.message).and_then(|c| c[1].parse::<i64>().ok());
-    let egress = f.message.contains("egress rules");
+    // What the check found: who may not reach the pods, on which port, refused by which side.
+    let (sender, found_port, egress) = match f.remedy {
+        Some(Remedy::AllowTraffic { from, port, direction }) => {
+            (Some(from), Some(port), direction == Direction::Egress)
+        }
+        _ => (None, None, false),
+    };
     let component = target.as_ref().and_then(|w| w.component);
     // (name, comment, podSelector labels, policy type, rule peers, port)
     let (name, why, selected, kind, peers, port): PolicyParts = match f.id {
@@ -681,7 +684,7 @@ pub(crate) fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
                 Some(i64::from(PORT_HTTP)),
             )
         }
-        CheckId::C2 if f.message.contains("ingress controller") => {
+        CheckId::C2 if sender == Some(Sender::IngressController) => {
             let p = &fx.ctx.platform;
             let to = if component == Some("nginx") { "nginx" } else { "app" };
             let default_port = if to == "nginx" {
@@ -714,7 +717,7 @@ pub(crate) fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
                 labels_of_target(component)?,
                 "Ingress",
                 vec![peer],
-                port_in_message.or(default_port),
+                found_port.or(default_port),
             )
         }
         CheckId::C2 => {
@@ -896,9 +899,6 @@ pub(crate) fn d2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     edit_at(files, obj, "spec.strategy", |t, d, p| edit::remove(t, d, p, "rollingUpdate"))
 }
 
-static WAITING_FOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"waiting for ([a-z0-9-]+) \(([^\s():]+):(\d+)\)").expect("valid regex"));
-
 /// The port of the Service `host` (in the workload's namespace) that reaches the store's
 /// `store_port`, or why there is none.
 fn service_port(fx: &Fx, workload: &Object, host: &str, store_port: &str) -> Result<String, String> {
@@ -921,8 +921,10 @@ fn service_port(fx: &Fx, workload: &Object, host: &str, store_port: &str) -> Res
 /// D3: an initContainer waits until the store's Service answers on its port.
 pub(crate) fn d3(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     let w = workload_of(fx, f)?;
-    let caps = WAITING_FOR.captures(&f.message).ok_or("cannot tell which store to wait for")?;
-    let (store, host, store_port) = (caps[1].to_string(), caps[2].to_string(), caps[3].to_string());
+    let Some(Remedy::AddWaitInit { store, host, port: store_port }) = &f.remedy else {
+        return Err("cannot tell which store to wait for".into());
+    };
+    let store_port = store_port.to_string();
     // Only a Service name resolves in the cluster: waiting on anything else never ends.
     let port = service_port(fx, w.obj, &host, &store_port).map_err(|why| {
         format!("{why}; add a Service for {store} (port {store_port}) that selects its pods, then wait on that Service")
@@ -1350,10 +1352,29 @@ mod tests {
     }
 
     #[test]
-    fn the_store_to_wait_for_is_read_from_the_finding() {
-        let c = WAITING_FOR
-            .captures("Deployment/x starts without waiting for postgres (shop-postgres:5432): on a")
-            .unwrap();
-        assert_eq!((&c[1], &c[2], &c[3]), ("postgres", "shop-postgres", "5432"));
+    fn the_store_to_wait_for_comes_from_the_remedy_whatever_the_message_says() {
+        let app = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: x/web:1\n---\napiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  selector: {app: db}\n  ports: [{port: 5432}]\n";
+        let found = Finding::new(CheckId::D3, "app.yaml", Some(1)).object("Deployment/web").message("Reworded.");
+        let err = fix(&[("app.yaml", app)], found.clone()).unwrap_err();
+        assert!(err.contains("which store"), "{err}");
+        let remedy = Remedy::AddWaitInit { store: "postgres".into(), host: "db".into(), port: 5432 };
+        let out = fix(&[("app.yaml", app)], found.remedy(remedy)).unwrap();
+        assert!(out["app.yaml"].contains("name: wait-for-postgres"), "{}", out["app.yaml"]);
+        assert!(out["app.yaml"].contains("until nc -z db 5432;"), "{}", out["app.yaml"]);
+    }
+
+    #[test]
+    fn the_ingress_controller_policy_takes_the_port_and_sender_from_the_remedy() {
+        let app = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, labels: {app: web}}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          image: x/web:1\n";
+        let remedy =
+            Remedy::AllowTraffic { from: Sender::IngressController, port: 9000, direction: Direction::Ingress };
+        let found = Finding::new(CheckId::C2, contract::NETWORK_POLICIES_FILE, None)
+            .object("Deployment/web")
+            .message("Reworded.")
+            .remedy(remedy);
+        let out = fix(&[("app.yaml", app)], found).unwrap();
+        let policy = &out[contract::NETWORK_POLICIES_FILE];
+        assert!(policy.contains("name: allow-ingress-controller-to-app"), "{policy}");
+        assert!(policy.contains("port: 9000"), "{policy}");
     }
 }

@@ -22,7 +22,7 @@ pub mod secret_values {
 
 pub use checks::secrets::env_name;
 pub use context::ReviewContext;
-pub use finding::{Evidence, Finding};
+pub use finding::{Direction, Evidence, Finding, Remedy, Sender};
 
 use crate::contract::CheckId;
 use crate::contract::catalogue::Severity;

@@ -31,7 +31,7 @@ use crate::review::context::ReviewContext;
 use crate::review::fixers;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload::{self, Workload};
-use crate::review::{Finding, Review};
+use crate::review::{Direction, Finding, Remedy, Review, Sender};
 use crate::yaml::Node;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -591,7 +591,7 @@ pub fn c2(r: &Review, out: &mut Vec<Finding>) {
                 p.ingress_controller_namespace,
                 p.ingress_controller_label_key,
                 p.ingress_controller_label_value
-            )));
+            )).remedy(Remedy::AllowTraffic { from: Sender::IngressController, port, direction: Direction::Ingress }));
         }
     }
     // The nginx front forwards to the app: nginx -> app:8081 as well.
@@ -637,7 +637,7 @@ pub fn c3(r: &Review, out: &mut Vec<Finding>) {
                 "Add a NetworkPolicy to {NETWORK_POLICIES_FILE} with `podSelector: {{matchLabels: {}}}` and an ingress \
                  rule from `namespaceSelector: {{matchLabels: {{{NAMESPACE_NAME_LABEL}: {obs}}}}}` on TCP port {http}.",
                 to.selector_text()
-            )));
+            )).remedy(Remedy::AllowTraffic { from: Sender::Observability, port: http, direction: Direction::Ingress }));
         }
     }
 }
@@ -666,7 +666,11 @@ fn missing_finding(id: CheckId, to: &Shape) -> Finding {
 }
 
 fn pod_to_pod_finding(id: CheckId, from: &Shape, to: &Shape, port: i64, missing: Missing) -> Finding {
-    let f = missing_finding(id, to);
+    let direction = match missing {
+        Missing::Ingress => Direction::Ingress,
+        Missing::Egress => Direction::Egress,
+    };
+    let f = missing_finding(id, to).remedy(Remedy::AllowTraffic { from: Sender::Pods, port, direction });
     match missing {
         Missing::Ingress => f
             .message(format!(

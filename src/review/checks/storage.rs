@@ -25,7 +25,7 @@ use crate::repo::Object;
 use crate::review::fixers;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload::{self, Container, Workload};
-use crate::review::{Finding, Review};
+use crate::review::{Finding, Remedy, Review};
 use crate::yaml::Node;
 use regex::Regex;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -482,7 +482,8 @@ pub fn d3(r: &Review, out: &mut Vec<Finding>) {
                          command `[sh, -c, \"until nc -z {host} {port}; do sleep 2; done\"]` (with the same \
                          securityContext and resources rules as the other containers).",
                         if has_service { "A" } else { "a" }
-                    )),
+                    ))
+                    .remedy(Remedy::AddWaitInit { store: id.to_string(), host, port }),
             );
         }
     }
