@@ -28,7 +28,7 @@ use crate::contract::{self, NETWORK_POLICIES_FILE, PORT_HTTP};
 use crate::k8s::{self, BackendRef, PortRef, selects, service_selects};
 use crate::repo::Object;
 use crate::review::context::ReviewContext;
-use crate::review::fixers;
+mod fix;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload::{self, Workload};
 use crate::review::{Direction, Finding, Remedy, Review, Sender};
@@ -37,12 +37,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The checks of this file, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
-    Check { id: CheckId::C1, run: c1, judged: Judged::Static, repo_only: false, fixer: Some(fixers::network) },
-    Check { id: CheckId::C2, run: c2, judged: Judged::Static, repo_only: false, fixer: Some(fixers::network) },
-    Check { id: CheckId::C3, run: c3, judged: Judged::Static, repo_only: false, fixer: Some(fixers::network) },
-    Check { id: CheckId::C4, run: c4, judged: Judged::Static, repo_only: false, fixer: Some(fixers::network) },
-    Check { id: CheckId::C5, run: c5, judged: Judged::Static, repo_only: false, fixer: Some(fixers::network) },
-    Check { id: CheckId::C6, run: c6, judged: Judged::Static, repo_only: false, fixer: Some(fixers::network) },
+    Check { id: CheckId::C1, run: c1, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
+    Check { id: CheckId::C2, run: c2, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
+    Check { id: CheckId::C3, run: c3, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
+    Check { id: CheckId::C4, run: c4, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
+    Check { id: CheckId::C5, run: c5, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
+    Check { id: CheckId::C6, run: c6, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
 ];
 
 /// Pod or namespace labels.

@@ -22,7 +22,7 @@ use crate::contract::CheckId;
 use crate::contract::{self, STORAGE_FILE};
 use crate::k8s::service_selects;
 use crate::repo::Object;
-use crate::review::fixers;
+mod fix;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload::{self, Container, Workload};
 use crate::review::{Finding, Remedy, Review};
@@ -34,8 +34,8 @@ use std::sync::LazyLock;
 /// The checks of this file, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
     Check { id: CheckId::D1, run: d1, judged: Judged::Static, repo_only: false, fixer: None },
-    Check { id: CheckId::D2, run: d2, judged: Judged::Static, repo_only: false, fixer: Some(fixers::d2) },
-    Check { id: CheckId::D3, run: d3, judged: Judged::Static, repo_only: false, fixer: Some(fixers::d3) },
+    Check { id: CheckId::D2, run: d2, judged: Judged::Static, repo_only: false, fixer: Some(fix::d2) },
+    Check { id: CheckId::D3, run: d3, judged: Judged::Static, repo_only: false, fixer: Some(fix::d3) },
     Check { id: CheckId::D4, run: d4, judged: Judged::Static, repo_only: false, fixer: None },
 ];
 

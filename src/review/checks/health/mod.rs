@@ -22,7 +22,7 @@ use super::image::{container_words, key_line};
 use super::ingress::{PortRef, Routes};
 use crate::contract::CheckId;
 use crate::contract::{self, PORT_HTTP, PORT_MGMT};
-use crate::review::fixers;
+mod fix;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload::{self, Container, Workload};
 use crate::review::{Finding, Review};
@@ -30,11 +30,11 @@ use crate::yaml::Node;
 
 /// The checks of this file, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
-    Check { id: CheckId::B1, run: b1, judged: Judged::Static, repo_only: false, fixer: Some(fixers::b1) },
-    Check { id: CheckId::B2, run: b2, judged: Judged::Static, repo_only: false, fixer: Some(fixers::b2) },
-    Check { id: CheckId::B3, run: b3, judged: Judged::LiveAdds, repo_only: false, fixer: Some(fixers::b3) },
-    Check { id: CheckId::B4, run: b4, judged: Judged::LiveAdds, repo_only: false, fixer: Some(fixers::b4) },
-    Check { id: CheckId::B5, run: b5, judged: Judged::Static, repo_only: false, fixer: Some(fixers::b5) },
+    Check { id: CheckId::B1, run: b1, judged: Judged::Static, repo_only: false, fixer: Some(fix::b1) },
+    Check { id: CheckId::B2, run: b2, judged: Judged::Static, repo_only: false, fixer: Some(fix::b2) },
+    Check { id: CheckId::B3, run: b3, judged: Judged::LiveAdds, repo_only: false, fixer: Some(fix::b3) },
+    Check { id: CheckId::B4, run: b4, judged: Judged::LiveAdds, repo_only: false, fixer: Some(fix::b4) },
+    Check { id: CheckId::B5, run: b5, judged: Judged::Static, repo_only: false, fixer: Some(fix::b5) },
     Check { id: CheckId::B6, run: b6, judged: Judged::Static, repo_only: false, fixer: None },
 ];
 

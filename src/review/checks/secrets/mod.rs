@@ -27,7 +27,7 @@ use crate::contract::CheckId;
 pub use crate::lang::env_name;
 use crate::lang::upper_words;
 use crate::repo::Object;
-use crate::review::fixers;
+mod fix;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload;
 use crate::review::{Finding, Review};
@@ -42,7 +42,7 @@ pub const CHECKS: &[Check] = &[
     Check { id: CheckId::E2, run: e2, judged: Judged::Static, repo_only: false, fixer: None },
     Check { id: CheckId::E3, run: e3, judged: Judged::Static, repo_only: true, fixer: None },
     Check { id: CheckId::E4, run: e4, judged: Judged::Static, repo_only: false, fixer: None },
-    Check { id: CheckId::E5, run: e5, judged: Judged::Static, repo_only: false, fixer: Some(fixers::e5) },
+    Check { id: CheckId::E5, run: e5, judged: Judged::Static, repo_only: false, fixer: Some(fix::e5) },
     Check { id: CheckId::E6, run: e6, judged: Judged::Static, repo_only: false, fixer: None },
     Check { id: CheckId::E7, run: e7, judged: Judged::Static, repo_only: false, fixer: None },
 ];

@@ -20,7 +20,7 @@ use crate::contract::CheckId;
 use crate::contract::{self, HPA_FILE, MIN_STORE_SIZE, SIZES, Size};
 use crate::k8s::parse_quantity;
 use crate::review::context::ReviewContext;
-use crate::review::fixers;
+mod fix;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload::{self, Container, Workload};
 use crate::review::{Finding, Review};
@@ -29,8 +29,8 @@ use std::collections::HashSet;
 
 /// The checks of this file, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
-    Check { id: CheckId::F1, run: f1, judged: Judged::Static, repo_only: false, fixer: Some(fixers::f1) },
-    Check { id: CheckId::F2, run: f2, judged: Judged::Static, repo_only: false, fixer: Some(fixers::f2) },
+    Check { id: CheckId::F1, run: f1, judged: Judged::Static, repo_only: false, fixer: Some(fix::f1) },
+    Check { id: CheckId::F2, run: f2, judged: Judged::Static, repo_only: false, fixer: Some(fix::f2) },
     Check { id: CheckId::F3, run: f3, judged: Judged::Static, repo_only: false, fixer: None },
     Check { id: CheckId::F4, run: f4, judged: Judged::Static, repo_only: false, fixer: None },
 ];

@@ -33,7 +33,7 @@ use crate::contract;
 use crate::contract::CheckId;
 use crate::repo::{Dockerfile, Repo};
 use crate::review::context::ReviewContext;
-use crate::review::fixers;
+mod fix;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload::{self, Container, Workload, parse_image};
 use crate::review::{Finding, Review};
@@ -43,11 +43,11 @@ use std::collections::HashMap;
 
 /// The checks of this file, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
-    Check { id: CheckId::A1, run: a1, judged: Judged::Static, repo_only: false, fixer: Some(fixers::a1) },
-    Check { id: CheckId::A2, run: a2, judged: Judged::Static, repo_only: true, fixer: Some(fixers::a2) },
-    Check { id: CheckId::A3, run: a3, judged: Judged::Static, repo_only: false, fixer: Some(fixers::a3) },
-    Check { id: CheckId::A4, run: a4, judged: Judged::Static, repo_only: false, fixer: Some(fixers::a4) },
-    Check { id: CheckId::A5, run: a5, judged: Judged::Static, repo_only: false, fixer: Some(fixers::a5) },
+    Check { id: CheckId::A1, run: a1, judged: Judged::Static, repo_only: false, fixer: Some(fix::a1) },
+    Check { id: CheckId::A2, run: a2, judged: Judged::Static, repo_only: true, fixer: Some(fix::a2) },
+    Check { id: CheckId::A3, run: a3, judged: Judged::Static, repo_only: false, fixer: Some(fix::a3) },
+    Check { id: CheckId::A4, run: a4, judged: Judged::Static, repo_only: false, fixer: Some(fix::a4) },
+    Check { id: CheckId::A5, run: a5, judged: Judged::Static, repo_only: false, fixer: Some(fix::a5) },
     Check { id: CheckId::A6, run: a6, judged: Judged::Static, repo_only: false, fixer: None },
 ];
 

@@ -24,7 +24,7 @@ use crate::contract::PORT_HTTP;
 pub(crate) use crate::k8s::PortRef;
 use crate::k8s::{self, service_selects, tls_entries_cover};
 use crate::repo::{Object, Repo};
-use crate::review::fixers;
+mod fix;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload::{self, Workload};
 use crate::review::{Finding, Review};
@@ -36,7 +36,7 @@ use std::sync::LazyLock;
 /// The checks of this file, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
     Check { id: CheckId::H1, run: h1, judged: Judged::Static, repo_only: false, fixer: None },
-    Check { id: CheckId::H2, run: h2, judged: Judged::Static, repo_only: false, fixer: Some(fixers::h2) },
+    Check { id: CheckId::H2, run: h2, judged: Judged::Static, repo_only: false, fixer: Some(fix::h2) },
     Check { id: CheckId::H3, run: h3, judged: Judged::Static, repo_only: false, fixer: None },
 ];
 
