@@ -8,6 +8,7 @@
 pub mod context;
 pub mod finding;
 pub mod fixers;
+pub mod model;
 pub mod registry;
 pub mod workload;
 
@@ -27,6 +28,7 @@ pub use finding::{Direction, Evidence, Finding, Remedy, Sender};
 use crate::contract::CheckId;
 use crate::contract::catalogue::Severity;
 use crate::repo::{Diagnostic, Repo};
+use model::Model;
 
 /// What a check reads.
 pub struct Review<'a> {
@@ -34,6 +36,8 @@ pub struct Review<'a> {
     pub repo: &'a Repo,
     /// What is known of the app (from vibe.yaml and the platform, else inferred).
     pub ctx: &'a ReviewContext,
+    /// What the checks share (workloads, routes), built once per review.
+    pub model: &'a Model<'a>,
 }
 
 /// The outcome of a review.
@@ -164,7 +168,8 @@ pub fn run(repo: &Repo, ctx: &ReviewContext) -> Report {
 
 /// [`run`] on at most `threads` threads (the report does not depend on it).
 fn run_with_threads(repo: &Repo, ctx: &ReviewContext, threads: usize) -> Report {
-    let review = Review { repo, ctx };
+    let model = Model::new(repo);
+    let review = Review { repo, ctx, model: &model };
     let threads = if repo.documents < PARALLEL_FROM_DOCUMENTS { 1 } else { threads };
     let checks: Vec<&registry::Check> = registry::all().collect();
     let per_check = crate::parallel::map_in_order(&checks, threads, |check| {

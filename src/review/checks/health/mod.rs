@@ -16,15 +16,15 @@
 //!   one finding per probe: a sidecar restarted by a too-short timeout takes the app down with it.
 //!   An absent `timeoutSeconds` is Kubernetes' default of 1 second. Only the readiness probe needs
 //!   the longer database timeout.
-//! - B6 follows every Ingress backend to the port it reaches (see [`super::ingress::Routes`]).
+//! - B6 follows every Ingress backend to the port it reaches (see [`crate::review::model::Routes`]).
 
-use super::image::{container_words, key_line};
-use super::ingress::{PortRef, Routes};
 use crate::contract::CheckId;
 use crate::contract::{self, PORT_HTTP, PORT_MGMT};
+use crate::k8s::PortRef;
+use crate::review::model::{container_words, key_line};
 mod fix;
 use crate::review::registry::{Check, Judged};
-use crate::review::workload::{self, Container, Workload};
+use crate::review::workload::{Container, Workload};
 use crate::review::{Finding, Review};
 use crate::yaml::Node;
 
@@ -41,14 +41,9 @@ pub const CHECKS: &[Check] = &[
 /// The name Kubernetes manifests give the management port.
 pub(crate) const MGMT_PORT_NAME: &str = "mgmt";
 
-/// The container that runs the app in an app workload (see the module notes).
-pub(crate) fn app_container<'a>(w: &Workload<'a>) -> Option<Container<'a>> {
-    w.app_container()
-}
-
 /// Long-running app workloads: the ones the B checks judge.
 fn app_workloads<'a>(r: &Review<'a>) -> Vec<Workload<'a>> {
-    workload::workloads(r.repo).into_iter().filter(|w| w.is_app() && w.long_running()).collect()
+    r.model.long_running_apps().copied().collect()
 }
 
 /// `ports` of a container as written, for messages.
@@ -60,7 +55,7 @@ fn declared(c: &Container) -> String {
 /// B1: the app container declares containerPort 8081.
 pub fn b1(r: &Review, out: &mut Vec<Finding>) {
     for w in app_workloads(r) {
-        let Some(c) = app_container(&w) else { continue };
+        let Some(c) = w.app_container() else { continue };
         if c.ports().iter().any(|(n, _)| *n == i64::from(PORT_HTTP)) {
             continue;
         }
@@ -83,7 +78,7 @@ pub fn b1(r: &Review, out: &mut Vec<Finding>) {
 /// B2: the app container (or its mgmt sidecar) declares containerPort 8082.
 pub fn b2(r: &Review, out: &mut Vec<Finding>) {
     for w in app_workloads(r) {
-        let Some(c) = app_container(&w) else { continue };
+        let Some(c) = w.app_container() else { continue };
         if w.main_containers().iter().any(|m| m.ports().iter().any(|(n, _)| *n == i64::from(PORT_MGMT))) {
             continue;
         }
@@ -127,7 +122,7 @@ fn probe_check(r: &Review, out: &mut Vec<Finding>, id: CheckId, key: &str, path:
         contract::PROBE_TIMEOUT_SECONDS
     );
     for w in app_workloads(r) {
-        let Some(c) = app_container(&w) else { continue };
+        let Some(c) = w.app_container() else { continue };
         let who = container_words(&w, &c);
         let (problem, line) = match c.node.get(key) {
             None => (format!("has no {key}"), c.line()),
@@ -228,7 +223,7 @@ pub fn b5(r: &Review, out: &mut Vec<Finding>) {
 
 /// B6: no Ingress backend reaches the management port 8082 (by number or by the name `mgmt`).
 pub fn b6(r: &Review, out: &mut Vec<Finding>) {
-    let routes = Routes::new(r.repo);
+    let routes = &r.model.routes;
     for b in routes.backends() {
         let t = routes.resolve(&b);
         let mgmt = i64::from(PORT_MGMT);

@@ -23,16 +23,16 @@
 //!   and A6 (it is not from the platform registry); A5's fix then names the platform registry
 //!   reference, not the mirror, so both findings ask for the same change.
 //! - A6 judges "the app image": the app container of each app workload (see
-//!   [`super::health::app_container`]) and the chart's top-level `image`. Sidecars and
+//!   [`crate::review::workload::Workload::app_container`]) and the chart's top-level `image`. Sidecars and
 //!   initContainers of app workloads are third-party helpers as far as A6 is concerned (A1 and
 //!   A5 still judge them).
 //! - A container without `image` holds no reference (kustomize patches look like that).
 
-use super::health::app_container;
 use crate::contract;
 use crate::contract::CheckId;
 use crate::repo::{Dockerfile, Repo};
 use crate::review::context::ReviewContext;
+use crate::review::model::{container_words, key_line};
 mod fix;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload::{self, Container, Workload, parse_image};
@@ -55,11 +55,6 @@ pub const CHECKS: &[Check] = &[
 const DOCKER_HUB_HOSTS: &[&str] = &["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"];
 /// The only platform the cluster's nodes run (A2).
 const PLATFORM_AMD64: &str = crate::contract::PLATFORM_ARCH;
-
-/// Line of a mapping key (for findings about a field that is present), else the node's own line.
-pub(crate) fn key_line(node: &Node, key: &str) -> Option<u32> {
-    node.entry(key).and_then(|e| e.key_pos).map(|p| p.line).or_else(|| node.get(key).and_then(Node::line))
-}
 
 /// Where an image reference was found.
 #[derive(Debug, Clone)]
@@ -90,7 +85,7 @@ impl ImageSite<'_> {
     /// True for the app image: the app container of an app workload, or the chart's `image`.
     fn app(&self) -> bool {
         match &self.place {
-            Place::Container(w, c) => w.is_app() && app_container(w).is_some_and(|a| std::ptr::eq(a.node, c.node)),
+            Place::Container(w, c) => w.is_app() && w.app_container().is_some_and(|a| std::ptr::eq(a.node, c.node)),
             Place::Values(_) => self.values_app,
             Place::From => false,
         }
@@ -115,9 +110,10 @@ impl ImageSite<'_> {
 }
 
 /// Every image reference of the repo, in file order.
-fn image_sites(repo: &Repo) -> Vec<ImageSite<'_>> {
+fn image_sites<'a>(r: &Review<'a>) -> Vec<ImageSite<'a>> {
+    let repo = r.repo;
     let mut out = Vec::new();
-    for w in workload::workloads(repo) {
+    for &w in &r.model.workloads {
         for c in w.containers() {
             let Some(image) = c.image.map(str::trim).filter(|i| !i.is_empty()) else { continue };
             out.push(ImageSite {
@@ -146,16 +142,6 @@ fn image_sites(repo: &Repo) -> Vec<ImageSite<'_>> {
         }
     }
     out
-}
-
-/// "container `app` of Deployment/x" / "initContainer `wait` of …".
-pub(crate) fn container_words(w: &Workload, c: &Container) -> String {
-    let kind = if c.init { "initContainer" } else { "container" };
-    if c.name.is_empty() {
-        format!("a {kind} of {}", w.obj.id())
-    } else {
-        format!("{kind} `{}` of {}", c.name, w.obj.id())
-    }
 }
 
 /// Chart folders (holding a Chart.yaml) and their values files' image references.
@@ -462,7 +448,7 @@ fn site_finding(id: CheckId, s: &ImageSite) -> Finding {
 
 /// A1: no `:latest` or untagged image anywhere (manifests, chart values, Dockerfile FROM).
 pub fn a1(r: &Review, out: &mut Vec<Finding>) {
-    for s in image_sites(r.repo) {
+    for s in image_sites(r) {
         let Some(why) = unpinned(&s.image) else { continue };
         let base = without_tag(&s.image);
         let fix = if s.app() {
@@ -524,7 +510,7 @@ fn sc_field<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
 
 /// A3: the pod template runs as non-root (`runAsNonRoot: true`) with a non-zero runAsUser.
 pub fn a3(r: &Review, out: &mut Vec<Finding>) {
-    for w in workload::workloads(r.repo) {
+    for &w in &r.model.workloads {
         let pod_sc = w.pod.get("securityContext");
         let pod_nonroot = pod_sc.and_then(|s| s.get("runAsNonRoot"));
         let pod_user = pod_sc.and_then(|s| s.get("runAsUser"));
@@ -618,7 +604,7 @@ pub fn a3(r: &Review, out: &mut Vec<Finding>) {
 
 /// A4: every container drops ALL capabilities and sets allowPrivilegeEscalation false.
 pub fn a4(r: &Review, out: &mut Vec<Finding>) {
-    for w in workload::workloads(r.repo) {
+    for &w in &r.model.workloads {
         for c in w.containers() {
             let sc = c.node.get("securityContext");
             let mut problems = Vec::new();
@@ -662,7 +648,7 @@ pub fn a4(r: &Review, out: &mut Vec<Finding>) {
 
 /// A5: no bare Docker Hub reference in manifests, chart values or Dockerfile FROM lines.
 pub fn a5(r: &Review, out: &mut Vec<Finding>) {
-    for s in image_sites(r.repo) {
+    for s in image_sites(r) {
         if !is_docker_hub(&s.image) {
             continue;
         }
@@ -702,7 +688,7 @@ pub fn a5(r: &Review, out: &mut Vec<Finding>) {
 pub fn a6(r: &Review, out: &mut Vec<Finding>) {
     let registry = format!("{}/", r.ctx.platform.registry.trim_end_matches('/'));
     let mirror = format!("{}/", r.ctx.platform.mirror.trim_end_matches('/'));
-    for s in image_sites(r.repo).into_iter().filter(ImageSite::app) {
+    for s in image_sites(r).into_iter().filter(ImageSite::app) {
         if s.image.starts_with(&registry) && !s.image.starts_with(&mirror) {
             continue;
         }

@@ -29,11 +29,12 @@ use crate::k8s::{self, BackendRef, PortRef, selects, service_selects};
 use crate::repo::Object;
 use crate::review::context::ReviewContext;
 mod fix;
+use crate::review::model::{Labels, labels_of, namespace_of};
 use crate::review::registry::{Check, Judged};
-use crate::review::workload::{self, Workload};
+use crate::review::workload::Workload;
 use crate::review::{Direction, Finding, Remedy, Review, Sender};
 use crate::yaml::Node;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// The checks of this file, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
@@ -44,9 +45,6 @@ pub const CHECKS: &[Check] = &[
     Check { id: CheckId::C5, run: c5, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
     Check { id: CheckId::C6, run: c6, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
 ];
-
-/// Pod or namespace labels.
-pub(super) type Labels = BTreeMap<String, String>;
 
 /// The label every namespace carries with its own name.
 const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
@@ -65,16 +63,6 @@ fn is_empty_selector(sel: Option<&Node>) -> bool {
                 && s.get("matchExpressions").is_none_or(|m| m.items().is_empty())
         }
     }
-}
-
-/// Labels of a pod template as an owned map.
-pub(super) fn labels_of(w: &Workload) -> Labels {
-    w.labels().into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-}
-
-/// The namespace an object lives in: its own, else the app's.
-pub(super) fn namespace_of(obj: &Object, ctx: &ReviewContext) -> Option<String> {
-    obj.namespace.clone().or_else(|| ctx.namespace.clone())
 }
 
 /// Distinct pods: what selectors and ports are matched against.
@@ -388,7 +376,7 @@ impl<'a> Roles<'a> {
     fn new(r: &'a Review) -> Roles<'a> {
         let mut apps = Vec::new();
         let mut by_component: HashMap<&'static str, Vec<Workload>> = HashMap::new();
-        for w in workload::workloads(r.repo) {
+        for &w in &r.model.workloads {
             match w.component {
                 None if w.long_running() => apps.push(w),
                 None => {}

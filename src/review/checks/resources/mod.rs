@@ -15,11 +15,11 @@
 //!   whose `scaleTargetRef` names it; a missing one is reported in the HPA file without a line.
 //!   Each HPA targeting such a workload must have 1 <= minReplicas (default 1) <= maxReplicas.
 
-use super::image::{container_words, key_line};
 use crate::contract::CheckId;
 use crate::contract::{self, HPA_FILE, MIN_STORE_SIZE, SIZES, Size};
 use crate::k8s::parse_quantity;
 use crate::review::context::ReviewContext;
+use crate::review::model::{container_words, key_line};
 mod fix;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload::{self, Container, Workload};
@@ -115,7 +115,7 @@ fn size_for(ctx: &ReviewContext, role: Role) -> (&'static Size, String) {
 
 /// F1/F2: every container declares cpu and memory `requests` (F1) or `limits` (F2).
 fn declared(r: &Review, out: &mut Vec<Finding>, id: CheckId, section: &str) {
-    for w in workload::workloads(r.repo) {
+    for &w in &r.model.workloads {
         for c in w.containers() {
             let res = resources(&c);
             let (cpu, memory) = if section == "requests" {
@@ -196,7 +196,7 @@ fn size_values(s: &Size) -> String {
 /// F3: app resources equal its t-shirt size; stores at least md.
 pub fn f3(r: &Review, out: &mut Vec<Finding>) {
     let min_store = contract::size(MIN_STORE_SIZE).unwrap_or(&SIZES[0]);
-    for w in workload::workloads(r.repo) {
+    for &w in &r.model.workloads {
         for c in w.main_containers() {
             let res = resources(&c);
             if res.pairs(min_store).iter().all(|(_, v, _)| v.is_none()) {
@@ -292,7 +292,7 @@ pub fn f4(r: &Review, out: &mut Vec<Finding>) {
         }
     }
     let mut apps: HashSet<(&str, &str)> = HashSet::new();
-    for w in workload::workloads(r.repo) {
+    for &w in &r.model.workloads {
         if !(w.is_app() && w.long_running() && matches!(w.obj.kind.as_str(), "Deployment" | "StatefulSet")) {
             continue;
         }

@@ -29,7 +29,6 @@ use crate::lang::upper_words;
 use crate::repo::Object;
 mod fix;
 use crate::review::registry::{Check, Judged};
-use crate::review::workload;
 use crate::review::{Finding, Review};
 use crate::seal::FINGERPRINT_ANNOTATION as SEALED_WITH_ANNOTATION;
 use crate::yaml::{Node, Value};
@@ -502,7 +501,7 @@ pub fn e5(r: &Review, out: &mut Vec<Finding>) {
         .find(|n| !n.is_empty())
         .or_else(|| r.ctx.slug.as_ref().map(|s| format!("{s}-secrets")))
         .unwrap_or_else(|| "<app>-secrets".into());
-    for w in workload::workloads(r.repo) {
+    for &w in &r.model.workloads {
         for c in w.containers() {
             // Variables a `$(NAME)` may stand for without writing a secret down: those read from a
             // Secret. With an `envFrom` Secret, its keys are unknown here, so any reference is given
@@ -829,7 +828,7 @@ mod tests {
         let run = |fp: Option<&str>| {
             let ctx = ReviewContext { certificate_fingerprint: fp.map(str::to_string), ..ReviewContext::default() };
             let mut out = Vec::new();
-            e7(&Review { repo: &repo, ctx: &ctx }, &mut out);
+            e7(&Review { repo: &repo, ctx: &ctx, model: &crate::review::model::Model::new(&repo) }, &mut out);
             out.iter().map(|f| (f.object.clone().unwrap_or_default(), f.line)).collect::<Vec<_>>()
         };
         assert_eq!(run(None), vec![]);
@@ -849,7 +848,7 @@ mod tests {
         let repo = Repo::from_files(std::path::Path::new("."), &[("k8s/02-sealed-secrets.yaml", text)]);
         let fixes = |ctx: &ReviewContext| {
             let mut out = Vec::new();
-            e4(&Review { repo: &repo, ctx }, &mut out);
+            e4(&Review { repo: &repo, ctx, model: &crate::review::model::Model::new(&repo) }, &mut out);
             out.into_iter().map(|f| f.fix).collect::<Vec<_>>()
         };
         let none = ReviewContext::default();
@@ -893,7 +892,7 @@ mod tests {
         let repo = Repo::from_files(std::path::Path::new("."), &[("k8s/08-app.yaml", &text)]);
         let ctx = ReviewContext::default();
         let mut out = Vec::new();
-        e5(&Review { repo: &repo, ctx: &ctx }, &mut out);
+        e5(&Review { repo: &repo, ctx: &ctx, model: &crate::review::model::Model::new(&repo) }, &mut out);
         let flagged: Vec<&str> = ["DATABASE_URL", "HARD_CODED_URL", "TAILED_URL", "PLAIN_REF_URL", "EARLY_URL"]
             .into_iter()
             .filter(|name| out.iter().any(|f| f.message.contains(&format!(", {name} "))))

@@ -17,11 +17,11 @@
 //!   sqlite driver, rusqlite, Laravel's `DB_CONNECTION=sqlite`, Django's sqlite3 backend), once per
 //!   file at the first use. In-memory databases (`:memory:`), comments and test files are ignored.
 
-use super::network::{Labels, labels_of, namespace_of};
 use crate::contract::CheckId;
 use crate::contract::{self, STORAGE_FILE};
 use crate::k8s::service_selects;
 use crate::repo::Object;
+use crate::review::model::{Labels, labels_of, namespace_of};
 mod fix;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload::{self, Container, Workload};
@@ -46,7 +46,7 @@ fn stateful(id: &str) -> Option<&'static contract::Component> {
 
 /// Store workloads that keep data, with their component.
 fn stateful_stores<'a>(r: &'a Review) -> Vec<(Workload<'a>, &'static contract::Component)> {
-    workload::workloads(r.repo).into_iter().filter_map(|w| Some((w, stateful(w.component?)?))).collect()
+    r.model.workloads.iter().copied().filter_map(|w| Some((w, stateful(w.component?)?))).collect()
 }
 
 /// The store's own container: the first regular container whose image is the store.
@@ -394,7 +394,7 @@ pub fn d3(r: &Review, out: &mut Vec<Finding>) {
     if enabled.is_empty() {
         return;
     }
-    let all = workload::workloads(r.repo);
+    let all = &r.model.workloads;
     // Hosts of each store, by namespace: its workloads' names and the Services selecting them.
     let mut store_labels: HashMap<(Option<String>, &str), Vec<Labels>> = HashMap::new();
     // (Service names, workload names): only Services resolve, but a wait on the workload's name is
@@ -402,7 +402,7 @@ pub fn d3(r: &Review, out: &mut Vec<Finding>) {
     // (namespace, store) -> (its Service names, its workload names)
     type Hosts<'a> = HashMap<(Option<String>, &'a str), (BTreeSet<String>, BTreeSet<String>)>;
     let mut hosts: Hosts = HashMap::new();
-    for w in &all {
+    for w in all {
         let Some(id) = w.component.filter(|c| enabled.contains(c)) else { continue };
         let key = (namespace_of(w.obj, r.ctx), id);
         hosts.entry(key.clone()).or_default().1.insert(w.obj.name.clone());
