@@ -35,155 +35,220 @@ fn tcp_port(port: i64) -> Y {
     Y::seq([Y::map([("protocol", Y::str("TCP")), ("port", Y::int(port))])])
 }
 
+/// Labels of one set of pods, as `(key, value)` pairs in selector order.
+type PodLabels = Vec<(String, String)>;
+
 /// C1–C6: add the missing NetworkPolicy to the network-policies file.
 pub(super) fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
-    let target = match &f.object {
-        Some(_) => Some(workload_of(fx, f)?),
-        None => None,
+    let ask = Ask::new(fx, f)?;
+    let parts = match f.id {
+        CheckId::C1 => Some(default_deny()),
+        CheckId::C3 => Some(observability_to_app(&ask)?),
+        CheckId::C2 if ask.sender == Some(Sender::IngressController) => Some(controller_to_front(&ask)?),
+        CheckId::C2 => nginx_to_app(&ask, files)?,
+        _ => app_to_store(&ask, files)?,
     };
-    let ns = target.as_ref().and_then(|w| w.obj.namespace.clone()).or_else(|| fx.ctx.namespace.clone());
-    let apps: Vec<Workload> = workload::workloads(fx.repo)
-        .into_iter()
-        .filter(|w| {
-            w.is_app() && w.long_running() && w.obj.namespace.clone().or_else(|| fx.ctx.namespace.clone()) == ns
-        })
-        .collect();
-    let labels_of_target = |component: Option<&str>| -> Result<Vec<(String, String)>, String> {
-        let labels = match &target {
+    // None: the finding was about the sender's egress, and the egress policy is added.
+    let Some((name, why, selected, kind, peers, port)) = parts else { return Ok(()) };
+    let spec = ingress_spec(&selected, kind, peers, port);
+    add_policy(fx, files, ask.ns.as_deref(), &name, &why, f.id, spec)
+}
+
+/// What the network fixer knows of the finding it fixes: the pods it names, their namespace,
+/// and the check's remedy (who may not reach them, on which port, refused by which side).
+struct Ask<'f, 'a> {
+    fx: &'f Fx<'a>,
+    id: CheckId,
+    target: Option<Workload<'a>>,
+    ns: Option<String>,
+    sender: Option<Sender>,
+    found_port: Option<i64>,
+    egress: bool,
+}
+
+impl<'f, 'a> Ask<'f, 'a> {
+    fn new(fx: &'f Fx<'a>, f: &Finding) -> Result<Ask<'f, 'a>, String> {
+        let target = match &f.object {
+            Some(_) => Some(workload_of(fx, f)?),
+            None => None,
+        };
+        let ns = target.as_ref().and_then(|w| w.obj.namespace.clone()).or_else(|| fx.ctx.namespace.clone());
+        let (sender, found_port, egress) = match f.remedy {
+            Some(Remedy::AllowTraffic { from, port, direction }) => {
+                (Some(from), Some(port), direction == Direction::Egress)
+            }
+            _ => (None, None, false),
+        };
+        Ok(Ask { fx, id: f.id, target, ns, sender, found_port, egress })
+    }
+
+    /// The component of the pods the finding names (`None`: the app, or no object named).
+    fn component(&self) -> Option<&'static str> {
+        self.target.as_ref().and_then(|w| w.component)
+    }
+
+    /// The labels to select the receiving pods by.
+    fn labels_of_target(&self, component: Option<&str>) -> Result<PodLabels, String> {
+        let labels = match &self.target {
             Some(w) => selector_labels(w),
-            None => expected_labels(fx, component).unwrap_or_default(),
+            None => expected_labels(self.fx, component).unwrap_or_default(),
         };
         if labels.is_empty() { Err("the pods have no labels to select them by".into()) } else { Ok(labels) }
-    };
-    let app_peers = || -> Result<Vec<Vec<(String, String)>>, String> {
-        let mut peers: Vec<Vec<(String, String)>> =
-            apps.iter().map(selector_labels).filter(|l| !l.is_empty()).collect();
+    }
+
+    /// The labels of the app's long-running pods in the namespace (or the promised ones).
+    fn app_peers(&self) -> Result<Vec<PodLabels>, String> {
+        let ctx = self.fx.ctx;
+        let mut peers: Vec<PodLabels> = workload::workloads(self.fx.repo)
+            .iter()
+            .filter(|w| {
+                w.is_app() && w.long_running() && w.obj.namespace.clone().or_else(|| ctx.namespace.clone()) == self.ns
+            })
+            .map(selector_labels)
+            .filter(|l| !l.is_empty())
+            .collect();
         peers.dedup();
         if peers.is_empty() {
-            peers.extend(expected_labels(fx, None));
+            peers.extend(expected_labels(self.fx, None));
         }
         if peers.is_empty() { Err("the app's pods have no labels to select them by".into()) } else { Ok(peers) }
-    };
-    // What the check found: who may not reach the pods, on which port, refused by which side.
-    let (sender, found_port, egress) = match f.remedy {
-        Some(Remedy::AllowTraffic { from, port, direction }) => {
-            (Some(from), Some(port), direction == Direction::Egress)
+    }
+
+    /// Opens the senders' egress to the receivers where it is restricted. True when that was
+    /// the whole finding (it was about the senders' egress), so no ingress policy is needed.
+    fn open_egress(
+        &self,
+        files: &mut Files,
+        from: &[PodLabels],
+        to: &PodLabels,
+        port: i64,
+        names: (&str, &str),
+    ) -> Result<bool, String> {
+        let ns = self.ns.as_deref();
+        if self.egress {
+            add_egress(self.fx, files, self.id, ns, from, to, port, names.0, names.1)?;
+            return Ok(true);
         }
-        _ => (None, None, false),
+        // The check asks for the other side next: open it now when the senders are egress-restricted.
+        if from.iter().any(|l| egress_isolated(self.fx, ns, l)) {
+            add_egress(self.fx, files, self.id, ns, from, to, port, names.0, names.1)?;
+        }
+        Ok(false)
+    }
+}
+
+/// C1: every inbound connection refused unless a policy allows it.
+fn default_deny() -> PolicyParts {
+    (
+        "default-deny-ingress".into(),
+        "every inbound connection is refused unless a policy below allows it".into(),
+        Vec::new(),
+        "Ingress",
+        Vec::new(),
+        None,
+    )
+}
+
+/// C3: Prometheus, from the observability namespace, reaches the app's http port.
+fn observability_to_app(ask: &Ask) -> Result<PolicyParts, String> {
+    let obs = &ask.fx.ctx.platform.observability_namespace;
+    let peer =
+        Y::map([("namespaceSelector", Y::map([("matchLabels", Y::map([(NAMESPACE_NAME_LABEL, Y::str(obs))]))]))]);
+    Ok((
+        "allow-observability-to-app".into(),
+        format!("Prometheus (namespace {obs}) scrapes the app's /metrics"),
+        ask.labels_of_target(None)?,
+        "Ingress",
+        vec![peer],
+        Some(i64::from(PORT_HTTP)),
+    ))
+}
+
+/// C2: the ingress controller reaches the routed pods (the nginx front, else the app).
+fn controller_to_front(ask: &Ask) -> Result<PolicyParts, String> {
+    let p = &ask.fx.ctx.platform;
+    let component = ask.component();
+    let to = if component == Some("nginx") { "nginx" } else { "app" };
+    let default_port = if to == "nginx" {
+        contract::component("nginx").and_then(|c| c.port).map(i64::from)
+    } else {
+        Some(i64::from(PORT_HTTP))
     };
-    let component = target.as_ref().and_then(|w| w.component);
-    // (name, comment, podSelector labels, policy type, rule peers, port)
-    let (name, why, selected, kind, peers, port): PolicyParts = match f.id {
-        CheckId::C1 => (
-            "default-deny-ingress".into(),
-            "every inbound connection is refused unless a policy below allows it".into(),
-            Vec::new(),
-            "Ingress",
-            Vec::new(),
-            None,
+    let peer = Y::map([
+        (
+            "namespaceSelector",
+            Y::map([("matchLabels", Y::map([(NAMESPACE_NAME_LABEL, Y::str(&p.ingress_controller_namespace))]))]),
         ),
-        CheckId::C3 => {
-            let obs = &fx.ctx.platform.observability_namespace;
-            let peer = Y::map([(
-                "namespaceSelector",
-                Y::map([("matchLabels", Y::map([(NAMESPACE_NAME_LABEL, Y::str(obs))]))]),
-            )]);
-            (
-                "allow-observability-to-app".into(),
-                format!("Prometheus (namespace {obs}) scrapes the app's /metrics"),
-                labels_of_target(None)?,
-                "Ingress",
-                vec![peer],
-                Some(i64::from(PORT_HTTP)),
-            )
-        }
-        CheckId::C2 if sender == Some(Sender::IngressController) => {
-            let p = &fx.ctx.platform;
-            let to = if component == Some("nginx") { "nginx" } else { "app" };
-            let default_port = if to == "nginx" {
-                contract::component("nginx").and_then(|c| c.port).map(i64::from)
-            } else {
-                Some(i64::from(PORT_HTTP))
-            };
-            let peer = Y::map([
-                (
-                    "namespaceSelector",
-                    Y::map([(
-                        "matchLabels",
-                        Y::map([(NAMESPACE_NAME_LABEL, Y::str(&p.ingress_controller_namespace))]),
-                    )]),
-                ),
-                (
-                    "podSelector",
-                    Y::map([(
-                        "matchLabels",
-                        Y::map([(p.ingress_controller_label_key.as_str(), Y::str(&p.ingress_controller_label_value))]),
-                    )]),
-                ),
-            ]);
-            (
-                format!("allow-ingress-controller-to-{to}"),
-                format!(
-                    "the ingress controller reaches the {} (the public URL)",
-                    if to == "nginx" { "nginx front" } else { "app" }
-                ),
-                labels_of_target(component)?,
-                "Ingress",
-                vec![peer],
-                found_port.or(default_port),
-            )
-        }
-        CheckId::C2 => {
-            // nginx -> app on the http port.
-            let nginx: Vec<Vec<(String, String)>> = workload::workloads(fx.repo)
-                .iter()
-                .filter(|w| w.component == Some("nginx"))
-                .map(selector_labels)
-                .filter(|l| !l.is_empty())
-                .collect();
-            let nginx = if nginx.is_empty() { expected_labels(fx, Some("nginx")).into_iter().collect() } else { nginx };
-            if nginx.is_empty() {
-                return Err("the nginx pods have no labels to select them by".into());
-            }
-            let to = labels_of_target(None)?;
-            if egress {
-                return add_egress(fx, files, f.id, ns.as_deref(), &nginx, &to, i64::from(PORT_HTTP), "nginx", "app");
-            }
-            if nginx.iter().any(|from| egress_isolated(fx, ns.as_deref(), from)) {
-                add_egress(fx, files, f.id, ns.as_deref(), &nginx, &to, i64::from(PORT_HTTP), "nginx", "app")?;
-            }
-            let peers = nginx.iter().map(|l| Y::map([("podSelector", match_labels(l))])).collect();
-            (
-                "allow-nginx-to-app".into(),
-                "the nginx front forwards traffic to the app".into(),
-                to,
-                "Ingress",
-                peers,
-                Some(i64::from(PORT_HTTP)),
-            )
-        }
-        _ => {
-            let store = match f.id {
-                CheckId::C5 => "redis",
-                CheckId::C6 => "rabbitmq",
-                _ => component.or(fx.ctx.stores.database()).ok_or("no database is known")?,
-            };
-            let port = contract::component(store).and_then(|c| c.port).map(i64::from).ok_or("the store has no port")?;
-            let to = labels_of_target(Some(store))?;
-            let from = app_peers()?;
-            if egress {
-                return add_egress(fx, files, f.id, ns.as_deref(), &from, &to, port, "app", store);
-            }
-            // The check asks for the other side next: open it now when the app is egress-restricted.
-            if from.iter().any(|l| egress_isolated(fx, ns.as_deref(), l)) {
-                add_egress(fx, files, f.id, ns.as_deref(), &from, &to, port, "app", store)?;
-            }
-            let peers = from.iter().map(|l| Y::map([("podSelector", match_labels(l))])).collect();
-            (format!("allow-app-to-{store}"), format!("the app reaches {store}"), to, "Ingress", peers, Some(port))
-        }
+        (
+            "podSelector",
+            Y::map([(
+                "matchLabels",
+                Y::map([(p.ingress_controller_label_key.as_str(), Y::str(&p.ingress_controller_label_value))]),
+            )]),
+        ),
+    ]);
+    Ok((
+        format!("allow-ingress-controller-to-{to}"),
+        format!(
+            "the ingress controller reaches the {} (the public URL)",
+            if to == "nginx" { "nginx front" } else { "app" }
+        ),
+        ask.labels_of_target(component)?,
+        "Ingress",
+        vec![peer],
+        ask.found_port.or(default_port),
+    ))
+}
+
+/// C2: the nginx front reaches the app on the http port (`None`: only its egress was missing).
+fn nginx_to_app(ask: &Ask, files: &mut Files) -> Result<Option<PolicyParts>, String> {
+    let nginx: Vec<PodLabels> = workload::workloads(ask.fx.repo)
+        .iter()
+        .filter(|w| w.component == Some("nginx"))
+        .map(selector_labels)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let nginx = if nginx.is_empty() { expected_labels(ask.fx, Some("nginx")).into_iter().collect() } else { nginx };
+    if nginx.is_empty() {
+        return Err("the nginx pods have no labels to select them by".into());
+    }
+    let to = ask.labels_of_target(None)?;
+    let http = i64::from(PORT_HTTP);
+    if ask.open_egress(files, &nginx, &to, http, ("nginx", "app"))? {
+        return Ok(None);
+    }
+    let peers = nginx.iter().map(|l| Y::map([("podSelector", match_labels(l))])).collect();
+    Ok(Some((
+        "allow-nginx-to-app".into(),
+        "the nginx front forwards traffic to the app".into(),
+        to,
+        "Ingress",
+        peers,
+        Some(http),
+    )))
+}
+
+/// C4–C6: the app reaches a store on its port (`None`: only the app's egress was missing).
+fn app_to_store(ask: &Ask, files: &mut Files) -> Result<Option<PolicyParts>, String> {
+    let store = match ask.id {
+        CheckId::C5 => "redis",
+        CheckId::C6 => "rabbitmq",
+        _ => ask.component().or(ask.fx.ctx.stores.database()).ok_or("no database is known")?,
     };
+    let port = contract::component(store).and_then(|c| c.port).map(i64::from).ok_or("the store has no port")?;
+    let to = ask.labels_of_target(Some(store))?;
+    let from = ask.app_peers()?;
+    if ask.open_egress(files, &from, &to, port, ("app", store))? {
+        return Ok(None);
+    }
+    let peers = from.iter().map(|l| Y::map([("podSelector", match_labels(l))])).collect();
+    Ok(Some((format!("allow-app-to-{store}"), format!("the app reaches {store}"), to, "Ingress", peers, Some(port))))
+}
+
+/// The spec of a policy selecting `selected` (all pods when empty) with one rule from `peers`.
+fn ingress_spec(selected: &PodLabels, kind: &str, peers: Vec<Y>, port: Option<i64>) -> Y {
     let mut spec = vec![
-        ("podSelector", if selected.is_empty() { Y::map([]) } else { match_labels(&selected) }),
+        ("podSelector", if selected.is_empty() { Y::map([]) } else { match_labels(selected) }),
         ("policyTypes", Y::seq([Y::str(kind)])),
     ];
     if !peers.is_empty() || port.is_some() {
@@ -193,7 +258,7 @@ pub(super) fn network(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
         }
         spec.push(("ingress", Y::seq([Y::map(rule)])));
     }
-    add_policy(fx, files, ns.as_deref(), &name, &why, f.id, Y::map(spec))
+    Y::map(spec)
 }
 
 /// True when a policy of type Egress selects these pods (they may only send what egress rules allow).
