@@ -105,28 +105,23 @@ pub(super) fn a5(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
         return dockerfile_image(f, files, |image| Ok(workload::through_mirror(&fx.ctx.platform, image)));
     }
     if f.object.is_none() {
-        let line = f.line.ok_or("no line")?;
         let text = files.text(&f.file)?;
         let docs = yaml::parse_documents(&text).map_err(|e| e.to_string())?;
-        for d in &docs {
-            let Some((map_path, key)) = scalar_at_line(&d.root, line, &mut Vec::new()) else { continue };
-            let map = locate(&d.root, &map_path).ok_or("vanished")?;
-            let (key, app) = if key == "tag" || key == "repository" {
-                ("repository".to_string(), map_path == [Seg::Key("image".into())])
-            } else {
-                let app = map_path.is_empty() && key == "image";
-                (key, app)
-            };
-            if app {
-                return Err(APP_IMAGE_BY_CI.into());
-            }
-            let image = map.get(&key).and_then(Node::as_str).ok_or("not an image reference")?;
-            let out =
-                edit::set(&text, d.index, &map_path, &key, &Y::str(&workload::through_mirror(&fx.ctx.platform, image)));
-            files.put(&f.file, out.map_err(|e| format!("{}: {e}", f.file))?);
-            return Ok(());
+        let (d, map_path, key, map) = values_site(&docs, f)?;
+        let (key, app) = if key == "tag" || key == "repository" {
+            ("repository".to_string(), map_path == [Seg::Key("image".into())])
+        } else {
+            let app = map_path.is_empty() && key == "image";
+            (key, app)
+        };
+        if app {
+            return Err(APP_IMAGE_BY_CI.into());
         }
-        return Err("cannot find the image reference at that line".into());
+        let image = map.get(&key).and_then(Node::as_str).ok_or("not an image reference")?;
+        let out =
+            edit::set(&text, d.index, &map_path, &key, &Y::str(&workload::through_mirror(&fx.ctx.platform, image)));
+        files.put(&f.file, out.map_err(|e| format!("{}: {e}", f.file))?);
+        return Ok(());
     }
     container_image(fx, f, files, |image, app| {
         if app { Err(APP_IMAGE_BY_CI.into()) } else { Ok(workload::through_mirror(&fx.ctx.platform, image)) }
@@ -135,24 +130,34 @@ pub(super) fn a5(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
 
 /// A1 in Helm chart values: a reference string, or a `{registry, repository, tag}` map.
 fn a1_values(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
-    let line = f.line.ok_or("no line")?;
     let text = files.text(&f.file)?;
     let docs = yaml::parse_documents(&text).map_err(|e| e.to_string())?;
-    for d in &docs {
+    let (d, map_path, key, map) = values_site(&docs, f)?;
+    let top_image = |p: &[Seg]| p == [Seg::Key("image".into())];
+    let out = if key == "tag" || key == "repository" {
+        let repository = map.get("repository").and_then(Node::as_str).ok_or("no repository")?;
+        let tag = pinned_tag(fx, repository, top_image(&map_path))?;
+        edit::set(&text, d.index, &map_path, "tag", &Y::quoted(&tag))
+    } else {
+        let image = map.get(&key).and_then(Node::as_str).ok_or("not an image reference")?;
+        let tag = pinned_tag(fx, image, map_path.is_empty() && key == "image")?;
+        edit::set(&text, d.index, &map_path, &key, &Y::str(&format!("{}:{tag}", without_tag(image))))
+    };
+    files.put(&f.file, out.map_err(|e| format!("{}: {e}", f.file))?);
+    Ok(())
+}
+
+/// The image reference of a chart values file on the finding's line: its document, the path
+/// of the mapping holding it, its key, and that mapping.
+fn values_site<'d>(
+    docs: &'d [yaml::Document],
+    f: &Finding,
+) -> Result<(&'d yaml::Document, Vec<Seg>, String, &'d Node), String> {
+    let line = f.line.ok_or("no line")?;
+    for d in docs {
         let Some((map_path, key)) = scalar_at_line(&d.root, line, &mut Vec::new()) else { continue };
         let map = locate(&d.root, &map_path).ok_or("vanished")?;
-        let top_image = |p: &[Seg]| p == [Seg::Key("image".into())];
-        let out = if key == "tag" || key == "repository" {
-            let repository = map.get("repository").and_then(Node::as_str).ok_or("no repository")?;
-            let tag = pinned_tag(fx, repository, top_image(&map_path))?;
-            edit::set(&text, d.index, &map_path, "tag", &Y::quoted(&tag))
-        } else {
-            let image = map.get(&key).and_then(Node::as_str).ok_or("not an image reference")?;
-            let tag = pinned_tag(fx, image, map_path.is_empty() && key == "image")?;
-            edit::set(&text, d.index, &map_path, &key, &Y::str(&format!("{}:{tag}", without_tag(image))))
-        };
-        files.put(&f.file, out.map_err(|e| format!("{}: {e}", f.file))?);
-        return Ok(());
+        return Ok((d, map_path, key, map));
     }
     Err("cannot find the image reference at that line".into())
 }
