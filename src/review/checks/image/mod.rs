@@ -33,13 +33,26 @@ use crate::contract::CheckId;
 use crate::repo::{Dockerfile, Repo};
 use crate::review::context::ReviewContext;
 use crate::review::model::{container_words, key_line};
-mod fix;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload::{self, Container, Workload, parse_image};
 use crate::review::{Finding, Review};
 use crate::yaml::Node;
 use std::borrow::Cow;
 use std::collections::HashMap;
+
+mod app_registry;
+mod capabilities;
+mod docker_hub;
+mod fix;
+mod latest_tag;
+mod non_root;
+mod platform;
+use app_registry::a6;
+use capabilities::a4;
+use docker_hub::a5;
+use latest_tag::a1;
+use non_root::a3;
+use platform::a2;
 
 /// The checks of this file, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
@@ -409,17 +422,6 @@ fn app_tag(ctx: &ReviewContext) -> Option<String> {
     crate::spec::app_image_tag(ctx.expected_tag.clone(), ctx.answers.as_ref().and_then(|a| a.tag.as_ref()))
 }
 
-fn app_tag_words(ctx: &ReviewContext) -> String {
-    match app_tag(ctx) {
-        Some(t) => format!("`{t}`"),
-        None => format!(
-            "the {}-character commit SHA of the build (`git rev-parse --short={} HEAD`)",
-            contract::SHORT_SHA_LEN,
-            contract::SHORT_SHA_LEN
-        ),
-    }
-}
-
 /// The platform registry reference of the app image.
 fn app_reference(ctx: &ReviewContext, image: &str) -> String {
     let r = parse_image(image);
@@ -443,274 +445,6 @@ fn site_finding(id: CheckId, s: &ImageSite) -> Finding {
     match s.object() {
         Some(o) => f.object(o),
         None => f,
-    }
-}
-
-/// A1: no `:latest` or untagged image anywhere (manifests, chart values, Dockerfile FROM).
-pub fn a1(r: &Review, out: &mut Vec<Finding>) {
-    for s in image_sites(r) {
-        let Some(why) = unpinned(&s.image) else { continue };
-        let base = without_tag(&s.image);
-        let fix = if s.app() {
-            let tag = app_tag_words(r.ctx);
-            match (&s.key, app_tag(r.ctx)) {
-                (Some(key), Some(t)) if key.ends_with(".tag") => {
-                    format!("Set `{key}: \"{t}\"` (the repo's short commit SHA); CD updates it on every commit.")
-                }
-                (_, Some(t)) => format!("Use `{base}:{t}`: the app image is tagged with the repo's short commit SHA."),
-                _ => format!("Tag the app image with {tag}, e.g. `{base}:<sha>`; CI pushes that tag."),
-            }
-        } else if let Some(c) = workload::component_of_image(&s.image).and_then(contract::component) {
-            let version = parse_image(c.image).tag.unwrap_or_default();
-            format!("Use the exact version the platform supports: `{base}:{version}`.")
-        } else {
-            format!("Pin an exact version, e.g. `{base}:<version>` (the version you tested with), never `latest`.")
-        };
-        out.push(
-            site_finding(CheckId::A1, &s)
-                .message(format!("The image `{}` of {} {why}: a restart can pull different code.", s.image, s.what()))
-                .fix(fix),
-        );
-    }
-}
-
-/// A2: every Dockerfile FROM declares `--platform=linux/amd64`.
-pub fn a2(r: &Review, out: &mut Vec<Finding>) {
-    for df in &r.repo.dockerfiles {
-        for f in from_lines(df) {
-            if matches!(f.image, FromImage::Stage | FromImage::Missing) {
-                continue;
-            }
-            let arm = "on an Apple-silicon laptop the image is built for ARM and crashes on the cluster's";
-            let problem = match &f.platform {
-                None => format!("does not say which platform to build for: {arm} {PLATFORM_AMD64} machines"),
-                Some((_, Some(p))) if p == PLATFORM_AMD64 => continue,
-                Some((written, Some(p))) => {
-                    let from = if written != p { format!(" (from `{written}`)") } else { String::new() };
-                    format!("builds for `{p}`{from}, which the cluster's {PLATFORM_AMD64} machines cannot run")
-                }
-                Some((written, None)) => {
-                    format!("leaves the platform to a build argument (`{written}`): {arm} {PLATFORM_AMD64} machines")
-                }
-            };
-            let rest = f.rest.clone();
-            out.push(
-                Finding::new(CheckId::A2, &df.file, Some(f.line))
-                    .message(format!("`FROM {}` {problem}.", f.args))
-                    .fix(format!("Write it as `FROM --platform={PLATFORM_AMD64} {rest}`.")),
-            );
-        }
-    }
-}
-
-/// A security-context field of a container, with its line.
-fn sc_field<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
-    node.get("securityContext").and_then(|s| s.get(key))
-}
-
-/// A3: the pod template runs as non-root (`runAsNonRoot: true`) with a non-zero runAsUser.
-pub fn a3(r: &Review, out: &mut Vec<Finding>) {
-    for &w in &r.model.workloads {
-        let pod_sc = w.pod.get("securityContext");
-        let pod_nonroot = pod_sc.and_then(|s| s.get("runAsNonRoot"));
-        let pod_user = pod_sc.and_then(|s| s.get("runAsUser"));
-        let mut problems: Vec<String> = Vec::new();
-        let mut lines: Vec<Option<u32>> = Vec::new();
-        // Pod level.
-        match pod_nonroot.map(|n| n.as_bool()) {
-            Some(Some(true)) => {}
-            Some(_) => {
-                problems.push("the pod sets `runAsNonRoot` to something other than `true`".into());
-                lines.push(pod_sc.and_then(|s| key_line(s, "runAsNonRoot")));
-            }
-            None => {}
-        }
-        match pod_user.map(|n| n.as_i64()) {
-            Some(Some(0)) => {
-                problems.push("the pod sets `runAsUser: 0`, which is root".into());
-                lines.push(pod_sc.and_then(|s| key_line(s, "runAsUser")));
-            }
-            Some(None) => {
-                problems.push("the pod's `runAsUser` is not a number".into());
-                lines.push(pod_sc.and_then(|s| key_line(s, "runAsUser")));
-            }
-            _ => {}
-        }
-        // Effective values per container (a container's own value overrides the pod's).
-        let containers = w.containers();
-        let mut nonroot_missing = Vec::new();
-        let mut user_missing = Vec::new();
-        let mut overrides: Vec<String> = Vec::new();
-        for c in &containers {
-            let own_nonroot = sc_field(c.node, "runAsNonRoot");
-            let own_user = sc_field(c.node, "runAsUser");
-            let sc = c.node.get("securityContext");
-            match own_nonroot.map(|n| n.as_bool()) {
-                Some(Some(true)) => {}
-                Some(_) => {
-                    problems.push(format!("{} overrides it with `runAsNonRoot: false`", container_words(&w, c)));
-                    overrides.push(format!("container `{}`", c.name));
-                    lines.push(sc.and_then(|s| key_line(s, "runAsNonRoot")));
-                }
-                None if pod_nonroot.and_then(Node::as_bool) == Some(true) => {}
-                None => nonroot_missing.push(c.name),
-            }
-            match own_user.map(|n| n.as_i64()) {
-                Some(Some(0)) => {
-                    problems.push(format!("{} overrides it with `runAsUser: 0` (root)", container_words(&w, c)));
-                    overrides.push(format!("container `{}`", c.name));
-                    lines.push(sc.and_then(|s| key_line(s, "runAsUser")));
-                }
-                Some(Some(_)) => {}
-                Some(None) => {
-                    problems.push(format!("{} sets a `runAsUser` that is not a number", container_words(&w, c)));
-                    lines.push(sc.and_then(|s| key_line(s, "runAsUser")));
-                }
-                None if pod_user.and_then(Node::as_i64).is_some() => {}
-                None => user_missing.push(c.name),
-            }
-        }
-        if !nonroot_missing.is_empty() && pod_nonroot.is_none() {
-            if nonroot_missing.len() == containers.len() {
-                problems.insert(0, "`runAsNonRoot: true` is not set".into());
-            } else {
-                let names: Vec<String> = nonroot_missing.iter().map(|n| format!("`{n}`")).collect();
-                problems.insert(
-                    0,
-                    format!("`runAsNonRoot: true` is set neither on the pod nor on container {}", names.join(", ")),
-                );
-            }
-        }
-        if !user_missing.is_empty() && pod_user.is_none() {
-            problems.push("no non-zero `runAsUser` is set, so the image decides and may run as root".into());
-        }
-        if problems.is_empty() {
-            continue;
-        }
-        let line =
-            lines.into_iter().flatten().next().or_else(|| key_line(w.pod, "securityContext")).or_else(|| w.line());
-        let mut fix = CheckId::A3.info().fix.to_string();
-        if !overrides.is_empty() {
-            fix.push_str(&format!(" Remove the root overrides from {}.", overrides.join(", ")));
-        }
-        out.push(
-            Finding::new(CheckId::A3, &w.obj.file, line)
-                .object(w.obj.id())
-                .message(format!("The pod of {} may run as root: {}.", w.obj.id(), problems.join("; ")))
-                .fix(fix),
-        );
-    }
-}
-
-/// A4: every container drops ALL capabilities and sets allowPrivilegeEscalation false.
-pub fn a4(r: &Review, out: &mut Vec<Finding>) {
-    for &w in &r.model.workloads {
-        for c in w.containers() {
-            let sc = c.node.get("securityContext");
-            let mut problems = Vec::new();
-            let mut line = None;
-            let drops_all = sc
-                .and_then(|s| s.path("capabilities.drop"))
-                .map(|d| d.items().iter().filter_map(Node::as_str).any(|x| x.eq_ignore_ascii_case("ALL")))
-                .unwrap_or(false);
-            if !drops_all {
-                problems.push("does not drop ALL capabilities");
-            }
-            match sc.and_then(|s| s.get("allowPrivilegeEscalation")).map(Node::as_bool) {
-                Some(Some(false)) => {}
-                Some(_) => {
-                    problems.push("allows privilege escalation");
-                    line = sc.and_then(|s| key_line(s, "allowPrivilegeEscalation"));
-                }
-                None => problems.push("does not set `allowPrivilegeEscalation: false`"),
-            }
-            if sc.and_then(|s| s.get("privileged")).and_then(Node::as_bool) == Some(true) {
-                problems.push("runs privileged (full access to the machine)");
-                line = sc.and_then(|s| key_line(s, "privileged"));
-            }
-            if problems.is_empty() {
-                continue;
-            }
-            let line = line.or_else(|| sc.and(key_line(c.node, "securityContext"))).or_else(|| c.line());
-            out.push(
-                Finding::new(CheckId::A4, &w.obj.file, line)
-                    .object(w.obj.id())
-                    .message(format!("The {} {}.", container_words(&w, &c), problems.join(" and ")))
-                    .fix(format!(
-                        "In the securityContext of {} set `allowPrivilegeEscalation: false` and `capabilities: {{drop: [\"ALL\"]}}`{}.",
-                        container_words(&w, &c),
-                        if problems.iter().any(|p| p.starts_with("runs privileged")) { ", and remove `privileged: true`" } else { "" }
-                    )),
-            );
-        }
-    }
-}
-
-/// A5: no bare Docker Hub reference in manifests, chart values or Dockerfile FROM lines.
-pub fn a5(r: &Review, out: &mut Vec<Finding>) {
-    for s in image_sites(r) {
-        if !is_docker_hub(&s.image) {
-            continue;
-        }
-        let fix = if s.app() {
-            format!(
-                "This is the app image: let CI push it to the platform registry and use `{}` instead of Docker Hub.",
-                app_reference(r.ctx, &s.image)
-            )
-        } else {
-            let target = workload::through_mirror(&r.ctx.platform, &s.image);
-            match (&s.place, &s.key) {
-                (Place::From, _) => {
-                    format!("Pull it through the platform mirror: `FROM --platform={PLATFORM_AMD64} {target}`.")
-                }
-                (Place::Values(_), Some(key)) if key.ends_with(".tag") => {
-                    format!(
-                        "Pull it through the platform mirror: set `{}.repository` to `{}` (with no separate `registry`).",
-                        key.trim_end_matches(".tag"),
-                        without_tag(&target)
-                    )
-                }
-                _ => format!("Pull it through the platform mirror: `{target}`."),
-            }
-        };
-        out.push(
-            site_finding(CheckId::A5, &s)
-                .message(format!(
-                    "The image `{}` of {} is pulled straight from Docker Hub, which limits downloads and skips the platform mirror.",
-                    s.image, s.what()
-                ))
-                .fix(fix),
-        );
-    }
-}
-
-/// A6: the app image comes from the platform registry (not from elsewhere, not via the mirror).
-pub fn a6(r: &Review, out: &mut Vec<Finding>) {
-    let registry = format!("{}/", r.ctx.platform.registry.trim_end_matches('/'));
-    let mirror = format!("{}/", r.ctx.platform.mirror.trim_end_matches('/'));
-    for s in image_sites(r).into_iter().filter(ImageSite::app) {
-        if s.image.starts_with(&registry) && !s.image.starts_with(&mirror) {
-            continue;
-        }
-        let why = if s.image.starts_with(&mirror) {
-            "comes through the Docker Hub mirror, so it was not built and scanned by the platform's CI".to_string()
-        } else {
-            format!("does not come from the platform registry `{}`", r.ctx.platform.registry)
-        };
-        let target = app_reference(r.ctx, &s.image);
-        let fix = match &s.key {
-            Some(key) if key.ends_with(".tag") => format!(
-                "Let CI build and push the app image to the platform registry and set `{}.repository` to `{}`.",
-                key.trim_end_matches(".tag"),
-                without_tag(&target)
-            ),
-            _ => format!("Let CI build and push the app image to the platform registry and use `{target}`."),
-        };
-        out.push(
-            site_finding(CheckId::A6, &s)
-                .message(format!("The app image `{}` of {} {why}.", s.image, s.what()))
-                .fix(fix),
-        );
     }
 }
 

@@ -20,13 +20,20 @@ use crate::k8s::PortRef;
 use crate::k8s::tls_entries_cover;
 use crate::repo::{Object, Repo};
 use crate::review::model::{METRICS_PATH, key_line};
-mod fix;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload::Workload;
 use crate::review::{Finding, Review};
 use crate::yaml::Node;
 use regex::Regex;
 use std::sync::LazyLock;
+
+mod fix;
+mod host;
+mod metrics_route;
+mod tls;
+use host::h1;
+use metrics_route::h3;
+use tls::h2;
 
 /// The checks of this file, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
@@ -67,177 +74,6 @@ fn fits_pattern(host: &str, pattern: &str) -> bool {
             slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                 && !slug.starts_with('-')
                 && !slug.ends_with('-')
-        }
-    }
-}
-
-/// H1: each rule host matches the platform host pattern.
-pub fn h1(r: &Review, out: &mut Vec<Finding>) {
-    let p = &r.ctx.platform;
-    let pattern = p.ingress_host_pattern.replace("{prefix}", &p.prefix);
-    let expected = r.ctx.slug.as_deref().map(|s| p.ingress_host(s));
-    let wanted = match &expected {
-        Some(h) => format!("`{h}`"),
-        None => format!("the platform pattern `{}`", pattern.replace("{slug}", "<slug>")),
-    };
-    for ing in ingresses(r.repo) {
-        for rule in ing.node.path("spec.rules").map(Node::items).unwrap_or_default() {
-            let host = rule.get("host").and_then(Node::as_str);
-            let ok = match (host, &expected) {
-                (Some(h), Some(e)) => h.eq_ignore_ascii_case(e),
-                (Some(h), None) => fits_pattern(h, &pattern),
-                (None, _) => false,
-            };
-            if ok {
-                continue;
-            }
-            let (message, line) = match host {
-                Some(h) => (
-                    format!(
-                        "The Ingress `{}` answers on `{h}`, which is not {wanted}: it will not resolve or get a valid certificate.",
-                        ing.name
-                    ),
-                    rule.get("host").and_then(Node::line),
-                ),
-                None => (
-                    format!(
-                        "A rule of the Ingress `{}` has no host, so it answers on any name instead of {wanted}.",
-                        ing.name
-                    ),
-                    rule.line(),
-                ),
-            };
-            let fix = match &expected {
-                Some(e) => format!("Set the rule's `host: {e}` (and list the same host under `spec.tls`)."),
-                None => format!("Set the rule's `host` to {wanted}, with the app's slug (`vibe generate` writes it)."),
-            };
-            out.push(
-                Finding::new(CheckId::H1, &ing.file, line.or(ing.line())).object(ing.id()).message(message).fix(fix),
-            );
-        }
-    }
-}
-
-/// H2: the Ingress has TLS covering its hosts.
-pub fn h2(r: &Review, out: &mut Vec<Finding>) {
-    for ing in ingresses(r.repo) {
-        let spec = ing.node.get("spec");
-        let tls = spec.and_then(|s| s.get("tls")).map(Node::items).unwrap_or_default();
-        let hosts: Vec<(&str, Option<u32>)> = spec
-            .and_then(|s| s.get("rules"))
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|rule| rule.get("host").and_then(|h| Some((h.as_str()?, h.line()))))
-            .collect();
-        let slug = r.ctx.slug.clone().unwrap_or_else(|| ing.name.clone());
-        let secret = format!("{slug}-tls");
-        let host_list = if hosts.is_empty() {
-            r.ctx.slug.as_deref().map(|s| r.ctx.platform.ingress_host(s)).unwrap_or_else(|| "<host>".into())
-        } else {
-            hosts.iter().map(|(h, _)| *h).collect::<Vec<_>>().join(", ")
-        };
-        if tls.is_empty() {
-            out.push(
-                Finding::new(CheckId::H2, &ing.file, spec.and_then(|_| key_line(&ing.node, "spec")).or(ing.line()))
-                    .object(ing.id())
-                    .message(format!(
-                        "The Ingress `{}` has no TLS: data travels in clear text and browsers say \"not secure\".",
-                        ing.name
-                    ))
-                    .fix(format!("Add under `spec`: `tls: [{{hosts: [{host_list}], secretName: {secret}}}]`.")),
-            );
-            continue;
-        }
-        for (host, line) in hosts {
-            let covered = tls_entries_cover(tls, host);
-            if covered {
-                continue;
-            }
-            out.push(
-                Finding::new(CheckId::H2, &ing.file, line.or(ing.line()))
-                    .object(ing.id())
-                    .message(format!("The host `{host}` of the Ingress `{}` is not listed under its TLS, so it is served without HTTPS.", ing.name))
-                    .fix(format!("List `{host}` under `spec.tls[].hosts` (with `secretName: {secret}`).")),
-            );
-        }
-    }
-}
-
-/// H3: /metrics is not reachable through the external route.
-pub fn h3(r: &Review, out: &mut Vec<Finding>) {
-    let routes = &r.model.routes;
-    if !routes.has_ingress() {
-        return;
-    }
-    let http = i64::from(PORT_HTTP);
-    for b in routes.backends() {
-        if !b.covers_metrics() {
-            continue;
-        }
-        let t = routes.resolve(&b);
-        let nginx: Vec<&Workload> = t.pods.iter().filter(|w| w.component == Some("nginx")).collect();
-        let problem = if !nginx.is_empty() {
-            let unprotected = nginx.iter().find(|w| {
-                !routes.mounted_configmaps(w).iter().any(|cm| {
-                    cm.node
-                        .get("data")
-                        .map(Node::entries)
-                        .unwrap_or_default()
-                        .iter()
-                        .filter_map(|e| e.value.as_str())
-                        .any(refuses_metrics)
-                })
-            });
-            match unprotected {
-                None => continue,
-                Some(w) => Some((
-                    format!(
-                        "The Ingress `{}` sends {} to the nginx front {}, whose config has no `location` answering 404 for {METRICS_PATH}, so the app's internal numbers are public.",
-                        b.ingress.name,
-                        b.describe_path(),
-                        w.obj.id()
-                    ),
-                    {
-                        let cms: Vec<String> =
-                            routes.mounted_configmaps(w).iter().map(|c| format!("`{}`", c.name)).collect();
-                        let place = if cms.is_empty() {
-                            format!("the nginx config of {} (mount it from a ConfigMap)", w.obj.id())
-                        } else {
-                            format!("the nginx config of {} (ConfigMap {})", w.obj.id(), cms.join(", "))
-                        };
-                        format!(
-                            "In {place}, add `location = {METRICS_PATH} {{ return 404; }}` and `location ^~ {METRICS_PATH}/ {{ return 404; }}` before `location /` (the generated nginx front has them)."
-                        )
-                    },
-                )),
-            }
-        } else {
-            let reaches_app = t.container_ports.contains(&http)
-                || (t.pods.is_empty() && t.target == Some(PortRef::Number(http)))
-                || (t.service.is_none() && b.port == Some(PortRef::Number(http)));
-            reaches_app.then(|| {
-                (
-                    format!(
-                        "The Ingress `{}` sends {} straight to port {PORT_HTTP}, which also serves {METRICS_PATH}: anyone outside can read the app's internal numbers.",
-                        b.ingress.name,
-                        b.describe_path()
-                    ),
-                    r.ctx
-                        .slug
-                        .as_deref()
-                        .map(|s| format!("Route the Ingress to the nginx front `{s}-nginx`, which answers 404 for {METRICS_PATH}: set `nginx: true` under components in vibe.yaml and run `vibe generate`."))
-                        .unwrap_or_else(|| CheckId::H3.info().fix.to_string()),
-                )
-            })
-        };
-        if let Some((message, fix)) = problem {
-            out.push(
-                Finding::new(CheckId::H3, &b.ingress.file, b.line.or(b.ingress.line()))
-                    .object(b.ingress.id())
-                    .message(message)
-                    .fix(fix),
-            );
         }
     }
 }

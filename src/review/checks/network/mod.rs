@@ -28,13 +28,22 @@ use crate::contract::{self, NETWORK_POLICIES_FILE, PORT_HTTP};
 use crate::k8s::{self, BackendRef, PortRef, selects, service_selects};
 use crate::repo::Object;
 use crate::review::context::ReviewContext;
-mod fix;
 use crate::review::model::{Labels, labels_of, namespace_of};
 use crate::review::registry::{Check, Judged};
 use crate::review::workload::Workload;
 use crate::review::{Direction, Finding, Remedy, Review, Sender};
 use crate::yaml::Node;
 use std::collections::{HashMap, HashSet};
+
+mod app_to_stores;
+mod default_deny;
+mod fix;
+mod ingress_controller;
+mod prometheus;
+use app_to_stores::{c4, c5, c6};
+use default_deny::c1;
+use ingress_controller::c2;
+use prometheus::c3;
 
 /// The checks of this file, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
@@ -406,191 +415,6 @@ impl<'a> Roles<'a> {
     }
 }
 
-/// C1: a default-deny-ingress NetworkPolicy exists (in the app's namespace when known).
-pub fn c1(r: &Review, out: &mut Vec<Finding>) {
-    let mut elsewhere: Option<&Object> = None;
-    for obj in &r.repo.objects {
-        let Some(p) = Policy::read(obj, r.ctx) else { continue };
-        let denies = p.ingress_type && is_empty_selector(p.selector) && p.ingress.is_empty();
-        if !denies {
-            continue;
-        }
-        if r.ctx.namespace.is_none() || p.ns == r.ctx.namespace {
-            return;
-        }
-        elsewhere.get_or_insert(obj);
-    }
-    let ns = r.ctx.namespace.as_deref().unwrap_or("the app's namespace");
-    let finding = match elsewhere {
-        Some(obj) => Finding::new(CheckId::C1, &obj.file, obj.line()).object(obj.id()).message(format!(
-            "The default-deny-ingress policy is in namespace {}, not in the app's namespace {ns}: the app's pods are \
-             open to every pod in the cluster.",
-            obj.namespace.as_deref().unwrap_or("?")
-        )),
-        None => Finding::new(CheckId::C1, NETWORK_POLICIES_FILE, None).message(format!(
-            "No default-deny-ingress NetworkPolicy: every pod in the cluster can connect to the app and its stores \
-             in {ns}."
-        )),
-    };
-    out.push(finding.fix(format!(
-        "Add as the first document of {NETWORK_POLICIES_FILE}: a NetworkPolicy named `default-deny-ingress` in \
-         namespace {ns} with `podSelector: {{}}`, `policyTypes: [Ingress]` and no ingress rules."
-    )));
-}
-
-/// An Ingress backend: namespace, Service name and port (number or name).
-struct Backend<'a> {
-    ns: Option<String>,
-    service: &'a str,
-    port: Option<PortRef<'a>>,
-}
-
-/// Every Service backend of every Ingress (networking.k8s.io/v1 and the older extensions shape).
-fn ingress_backends<'a>(r: &Review<'a>) -> Vec<Backend<'a>> {
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for obj in r.repo.objects.iter().filter(|o| o.kind == "Ingress") {
-        let ns = namespace_of(obj, r.ctx);
-        let spec = obj.node.get("spec").unwrap_or(Node::none());
-        let mut backends: Vec<&Node> = Vec::new();
-        backends.extend(spec.get("defaultBackend"));
-        backends.extend(spec.get("backend"));
-        for rule in spec.get("rules").map(Node::items).unwrap_or_default() {
-            for path in rule.path("http.paths").map(Node::items).unwrap_or_default() {
-                backends.extend(path.get("backend"));
-            }
-        }
-        for b in backends {
-            let BackendRef { service, port, .. } = k8s::backend_ref(b);
-            let Some(service) = service else { continue };
-            if seen.insert((ns.clone(), service, port)) {
-                out.push(Backend { ns: ns.clone(), service, port });
-            }
-        }
-    }
-    out
-}
-
-/// The pods and container port a Service port sends traffic to.
-fn service_targets(
-    service: &Object,
-    port: Option<PortRef>,
-    candidates: &[(Shape, bool)],
-    in_ns: &[usize],
-) -> Vec<(usize, i64)> {
-    let selector = service.node.path("spec.selector");
-    // A port the Service does not declare is taken as the pods' own port: C2 then still asks
-    // for the policy the route needs.
-    let target = match k8s::service_port(&service.node, port) {
-        Some(e) => k8s::target_port(e),
-        None => port,
-    };
-    let mut out = Vec::new();
-    for &i in in_ns {
-        let shape = &candidates[i].0;
-        if !service_selects(selector, &shape.labels) {
-            continue;
-        }
-        let num = match target {
-            Some(PortRef::Number(n)) => Some(n),
-            Some(PortRef::Name(name)) => {
-                shape.ports.iter().find(|(_, pn)| pn.as_deref() == Some(name)).map(|(n, _)| *n)
-            }
-            None => None,
-        };
-        if let Some(n) = num {
-            out.push((i, n));
-        }
-    }
-    out
-}
-
-/// C2: with an Ingress, the ingress controller may reach the routed pods (and nginx the app on 8081).
-pub fn c2(r: &Review, out: &mut Vec<Finding>) {
-    let backends = ingress_backends(r);
-    if !r.repo.objects.iter().any(|o| o.kind == "Ingress") {
-        return;
-    }
-    let net = Net::new(r);
-    let roles = Roles::new(r);
-    let p = &r.ctx.platform;
-    let app_shapes = roles.app_shapes(r.ctx);
-    let nginx_shapes = match roles.by_component.get("nginx") {
-        Some(ws) => shapes(ws.iter(), r.ctx),
-        None => Vec::new(),
-    };
-    // Candidates for routing: app and nginx pods (true = nginx).
-    let candidates: Vec<(Shape, bool)> =
-        nginx_shapes.iter().map(|s| (s.clone(), true)).chain(app_shapes.iter().map(|s| (s.clone(), false))).collect();
-    let mut services: HashMap<(Option<String>, &str), Vec<&Object>> = HashMap::new();
-    for o in r.repo.objects.iter().filter(|o| o.kind == "Service") {
-        services.entry((namespace_of(o, r.ctx), o.name.as_str())).or_default().push(o);
-    }
-    let mut by_ns: HashMap<&Option<String>, Vec<usize>> = HashMap::new();
-    for (i, (shape, _)) in candidates.iter().enumerate() {
-        by_ns.entry(&shape.ns).or_default().push(i);
-    }
-    let mut routed: Vec<(usize, i64)> = Vec::new();
-    let mut seen = HashSet::new();
-    for b in &backends {
-        let in_ns = by_ns.get(&b.ns).map(Vec::as_slice).unwrap_or_default();
-        for svc in services.get(&(b.ns.clone(), b.service)).map(Vec::as_slice).unwrap_or_default() {
-            for t in service_targets(svc, b.port, &candidates, in_ns) {
-                if seen.insert(t) {
-                    routed.push(t);
-                }
-            }
-        }
-    }
-    if routed.is_empty() {
-        // Backends the repo cannot resolve: assume the contract's layout (nginx front if any, else the app).
-        let nginx_port = contract::component("nginx").and_then(|c| c.port).map(i64::from).unwrap_or(0);
-        let front = !nginx_shapes.is_empty();
-        for (i, (_, is_nginx)) in candidates.iter().enumerate() {
-            if *is_nginx == front {
-                routed.push((i, if *is_nginx { nginx_port } else { i64::from(PORT_HTTP) }));
-            }
-        }
-    }
-    let controller_labels: Labels =
-        [(p.ingress_controller_label_key.clone(), p.ingress_controller_label_value.clone())].into_iter().collect();
-    let controller = Source { ns: Some(p.ingress_controller_namespace.clone()), labels: Some(&controller_labels) };
-    let controller_text = format!(
-        "the ingress controller (pods {}: {} in namespace {})",
-        p.ingress_controller_label_key, p.ingress_controller_label_value, p.ingress_controller_namespace
-    );
-    let mut routed_nginx: Vec<Shape> = Vec::new();
-    let mut nginx_seen = HashSet::new();
-    for (i, port) in routed {
-        let (to, is_nginx) = &candidates[i];
-        if *is_nginx && nginx_seen.insert(i) {
-            routed_nginx.push(to.clone());
-        }
-        if !net.ingress_allows(&controller, to, port) {
-            out.push(missing_finding(CheckId::C2, to).message(format!(
-                "Nothing lets {controller_text} reach {} on port {port}: behind default-deny the public URL answers \
-                 with a gateway error.",
-                to.describe()
-            )).fix(format!(
-                "Add a NetworkPolicy to {NETWORK_POLICIES_FILE} with `podSelector: {{matchLabels: {}}}` and an ingress \
-                 rule from `namespaceSelector: {{matchLabels: {{{NAMESPACE_NAME_LABEL}: {}}}}}` together with \
-                 `podSelector: {{matchLabels: {{{}: {}}}}}` on TCP port {port}.",
-                to.selector_text(),
-                p.ingress_controller_namespace,
-                p.ingress_controller_label_key,
-                p.ingress_controller_label_value
-            )).remedy(Remedy::AllowTraffic { from: Sender::IngressController, port, direction: Direction::Ingress }));
-        }
-    }
-    // The nginx front forwards to the app: nginx -> app:8081 as well.
-    let http = i64::from(PORT_HTTP);
-    for (from, to) in pairs(&routed_nginx, &app_shapes) {
-        if let Some(missing) = net.pod_to_pod(from, to, http) {
-            out.push(pod_to_pod_finding(CheckId::C2, from, to, http, missing));
-        }
-    }
-}
-
 /// Pairs each of `one` with the `other` pods of its namespace (or with all of them, when none is
 /// there: a store kept in another namespace), so many apps in one repo stay linear.
 fn pairs<'s>(one: &'s [Shape], other: &'s [Shape]) -> Vec<(&'s Shape, &'s Shape)> {
@@ -606,28 +430,6 @@ fn pairs<'s>(one: &'s [Shape], other: &'s [Shape]) -> Vec<(&'s Shape, &'s Shape)
         }
     }
     out
-}
-
-/// C3: the observability namespace may reach the app on 8081.
-pub fn c3(r: &Review, out: &mut Vec<Finding>) {
-    let net = Net::new(r);
-    let roles = Roles::new(r);
-    let obs = &r.ctx.platform.observability_namespace;
-    let prometheus = Source { ns: Some(obs.clone()), labels: None };
-    let http = i64::from(PORT_HTTP);
-    for to in roles.app_shapes(r.ctx) {
-        if !net.ingress_allows(&prometheus, &to, http) {
-            out.push(missing_finding(CheckId::C3, &to).message(format!(
-                "Nothing lets the platform's Prometheus (namespace {obs}) reach {} on port {http}: behind \
-                 default-deny its metrics are never collected, dashboards stay blank and alerts never fire.",
-                to.describe()
-            )).fix(format!(
-                "Add a NetworkPolicy to {NETWORK_POLICIES_FILE} with `podSelector: {{matchLabels: {}}}` and an ingress \
-                 rule from `namespaceSelector: {{matchLabels: {{{NAMESPACE_NAME_LABEL}: {obs}}}}}` on TCP port {http}.",
-                to.selector_text()
-            )).remedy(Remedy::AllowTraffic { from: Sender::Observability, port: http, direction: Direction::Ingress }));
-        }
-    }
 }
 
 /// C4–C6: the app may reach an enabled store on its port.
@@ -692,27 +494,6 @@ fn capitalise(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
-    }
-}
-
-/// C4: the app may reach the database, if one is enabled.
-pub fn c4(r: &Review, out: &mut Vec<Finding>) {
-    if let Some(db) = r.ctx.stores.database() {
-        app_to_store(r, out, CheckId::C4, db);
-    }
-}
-
-/// C5: the app may reach redis, if enabled.
-pub fn c5(r: &Review, out: &mut Vec<Finding>) {
-    if r.ctx.stores.redis {
-        app_to_store(r, out, CheckId::C5, "redis");
-    }
-}
-
-/// C6: the app may reach rabbitmq, if enabled.
-pub fn c6(r: &Review, out: &mut Vec<Finding>) {
-    if r.ctx.stores.rabbitmq {
-        app_to_store(r, out, CheckId::C6, "rabbitmq");
     }
 }
 

@@ -27,13 +27,28 @@ use crate::contract::CheckId;
 pub use crate::lang::env_name;
 use crate::lang::upper_words;
 use crate::repo::Object;
-mod fix;
 use crate::review::registry::{Check, Judged};
 use crate::review::{Finding, Review};
 use crate::seal::FINGERPRINT_ANNOTATION as SEALED_WITH_ANNOTATION;
 use crate::yaml::{Node, Value};
 use regex::Regex;
 use std::sync::LazyLock;
+
+mod ciphertext;
+mod configmap_credentials;
+mod dockerfile_credentials;
+mod env_values;
+mod fix;
+mod placeholders;
+mod plain_secret;
+mod sealed_namespace;
+use ciphertext::e7;
+use configmap_credentials::e2;
+use dockerfile_credentials::e3;
+use env_values::e5;
+use placeholders::e4;
+use plain_secret::e1;
+use sealed_namespace::e6;
 
 /// The checks of this file, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
@@ -195,44 +210,6 @@ pub fn mask(value: &str) -> String {
     if value.chars().count() <= 4 { "****".into() } else { format!("{shown}****") }
 }
 
-/// E1: no `kind: Secret` in the repo.
-pub fn e1(r: &Review, out: &mut Vec<Finding>) {
-    for o in r.repo.objects.iter().filter(|o| o.kind == "Secret") {
-        let keys: Vec<&str> = ["data", "stringData"]
-            .iter()
-            .flat_map(|k| o.node.get(k).map(Node::entries).unwrap_or_default())
-            .map(|e| e.key.as_str())
-            .collect();
-        let held = if keys.is_empty() { String::new() } else { format!(" ({})", keys.join(", ")) };
-        let name = if o.name.is_empty() { "NAME".to_string() } else { o.name.clone() };
-        let values: Vec<&str> = ["data", "stringData"]
-            .iter()
-            .flat_map(|k| o.node.get(k).map(Node::entries).unwrap_or_default())
-            .filter_map(|e| e.value.as_str())
-            .collect();
-        let mut finding = Finding::new(CheckId::E1, &o.file, o.line());
-        for v in values {
-            finding = finding.secret(v);
-        }
-        out.push(
-            finding
-                .object(o.id())
-                .message(format!(
-                    "{} is a plain Kubernetes Secret{held}: its values are only base64-encoded, so anyone who can \
-                     read the repository can read them.",
-                    o.id()
-                ))
-                .fix(format!(
-                    "Delete {} from {}, change every value it held (they are leaked), and seal the new values into \
-                     the app's SealedSecret with `vibe seal NAME` for each key{}.",
-                    o.id(),
-                    o.file,
-                    if keys.is_empty() { format!(" (it was named {name})") } else { format!(": {}", keys.join(", ")) }
-                )),
-        );
-    }
-}
-
 /// Lines of a scalar's content: (line number, text). A block scalar's position is its first content line.
 fn scalar_lines<'a>(node: &Node, text: &'a str) -> Vec<(Option<u32>, &'a str)> {
     if !text.contains('\n') {
@@ -240,60 +217,6 @@ fn scalar_lines<'a>(node: &Node, text: &'a str) -> Vec<(Option<u32>, &'a str)> {
     }
     let first = node.line();
     text.lines().enumerate().map(|(i, l)| (first.map(|f| f + i as u32), l)).collect()
-}
-
-/// A line of a config file or script held in a ConfigMap: `NAME=value`, `name: value`,
-/// `const name = value;`, `$name = value;`, `name := value`, `'name' => value,`.
-static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"^\s*(?:(?:export|const|let|var|val|final|private|public|static|String|string)\s+|\$)*["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::=|=>|[=:])\s*(.*?)\s*[,;]?\s*$"#,
-    )
-    .unwrap()
-});
-
-/// E2: no passwords, tokens or keys in ConfigMaps.
-pub fn e2(r: &Review, out: &mut Vec<Finding>) {
-    for o in r.repo.objects.iter().filter(|o| o.kind == "ConfigMap") {
-        for e in o.node.get("data").map(Node::entries).unwrap_or_default() {
-            let Some(value) = e.value.as_str() else { continue };
-            let mut report = |line: Option<u32>, what: String, secret: &str, name: &str| {
-                out.push(
-                    Finding::new(CheckId::E2, &o.file, line.or(e.key_pos.map(|p| p.line)))
-                        .object(o.id())
-                        .message(format!("ConfigMap {} holds {what} in plain text ({}).", o.name, mask(secret)))
-                        .secret(secret)
-                        .fix(format!(
-                            "Remove it from the ConfigMap, seal the value with `vibe seal {}`, read it in the container \
-                             through `valueFrom.secretKeyRef`, and change the leaked value.",
-                            env_name(name)
-                        )),
-                );
-            };
-            if !value.contains('\n') {
-                let v = value.trim();
-                if credential_name(&e.key) && holds_value(v) {
-                    report(e.value.line(), format!("the credential `{}`", e.key), v, &e.key);
-                } else if let Some(s) = embedded_secret(v) {
-                    report(e.value.line(), format!("a secret in `{}`", e.key), s, &e.key);
-                }
-                continue;
-            }
-            // A config file inside the ConfigMap: judge each line.
-            for (line, text) in scalar_lines(&e.value, value) {
-                if let Some(c) = ASSIGNMENT.captures(text) {
-                    let (name, v) = (&c[1], c[2].trim_matches(|ch| ch == '"' || ch == '\''));
-                    if credential_name(name) && holds_value(v) && embedded_secret(text).is_none() {
-                        report(line, format!("the credential `{name}` in `{}`", e.key), v, name);
-                        continue;
-                    }
-                }
-                if let Some(s) = embedded_secret(text) {
-                    let name = ASSIGNMENT.captures(text).map(|c| c[1].to_string()).unwrap_or_else(|| e.key.clone());
-                    report(line, format!("a secret in `{}`", e.key), s, &name);
-                }
-            }
-        }
-    }
 }
 
 /// Splits Dockerfile ENV/ARG arguments into words, honouring quotes.
@@ -350,294 +273,9 @@ fn env_arg_vars(keyword: &str, args: &str) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
-/// E3: no credentials in Dockerfile ENV or ARG.
-pub fn e3(r: &Review, out: &mut Vec<Finding>) {
-    for d in &r.repo.dockerfiles {
-        for ins in d.instructions.iter().filter(|i| i.keyword == "ENV" || i.keyword == "ARG") {
-            for (name, value) in env_arg_vars(&ins.keyword, &ins.args) {
-                let v = value.as_deref().unwrap_or("");
-                let (what, secret) = if credential_name(&name) {
-                    match (&ins.keyword[..], value.as_deref()) {
-                        ("ARG", None) | ("ARG", Some("")) => (
-                            format!(
-                                "`ARG {name}` passes a credential at build time: the value given with --build-arg \
-                                 is recorded in the image history"
-                            ),
-                            "",
-                        ),
-                        _ if v.trim().is_empty() => continue,
-                        _ => (format!("`{} {name}` bakes a credential ({}) into the image", ins.keyword, mask(v)), v),
-                    }
-                } else if let Some(s) = embedded_secret(v) {
-                    (format!("`{} {name}` bakes a secret ({}) into the image", ins.keyword, mask(s)), s)
-                } else {
-                    continue;
-                };
-                out.push(
-                    Finding::new(CheckId::E3, &d.file, Some(ins.line))
-                        .secret(secret)
-                        .message(format!("{what}; anyone who can pull the image can read it with `docker history`."))
-                        .fix(format!(
-                            "Remove {name} from the Dockerfile. Give it at run time from the SealedSecret (`vibe seal \
-                             {name}`, then an env entry with `valueFrom.secretKeyRef`); a value needed only while \
-                             building goes in a BuildKit secret: `RUN --mount=type=secret,id={}`. Change the leaked \
-                             value.",
-                            name.to_ascii_lowercase()
-                        )),
-                );
-            }
-        }
-    }
-}
-
-/// Chart values files (values.yaml, values-prod.yaml, ...), which E4 reads besides manifests.
-fn is_values_file(file: &str) -> bool {
-    let name = file.rsplit('/').next().unwrap_or(file);
-    name.starts_with("values") && (name.ends_with(".yaml") || name.ends_with(".yml"))
-}
-
-/// Every scalar under `node` with the key it sits under (for fixes) .
-fn scalars<'a>(node: &'a Node, key: &'a str, out: &mut Vec<(&'a str, &'a Node)>) {
-    match &node.value {
-        Value::Scalar { .. } => out.push((key, node)),
-        Value::Seq(items) => items.iter().for_each(|n| scalars(n, key, out)),
-        Value::Map(entries) => entries.iter().for_each(|e| scalars(&e.value, &e.key, out)),
-    }
-}
-
-/// E4: no CHANGE_ME / REPLACE_ME placeholders in manifests, chart values or SealedSecrets.
-pub fn e4(r: &Review, out: &mut Vec<Finding>) {
-    let docs = r
-        .repo
-        .objects
-        .iter()
-        .map(|o| (&o.file, &o.node, Some(o)))
-        .chain(r.repo.yaml.iter().filter(|y| is_values_file(&y.file)).map(|y| (&y.file, &y.node, None)));
-    for (file, root, obj) in docs {
-        if !root_mentions_placeholder(root) {
-            continue;
-        }
-        let mut found = Vec::new();
-        scalars(root, "", &mut found);
-        let sealed = obj.is_some_and(|o| o.kind == "SealedSecret");
-        for (key, node) in found {
-            let Some(text) = node.as_str() else { continue };
-            if !might_be_placeholder(text) || !is_placeholder(text) {
-                continue;
-            }
-            for (line, l) in scalar_lines(node, text) {
-                if !is_placeholder(l) {
-                    continue;
-                }
-                // Store passwords are vibe's to choose: a random one, sealed unseen, is the safest fix.
-                let store_password = crate::contract::STORE_PASSWORD_KEYS.iter().any(|(_, k)| *k == key);
-                let fix = if sealed {
-                    let seal = if store_password {
-                        format!(
-                            "Run `vibe seal --generate {key}`: it creates a strong random password and writes its \
-                             sealed form here without showing it (or seal your own value with `vibe seal {key}`)."
-                        )
-                    } else {
-                        format!(
-                            "Run `vibe seal {key}`: it asks for the value without showing it and writes its sealed \
-                             form here (or seal it with kubeseal as this file's header shows, and paste the output)."
-                        )
-                    };
-                    // `vibe seal` cannot encrypt without the certificate: a fix that only named the
-                    // command would send the creator into an error.
-                    if r.ctx.platform.sealed_secrets_certificate.is_some() {
-                        seal
-                    } else {
-                        format!(
-                            "No sealed-secrets certificate is configured yet, and sealing needs one: first {}. {seal}",
-                            crate::seal::certificate_steps(r.ctx.platform.source.as_deref())
-                        )
-                    }
-                } else {
-                    "Replace the placeholder with the real value: for a generated file set it in vibe.yaml and run \
-                     `vibe generate`; a password or token goes in the SealedSecret (`vibe seal NAME`) and is read \
-                     through `secretKeyRef`."
-                        .to_string()
-                };
-                let mut f = Finding::new(CheckId::E4, file.as_str(), line)
-                    .message(if sealed {
-                        format!("The sealed value `{key}` is still a placeholder: the app cannot be deployed until it is sealed.")
-                    } else {
-                        let word = PLACEHOLDER.find(l).map_or("", |m| m.as_str());
-                        let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-                        format!("`{key}` still holds the placeholder {word} instead of a real value.")
-                    })
-                    .fix(fix);
-                if let Some(o) = obj {
-                    f = f.object(o.id());
-                }
-                out.push(f);
-            }
-        }
-    }
-}
-
-/// Cheap pre-filter: does any scalar of the tree hold a placeholder?
-fn root_mentions_placeholder(node: &Node) -> bool {
-    match &node.value {
-        Value::Scalar { text, .. } => might_be_placeholder(text) && is_placeholder(text),
-        Value::Seq(items) => items.iter().any(root_mentions_placeholder),
-        Value::Map(entries) => entries.iter().any(|e| root_mentions_placeholder(&e.value)),
-    }
-}
-
-static PLACEHOLDER_WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)change|replace").unwrap());
-
-/// True when `text` contains "change" or "replace" in any case (a fast test before the full regex).
-fn might_be_placeholder(text: &str) -> bool {
-    text.len() >= 8 && PLACEHOLDER_WORD.is_match(text)
-}
-
-/// E5: credential-like env vars come from secretKeyRef, never a plain `value:`.
-pub fn e5(r: &Review, out: &mut Vec<Finding>) {
-    // The secret to point at: the repo's SealedSecret, else the naming rule's.
-    let secret = sealed_secrets(r)
-        .map(|o| o.name.clone())
-        .find(|n| !n.is_empty())
-        .or_else(|| r.ctx.slug.as_ref().map(|s| format!("{s}-secrets")))
-        .unwrap_or_else(|| "<app>-secrets".into());
-    for &w in &r.model.workloads {
-        for c in w.containers() {
-            // Variables a `$(NAME)` may stand for without writing a secret down: those read from a
-            // Secret. With an `envFrom` Secret, its keys are unknown here, so any reference is given
-            // the benefit of the doubt.
-            let envs = c.node.get("env").map(Node::items).unwrap_or_default();
-            let secret_vars: Vec<&str> = envs
-                .iter()
-                .filter(|e| e.path("valueFrom.secretKeyRef").is_some())
-                .filter_map(|e| e.get("name").and_then(Node::as_str))
-                .collect();
-            let any_ref_ok =
-                c.node.get("envFrom").map(Node::items).unwrap_or_default().iter().any(|e| e.get("secretRef").is_some());
-            for env in envs {
-                let name = env.get("name").and_then(Node::as_str).unwrap_or("");
-                let mut fix = None;
-                let (line, what, replace, shown) = if let Some(value_node) = env.get("value") {
-                    let Some(value) = value_node.as_str() else { continue };
-                    let (what, shown) = if credential_name(name) && holds_value(value) {
-                        (format!("the credential {name} is written in plain text ({})", mask(value.trim())), value)
-                    } else if let Some((problem, literal)) = referenced_url_password(value, &secret_vars, any_ref_ok) {
-                        fix = Some(format!(
-                            "Write the URL's password only as `$(PASSWORD_VAR)`, where PASSWORD_VAR is read from the \
-                             SealedSecret ({secret}) through `valueFrom.secretKeyRef` earlier in this env list; seal \
-                             the password with `vibe seal PASSWORD_VAR` and change the exposed value."
-                        ));
-                        (format!("{name} {problem}"), literal)
-                    } else if let Some(s) = embedded_secret(value).filter(|_| !is_placeholder(value)) {
-                        (format!("{name} holds a secret in plain text ({})", mask(s)), s)
-                    } else {
-                        continue;
-                    };
-                    (value_node.line(), what, "`value: ...`", shown)
-                } else if let Some(cm) = env.path("valueFrom.configMapKeyRef") {
-                    // A credential read from a ConfigMap: when the ConfigMap key is itself named like a
-                    // credential, E2 reports the ConfigMap entry instead (one problem, one finding).
-                    let key = cm.get("key").and_then(Node::as_str).unwrap_or("");
-                    if !credential_name(name) || credential_name(key) {
-                        continue;
-                    }
-                    let map = cm.get("name").and_then(Node::as_str).unwrap_or("?");
-                    let what =
-                        format!("the credential {name} is read from ConfigMap {map} (key {key}), which is plain text");
-                    (cm.line(), what, "`configMapKeyRef`", "")
-                } else {
-                    continue;
-                };
-                out.push(
-                    Finding::new(CheckId::E5, &w.obj.file, line.or(env.line()))
-                        .object(w.obj.id())
-                        .secret(shown)
-                        .message(format!(
-                            "In container {} of {}, {what}: it is visible in git and in every description of the pod.",
-                            c.name,
-                            w.obj.id()
-                        ))
-                        .fix(fix.unwrap_or_else(|| {
-                            format!(
-                                "Replace {replace} with `valueFrom: {{secretKeyRef: {{name: {secret}, key: {name}}}}}`, \
-                                 seal the value with `vibe seal {name}`, and change the exposed value."
-                            )
-                        })),
-                );
-            }
-        }
-    }
-}
-
-static KUBE_REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)").unwrap());
-
-/// What is wrong with a URL password in an env `value` written with Kubernetes `$(NAME)`
-/// references (None when it is only references to `secret_vars`, as vibe's connection strings
-/// are). Text around the references is a password written in plain text; so is a variable
-/// that is not read from a Secret.
-fn referenced_url_password<'v>(value: &'v str, secret_vars: &[&str], any_ref_ok: bool) -> Option<(String, &'v str)> {
-    URL_PASSWORD.captures_iter(value).filter_map(|c| c.get(1)).map(|m| m.as_str()).find_map(|password| {
-        if !KUBE_REF.is_match(password) {
-            return None;
-        }
-        let literal = KUBE_REF.replace_all(password, "");
-        if !literal.is_empty() {
-            // The password with its references is what the excerpt masks.
-            return Some((format!("holds part of its URL password in plain text ({})", mask(&literal)), password));
-        }
-        KUBE_REF
-            .captures_iter(password)
-            .map(|c| c.get(1).map_or("", |m| m.as_str()))
-            .find(|var| !any_ref_ok && !secret_vars.contains(var))
-            .map(|var| {
-                (format!("takes its URL password from $({var}), which is a plain value, not read from a Secret"), "")
-            })
-    })
-}
-
 /// SealedSecrets of the repo.
 fn sealed_secrets<'a>(r: &'a Review) -> impl Iterator<Item = &'a Object> {
     r.repo.objects.iter().filter(|o| o.kind == "SealedSecret")
-}
-
-/// E6: each SealedSecret's namespace is the deployment namespace.
-pub fn e6(r: &Review, out: &mut Vec<Finding>) {
-    let Some(ns) = r.ctx.namespace.as_deref() else { return };
-    for o in sealed_secrets(r) {
-        let meta_ns = o.node.path("metadata.namespace");
-        let tmpl_ns = o.node.path("spec.template.metadata.namespace").filter(|n| !n.is_null());
-        let wrong_meta = meta_ns.and_then(Node::as_str) != Some(ns);
-        let wrong_tmpl = tmpl_ns.is_some_and(|n| n.as_str() != Some(ns));
-        if !wrong_meta && !wrong_tmpl {
-            continue;
-        }
-        let (line, problem) = if wrong_meta {
-            match meta_ns.and_then(Node::as_str) {
-                Some(other) => (meta_ns.and_then(Node::line), format!("is sealed for namespace {other}")),
-                None => {
-                    (o.node.entry("metadata").and_then(|e| e.key_pos).map(|p| p.line), "names no namespace".to_string())
-                }
-            }
-        } else {
-            (
-                tmpl_ns.and_then(Node::line),
-                format!("makes its Secret in namespace {}", tmpl_ns.and_then(Node::as_str).unwrap_or("?")),
-            )
-        };
-        out.push(
-            Finding::new(CheckId::E6, &o.file, line.or(o.line()))
-                .object(o.id())
-                .message(format!(
-                    "SealedSecret {} {problem}, but the app runs in {ns}: the controller will not decrypt it there and \
-                     the pods never start.",
-                    o.name
-                ))
-                .fix(format!(
-                    "Set `metadata.namespace: {ns}` (and the template's namespace, if set) and seal every value again \
-                     with `vibe seal NAME`: values sealed for another namespace stay bound to it."
-                )),
-        );
-    }
 }
 
 /// Decodes standard or URL-safe base64 (padding optional, whitespace ignored).
@@ -681,84 +319,6 @@ pub fn is_kubeseal_ciphertext(value: &str) -> bool {
     }
     let l = usize::from(u16::from_be_bytes([bytes[0], bytes[1]]));
     RSA_LENGTHS.contains(&l) && bytes.len() >= 2 + l + GCM_TAG_LEN
-}
-
-fn normalise_fingerprint(fp: &str) -> String {
-    let fp = fp.trim().to_ascii_lowercase();
-    let fp = fp.strip_prefix("sha256:").unwrap_or(&fp);
-    fp.chars().filter(|c| *c != ':' && !c.is_whitespace()).collect()
-}
-
-/// E7: SealedSecret values are real kubeseal ciphertext, sealed with the platform certificate.
-pub fn e7(r: &Review, out: &mut Vec<Finding>) {
-    for o in sealed_secrets(r) {
-        let data = o.node.path("spec.encryptedData").map(Node::entries).unwrap_or_default();
-        let mut sealed_any = false;
-        for e in data {
-            let value = e.value.as_str().unwrap_or("");
-            if is_placeholder(value) {
-                continue;
-            }
-            sealed_any = true;
-            if is_kubeseal_ciphertext(value) {
-                continue;
-            }
-            let why = match base64_decode(value) {
-                Some(bytes)
-                    if !value.trim().is_empty() && std::str::from_utf8(&bytes).is_ok_and(|s| !s.trim().is_empty()) =>
-                {
-                    "is only base64-encoded text, readable by anyone"
-                }
-                Some(_) if !value.trim().is_empty() => "is not in kubeseal's format (it cannot be decrypted)",
-                _ => "is not sealed: it is not even base64",
-            };
-            out.push(
-                Finding::new(CheckId::E7, &o.file, e.value.line().or(e.key_pos.map(|p| p.line)))
-                    .object(o.id())
-                    .secret(value)
-                    .message(format!(
-                        "The value of `{}` in SealedSecret {} {why} ({}).",
-                        e.key,
-                        o.name,
-                        mask(value.trim())
-                    ))
-                    .fix(format!(
-                        "Seal it again with `vibe seal {}`, which encrypts it with the platform's sealed-secrets \
-                         certificate; never paste base64 text. Change the value if it was readable.",
-                        e.key
-                    )),
-            );
-        }
-        let Some(expected) = r.ctx.certificate_fingerprint.as_deref() else { continue };
-        if !sealed_any {
-            continue;
-        }
-        let ann = o.node.path("metadata.annotations").and_then(|a| a.get(SEALED_WITH_ANNOTATION));
-        let recorded = ann.and_then(Node::as_str);
-        if recorded.is_some_and(|fp| normalise_fingerprint(fp) == normalise_fingerprint(expected)) {
-            continue;
-        }
-        let (line, problem) = match recorded {
-            Some(_) => (ann.and_then(Node::line), "was sealed with a different certificate than the platform's"),
-            None => (
-                o.node.entry("metadata").and_then(|e| e.key_pos).map(|p| p.line),
-                "does not record which certificate sealed it",
-            ),
-        };
-        out.push(
-            Finding::new(CheckId::E7, &o.file, line.or(o.line()))
-                .object(o.id())
-                .message(format!(
-                    "SealedSecret {} {problem} (annotation {SEALED_WITH_ANNOTATION}; the platform certificate is {}): \
-                     the controller may be unable to decrypt it.",
-                    o.name, expected
-                ))
-                .fix(
-                    "Seal every value again with `vibe seal NAME`: it uses the platform certificate and records its \
-                     fingerprint. If the platform certificate changed, fetch the current one first.",
-                ),
-        );
-    }
 }
 
 #[cfg(test)]
