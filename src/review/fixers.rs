@@ -1,6 +1,6 @@
 //! What every fixer shares: what it reads ([`Fx`]), what it returns ([`Fixed`]), its type
 //! ([`Fixer`]), and how it finds the object, container or line a finding points at in the current
-//! text of the files ([`object_of`], [`locate_object`], [`edit_object`], [`edit_at`], ...). Each
+//! text of the files (`object_of`, `locate_object`, `edit_object`, `edit_at`, ...). Each
 //! family's fixers live beside its checks (`checks/<family>/fix.rs`) and are declared in the
 //! family's `CHECKS`; the G1 fixer stays here while the observability family is restructured.
 //!

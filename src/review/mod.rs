@@ -1,9 +1,22 @@
 //! The review gate: the check catalogue run over a repo (or live objects), giving findings
 //! with file:line, the problem in plain words, and the exact fix.
 //!
-//! A check is a catalogue entry (`contract::catalogue`) plus a function registered in
-//! [`registry`]. Checks read a [`Review`] (the repo and what we know of the app) and
-//! push [`Finding`]s; they never print and never touch the disk.
+//! Shape:
+//!
+//! ```text
+//! Repo + ReviewContext --> model::Model (built once: workloads, Ingress routes)
+//!                      \--> Review { repo, ctx, model } --> every check in registry::all()
+//!                                                        --> Finding { .., remedy } --> Report
+//! Finding + remedy --> the check's fixer (checks/<family>/fix.rs) --> crate::edit --> files
+//! ```
+//!
+//! A check is a catalogue entry (`contract::catalogue`) plus a function in its own file in its
+//! family's folder (`checks/<family>/<what_it_checks>.rs`), declared once in the family's
+//! `CHECKS` (id, function, evidence, scope, fixer); [`registry`] lists the families. Checks read
+//! a [`Review`] (the repo, what we know of the app, and the shared [`model::Model`]) and push
+//! [`Finding`]s; they never print, never touch the disk and never call each other. Where a check
+//! knows how to fix what it found, it says so as a typed [`Remedy`] the fixer interprets (never
+//! the message text). Fixers share [`fixers`] (what they read, how they find an object).
 
 pub mod context;
 pub mod finding;

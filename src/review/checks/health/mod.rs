@@ -39,7 +39,7 @@ use mgmt_route::b6;
 use probe_timeout::b5;
 use probes::{b3, b4};
 
-/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+/// The checks of this family, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
     Check { id: CheckId::B1, run: b1, judged: Judged::Static, repo_only: false, fixer: Some(fix::b1) },
     Check { id: CheckId::B2, run: b2, judged: Judged::Static, repo_only: false, fixer: Some(fix::b2) },

@@ -54,7 +54,7 @@ use latest_tag::a1;
 use non_root::a3;
 use platform::a2;
 
-/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+/// The checks of this family, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
     Check { id: CheckId::A1, run: a1, judged: Judged::Static, repo_only: false, fixer: Some(fix::a1) },
     Check { id: CheckId::A2, run: a2, judged: Judged::Static, repo_only: true, fixer: Some(fix::a2) },

@@ -35,7 +35,7 @@ use host::h1;
 use metrics_route::h3;
 use tls::h2;
 
-/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+/// The checks of this family, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
     Check { id: CheckId::H1, run: h1, judged: Judged::Static, repo_only: false, fixer: None },
     Check { id: CheckId::H2, run: h2, judged: Judged::Static, repo_only: false, fixer: Some(fix::h2) },

@@ -45,7 +45,7 @@ use default_deny::c1;
 use ingress_controller::c2;
 use prometheus::c3;
 
-/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+/// The checks of this family, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
     Check { id: CheckId::C1, run: c1, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
     Check { id: CheckId::C2, run: c2, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },

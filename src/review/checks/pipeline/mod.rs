@@ -33,7 +33,7 @@ use cve_scan::p3;
 use no_cluster_access::p4;
 use secret_scan::p2;
 
-/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+/// The checks of this family, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
     Check { id: CheckId::P1, run: p1, judged: Judged::Static, repo_only: true, fixer: None },
     Check { id: CheckId::P2, run: p2, judged: Judged::Static, repo_only: true, fixer: None },

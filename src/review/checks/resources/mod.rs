@@ -34,7 +34,7 @@ use hpa::f4;
 use requests_limits::{f1, f2};
 use size::f3;
 
-/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+/// The checks of this family, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
     Check { id: CheckId::F1, run: f1, judged: Judged::Static, repo_only: false, fixer: Some(fix::f1) },
     Check { id: CheckId::F2, run: f2, judged: Judged::Static, repo_only: false, fixer: Some(fix::f2) },

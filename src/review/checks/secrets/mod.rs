@@ -50,7 +50,7 @@ use placeholders::e4;
 use plain_secret::e1;
 use sealed_namespace::e6;
 
-/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+/// The checks of this family, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
     Check { id: CheckId::E1, run: e1, judged: Judged::Static, repo_only: false, fixer: None },
     Check { id: CheckId::E2, run: e2, judged: Judged::Static, repo_only: false, fixer: None },

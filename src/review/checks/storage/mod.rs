@@ -40,7 +40,7 @@ use container_data::d4;
 use recreate::d2;
 use wait_for_stores::d3;
 
-/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+/// The checks of this family, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
     Check { id: CheckId::D1, run: d1, judged: Judged::Static, repo_only: false, fixer: None },
     Check { id: CheckId::D2, run: d2, judged: Judged::Static, repo_only: false, fixer: Some(fix::d2) },
