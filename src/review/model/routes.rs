@@ -197,15 +197,17 @@ impl<'a> Routes<'a> {
         out
     }
 
+    /// The Service a backend names: the nearest copy (own folder first, then each parent) in a
+    /// compatible namespace.
+    pub fn service(&self, b: &Backend<'a>) -> Option<&'a Object> {
+        let name = b.service?;
+        lookup(&self.services, &b.ingress.file, |dir| (dir, name)).iter().copied().find(|s| ns_compatible(s, b.ingress))
+    }
+
     /// Follows a backend to its Service, target port and pods.
     pub fn resolve(&self, b: &Backend<'a>) -> Target<'a> {
         let mut t = Target::default();
-        let Some(name) = b.service else { return t };
-        let svc = lookup(&self.services, &b.ingress.file, |dir| (dir, name))
-            .iter()
-            .copied()
-            .find(|s| ns_compatible(s, b.ingress));
-        let Some(svc) = svc else { return t };
+        let Some(svc) = self.service(b) else { return t };
         t.service = Some(svc);
         let Some(port) = k8s::service_port(&svc.node, b.port) else { return t };
         t.service_port_name = port.get("name").and_then(Node::as_str);

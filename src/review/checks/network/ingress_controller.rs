@@ -2,34 +2,16 @@
 
 use super::*;
 
-/// An Ingress backend: namespace, Service name and port (number or name).
-struct Backend<'a> {
-    ns: Option<String>,
-    service: &'a str,
-    port: Option<PortRef<'a>>,
-}
-
-/// Every Service backend of every Ingress (networking.k8s.io/v1 and the older extensions shape).
-fn ingress_backends<'a>(r: &Review<'a>) -> Vec<Backend<'a>> {
+/// Every Service an Ingress routes to, with the namespace the route is in and the port it
+/// names, once each. Services are found as the review model resolves routes (nearest folder).
+fn routed_services<'a>(r: &Review<'a>) -> Vec<(Option<String>, &'a Object, Option<PortRef<'a>>)> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    for obj in r.repo.objects.iter().filter(|o| o.kind == "Ingress") {
-        let ns = namespace_of(obj, r.ctx);
-        let spec = obj.node.get("spec").unwrap_or(Node::none());
-        let mut backends: Vec<&Node> = Vec::new();
-        backends.extend(spec.get("defaultBackend"));
-        backends.extend(spec.get("backend"));
-        for rule in spec.get("rules").map(Node::items).unwrap_or_default() {
-            for path in rule.path("http.paths").map(Node::items).unwrap_or_default() {
-                backends.extend(path.get("backend"));
-            }
-        }
-        for b in backends {
-            let BackendRef { service, port, .. } = k8s::backend_ref(b);
-            let Some(service) = service else { continue };
-            if seen.insert((ns.clone(), service, port)) {
-                out.push(Backend { ns: ns.clone(), service, port });
-            }
+    for b in r.model.routes.backends() {
+        let Some(svc) = r.model.routes.service(&b) else { continue };
+        let ns = namespace_of(b.ingress, r.ctx);
+        if seen.insert((ns.clone(), std::ptr::from_ref(svc), b.port)) {
+            out.push((ns, svc, b.port));
         }
     }
     out
@@ -71,7 +53,6 @@ fn service_targets(
 
 /// C2: with an Ingress, the ingress controller may reach the routed pods (and nginx the app on 8081).
 pub fn c2(r: &Review, out: &mut Vec<Finding>) {
-    let backends = ingress_backends(r);
     if !r.repo.objects.iter().any(|o| o.kind == "Ingress") {
         return;
     }
@@ -86,23 +67,17 @@ pub fn c2(r: &Review, out: &mut Vec<Finding>) {
     // Candidates for routing: app and nginx pods (true = nginx).
     let candidates: Vec<(Shape, bool)> =
         nginx_shapes.iter().map(|s| (s.clone(), true)).chain(app_shapes.iter().map(|s| (s.clone(), false))).collect();
-    let mut services: HashMap<(Option<String>, &str), Vec<&Object>> = HashMap::new();
-    for o in r.repo.objects.iter().filter(|o| o.kind == "Service") {
-        services.entry((namespace_of(o, r.ctx), o.name.as_str())).or_default().push(o);
-    }
     let mut by_ns: HashMap<&Option<String>, Vec<usize>> = HashMap::new();
     for (i, (shape, _)) in candidates.iter().enumerate() {
         by_ns.entry(&shape.ns).or_default().push(i);
     }
     let mut routed: Vec<(usize, i64)> = Vec::new();
     let mut seen = HashSet::new();
-    for b in &backends {
-        let in_ns = by_ns.get(&b.ns).map(Vec::as_slice).unwrap_or_default();
-        for svc in services.get(&(b.ns.clone(), b.service)).map(Vec::as_slice).unwrap_or_default() {
-            for t in service_targets(svc, b.port, &candidates, in_ns) {
-                if seen.insert(t) {
-                    routed.push(t);
-                }
+    for (ns, svc, port) in routed_services(r) {
+        let in_ns = by_ns.get(&ns).map(Vec::as_slice).unwrap_or_default();
+        for t in service_targets(svc, port, &candidates, in_ns) {
+            if seen.insert(t) {
+                routed.push(t);
             }
         }
     }

@@ -25,7 +25,7 @@
 
 use crate::contract::CheckId;
 use crate::contract::{self, NETWORK_POLICIES_FILE, PORT_HTTP};
-use crate::k8s::{self, BackendRef, PortRef, selects, service_selects};
+use crate::k8s::{self, PortRef, selects, service_selects};
 use crate::repo::Object;
 use crate::review::context::ReviewContext;
 use crate::review::model::{Labels, labels_of, namespace_of};
@@ -524,5 +524,44 @@ mod tests {
         assert!(!ports_cover(&rule, 5432, &pod));
         let rule = parse_one("from: []").unwrap().unwrap();
         assert!(ports_cover(&rule, 1, &pod));
+    }
+
+    /// C2 findings of a repo made of `files` (no vibe.yaml: the checks infer the app).
+    fn c2_messages(files: &[(&str, &str)]) -> Vec<String> {
+        let repo = crate::repo::Repo::from_files(std::path::Path::new("/r"), files);
+        let ctx = ReviewContext::default();
+        let model = crate::review::model::Model::new(&repo);
+        let mut out = Vec::new();
+        c2(&Review { repo: &repo, ctx: &ctx, model: &model }, &mut out);
+        out.into_iter().map(|f| f.message).collect()
+    }
+
+    #[test]
+    fn an_ingress_reaches_the_service_of_its_own_folder_not_a_same_named_copy() {
+        let app = |name: &str, port: u16| {
+            format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers:\n      - name: app\n        image: x/{name}:1\n        ports: [{{containerPort: {port}}}]\n"
+            )
+        };
+        let service = |name: &str, port: u16| {
+            format!(
+                "apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec:\n  selector: {{app: {name}}}\n  ports: [{{port: 80, targetPort: {port}}}]\n"
+            )
+        };
+        let ingress = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec:\n  defaultBackend: {service: {name: web, port: {number: 80}}}\n";
+        let deny = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny-ingress}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n";
+        let (a_app, a_svc, b_app, b_svc) =
+            (app("shop", 8081), service("shop", 8081), app("blog", 9999), service("blog", 9999));
+        let found = c2_messages(&[
+            ("a/app.yaml", &a_app),
+            ("a/svc.yaml", &a_svc),
+            ("a/ingress.yaml", ingress),
+            ("a/deny.yaml", deny),
+            ("b/app.yaml", &b_app),
+            ("b/svc.yaml", &b_svc),
+        ]);
+        assert!(found.iter().any(|m| m.contains("Deployment/shop") && m.contains("port 8081")), "{found:?}");
+        // The Service `web` in b/ is another copy: this Ingress does not route to its pods.
+        assert!(!found.iter().any(|m| m.contains("Deployment/blog")), "{found:?}");
     }
 }
