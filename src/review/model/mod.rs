@@ -1,11 +1,13 @@
 //! The review model, built once when a review starts and handed to every check (like
-//! kube-linter's lint context): the repo's workloads and the routes from its Ingresses to their
-//! pods, plus the words and positions findings about them use. Checks read the model and never
+//! kube-linter's lint context): the repo's workloads, the routes from its Ingresses to their
+//! pods, every image reference, plus the words and positions findings about them use. Checks read the model and never
 //! each other; pure Kubernetes meaning (quantities, selectors, TLS hosts, Service ports) lives in
 //! [`crate::k8s`].
 
+pub mod images;
 pub mod routes;
 
+pub use images::{FromImage, FromLine, ImageSite, Place, from_lines};
 pub use routes::{Backend, METRICS_PATH, Routes, Target};
 
 use super::context::ReviewContext;
@@ -20,6 +22,8 @@ pub struct Model<'a> {
     pub workloads: Vec<Workload<'a>>,
     /// Ingress -> Service -> port -> pods, indexed once.
     pub routes: Routes<'a>,
+    /// Every image reference (containers, chart values, Dockerfile FROMs), in file order.
+    pub images: Vec<ImageSite<'a>>,
 }
 
 impl<'a> Model<'a> {
@@ -27,7 +31,8 @@ impl<'a> Model<'a> {
     pub fn new(repo: &'a Repo) -> Model<'a> {
         let workloads = workload::workloads(repo);
         let routes = Routes::new(repo, &workloads);
-        Model { workloads, routes }
+        let images = images::image_sites(repo, &workloads);
+        Model { workloads, routes, images }
     }
 
     /// Long-running app workloads (not stores, not Jobs): the ones most checks judge.

@@ -6,7 +6,7 @@ use super::*;
 pub fn a6(r: &Review, out: &mut Vec<Finding>) {
     let registry = format!("{}/", r.ctx.platform.registry.trim_end_matches('/'));
     let mirror = format!("{}/", r.ctx.platform.mirror.trim_end_matches('/'));
-    for s in image_sites(r).into_iter().filter(ImageSite::app) {
+    for s in r.model.images.iter().filter(|s| s.app()) {
         if s.image.starts_with(&registry) && !s.image.starts_with(&mirror) {
             continue;
         }
@@ -25,7 +25,7 @@ pub fn a6(r: &Review, out: &mut Vec<Finding>) {
             _ => format!("Let CI build and push the app image to the platform registry and use `{target}`."),
         };
         out.push(
-            site_finding(CheckId::A6, &s)
+            site_finding(CheckId::A6, s)
                 .message(format!("The app image `{}` of {} {why}.", s.image, s.what()))
                 .fix(fix),
         );

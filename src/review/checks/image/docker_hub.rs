@@ -4,7 +4,7 @@ use super::*;
 
 /// A5: no bare Docker Hub reference in manifests, chart values or Dockerfile FROM lines.
 pub fn a5(r: &Review, out: &mut Vec<Finding>) {
-    for s in image_sites(r) {
+    for s in &r.model.images {
         if !is_docker_hub(&s.image) {
             continue;
         }
@@ -30,7 +30,7 @@ pub fn a5(r: &Review, out: &mut Vec<Finding>) {
             }
         };
         out.push(
-            site_finding(CheckId::A5, &s)
+            site_finding(CheckId::A5, s)
                 .message(format!(
                     "The image `{}` of {} is pulled straight from Docker Hub, which limits downloads and skips the platform mirror.",
                     s.image, s.what()

@@ -1,6 +1,7 @@
 //! The fixers of A1–A5 (images and the security context), declared with their checks in this family's `CHECKS`.
 
-use crate::contract::{self};
+use super::without_tag;
+use crate::contract;
 use crate::edit::Files;
 use crate::edit::yaml_edit::{self as edit, Seg, Y};
 use crate::review::Finding;
@@ -12,15 +13,6 @@ use crate::review::workload::{self, component_of_image, parse_image};
 use crate::yaml::{self, Node};
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// The reference without tag and digest.
-fn without_tag(image: &str) -> String {
-    let r = parse_image(image);
-    match r.registry {
-        Some(reg) => format!("{reg}/{}", r.path),
-        None => r.path.to_string(),
-    }
-}
 
 /// The tag the app image should carry.
 fn app_tag(fx: &Fx) -> Result<String, String> {

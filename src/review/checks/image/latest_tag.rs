@@ -15,7 +15,7 @@ fn app_tag_words(ctx: &ReviewContext) -> String {
 
 /// A1: no `:latest` or untagged image anywhere (manifests, chart values, Dockerfile FROM).
 pub fn a1(r: &Review, out: &mut Vec<Finding>) {
-    for s in image_sites(r) {
+    for s in &r.model.images {
         let Some(why) = unpinned(&s.image) else { continue };
         let base = without_tag(&s.image);
         let fix = if s.app() {
@@ -34,7 +34,7 @@ pub fn a1(r: &Review, out: &mut Vec<Finding>) {
             format!("Pin an exact version, e.g. `{base}:<version>` (the version you tested with), never `latest`.")
         };
         out.push(
-            site_finding(CheckId::A1, &s)
+            site_finding(CheckId::A1, s)
                 .message(format!("The image `{}` of {} {why}: a restart can pull different code.", s.image, s.what()))
                 .fix(fix),
         );

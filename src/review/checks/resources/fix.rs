@@ -1,6 +1,6 @@
 //! The fixers of F1, F2 (resources), declared with their checks in this family's `CHECKS`.
 
-use crate::contract::{self};
+use crate::contract;
 use crate::edit::Files;
 use crate::edit::yaml_edit::{self as edit, Y};
 use crate::k8s::parse_quantity;
