@@ -21,11 +21,6 @@ use crate::yaml::{self, Node};
 
 /// The user id vibe's generated pods run as (the generated Deployments' `runAsUser`).
 pub const NON_ROOT_UID: i64 = 10001;
-/// Label keys the naming rules select pods by.
-pub(crate) const NAME_LABEL: &str = "app.kubernetes.io/name";
-pub(crate) const COMPONENT_LABEL: &str = "app.kubernetes.io/component";
-/// The label every namespace carries with its own name.
-pub(crate) const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 /// Pod spec keys new pod-level keys go above (so they read before the containers).
 pub(crate) const POD_LISTS: &[&str] = &["initContainers", "containers"];
 /// The platform the cluster's nodes run.

@@ -1,11 +1,12 @@
 //! The fixers of C1–C6 (NetworkPolicies), declared with their checks in this family's `CHECKS`.
 
+use super::{COMPONENT_LABEL, NAME_LABEL, NAMESPACE_NAME_LABEL};
 use crate::contract::{self, CheckId, PORT_HTTP};
 use crate::edit::Files;
 use crate::edit::yaml_edit::{self as edit, Y};
 use crate::k8s::selects;
 use crate::repo::Object;
-use crate::review::fixers::{COMPONENT_LABEL, Fixed, Fx, NAME_LABEL, NAMESPACE_NAME_LABEL, workload_of};
+use crate::review::fixers::{Fixed, Fx, workload_of};
 use crate::review::workload::{self, Workload};
 use crate::review::{Direction, Finding, Remedy, Sender};
 use crate::yaml::{self, Node};

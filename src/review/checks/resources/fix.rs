@@ -1,5 +1,6 @@
 //! The fixers of F1, F2 (resources), declared with their checks in this family's `CHECKS`.
 
+use super::STORES;
 use crate::contract;
 use crate::edit::Files;
 use crate::edit::yaml_edit::{self as edit, Y};
@@ -7,9 +8,6 @@ use crate::k8s::parse_quantity;
 use crate::review::Finding;
 use crate::review::fixers::{Fixed, Fx, container_path, containers_at, edit_at, workload_of};
 use crate::review::workload::{Container, Workload, component_of_image};
-
-/// Components that keep or serve the app's data: at least md.
-const STORES: &[&str] = &["postgres", "mongo", "rabbitmq", "redis"];
 
 /// The size a container should have: the app's (vibe.yaml; else the size its present values
 /// already match; else the default), at least md for stores, the smallest for helpers.
