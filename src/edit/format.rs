@@ -1,4 +1,4 @@
-//! A fixed file keeps the format it was written in: the text edits ([`super::edit`]) speak
+//! A fixed file keeps the format it was written in: the text edits ([`super::yaml_edit`]) speak
 //! YAML with `\n` line ends, so a JSON manifest is written back as JSON and a CRLF file gets
 //! CRLF line ends again.
 

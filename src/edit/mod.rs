@@ -1,6 +1,6 @@
 //! Editing files as text, so comments, order and the rest of a file stay as they were:
 //! [`yaml_edit`] changes YAML at the positions the parser reports and verifies each edit by
-//! parsing the result again; [`format`] writes an edited document back in the format it had on
+//! parsing the result again; `format` writes an edited document back in the format it had on
 //! disk; [`Files`] holds the current text of the files a fix plan is changing.
 //!
 //! Below `review` (whose fixers use it) and `fix` (which plans and applies the fixes).

@@ -4,7 +4,7 @@
 //! creator to apply by hand):
 //! - a file vibe generated (listed in `.vibe/lock.json`) is regenerated from vibe.yaml;
 //! - a hand-written manifest gets text edits at the positions the YAML parser reports
-//!   ([`edit`]), one fixer per check (`checks`), so comments and the rest of the file stay
+//!   ([`crate::edit`]), by the fixer declared with the check (`review/checks/<family>/fix.rs`), so comments and the rest of the file stay
 //!   as they were; each edit is verified by parsing the result again.
 //!
 //! Planning reads files and writes nothing; it then reviews the planned files in memory, so

@@ -45,6 +45,53 @@ pub struct Finding {
     /// Never serialized: reports carry the masked message only.
     #[serde(skip)]
     pub secrets: Vec<String>,
+    /// What an automatic fix should do, in facts the check knew when it found the problem, so a
+    /// fixer never reads them back out of the message. Never serialized.
+    #[serde(skip)]
+    pub remedy: Option<Remedy>,
+}
+
+/// The change a finding asks for, as facts a fixer interprets (the message says it in words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remedy {
+    /// A NetworkPolicy (or an egress rule) letting `from` reach the finding's pods on `port`.
+    AllowTraffic {
+        /// Who sends.
+        from: Sender,
+        /// The receiving pods' port.
+        port: i64,
+        /// Which side's policy refuses it: the receiver's ingress or the sender's egress.
+        direction: Direction,
+    },
+    /// An initContainer that waits until the store answers at `host:port` before the app starts.
+    AddWaitInit {
+        /// The store's component id (`postgres`, `redis`, ...).
+        store: String,
+        /// The name the app reaches the store by (a Service's name when one is known).
+        host: String,
+        /// The store's port.
+        port: u16,
+    },
+}
+
+/// Who sends the traffic a NetworkPolicy must allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sender {
+    /// The platform's ingress controller (the public URL).
+    IngressController,
+    /// The platform's Prometheus (the observability namespace).
+    Observability,
+    /// Pods of the repo (the app or its nginx front).
+    Pods,
+}
+
+/// Which policy refuses a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// The receiving pods' ingress rules.
+    Ingress,
+    /// The sending pods' egress rules.
+    Egress,
 }
 
 fn is_repo(e: &Evidence) -> bool {
@@ -67,6 +114,7 @@ impl Finding {
             evidence: Evidence::Repo,
             suppressed: None,
             secrets: Vec::new(),
+            remedy: None,
         }
     }
 
@@ -85,6 +133,12 @@ impl Finding {
     /// Sets the exact fix (replacing the catalogue's general one).
     pub fn fix(mut self, fix: impl Into<String>) -> Finding {
         self.fix = fix.into();
+        self
+    }
+
+    /// Sets what an automatic fix should do (see [`Finding::remedy`]).
+    pub fn remedy(mut self, remedy: Remedy) -> Finding {
+        self.remedy = Some(remedy);
         self
     }
 

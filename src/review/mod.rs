@@ -1,13 +1,27 @@
 //! The review gate: the check catalogue run over a repo (or live objects), giving findings
 //! with file:line, the problem in plain words, and the exact fix.
 //!
-//! A check is a catalogue entry (`contract::catalogue`) plus a function registered in
-//! [`registry`]. Checks read a [`Review`] (the repo and what we know of the app) and
-//! push [`Finding`]s; they never print and never touch the disk.
+//! Shape:
+//!
+//! ```text
+//! Repo + ReviewContext --> model::Model (built once: workloads, Ingress routes)
+//!                      \--> Review { repo, ctx, model } --> every check in registry::all()
+//!                                                        --> Finding { .., remedy } --> Report
+//! Finding + remedy --> the check's fixer (checks/<family>/fix.rs) --> crate::edit --> files
+//! ```
+//!
+//! A check is a catalogue entry (`contract::catalogue`) plus a function in its own file in its
+//! family's folder (`checks/<family>/<what_it_checks>.rs`), declared once in the family's
+//! `CHECKS` (id, function, evidence, scope, fixer); [`registry`] lists the families. Checks read
+//! a [`Review`] (the repo, what we know of the app, and the shared [`model::Model`]) and push
+//! [`Finding`]s; they never print, never touch the disk and never call each other. Where a check
+//! knows how to fix what it found, it says so as a typed [`Remedy`] the fixer interprets (never
+//! the message text). Fixers share [`fixers`] (what they read, how they find an object).
 
 pub mod context;
 pub mod finding;
 pub mod fixers;
+pub mod model;
 pub mod registry;
 pub mod workload;
 
@@ -22,11 +36,12 @@ pub mod secret_values {
 
 pub use checks::secrets::env_name;
 pub use context::ReviewContext;
-pub use finding::{Evidence, Finding};
+pub use finding::{Direction, Evidence, Finding, Remedy, Sender};
 
 use crate::contract::CheckId;
 use crate::contract::catalogue::Severity;
 use crate::repo::{Diagnostic, Repo};
+use model::Model;
 
 /// What a check reads.
 pub struct Review<'a> {
@@ -34,6 +49,8 @@ pub struct Review<'a> {
     pub repo: &'a Repo,
     /// What is known of the app (from vibe.yaml and the platform, else inferred).
     pub ctx: &'a ReviewContext,
+    /// What the checks share (workloads, routes), built once per review.
+    pub model: &'a Model<'a>,
 }
 
 /// The outcome of a review.
@@ -165,7 +182,8 @@ pub fn run(repo: &Repo, ctx: &ReviewContext) -> Report {
 
 /// [`run`] on at most `threads` threads (the report does not depend on it).
 fn run_with_threads(repo: &Repo, ctx: &ReviewContext, threads: usize) -> Report {
-    let review = Review { repo, ctx };
+    let model = Model::new(repo);
+    let review = Review { repo, ctx, model: &model };
     let threads = if repo.documents < PARALLEL_FROM_DOCUMENTS { 1 } else { threads };
     let checks: Vec<&registry::Check> = registry::all().collect();
     let per_check = crate::parallel::map_in_order(&checks, threads, |check| {

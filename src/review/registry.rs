@@ -1,4 +1,6 @@
-//! The registry: every family of checks, each declaring its checks beside its code.
+//! The registry: every family of checks (`checks/<family>/mod.rs` declares its `CHECKS`, each
+//! check's function in its own file beside it, its fixers in `fix.rs`). Every list about checks
+//! (static-only, live replaces/adds, repo-only, fixable) is derived from these declarations.
 
 use super::checks::*;
 use super::fixers::Fixer;

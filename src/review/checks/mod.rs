@@ -1,5 +1,8 @@
-//! The check functions, one file per area; the catalogue (`contract::catalogue`) holds
-//! their metadata and `review::registry` ties the two together.
+//! The checks, one folder per family (`image/`, `health/`, `network/`, ...). In each folder,
+//! `mod.rs` declares the family's `CHECKS` and holds what only its checks share, each check has
+//! its own file named for what it checks, and `fix.rs` holds the family's fixers. Checks read
+//! [`super::model`] for what the whole review shares and never import a sibling family. The
+//! catalogue (`contract::catalogue`) holds their metadata; `review::registry` lists the families.
 
 pub mod health;
 pub mod image;

@@ -22,7 +22,18 @@ use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+mod argocd_sync;
+mod build;
+mod cve_scan;
+mod no_cluster_access;
+mod secret_scan;
+use argocd_sync::p5;
+use build::p1;
+use cve_scan::p3;
+use no_cluster_access::p4;
+use secret_scan::p2;
+
+/// The checks of this family, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
     Check { id: CheckId::P1, run: p1, judged: Judged::Static, repo_only: true, fixer: None },
     Check { id: CheckId::P2, run: p2, judged: Judged::Static, repo_only: true, fixer: None },
@@ -419,59 +430,6 @@ fn mentions_sha(text: &str, known: &HashSet<String>) -> bool {
         })
 }
 
-/// Environment variables and step outputs of a job that hold the commit SHA (or a part of it).
-fn sha_names(wf: &Workflow, job: &Job) -> HashSet<String> {
-    let mut known = HashSet::new();
-    let envs: Vec<&Node> = wf.env.into_iter().chain(job.env).chain(job.steps.iter().filter_map(|s| s.env)).collect();
-    loop {
-        let before = known.len();
-        for env in &envs {
-            for e in env.entries() {
-                if e.value.as_str().is_some_and(|v| mentions_sha(v, &known)) {
-                    known.insert(e.key.clone());
-                }
-            }
-        }
-        for step in &job.steps {
-            if step.action() == "docker/metadata-action"
-                && step.with("tags").is_some_and(|t| t.contains("type=sha"))
-                && let Some(id) = step.id
-            {
-                for out in ["tags", "version", "json"] {
-                    known.insert(format!("steps.{id}.outputs.{out}"));
-                }
-            }
-            let Some(run) = &step.run else { continue };
-            for line in run.lines() {
-                if let Some(c) = TO_GITHUB_FILE.captures(line) {
-                    if mentions_sha(&c[2], &known) {
-                        match (&c[3], step.id) {
-                            ("GITHUB_ENV", _) => {
-                                known.insert(c[1].to_string());
-                            }
-                            (_, Some(id)) => {
-                                known.insert(format!("steps.{id}.outputs.{}", &c[1]));
-                            }
-                            _ => {}
-                        }
-                    }
-                } else if let Some(c) = SET_OUTPUT.captures(line) {
-                    if let (true, Some(id)) = (mentions_sha(&c[2], &known), step.id) {
-                        known.insert(format!("steps.{id}.outputs.{}", &c[1]));
-                    }
-                } else if let Some(c) = SHELL_ASSIGN.captures(line)
-                    && mentions_sha(&c[2], &known)
-                {
-                    known.insert(c[1].to_string());
-                }
-            }
-        }
-        if known.len() == before {
-            return known;
-        }
-    }
-}
-
 /// True for a reference that is, or defaults to, `latest`.
 fn is_latest(reference: &str) -> bool {
     let r = reference.trim().trim_matches(['"', '\'']);
@@ -526,165 +484,9 @@ fn any_build(wfs: &[Workflow]) -> bool {
     wfs.iter().any(|w| w.jobs.iter().any(|j| j.steps.iter().any(|s| image_step(s).builds)))
 }
 
-/// P1: CI builds linux/amd64 and tags the image with the commit SHA (never `latest`).
-pub fn p1(r: &Review, out: &mut Vec<Finding>) {
-    let wfs = workflows(r.repo);
-    if !any_build(&wfs) {
-        out.push(no_build_finding(CheckId::P1));
-        return;
-    }
-    for wf in &wfs {
-        for job in &wf.jobs {
-            let images = job_images(job);
-            if images.builds.is_empty() {
-                continue;
-            }
-            let known = sha_names(wf, job);
-            let sha_tagged = images.builds.iter().any(|(_, s)| s.refs.iter().any(|r| mentions_sha(r, &known)));
-            let mut first_build = true;
-            for (step, s) in &images.builds {
-                let mut problems = Vec::new();
-                if s.builds && !s.amd64 {
-                    problems.push(format!("builds without declaring `{PLATFORM}`"));
-                }
-                if s.builds && first_build && !sha_tagged {
-                    problems.push("does not tag the image with the commit SHA".to_string());
-                }
-                if let Some(latest) = s.refs.iter().find(|r| is_latest(r)) {
-                    problems.push(format!("tags or pushes `{latest}` (latest)"));
-                }
-                first_build &= !s.builds;
-                if problems.is_empty() {
-                    continue;
-                }
-                let name =
-                    step.node.get("name").and_then(Node::as_str).map(|n| format!(" \"{n}\"")).unwrap_or_default();
-                out.push(
-                    Finding::new(CheckId::P1, wf.file, step.line())
-                        .object(format!("job {}", job.id))
-                        .message(format!("The step{name} {}", problems.join("; ")))
-                        .fix(format!(
-                            "Build with `--platform {PLATFORM}` (build-push-action: `platforms: {PLATFORM}`) and tag \
-                             the image only with the short commit SHA, e.g. `IMAGE_TAG=${{GITHUB_SHA::{}}}` then \
-                             `--tag \"$IMAGE:$IMAGE_TAG\"`; remove every `latest` tag.",
-                            contract::SHORT_SHA_LEN
-                        )),
-                );
-            }
-        }
-    }
-}
-
 // ------------------------------------------------------------------------------------------------
 // P2 / P3: scans before the push
 // ------------------------------------------------------------------------------------------------
-
-/// Whether a step is a secret scan that fails the job: Some(Ok) yes, Some(Err(why)) a scan that does not fail.
-fn secret_scan(step: &Step) -> Option<Result<(), String>> {
-    let action = step.action();
-    let result = if action.starts_with("trufflesecurity/trufflehog")
-        || action.starts_with("gitleaks/gitleaks-action")
-        || action.contains("ggshield")
-    {
-        Some(Ok(()))
-    } else {
-        step.commands().iter().find_map(|words| {
-            if tool_at(words, "trufflehog").is_some() {
-                Some(if has_word(words, "--fail") {
-                    Ok(())
-                } else {
-                    Err("trufflehog runs without `--fail`, so it never stops the job".into())
-                })
-            } else if tool_at(words, "gitleaks").is_some() {
-                Some(if flag(words, "--exit-code", None).iter().any(|c| c.trim() == "0") {
-                    Err("gitleaks runs with `--exit-code 0`, so it never stops the job".into())
-                } else {
-                    Ok(())
-                })
-            } else if tool_at(words, "ggshield").is_some() {
-                Some(Ok(()))
-            } else {
-                None
-            }
-        })
-    };
-    match result {
-        Some(Ok(())) if step.continue_on_error => Some(Err("the secret scan has `continue-on-error: true`".into())),
-        r => r,
-    }
-}
-
-fn severity_ok(s: Option<&str>) -> bool {
-    s.is_none_or(|s| s.to_ascii_uppercase().contains("CRITICAL"))
-}
-
-fn exit_code_ok(c: Option<&str>) -> bool {
-    c.is_some_and(|c| c.trim().trim_matches(['"', '\'']).parse::<i64>().is_ok_and(|n| n != 0))
-}
-
-/// Whether a step is an image CVE scan failing on CRITICAL: Some(Ok) yes, Some(Err(why)) a scan that does not.
-fn cve_scan(step: &Step) -> Option<Result<(), String>> {
-    let action = step.action();
-    let result = if action == "aquasecurity/trivy-action" {
-        let scan_type = step.with("scan-type");
-        if scan_type.as_deref().is_some_and(|t| t != "image") {
-            None
-        } else if !exit_code_ok(step.with("exit-code").as_deref()) {
-            Some(Err("the trivy step has no `exit-code: '1'`, so it never fails the job".into()))
-        } else if !severity_ok(step.with("severity").as_deref()) {
-            Some(Err("the trivy step does not include CRITICAL in `severity`".into()))
-        } else {
-            Some(Ok(()))
-        }
-    } else if action == "anchore/scan-action" {
-        Some(if step.with("fail-build").as_deref() == Some("false") {
-            Err("the grype step has `fail-build: false`".into())
-        } else {
-            Ok(())
-        })
-    } else {
-        step.commands().iter().find_map(|words| {
-            if let Some(at) = tool_at(words, "trivy") {
-                let sub = words[at + 1..].iter().find(|w| !w.starts_with('-'))?;
-                if sub != "image" && sub != "i" {
-                    return None;
-                }
-                let code = flag(words, "--exit-code", None).first().copied().or(step.env_value("TRIVY_EXIT_CODE"));
-                let severity =
-                    flag(words, "--severity", Some("-s")).first().copied().or(step.env_value("TRIVY_SEVERITY"));
-                Some(if !exit_code_ok(code) {
-                    Err("trivy runs without `--exit-code 1`, so it never fails the job".into())
-                } else if !severity_ok(severity) {
-                    Err("trivy's `--severity` does not include CRITICAL".into())
-                } else {
-                    Ok(())
-                })
-            } else if tool_at(words, "grype").is_some() {
-                let fail_on = flag(words, "--fail-on", Some("-f"));
-                Some(if fail_on.is_empty() {
-                    Err("grype runs without `--fail-on critical`, so it never fails the job".into())
-                } else {
-                    Ok(())
-                })
-            } else if words.windows(2).any(|w| w[0] == "scout" && w[1] == "cves") {
-                let sev = flag(words, "--only-severity", None).first().copied();
-                Some(if !has_word(words, "--exit-code") && !words.iter().any(|w| w.starts_with("--exit-code")) {
-                    Err("docker scout runs without `--exit-code`".into())
-                } else if !severity_ok(sev) {
-                    Err("docker scout's `--only-severity` does not include critical".into())
-                } else {
-                    Ok(())
-                })
-            } else {
-                None
-            }
-        })
-    };
-    match result {
-        Some(Ok(())) if step.continue_on_error => Some(Err("the scan has `continue-on-error: true`".into())),
-        r => r,
-    }
-}
 
 type Scan = fn(&Step) -> Option<Result<(), String>>;
 
@@ -722,237 +524,13 @@ fn gates_without<'a>(
     out
 }
 
-/// P2: CI scans for secrets before pushing.
-pub fn p2(r: &Review, out: &mut Vec<Finding>) {
-    let wfs = workflows(r.repo);
-    if !any_build(&wfs) {
-        out.push(no_build_finding(CheckId::P2));
-        return;
-    }
-    for (file, job, step, why, push) in gates_without(&wfs, secret_scan) {
-        let base = if push {
-            "No secret scan (trufflehog or gitleaks) runs before this image push"
-        } else {
-            "No secret scan (trufflehog or gitleaks) runs in the job that builds the image"
-        };
-        let message = match why {
-            Some(w) => format!("{base} that can stop it: {w}"),
-            None => format!("{base}; a password or key in the code would be published"),
-        };
-        out.push(Finding::new(CheckId::P2, file, step.line()).object(format!("job {job}")).message(message).fix(
-            "Add a step before the push that fails on findings, e.g. `uses: trufflesecurity/trufflehog@v3` \
-                     (or `trufflehog git file://. --only-verified --fail`, or gitleaks), in the same job or a job \
-                     this one `needs`.",
-        ));
-    }
-}
-
-/// P3: CI fails on CRITICAL image CVEs before pushing.
-pub fn p3(r: &Review, out: &mut Vec<Finding>) {
-    let wfs = workflows(r.repo);
-    if !any_build(&wfs) {
-        out.push(no_build_finding(CheckId::P3));
-        return;
-    }
-    for (file, job, step, why, push) in gates_without(&wfs, cve_scan) {
-        let base = if push {
-            "No image scan fails the job on CRITICAL vulnerabilities before this push"
-        } else {
-            "No image scan fails the job that builds the image on CRITICAL vulnerabilities"
-        };
-        let message = match why {
-            Some(w) => format!("{base}: {w}"),
-            None => format!("{base}; an image with known critical holes would reach the registry"),
-        };
-        out.push(Finding::new(CheckId::P3, file, step.line()).object(format!("job {job}")).message(message).fix(
-            "Between the build and the push, scan the built image and fail on CRITICAL: `trivy image \
-                     --severity CRITICAL --exit-code 1 \"$IMAGE:$IMAGE_TAG\"` (or `aquasecurity/trivy-action` with \
-                     `severity: CRITICAL` and `exit-code: '1'`).",
-        ));
-    }
-}
-
 // ------------------------------------------------------------------------------------------------
 // P4: no kubectl/helm against the cluster
 // ------------------------------------------------------------------------------------------------
 
-const KUBECTL_LOCAL: &[&str] = &["kustomize", "completion", "config", "plugin", "help", "convert", "version"];
-const HELM_LOCAL: &[&str] = &[
-    "lint",
-    "template",
-    "package",
-    "dependency",
-    "dep",
-    "repo",
-    "push",
-    "show",
-    "inspect",
-    "version",
-    "create",
-    "plugin",
-    "registry",
-    "env",
-    "verify",
-    "pull",
-    "fetch",
-    "search",
-    "completion",
-    "help",
-    "unittest",
-    "docs",
-];
-static THROWAWAY_CLUSTER: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)helm/kind-action|setup-kind|kind-action|k3d-action|setup-k3d|setup-minikube|actions-setup-minikube|\bkind\s+create\s+cluster|\bk3d\s+cluster\s+create|\bminikube\s+start|\bmicrok8s\b",
-    )
-});
-static DEPLOY_ACTION: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)k8s-deploy|kubectl|helm"));
-static LOCAL_ACTION: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)setup-|kind-action|chart-testing|chart-releaser|helm-docs|helm-lint|unittest|kubeconform|kubeval|kubelinter|kube-linter",
-    )
-});
-
-/// The subcommand after a tool, skipping flags and their values.
-fn subcommand(words: &[String], at: usize) -> Option<&str> {
-    let mut i = at + 1;
-    while i < words.len() {
-        let w = words[i].as_str();
-        if let Some(f) = w.strip_prefix('-') {
-            i += if f.contains('=') || matches!(w, "--debug" | "-v") { 1 } else { 2 };
-            continue;
-        }
-        return Some(w);
-    }
-    None
-}
-
-/// The kubectl/helm commands of a step that reach a cluster.
-fn cluster_commands(step: &Step) -> Vec<String> {
-    let action = step.action();
-    if !action.is_empty() && !action.starts_with("./") {
-        if DEPLOY_ACTION.is_match(&action) && !LOCAL_ACTION.is_match(&action) {
-            return vec![format!("uses: {}", step.uses.unwrap_or(""))];
-        }
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for words in step.commands() {
-        let client_only = words.iter().any(|w| w == "--dry-run=client" || w == "--client" || w == "--client=true");
-        if let Some(at) = tool_at(&words, "kubectl") {
-            let sub = subcommand(&words, at).unwrap_or("");
-            if !sub.is_empty() && !KUBECTL_LOCAL.contains(&sub) && !client_only {
-                out.push(format!("kubectl {sub}"));
-            } else if sub == "version" && !client_only {
-                out.push("kubectl version".into());
-            }
-        }
-        if let Some(at) = tool_at(&words, "helm") {
-            let sub = subcommand(&words, at).unwrap_or("");
-            if !sub.is_empty() && !HELM_LOCAL.contains(&sub) && !client_only {
-                out.push(format!("helm {sub}"));
-            }
-        }
-    }
-    out
-}
-
-/// P4: CD never runs kubectl or helm against the cluster.
-pub fn p4(r: &Review, out: &mut Vec<Finding>) {
-    for wf in workflows(r.repo) {
-        for job in &wf.jobs {
-            let throwaway = job.steps.iter().any(|s| {
-                s.uses.is_some_and(|u| THROWAWAY_CLUSTER.is_match(u))
-                    || s.run.as_deref().is_some_and(|r| THROWAWAY_CLUSTER.is_match(r))
-            });
-            if throwaway {
-                continue;
-            }
-            for step in &job.steps {
-                let cmds = cluster_commands(step);
-                if cmds.is_empty() {
-                    continue;
-                }
-                let mut unique: Vec<String> = Vec::new();
-                for c in cmds {
-                    if !unique.contains(&c) {
-                        unique.push(c);
-                    }
-                }
-                out.push(
-                    Finding::new(CheckId::P4, wf.file, step.line())
-                        .object(format!("job {}", job.id))
-                        .message(format!(
-                            "This step changes the cluster directly (`{}`): ArgoCD undoes it at the next sync and the \
-                             workflow needs cluster credentials",
-                            unique.join("`, `")
-                        ))
-                        .fix(format!(
-                            "Remove the kubectl/helm step. CD only writes the new `image.tag` into {}/values.yaml and \
-                             pushes the commit (see {}); ArgoCD deploys it.",
-                            contract::CHART_DIR,
-                            contract::CD_FILE
-                        )),
-                );
-            }
-        }
-    }
-}
-
 // ------------------------------------------------------------------------------------------------
 // P5: ArgoCD sync policy
 // ------------------------------------------------------------------------------------------------
-
-/// P5: the ArgoCD Application syncs automatically with prune and selfHeal.
-pub fn p5(r: &Review, out: &mut Vec<Finding>) {
-    let fix = format!(
-        "In {} set `spec.syncPolicy.automated` with `prune: true` and `selfHeal: true`.",
-        contract::ARGOCD_FILE
-    );
-    let mut found = false;
-    for o in &r.repo.objects {
-        let api = o.node.get("apiVersion").and_then(Node::as_str).unwrap_or("");
-        if !api.starts_with("argoproj.io/") || !matches!(o.kind.as_str(), "Application" | "ApplicationSet") {
-            continue;
-        }
-        found = true;
-        let spec = if o.kind == "ApplicationSet" { o.node.path("spec.template.spec") } else { o.node.get("spec") };
-        let policy = spec.and_then(|s| s.get("syncPolicy"));
-        let automated = policy.and_then(|p| p.get("automated"));
-        let mut missing = Vec::new();
-        match automated {
-            None => missing.push("automatic sync (`automated`)".to_string()),
-            Some(a) => {
-                if a.get("enabled").and_then(Node::as_bool) == Some(false) {
-                    missing.push("automatic sync (`automated.enabled` is false)".to_string());
-                }
-                for key in ["prune", "selfHeal"] {
-                    if a.get(key).and_then(Node::as_bool) != Some(true) {
-                        missing.push(format!("`{key}: true`"));
-                    }
-                }
-            }
-        }
-        if missing.is_empty() {
-            continue;
-        }
-        let line =
-            automated.and_then(Node::line).or(policy.and_then(Node::line)).or(spec.and_then(Node::line)).or(o.line());
-        out.push(
-            Finding::new(CheckId::P5, o.file.clone(), line)
-                .object(o.id())
-                .message(format!("The ArgoCD {} has no {} in its sync policy", o.kind, missing.join(", ")))
-                .fix(fix.clone()),
-        );
-    }
-    if !found {
-        out.push(
-            Finding::new(CheckId::P5, contract::ARGOCD_FILE, None)
-                .message("There is no ArgoCD Application, so nothing deploys the repo to the cluster automatically")
-                .fix(format!("Add {} (`vibe generate` writes it) with `syncPolicy.automated` `prune: true` and `selfHeal: true`.", contract::ARGOCD_FILE)),
-        );
-    }
-}
 
 #[cfg(test)]
 mod tests {

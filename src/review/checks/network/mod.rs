@@ -25,28 +25,35 @@
 
 use crate::contract::CheckId;
 use crate::contract::{self, NETWORK_POLICIES_FILE, PORT_HTTP};
-use crate::k8s::{self, BackendRef, PortRef, selects, service_selects};
+use crate::k8s::{self, PortRef, selects, service_selects};
 use crate::repo::Object;
 use crate::review::context::ReviewContext;
-use crate::review::fixers;
+use crate::review::model::{Labels, labels_of, namespace_of};
 use crate::review::registry::{Check, Judged};
-use crate::review::workload::{self, Workload};
-use crate::review::{Finding, Review};
+use crate::review::workload::Workload;
+use crate::review::{Direction, Finding, Remedy, Review, Sender};
 use crate::yaml::Node;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-/// The checks of this file, declared once: id, function, evidence, scope and fixer.
+mod app_to_stores;
+mod default_deny;
+mod fix;
+mod ingress_controller;
+mod prometheus;
+use app_to_stores::{c4, c5, c6};
+use default_deny::c1;
+use ingress_controller::c2;
+use prometheus::c3;
+
+/// The checks of this family, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
-    Check { id: CheckId::C1, run: c1, judged: Judged::Static, repo_only: false, fixer: Some(fixers::network) },
-    Check { id: CheckId::C2, run: c2, judged: Judged::Static, repo_only: false, fixer: Some(fixers::network) },
-    Check { id: CheckId::C3, run: c3, judged: Judged::Static, repo_only: false, fixer: Some(fixers::network) },
-    Check { id: CheckId::C4, run: c4, judged: Judged::Static, repo_only: false, fixer: Some(fixers::network) },
-    Check { id: CheckId::C5, run: c5, judged: Judged::Static, repo_only: false, fixer: Some(fixers::network) },
-    Check { id: CheckId::C6, run: c6, judged: Judged::Static, repo_only: false, fixer: Some(fixers::network) },
+    Check { id: CheckId::C1, run: c1, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
+    Check { id: CheckId::C2, run: c2, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
+    Check { id: CheckId::C3, run: c3, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
+    Check { id: CheckId::C4, run: c4, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
+    Check { id: CheckId::C5, run: c5, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
+    Check { id: CheckId::C6, run: c6, judged: Judged::Static, repo_only: false, fixer: Some(fix::network) },
 ];
-
-/// Pod or namespace labels.
-pub(super) type Labels = BTreeMap<String, String>;
 
 /// The label every namespace carries with its own name.
 const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
@@ -65,16 +72,6 @@ fn is_empty_selector(sel: Option<&Node>) -> bool {
                 && s.get("matchExpressions").is_none_or(|m| m.items().is_empty())
         }
     }
-}
-
-/// Labels of a pod template as an owned map.
-pub(super) fn labels_of(w: &Workload) -> Labels {
-    w.labels().into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-}
-
-/// The namespace an object lives in: its own, else the app's.
-pub(super) fn namespace_of(obj: &Object, ctx: &ReviewContext) -> Option<String> {
-    obj.namespace.clone().or_else(|| ctx.namespace.clone())
 }
 
 /// Distinct pods: what selectors and ports are matched against.
@@ -388,7 +385,7 @@ impl<'a> Roles<'a> {
     fn new(r: &'a Review) -> Roles<'a> {
         let mut apps = Vec::new();
         let mut by_component: HashMap<&'static str, Vec<Workload>> = HashMap::new();
-        for w in workload::workloads(r.repo) {
+        for &w in &r.model.workloads {
             match w.component {
                 None if w.long_running() => apps.push(w),
                 None => {}
@@ -418,191 +415,6 @@ impl<'a> Roles<'a> {
     }
 }
 
-/// C1: a default-deny-ingress NetworkPolicy exists (in the app's namespace when known).
-pub fn c1(r: &Review, out: &mut Vec<Finding>) {
-    let mut elsewhere: Option<&Object> = None;
-    for obj in &r.repo.objects {
-        let Some(p) = Policy::read(obj, r.ctx) else { continue };
-        let denies = p.ingress_type && is_empty_selector(p.selector) && p.ingress.is_empty();
-        if !denies {
-            continue;
-        }
-        if r.ctx.namespace.is_none() || p.ns == r.ctx.namespace {
-            return;
-        }
-        elsewhere.get_or_insert(obj);
-    }
-    let ns = r.ctx.namespace.as_deref().unwrap_or("the app's namespace");
-    let finding = match elsewhere {
-        Some(obj) => Finding::new(CheckId::C1, &obj.file, obj.line()).object(obj.id()).message(format!(
-            "The default-deny-ingress policy is in namespace {}, not in the app's namespace {ns}: the app's pods are \
-             open to every pod in the cluster.",
-            obj.namespace.as_deref().unwrap_or("?")
-        )),
-        None => Finding::new(CheckId::C1, NETWORK_POLICIES_FILE, None).message(format!(
-            "No default-deny-ingress NetworkPolicy: every pod in the cluster can connect to the app and its stores \
-             in {ns}."
-        )),
-    };
-    out.push(finding.fix(format!(
-        "Add as the first document of {NETWORK_POLICIES_FILE}: a NetworkPolicy named `default-deny-ingress` in \
-         namespace {ns} with `podSelector: {{}}`, `policyTypes: [Ingress]` and no ingress rules."
-    )));
-}
-
-/// An Ingress backend: namespace, Service name and port (number or name).
-struct Backend<'a> {
-    ns: Option<String>,
-    service: &'a str,
-    port: Option<PortRef<'a>>,
-}
-
-/// Every Service backend of every Ingress (networking.k8s.io/v1 and the older extensions shape).
-fn ingress_backends<'a>(r: &Review<'a>) -> Vec<Backend<'a>> {
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for obj in r.repo.objects.iter().filter(|o| o.kind == "Ingress") {
-        let ns = namespace_of(obj, r.ctx);
-        let spec = obj.node.get("spec").unwrap_or(Node::none());
-        let mut backends: Vec<&Node> = Vec::new();
-        backends.extend(spec.get("defaultBackend"));
-        backends.extend(spec.get("backend"));
-        for rule in spec.get("rules").map(Node::items).unwrap_or_default() {
-            for path in rule.path("http.paths").map(Node::items).unwrap_or_default() {
-                backends.extend(path.get("backend"));
-            }
-        }
-        for b in backends {
-            let BackendRef { service, port, .. } = k8s::backend_ref(b);
-            let Some(service) = service else { continue };
-            if seen.insert((ns.clone(), service, port)) {
-                out.push(Backend { ns: ns.clone(), service, port });
-            }
-        }
-    }
-    out
-}
-
-/// The pods and container port a Service port sends traffic to.
-fn service_targets(
-    service: &Object,
-    port: Option<PortRef>,
-    candidates: &[(Shape, bool)],
-    in_ns: &[usize],
-) -> Vec<(usize, i64)> {
-    let selector = service.node.path("spec.selector");
-    // A port the Service does not declare is taken as the pods' own port: C2 then still asks
-    // for the policy the route needs.
-    let target = match k8s::service_port(&service.node, port) {
-        Some(e) => k8s::target_port(e),
-        None => port,
-    };
-    let mut out = Vec::new();
-    for &i in in_ns {
-        let shape = &candidates[i].0;
-        if !service_selects(selector, &shape.labels) {
-            continue;
-        }
-        let num = match target {
-            Some(PortRef::Number(n)) => Some(n),
-            Some(PortRef::Name(name)) => {
-                shape.ports.iter().find(|(_, pn)| pn.as_deref() == Some(name)).map(|(n, _)| *n)
-            }
-            None => None,
-        };
-        if let Some(n) = num {
-            out.push((i, n));
-        }
-    }
-    out
-}
-
-/// C2: with an Ingress, the ingress controller may reach the routed pods (and nginx the app on 8081).
-pub fn c2(r: &Review, out: &mut Vec<Finding>) {
-    let backends = ingress_backends(r);
-    if !r.repo.objects.iter().any(|o| o.kind == "Ingress") {
-        return;
-    }
-    let net = Net::new(r);
-    let roles = Roles::new(r);
-    let p = &r.ctx.platform;
-    let app_shapes = roles.app_shapes(r.ctx);
-    let nginx_shapes = match roles.by_component.get("nginx") {
-        Some(ws) => shapes(ws.iter(), r.ctx),
-        None => Vec::new(),
-    };
-    // Candidates for routing: app and nginx pods (true = nginx).
-    let candidates: Vec<(Shape, bool)> =
-        nginx_shapes.iter().map(|s| (s.clone(), true)).chain(app_shapes.iter().map(|s| (s.clone(), false))).collect();
-    let mut services: HashMap<(Option<String>, &str), Vec<&Object>> = HashMap::new();
-    for o in r.repo.objects.iter().filter(|o| o.kind == "Service") {
-        services.entry((namespace_of(o, r.ctx), o.name.as_str())).or_default().push(o);
-    }
-    let mut by_ns: HashMap<&Option<String>, Vec<usize>> = HashMap::new();
-    for (i, (shape, _)) in candidates.iter().enumerate() {
-        by_ns.entry(&shape.ns).or_default().push(i);
-    }
-    let mut routed: Vec<(usize, i64)> = Vec::new();
-    let mut seen = HashSet::new();
-    for b in &backends {
-        let in_ns = by_ns.get(&b.ns).map(Vec::as_slice).unwrap_or_default();
-        for svc in services.get(&(b.ns.clone(), b.service)).map(Vec::as_slice).unwrap_or_default() {
-            for t in service_targets(svc, b.port, &candidates, in_ns) {
-                if seen.insert(t) {
-                    routed.push(t);
-                }
-            }
-        }
-    }
-    if routed.is_empty() {
-        // Backends the repo cannot resolve: assume the contract's layout (nginx front if any, else the app).
-        let nginx_port = contract::component("nginx").and_then(|c| c.port).map(i64::from).unwrap_or(0);
-        let front = !nginx_shapes.is_empty();
-        for (i, (_, is_nginx)) in candidates.iter().enumerate() {
-            if *is_nginx == front {
-                routed.push((i, if *is_nginx { nginx_port } else { i64::from(PORT_HTTP) }));
-            }
-        }
-    }
-    let controller_labels: Labels =
-        [(p.ingress_controller_label_key.clone(), p.ingress_controller_label_value.clone())].into_iter().collect();
-    let controller = Source { ns: Some(p.ingress_controller_namespace.clone()), labels: Some(&controller_labels) };
-    let controller_text = format!(
-        "the ingress controller (pods {}: {} in namespace {})",
-        p.ingress_controller_label_key, p.ingress_controller_label_value, p.ingress_controller_namespace
-    );
-    let mut routed_nginx: Vec<Shape> = Vec::new();
-    let mut nginx_seen = HashSet::new();
-    for (i, port) in routed {
-        let (to, is_nginx) = &candidates[i];
-        if *is_nginx && nginx_seen.insert(i) {
-            routed_nginx.push(to.clone());
-        }
-        if !net.ingress_allows(&controller, to, port) {
-            out.push(missing_finding(CheckId::C2, to).message(format!(
-                "Nothing lets {controller_text} reach {} on port {port}: behind default-deny the public URL answers \
-                 with a gateway error.",
-                to.describe()
-            )).fix(format!(
-                "Add a NetworkPolicy to {NETWORK_POLICIES_FILE} with `podSelector: {{matchLabels: {}}}` and an ingress \
-                 rule from `namespaceSelector: {{matchLabels: {{{NAMESPACE_NAME_LABEL}: {}}}}}` together with \
-                 `podSelector: {{matchLabels: {{{}: {}}}}}` on TCP port {port}.",
-                to.selector_text(),
-                p.ingress_controller_namespace,
-                p.ingress_controller_label_key,
-                p.ingress_controller_label_value
-            )));
-        }
-    }
-    // The nginx front forwards to the app: nginx -> app:8081 as well.
-    let http = i64::from(PORT_HTTP);
-    for (from, to) in pairs(&routed_nginx, &app_shapes) {
-        if let Some(missing) = net.pod_to_pod(from, to, http) {
-            out.push(pod_to_pod_finding(CheckId::C2, from, to, http, missing));
-        }
-    }
-}
-
 /// Pairs each of `one` with the `other` pods of its namespace (or with all of them, when none is
 /// there: a store kept in another namespace), so many apps in one repo stay linear.
 fn pairs<'s>(one: &'s [Shape], other: &'s [Shape]) -> Vec<(&'s Shape, &'s Shape)> {
@@ -618,28 +430,6 @@ fn pairs<'s>(one: &'s [Shape], other: &'s [Shape]) -> Vec<(&'s Shape, &'s Shape)
         }
     }
     out
-}
-
-/// C3: the observability namespace may reach the app on 8081.
-pub fn c3(r: &Review, out: &mut Vec<Finding>) {
-    let net = Net::new(r);
-    let roles = Roles::new(r);
-    let obs = &r.ctx.platform.observability_namespace;
-    let prometheus = Source { ns: Some(obs.clone()), labels: None };
-    let http = i64::from(PORT_HTTP);
-    for to in roles.app_shapes(r.ctx) {
-        if !net.ingress_allows(&prometheus, &to, http) {
-            out.push(missing_finding(CheckId::C3, &to).message(format!(
-                "Nothing lets the platform's Prometheus (namespace {obs}) reach {} on port {http}: behind \
-                 default-deny its metrics are never collected, dashboards stay blank and alerts never fire.",
-                to.describe()
-            )).fix(format!(
-                "Add a NetworkPolicy to {NETWORK_POLICIES_FILE} with `podSelector: {{matchLabels: {}}}` and an ingress \
-                 rule from `namespaceSelector: {{matchLabels: {{{NAMESPACE_NAME_LABEL}: {obs}}}}}` on TCP port {http}.",
-                to.selector_text()
-            )));
-        }
-    }
 }
 
 /// C4–C6: the app may reach an enabled store on its port.
@@ -666,7 +456,11 @@ fn missing_finding(id: CheckId, to: &Shape) -> Finding {
 }
 
 fn pod_to_pod_finding(id: CheckId, from: &Shape, to: &Shape, port: i64, missing: Missing) -> Finding {
-    let f = missing_finding(id, to);
+    let direction = match missing {
+        Missing::Ingress => Direction::Ingress,
+        Missing::Egress => Direction::Egress,
+    };
+    let f = missing_finding(id, to).remedy(Remedy::AllowTraffic { from: Sender::Pods, port, direction });
     match missing {
         Missing::Ingress => f
             .message(format!(
@@ -703,27 +497,6 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// C4: the app may reach the database, if one is enabled.
-pub fn c4(r: &Review, out: &mut Vec<Finding>) {
-    if let Some(db) = r.ctx.stores.database() {
-        app_to_store(r, out, CheckId::C4, db);
-    }
-}
-
-/// C5: the app may reach redis, if enabled.
-pub fn c5(r: &Review, out: &mut Vec<Finding>) {
-    if r.ctx.stores.redis {
-        app_to_store(r, out, CheckId::C5, "redis");
-    }
-}
-
-/// C6: the app may reach rabbitmq, if enabled.
-pub fn c6(r: &Review, out: &mut Vec<Finding>) {
-    if r.ctx.stores.rabbitmq {
-        app_to_store(r, out, CheckId::C6, "rabbitmq");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -751,5 +524,44 @@ mod tests {
         assert!(!ports_cover(&rule, 5432, &pod));
         let rule = parse_one("from: []").unwrap().unwrap();
         assert!(ports_cover(&rule, 1, &pod));
+    }
+
+    /// C2 findings of a repo made of `files` (no vibe.yaml: the checks infer the app).
+    fn c2_messages(files: &[(&str, &str)]) -> Vec<String> {
+        let repo = crate::repo::Repo::from_files(std::path::Path::new("/r"), files);
+        let ctx = ReviewContext::default();
+        let model = crate::review::model::Model::new(&repo);
+        let mut out = Vec::new();
+        c2(&Review { repo: &repo, ctx: &ctx, model: &model }, &mut out);
+        out.into_iter().map(|f| f.message).collect()
+    }
+
+    #[test]
+    fn an_ingress_reaches_the_service_of_its_own_folder_not_a_same_named_copy() {
+        let app = |name: &str, port: u16| {
+            format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers:\n      - name: app\n        image: x/{name}:1\n        ports: [{{containerPort: {port}}}]\n"
+            )
+        };
+        let service = |name: &str, port: u16| {
+            format!(
+                "apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec:\n  selector: {{app: {name}}}\n  ports: [{{port: 80, targetPort: {port}}}]\n"
+            )
+        };
+        let ingress = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec:\n  defaultBackend: {service: {name: web, port: {number: 80}}}\n";
+        let deny = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny-ingress}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n";
+        let (a_app, a_svc, b_app, b_svc) =
+            (app("shop", 8081), service("shop", 8081), app("blog", 9999), service("blog", 9999));
+        let found = c2_messages(&[
+            ("a/app.yaml", &a_app),
+            ("a/svc.yaml", &a_svc),
+            ("a/ingress.yaml", ingress),
+            ("a/deny.yaml", deny),
+            ("b/app.yaml", &b_app),
+            ("b/svc.yaml", &b_svc),
+        ]);
+        assert!(found.iter().any(|m| m.contains("Deployment/shop") && m.contains("port 8081")), "{found:?}");
+        // The Service `web` in b/ is another copy: this Ingress does not route to its pods.
+        assert!(!found.iter().any(|m| m.contains("Deployment/blog")), "{found:?}");
     }
 }

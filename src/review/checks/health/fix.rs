@@ -1,0 +1,131 @@
+//! The fixers of B1–B5 (ports and probes), declared with their checks in this family's `CHECKS`.
+
+use crate::contract::{self, PORT_HTTP, PORT_MGMT};
+use crate::edit::Files;
+use crate::edit::yaml_edit::{self as edit, Y};
+use crate::review::Finding;
+use crate::review::fixers::{
+    Fixed, Fx, app_container_of, container_path, containers_at, current, edit_at, workload_of,
+};
+use crate::yaml::Node;
+
+/// B1/B2: declare a port on the app container (named, unless the name is taken).
+fn add_port(fx: &Fx, f: &Finding, files: &mut Files, number: u16, name: &str) -> Fixed {
+    let w = workload_of(fx, f)?;
+    let c = app_container_of(&w)?;
+    let rel = container_path(&w, &c)?;
+    let ports: Vec<(Option<i64>, Option<String>)> = current(files, w.obj, &format!("{rel}.ports"))?
+        .map(|p| {
+            p.items()
+                .iter()
+                .map(|i| {
+                    let n = i.get("containerPort").and_then(Node::as_i64);
+                    (n, i.get("name").and_then(Node::as_str).map(str::to_string))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if ports.iter().any(|(n, _)| *n == Some(i64::from(number))) {
+        return Ok(());
+    }
+    let mut item = Vec::new();
+    if !ports.iter().any(|(_, n)| n.as_deref() == Some(name)) {
+        item.push(("name", Y::str(name)));
+    }
+    item.push(("containerPort", Y::int(i64::from(number))));
+    item.push(("protocol", Y::str("TCP")));
+    edit_at(files, w.obj, &rel, |t, d, p| edit::append(t, d, p, "ports", &Y::map(item)))
+}
+
+pub(super) fn b1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+    add_port(fx, f, files, PORT_HTTP, "http")
+}
+
+pub(super) fn b2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+    add_port(fx, f, files, PORT_MGMT, "mgmt")
+}
+
+/// The shortest timeout a probe may have.
+fn min_timeout(fx: &Fx, key: &str) -> i64 {
+    let db = key == "readinessProbe" && fx.ctx.readiness_checks_database;
+    i64::from(if db { contract::PROBE_TIMEOUT_DB_SECONDS } else { contract::PROBE_TIMEOUT_SECONDS })
+}
+
+/// B3/B4: the probe is an httpGet on the mgmt port and path, with a long enough timeout.
+fn probe(fx: &Fx, f: &Finding, files: &mut Files, key: &str, probe_path: &str) -> Fixed {
+    let w = workload_of(fx, f)?;
+    let c = app_container_of(&w)?;
+    let rel = container_path(&w, &c)?;
+    let min = min_timeout(fx, key);
+    let http = Y::map([("path", Y::str(probe_path)), ("port", Y::int(i64::from(PORT_MGMT)))]);
+    let existing = current(files, w.obj, &format!("{rel}.{key}"))?.filter(|p| p.is_map());
+    let Some(existing) = existing else {
+        let want = Y::map([("httpGet", http), ("timeoutSeconds", Y::int(min))]);
+        return edit_at(files, w.obj, &rel, |t, d, p| edit::set(t, d, p, key, &want));
+    };
+    let probe_rel = format!("{rel}.{key}");
+    // A probe has one handler: the httpGet takes the place of any other.
+    let others: Vec<&str> = ["exec", "tcpSocket", "grpc"].into_iter().filter(|o| existing.get(o).is_some()).collect();
+    match (existing.get("httpGet"), others.first()) {
+        (None, Some(first)) => {
+            edit_at(files, w.obj, &probe_rel, |t, d, p| edit::replace_entry(t, d, p, first, "httpGet", &http))?
+        }
+        _ => {
+            let want = Y::map([("httpGet", http)]);
+            edit_at(files, w.obj, &probe_rel, |t, d, p| edit::merge(t, d, p, &want, true))?;
+        }
+    }
+    for other in others {
+        edit_at(files, w.obj, &probe_rel, |t, d, p| edit::remove(t, d, p, other))?;
+    }
+    if existing.get("timeoutSeconds").and_then(Node::as_i64).is_none_or(|t| t < min) {
+        edit_at(files, w.obj, &probe_rel, |t, d, p| edit::set(t, d, p, "timeoutSeconds", &Y::int(min)))?;
+    }
+    Ok(())
+}
+
+pub(super) fn b3(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+    probe(fx, f, files, "livenessProbe", "/liveness")
+}
+
+pub(super) fn b4(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+    probe(fx, f, files, "readinessProbe", "/readiness")
+}
+
+/// B5: every probe of the container waits long enough.
+pub(super) fn b5(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+    let w = workload_of(fx, f)?;
+    for c in containers_at(&w, f.line).into_iter().filter(|c| !c.init) {
+        let rel = container_path(&w, &c)?;
+        for key in ["livenessProbe", "readinessProbe", "startupProbe"] {
+            let Some(p) = current(files, w.obj, &format!("{rel}.{key}"))?.filter(|p| p.is_map()) else { continue };
+            let min = min_timeout(fx, key);
+            if p.get("timeoutSeconds").and_then(Node::as_i64).is_some_and(|t| t >= min) {
+                continue;
+            }
+            edit_at(files, w.obj, &format!("{rel}.{key}"), |t, d, p| {
+                edit::set(t, d, p, "timeoutSeconds", &Y::int(min))
+            })?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::CheckId;
+    use crate::review::fixers::testing::{POD, fix};
+
+    #[test]
+    fn a_flow_probe_of_another_kind_becomes_an_http_get() {
+        let app = POD.replace("image: redis", "image: harbor.internal.example.com/vibe/tool:abc1234");
+        let out =
+            fix(&[("pod.yaml", &app)], Finding::new(CheckId::B4, "pod.yaml", Some(7)).object("Pod/tool")).unwrap();
+        assert!(
+            out["pod.yaml"].contains("readinessProbe: {httpGet: {path: /readiness, port: 8082}, timeoutSeconds: 5}"),
+            "{}",
+            out["pod.yaml"]
+        );
+    }
+}

@@ -1,0 +1,70 @@
+//! The review model, built once when a review starts and handed to every check (like
+//! kube-linter's lint context): the repo's workloads, the routes from its Ingresses to their
+//! pods, every image reference, plus the words and positions findings about them use. Checks read the model and never
+//! each other; pure Kubernetes meaning (quantities, selectors, TLS hosts, Service ports) lives in
+//! [`crate::k8s`].
+
+pub mod images;
+pub mod routes;
+
+pub use images::{FromImage, FromLine, ImageSite, Place, from_lines};
+pub use routes::{Backend, METRICS_PATH, Routes, Target};
+
+use super::context::ReviewContext;
+use super::workload::{self, Container, Workload};
+use crate::repo::{Object, Repo};
+use crate::yaml::Node;
+use std::collections::BTreeMap;
+
+/// What the checks share, computed once per review from the repo.
+pub struct Model<'a> {
+    /// Every workload of the repo (objects with a pod template), in file order.
+    pub workloads: Vec<Workload<'a>>,
+    /// Ingress -> Service -> port -> pods, indexed once.
+    pub routes: Routes<'a>,
+    /// Every image reference (containers, chart values, Dockerfile FROMs), in file order.
+    pub images: Vec<ImageSite<'a>>,
+}
+
+impl<'a> Model<'a> {
+    /// Builds the model of `repo`.
+    pub fn new(repo: &'a Repo) -> Model<'a> {
+        let workloads = workload::workloads(repo);
+        let routes = Routes::new(repo, &workloads);
+        let images = images::image_sites(repo, &workloads);
+        Model { workloads, routes, images }
+    }
+
+    /// Long-running app workloads (not stores, not Jobs): the ones most checks judge.
+    pub fn long_running_apps(&self) -> impl Iterator<Item = &Workload<'a>> {
+        self.workloads.iter().filter(|w| w.is_app() && w.long_running())
+    }
+}
+
+/// Line of a mapping key (for findings about a field that is present), else the node's own line.
+pub fn key_line(node: &Node, key: &str) -> Option<u32> {
+    node.entry(key).and_then(|e| e.key_pos).map(|p| p.line).or_else(|| node.get(key).and_then(Node::line))
+}
+
+/// "container `app` of Deployment/x" / "initContainer `wait` of …".
+pub fn container_words(w: &Workload, c: &Container) -> String {
+    let kind = if c.init { "initContainer" } else { "container" };
+    if c.name.is_empty() {
+        format!("a {kind} of {}", w.obj.id())
+    } else {
+        format!("{kind} `{}` of {}", c.name, w.obj.id())
+    }
+}
+
+/// A pod's labels, owned and ordered.
+pub type Labels = BTreeMap<String, String>;
+
+/// A workload's pod labels.
+pub fn labels_of(w: &Workload) -> Labels {
+    w.labels().into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// The namespace an object lives in: its own, else the app's.
+pub fn namespace_of(obj: &Object, ctx: &ReviewContext) -> Option<String> {
+    obj.namespace.clone().or_else(|| ctx.namespace.clone())
+}
