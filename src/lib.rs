@@ -24,6 +24,7 @@ pub mod platform;
 pub mod probe;
 pub mod quote;
 pub mod repo;
+pub mod repo_path;
 pub mod report;
 pub mod review;
 pub mod seal;

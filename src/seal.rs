@@ -452,8 +452,8 @@ pub fn looks_sealed(value: &str) -> bool {
 /// The fingerprint recorded on the app's SealedSecret in k8s/02-sealed-secrets.yaml, if any.
 pub fn recorded_fingerprint(root: &Path, secret_name: &str) -> Option<String> {
     // A generated path: read without following a link.
-    let crate::generate::write::Existing::File(bytes) =
-        crate::generate::write::read_existing(root, crate::contract::SEALED_SECRETS_FILE).ok()?
+    let crate::repo_path::Existing::File(bytes) =
+        crate::repo_path::read_existing(root, crate::contract::SEALED_SECRETS_FILE).ok()?
     else {
         return None;
     };

@@ -8,7 +8,7 @@
 pub mod format;
 pub mod yaml_edit;
 
-use crate::generate::write::{self, Existing};
+use crate::repo_path::{self, Existing};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -44,7 +44,7 @@ impl Files {
         if !self.map.contains_key(path) {
             // A link is never read (it may lead outside the repo): regenerating replaces the
             // link itself, and an edit of a linked file is refused.
-            match write::read_existing(&self.root, path).map_err(|e| e.to_string())? {
+            match repo_path::read_existing(&self.root, path).map_err(|e| e.to_string())? {
                 Existing::File(bytes) => {
                     let text = String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8 text"))?;
                     self.map.insert(path.to_string(), (Some(text.clone()), text));

@@ -3,7 +3,6 @@
 pub mod context;
 pub mod plan;
 pub mod render;
-pub mod repo_path;
 pub mod write;
 pub mod write_lock;
 

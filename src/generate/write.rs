@@ -5,9 +5,9 @@
 //! vibe never wrote is never touched (vibe's version goes to .vibe/proposed/ instead).
 
 use super::plan::Plan;
-use super::repo_path;
 use super::write_lock::WriteLock;
 use crate::error::{Error, WriteError};
+use crate::repo_path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
@@ -90,40 +90,7 @@ pub fn hash(content: &[u8]) -> String {
     })
 }
 
-/// What is at a path vibe generates, found without following a link.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Existing {
-    /// Nothing yet.
-    Missing,
-    /// A regular file and its content.
-    File(Vec<u8>),
-    /// A symbolic link (where it points): never read, it may lead anywhere.
-    Link(String),
-    /// A folder, device, pipe or socket (what it is).
-    Other(&'static str),
-}
-
-/// Reads what is at repo-relative `rel`: the one way vibe reads a path it writes. A link is
-/// reported, not followed (its target could be /proc/self/environ or a file outside the repo),
-/// and a folder on the way that is a link or leaves the repo is refused.
-pub fn read_existing(root: &Path, rel: &str) -> Result<Existing, Error> {
-    let path = repo_path::resolve(root, rel, "vibe")?;
-    let meta = match std::fs::symlink_metadata(&path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::Missing),
-        Err(e) => return Err(Error::io(&path, e)),
-    };
-    let kind = meta.file_type();
-    if kind.is_symlink() {
-        let target = std::fs::read_link(&path).map(|t| t.display().to_string()).unwrap_or_default();
-        return Ok(Existing::Link(target));
-    }
-    if !kind.is_file() {
-        return Ok(Existing::Other(crate::fsread::kind_of(kind)));
-    }
-    // Regular files only, capped, never blocking on a FIFO swapped in since the check above.
-    crate::fsread::read_bytes_no_follow(&path).map(Existing::File).map_err(|e| Error::read(&path, e))
-}
+pub use crate::repo_path::{Existing, read_existing};
 
 /// What happened (or would happen) to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 //! could lose a hand edit between one run's backup and the other's write. The OS releases the
 //! lock when the process ends, even when it is killed, so a stale lock never blocks anyone.
 
-use super::repo_path;
 use crate::error::{Error, WriteError};
+use crate::repo_path;
 use std::io::{Read as _, Seek as _, Write as _};
 use std::os::fd::AsRawFd as _;
 use std::os::unix::fs::OpenOptionsExt as _;

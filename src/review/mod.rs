@@ -18,6 +18,7 @@
 //! knows how to fix what it found, it says so as a typed [`Remedy`] the fixer interprets (never
 //! the message text). Fixers share [`fixers`] (what they read, how they find an object).
 
+pub mod check;
 pub mod context;
 pub mod finding;
 pub mod fixers;

@@ -10,7 +10,7 @@
 use crate::contract::CheckId;
 use crate::lang::{self, Dialect, Lines};
 use crate::repo::{Lang, Repo, TextFile};
-use crate::review::registry::{Check, Judged};
+use crate::review::check::{Check, Judged};
 use crate::review::workload;
 use crate::review::{Finding, Review};
 use crate::yaml::Node;

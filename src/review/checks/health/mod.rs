@@ -21,8 +21,8 @@
 use crate::contract::CheckId;
 use crate::contract::{self, PORT_HTTP, PORT_MGMT};
 use crate::k8s::PortRef;
+use crate::review::check::{Check, Judged};
 use crate::review::model::{container_words, key_line};
-use crate::review::registry::{Check, Judged};
 use crate::review::workload::{Container, Workload};
 use crate::review::{Finding, Review};
 use crate::yaml::Node;

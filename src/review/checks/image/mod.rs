@@ -31,9 +31,9 @@
 use crate::contract;
 use crate::contract::CheckId;
 
+use crate::review::check::{Check, Judged};
 use crate::review::context::ReviewContext;
 use crate::review::model::{FromImage, ImageSite, Place, container_words, from_lines, key_line};
-use crate::review::registry::{Check, Judged};
 use crate::review::workload::{self, parse_image};
 use crate::review::{Finding, Review};
 use crate::yaml::Node;

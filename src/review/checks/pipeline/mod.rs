@@ -15,7 +15,7 @@
 use crate::contract;
 use crate::contract::CheckId;
 use crate::repo::Repo;
-use crate::review::registry::{Check, Judged};
+use crate::review::check::{Check, Judged};
 use crate::review::{Finding, Review};
 use crate::yaml::Node;
 use regex::Regex;

@@ -27,7 +27,7 @@ use crate::contract::CheckId;
 pub use crate::lang::env_name;
 use crate::lang::upper_words;
 use crate::repo::Object;
-use crate::review::registry::{Check, Judged};
+use crate::review::check::{Check, Judged};
 use crate::review::{Finding, Review};
 use crate::seal::FINGERPRINT_ANNOTATION as SEALED_WITH_ANNOTATION;
 use crate::yaml::{Node, Value};

@@ -1,4 +1,4 @@
-//! Paths vibe writes or removes: always inside the repo, never through a linked folder.
+//! Paths vibe reads back, writes or removes: always inside the repo, never through a linked folder.
 //!
 //! Paths come from the lock, from vibe.yaml and from findings; any of them may have been edited
 //! by hand. A path is accepted only when it is relative, has no `..`, and every folder on the
@@ -59,6 +59,41 @@ pub fn resolve(root: &Path, rel: &str, origin: &str) -> Result<PathBuf, Error> {
     }
     dir.push(file);
     Ok(dir)
+}
+
+/// What is at a path vibe generates, found without following a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Existing {
+    /// Nothing yet.
+    Missing,
+    /// A regular file and its content.
+    File(Vec<u8>),
+    /// A symbolic link (where it points): never read, it may lead anywhere.
+    Link(String),
+    /// A folder, device, pipe or socket (what it is).
+    Other(&'static str),
+}
+
+/// Reads what is at repo-relative `rel`: the one way vibe reads a path it writes. A link is
+/// reported, not followed (its target could be /proc/self/environ or a file outside the repo),
+/// and a folder on the way that is a link or leaves the repo is refused.
+pub fn read_existing(root: &Path, rel: &str) -> Result<Existing, Error> {
+    let path = resolve(root, rel, "vibe")?;
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::Missing),
+        Err(e) => return Err(Error::io(&path, e)),
+    };
+    let kind = meta.file_type();
+    if kind.is_symlink() {
+        let target = std::fs::read_link(&path).map(|t| t.display().to_string()).unwrap_or_default();
+        return Ok(Existing::Link(target));
+    }
+    if !kind.is_file() {
+        return Ok(Existing::Other(crate::fsread::kind_of(kind)));
+    }
+    // Regular files only, capped, never blocking on a FIFO swapped in since the check above.
+    crate::fsread::read_bytes_no_follow(&path).map(Existing::File).map_err(|e| Error::read(&path, e))
 }
 
 #[cfg(test)]
