@@ -63,7 +63,7 @@ fn object_of<'a>(fx: &Fx<'a>, f: &Finding) -> Result<&'a Object, String> {
     by_line.or(candidates.first()).copied().ok_or_else(|| format!("{id} is no longer in {}", f.file))
 }
 
-fn workload_of<'a>(fx: &Fx<'a>, f: &Finding) -> Result<Workload<'a>, String> {
+pub(crate) fn workload_of<'a>(fx: &Fx<'a>, f: &Finding) -> Result<Workload<'a>, String> {
     let obj = object_of(fx, f)?;
     workload::workload(obj).ok_or_else(|| format!("{} has no pod template", obj.id()))
 }
@@ -105,7 +105,7 @@ fn edit_object(
 }
 
 /// Path from an object to its pod spec and its pod template.
-fn pod_paths(kind: &str) -> (&'static str, &'static str) {
+pub(crate) fn pod_paths(kind: &str) -> (&'static str, &'static str) {
     match kind {
         "Pod" => ("spec", ""),
         "CronJob" => ("spec.jobTemplate.spec.template.spec", "spec.jobTemplate.spec.template"),
@@ -160,7 +160,7 @@ fn current(files: &mut Files, obj: &Object, rel: &str) -> Result<Option<Node>, S
 }
 
 /// Edits the object of a container with a path relative to the object (`rel` from `container_path`).
-fn edit_at(
+pub(crate) fn edit_at(
     files: &mut Files,
     obj: &Object,
     rel: &str,
@@ -1166,20 +1166,7 @@ pub(crate) fn f2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
 }
 
 // ---------------------------------------------------------------------------------------------
-// G, H.
-
-/// G1: the pod template tells Prometheus where to scrape.
-pub(crate) fn g1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
-    let w = workload_of(fx, f)?;
-    let annotations = Y::map([
-        ("prometheus.io/scrape", Y::quoted("true")),
-        ("prometheus.io/port", Y::quoted(&PORT_HTTP.to_string())),
-        ("prometheus.io/path", Y::quoted("/metrics")),
-    ]);
-    let (_, template) = pod_paths(&w.obj.kind);
-    let want = Y::map([("metadata", Y::map([("annotations", annotations)]))]);
-    edit_at(files, w.obj, template, |t, d, p| edit::merge(t, d, p, &want, true))
-}
+// H.
 
 /// H2: TLS for every host of the Ingress, with the secret `<name>-tls`.
 pub(crate) fn h2(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {

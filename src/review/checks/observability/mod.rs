@@ -9,7 +9,6 @@ use crate::contract;
 use crate::contract::CheckId;
 use crate::lang::{self, Dialect, Lines};
 use crate::repo::{Lang, Repo, TextFile};
-use crate::review::fixers;
 use crate::review::registry::{Check, Judged};
 use crate::review::workload;
 use crate::review::{Finding, Review};
@@ -18,7 +17,7 @@ use std::sync::LazyLock;
 
 /// The checks of this file, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
-    Check { id: CheckId::G1, run: g1, judged: Judged::Static, repo_only: false, fixer: Some(fixers::g1) },
+    Check { id: CheckId::G1, run: g1, judged: Judged::Static, repo_only: false, fixer: Some(g1_fix) },
     Check { id: CheckId::G2, run: g2, judged: Judged::LiveReplaces, repo_only: false, fixer: None },
     Check { id: CheckId::G3, run: g3, judged: Judged::LiveReplaces, repo_only: false, fixer: None },
     Check { id: CheckId::G4, run: g4, judged: Judged::Static, repo_only: false, fixer: None },

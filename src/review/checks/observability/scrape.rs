@@ -1,6 +1,9 @@
 //! G1: scrape annotations
 
 use super::*;
+use crate::edit::Files;
+use crate::edit::yaml_edit::{self as edit, Y};
+use crate::review::fixers::{Fixed, Fx, edit_at, pod_paths, workload_of};
 
 /// G1: the pod template has prometheus.io/scrape, /port and /path annotations.
 pub fn g1(r: &Review, out: &mut Vec<Finding>) {
@@ -46,4 +49,17 @@ pub fn g1(r: &Review, out: &mut Vec<Finding>) {
                 )),
         );
     }
+}
+
+/// G1: the pod template tells Prometheus where to scrape.
+pub(super) fn g1_fix(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+    let w = workload_of(fx, f)?;
+    let annotations = Y::map([
+        ("prometheus.io/scrape", Y::quoted("true")),
+        ("prometheus.io/port", Y::quoted(&contract::PORT_HTTP.to_string())),
+        ("prometheus.io/path", Y::quoted(METRICS_PATH)),
+    ]);
+    let (_, template) = pod_paths(&w.obj.kind);
+    let want = Y::map([("metadata", Y::map([("annotations", annotations)]))]);
+    edit_at(files, w.obj, template, |t, d, p| edit::merge(t, d, p, &want, true))
 }
