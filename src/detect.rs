@@ -10,6 +10,7 @@
 //! forgotten `node_modules` one level down).
 
 use crate::contract::{self, Language};
+use crate::lang::{ENV_NAME, LANGUAGES};
 use regex::Regex;
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -189,22 +190,11 @@ pub fn secret_like(name: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     /// Application source in a language whose env-var reads we recognise.
-    Code(Lang),
+    Code(Language),
     /// A dependency manifest or version file (package.json, go.mod, .nvmrc...).
     Manifest,
     /// Configuration that may name a database URL or a SQLite file (.env, application.yml...).
     Config,
-}
-
-/// Source languages, for the env-var patterns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lang {
-    Python,
-    Js,
-    Go,
-    Rust,
-    Jvm,
-    Php,
 }
 
 /// One file read from the repo.
@@ -254,16 +244,7 @@ fn classify(name: &str, parent: &str) -> Option<Kind> {
         return Some(Kind::Manifest);
     }
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    let lang = match ext.as_str() {
-        "py" => Some(Lang::Python),
-        "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "vue" | "svelte" => Some(Lang::Js),
-        "go" => Some(Lang::Go),
-        "rs" => Some(Lang::Rust),
-        "java" | "kt" | "scala" | "groovy" => Some(Lang::Jvm),
-        "php" => Some(Lang::Php),
-        _ => None,
-    };
-    if let Some(lang) = lang {
+    if let Some(lang) = Language::detected_from_extension(&ext) {
         return Some(Kind::Code(lang));
     }
     let stem = name.to_ascii_lowercase();
@@ -1278,30 +1259,8 @@ fn detect_sqlite(files: &[SrcFile]) -> Option<Found<()>> {
         })
 }
 
-const NAME: &str = r"([A-Za-z_][A-Za-z0-9_]*)";
-
-static ENV_PY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r#"\benviron\s*\[\s*['"]{NAME}['"]\s*\]|\benviron\.get\(\s*['"]{NAME}['"]|\bgetenv\(\s*['"]{NAME}['"]"#
-    ))
-    .unwrap()
-});
-static ENV_JS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r#"\b(?:process|Bun)\.env\.{NAME}|\bprocess\.env\[\s*['"`]{NAME}['"`]\s*\]|Deno\.env\.get\(\s*['"]{NAME}['"]"#
-    ))
-    .unwrap()
-});
 static ENV_JS_DESTRUCTURE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\{([^{}]*)\}\s*=\s*process\.env\b").unwrap());
-static ENV_GO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r#"\bos\.(?:Getenv|LookupEnv)\(\s*"{NAME}""#)).unwrap());
-static ENV_RS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r#"\benv::var(?:_os)?\(\s*"{NAME}"|\bdotenvy?::var\(\s*"{NAME}""#)).unwrap());
-static ENV_JVM: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r#"\bSystem\.getenv\(\s*"{NAME}""#)).unwrap());
-static ENV_PHP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r#"\b(?:getenv|env)\(\s*['"]{NAME}['"]|\$_ENV\s*\[\s*['"]{NAME}['"]\s*\]"#)).unwrap()
-});
 /// Spring's `${DB_PASSWORD}` / `${DB_PASSWORD:default}` in application.properties/yml: upper
 /// case only, since `${spring.datasource.url}` refers to another property, not the environment.
 static ENV_SPRING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\{([A-Z_][A-Z0-9_]*)(?::[^}]*)?\}").unwrap());
@@ -1310,7 +1269,7 @@ static ENV_SPRING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\{([A-Z_][A
 /// Vite's `import.meta.env.X`, .NET's `Environment.GetEnvironmentVariable("X")`.
 static ENV_OTHER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r#"\bENV(?:\[\s*|\.fetch\(\s*)['"]{NAME}['"]|\bimport\.meta\.env\.{NAME}|\bEnvironment\.GetEnvironmentVariable\(\s*"{NAME}""#
+        r#"\bENV(?:\[\s*|\.fetch\(\s*)['"]{ENV_NAME}['"]|\bimport\.meta\.env\.{ENV_NAME}|\bEnvironment\.GetEnvironmentVariable\(\s*"{ENV_NAME}""#
     ))
     .unwrap()
 });
@@ -1324,8 +1283,8 @@ static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#""([^"]*)"|'([^']
 /// empty (`os.getenv("X", "hunter2")`, `process.env.X || "hunter2"`) is a value: not a read.
 pub(crate) fn reads_environment(expr: &str) -> bool {
     let expr = expr.trim();
-    let patterns: [&Regex; 7] = [&ENV_PY, &ENV_JS, &ENV_GO, &ENV_RS, &ENV_JVM, &ENV_PHP, &ENV_OTHER];
-    let Some(m) = patterns.iter().filter_map(|re| re.find(expr)).min_by_key(|m| m.start()) else {
+    let patterns = LANGUAGES.iter().map(|l| l.support().env_read_pattern()).chain([&*ENV_OTHER]);
+    let Some(m) = patterns.filter_map(|re| re.find(expr)).min_by_key(|m| m.start()) else {
         return false;
     };
     // Only a module path may come before the read (`os.`, `std::`, `$_`), nothing after it but
@@ -1346,12 +1305,7 @@ fn detect_env_vars(files: &[SrcFile]) -> Vec<Found<String>> {
     }
     for f in files.iter().filter(|f| !f.is_test) {
         let re: &Regex = match f.kind {
-            Kind::Code(Lang::Python) => &ENV_PY,
-            Kind::Code(Lang::Js) => &ENV_JS,
-            Kind::Code(Lang::Go) => &ENV_GO,
-            Kind::Code(Lang::Rust) => &ENV_RS,
-            Kind::Code(Lang::Jvm) => &ENV_JVM,
-            Kind::Code(Lang::Php) => &ENV_PHP,
+            Kind::Code(language) => language.support().env_read_pattern(),
             Kind::Config if f.name.starts_with("application") => &ENV_SPRING,
             _ => continue,
         };
@@ -1361,7 +1315,7 @@ fn detect_env_vars(files: &[SrcFile]) -> Vec<Found<String>> {
                     push(m.as_str(), f, n, &mut out);
                 }
             }
-            if f.kind == Kind::Code(Lang::Js) {
+            if f.kind == Kind::Code(Language::Node) {
                 // const { DB_URL, API_KEY: key = "x" } = process.env
                 for c in ENV_JS_DESTRUCTURE.captures_iter(line) {
                     for part in c[1].split(',') {

@@ -9,6 +9,7 @@
 //! parse where objects come from ([`reads_objects`], or any YAML that looks like a manifest) is
 //! a blocking diagnostic.
 
+use crate::lang::Language;
 use crate::yaml::{self, Node};
 use std::path::{Path, PathBuf};
 
@@ -139,24 +140,24 @@ pub struct Dockerfile {
     pub instructions: Vec<Instruction>,
 }
 
-/// A language of application source, for the G and S checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+/// What a file of application source is written in, for the G and S checks: code of a
+/// [`Language`], or app configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
-    /// Python.
-    Python,
-    /// JavaScript or TypeScript.
-    Js,
-    /// Go.
-    Go,
-    /// Java or Kotlin.
-    Java,
-    /// Rust.
-    Rust,
-    /// PHP.
-    Php,
+    /// Source code of a language.
+    Code(Language),
     /// An app config file (.env, application.yml/.properties, settings.*).
     Config,
+}
+
+impl Lang {
+    /// The language of a source file (None for configuration).
+    pub fn language(self) -> Option<Language> {
+        match self {
+            Lang::Code(language) => Some(language),
+            Lang::Config => None,
+        }
+    }
 }
 
 /// A text file of application source or configuration.
@@ -251,16 +252,10 @@ fn rel(root: &Path, path: &Path) -> String {
 
 fn source_lang(name: &str) -> Option<Lang> {
     let ext = name.rsplit_once('.').map(|(_, e)| e)?;
-    Some(match ext {
-        "py" => Lang::Python,
-        "js" | "mjs" | "cjs" | "ts" | "tsx" | "jsx" | "mts" | "cts" => Lang::Js,
-        "go" => Lang::Go,
-        "java" | "kt" | "kts" => Lang::Java,
-        "rs" => Lang::Rust,
-        "php" => Lang::Php,
-        "properties" => Lang::Config,
-        _ => return None,
-    })
+    if ext == "properties" {
+        return Some(Lang::Config);
+    }
+    Language::of_extension(ext).map(Lang::Code)
 }
 
 /// True for `.env`, `.env.local`, `prod.env` (not `.env.example`-style templates? those too: they get committed).

@@ -1,18 +1,29 @@
-//! Language knowledge of application source: which dialect a file is written in, and a small
-//! lexer for its strings, comments and calls. The review checks read code through it; modules for
-//! single languages build on the same pieces.
+//! Language knowledge: one module per supported language (node, python, go, jvm, rust, php), each
+//! implementing [`LanguageSupport`], and a small lexer for strings, comments and calls shared by
+//! all of them. Detection, generation and the review checks ask these modules, never their own
+//! per-language tables.
 
+mod go;
+mod jvm;
+mod language;
 mod lexer;
 mod mask;
+mod node;
+mod php;
+mod python;
+mod rust;
 mod scan;
 mod words;
+
+pub(crate) use language::ENV_NAME;
+pub use language::{LANGUAGES, Language, LanguageSupport};
 
 pub use lexer::{LIT_MARK, Lit, bare_identifier, is_ident, lex_string, literals, without_literals};
 pub use mask::{files_matching, mask, masked};
 pub use scan::{call_args, statement_end};
 pub use words::{env_name, split_parts, upper_words};
 
-use crate::repo::{Lang, TextFile};
+use crate::repo::TextFile;
 
 /// How a file is lexed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,15 +48,9 @@ pub enum Dialect {
 
 /// The dialect of a source file.
 pub fn dialect(f: &TextFile) -> Dialect {
-    match f.lang {
-        Lang::Python => Dialect::Python,
-        Lang::Js => Dialect::Js,
-        Lang::Go => Dialect::Go,
-        Lang::Java if f.file.ends_with(".kt") || f.file.ends_with(".kts") => Dialect::Kotlin,
-        Lang::Java => Dialect::Java,
-        Lang::Rust => Dialect::Rust,
-        Lang::Php => Dialect::Php,
-        Lang::Config => Dialect::Config,
+    match f.lang.language() {
+        Some(language) => language.support().dialect(&f.file),
+        None => Dialect::Config,
     }
 }
 

@@ -163,17 +163,7 @@ pub(super) fn plain_logging(f: &TextFile, masked: &str, json_here: bool) -> Opti
 }
 
 pub(super) fn g3_fix(lang: Option<Lang>) -> String {
-    let how = match lang {
-        Some(Lang::Python) => {
-            "python-json-logger's JsonFormatter on a StreamHandler(sys.stdout), or structlog with JSONRenderer"
-        }
-        Some(Lang::Js) => "pino (`const logger = require('pino')()`)",
-        Some(Lang::Go) => "`slog.New(slog.NewJSONHandler(os.Stdout, nil))`",
-        Some(Lang::Java) => "logstash-logback-encoder's LogstashEncoder on a ConsoleAppender",
-        Some(Lang::Rust) => "tracing-subscriber with `.json()`",
-        Some(Lang::Php) => "monolog with a JsonFormatter on `php://stdout`",
-        _ => "your language's JSON logger",
-    };
+    let how = lang.and_then(Lang::language).map_or("your language's JSON logger", |l| l.support().json_logger());
     format!(
         "Log through one JSON logger writing one object per line to stdout ({how}); the generated \
          {OBSERVABILITY_DIR} skeleton sets one up. Replace print/console output and text formats with it."

@@ -127,15 +127,10 @@ fn main_source(repo: &Repo) -> String {
 
 /// The dependency manifest for a language: the shallowest one present, else its usual name.
 fn manifest_for(repo: &Repo, lang: Option<Lang>) -> String {
-    let names: &[&str] = match lang {
-        Some(Lang::Python) => &["requirements.txt", "pyproject.toml", "Pipfile"],
-        Some(Lang::Js) => &["package.json"],
-        Some(Lang::Go) => &["go.mod"],
-        Some(Lang::Java) => &["pom.xml", "build.gradle", "build.gradle.kts"],
-        Some(Lang::Rust) => &["Cargo.toml"],
-        Some(Lang::Php) => &["composer.json"],
-        _ => return OBSERVABILITY_DIR.to_string(),
+    let Some(language) = lang.and_then(Lang::language) else {
+        return OBSERVABILITY_DIR.to_string();
     };
+    let names = language.support().manifests();
     repo.dependency_files
         .iter()
         .filter(|f| names.contains(&f.file.rsplit('/').next().unwrap_or("")))
@@ -213,6 +208,7 @@ use sensitive_logs::*;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Language;
 
     fn file(name: &str, lang: Lang, text: &str) -> TextFile {
         TextFile { file: name.into(), lang, text: text.into() }
@@ -248,13 +244,13 @@ mod tests {
                   logger.info('x %s', mask_email(user.email))\n\
                   print(request.headers['Authorization'])\n\
                   logger.warning('x', extra={'email': e})\n";
-        let got = g6_names("app.py", Lang::Python, py);
+        let got = g6_names("app.py", Lang::Code(Language::Python), py);
         assert_eq!(got.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [1, 2, 6, 7], "{got:?}");
         let js = "console.log(req.body.password);\nlogger.info({ email }, 'signup');\nlogger.info({ port }, 'listening');\nconsole.log(`user ${user.name}`);\n";
-        let got = g6_names("a.js", Lang::Js, js);
+        let got = g6_names("a.js", Lang::Code(Language::Node), js);
         assert_eq!(got.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [1, 2], "{got:?}");
         let go = "logger.Info(\"x\", \"token\", tok)\nslog.Info(\"listening\", \"port\", p)\n";
-        let got = g6_names("m.go", Lang::Go, go);
+        let got = g6_names("m.go", Lang::Code(Language::Go), go);
         assert_eq!(got.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [1], "{got:?}");
     }
 
@@ -276,23 +272,51 @@ mod tests {
             skeleton_importer(&repo).is_some()
         };
         for (name, lang, text) in [
-            ("app.py", Lang::Python, "from observability import vibe_observability as obs\n"),
-            ("shop/main.py", Lang::Python, "import observability.vibe_observability\n"),
-            ("src/server.js", Lang::Js, "const obs = require('../observability/vibe-observability');\n"),
-            ("src/index.ts", Lang::Js, "import * as obs from \"./observability/vibe-observability\";\n"),
-            ("main.go", Lang::Go, "import (\n\t\"net/http\"\n\t\"shop/observability\"\n)\n"),
-            ("src/main/java/shop/App.java", Lang::Java, "import vibe.observability.VibeObservability;\n"),
-            ("src/main.rs", Lang::Rust, "fn main() { vibe_observability::init(); }\n"),
-            ("src/bootstrap.php", Lang::Php, "<?php\nuse Vibe\\Observability\\VibeObservability as Obs;\n"),
+            ("app.py", Lang::Code(Language::Python), "from observability import vibe_observability as obs\n"),
+            ("shop/main.py", Lang::Code(Language::Python), "import observability.vibe_observability\n"),
+            (
+                "src/server.js",
+                Lang::Code(Language::Node),
+                "const obs = require('../observability/vibe-observability');\n",
+            ),
+            (
+                "src/index.ts",
+                Lang::Code(Language::Node),
+                "import * as obs from \"./observability/vibe-observability\";\n",
+            ),
+            ("main.go", Lang::Code(Language::Go), "import (\n\t\"net/http\"\n\t\"shop/observability\"\n)\n"),
+            (
+                "src/main/java/shop/App.java",
+                Lang::Code(Language::Jvm),
+                "import vibe.observability.VibeObservability;\n",
+            ),
+            ("src/main.rs", Lang::Code(Language::Rust), "fn main() { vibe_observability::init(); }\n"),
+            (
+                "src/bootstrap.php",
+                Lang::Code(Language::Php),
+                "<?php\nuse Vibe\\Observability\\VibeObservability as Obs;\n",
+            ),
         ] {
             assert!(imports(name, lang, text), "{name}: {text}");
         }
         for (name, lang, text) in [
-            ("app.py", Lang::Python, "# from observability import vibe_observability\nimport logging\n"),
-            ("src/server.js", Lang::Js, "const express = require('express'); // see observability/README.md\n"),
-            ("main.go", Lang::Go, "import \"net/http\"\n"),
-            ("observability/example-app.js", Lang::Js, "const obs = require('./vibe-observability');\n"),
-            ("test/app.test.js", Lang::Js, "require('../observability/vibe-observability');\n"),
+            (
+                "app.py",
+                Lang::Code(Language::Python),
+                "# from observability import vibe_observability\nimport logging\n",
+            ),
+            (
+                "src/server.js",
+                Lang::Code(Language::Node),
+                "const express = require('express'); // see observability/README.md\n",
+            ),
+            ("main.go", Lang::Code(Language::Go), "import \"net/http\"\n"),
+            (
+                "observability/example-app.js",
+                Lang::Code(Language::Node),
+                "const obs = require('./vibe-observability');\n",
+            ),
+            ("test/app.test.js", Lang::Code(Language::Node), "require('../observability/vibe-observability');\n"),
         ] {
             assert!(!imports(name, lang, text), "{name}: {text}");
         }
@@ -300,9 +324,9 @@ mod tests {
 
     #[test]
     fn runtime_code_excludes_tests_and_front_ends() {
-        assert!(is_runtime_code(&file("app/main.py", Lang::Python, "")));
-        assert!(!is_runtime_code(&file("tests/test_api.py", Lang::Python, "")));
-        assert!(!is_runtime_code(&file("src/App.tsx", Lang::Js, "")));
-        assert!(!is_runtime_code(&file("api/handler_test.go", Lang::Go, "")));
+        assert!(is_runtime_code(&file("app/main.py", Lang::Code(Language::Python), "")));
+        assert!(!is_runtime_code(&file("tests/test_api.py", Lang::Code(Language::Python), "")));
+        assert!(!is_runtime_code(&file("src/App.tsx", Lang::Code(Language::Node), "")));
+        assert!(!is_runtime_code(&file("api/handler_test.go", Lang::Code(Language::Go), "")));
     }
 }

@@ -422,12 +422,7 @@ pub(super) fn env_name(name: &str) -> String {
 pub(super) fn s1_fix(f: &TextFile, env: &str, declared: bool) -> String {
     let name = f.file.rsplit('/').next().unwrap_or(&f.file).to_ascii_lowercase();
     let read = match f.lang {
-        Lang::Python => format!("read it with `os.environ[\"{env}\"]`"),
-        Lang::Js => format!("read it with `process.env.{env}`"),
-        Lang::Go => format!("read it with `os.Getenv(\"{env}\")`"),
-        Lang::Java => format!("read it with `System.getenv(\"{env}\")`"),
-        Lang::Rust => format!("read it with `std::env::var(\"{env}\")`"),
-        Lang::Php => format!("read it with `getenv('{env}')`"),
+        Lang::Code(language) => language.support().env_read(env),
         Lang::Config if name.starts_with(".env") => {
             "leave only the name in the file for local runs (the platform sets the variable in the container)".into()
         }
@@ -537,7 +532,7 @@ pub(super) fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
         }
     }
     let setters: &[&Regex] = match f.lang {
-        Lang::Php => &[&*SETTER_CALL, &*PHP_DEFINE],
+        Lang::Code(Language::Php) => &[&*SETTER_CALL, &*PHP_DEFINE],
         Lang::Config => &[],
         _ => &[&*SETTER_CALL],
     };

@@ -8,7 +8,7 @@
 //! The [`code`] module is shared with the observability checks (G2–G6).
 
 use crate::contract::CheckId;
-use crate::lang::{self, Dialect, Lines};
+use crate::lang::{self, Dialect, Language, Lines};
 use crate::repo::{Lang, Repo, TextFile};
 use crate::review::registry::{Check, Judged};
 use crate::review::workload;
@@ -138,7 +138,7 @@ mod tests {
                    SESSION_ID = '550e8400-e29b-41d4-a716-446655440000'\n\
                    EMPTY_SECRET = ''\n\
                    SECRET = os.environ.get('SECRET', 'Zq8vX2mN5bR7tY1kLp3W')\n";
-        let hits = s1_hits(&file("app.py", Lang::Python, src));
+        let hits = s1_hits(&file("app.py", Lang::Code(Language::Python), src));
         let lines: Vec<u32> = hits.iter().map(|h| h.line).collect();
         assert_eq!(lines, [2, 3, 4, 9], "{:?}", hits.iter().map(|h| &h.message).collect::<Vec<_>>());
         assert!(hits.iter().all(|h| !h.message.contains("s3cr3tP4ss") && !h.message.contains("9fK2xQ7LmP")));

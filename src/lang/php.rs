@@ -1,0 +1,84 @@
+//! PHP (FPM): what vibe knows of the language.
+
+use super::language::ENV_NAME;
+use super::{Dialect, Language, LanguageSupport};
+use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// PHP (FPM).
+pub struct Support;
+
+/// How `vibe probe --example` installs and runs the generated example app.
+pub const EXAMPLE: ExampleApp = ExampleApp {
+    language: Language::Php,
+    tools: &[
+        ("php", "PHP's command line with APCu (Debian: apt-get install php-cli php-apcu)"),
+        ("composer", "Composer (Debian: apt-get install composer)"),
+    ],
+    registry: "Packagist",
+    installer: "composer install",
+    inputs: ExampleInputs::All,
+    install: &[
+        ExampleStep::Copy { from: "{obs}", to: "{env}/src" },
+        ExampleStep::Run {
+            cwd: "{env}/src",
+            argv: &["composer", "install", "--no-interaction", "--no-progress"],
+            env: &[],
+        },
+    ],
+    cache_env: &[("COMPOSER_CACHE_DIR", "{build}/composer")],
+    // PHP's built-in server: the management script on MGMT_PORT, the app on PORT. The app logs
+    // JSON to stdout; the server's own plain-text access lines (stderr) are not the app's logs.
+    run: &[
+        "sh",
+        "-c",
+        "php -d apc.enable_cli=1 -S 127.0.0.1:\"$MGMT_PORT\" mgmt.php 2>/dev/null & \
+         exec php -d apc.enable_cli=1 -S 127.0.0.1:\"$PORT\" example/index.php 2>/dev/null",
+    ],
+    run_cwd: "{env}/src",
+    run_env: &[],
+};
+
+/// How its code reads an environment variable; group 1 (or the first that matched) is the name.
+static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r#"\b(?:getenv|env)\(\s*['"]{ENV_NAME}['"]|\$_ENV\s*\[\s*['"]{ENV_NAME}['"]\s*\]"#)).unwrap()
+});
+
+impl LanguageSupport for Support {
+    fn language(&self) -> Language {
+        Language::Php
+    }
+
+    fn source_extensions(&self) -> &'static [&'static str] {
+        &["php"]
+    }
+
+    fn detection_extensions(&self) -> &'static [&'static str] {
+        &["php"]
+    }
+
+    fn dialect(&self, _file: &str) -> Dialect {
+        Dialect::Php
+    }
+
+    fn manifests(&self) -> &'static [&'static str] {
+        &["composer.json"]
+    }
+
+    fn env_read(&self, env: &str) -> String {
+        format!("read it with `getenv('{env}')`")
+    }
+
+    fn env_read_pattern(&self) -> &'static Regex {
+        &ENV_READ
+    }
+
+    fn json_logger(&self) -> &'static str {
+        "monolog with a JsonFormatter on `php://stdout`"
+    }
+
+    fn example_app(&self) -> &'static ExampleApp {
+        &EXAMPLE
+    }
+}

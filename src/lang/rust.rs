@@ -1,0 +1,76 @@
+//! Rust: what vibe knows of the language.
+
+use super::language::ENV_NAME;
+use super::{Dialect, Language, LanguageSupport};
+use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Rust.
+pub struct Support;
+
+/// How `vibe probe --example` installs and runs the generated example app.
+pub const EXAMPLE: ExampleApp = ExampleApp {
+    language: Language::Rust,
+    tools: &[("cargo", "Rust's cargo (rustup, or Debian: apt-get install cargo)")],
+    registry: "the Rust package registry",
+    installer: "cargo build",
+    inputs: ExampleInputs::All,
+    install: &[
+        // Built from a copy, so cargo's Cargo.lock and target/ stay out of the repo.
+        ExampleStep::Copy { from: "{obs}", to: "{env}/src" },
+        ExampleStep::Run {
+            cwd: "{env}/src",
+            argv: &["cargo", "build", "--example", "hello"],
+            env: &[("CARGO_TARGET_DIR", "{build}/target")],
+        },
+        ExampleStep::Copy { from: "{build}/target/debug/examples/hello", to: "{env}/bin/hello" },
+    ],
+    cache_env: &[],
+    run: &["{env}/bin/hello"],
+    run_cwd: "{root}",
+    run_env: &[],
+};
+
+/// How its code reads an environment variable; group 1 (or the first that matched) is the name.
+static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r#"\benv::var(?:_os)?\(\s*"{ENV_NAME}"|\bdotenvy?::var\(\s*"{ENV_NAME}""#)).unwrap()
+});
+
+impl LanguageSupport for Support {
+    fn language(&self) -> Language {
+        Language::Rust
+    }
+
+    fn source_extensions(&self) -> &'static [&'static str] {
+        &["rs"]
+    }
+
+    fn detection_extensions(&self) -> &'static [&'static str] {
+        &["rs"]
+    }
+
+    fn dialect(&self, _file: &str) -> Dialect {
+        Dialect::Rust
+    }
+
+    fn manifests(&self) -> &'static [&'static str] {
+        &["Cargo.toml"]
+    }
+
+    fn env_read(&self, env: &str) -> String {
+        format!("read it with `std::env::var(\"{env}\")`")
+    }
+
+    fn env_read_pattern(&self) -> &'static Regex {
+        &ENV_READ
+    }
+
+    fn json_logger(&self) -> &'static str {
+        "tracing-subscriber with `.json()`"
+    }
+
+    fn example_app(&self) -> &'static ExampleApp {
+        &EXAMPLE
+    }
+}
