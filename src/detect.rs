@@ -11,6 +11,7 @@
 
 use crate::contract::{self, Language};
 use crate::lang::{ENV_NAME, LANGUAGES};
+use crate::repo::SKIPPED_DIRS;
 use regex::Regex;
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -53,18 +54,11 @@ pub struct Detected {
     pub env_vars: Vec<Found<String>>,
 }
 
-/// Folders never read: VCS data, dependencies, build output, virtualenvs, vibe's own backups.
-const SKIPPED_DIRS: &[&str] = &[
-    ".git",
+/// Folders detection skips besides the ones no part of vibe reads ([`SKIPPED_DIRS`]): other VCS
+/// data, build output, tool caches and editor settings, which only blur what the app is.
+const ALSO_SKIPPED_DIRS: &[&str] = &[
     ".hg",
     ".svn",
-    "node_modules",
-    "target",
-    "vendor",
-    ".venv",
-    "venv",
-    ".vibe",
-    "__pycache__",
     ".tox",
     ".mypy_cache",
     ".pytest_cache",
@@ -320,7 +314,11 @@ fn walk(root: &Path) -> Vec<SrcFile> {
             if ft.is_dir() {
                 // A virtualenv can have any name (`env`, `.py312`); pyvenv.cfg gives it away.
                 let venv = entry.path().join("pyvenv.cfg").exists();
-                if depth < MAX_DEPTH && !venv && !SKIPPED_DIRS.contains(&name.as_str()) && !name.ends_with(".egg-info")
+                if depth < MAX_DEPTH
+                    && !venv
+                    && !SKIPPED_DIRS.contains(&name.as_str())
+                    && !ALSO_SKIPPED_DIRS.contains(&name.as_str())
+                    && !name.ends_with(".egg-info")
                 {
                     queue.push_back((entry.path(), path, depth + 1));
                 }
