@@ -1,7 +1,9 @@
 //! Go: what vibe knows of the language.
 
 use super::language::ENV_NAME;
-use super::{Dialect, Language, LanguageSupport};
+use super::pins::line_of;
+use super::re;
+use super::{Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -64,7 +66,37 @@ impl LanguageSupport for Support {
         "`slog.New(slog.NewJSONHandler(os.Stdout, nil))`"
     }
 
+    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+        match m.name {
+            "go.mod" => go_mod(m, files),
+            _ => None,
+        }
+    }
+
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pin rule (S4)
+
+/// go.mod: exact versions, or a go.sum beside it.
+fn go_mod(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let text = m.text;
+    let line = line_of(text, "\nrequire").map(|l| l + 1).or_else(|| text.starts_with("require").then_some(1))?;
+    // Go's minimal version selection builds the same graph from go.mod's exact versions
+    // alone (go.sum adds checksums), so a go.mod whose every requirement is an exact
+    // version is pinned, like `==` in requirements.txt.
+    static REQUIRE: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^\s*(?:require\s+)?[\w.\-/]+\s+(v\S+)"));
+    static EXACT: LazyLock<Regex> = LazyLock::new(|| re(r"^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.\-+]*)?$"));
+    let all_exact = REQUIRE.captures_iter(text).all(|c| EXACT.is_match(&c[1]));
+    (!all_exact && !files.has(dir, &["go.sum"], false)).then(|| {
+        (
+            Some(line),
+            "go.mod requires modules but there is no go.sum next to it".into(),
+            "Run `go mod tidy` and commit the go.sum it writes.".into(),
+        )
+    })
 }

@@ -1,7 +1,8 @@
 //! Java / Kotlin on the JVM: what vibe knows of the language.
 
 use super::language::ENV_NAME;
-use super::{Dialect, Language, LanguageSupport};
+use super::re;
+use super::{Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -83,7 +84,62 @@ impl LanguageSupport for Support {
         "logstash-logback-encoder's LogstashEncoder on a ConsoleAppender"
     }
 
+    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+        match m.name {
+            "pom.xml" => pom_xml(m, files),
+            "build.gradle" | "build.gradle.kts" => build_gradle(m, files),
+            _ => None,
+        }
+    }
+
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pin rule (S4)
+
+/// pom.xml: no moving versions (ranges, LATEST, RELEASE, -SNAPSHOT) unless a Maven lockfile is committed.
+fn pom_xml(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let text = m.text;
+    static VERSION: LazyLock<Regex> = LazyLock::new(|| re(r"<version>\s*([^<]*?)\s*</version>"));
+    if files.has(dir, &["lockfile.json"], false) {
+        return None;
+    }
+    let bad = VERSION.captures_iter(text).find(|c| {
+        let v = &c[1];
+        v.starts_with('[') || v.starts_with('(') || v == "LATEST" || v == "RELEASE" || v.ends_with("-SNAPSHOT")
+    })?;
+    let at = bad.get(0)?.start();
+    Some((
+        Some(text[..at].matches('\n').count() as u32 + 1),
+        format!("pom.xml uses a moving version (`{}`)", &bad[1]),
+        "Give every dependency an exact version (no ranges, LATEST, RELEASE or -SNAPSHOT), or commit a \
+         Maven lockfile."
+            .into(),
+    ))
+}
+
+/// build.gradle(.kts): no dynamic versions unless Gradle locking is on (gradle.lockfile).
+fn build_gradle(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let name = m.name;
+    let text = m.text;
+    static DYNAMIC: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"["'][\w.\-]+:[\w.\-]+:([^"'$]*(?:\+|latest\.[a-z]+|\[[^"']*|\([^"']*))["']"#));
+    if files.has(dir, &["gradle.lockfile"], true) {
+        return None;
+    }
+    let bad = DYNAMIC.captures(text)?;
+    let at = bad.get(0)?.start();
+    Some((
+        Some(text[..at].matches('\n').count() as u32 + 1),
+        format!("{name} uses a moving version (`{}`) and there is no gradle.lockfile", &bad[1]),
+        "Give every dependency an exact version, or turn on dependency locking \
+         (`dependencyLocking { lockAllConfigurations() }`, then `gradle dependencies --write-locks`) and \
+         commit gradle.lockfile."
+            .into(),
+    ))
 }

@@ -1,6 +1,6 @@
 //! The languages vibe supports and the one trait each language's module implements.
 
-use super::Dialect;
+use super::{Dialect, Manifest, Neighbours, Unpinned};
 use crate::contract::ExampleApp;
 use regex::Regex;
 use serde::Serialize;
@@ -32,18 +32,6 @@ pub const LANGUAGES: &[Language] =
     &[Language::Node, Language::Python, Language::Go, Language::Jvm, Language::Rust, Language::Php];
 
 impl Language {
-    /// What vibe knows of this language (its module under `src/lang/`).
-    pub fn support(self) -> &'static dyn LanguageSupport {
-        match self {
-            Language::Node => &super::node::Support,
-            Language::Python => &super::python::Support,
-            Language::Go => &super::go::Support,
-            Language::Jvm => &super::jvm::Support,
-            Language::Rust => &super::rust::Support,
-            Language::Php => &super::php::Support,
-        }
-    }
-
     /// Lower-case name used in template paths (`observability/<language>/`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -71,7 +59,7 @@ impl Language {
 /// One language's knowledge, in one place: which files are its source, how they are lexed, its
 /// dependency manifests, how its code reads the environment and logs JSON, and its example app.
 /// Adding a language is a module implementing this plus its templates, and a line in
-/// [`Language::support`].
+/// `Language::support` (src/lang/mod.rs).
 pub trait LanguageSupport: Sync {
     /// The language.
     fn language(&self) -> Language;
@@ -92,6 +80,9 @@ pub trait LanguageSupport: Sync {
     fn env_read_pattern(&self) -> &'static Regex;
     /// The JSON logger to suggest, in words.
     fn json_logger(&self) -> &'static str;
+    /// The pin rule (S4) for one of its dependency manifests: what is unpinned, if anything
+    /// (None for a pinned manifest or one of another language).
+    fn unpinned(&self, manifest: &Manifest, files: &Neighbours) -> Option<Unpinned>;
     /// How `vibe probe --example` installs and runs the generated example app.
     fn example_app(&self) -> &'static ExampleApp;
 }

@@ -10,6 +10,7 @@ mod lexer;
 mod mask;
 mod node;
 mod php;
+mod pins;
 mod python;
 mod rust;
 mod scan;
@@ -17,6 +18,7 @@ mod words;
 
 pub(crate) use language::ENV_NAME;
 pub use language::{LANGUAGES, Language, LanguageSupport};
+pub use pins::{Manifest, Neighbours, Unpinned};
 
 pub use lexer::{LIT_MARK, Lit, bare_identifier, is_ident, lex_string, literals, without_literals};
 pub use mask::{files_matching, mask, masked};
@@ -24,6 +26,7 @@ pub use scan::{call_args, statement_end};
 pub use words::{env_name, split_parts, upper_words};
 
 use crate::repo::TextFile;
+use regex::Regex;
 
 /// How a file is lexed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -54,6 +57,21 @@ pub fn dialect(f: &TextFile) -> Dialect {
     }
 }
 
+// The registry of languages: adding one is its module, its templates and one line here.
+impl Language {
+    /// What vibe knows of this language (its module under `src/lang/`).
+    pub fn support(self) -> &'static dyn LanguageSupport {
+        match self {
+            Language::Node => &node::Support,
+            Language::Python => &python::Support,
+            Language::Go => &go::Support,
+            Language::Jvm => &jvm::Support,
+            Language::Rust => &rust::Support,
+            Language::Php => &php::Support,
+        }
+    }
+}
+
 /// Byte offsets to 1-based line numbers.
 pub struct Lines(Vec<usize>);
 
@@ -69,4 +87,11 @@ impl Lines {
     pub fn line(&self, offset: usize) -> u32 {
         self.0.partition_point(|&s| s <= offset) as u32
     }
+}
+
+/// Compiles a pattern with ASCII word boundaries: a Unicode `\b` makes the regex engine fall
+/// back to its slow path on any non-ASCII text.
+pub fn re(pattern: &str) -> Regex {
+    let pattern = pattern.replace(r"\b", r"(?-u:\b)");
+    Regex::new(&pattern).unwrap_or_else(|e| panic!("bad pattern {pattern}: {e}"))
 }

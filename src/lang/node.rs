@@ -1,7 +1,8 @@
 //! JavaScript / TypeScript on Node.js: what vibe knows of the language.
 
 use super::language::ENV_NAME;
-use super::{Dialect, Language, LanguageSupport};
+use super::pins::line_of;
+use super::{Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -72,7 +73,37 @@ impl LanguageSupport for Support {
         "pino (`const logger = require('pino')()`)"
     }
 
+    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+        match m.name {
+            "package.json" => package_json(m, files),
+            _ => None,
+        }
+    }
+
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pin rule (S4)
+
+/// package.json with dependencies: a lockfile beside it or above it (workspaces).
+fn package_json(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let text = m.text;
+    let json: serde_json::Value = serde_json::from_str(text).ok()?;
+    let deps = ["dependencies", "devDependencies", "optionalDependencies"]
+        .iter()
+        .find(|k| json.get(**k).and_then(|v| v.as_object()).is_some_and(|o| !o.is_empty()))?;
+    if files.has(dir, &["package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap.json", "bun.lock"], true) {
+        return None;
+    }
+    Some((
+        line_of(text, &format!("\"{deps}\"")),
+        "package.json has no lockfile next to it (package-lock.json, yarn.lock or pnpm-lock.yaml)".into(),
+        "Run `npm install` and commit the package-lock.json it writes (or yarn.lock / pnpm-lock.yaml), and \
+         install with `npm ci` in the Dockerfile."
+            .into(),
+    ))
 }

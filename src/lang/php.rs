@@ -1,7 +1,8 @@
 //! PHP (FPM): what vibe knows of the language.
 
 use super::language::ENV_NAME;
-use super::{Dialect, Language, LanguageSupport};
+use super::pins::line_of;
+use super::{Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -78,7 +79,38 @@ impl LanguageSupport for Support {
         "monolog with a JsonFormatter on `php://stdout`"
     }
 
+    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+        match m.name {
+            "composer.json" => composer_json(m, files),
+            _ => None,
+        }
+    }
+
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pin rule (S4)
+
+/// composer.json: every package at an exact version, or a composer.lock beside it.
+fn composer_json(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let text = m.text;
+    let json: serde_json::Value = serde_json::from_str(text).ok()?;
+    let req = json.get("require")?.as_object()?;
+    // Every package at an exact version (`2.14.1`, `v3.9.0`) counts as pinned, like `==` in Python.
+    let exact = |v: &serde_json::Value| {
+        v.as_str().is_some_and(|v| v.trim_start_matches('v').chars().all(|c| c.is_ascii_digit() || c == '.'))
+    };
+    let packages: Vec<_> = req.iter().filter(|(k, _)| *k != "php" && !k.starts_with("ext-")).collect();
+    if packages.is_empty() || packages.iter().all(|(_, v)| exact(v)) || files.has(dir, &["composer.lock"], false) {
+        return None;
+    }
+    Some((
+        line_of(text, "\"require\""),
+        "composer.json has no composer.lock next to it".into(),
+        "Run `composer update` and commit composer.lock; install with `composer install`.".into(),
+    ))
 }

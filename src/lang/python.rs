@@ -1,7 +1,9 @@
 //! Python: what vibe knows of the language.
 
 use super::language::ENV_NAME;
-use super::{Dialect, Language, LanguageSupport};
+use super::pins::{line_of, plural_list};
+use super::re;
+use super::{Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -80,7 +82,145 @@ impl LanguageSupport for Support {
         "python-json-logger's JsonFormatter on a StreamHandler(sys.stdout), or structlog with JSONRenderer"
     }
 
+    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+        match m.name {
+            "requirements.txt" => requirements_txt(m, files),
+            "pyproject.toml" => pyproject(m, files),
+            "Pipfile" => pipfile(m, files),
+            _ => None,
+        }
+    }
+
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pin rule (S4)
+
+/// Lockfiles of the Python package managers.
+const PY_LOCKS: &[&str] = &["poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock"];
+
+/// Requirement lines that are not pinned with `==`: (line, package).
+pub(crate) fn unpinned_requirements(text: &str) -> Vec<(u32, String)> {
+    static NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^([A-Za-z0-9][A-Za-z0-9._\-]*)(\[[^\]]*\])?\s*(.*)$"));
+    let mut out = Vec::new();
+    let mut logical = String::new();
+    let mut start_line = 0u32;
+    for (i, raw) in text.lines().enumerate() {
+        if logical.is_empty() {
+            start_line = i as u32 + 1;
+        }
+        let line = raw.split(" #").next().unwrap_or(raw);
+        let line = if line.trim_start().starts_with('#') { "" } else { line };
+        if let Some(cont) = line.trim_end().strip_suffix('\\') {
+            logical.push_str(cont);
+            logical.push(' ');
+            continue;
+        }
+        logical.push_str(line);
+        let entry = std::mem::take(&mut logical);
+        let entry = entry.split(';').next().unwrap_or("").trim();
+        if entry.is_empty() || entry.starts_with('-') {
+            continue;
+        }
+        let Some(c) = NAME.captures(entry) else {
+            continue;
+        };
+        let spec = c.get(3).map(|m| m.as_str().trim()).unwrap_or("");
+        let version_ok =
+            spec.starts_with("===") || (spec.starts_with("==") && !spec.contains('*') && !spec.contains(','));
+        let direct = spec.starts_with('@');
+        if !(version_ok || direct) {
+            out.push((start_line, c[1].to_string()));
+        }
+    }
+    out
+}
+
+/// requirements.txt: every requirement at `==`, unless a lockfile sits beside it.
+fn requirements_txt(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let text = m.text;
+    if files.has(dir, PY_LOCKS, false) {
+        return None;
+    }
+    let loose = unpinned_requirements(text);
+    let (line, _) = loose.first()?;
+    let names: Vec<String> = loose.iter().take(5).map(|(_, n)| format!("`{n}`")).collect();
+    let more = if loose.len() > 5 { format!(" and {} more", loose.len() - 5) } else { String::new() };
+    Some((
+        Some(*line),
+        format!("{} not pinned to an exact version with `==`", plural_list(&names, &more)),
+        "Pin every package to the exact version you tested with, e.g. `flask==3.0.3`: run \
+         `pip freeze > requirements.txt` in the app's virtual environment (or commit a poetry.lock/uv.lock)."
+            .into(),
+    ))
+}
+
+/// pyproject.toml: dependencies at `==` or a lockfile (a pinned requirements.txt beside it counts).
+fn pyproject(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let text = m.text;
+    static DEPS: LazyLock<Regex> = LazyLock::new(|| re(r#"(?ms)^\s*dependencies\s*=\s*\[(.*?)\]\s*$"#));
+    static POETRY: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"(?ms)^\[tool\.poetry\.dependencies\]\s*\n(.*?)(?:^\[|\z)"#));
+    let (line, pinned) = if let Some(c) = DEPS.captures(text) {
+        let list = c.get(1).map(|m| m.as_str()).unwrap_or("");
+        let items: Vec<&str> =
+            list.split(',').map(|s| s.trim().trim_matches(['"', '\''])).filter(|s| !s.is_empty()).collect();
+        if items.is_empty() {
+            return None;
+        }
+        (line_of(text, c.get(0)?.as_str().trim_start()), items.iter().all(|i| i.contains("==")))
+    } else if let Some(c) = POETRY.captures(text) {
+        let body = c.get(1).map(|m| m.as_str()).unwrap_or("");
+        if !body.lines().any(|l| l.contains('=') && !l.trim_start().starts_with("python")) {
+            return None;
+        }
+        (line_of(text, "[tool.poetry.dependencies]"), false)
+    } else {
+        return None;
+    };
+    if pinned || files.has(dir, PY_LOCKS, false) {
+        return None;
+    }
+    if files.has(dir, &["requirements.txt"], false)
+        && files.texts(dir, "requirements.txt").any(|t| unpinned_requirements(t).is_empty())
+    {
+        return None;
+    }
+    Some((
+        line,
+        "pyproject.toml declares dependencies but no lockfile pins them (poetry.lock, uv.lock)".into(),
+        "Commit the lockfile of your tool (`poetry lock` -> poetry.lock, `uv lock` -> uv.lock), or pin \
+         every dependency with `==`."
+            .into(),
+    ))
+}
+
+/// Pipfile: a Pipfile.lock beside it.
+fn pipfile(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let text = m.text;
+    (!files.has(dir, &["Pipfile.lock"], false)).then(|| {
+        (
+            line_of(text, "[packages]").or(Some(1)),
+            "Pipfile has no Pipfile.lock next to it".into(),
+            "Run `pipenv lock` and commit Pipfile.lock; install with `pipenv install --deploy`.".into(),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirements_pinning() {
+        let req = "# deps\nflask==3.0.3\nrequests>=2\n\ngunicorn\n-r base.txt\nuvicorn[standard]==0.30.1 ; python_version > '3.8'\npkg @ https://x/y.whl\nnumpy==1.*\n";
+        let loose: Vec<String> = unpinned_requirements(req).into_iter().map(|(_, n)| n).collect();
+        assert_eq!(loose, ["requests", "gunicorn", "numpy"]);
     }
 }

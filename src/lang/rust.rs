@@ -1,7 +1,8 @@
 //! Rust: what vibe knows of the language.
 
 use super::language::ENV_NAME;
-use super::{Dialect, Language, LanguageSupport};
+use super::re;
+use super::{Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -70,7 +71,46 @@ impl LanguageSupport for Support {
         "tracing-subscriber with `.json()`"
     }
 
+    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+        match m.name {
+            "Cargo.toml" => cargo_toml(m, files),
+            _ => None,
+        }
+    }
+
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pin rule (S4)
+
+/// Cargo.toml: every dependency at `=x.y.z`, or a Cargo.lock beside it or above it (workspaces).
+fn cargo_toml(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let text = m.text;
+    static SECTION: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?m)^\[(?:workspace\.)?(?:dev-|build-)?dependencies\]\s*\n\s*[A-Za-z0-9_\-]+\s*="));
+    let m = SECTION.find(text)?;
+    // Every dependency pinned with `=x.y.z` counts as pinned, like `==` in Python.
+    static DEP: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"(?m)^\s*[A-Za-z0-9_\-]+\s*=\s*(?:"([^"]*)"|\{[^}\n]*?version\s*=\s*"([^"]*)"|\{)"#));
+    let mut in_deps = false;
+    let mut all_exact = true;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_deps = t.trim_matches(['[', ']']).ends_with("dependencies");
+        } else if in_deps && let Some(c) = DEP.captures(line) {
+            all_exact &= c.get(1).or(c.get(2)).is_some_and(|v| v.as_str().starts_with('='));
+        }
+    }
+    (!all_exact && !files.has(dir, &["Cargo.lock"], true)).then(|| {
+        (
+            Some(text[..m.start()].matches('\n').count() as u32 + 1),
+            "Cargo.toml has no Cargo.lock next to it".into(),
+            "Run `cargo generate-lockfile` (or any build) and commit Cargo.lock; build with `--locked`.".into(),
+        )
+    })
 }

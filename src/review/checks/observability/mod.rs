@@ -7,7 +7,7 @@
 
 use crate::contract;
 use crate::contract::CheckId;
-use crate::lang::{self, Dialect, Lines};
+use crate::lang::{self, Dialect, Lines, re};
 use crate::repo::{Lang, Repo, TextFile};
 use crate::review::registry::{Check, Judged};
 use crate::review::workload;
@@ -24,13 +24,6 @@ pub const CHECKS: &[Check] = &[
     Check { id: CheckId::G5, run: g5, judged: Judged::LiveReplaces, repo_only: false, fixer: None },
     Check { id: CheckId::G6, run: g6, judged: Judged::StandInLiveAdds, repo_only: false, fixer: None },
 ];
-
-/// Compiles a pattern with ASCII word boundaries: a Unicode `\b` makes the regex engine fall
-/// back to its slow path on any non-ASCII text.
-fn re(pattern: &str) -> Regex {
-    let pattern = pattern.replace(r"\b", r"(?-u:\b)");
-    Regex::new(&pattern).unwrap_or_else(|e| panic!("bad pattern {pattern}: {e}"))
-}
 
 /// Path Prometheus scrapes (served on the traffic port).
 const METRICS_PATH: &str = "/metrics";

@@ -266,7 +266,7 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
     }
     // Chart values.
     for y in repo.yaml.iter().filter(|y| {
-        let n = name_of(&y.file);
+        let n = y.file.rsplit('/').next().unwrap_or(&y.file);
         n.starts_with("values") && (n.ends_with(".yaml") || n.ends_with(".yml"))
     }) {
         walk_strings(&y.node, &mut Vec::new(), &mut |path, node| {

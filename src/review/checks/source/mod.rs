@@ -8,7 +8,7 @@
 //! The [`code`] module is shared with the observability checks (G2–G6).
 
 use crate::contract::CheckId;
-use crate::lang::{self, Dialect, Language, Lines};
+use crate::lang::{self, Dialect, Language, Lines, re};
 use crate::repo::{Lang, Repo, TextFile};
 use crate::review::registry::{Check, Judged};
 use crate::review::workload;
@@ -26,13 +26,6 @@ pub const CHECKS: &[Check] = &[
     Check { id: CheckId::S4, run: s4, judged: Judged::Static, repo_only: true, fixer: None },
     Check { id: CheckId::S5, run: s5, judged: Judged::Static, repo_only: true, fixer: None },
 ];
-
-/// Compiles a pattern with ASCII word boundaries: a Unicode `\b` makes the regex engine fall
-/// back to its slow path on any non-ASCII text.
-pub(super) fn re(pattern: &str) -> Regex {
-    let pattern = pattern.replace(r"\b", r"(?-u:\b)");
-    Regex::new(&pattern).unwrap_or_else(|e| panic!("bad pattern {pattern}: {e}"))
-}
 
 mod credentials;
 mod db_users;
@@ -174,13 +167,6 @@ mod tests {
         assert_eq!(superusers_in("host=db user=postgres dbname=app").len(), 1);
         assert!(superusers_in("postgres://shop:x@db/app").is_empty());
         assert!(superusers_in("postgres://db:5432/app").is_empty());
-    }
-
-    #[test]
-    fn requirements_pinning() {
-        let req = "# deps\nflask==3.0.3\nrequests>=2\n\ngunicorn\n-r base.txt\nuvicorn[standard]==0.30.1 ; python_version > '3.8'\npkg @ https://x/y.whl\nnumpy==1.*\n";
-        let loose: Vec<String> = unpinned_requirements(req).into_iter().map(|(_, n)| n).collect();
-        assert_eq!(loose, ["requests", "gunicorn", "numpy"]);
     }
 
     #[test]
