@@ -200,7 +200,6 @@ pub(super) fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_
     let mut depth = 0usize;
     let mut pending_call: Option<String> = None;
     let sanitized = |calls: &Vec<(String, usize)>| calls.iter().any(|(n, _)| SANITIZER.is_match(n));
-    let prev_sig = |k: usize| b[range.0..k].iter().rev().find(|c| !c.is_ascii_whitespace()).copied();
     let next_sig = |k: usize| b[k..range.1].iter().find(|c| !c.is_ascii_whitespace()).copied();
     while i < range.1 {
         if let Some(l) = lang::lex_string(b, i, d) {
@@ -217,27 +216,7 @@ pub(super) fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_
                 && body.len() <= 40
                 && body.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
             if is_key_like && !sanitized(&calls) && sensitive_word(&body) {
-                let before = prev_sig(l.start);
-                let after = next_sig(end);
-                let subscript = before == Some(b'[') && after == Some(b']');
-                let dict_key = after == Some(b':') && b.get(end + 1) != Some(&b':')
-                    || (after == Some(b'=') && b.get(end + 1) == Some(&b'>'));
-                let standalone = l.start >= first_arg_end
-                    && matches!(before, Some(b',') | Some(b'('))
-                    && matches!(after, Some(b',') | Some(b')') | None);
-                if subscript || dict_key || standalone {
-                    out.push(if subscript {
-                        // The chain before the subscript: request.headers["Authorization"].
-                        let bracket = b[..l.start].iter().rposition(|&c| c == b'[').unwrap_or(l.start);
-                        let from = b[..bracket]
-                            .iter()
-                            .rposition(|&c| !(lang::is_ident(c) || c == b'.' || c == b'$'))
-                            .map_or(0, |p| p + 1);
-                        format!("{}[\"{body}\"]", String::from_utf8_lossy(&b[from.max(range.0)..bracket]))
-                    } else {
-                        format!("\"{body}\"")
-                    });
-                }
+                out.extend(key_ref(b, range, (l.start, end), &body, first_arg_end));
             }
             pending_call = None;
             i = end.max(i + 1);
@@ -247,29 +226,7 @@ pub(super) fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_
         if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
             // An identifier chain: a.b.c, $a->b, a?.b, a["b"].
             let start = i;
-            let mut last_start = i;
-            let mut j = i + 1;
-            while j < range.1 && lang::is_ident(b[j]) {
-                j += 1;
-            }
-            loop {
-                let sep = if b[j..].starts_with(b"?.") || b[j..].starts_with(b"->") || b[j..].starts_with(b"::") {
-                    2
-                } else if b.get(j) == Some(&b'.') {
-                    1
-                } else {
-                    0
-                };
-                if sep > 0 && b.get(j + sep).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
-                    last_start = j + sep;
-                    j = last_start;
-                    while j < range.1 && lang::is_ident(b[j]) {
-                        j += 1;
-                    }
-                } else {
-                    break;
-                }
-            }
+            let (last_start, j) = ident_chain(b, i, range.1);
             let chain = String::from_utf8_lossy(&b[start..j]).into_owned();
             let last = String::from_utf8_lossy(&b[last_start..j]).into_owned();
             let called = next_sig(j) == Some(b'(');
@@ -309,6 +266,59 @@ pub(super) fn sensitive_refs(b: &[u8], range: (usize, usize), d: Dialect, first_
         }
         i += 1;
     }
+}
+
+/// A string literal at `lit` (start, end) read as a key that names what is logged: a subscript
+/// (`request.headers["Authorization"]`, given with its chain), a dict/object key (`"password":`,
+/// `'token' =>`) or a standalone argument after the message. None for any other string.
+fn key_ref(b: &[u8], range: (usize, usize), lit: (usize, usize), body: &str, first_arg_end: usize) -> Option<String> {
+    let (start, end) = lit;
+    let before = b[range.0..start].iter().rev().find(|c| !c.is_ascii_whitespace()).copied();
+    let after = b[end..range.1].iter().find(|c| !c.is_ascii_whitespace()).copied();
+    let subscript = before == Some(b'[') && after == Some(b']');
+    let dict_key =
+        after == Some(b':') && b.get(end + 1) != Some(&b':') || (after == Some(b'=') && b.get(end + 1) == Some(&b'>'));
+    let standalone = start >= first_arg_end
+        && matches!(before, Some(b',') | Some(b'('))
+        && matches!(after, Some(b',') | Some(b')') | None);
+    if subscript {
+        // The chain before the subscript: request.headers["Authorization"].
+        let bracket = b[..start].iter().rposition(|&c| c == b'[').unwrap_or(start);
+        let from =
+            b[..bracket].iter().rposition(|&c| !(lang::is_ident(c) || c == b'.' || c == b'$')).map_or(0, |p| p + 1);
+        Some(format!("{}[\"{body}\"]", String::from_utf8_lossy(&b[from.max(range.0)..bracket])))
+    } else {
+        (dict_key || standalone).then(|| format!("\"{body}\""))
+    }
+}
+
+/// An identifier chain starting at `i` (`a.b.c`, `$a->b`, `a?.b`, `A::b`): where its last part
+/// starts and where the chain ends (before `end`).
+fn ident_chain(b: &[u8], i: usize, end: usize) -> (usize, usize) {
+    let mut last_start = i;
+    let mut j = i + 1;
+    while j < end && lang::is_ident(b[j]) {
+        j += 1;
+    }
+    loop {
+        let sep = if b[j..].starts_with(b"?.") || b[j..].starts_with(b"->") || b[j..].starts_with(b"::") {
+            2
+        } else if b.get(j) == Some(&b'.') {
+            1
+        } else {
+            0
+        };
+        if sep > 0 && b.get(j + sep).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
+            last_start = j + sep;
+            j = last_start;
+            while j < end && lang::is_ident(b[j]) {
+                j += 1;
+            }
+        } else {
+            break;
+        }
+    }
+    (last_start, j)
 }
 
 /// G6: no credentials or personal data passed to log calls.
