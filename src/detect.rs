@@ -10,6 +10,7 @@
 //! forgotten `node_modules` one level down).
 
 use crate::contract::{self, Language};
+use crate::lang::toml::{toml_entries, toml_get, toml_strings};
 use crate::lang::{ENV_NAME, LANGUAGES};
 use crate::repo::SKIPPED_DIRS;
 use regex::Regex;
@@ -435,111 +436,6 @@ fn parent_dir(path: &str) -> &str {
 
 fn json(file: &SrcFile) -> Option<Value> {
     serde_json::from_str(&file.text).ok()
-}
-
-// ---------------------------------------------------------------------------------------------
-// A small TOML reader
-//
-// Why not the `toml` crate: detection needs a handful of keys ([package].name, [project].name,
-// requires-python, dependency names and sqlx features) and must shrug off broken files anyway.
-// A 60-line reader covers that without five more crates in the build, and degrades per key on
-// bad input instead of losing the whole file to one syntax error.
-
-/// One `key = value` line (the value joined over lines while brackets are open).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct TomlEntry {
-    /// The enclosing table, e.g. `tool.poetry.dependencies` (`""` at the top).
-    table: String,
-    /// The key, unquoted (dotted keys kept as written).
-    key: String,
-    /// The raw value text, comments removed.
-    value: String,
-}
-
-fn strip_toml_comment(line: &str) -> String {
-    let mut out = String::new();
-    let mut quote: Option<char> = None;
-    for c in line.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None if c == '#' => break,
-            None => {}
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Open brackets minus closed ones outside strings.
-fn bracket_balance(s: &str) -> i64 {
-    let mut depth = 0i64;
-    let mut quote: Option<char> = None;
-    for c in s.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '"' | '\'' => quote = Some(c),
-                '[' | '{' => depth += 1,
-                ']' | '}' => depth -= 1,
-                _ => {}
-            },
-        }
-    }
-    depth
-}
-
-fn unquote(s: &str) -> String {
-    s.trim().trim_matches(|c| c == '"' || c == '\'').to_string()
-}
-
-fn toml_entries(text: &str) -> Vec<TomlEntry> {
-    let mut out = Vec::new();
-    let mut table = String::new();
-    let mut lines = text.lines();
-    while let Some(raw) = lines.next() {
-        let line = strip_toml_comment(raw);
-        let t = line.trim();
-        if t.starts_with('[') {
-            let inner = t.trim_start_matches('[').trim_end_matches(']');
-            table = inner.split('.').map(unquote).collect::<Vec<_>>().join(".");
-            continue;
-        }
-        let Some((key, value)) = t.split_once('=') else {
-            continue;
-        };
-        let mut value = value.trim().to_string();
-        // Multi-line arrays and inline tables: keep reading while brackets are open (bounded, so
-        // an unclosed bracket cannot swallow the whole file).
-        let mut extra = 0;
-        while bracket_balance(&value) > 0 && extra < 500 {
-            let Some(next) = lines.next() else { break };
-            value.push(' ');
-            value.push_str(strip_toml_comment(next).trim());
-            extra += 1;
-        }
-        out.push(TomlEntry { table: table.clone(), key: unquote(key), value });
-    }
-    out
-}
-
-/// Every quoted string in a TOML value (array items, inline-table values).
-fn toml_strings(value: &str) -> Vec<String> {
-    static STR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#""([^"]*)"|'([^']*)'"#).unwrap());
-    STR.captures_iter(value).filter_map(|c| c.get(1).or(c.get(2))).map(|m| m.as_str().to_string()).collect()
-}
-
-/// The value as a single string, if it is one.
-fn toml_str(value: &str) -> Option<String> {
-    let v = value.trim();
-    let quoted = (v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\''));
-    (quoted && v.len() >= 2).then(|| v[1..v.len() - 1].to_string())
-}
-
-fn toml_get(entries: &[TomlEntry], table: &str, key: &str) -> Option<String> {
-    entries.iter().find(|e| e.table == table && e.key == key).and_then(|e| toml_str(&e.value))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1631,22 +1527,6 @@ mod tests {
         for (lang, spec, want) in cases {
             assert_eq!(runtime_for_spec(*lang, spec), *want, "{lang:?} {spec:?}");
         }
-    }
-
-    #[test]
-    fn toml_reader_handles_tables_arrays_and_comments() {
-        let e = toml_entries(
-            "name = \"top\"\n[tool.poetry]\nname = 'p' # c\n[tool.poetry.dependencies]\npython = \"^3.11\"\n\"my.pkg\" = { version = \"1\", extras = [\"redis\"] }\n[[bin]]\nx = [\n 'a', # one\n 'b#c',\n]\n",
-        );
-        assert_eq!(toml_get(&e, "", "name").as_deref(), Some("top"));
-        assert_eq!(toml_get(&e, "tool.poetry", "name").as_deref(), Some("p"));
-        assert_eq!(toml_get(&e, "tool.poetry.dependencies", "python").as_deref(), Some("^3.11"));
-        let pkg = e.iter().find(|x| x.key == "my.pkg").unwrap();
-        assert_eq!(toml_strings(&pkg.value), ["1", "redis"]);
-        let x = e.iter().find(|x| x.table == "bin" && x.key == "x").unwrap();
-        assert_eq!(toml_strings(&x.value), ["a", "b#c"]);
-        // An unclosed array stops at the end of the text.
-        assert_eq!(toml_entries("deps = [\n 'a',\n").len(), 1);
     }
 
     #[test]

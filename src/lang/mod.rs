@@ -14,6 +14,7 @@ mod pins;
 mod python;
 mod rust;
 mod scan;
+pub mod toml;
 mod words;
 
 pub(crate) use language::ENV_NAME;
