@@ -468,9 +468,11 @@ impl Repo {
     /// otherwise pass the gate unread, so it blocks like any file the gate could not read.
     fn skip_template(&mut self, file: &str, line: u32) {
         if !in_chart_templates(file) && reads_objects(file) {
-            let message = "not YAML as it stands: `{{` outside a quoted string (a template, or broken YAML); only a \
-                           chart's templates/ folder may hold templates"
-                .to_string();
+            let message = concat!(
+                "not YAML as it stands: `{{` outside a quoted string (a template, or broken YAML); ",
+                "only a chart's templates/ folder may hold templates"
+            )
+            .to_string();
             self.diagnostics.push(Diagnostic::unreadable(file, Some(line), message, true));
             return;
         }
@@ -551,6 +553,9 @@ impl Repo {
     }
 }
 
+/// How a quoted or flow-style YAML key starts: its `: ` may be inside it, so it is not split there.
+const KEY_OPENERS: &str = "\"'{[";
+
 /// The first line that starts (after indentation, a `- ` or a `key: `) with `{{`, outside block
 /// scalars and comments: template syntax in any reading of the file.
 fn obvious_template_line(text: &str) -> Option<u32> {
@@ -567,7 +572,7 @@ fn obvious_template_line(text: &str) -> Option<u32> {
         }
         let value = body.strip_prefix("- ").map(str::trim_start).unwrap_or(body);
         let value = match value.split_once(": ") {
-            Some((key, v)) if !key.starts_with(['"', '\'', '{', '[']) => v.trim_start(),
+            Some((key, v)) if !key.starts_with(|c| KEY_OPENERS.contains(c)) => v.trim_start(),
             _ => value,
         };
         if value.starts_with("{{") {

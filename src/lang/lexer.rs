@@ -104,66 +104,62 @@ fn body(
         if c == q && closes(k) {
             return lit(k + qlen + hashes, k, holes);
         }
-        let next = b.get(k + 1).copied().unwrap_or(0);
-        match holes_mode {
-            Holes::PyF | Holes::RustFmt if c == b'{' && next == b'{' => {
-                k += 2;
-                continue;
-            }
-            Holes::PyF if c == b'{' => {
-                let close = close_brace(b, k);
-                holes.push((k + 1, close.min(n)));
-                k = close + 1;
-                continue;
-            }
-            Holes::RustFmt if c == b'{' => {
-                let e = ident_end(b, k + 1);
-                if e > k + 1 && matches!(b.get(e), Some(b'}') | Some(b':')) && !b[k + 1].is_ascii_digit() {
-                    holes.push((k + 1, e));
-                }
-                k = e.max(k + 1);
-                continue;
-            }
-            Holes::Template | Holes::Kotlin if c == b'$' && next == b'{' => {
-                let close = close_brace(b, k + 1);
-                holes.push((k + 2, close.min(n)));
-                k = close + 1;
-                continue;
-            }
-            Holes::Kotlin if c == b'$' && (next.is_ascii_alphabetic() || next == b'_') => {
-                let e = ident_end(b, k + 1);
-                holes.push((k + 1, e));
-                k = e;
-                continue;
-            }
-            Holes::Php if c == b'{' && next == b'$' => {
-                let close = close_brace(b, k);
-                holes.push((k + 1, close.min(n)));
-                k = close + 1;
-                continue;
-            }
-            Holes::Php if c == b'$' && (next.is_ascii_alphabetic() || next == b'_') => {
-                let mut e = ident_end(b, k + 1);
-                while b.get(e) == Some(&b'-')
-                    && b.get(e + 1) == Some(&b'>')
-                    && b.get(e + 2).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
-                {
-                    e = ident_end(b, e + 2);
-                }
-                if b.get(e) == Some(&b'[')
-                    && let Some(close) = b[e..].iter().take(64).position(|&c| c == b']')
-                {
-                    e += close + 1;
-                }
-                holes.push((k, e));
-                k = e;
-                continue;
-            }
-            _ => {}
+        if let Some((hole, next)) = hole_at(b, k, holes_mode) {
+            holes.extend(hole);
+            k = next;
+            continue;
         }
         k += 1;
     }
     lit(n, n, holes)
+}
+
+/// An interpolation hole of `mode` at `k` inside a string body: the hole's code range (None for
+/// an escaped brace) and where the body goes on. None when no hole starts at `k`.
+fn hole_at(b: &[u8], k: usize, mode: Holes) -> Option<(Option<(usize, usize)>, usize)> {
+    let n = b.len();
+    let c = b[k];
+    let next = b.get(k + 1).copied().unwrap_or(0);
+    match mode {
+        Holes::PyF | Holes::RustFmt if c == b'{' && next == b'{' => Some((None, k + 2)),
+        Holes::PyF if c == b'{' => {
+            let close = close_brace(b, k);
+            Some((Some((k + 1, close.min(n))), close + 1))
+        }
+        Holes::RustFmt if c == b'{' => {
+            let e = ident_end(b, k + 1);
+            let named = e > k + 1 && matches!(b.get(e), Some(b'}') | Some(b':')) && !b[k + 1].is_ascii_digit();
+            Some((named.then_some((k + 1, e)), e.max(k + 1)))
+        }
+        Holes::Template | Holes::Kotlin if c == b'$' && next == b'{' => {
+            let close = close_brace(b, k + 1);
+            Some((Some((k + 2, close.min(n))), close + 1))
+        }
+        Holes::Kotlin if c == b'$' && (next.is_ascii_alphabetic() || next == b'_') => {
+            let e = ident_end(b, k + 1);
+            Some((Some((k + 1, e)), e))
+        }
+        Holes::Php if c == b'{' && next == b'$' => {
+            let close = close_brace(b, k);
+            Some((Some((k + 1, close.min(n))), close + 1))
+        }
+        Holes::Php if c == b'$' && (next.is_ascii_alphabetic() || next == b'_') => {
+            let mut e = ident_end(b, k + 1);
+            while b.get(e) == Some(&b'-')
+                && b.get(e + 1) == Some(&b'>')
+                && b.get(e + 2).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+            {
+                e = ident_end(b, e + 2);
+            }
+            if b.get(e) == Some(&b'[')
+                && let Some(close) = b[e..].iter().take(64).position(|&c| c == b']')
+            {
+                e += close + 1;
+            }
+            Some((Some((k, e)), e))
+        }
+        _ => None,
+    }
 }
 
 /// The string literal starting at `i`, if one does.
