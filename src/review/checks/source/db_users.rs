@@ -210,8 +210,16 @@ pub(super) fn walk_strings<'a>(node: &'a Node, path: &mut Vec<&'a str>, visit: &
 
 /// S5: the database is reached with an app-scoped user, never a superuser.
 pub fn s5(r: &Review, out: &mut Vec<Finding>) {
-    let repo = r.repo;
-    // Manifests: container env values and ConfigMap data.
+    s5_manifests(r.repo, out);
+    s5_chart_values(r.repo, out);
+    let manifests = manifest_files(r.repo);
+    for f in r.repo.sources.iter().filter(|f| !manifests.contains(f.file.as_str())) {
+        s5_source(r.repo, f, out);
+    }
+}
+
+/// Container env values and ConfigMap data.
+fn s5_manifests(repo: &Repo, out: &mut Vec<Finding>) {
     for w in workload::workloads(repo) {
         for c in w.containers() {
             for e in c.node.get("env").map(Node::items).unwrap_or_default() {
@@ -264,7 +272,10 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
             }
         }
     }
-    // Chart values.
+}
+
+/// Chart values (`values*.yaml`).
+fn s5_chart_values(repo: &Repo, out: &mut Vec<Finding>) {
     for y in repo.yaml.iter().filter(|y| {
         let n = y.file.rsplit('/').next().unwrap_or(&y.file);
         n.starts_with("values") && (n.ends_with(".yaml") || n.ends_with(".yml"))
@@ -293,77 +304,74 @@ pub fn s5(r: &Review, out: &mut Vec<Finding>) {
             }
         });
     }
-    // Source and app config files.
-    let manifests = manifest_files(repo);
-    for f in &repo.sources {
-        if manifests.contains(f.file.as_str()) {
-            continue;
+}
+
+/// A source or app config file (one finding per line).
+fn s5_source(repo: &Repo, f: &TextFile, out: &mut Vec<Finding>) {
+    let text = f.text.as_str();
+    // Every finding below names a superuser: skip files that never mention one.
+    if !SUPERUSER_WORD.is_match(text) {
+        return;
+    }
+    let lines = std::cell::OnceCell::new();
+    let line_at = |at: usize| lines.get_or_init(|| Lines::new(text)).line(at);
+    let mut seen: Vec<u32> = Vec::new();
+    let mut push = |line: u32, what: String, user: &str, out: &mut Vec<Finding>| {
+        if !seen.contains(&line) {
+            seen.push(line);
+            out.push(s5_finding(&f.file, Some(line), None, what, user));
         }
-        let text = f.text.as_str();
-        // Every finding below names a superuser: skip files that never mention one.
-        if !SUPERUSER_WORD.is_match(text) {
-            continue;
+    };
+    let yaml_config = f.lang == Lang::Config && (f.file.ends_with(".yaml") || f.file.ends_with(".yml"));
+    if yaml_config {
+        // Nested keys (spring: datasource: username:) need the parsed tree.
+        for y in repo.yaml.iter().filter(|y| y.file == f.file) {
+            walk_strings(&y.node, &mut Vec::new(), &mut |path, node| {
+                let v = node.as_str().unwrap_or("");
+                let key = path.last().copied().unwrap_or("");
+                if may_be_user_key(key)
+                    && is_superuser(v)
+                    && is_db_user_key(&path.join("."))
+                    && let Some(l) = node.line()
+                {
+                    push(l, format!("The setting `{}`", path.join(".")), v.trim(), out);
+                }
+            });
         }
-        let lines = std::cell::OnceCell::new();
-        let line_at = |at: usize| lines.get_or_init(|| Lines::new(text)).line(at);
-        let mut seen: Vec<u32> = Vec::new();
-        let mut push = |line: u32, what: String, user: &str, out: &mut Vec<Finding>| {
-            if !seen.contains(&line) {
-                seen.push(line);
-                out.push(s5_finding(&f.file, Some(line), None, what, user));
-            }
-        };
-        let yaml_config = f.lang == Lang::Config && (f.file.ends_with(".yaml") || f.file.ends_with(".yml"));
-        if yaml_config {
-            // Nested keys (spring: datasource: username:) need the parsed tree.
-            for y in repo.yaml.iter().filter(|y| y.file == f.file) {
-                walk_strings(&y.node, &mut Vec::new(), &mut |path, node| {
-                    let v = node.as_str().unwrap_or("");
-                    let key = path.last().copied().unwrap_or("");
-                    if may_be_user_key(key)
-                        && is_superuser(v)
-                        && is_db_user_key(&path.join("."))
-                        && let Some(l) = node.line()
-                    {
-                        push(l, format!("The setting `{}`", path.join(".")), v.trim(), out);
-                    }
-                });
-            }
-        } else if f.lang == Lang::Config {
-            for (i, line) in text.lines().enumerate() {
-                if let Some(c) = CONFIG_LINE.captures(line) {
-                    let v = c[2].trim().trim_matches(['"', '\'']);
-                    if is_db_user_key(&c[1]) && is_superuser(v) {
-                        push(i as u32 + 1, format!("The setting `{}`", &c[1]), v, out);
-                    }
-                }
-            }
-        } else {
-            for c in QUOTED_SUPERUSER.captures_iter(text) {
-                let (Some(all), Some(v)) = (c.get(0), c.get(1)) else {
-                    continue;
-                };
-                let Some((at, key)) = code_user_key(text, all.start()) else {
-                    continue;
-                };
-                if !may_be_user_key(key) {
-                    continue;
-                }
-                let generic = matches!(key, "user" | "username" | "User" | "Username" | "USER");
-                let hit = if generic {
-                    CLEAR_SUPERUSERS.iter().any(|s| s.eq_ignore_ascii_case(v.as_str()))
-                } else {
-                    is_db_user_key(key) && is_superuser(v.as_str())
-                };
-                if hit {
-                    push(line_at(at), format!("`{key}`"), v.as_str(), out);
+    } else if f.lang == Lang::Config {
+        for (i, line) in text.lines().enumerate() {
+            if let Some(c) = CONFIG_LINE.captures(line) {
+                let v = c[2].trim().trim_matches(['"', '\'']);
+                if is_db_user_key(&c[1]) && is_superuser(v) {
+                    push(i as u32 + 1, format!("The setting `{}`", &c[1]), v, out);
                 }
             }
         }
-        if may_hold_dsn(text) {
-            for (at, user) in superusers_in(text) {
-                push(line_at(at), "A connection address".into(), &user, out);
+    } else {
+        for c in QUOTED_SUPERUSER.captures_iter(text) {
+            let (Some(all), Some(v)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            let Some((at, key)) = code_user_key(text, all.start()) else {
+                continue;
+            };
+            if !may_be_user_key(key) {
+                continue;
             }
+            let generic = matches!(key, "user" | "username" | "User" | "Username" | "USER");
+            let hit = if generic {
+                CLEAR_SUPERUSERS.iter().any(|s| s.eq_ignore_ascii_case(v.as_str()))
+            } else {
+                is_db_user_key(key) && is_superuser(v.as_str())
+            };
+            if hit {
+                push(line_at(at), format!("`{key}`"), v.as_str(), out);
+            }
+        }
+    }
+    if may_hold_dsn(text) {
+        for (at, user) in superusers_in(text) {
+            push(line_at(at), "A connection address".into(), &user, out);
         }
     }
 }
