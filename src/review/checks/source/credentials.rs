@@ -444,6 +444,55 @@ pub(super) fn s1_fix(f: &TextFile, env: &str, declared: bool) -> String {
     )
 }
 
+/// Literals assigned to names in a file: (value start, value end, name, value), from config
+/// lines, quoted assignments, env-read defaults and setter calls.
+fn named_literals(f: &TextFile) -> Vec<(usize, usize, &str, &str)> {
+    let text = f.text.as_str();
+    let mut named: Vec<(usize, usize, &str, &str)> = Vec::new(); // (value start, value end, name, value)
+    if f.lang == Lang::Config && !f.file.ends_with(".json") {
+        let mut offset = 0;
+        for raw in text.split_inclusive('\n') {
+            let line = raw.trim_end_matches(['\n', '\r']);
+            if let Some(c) = CONFIG_LINE.captures(line) {
+                let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+                    continue;
+                };
+                if !line.trim_start().starts_with('#') && !line.trim_start().starts_with('!') {
+                    let v = value.as_str();
+                    let v = v.split(" #").next().unwrap_or(v).trim();
+                    let v = v.trim_matches(|c| c == '"' || c == '\'');
+                    if let Some(pos) = line.find(v).filter(|_| !v.is_empty()) {
+                        named.push((offset + pos, offset + pos + v.len(), name.as_str(), v));
+                    }
+                }
+            }
+            offset += raw.len();
+        }
+    } else {
+        for c in QUOTED_ASSIGNMENT.captures_iter(text) {
+            let (Some(name), Some(value)) = (c.get(1), c.get(3)) else {
+                continue;
+            };
+            let name = name.as_str().rsplit(['.', '$']).next().unwrap_or(name.as_str());
+            named.push((value.start(), value.end(), name, value.as_str()));
+        }
+    }
+    let setters: &[&Regex] = match f.lang {
+        Lang::Code(Language::Php) => &[&*SETTER_CALL, &*PHP_DEFINE],
+        Lang::Config => &[],
+        _ => &[&*SETTER_CALL],
+    };
+    for pattern in [&*ENV_DEFAULT, &*JS_ENV_DEFAULT].into_iter().chain(setters.iter().copied()) {
+        for c in pattern.captures_iter(text) {
+            let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            named.push((value.start(), value.end(), name.as_str(), value.as_str()));
+        }
+    }
+    named
+}
+
 pub(super) fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
     let text = f.text.as_str();
     let lines = std::cell::OnceCell::new();
@@ -501,49 +550,7 @@ pub(super) fn s1_hits(f: &TextFile) -> Vec<S1Hit> {
             },
         );
     }
-    // Literals assigned to secret-like names.
-    let mut named: Vec<(usize, usize, &str, &str)> = Vec::new(); // (value start, value end, name, value)
-    if f.lang == Lang::Config && !f.file.ends_with(".json") {
-        let mut offset = 0;
-        for raw in text.split_inclusive('\n') {
-            let line = raw.trim_end_matches(['\n', '\r']);
-            if let Some(c) = CONFIG_LINE.captures(line) {
-                let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
-                    continue;
-                };
-                if !line.trim_start().starts_with('#') && !line.trim_start().starts_with('!') {
-                    let v = value.as_str();
-                    let v = v.split(" #").next().unwrap_or(v).trim();
-                    let v = v.trim_matches(|c| c == '"' || c == '\'');
-                    if let Some(pos) = line.find(v).filter(|_| !v.is_empty()) {
-                        named.push((offset + pos, offset + pos + v.len(), name.as_str(), v));
-                    }
-                }
-            }
-            offset += raw.len();
-        }
-    } else {
-        for c in QUOTED_ASSIGNMENT.captures_iter(text) {
-            let (Some(name), Some(value)) = (c.get(1), c.get(3)) else {
-                continue;
-            };
-            let name = name.as_str().rsplit(['.', '$']).next().unwrap_or(name.as_str());
-            named.push((value.start(), value.end(), name, value.as_str()));
-        }
-    }
-    let setters: &[&Regex] = match f.lang {
-        Lang::Code(Language::Php) => &[&*SETTER_CALL, &*PHP_DEFINE],
-        Lang::Config => &[],
-        _ => &[&*SETTER_CALL],
-    };
-    for pattern in [&*ENV_DEFAULT, &*JS_ENV_DEFAULT].into_iter().chain(setters.iter().copied()) {
-        for c in pattern.captures_iter(text) {
-            let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
-                continue;
-            };
-            named.push((value.start(), value.end(), name.as_str(), value.as_str()));
-        }
-    }
+    let named = named_literals(f);
     // Any literal under a secret-like name counts in the app's own code; tests, example files and
     // comments hold sample logins, so there only random-looking values do.
     let sample_file = is_sample_file(&f.file);
