@@ -10,7 +10,7 @@
 //! forgotten `node_modules` one level down).
 
 use crate::contract::{self, Language};
-use crate::lang::toml::{toml_entries, toml_get, toml_strings};
+use crate::lang::toml::{toml_entries, toml_get};
 use crate::lang::{ENV_NAME, LANGUAGES};
 use crate::repo::SKIPPED_DIRS;
 use regex::Regex;
@@ -802,152 +802,15 @@ struct Dep<'a> {
     file: &'a SrcFile,
 }
 
-/// Normalises a Python distribution name the way pip compares them (PEP 503).
-fn pep503(name: &str) -> String {
-    name.to_ascii_lowercase().replace(['_', '.'], "-")
-}
-
-/// `psycopg[binary]>=3.1 ; python_version>"3.8"` -> ("psycopg", ["binary"]).
-fn pep508(req: &str) -> Option<(String, Vec<String>)> {
-    static REQ: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?").unwrap());
-    let req = req.trim();
-    // `-e git+https://...#egg=name`
-    if let Some((_, egg)) = req.split_once("#egg=") {
-        return Some((pep503(egg.split(['&', ' ']).next()?), Vec::new()));
-    }
-    if req.starts_with('-') || req.contains("://") {
-        return None;
-    }
-    let c = REQ.captures(req)?;
-    let extras =
-        c.get(2).map_or(Vec::new(), |e| e.as_str().split(',').map(|s| s.trim().to_ascii_lowercase()).collect());
-    Some((pep503(c.get(1)?.as_str()), extras))
-}
-
 fn dependencies<'a>(m: &Manifests<'a>) -> Vec<Dep<'a>> {
     let mut out = Vec::new();
     for f in &m.files {
-        let mut add = |name: String, features: Vec<String>| {
-            if !name.is_empty() {
-                out.push(Dep { name, features, file: f });
-            }
-        };
-        match f.name.as_str() {
-            "package.json" | "composer.json" => {
-                let Some(v) = json(f) else { continue };
-                let sections: &[&str] = if f.name == "package.json" {
-                    &["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"]
-                } else {
-                    &["require", "require-dev"]
-                };
-                for s in sections {
-                    if let Some(map) = v.get(*s).and_then(Value::as_object) {
-                        map.keys().for_each(|k| add(k.to_ascii_lowercase(), Vec::new()));
-                    }
-                }
-            }
-            "pyproject.toml" => {
-                for e in toml_entries(&f.text) {
-                    let pep = e.table == "project" && e.key == "dependencies"
-                        || e.table == "project.optional-dependencies"
-                        || e.table == "dependency-groups";
-                    if pep {
-                        toml_strings(&e.value).iter().filter_map(|r| pep508(r)).for_each(|(n, x)| add(n, x));
-                    } else if e.table.starts_with("tool.poetry")
-                        && e.table.ends_with("dependencies")
-                        && e.key != "python"
-                    {
-                        let extras = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
-                        add(pep503(&e.key), extras);
-                    }
-                }
-            }
-            "Pipfile" => {
-                for e in toml_entries(&f.text) {
-                    if e.table == "packages" || e.table == "dev-packages" {
-                        let extras = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
-                        add(pep503(&e.key), extras);
-                    }
-                }
-            }
-            "Cargo.toml" => {
-                for e in toml_entries(&f.text) {
-                    let is_deps = |t: &str| {
-                        matches!(
-                            t,
-                            "dependencies" | "dev-dependencies" | "build-dependencies" | "workspace.dependencies"
-                        ) || t.starts_with("target.") && t.ends_with("dependencies")
-                    };
-                    if is_deps(&e.table) {
-                        let features = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
-                        add(e.key.to_ascii_lowercase(), features);
-                    } else if let Some((table, name)) = e.table.rsplit_once('.') {
-                        // [dependencies.sqlx] features = ["postgres"]
-                        if is_deps(table) && e.key == "features" {
-                            let features = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
-                            add(name.to_ascii_lowercase(), features);
-                        } else if is_deps(table) {
-                            add(name.to_ascii_lowercase(), Vec::new());
-                        }
-                    }
-                }
-            }
-            "go.mod" => {
-                let mut in_block = false;
-                for line in f.text.lines() {
-                    let t = line.split("//").next().unwrap_or("").trim();
-                    if t.starts_with("require (") || t == "require(" {
-                        in_block = true;
-                        continue;
-                    }
-                    if in_block && t.starts_with(')') {
-                        in_block = false;
-                        continue;
-                    }
-                    let module = if in_block {
-                        t.split_whitespace().next()
-                    } else {
-                        t.strip_prefix("require ").and_then(|r| r.split_whitespace().next())
-                    };
-                    if let Some(module) = module {
-                        add(module.to_string(), Vec::new());
-                    }
-                }
-            }
-            "pom.xml" | "build.gradle" | "build.gradle.kts" => {
-                static POM: LazyLock<Regex> = LazyLock::new(|| {
-                    Regex::new(r"<(?:groupId|artifactId)>\s*([^<\s]+)\s*</(?:groupId|artifactId)>").unwrap()
-                });
-                static GRADLE: LazyLock<Regex> = LazyLock::new(|| {
-                    Regex::new(r#"["']([A-Za-z0-9_.\-]+):([A-Za-z0-9_.\-]+)(?::[^"']*)?["']"#).unwrap()
-                });
-                if f.name == "pom.xml" {
-                    POM.captures_iter(&f.text)
-                        .filter_map(|c| c.get(1))
-                        .for_each(|m| add(m.as_str().to_string(), Vec::new()));
-                } else {
-                    for c in GRADLE.captures_iter(&f.text) {
-                        if let (Some(g), Some(a)) = (c.get(1), c.get(2)) {
-                            add(g.as_str().to_string(), Vec::new());
-                            add(a.as_str().to_string(), Vec::new());
-                        }
-                    }
-                }
-            }
-            name if name.ends_with(".txt") && name != "runtime.txt" => {
-                for line in f.text.lines() {
-                    let line = line.split(" #").next().unwrap_or("");
-                    if line.trim_start().starts_with('#') {
-                        continue;
-                    }
-                    if let Some((n, x)) = pep508(line) {
-                        add(n, x);
-                    }
-                }
-            }
-            _ => {}
-        }
+        let deps = LANGUAGES.iter().find_map(|l| l.support().dependencies(&f.name, &f.text)).unwrap_or_default();
+        out.extend(deps.into_iter().filter(|(name, _)| !name.is_empty()).map(|(name, features)| Dep {
+            name,
+            features,
+            file: f,
+        }));
     }
     out
 }
@@ -1531,6 +1394,7 @@ mod tests {
 
     #[test]
     fn pep508_names_and_extras() {
+        use crate::lang::python::pep508;
         assert_eq!(
             pep508("psycopg[binary,pool]>=3.1 ; python_version>'3.8'"),
             Some(("psycopg".into(), vec!["binary".into(), "pool".into()]))

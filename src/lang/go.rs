@@ -3,7 +3,7 @@
 use super::language::ENV_NAME;
 use super::pins::line_of;
 use super::re;
-use super::{Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -73,6 +73,10 @@ impl LanguageSupport for Support {
         }
     }
 
+    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
+        (name == "go.mod").then(|| go_mod_deps(text))
+    }
+
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
     }
@@ -99,4 +103,34 @@ fn go_mod(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
             "Run `go mod tidy` and commit the go.sum it writes.".into(),
         )
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dependencies (detection)
+
+/// go.mod: the required modules.
+fn go_mod_deps(text: &str) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut add = |name: String, features: Vec<String>| out.push((name, features));
+    let mut in_block = false;
+    for line in text.lines() {
+        let t = line.split("//").next().unwrap_or("").trim();
+        if t.starts_with("require (") || t == "require(" {
+            in_block = true;
+            continue;
+        }
+        if in_block && t.starts_with(')') {
+            in_block = false;
+            continue;
+        }
+        let module = if in_block {
+            t.split_whitespace().next()
+        } else {
+            t.strip_prefix("require ").and_then(|r| r.split_whitespace().next())
+        };
+        if let Some(module) = module {
+            add(module.to_string(), Vec::new());
+        }
+    }
+    out
 }

@@ -2,7 +2,7 @@
 
 use super::language::ENV_NAME;
 use super::re;
-use super::{Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -92,6 +92,10 @@ impl LanguageSupport for Support {
         }
     }
 
+    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
+        matches!(name, "pom.xml" | "build.gradle" | "build.gradle.kts").then(|| jvm_deps(name, text))
+    }
+
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
     }
@@ -142,4 +146,28 @@ fn build_gradle(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
          commit gradle.lockfile."
             .into(),
     ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dependencies (detection)
+
+/// pom.xml (group and artifact ids) and Gradle coordinates (both halves).
+fn jvm_deps(name: &str, text: &str) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut add = |name: String, features: Vec<String>| out.push((name, features));
+    static POM: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"<(?:groupId|artifactId)>\s*([^<\s]+)\s*</(?:groupId|artifactId)>").unwrap());
+    static GRADLE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"["']([A-Za-z0-9_.\-]+):([A-Za-z0-9_.\-]+)(?::[^"']*)?["']"#).unwrap());
+    if name == "pom.xml" {
+        POM.captures_iter(text).filter_map(|c| c.get(1)).for_each(|m| add(m.as_str().to_string(), Vec::new()));
+    } else {
+        for c in GRADLE.captures_iter(text) {
+            if let (Some(g), Some(a)) = (c.get(1), c.get(2)) {
+                add(g.as_str().to_string(), Vec::new());
+                add(a.as_str().to_string(), Vec::new());
+            }
+        }
+    }
+    out
 }

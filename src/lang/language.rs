@@ -24,6 +24,9 @@ pub enum Language {
     Php,
 }
 
+/// A dependency a manifest declares: its name and the features or extras asked for.
+pub type Dependency = (String, Vec<String>);
+
 /// A capture group for an environment variable's name, for the languages' read patterns.
 pub(crate) const ENV_NAME: &str = r"([A-Za-z_][A-Za-z0-9_]*)";
 
@@ -83,6 +86,9 @@ pub trait LanguageSupport: Sync {
     /// The pin rule (S4) for one of its dependency manifests: what is unpinned, if anything
     /// (None for a pinned manifest or one of another language).
     fn unpinned(&self, manifest: &Manifest, files: &Neighbours) -> Option<Unpinned>;
+    /// The dependencies a manifest of this language declares (name as its registry compares
+    /// them, and the features or extras asked for), or None when `name` is not its manifest.
+    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>>;
     /// How `vibe probe --example` installs and runs the generated example app.
     fn example_app(&self) -> &'static ExampleApp;
 }

@@ -11,14 +11,14 @@ mod mask;
 mod node;
 mod php;
 mod pins;
-mod python;
+pub(crate) mod python;
 mod rust;
 mod scan;
 pub mod toml;
 mod words;
 
 pub(crate) use language::ENV_NAME;
-pub use language::{LANGUAGES, Language, LanguageSupport};
+pub use language::{Dependency, LANGUAGES, Language, LanguageSupport};
 pub use pins::{Manifest, Neighbours, Unpinned};
 
 pub use lexer::{LIT_MARK, Lit, bare_identifier, is_ident, lex_string, literals, without_literals};

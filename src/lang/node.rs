@@ -2,7 +2,7 @@
 
 use super::language::ENV_NAME;
 use super::pins::line_of;
-use super::{Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -80,6 +80,10 @@ impl LanguageSupport for Support {
         }
     }
 
+    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
+        (name == "package.json").then(|| package_json_deps(text))
+    }
+
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
     }
@@ -106,4 +110,21 @@ fn package_json(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
          install with `npm ci` in the Dockerfile."
             .into(),
     ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dependencies (detection)
+
+/// package.json: every dependency section.
+fn package_json_deps(text: &str) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut add = |name: String, features: Vec<String>| out.push((name, features));
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else { return Vec::new() };
+    let sections: &[&str] = &["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
+    for s in sections {
+        if let Some(map) = v.get(*s).and_then(serde_json::Value::as_object) {
+            map.keys().for_each(|k| add(k.to_ascii_lowercase(), Vec::new()));
+        }
+    }
+    out
 }

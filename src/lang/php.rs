@@ -2,7 +2,7 @@
 
 use super::language::ENV_NAME;
 use super::pins::line_of;
-use super::{Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -86,6 +86,10 @@ impl LanguageSupport for Support {
         }
     }
 
+    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
+        (name == "composer.json").then(|| composer_json_deps(text))
+    }
+
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
     }
@@ -113,4 +117,21 @@ fn composer_json(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
         "composer.json has no composer.lock next to it".into(),
         "Run `composer update` and commit composer.lock; install with `composer install`.".into(),
     ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dependencies (detection)
+
+/// composer.json: `require` and `require-dev`.
+fn composer_json_deps(text: &str) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut add = |name: String, features: Vec<String>| out.push((name, features));
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else { return Vec::new() };
+    let sections: &[&str] = &["require", "require-dev"];
+    for s in sections {
+        if let Some(map) = v.get(*s).and_then(serde_json::Value::as_object) {
+            map.keys().for_each(|k| add(k.to_ascii_lowercase(), Vec::new()));
+        }
+    }
+    out
 }

@@ -3,7 +3,8 @@
 use super::language::ENV_NAME;
 use super::pins::{line_of, plural_list};
 use super::re;
-use super::{Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use super::toml::{toml_entries, toml_strings};
+use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -87,6 +88,15 @@ impl LanguageSupport for Support {
             "requirements.txt" => requirements_txt(m, files),
             "pyproject.toml" => pyproject(m, files),
             "Pipfile" => pipfile(m, files),
+            _ => None,
+        }
+    }
+
+    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
+        match name {
+            "pyproject.toml" => Some(pyproject_deps(text)),
+            "Pipfile" => Some(pipfile_deps(text)),
+            name if name.ends_with(".txt") && name != "runtime.txt" => Some(requirements_deps(text)),
             _ => None,
         }
     }
@@ -211,6 +221,79 @@ fn pipfile(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
             "Run `pipenv lock` and commit Pipfile.lock; install with `pipenv install --deploy`.".into(),
         )
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dependencies (detection)
+
+/// Normalises a Python distribution name the way pip compares them (PEP 503).
+pub(crate) fn pep503(name: &str) -> String {
+    name.to_ascii_lowercase().replace(['_', '.'], "-")
+}
+
+/// `psycopg[binary]>=3.1 ; python_version>"3.8"` -> ("psycopg", ["binary"]).
+pub(crate) fn pep508(req: &str) -> Option<(String, Vec<String>)> {
+    static REQ: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?").unwrap());
+    let req = req.trim();
+    // `-e git+https://...#egg=name`
+    if let Some((_, egg)) = req.split_once("#egg=") {
+        return Some((pep503(egg.split(['&', ' ']).next()?), Vec::new()));
+    }
+    if req.starts_with('-') || req.contains("://") {
+        return None;
+    }
+    let c = REQ.captures(req)?;
+    let extras =
+        c.get(2).map_or(Vec::new(), |e| e.as_str().split(',').map(|s| s.trim().to_ascii_lowercase()).collect());
+    Some((pep503(c.get(1)?.as_str()), extras))
+}
+
+/// pyproject.toml: PEP 621 lists, optional groups and Poetry tables.
+fn pyproject_deps(text: &str) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut add = |name: String, features: Vec<String>| out.push((name, features));
+    for e in toml_entries(text) {
+        let pep = e.table == "project" && e.key == "dependencies"
+            || e.table == "project.optional-dependencies"
+            || e.table == "dependency-groups";
+        if pep {
+            toml_strings(&e.value).iter().filter_map(|r| pep508(r)).for_each(|(n, x)| add(n, x));
+        } else if e.table.starts_with("tool.poetry") && e.table.ends_with("dependencies") && e.key != "python" {
+            let extras = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
+            add(pep503(&e.key), extras);
+        }
+    }
+    out
+}
+
+/// Pipfile: `[packages]` and `[dev-packages]`.
+fn pipfile_deps(text: &str) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut add = |name: String, features: Vec<String>| out.push((name, features));
+    for e in toml_entries(text) {
+        if e.table == "packages" || e.table == "dev-packages" {
+            let extras = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
+            add(pep503(&e.key), extras);
+        }
+    }
+    out
+}
+
+/// A requirements file, line by line.
+fn requirements_deps(text: &str) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut add = |name: String, features: Vec<String>| out.push((name, features));
+    for line in text.lines() {
+        let line = line.split(" #").next().unwrap_or("");
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        if let Some((n, x)) = pep508(line) {
+            add(n, x);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

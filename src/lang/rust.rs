@@ -2,7 +2,8 @@
 
 use super::language::ENV_NAME;
 use super::re;
-use super::{Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use super::toml::{toml_entries, toml_strings};
+use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -78,6 +79,10 @@ impl LanguageSupport for Support {
         }
     }
 
+    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
+        (name == "Cargo.toml").then(|| cargo_deps(text))
+    }
+
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
     }
@@ -113,4 +118,32 @@ fn cargo_toml(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
             "Run `cargo generate-lockfile` (or any build) and commit Cargo.lock; build with `--locked`.".into(),
         )
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dependencies (detection)
+
+/// Cargo.toml: every dependency table, with the features asked for.
+fn cargo_deps(text: &str) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut add = |name: String, features: Vec<String>| out.push((name, features));
+    for e in toml_entries(text) {
+        let is_deps = |t: &str| {
+            matches!(t, "dependencies" | "dev-dependencies" | "build-dependencies" | "workspace.dependencies")
+                || t.starts_with("target.") && t.ends_with("dependencies")
+        };
+        if is_deps(&e.table) {
+            let features = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
+            add(e.key.to_ascii_lowercase(), features);
+        } else if let Some((table, name)) = e.table.rsplit_once('.') {
+            // [dependencies.sqlx] features = ["postgres"]
+            if is_deps(table) && e.key == "features" {
+                let features = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
+                add(name.to_ascii_lowercase(), features);
+            } else if is_deps(table) {
+                add(name.to_ascii_lowercase(), Vec::new());
+            }
+        }
+    }
+    out
 }
