@@ -502,15 +502,7 @@ fn pom_artifact_id(pom: &str) -> Option<String> {
 fn detect_name(root: &Path, manifests: &Manifests, language: Option<Language>) -> Option<Found<String>> {
     // Only the app language's own manifests: a Django or Laravel app's package.json is the
     // front-end tooling's, and its name ("frontend", "assets") is not the app's.
-    let own: &[&str] = match language {
-        Some(Language::Node) => &["package.json"],
-        Some(Language::Python) => &["pyproject.toml"],
-        Some(Language::Go) => &["go.mod"],
-        Some(Language::Jvm) => &["pom.xml", "settings.gradle", "settings.gradle.kts"],
-        Some(Language::Rust) => &["Cargo.toml"],
-        Some(Language::Php) => &["composer.json"],
-        None => MANIFEST_NAMES,
-    };
+    let own = language.map_or(MANIFEST_NAMES, |l| l.support().name_manifests());
     let candidates = manifests.files.iter().copied().filter(|f| own.contains(&f.name.as_str()));
     if let Some(found) = candidates.into_iter().find_map(name_from) {
         return Some(found);

@@ -54,6 +54,10 @@ impl LanguageSupport for Support {
         &["go.mod"]
     }
 
+    fn name_manifests(&self) -> &'static [&'static str] {
+        &["go.mod"]
+    }
+
     fn env_read(&self, env: &str) -> String {
         format!("read it with `os.Getenv(\"{env}\")`")
     }

@@ -72,6 +72,10 @@ impl LanguageSupport for Support {
         &["pom.xml", "build.gradle", "build.gradle.kts"]
     }
 
+    fn name_manifests(&self) -> &'static [&'static str] {
+        &["pom.xml", "settings.gradle", "settings.gradle.kts"]
+    }
+
     fn env_read(&self, env: &str) -> String {
         format!("read it with `System.getenv(\"{env}\")`")
     }

@@ -76,6 +76,9 @@ pub trait LanguageSupport: Sync {
     fn dialect(&self, file: &str) -> Dialect;
     /// Its dependency manifests, the usual one first.
     fn manifests(&self) -> &'static [&'static str];
+    /// The manifests that name the app (`"name"` of package.json, go.mod's module); a
+    /// front-end's package.json beside a Python app does not.
+    fn name_manifests(&self) -> &'static [&'static str];
     /// How to tell a creator to read the environment variable `env` instead of a literal.
     fn env_read(&self, env: &str) -> String;
     /// How its code reads an environment variable (`os.Getenv("X")`); the first group that

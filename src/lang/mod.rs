@@ -96,3 +96,44 @@ pub fn re(pattern: &str) -> Regex {
     let pattern = pattern.replace(r"\b", r"(?-u:\b)");
     Regex::new(&pattern).unwrap_or_else(|e| panic!("bad pattern {pattern}: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_is_registered_with_its_own_module() {
+        for &l in LANGUAGES {
+            let s = l.support();
+            assert_eq!(s.language(), l, "{} is registered with another language's module", l.as_str());
+            for ext in s.source_extensions() {
+                assert_eq!(Language::of_extension(ext), Some(l), ".{ext} is claimed by two languages");
+            }
+            for ext in s.detection_extensions() {
+                assert_eq!(Language::detected_from_extension(ext), Some(l), ".{ext} is claimed by two languages");
+            }
+            assert_eq!(s.example_app().language, l, "{}'s example app is another language's", l.as_str());
+            assert!(!s.manifests().is_empty() && !s.name_manifests().is_empty());
+        }
+    }
+
+    #[test]
+    fn a_manifest_is_read_by_exactly_one_language() {
+        let names = [
+            "package.json",
+            "composer.json",
+            "pyproject.toml",
+            "Pipfile",
+            "requirements.txt",
+            "Cargo.toml",
+            "go.mod",
+            "pom.xml",
+            "build.gradle",
+        ];
+        for name in names {
+            let readers: Vec<&str> =
+                LANGUAGES.iter().filter(|l| l.support().dependencies(name, "").is_some()).map(|l| l.as_str()).collect();
+            assert_eq!(readers.len(), 1, "{name} is read by {readers:?}");
+        }
+    }
+}

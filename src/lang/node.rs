@@ -61,6 +61,10 @@ impl LanguageSupport for Support {
         &["package.json"]
     }
 
+    fn name_manifests(&self) -> &'static [&'static str] {
+        &["package.json"]
+    }
+
     fn env_read(&self, env: &str) -> String {
         format!("read it with `process.env.{env}`")
     }

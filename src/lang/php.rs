@@ -67,6 +67,10 @@ impl LanguageSupport for Support {
         &["composer.json"]
     }
 
+    fn name_manifests(&self) -> &'static [&'static str] {
+        &["composer.json"]
+    }
+
     fn env_read(&self, env: &str) -> String {
         format!("read it with `getenv('{env}')`")
     }

@@ -71,6 +71,10 @@ impl LanguageSupport for Support {
         &["requirements.txt", "pyproject.toml", "Pipfile"]
     }
 
+    fn name_manifests(&self) -> &'static [&'static str] {
+        &["pyproject.toml"]
+    }
+
     fn env_read(&self, env: &str) -> String {
         format!("read it with `os.environ[\"{env}\"]`")
     }

@@ -60,6 +60,10 @@ impl LanguageSupport for Support {
         &["Cargo.toml"]
     }
 
+    fn name_manifests(&self) -> &'static [&'static str] {
+        &["Cargo.toml"]
+    }
+
     fn env_read(&self, env: &str) -> String {
         format!("read it with `std::env::var(\"{env}\")`")
     }
