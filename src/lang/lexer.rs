@@ -162,37 +162,88 @@ fn hole_at(b: &[u8], k: usize, mode: Holes) -> Option<(Option<(usize, usize)>, u
     }
 }
 
+/// A Python string literal at `i`, prefixes (`f`, `rb`) included.
+fn python_string(b: &[u8], i: usize) -> Option<Lit> {
+    let c = *b.get(i)?;
+    let at = |k: usize| b.get(k).copied().unwrap_or(0);
+    let mut j = i;
+    let mut f = false;
+    if c.is_ascii_alphabetic() {
+        if i > 0 && is_ident(b[i - 1]) {
+            return None;
+        }
+        while j < i + 2 && matches!(at(j), b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F') {
+            f |= matches!(at(j), b'f' | b'F');
+            j += 1;
+        }
+        if j == i || !matches!(at(j), b'"' | b'\'') {
+            return None;
+        }
+    } else if !matches!(c, b'"' | b'\'') {
+        return None;
+    }
+    let q = b[j];
+    let triple = at(j + 1) == q && at(j + 2) == q;
+    let holes = if f { Holes::PyF } else { Holes::None };
+    Some(if triple {
+        body(b, i, j + 3, q, 3, 0, true, true, holes)
+    } else {
+        body(b, i, j + 1, q, 1, 0, false, true, holes)
+    })
+}
+
+/// A Rust string, byte string, raw string or char literal at `i` (not a lifetime).
+fn rust_string(b: &[u8], i: usize) -> Option<Lit> {
+    let c = *b.get(i)?;
+    let at = |k: usize| b.get(k).copied().unwrap_or(0);
+    match c {
+        b'r' | b'b' => {
+            if i > 0 && is_ident(b[i - 1]) {
+                return None;
+            }
+            let mut j = i + 1;
+            if c == b'b' && at(j) == b'r' {
+                j += 1;
+            }
+            if c == b'b' && at(j) == b'"' && j == i + 1 {
+                return Some(body(b, i, j + 1, b'"', 1, 0, true, true, Holes::None));
+            }
+            let raw = c == b'r' || at(i + 1) == b'r';
+            if !raw {
+                return None;
+            }
+            let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
+            (at(j + hashes) == b'"').then(|| body(b, i, j + hashes + 1, b'"', 1, hashes, true, false, Holes::None))
+        }
+        b'"' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::RustFmt)),
+        b'\'' => {
+            // A char literal ('x', '\n', 'é'), not a lifetime ('a).
+            if at(i + 1) == b'\\' {
+                return Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None));
+            }
+            let len = std::str::from_utf8(&b[i + 1..(i + 5).min(b.len())])
+                .ok()
+                .or_else(|| std::str::from_utf8(&b[i + 1..(i + 2).min(b.len())]).ok())
+                .and_then(|s| s.chars().next())
+                .map(char::len_utf8)
+                .unwrap_or(1);
+            (at(i + 1 + len) == b'\'').then(|| Lit {
+                start: i,
+                end: i + 2 + len,
+                body: (i + 1, i + 1 + len),
+                ..Lit::default()
+            })
+        }
+        _ => None,
+    }
+}
+
 /// The string literal starting at `i`, if one does.
 pub fn lex_string(b: &[u8], i: usize, d: Dialect) -> Option<Lit> {
     let c = *b.get(i)?;
     let at = |k: usize| b.get(k).copied().unwrap_or(0);
     match d {
-        Dialect::Python => {
-            let mut j = i;
-            let mut f = false;
-            if c.is_ascii_alphabetic() {
-                if i > 0 && is_ident(b[i - 1]) {
-                    return None;
-                }
-                while j < i + 2 && matches!(at(j), b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F') {
-                    f |= matches!(at(j), b'f' | b'F');
-                    j += 1;
-                }
-                if j == i || !matches!(at(j), b'"' | b'\'') {
-                    return None;
-                }
-            } else if !matches!(c, b'"' | b'\'') {
-                return None;
-            }
-            let q = b[j];
-            let triple = at(j + 1) == q && at(j + 2) == q;
-            let holes = if f { Holes::PyF } else { Holes::None };
-            Some(if triple {
-                body(b, i, j + 3, q, 3, 0, true, true, holes)
-            } else {
-                body(b, i, j + 1, q, 1, 0, false, true, holes)
-            })
-        }
+        Dialect::Python => python_string(b, i),
         Dialect::Js => match c {
             b'"' | b'\'' => Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None)),
             b'`' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::Template)),
@@ -214,46 +265,7 @@ pub fn lex_string(b: &[u8], i: usize, d: Dialect) -> Option<Lit> {
                 _ => None,
             }
         }
-        Dialect::Rust => match c {
-            b'r' | b'b' => {
-                if i > 0 && is_ident(b[i - 1]) {
-                    return None;
-                }
-                let mut j = i + 1;
-                if c == b'b' && at(j) == b'r' {
-                    j += 1;
-                }
-                if c == b'b' && at(j) == b'"' && j == i + 1 {
-                    return Some(body(b, i, j + 1, b'"', 1, 0, true, true, Holes::None));
-                }
-                let raw = c == b'r' || at(i + 1) == b'r';
-                if !raw {
-                    return None;
-                }
-                let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
-                (at(j + hashes) == b'"').then(|| body(b, i, j + hashes + 1, b'"', 1, hashes, true, false, Holes::None))
-            }
-            b'"' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::RustFmt)),
-            b'\'' => {
-                // A char literal ('x', '\n', 'é'), not a lifetime ('a).
-                if at(i + 1) == b'\\' {
-                    return Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None));
-                }
-                let len = std::str::from_utf8(&b[i + 1..(i + 5).min(b.len())])
-                    .ok()
-                    .or_else(|| std::str::from_utf8(&b[i + 1..(i + 2).min(b.len())]).ok())
-                    .and_then(|s| s.chars().next())
-                    .map(char::len_utf8)
-                    .unwrap_or(1);
-                (at(i + 1 + len) == b'\'').then(|| Lit {
-                    start: i,
-                    end: i + 2 + len,
-                    body: (i + 1, i + 1 + len),
-                    ..Lit::default()
-                })
-            }
-            _ => None,
-        },
+        Dialect::Rust => rust_string(b, i),
         Dialect::Php => match c {
             b'\'' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::None)),
             b'"' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::Php)),
