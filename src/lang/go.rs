@@ -33,6 +33,10 @@ pub const EXAMPLE: ExampleApp = ExampleApp {
 static ENV_READ: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r#"\bos\.(?:Getenv|LookupEnv)\(\s*"{ENV_NAME}""#)).unwrap());
 
+/// Prometheus client libraries in its dependency manifests.
+static METRICS_CLIENT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"github\.com/(prometheus/client_golang|VictoriaMetrics/metrics)\b"));
+
 impl LanguageSupport for Support {
     fn language(&self) -> Language {
         Language::Go
@@ -64,6 +68,10 @@ impl LanguageSupport for Support {
 
     fn env_read_pattern(&self) -> &'static Regex {
         &ENV_READ
+    }
+
+    fn metrics_client(&self) -> &'static Regex {
+        &METRICS_CLIENT
     }
 
     fn json_logger(&self) -> &'static str {

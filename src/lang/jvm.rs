@@ -50,6 +50,13 @@ pub const EXAMPLE: ExampleApp = ExampleApp {
 static ENV_READ: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r#"\bSystem\.getenv\(\s*"{ENV_NAME}""#)).unwrap());
 
+/// Prometheus client libraries in its dependency manifests.
+static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(micrometer-registry-prometheus|io\.prometheus[:.]simpleclient|<artifactId>simpleclient[\w_]*</artifactId>|prometheus-metrics-(?:core|exporter)[\w-]*)",
+    )
+});
+
 impl LanguageSupport for Support {
     fn language(&self) -> Language {
         Language::Jvm
@@ -82,6 +89,10 @@ impl LanguageSupport for Support {
 
     fn env_read_pattern(&self) -> &'static Regex {
         &ENV_READ
+    }
+
+    fn metrics_client(&self) -> &'static Regex {
+        &METRICS_CLIENT
     }
 
     fn json_logger(&self) -> &'static str {

@@ -84,6 +84,8 @@ pub trait LanguageSupport: Sync {
     /// How its code reads an environment variable (`os.Getenv("X")`); the first group that
     /// matched is the name.
     fn env_read_pattern(&self) -> &'static Regex;
+    /// Prometheus client libraries, as they appear in its [`LanguageSupport::manifests`] (G2).
+    fn metrics_client(&self) -> &'static Regex;
     /// The JSON logger to suggest, in words.
     fn json_logger(&self) -> &'static str;
     /// The pin rule (S4) for one of its dependency manifests: what is unpinned, if anything

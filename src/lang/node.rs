@@ -2,6 +2,7 @@
 
 use super::language::ENV_NAME;
 use super::pins::line_of;
+use super::re;
 use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
@@ -40,6 +41,13 @@ static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Prometheus client libraries in its dependency manifests.
+static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#""(prom-client|express-prom-bundle|prometheus-api-metrics|@promster/[\w-]+|fastify-metrics|@opentelemetry/exporter-prometheus)"\s*:"#,
+    )
+});
+
 impl LanguageSupport for Support {
     fn language(&self) -> Language {
         Language::Node
@@ -71,6 +79,10 @@ impl LanguageSupport for Support {
 
     fn env_read_pattern(&self) -> &'static Regex {
         &ENV_READ
+    }
+
+    fn metrics_client(&self) -> &'static Regex {
+        &METRICS_CLIENT
     }
 
     fn json_logger(&self) -> &'static str {

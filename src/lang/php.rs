@@ -2,6 +2,7 @@
 
 use super::language::ENV_NAME;
 use super::pins::line_of;
+use super::re;
 use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
@@ -46,6 +47,9 @@ static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r#"\b(?:getenv|env)\(\s*['"]{ENV_NAME}['"]|\$_ENV\s*\[\s*['"]{ENV_NAME}['"]\s*\]"#)).unwrap()
 });
 
+/// Prometheus client libraries in its dependency manifests.
+static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| re(r"prometheus_client_php"));
+
 impl LanguageSupport for Support {
     fn language(&self) -> Language {
         Language::Php
@@ -77,6 +81,10 @@ impl LanguageSupport for Support {
 
     fn env_read_pattern(&self) -> &'static Regex {
         &ENV_READ
+    }
+
+    fn metrics_client(&self) -> &'static Regex {
+        &METRICS_CLIENT
     }
 
     fn json_logger(&self) -> &'static str {

@@ -50,6 +50,13 @@ static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Prometheus client libraries in its dependency manifests.
+static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?im)(?:^|["'\s])(prometheus[_-]client|prometheus[_-]fastapi[_-]instrumentator|prometheus[_-]flask[_-]exporter|django[_-]prometheus|starlette[_-]exporter|starlette[_-]prometheus|aioprometheus)\b"#,
+    )
+});
+
 impl LanguageSupport for Support {
     fn language(&self) -> Language {
         Language::Python
@@ -81,6 +88,10 @@ impl LanguageSupport for Support {
 
     fn env_read_pattern(&self) -> &'static Regex {
         &ENV_READ
+    }
+
+    fn metrics_client(&self) -> &'static Regex {
+        &METRICS_CLIENT
     }
 
     fn json_logger(&self) -> &'static str {

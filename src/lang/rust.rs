@@ -39,6 +39,13 @@ static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r#"\benv::var(?:_os)?\(\s*"{ENV_NAME}"|\bdotenvy?::var\(\s*"{ENV_NAME}""#)).unwrap()
 });
 
+/// Prometheus client libraries in its dependency manifests.
+static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?m)^\s*(?:\[dependencies\.)?(prometheus|prometheus-client|metrics-exporter-prometheus|axum-prometheus|actix-web-prom|autometrics)\s*[=\]]",
+    )
+});
+
 impl LanguageSupport for Support {
     fn language(&self) -> Language {
         Language::Rust
@@ -70,6 +77,10 @@ impl LanguageSupport for Support {
 
     fn env_read_pattern(&self) -> &'static Regex {
         &ENV_READ
+    }
+
+    fn metrics_client(&self) -> &'static Regex {
+        &METRICS_CLIENT
     }
 
     fn json_logger(&self) -> &'static str {

@@ -1,38 +1,7 @@
 //! G2: a Prometheus client and a /metrics handler
 
 use super::*;
-
-/// Prometheus client libraries, per dependency manifest.
-pub(super) static PROM_CLIENT: LazyLock<Vec<(&'static [&'static str], Regex)>> = LazyLock::new(|| {
-    vec![
-        (
-            &["package.json"][..],
-            re(
-                r#""(prom-client|express-prom-bundle|prometheus-api-metrics|@promster/[\w-]+|fastify-metrics|@opentelemetry/exporter-prometheus)"\s*:"#,
-            ),
-        ),
-        (
-            &["requirements.txt", "pyproject.toml", "Pipfile"][..],
-            re(
-                r#"(?im)(?:^|["'\s])(prometheus[_-]client|prometheus[_-]fastapi[_-]instrumentator|prometheus[_-]flask[_-]exporter|django[_-]prometheus|starlette[_-]exporter|starlette[_-]prometheus|aioprometheus)\b"#,
-            ),
-        ),
-        (&["go.mod"][..], re(r"github\.com/(prometheus/client_golang|VictoriaMetrics/metrics)\b")),
-        (
-            &["pom.xml", "build.gradle", "build.gradle.kts"][..],
-            re(
-                r"(micrometer-registry-prometheus|io\.prometheus[:.]simpleclient|<artifactId>simpleclient[\w_]*</artifactId>|prometheus-metrics-(?:core|exporter)[\w-]*)",
-            ),
-        ),
-        (
-            &["Cargo.toml"][..],
-            re(
-                r"(?m)^\s*(?:\[dependencies\.)?(prometheus|prometheus-client|metrics-exporter-prometheus|axum-prometheus|actix-web-prom|autometrics)\s*[=\]]",
-            ),
-        ),
-        (&["composer.json"][..], re(r"prometheus_client_php")),
-    ]
-});
+use crate::lang::LANGUAGES;
 
 /// A /metrics route or a Prometheus exposition handler.
 pub(super) static METRICS_HANDLER: LazyLock<Regex> = LazyLock::new(|| {
@@ -44,9 +13,9 @@ pub(super) static METRICS_HANDLER: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) fn client_dependency(repo: &Repo) -> Option<(&TextFile, u32)> {
     for f in &repo.dependency_files {
         let name = f.file.rsplit('/').next().unwrap_or("");
-        for (names, pattern) in PROM_CLIENT.iter() {
-            if names.contains(&name)
-                && let Some(m) = pattern.find(&f.text)
+        for language in LANGUAGES.iter().map(|l| l.support()) {
+            if language.manifests().contains(&name)
+                && let Some(m) = language.metrics_client().find(&f.text)
             {
                 return Some((f, f.text[..m.start()].matches('\n').count() as u32 + 1));
             }
