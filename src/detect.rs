@@ -10,6 +10,9 @@
 //! forgotten `node_modules` one level down).
 
 use crate::contract::{self, Language};
+use crate::lang::toml::{toml_entries, toml_get};
+use crate::lang::{ENV_NAME, LANGUAGES};
+use crate::repo::SKIPPED_DIRS;
 use regex::Regex;
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -52,18 +55,11 @@ pub struct Detected {
     pub env_vars: Vec<Found<String>>,
 }
 
-/// Folders never read: VCS data, dependencies, build output, virtualenvs, vibe's own backups.
-const SKIPPED_DIRS: &[&str] = &[
-    ".git",
+/// Folders detection skips besides the ones no part of vibe reads ([`SKIPPED_DIRS`]): other VCS
+/// data, build output, tool caches and editor settings, which only blur what the app is.
+const ALSO_SKIPPED_DIRS: &[&str] = &[
     ".hg",
     ".svn",
-    "node_modules",
-    "target",
-    "vendor",
-    ".venv",
-    "venv",
-    ".vibe",
-    "__pycache__",
     ".tox",
     ".mypy_cache",
     ".pytest_cache",
@@ -189,22 +185,11 @@ pub fn secret_like(name: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     /// Application source in a language whose env-var reads we recognise.
-    Code(Lang),
+    Code(Language),
     /// A dependency manifest or version file (package.json, go.mod, .nvmrc...).
     Manifest,
     /// Configuration that may name a database URL or a SQLite file (.env, application.yml...).
     Config,
-}
-
-/// Source languages, for the env-var patterns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lang {
-    Python,
-    Js,
-    Go,
-    Rust,
-    Jvm,
-    Php,
 }
 
 /// One file read from the repo.
@@ -254,16 +239,7 @@ fn classify(name: &str, parent: &str) -> Option<Kind> {
         return Some(Kind::Manifest);
     }
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    let lang = match ext.as_str() {
-        "py" => Some(Lang::Python),
-        "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "vue" | "svelte" => Some(Lang::Js),
-        "go" => Some(Lang::Go),
-        "rs" => Some(Lang::Rust),
-        "java" | "kt" | "scala" | "groovy" => Some(Lang::Jvm),
-        "php" => Some(Lang::Php),
-        _ => None,
-    };
-    if let Some(lang) = lang {
+    if let Some(lang) = Language::detected_from_extension(&ext) {
         return Some(Kind::Code(lang));
     }
     let stem = name.to_ascii_lowercase();
@@ -339,7 +315,11 @@ fn walk(root: &Path) -> Vec<SrcFile> {
             if ft.is_dir() {
                 // A virtualenv can have any name (`env`, `.py312`); pyvenv.cfg gives it away.
                 let venv = entry.path().join("pyvenv.cfg").exists();
-                if depth < MAX_DEPTH && !venv && !SKIPPED_DIRS.contains(&name.as_str()) && !name.ends_with(".egg-info")
+                if depth < MAX_DEPTH
+                    && !venv
+                    && !SKIPPED_DIRS.contains(&name.as_str())
+                    && !ALSO_SKIPPED_DIRS.contains(&name.as_str())
+                    && !name.ends_with(".egg-info")
                 {
                     queue.push_back((entry.path(), path, depth + 1));
                 }
@@ -459,111 +439,6 @@ fn json(file: &SrcFile) -> Option<Value> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A small TOML reader
-//
-// Why not the `toml` crate: detection needs a handful of keys ([package].name, [project].name,
-// requires-python, dependency names and sqlx features) and must shrug off broken files anyway.
-// A 60-line reader covers that without five more crates in the build, and degrades per key on
-// bad input instead of losing the whole file to one syntax error.
-
-/// One `key = value` line (the value joined over lines while brackets are open).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct TomlEntry {
-    /// The enclosing table, e.g. `tool.poetry.dependencies` (`""` at the top).
-    table: String,
-    /// The key, unquoted (dotted keys kept as written).
-    key: String,
-    /// The raw value text, comments removed.
-    value: String,
-}
-
-fn strip_toml_comment(line: &str) -> String {
-    let mut out = String::new();
-    let mut quote: Option<char> = None;
-    for c in line.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None if c == '#' => break,
-            None => {}
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Open brackets minus closed ones outside strings.
-fn bracket_balance(s: &str) -> i64 {
-    let mut depth = 0i64;
-    let mut quote: Option<char> = None;
-    for c in s.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '"' | '\'' => quote = Some(c),
-                '[' | '{' => depth += 1,
-                ']' | '}' => depth -= 1,
-                _ => {}
-            },
-        }
-    }
-    depth
-}
-
-fn unquote(s: &str) -> String {
-    s.trim().trim_matches(|c| c == '"' || c == '\'').to_string()
-}
-
-fn toml_entries(text: &str) -> Vec<TomlEntry> {
-    let mut out = Vec::new();
-    let mut table = String::new();
-    let mut lines = text.lines();
-    while let Some(raw) = lines.next() {
-        let line = strip_toml_comment(raw);
-        let t = line.trim();
-        if t.starts_with('[') {
-            let inner = t.trim_start_matches('[').trim_end_matches(']');
-            table = inner.split('.').map(unquote).collect::<Vec<_>>().join(".");
-            continue;
-        }
-        let Some((key, value)) = t.split_once('=') else {
-            continue;
-        };
-        let mut value = value.trim().to_string();
-        // Multi-line arrays and inline tables: keep reading while brackets are open (bounded, so
-        // an unclosed bracket cannot swallow the whole file).
-        let mut extra = 0;
-        while bracket_balance(&value) > 0 && extra < 500 {
-            let Some(next) = lines.next() else { break };
-            value.push(' ');
-            value.push_str(strip_toml_comment(next).trim());
-            extra += 1;
-        }
-        out.push(TomlEntry { table: table.clone(), key: unquote(key), value });
-    }
-    out
-}
-
-/// Every quoted string in a TOML value (array items, inline-table values).
-fn toml_strings(value: &str) -> Vec<String> {
-    static STR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#""([^"]*)"|'([^']*)'"#).unwrap());
-    STR.captures_iter(value).filter_map(|c| c.get(1).or(c.get(2))).map(|m| m.as_str().to_string()).collect()
-}
-
-/// The value as a single string, if it is one.
-fn toml_str(value: &str) -> Option<String> {
-    let v = value.trim();
-    let quoted = (v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\''));
-    (quoted && v.len() >= 2).then(|| v[1..v.len() - 1].to_string())
-}
-
-fn toml_get(entries: &[TomlEntry], table: &str, key: &str) -> Option<String> {
-    entries.iter().find(|e| e.table == table && e.key == key).and_then(|e| toml_str(&e.value))
-}
-
-// ---------------------------------------------------------------------------------------------
 // Name
 
 fn clean_name(name: &str) -> Option<String> {
@@ -627,15 +502,7 @@ fn pom_artifact_id(pom: &str) -> Option<String> {
 fn detect_name(root: &Path, manifests: &Manifests, language: Option<Language>) -> Option<Found<String>> {
     // Only the app language's own manifests: a Django or Laravel app's package.json is the
     // front-end tooling's, and its name ("frontend", "assets") is not the app's.
-    let own: &[&str] = match language {
-        Some(Language::Node) => &["package.json"],
-        Some(Language::Python) => &["pyproject.toml"],
-        Some(Language::Go) => &["go.mod"],
-        Some(Language::Jvm) => &["pom.xml", "settings.gradle", "settings.gradle.kts"],
-        Some(Language::Rust) => &["Cargo.toml"],
-        Some(Language::Php) => &["composer.json"],
-        None => MANIFEST_NAMES,
-    };
+    let own = language.map_or(MANIFEST_NAMES, |l| l.support().name_manifests());
     let candidates = manifests.files.iter().copied().filter(|f| own.contains(&f.name.as_str()));
     if let Some(found) = candidates.into_iter().find_map(name_from) {
         return Some(found);
@@ -927,152 +794,15 @@ struct Dep<'a> {
     file: &'a SrcFile,
 }
 
-/// Normalises a Python distribution name the way pip compares them (PEP 503).
-fn pep503(name: &str) -> String {
-    name.to_ascii_lowercase().replace(['_', '.'], "-")
-}
-
-/// `psycopg[binary]>=3.1 ; python_version>"3.8"` -> ("psycopg", ["binary"]).
-fn pep508(req: &str) -> Option<(String, Vec<String>)> {
-    static REQ: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?").unwrap());
-    let req = req.trim();
-    // `-e git+https://...#egg=name`
-    if let Some((_, egg)) = req.split_once("#egg=") {
-        return Some((pep503(egg.split(['&', ' ']).next()?), Vec::new()));
-    }
-    if req.starts_with('-') || req.contains("://") {
-        return None;
-    }
-    let c = REQ.captures(req)?;
-    let extras =
-        c.get(2).map_or(Vec::new(), |e| e.as_str().split(',').map(|s| s.trim().to_ascii_lowercase()).collect());
-    Some((pep503(c.get(1)?.as_str()), extras))
-}
-
 fn dependencies<'a>(m: &Manifests<'a>) -> Vec<Dep<'a>> {
     let mut out = Vec::new();
     for f in &m.files {
-        let mut add = |name: String, features: Vec<String>| {
-            if !name.is_empty() {
-                out.push(Dep { name, features, file: f });
-            }
-        };
-        match f.name.as_str() {
-            "package.json" | "composer.json" => {
-                let Some(v) = json(f) else { continue };
-                let sections: &[&str] = if f.name == "package.json" {
-                    &["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"]
-                } else {
-                    &["require", "require-dev"]
-                };
-                for s in sections {
-                    if let Some(map) = v.get(*s).and_then(Value::as_object) {
-                        map.keys().for_each(|k| add(k.to_ascii_lowercase(), Vec::new()));
-                    }
-                }
-            }
-            "pyproject.toml" => {
-                for e in toml_entries(&f.text) {
-                    let pep = e.table == "project" && e.key == "dependencies"
-                        || e.table == "project.optional-dependencies"
-                        || e.table == "dependency-groups";
-                    if pep {
-                        toml_strings(&e.value).iter().filter_map(|r| pep508(r)).for_each(|(n, x)| add(n, x));
-                    } else if e.table.starts_with("tool.poetry")
-                        && e.table.ends_with("dependencies")
-                        && e.key != "python"
-                    {
-                        let extras = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
-                        add(pep503(&e.key), extras);
-                    }
-                }
-            }
-            "Pipfile" => {
-                for e in toml_entries(&f.text) {
-                    if e.table == "packages" || e.table == "dev-packages" {
-                        let extras = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
-                        add(pep503(&e.key), extras);
-                    }
-                }
-            }
-            "Cargo.toml" => {
-                for e in toml_entries(&f.text) {
-                    let is_deps = |t: &str| {
-                        matches!(
-                            t,
-                            "dependencies" | "dev-dependencies" | "build-dependencies" | "workspace.dependencies"
-                        ) || t.starts_with("target.") && t.ends_with("dependencies")
-                    };
-                    if is_deps(&e.table) {
-                        let features = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
-                        add(e.key.to_ascii_lowercase(), features);
-                    } else if let Some((table, name)) = e.table.rsplit_once('.') {
-                        // [dependencies.sqlx] features = ["postgres"]
-                        if is_deps(table) && e.key == "features" {
-                            let features = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
-                            add(name.to_ascii_lowercase(), features);
-                        } else if is_deps(table) {
-                            add(name.to_ascii_lowercase(), Vec::new());
-                        }
-                    }
-                }
-            }
-            "go.mod" => {
-                let mut in_block = false;
-                for line in f.text.lines() {
-                    let t = line.split("//").next().unwrap_or("").trim();
-                    if t.starts_with("require (") || t == "require(" {
-                        in_block = true;
-                        continue;
-                    }
-                    if in_block && t.starts_with(')') {
-                        in_block = false;
-                        continue;
-                    }
-                    let module = if in_block {
-                        t.split_whitespace().next()
-                    } else {
-                        t.strip_prefix("require ").and_then(|r| r.split_whitespace().next())
-                    };
-                    if let Some(module) = module {
-                        add(module.to_string(), Vec::new());
-                    }
-                }
-            }
-            "pom.xml" | "build.gradle" | "build.gradle.kts" => {
-                static POM: LazyLock<Regex> = LazyLock::new(|| {
-                    Regex::new(r"<(?:groupId|artifactId)>\s*([^<\s]+)\s*</(?:groupId|artifactId)>").unwrap()
-                });
-                static GRADLE: LazyLock<Regex> = LazyLock::new(|| {
-                    Regex::new(r#"["']([A-Za-z0-9_.\-]+):([A-Za-z0-9_.\-]+)(?::[^"']*)?["']"#).unwrap()
-                });
-                if f.name == "pom.xml" {
-                    POM.captures_iter(&f.text)
-                        .filter_map(|c| c.get(1))
-                        .for_each(|m| add(m.as_str().to_string(), Vec::new()));
-                } else {
-                    for c in GRADLE.captures_iter(&f.text) {
-                        if let (Some(g), Some(a)) = (c.get(1), c.get(2)) {
-                            add(g.as_str().to_string(), Vec::new());
-                            add(a.as_str().to_string(), Vec::new());
-                        }
-                    }
-                }
-            }
-            name if name.ends_with(".txt") && name != "runtime.txt" => {
-                for line in f.text.lines() {
-                    let line = line.split(" #").next().unwrap_or("");
-                    if line.trim_start().starts_with('#') {
-                        continue;
-                    }
-                    if let Some((n, x)) = pep508(line) {
-                        add(n, x);
-                    }
-                }
-            }
-            _ => {}
-        }
+        let deps = LANGUAGES.iter().find_map(|l| l.support().dependencies(&f.name, &f.text)).unwrap_or_default();
+        out.extend(deps.into_iter().filter(|(name, _)| !name.is_empty()).map(|(name, features)| Dep {
+            name,
+            features,
+            file: f,
+        }));
     }
     out
 }
@@ -1278,30 +1008,8 @@ fn detect_sqlite(files: &[SrcFile]) -> Option<Found<()>> {
         })
 }
 
-const NAME: &str = r"([A-Za-z_][A-Za-z0-9_]*)";
-
-static ENV_PY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r#"\benviron\s*\[\s*['"]{NAME}['"]\s*\]|\benviron\.get\(\s*['"]{NAME}['"]|\bgetenv\(\s*['"]{NAME}['"]"#
-    ))
-    .unwrap()
-});
-static ENV_JS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r#"\b(?:process|Bun)\.env\.{NAME}|\bprocess\.env\[\s*['"`]{NAME}['"`]\s*\]|Deno\.env\.get\(\s*['"]{NAME}['"]"#
-    ))
-    .unwrap()
-});
 static ENV_JS_DESTRUCTURE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\{([^{}]*)\}\s*=\s*process\.env\b").unwrap());
-static ENV_GO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r#"\bos\.(?:Getenv|LookupEnv)\(\s*"{NAME}""#)).unwrap());
-static ENV_RS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r#"\benv::var(?:_os)?\(\s*"{NAME}"|\bdotenvy?::var\(\s*"{NAME}""#)).unwrap());
-static ENV_JVM: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r#"\bSystem\.getenv\(\s*"{NAME}""#)).unwrap());
-static ENV_PHP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r#"\b(?:getenv|env)\(\s*['"]{NAME}['"]|\$_ENV\s*\[\s*['"]{NAME}['"]\s*\]"#)).unwrap()
-});
 /// Spring's `${DB_PASSWORD}` / `${DB_PASSWORD:default}` in application.properties/yml: upper
 /// case only, since `${spring.datasource.url}` refers to another property, not the environment.
 static ENV_SPRING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\{([A-Z_][A-Z0-9_]*)(?::[^}]*)?\}").unwrap());
@@ -1310,7 +1018,7 @@ static ENV_SPRING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\{([A-Z_][A
 /// Vite's `import.meta.env.X`, .NET's `Environment.GetEnvironmentVariable("X")`.
 static ENV_OTHER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r#"\bENV(?:\[\s*|\.fetch\(\s*)['"]{NAME}['"]|\bimport\.meta\.env\.{NAME}|\bEnvironment\.GetEnvironmentVariable\(\s*"{NAME}""#
+        r#"\bENV(?:\[\s*|\.fetch\(\s*)['"]{ENV_NAME}['"]|\bimport\.meta\.env\.{ENV_NAME}|\bEnvironment\.GetEnvironmentVariable\(\s*"{ENV_NAME}""#
     ))
     .unwrap()
 });
@@ -1324,8 +1032,8 @@ static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#""([^"]*)"|'([^']
 /// empty (`os.getenv("X", "hunter2")`, `process.env.X || "hunter2"`) is a value: not a read.
 pub(crate) fn reads_environment(expr: &str) -> bool {
     let expr = expr.trim();
-    let patterns: [&Regex; 7] = [&ENV_PY, &ENV_JS, &ENV_GO, &ENV_RS, &ENV_JVM, &ENV_PHP, &ENV_OTHER];
-    let Some(m) = patterns.iter().filter_map(|re| re.find(expr)).min_by_key(|m| m.start()) else {
+    let patterns = LANGUAGES.iter().map(|l| l.support().env_read_pattern()).chain([&*ENV_OTHER]);
+    let Some(m) = patterns.filter_map(|re| re.find(expr)).min_by_key(|m| m.start()) else {
         return false;
     };
     // Only a module path may come before the read (`os.`, `std::`, `$_`), nothing after it but
@@ -1346,12 +1054,7 @@ fn detect_env_vars(files: &[SrcFile]) -> Vec<Found<String>> {
     }
     for f in files.iter().filter(|f| !f.is_test) {
         let re: &Regex = match f.kind {
-            Kind::Code(Lang::Python) => &ENV_PY,
-            Kind::Code(Lang::Js) => &ENV_JS,
-            Kind::Code(Lang::Go) => &ENV_GO,
-            Kind::Code(Lang::Rust) => &ENV_RS,
-            Kind::Code(Lang::Jvm) => &ENV_JVM,
-            Kind::Code(Lang::Php) => &ENV_PHP,
+            Kind::Code(language) => language.support().env_read_pattern(),
             Kind::Config if f.name.starts_with("application") => &ENV_SPRING,
             _ => continue,
         };
@@ -1361,7 +1064,7 @@ fn detect_env_vars(files: &[SrcFile]) -> Vec<Found<String>> {
                     push(m.as_str(), f, n, &mut out);
                 }
             }
-            if f.kind == Kind::Code(Lang::Js) {
+            if f.kind == Kind::Code(Language::Node) {
                 // const { DB_URL, API_KEY: key = "x" } = process.env
                 for c in ENV_JS_DESTRUCTURE.captures_iter(line) {
                     for part in c[1].split(',') {
@@ -1682,23 +1385,8 @@ mod tests {
     }
 
     #[test]
-    fn toml_reader_handles_tables_arrays_and_comments() {
-        let e = toml_entries(
-            "name = \"top\"\n[tool.poetry]\nname = 'p' # c\n[tool.poetry.dependencies]\npython = \"^3.11\"\n\"my.pkg\" = { version = \"1\", extras = [\"redis\"] }\n[[bin]]\nx = [\n 'a', # one\n 'b#c',\n]\n",
-        );
-        assert_eq!(toml_get(&e, "", "name").as_deref(), Some("top"));
-        assert_eq!(toml_get(&e, "tool.poetry", "name").as_deref(), Some("p"));
-        assert_eq!(toml_get(&e, "tool.poetry.dependencies", "python").as_deref(), Some("^3.11"));
-        let pkg = e.iter().find(|x| x.key == "my.pkg").unwrap();
-        assert_eq!(toml_strings(&pkg.value), ["1", "redis"]);
-        let x = e.iter().find(|x| x.table == "bin" && x.key == "x").unwrap();
-        assert_eq!(toml_strings(&x.value), ["a", "b#c"]);
-        // An unclosed array stops at the end of the text.
-        assert_eq!(toml_entries("deps = [\n 'a',\n").len(), 1);
-    }
-
-    #[test]
     fn pep508_names_and_extras() {
+        use crate::lang::python::pep508;
         assert_eq!(
             pep508("psycopg[binary,pool]>=3.1 ; python_version>'3.8'"),
             Some(("psycopg".into(), vec!["binary".into(), "pool".into()]))

@@ -9,6 +9,7 @@
 //! parse where objects come from ([`reads_objects`], or any YAML that looks like a manifest) is
 //! a blocking diagnostic.
 
+use crate::lang::Language;
 use crate::yaml::{self, Node};
 use std::path::{Path, PathBuf};
 
@@ -139,24 +140,24 @@ pub struct Dockerfile {
     pub instructions: Vec<Instruction>,
 }
 
-/// A language of application source, for the G and S checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+/// What a file of application source is written in, for the G and S checks: code of a
+/// [`Language`], or app configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
-    /// Python.
-    Python,
-    /// JavaScript or TypeScript.
-    Js,
-    /// Go.
-    Go,
-    /// Java or Kotlin.
-    Java,
-    /// Rust.
-    Rust,
-    /// PHP.
-    Php,
+    /// Source code of a language.
+    Code(Language),
     /// An app config file (.env, application.yml/.properties, settings.*).
     Config,
+}
+
+impl Lang {
+    /// The language of a source file (None for configuration).
+    pub fn language(self) -> Option<Language> {
+        match self {
+            Lang::Code(language) => Some(language),
+            Lang::Config => None,
+        }
+    }
 }
 
 /// A text file of application source or configuration.
@@ -251,16 +252,10 @@ fn rel(root: &Path, path: &Path) -> String {
 
 fn source_lang(name: &str) -> Option<Lang> {
     let ext = name.rsplit_once('.').map(|(_, e)| e)?;
-    Some(match ext {
-        "py" => Lang::Python,
-        "js" | "mjs" | "cjs" | "ts" | "tsx" | "jsx" | "mts" | "cts" => Lang::Js,
-        "go" => Lang::Go,
-        "java" | "kt" | "kts" => Lang::Java,
-        "rs" => Lang::Rust,
-        "php" => Lang::Php,
-        "properties" => Lang::Config,
-        _ => return None,
-    })
+    if ext == "properties" {
+        return Some(Lang::Config);
+    }
+    Language::of_extension(ext).map(Lang::Code)
 }
 
 /// True for `.env`, `.env.local`, `prod.env` (not `.env.example`-style templates? those too: they get committed).
@@ -473,9 +468,11 @@ impl Repo {
     /// otherwise pass the gate unread, so it blocks like any file the gate could not read.
     fn skip_template(&mut self, file: &str, line: u32) {
         if !in_chart_templates(file) && reads_objects(file) {
-            let message = "not YAML as it stands: `{{` outside a quoted string (a template, or broken YAML); only a \
-                           chart's templates/ folder may hold templates"
-                .to_string();
+            let message = concat!(
+                "not YAML as it stands: `{{` outside a quoted string (a template, or broken YAML); ",
+                "only a chart's templates/ folder may hold templates"
+            )
+            .to_string();
             self.diagnostics.push(Diagnostic::unreadable(file, Some(line), message, true));
             return;
         }
@@ -556,6 +553,9 @@ impl Repo {
     }
 }
 
+/// How a quoted or flow-style YAML key starts: its `: ` may be inside it, so it is not split there.
+const KEY_OPENERS: &str = "\"'{[";
+
 /// The first line that starts (after indentation, a `- ` or a `key: `) with `{{`, outside block
 /// scalars and comments: template syntax in any reading of the file.
 fn obvious_template_line(text: &str) -> Option<u32> {
@@ -572,7 +572,7 @@ fn obvious_template_line(text: &str) -> Option<u32> {
         }
         let value = body.strip_prefix("- ").map(str::trim_start).unwrap_or(body);
         let value = match value.split_once(": ") {
-            Some((key, v)) if !key.starts_with(['"', '\'', '{', '[']) => v.trim_start(),
+            Some((key, v)) if !key.starts_with(|c| KEY_OPENERS.contains(c)) => v.trim_start(),
             _ => value,
         };
         if value.starts_with("{{") {

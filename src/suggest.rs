@@ -563,8 +563,18 @@ fn is_stop(w: &str) -> bool {
 }
 
 fn parse(question: &str) -> Parsed {
-    let mut t = tokenize(question);
-    // Fold phrases (longest first: the table lists longer patterns before their prefixes).
+    let t = fold_phrases(tokenize(question));
+    let mut p = Parsed::default();
+    let mut i = 0;
+    while i < t.len() {
+        i = parse_word(&t, i, &mut p);
+    }
+    p
+}
+
+/// The tokens with known phrases folded into one word each (longest first: the table lists
+/// longer patterns before their prefixes) and single-word cues replaced by their cue.
+fn fold_phrases(mut t: Vec<String>) -> Vec<String> {
     let mut merged: Vec<String> = Vec::new();
     let mut i = 0;
     'outer: while i < t.len() {
@@ -580,157 +590,157 @@ fn parse(question: &str) -> Parsed {
         merged.push(std::mem::take(&mut t[i]));
         i += 1;
     }
-    let t: Vec<String> = merged.into_iter().map(|w| single_cue(&w).map(str::to_string).unwrap_or(w)).collect();
+    merged.into_iter().map(|w| single_cue(&w).map(str::to_string).unwrap_or(w)).collect()
+}
 
-    let mut p = Parsed::default();
-    let mut i = 0;
-    let is_time_unit = |w: &str| has(TIME_UNITS, &singular(w)) || has(TIME_UNITS, w);
-    while i < t.len() {
-        let w = t[i].as_str();
-        // Labels: "by category", "per warehouse", "for each customer" (no: unbounded).
-        let strict_by = w == "by";
-        if strict_by || matches!(w, "per" | "#by" | "across" | "each" | "every") {
-            let mut j = i + 1;
-            let filler = |w: &str| {
-                matches!(w, "the" | "a" | "an" | "each" | "every" | "single" | "individual" | "their" | "our" | "all")
-            };
-            while j < t.len() && (filler(&t[j]) || t[j].chars().all(|c| c.is_ascii_digit())) {
-                j += 1;
-            }
-            let Some(first) = t.get(j) else {
-                i += 1;
-                continue;
-            };
-            if is_time_unit(first) || first == "time" || first == "times" {
-                i = j + 1;
-                continue;
-            }
-            if let Some(consumed) = take_labels(&t, j, strict_by, &mut p) {
-                i = consumed;
-                continue;
-            }
-            let unbounded = |w: &str| has(UNBOUNDED, &singular(w)) || has(PERSONS, w);
-            if unbounded(first) {
-                // "orders per customer": a per-thing average at most, never a label; "by user id
-                // and email": what was meant as a breakdown is dropped whole.
-                if !strict_by {
-                    p.per_unit = Some(singular(first));
-                }
-                let mut k = j + 1;
-                loop {
-                    if t.get(k)
-                        .is_some_and(|w| matches!(w.as_str(), "id" | "ids" | "email" | "emails" | "name" | "number"))
-                    {
-                        k += 1;
-                    } else if t.get(k).is_some_and(|w| w == "and" || w == "or")
-                        && t.get(k + 1).is_some_and(|w| unbounded(w))
-                    {
-                        k += 2;
-                    } else {
-                        break;
-                    }
-                }
-                i = k;
-                continue;
-            }
-            if !(w == "each" || w == "every") {
-                p.words.push(None);
-                i += 1;
-                continue;
-            }
-        }
-        // Time spans: "this week", "in the last 5 minutes", "a day".
-        if has(TIME_LEADS, w) {
-            let mut j = i;
-            while j < t.len() && (has(TIME_LEADS, &t[j]) || t[j].chars().all(|c| c.is_ascii_digit())) {
-                j += 1;
-            }
-            if j < t.len() && is_time_unit(&t[j]) && j > i {
-                i = j + 1;
-                continue;
-            }
-        }
-        if has(TIME_WORDS, w) {
-            i += 1;
-            continue;
-        }
-        if let Some(cue) = w.strip_prefix('#') {
-            let cue: &'static str = match cue {
-                "many" => "#many",
-                "much" => "#much",
-                "long" => "#long",
-                "big" => "#big",
-                "ratio" => "#ratio",
-                "now" => "#now",
-                "avg" => "#avg",
-                "time" => "#time",
-                "take" => "#take",
-                "size" => "#size",
-                "bytes" => "#bytes",
-                "eur" => "#eur",
-                "usd" => "#usd",
-                "gbp" => "#gbp",
-                "money" => "#money",
-                "have" => "#have",
-                "status" => "#status",
-                _ => "#other",
-            };
-            if cue == "#status" {
-                push_label(&mut p, "status");
-            }
-            p.cues.push(cue);
-            i += 1;
-            continue;
-        }
-        if matches!(w, "seconds" | "minutes" | "hours" | "days" | "weeks") {
-            // Bare "minutes" (not after "per"/"this"): the question is about a duration.
-            p.bare_time_unit = true;
-            i += 1;
-            continue;
-        }
-        if w == "time" {
-            // "load time", "the time it takes" are durations; "first time", "each time", "on time" are not.
-            let prev = if i > 0 { t[i - 1].as_str() } else { "" };
-            if !matches!(
-                prev,
-                "each"
-                    | "every"
-                    | "this"
-                    | "that"
-                    | "first"
-                    | "last"
-                    | "same"
-                    | "any"
-                    | "next"
-                    | "one"
-                    | "some"
-                    | "no"
-                    | "at"
-                    | "a"
-                    | "second"
-            ) {
-                p.cues.push("#time");
-            }
-            i += 1;
-            continue;
-        }
-        if has(PREPS, w) {
-            // "to" before a verb is an infinitive ("take to generate a report"), not a boundary.
-            let next_is_verb =
-                t.get(i + 1).is_some_and(|n| lookup(BASE_TO_PAST, n).is_some() || lookup(NOMINAL, n).is_some());
-            if !(w == "to" && next_is_verb) {
-                p.words.push(None);
-            }
-            i += 1;
-            continue;
-        }
-        let keep = !is_stop(w) && w.len() >= 2 && w.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
-        if keep {
-            p.words.push(Some(w.to_string()));
-        }
-        i += 1;
+fn is_time_unit(w: &str) -> bool {
+    has(TIME_UNITS, &singular(w)) || has(TIME_UNITS, w)
+}
+
+/// Reads the word at `i` (and the words it governs) into `p`; returns where the next word starts.
+fn parse_word(t: &[String], i: usize, p: &mut Parsed) -> usize {
+    let w = t[i].as_str();
+    if let Some(next) = breakdown(t, i, p).or_else(|| time_span(t, i)) {
+        return next;
     }
-    p
+    if has(TIME_WORDS, w) {
+        return i + 1;
+    }
+    if let Some(cue) = w.strip_prefix('#') {
+        push_cue(cue, p);
+    } else if matches!(w, "seconds" | "minutes" | "hours" | "days" | "weeks") {
+        // Bare "minutes" (not after "per"/"this"): the question is about a duration.
+        p.bare_time_unit = true;
+    } else if w == "time" {
+        if is_duration_time(t, i) {
+            p.cues.push("#time");
+        }
+    } else if has(PREPS, w) {
+        // "to" before a verb is an infinitive ("take to generate a report"), not a boundary.
+        let next_is_verb =
+            t.get(i + 1).is_some_and(|n| lookup(BASE_TO_PAST, n).is_some() || lookup(NOMINAL, n).is_some());
+        if !(w == "to" && next_is_verb) {
+            p.words.push(None);
+        }
+    } else if !is_stop(w) && w.len() >= 2 && w.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+        p.words.push(Some(w.to_string()));
+    }
+    i + 1
+}
+
+/// A breakdown at `i`: labels ("by category", "per warehouse"), a per-thing unit ("orders per
+/// customer") or a dropped unbounded one ("by user id"). Returns where the next word starts, or
+/// None when `i` starts none (or starts "each"/"every" read as a plain word).
+fn breakdown(t: &[String], i: usize, p: &mut Parsed) -> Option<usize> {
+    let w = t[i].as_str();
+    // Labels: "by category", "per warehouse", "for each customer" (no: unbounded).
+    let strict_by = w == "by";
+    if !(strict_by || matches!(w, "per" | "#by" | "across" | "each" | "every")) {
+        return None;
+    }
+    let mut j = i + 1;
+    let filler = |w: &str| {
+        matches!(w, "the" | "a" | "an" | "each" | "every" | "single" | "individual" | "their" | "our" | "all")
+    };
+    while j < t.len() && (filler(&t[j]) || t[j].chars().all(|c| c.is_ascii_digit())) {
+        j += 1;
+    }
+    let Some(first) = t.get(j) else {
+        return Some(i + 1);
+    };
+    if is_time_unit(first) || first == "time" || first == "times" {
+        return Some(j + 1);
+    }
+    if let Some(consumed) = take_labels(t, j, strict_by, p) {
+        return Some(consumed);
+    }
+    let unbounded = |w: &str| has(UNBOUNDED, &singular(w)) || has(PERSONS, w);
+    if unbounded(first) {
+        // "orders per customer": a per-thing average at most, never a label; "by user id
+        // and email": what was meant as a breakdown is dropped whole.
+        if !strict_by {
+            p.per_unit = Some(singular(first));
+        }
+        let mut k = j + 1;
+        loop {
+            if t.get(k).is_some_and(|w| matches!(w.as_str(), "id" | "ids" | "email" | "emails" | "name" | "number")) {
+                k += 1;
+            } else if t.get(k).is_some_and(|w| w == "and" || w == "or") && t.get(k + 1).is_some_and(|w| unbounded(w)) {
+                k += 2;
+            } else {
+                break;
+            }
+        }
+        return Some(k);
+    }
+    if !(w == "each" || w == "every") {
+        p.words.push(None);
+        return Some(i + 1);
+    }
+    None
+}
+
+/// A time span at `i` ("this week", "in the last 5 minutes", "a day"): where the next word starts.
+fn time_span(t: &[String], i: usize) -> Option<usize> {
+    if !has(TIME_LEADS, &t[i]) {
+        return None;
+    }
+    let mut j = i;
+    while j < t.len() && (has(TIME_LEADS, &t[j]) || t[j].chars().all(|c| c.is_ascii_digit())) {
+        j += 1;
+    }
+    (j < t.len() && is_time_unit(&t[j]) && j > i).then_some(j + 1)
+}
+
+/// Records a cue word (`#many`, `#status`...) folded in by [`fold_phrases`].
+fn push_cue(cue: &str, p: &mut Parsed) {
+    let cue: &'static str = match cue {
+        "many" => "#many",
+        "much" => "#much",
+        "long" => "#long",
+        "big" => "#big",
+        "ratio" => "#ratio",
+        "now" => "#now",
+        "avg" => "#avg",
+        "time" => "#time",
+        "take" => "#take",
+        "size" => "#size",
+        "bytes" => "#bytes",
+        "eur" => "#eur",
+        "usd" => "#usd",
+        "gbp" => "#gbp",
+        "money" => "#money",
+        "have" => "#have",
+        "status" => "#status",
+        _ => "#other",
+    };
+    if cue == "#status" {
+        push_label(p, "status");
+    }
+    p.cues.push(cue);
+}
+
+/// "load time", "the time it takes" are durations; "first time", "each time", "on time" are not.
+fn is_duration_time(t: &[String], i: usize) -> bool {
+    let prev = if i > 0 { t[i - 1].as_str() } else { "" };
+    !matches!(
+        prev,
+        "each"
+            | "every"
+            | "this"
+            | "that"
+            | "first"
+            | "last"
+            | "same"
+            | "any"
+            | "next"
+            | "one"
+            | "some"
+            | "no"
+            | "at"
+            | "a"
+            | "second"
+    )
 }
 
 fn label_name(w: &str) -> String {
@@ -877,26 +887,8 @@ fn decide(p: &Parsed) -> Shape {
         quals.iter().filter(|w| !has(PERSONS, w) && !has(GENERIC, w)).map(|w| singular(w)).collect();
     let all: Vec<String> = quals.iter().chain(head.iter()).cloned().collect();
     let head_noun = head.iter().rev().find(|w| as_past(w, 1).is_none()).cloned().unwrap_or_default();
-    let currency = if p.cue("#eur") {
-        Some("euros")
-    } else if p.cue("#usd") {
-        Some("dollars")
-    } else if p.cue("#gbp") {
-        Some("pounds")
-    } else {
-        None
-    };
-    let money_word = all.iter().any(|w| {
-        has(REVENUE_WORDS, w)
-            && !matches!(w.as_str(), "made" | "make" | "sold" | "sell" | "sales" | "earned" | "earn" | "earns")
-    });
-    let money_verb = all.iter().any(|w| has(REVENUE_WORDS, w) || lookup(MONEY_BASES, w).is_some());
-    let value_word = all.iter().any(|w| w == "value" || w == "worth");
-    let money = currency.is_some()
-        || p.cue("#money")
-        || money_word
-        || (p.cue("#much") && money_verb)
-        || (value_word && !p.cue("#many"));
+    let currency = currency(p);
+    let money = is_money(p, &all, currency);
 
     // 1. Percentages and ratios.
     if p.cue("#ratio") {
@@ -917,17 +909,7 @@ fn decide(p: &Parsed) -> Shape {
     }
     // 4. Sizes.
     if p.cue("#big") || p.cue("#size") || p.cue("#bytes") {
-        let mut words = action_words(&quals, &head);
-        let bytes = p.cue("#bytes") || words.iter().any(|w| has(BYTE_NOUNS, w));
-        if p.cue("#much") && words.iter().any(|w| matches!(w.as_str(), "disk" | "storage" | "space" | "memory" | "ram"))
-        {
-            return Shape { kind: Kind::Gauge, words, suffix: "bytes" };
-        }
-        let suffix = if bytes { "size_bytes" } else { "size" };
-        if words.last().is_some_and(|w| w == "size") {
-            words.pop();
-        }
-        return Shape { kind: Kind::Histogram, words, suffix };
+        return size_shape(p, &quals, &head);
     }
     if p.cue("#much") && all.iter().any(|w| matches!(w.as_str(), "disk" | "storage" | "space" | "memory" | "ram")) {
         let words: Vec<String> = all.iter().filter(|w| !has(PERSONS, w)).map(|w| singular(w)).collect();
@@ -935,39 +917,7 @@ fn decide(p: &Parsed) -> Shape {
     }
     // 5. Money.
     if money {
-        let average = p.cue("#avg") || p.per_unit.is_some();
-        let mut base: Option<&str> = None;
-        let mut nouns: Vec<String> = Vec::new();
-        for w in prune(all.clone()) {
-            if has(REVENUE_WORDS, &w) {
-                base.get_or_insert("revenue");
-            } else if let Some(b) = lookup(MONEY_BASES, &w) {
-                base.get_or_insert(b);
-            } else if !matches!(w.as_str(), "value" | "worth") {
-                nouns.push(singular(&w));
-            }
-        }
-        if average {
-            let mut words: Vec<String> = p.per_unit.iter().cloned().collect();
-            words.extend(nouns);
-            if words.is_empty() {
-                words.extend(base.map(singular));
-            }
-            words.push("value".into());
-            words.extend(currency.map(str::to_string));
-            return Shape { kind: Kind::Histogram, words, suffix: "" };
-        }
-        let mut words = nouns;
-        match base {
-            Some("revenue") => words.push("revenue".into()),
-            Some(b) => {
-                words.push(b.to_string());
-                words.push("amount".into());
-            }
-            None => words.push("amount".into()),
-        }
-        words.extend(currency.map(str::to_string));
-        return Shape { kind: Kind::Counter, words, suffix: "total" };
+        return money_shape(p, &all, currency);
     }
     // 6. Averages of anything else: a histogram of the thing ("average items per order").
     if p.cue("#avg") {
@@ -991,6 +941,86 @@ fn decide(p: &Parsed) -> Shape {
     }
     // 8. Things that happened.
     Shape { kind: Kind::Counter, words: event_words(&quals, &head, true), suffix: "total" }
+}
+
+/// The currency a question names, if any.
+fn currency(p: &Parsed) -> Option<&'static str> {
+    if p.cue("#eur") {
+        Some("euros")
+    } else if p.cue("#usd") {
+        Some("dollars")
+    } else if p.cue("#gbp") {
+        Some("pounds")
+    } else {
+        None
+    }
+}
+
+/// True when the question is about money: a currency, a money word, "how much" with a selling
+/// verb, or a value that is not a count.
+fn is_money(p: &Parsed, all: &[String], currency: Option<&str>) -> bool {
+    let money_word = all.iter().any(|w| {
+        has(REVENUE_WORDS, w)
+            && !matches!(w.as_str(), "made" | "make" | "sold" | "sell" | "sales" | "earned" | "earn" | "earns")
+    });
+    let money_verb = all.iter().any(|w| has(REVENUE_WORDS, w) || lookup(MONEY_BASES, w).is_some());
+    let value_word = all.iter().any(|w| w == "value" || w == "worth");
+    currency.is_some()
+        || p.cue("#money")
+        || money_word
+        || (p.cue("#much") && money_verb)
+        || (value_word && !p.cue("#many"))
+}
+
+/// Step 4 of [`decide`]: sizes ("how big are uploads", "disk used").
+fn size_shape(p: &Parsed, quals: &[String], head: &[String]) -> Shape {
+    let mut words = action_words(quals, head);
+    let bytes = p.cue("#bytes") || words.iter().any(|w| has(BYTE_NOUNS, w));
+    if p.cue("#much") && words.iter().any(|w| matches!(w.as_str(), "disk" | "storage" | "space" | "memory" | "ram")) {
+        return Shape { kind: Kind::Gauge, words, suffix: "bytes" };
+    }
+    let suffix = if bytes { "size_bytes" } else { "size" };
+    if words.last().is_some_and(|w| w == "size") {
+        words.pop();
+    }
+    Shape { kind: Kind::Histogram, words, suffix }
+}
+
+/// Step 5 of [`decide`]: money, as a total or (per thing, on average) a histogram of values.
+fn money_shape(p: &Parsed, all: &[String], currency: Option<&str>) -> Shape {
+    let average = p.cue("#avg") || p.per_unit.is_some();
+    let mut base: Option<&str> = None;
+    let mut nouns: Vec<String> = Vec::new();
+    for w in prune(all.to_vec()) {
+        if has(REVENUE_WORDS, &w) {
+            base.get_or_insert("revenue");
+        } else if let Some(b) = lookup(MONEY_BASES, &w) {
+            base.get_or_insert(b);
+        } else if !matches!(w.as_str(), "value" | "worth") {
+            nouns.push(singular(&w));
+        }
+    }
+    if average {
+        let mut words: Vec<String> = p.per_unit.iter().cloned().collect();
+        words.extend(nouns);
+        if words.is_empty() {
+            words.extend(base.map(singular));
+        }
+        words.push("value".into());
+        words.extend(currency.map(str::to_string));
+        return Shape { kind: Kind::Histogram, words, suffix: "" };
+    }
+    let mut words = nouns;
+    match base {
+        Some("revenue") => words.push("revenue".into()),
+        Some(b) => {
+            words.push(b.to_string());
+            words.push("amount".into());
+        }
+        None => words.push("amount".into()),
+    }
+    words.extend(currency.map(str::to_string));
+    Shape { kind: Kind::Counter, words, suffix: "total" }
 }
 
 /// Subject + verb ("orders processed"), object + verb ("failed payments" -> payments failed),

@@ -104,66 +104,138 @@ fn body(
         if c == q && closes(k) {
             return lit(k + qlen + hashes, k, holes);
         }
-        let next = b.get(k + 1).copied().unwrap_or(0);
-        match holes_mode {
-            Holes::PyF | Holes::RustFmt if c == b'{' && next == b'{' => {
-                k += 2;
-                continue;
-            }
-            Holes::PyF if c == b'{' => {
-                let close = close_brace(b, k);
-                holes.push((k + 1, close.min(n)));
-                k = close + 1;
-                continue;
-            }
-            Holes::RustFmt if c == b'{' => {
-                let e = ident_end(b, k + 1);
-                if e > k + 1 && matches!(b.get(e), Some(b'}') | Some(b':')) && !b[k + 1].is_ascii_digit() {
-                    holes.push((k + 1, e));
-                }
-                k = e.max(k + 1);
-                continue;
-            }
-            Holes::Template | Holes::Kotlin if c == b'$' && next == b'{' => {
-                let close = close_brace(b, k + 1);
-                holes.push((k + 2, close.min(n)));
-                k = close + 1;
-                continue;
-            }
-            Holes::Kotlin if c == b'$' && (next.is_ascii_alphabetic() || next == b'_') => {
-                let e = ident_end(b, k + 1);
-                holes.push((k + 1, e));
-                k = e;
-                continue;
-            }
-            Holes::Php if c == b'{' && next == b'$' => {
-                let close = close_brace(b, k);
-                holes.push((k + 1, close.min(n)));
-                k = close + 1;
-                continue;
-            }
-            Holes::Php if c == b'$' && (next.is_ascii_alphabetic() || next == b'_') => {
-                let mut e = ident_end(b, k + 1);
-                while b.get(e) == Some(&b'-')
-                    && b.get(e + 1) == Some(&b'>')
-                    && b.get(e + 2).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
-                {
-                    e = ident_end(b, e + 2);
-                }
-                if b.get(e) == Some(&b'[')
-                    && let Some(close) = b[e..].iter().take(64).position(|&c| c == b']')
-                {
-                    e += close + 1;
-                }
-                holes.push((k, e));
-                k = e;
-                continue;
-            }
-            _ => {}
+        if let Some((hole, next)) = hole_at(b, k, holes_mode) {
+            holes.extend(hole);
+            k = next;
+            continue;
         }
         k += 1;
     }
     lit(n, n, holes)
+}
+
+/// An interpolation hole of `mode` at `k` inside a string body: the hole's code range (None for
+/// an escaped brace) and where the body goes on. None when no hole starts at `k`.
+fn hole_at(b: &[u8], k: usize, mode: Holes) -> Option<(Option<(usize, usize)>, usize)> {
+    let n = b.len();
+    let c = b[k];
+    let next = b.get(k + 1).copied().unwrap_or(0);
+    match mode {
+        Holes::PyF | Holes::RustFmt if c == b'{' && next == b'{' => Some((None, k + 2)),
+        Holes::PyF if c == b'{' => {
+            let close = close_brace(b, k);
+            Some((Some((k + 1, close.min(n))), close + 1))
+        }
+        Holes::RustFmt if c == b'{' => {
+            let e = ident_end(b, k + 1);
+            let named = e > k + 1 && matches!(b.get(e), Some(b'}') | Some(b':')) && !b[k + 1].is_ascii_digit();
+            Some((named.then_some((k + 1, e)), e.max(k + 1)))
+        }
+        Holes::Template | Holes::Kotlin if c == b'$' && next == b'{' => {
+            let close = close_brace(b, k + 1);
+            Some((Some((k + 2, close.min(n))), close + 1))
+        }
+        Holes::Kotlin if c == b'$' && (next.is_ascii_alphabetic() || next == b'_') => {
+            let e = ident_end(b, k + 1);
+            Some((Some((k + 1, e)), e))
+        }
+        Holes::Php if c == b'{' && next == b'$' => {
+            let close = close_brace(b, k);
+            Some((Some((k + 1, close.min(n))), close + 1))
+        }
+        Holes::Php if c == b'$' && (next.is_ascii_alphabetic() || next == b'_') => {
+            let mut e = ident_end(b, k + 1);
+            while b.get(e) == Some(&b'-')
+                && b.get(e + 1) == Some(&b'>')
+                && b.get(e + 2).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+            {
+                e = ident_end(b, e + 2);
+            }
+            if b.get(e) == Some(&b'[')
+                && let Some(close) = b[e..].iter().take(64).position(|&c| c == b']')
+            {
+                e += close + 1;
+            }
+            Some((Some((k, e)), e))
+        }
+        _ => None,
+    }
+}
+
+/// A Python string literal at `i`, prefixes (`f`, `rb`) included.
+fn python_string(b: &[u8], i: usize) -> Option<Lit> {
+    let c = *b.get(i)?;
+    let at = |k: usize| b.get(k).copied().unwrap_or(0);
+    let mut j = i;
+    let mut f = false;
+    if c.is_ascii_alphabetic() {
+        if i > 0 && is_ident(b[i - 1]) {
+            return None;
+        }
+        while j < i + 2 && matches!(at(j), b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F') {
+            f |= matches!(at(j), b'f' | b'F');
+            j += 1;
+        }
+        if j == i || !matches!(at(j), b'"' | b'\'') {
+            return None;
+        }
+    } else if !matches!(c, b'"' | b'\'') {
+        return None;
+    }
+    let q = b[j];
+    let triple = at(j + 1) == q && at(j + 2) == q;
+    let holes = if f { Holes::PyF } else { Holes::None };
+    Some(if triple {
+        body(b, i, j + 3, q, 3, 0, true, true, holes)
+    } else {
+        body(b, i, j + 1, q, 1, 0, false, true, holes)
+    })
+}
+
+/// A Rust string, byte string, raw string or char literal at `i` (not a lifetime).
+fn rust_string(b: &[u8], i: usize) -> Option<Lit> {
+    let c = *b.get(i)?;
+    let at = |k: usize| b.get(k).copied().unwrap_or(0);
+    match c {
+        b'r' | b'b' => {
+            if i > 0 && is_ident(b[i - 1]) {
+                return None;
+            }
+            let mut j = i + 1;
+            if c == b'b' && at(j) == b'r' {
+                j += 1;
+            }
+            if c == b'b' && at(j) == b'"' && j == i + 1 {
+                return Some(body(b, i, j + 1, b'"', 1, 0, true, true, Holes::None));
+            }
+            let raw = c == b'r' || at(i + 1) == b'r';
+            if !raw {
+                return None;
+            }
+            let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
+            (at(j + hashes) == b'"').then(|| body(b, i, j + hashes + 1, b'"', 1, hashes, true, false, Holes::None))
+        }
+        b'"' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::RustFmt)),
+        b'\'' => {
+            // A char literal ('x', '\n', 'é'), not a lifetime ('a).
+            if at(i + 1) == b'\\' {
+                return Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None));
+            }
+            let len = std::str::from_utf8(&b[i + 1..(i + 5).min(b.len())])
+                .ok()
+                .or_else(|| std::str::from_utf8(&b[i + 1..(i + 2).min(b.len())]).ok())
+                .and_then(|s| s.chars().next())
+                .map(char::len_utf8)
+                .unwrap_or(1);
+            (at(i + 1 + len) == b'\'').then(|| Lit {
+                start: i,
+                end: i + 2 + len,
+                body: (i + 1, i + 1 + len),
+                ..Lit::default()
+            })
+        }
+        _ => None,
+    }
 }
 
 /// The string literal starting at `i`, if one does.
@@ -171,32 +243,7 @@ pub fn lex_string(b: &[u8], i: usize, d: Dialect) -> Option<Lit> {
     let c = *b.get(i)?;
     let at = |k: usize| b.get(k).copied().unwrap_or(0);
     match d {
-        Dialect::Python => {
-            let mut j = i;
-            let mut f = false;
-            if c.is_ascii_alphabetic() {
-                if i > 0 && is_ident(b[i - 1]) {
-                    return None;
-                }
-                while j < i + 2 && matches!(at(j), b'r' | b'R' | b'b' | b'B' | b'u' | b'U' | b'f' | b'F') {
-                    f |= matches!(at(j), b'f' | b'F');
-                    j += 1;
-                }
-                if j == i || !matches!(at(j), b'"' | b'\'') {
-                    return None;
-                }
-            } else if !matches!(c, b'"' | b'\'') {
-                return None;
-            }
-            let q = b[j];
-            let triple = at(j + 1) == q && at(j + 2) == q;
-            let holes = if f { Holes::PyF } else { Holes::None };
-            Some(if triple {
-                body(b, i, j + 3, q, 3, 0, true, true, holes)
-            } else {
-                body(b, i, j + 1, q, 1, 0, false, true, holes)
-            })
-        }
+        Dialect::Python => python_string(b, i),
         Dialect::Js => match c {
             b'"' | b'\'' => Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None)),
             b'`' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::Template)),
@@ -218,46 +265,7 @@ pub fn lex_string(b: &[u8], i: usize, d: Dialect) -> Option<Lit> {
                 _ => None,
             }
         }
-        Dialect::Rust => match c {
-            b'r' | b'b' => {
-                if i > 0 && is_ident(b[i - 1]) {
-                    return None;
-                }
-                let mut j = i + 1;
-                if c == b'b' && at(j) == b'r' {
-                    j += 1;
-                }
-                if c == b'b' && at(j) == b'"' && j == i + 1 {
-                    return Some(body(b, i, j + 1, b'"', 1, 0, true, true, Holes::None));
-                }
-                let raw = c == b'r' || at(i + 1) == b'r';
-                if !raw {
-                    return None;
-                }
-                let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
-                (at(j + hashes) == b'"').then(|| body(b, i, j + hashes + 1, b'"', 1, hashes, true, false, Holes::None))
-            }
-            b'"' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::RustFmt)),
-            b'\'' => {
-                // A char literal ('x', '\n', 'é'), not a lifetime ('a).
-                if at(i + 1) == b'\\' {
-                    return Some(body(b, i, i + 1, c, 1, 0, false, true, Holes::None));
-                }
-                let len = std::str::from_utf8(&b[i + 1..(i + 5).min(b.len())])
-                    .ok()
-                    .or_else(|| std::str::from_utf8(&b[i + 1..(i + 2).min(b.len())]).ok())
-                    .and_then(|s| s.chars().next())
-                    .map(char::len_utf8)
-                    .unwrap_or(1);
-                (at(i + 1 + len) == b'\'').then(|| Lit {
-                    start: i,
-                    end: i + 2 + len,
-                    body: (i + 1, i + 1 + len),
-                    ..Lit::default()
-                })
-            }
-            _ => None,
-        },
+        Dialect::Rust => rust_string(b, i),
         Dialect::Php => match c {
             b'\'' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::None)),
             b'"' => Some(body(b, i, i + 1, c, 1, 0, true, true, Holes::Php)),

@@ -209,6 +209,7 @@ pub fn mask(text: &str, d: Dialect) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Language;
 
     #[test]
     fn comments_are_blanked_and_strings_kept() {
@@ -231,9 +232,9 @@ mod tests {
         use crate::repo::Lang;
         let file = |name: &str, lang, text: &str| TextFile { file: name.into(), lang, text: text.into() };
         let files = [
-            file("a.py", Lang::Python, "# execute(\nexecute(q)"),
-            file("b.py", Lang::Python, "run(q)"),
-            file("c.go", Lang::Go, "execute(q)"),
+            file("a.py", Lang::Code(Language::Python), "# execute(\nexecute(q)"),
+            file("b.py", Lang::Code(Language::Python), "run(q)"),
+            file("c.go", Lang::Code(Language::Go), "execute(q)"),
         ];
         let patterns = [(Dialect::Python, Regex::new(r"execute\(").unwrap())];
         let found: Vec<_> = files_matching(&files, &patterns).collect();

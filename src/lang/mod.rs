@@ -1,18 +1,33 @@
-//! Language knowledge of application source: which dialect a file is written in, and a small
-//! lexer for its strings, comments and calls. The review checks read code through it; modules for
-//! single languages build on the same pieces.
+//! Language knowledge: one module per supported language (node, python, go, jvm, rust, php), each
+//! implementing [`LanguageSupport`], and a small lexer for strings, comments and calls shared by
+//! all of them. Detection, generation and the review checks ask these modules, never their own
+//! per-language tables.
 
+mod go;
+mod jvm;
+mod language;
 mod lexer;
 mod mask;
+mod node;
+mod php;
+mod pins;
+pub(crate) mod python;
+mod rust;
 mod scan;
+pub mod toml;
 mod words;
+
+pub(crate) use language::ENV_NAME;
+pub use language::{Dependency, LANGUAGES, Language, LanguageSupport};
+pub use pins::{Manifest, Neighbours, Unpinned};
 
 pub use lexer::{LIT_MARK, Lit, bare_identifier, is_ident, lex_string, literals, without_literals};
 pub use mask::{files_matching, mask, masked};
 pub use scan::{call_args, statement_end};
 pub use words::{env_name, split_parts, upper_words};
 
-use crate::repo::{Lang, TextFile};
+use crate::repo::TextFile;
+use regex::Regex;
 
 /// How a file is lexed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,15 +52,24 @@ pub enum Dialect {
 
 /// The dialect of a source file.
 pub fn dialect(f: &TextFile) -> Dialect {
-    match f.lang {
-        Lang::Python => Dialect::Python,
-        Lang::Js => Dialect::Js,
-        Lang::Go => Dialect::Go,
-        Lang::Java if f.file.ends_with(".kt") || f.file.ends_with(".kts") => Dialect::Kotlin,
-        Lang::Java => Dialect::Java,
-        Lang::Rust => Dialect::Rust,
-        Lang::Php => Dialect::Php,
-        Lang::Config => Dialect::Config,
+    match f.lang.language() {
+        Some(language) => language.support().dialect(&f.file),
+        None => Dialect::Config,
+    }
+}
+
+// The registry of languages: adding one is its module, its templates and one line here.
+impl Language {
+    /// What vibe knows of this language (its module under `src/lang/`).
+    pub fn support(self) -> &'static dyn LanguageSupport {
+        match self {
+            Language::Node => &node::Support,
+            Language::Python => &python::Support,
+            Language::Go => &go::Support,
+            Language::Jvm => &jvm::Support,
+            Language::Rust => &rust::Support,
+            Language::Php => &php::Support,
+        }
     }
 }
 
@@ -63,5 +87,53 @@ impl Lines {
     /// The line of a byte offset.
     pub fn line(&self, offset: usize) -> u32 {
         self.0.partition_point(|&s| s <= offset) as u32
+    }
+}
+
+/// Compiles a pattern with ASCII word boundaries: a Unicode `\b` makes the regex engine fall
+/// back to its slow path on any non-ASCII text.
+pub fn re(pattern: &str) -> Regex {
+    let pattern = pattern.replace(r"\b", r"(?-u:\b)");
+    Regex::new(&pattern).unwrap_or_else(|e| panic!("bad pattern {pattern}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_is_registered_with_its_own_module() {
+        for &l in LANGUAGES {
+            let s = l.support();
+            assert_eq!(s.language(), l, "{} is registered with another language's module", l.as_str());
+            for ext in s.source_extensions() {
+                assert_eq!(Language::of_extension(ext), Some(l), ".{ext} is claimed by two languages");
+            }
+            for ext in s.detection_extensions() {
+                assert_eq!(Language::detected_from_extension(ext), Some(l), ".{ext} is claimed by two languages");
+            }
+            assert_eq!(s.example_app().language, l, "{}'s example app is another language's", l.as_str());
+            assert!(!s.manifests().is_empty() && !s.name_manifests().is_empty());
+        }
+    }
+
+    #[test]
+    fn a_manifest_is_read_by_exactly_one_language() {
+        let names = [
+            "package.json",
+            "composer.json",
+            "pyproject.toml",
+            "Pipfile",
+            "requirements.txt",
+            "Cargo.toml",
+            "go.mod",
+            "pom.xml",
+            "build.gradle",
+        ];
+        for name in names {
+            let readers: Vec<&str> =
+                LANGUAGES.iter().filter(|l| l.support().dependencies(name, "").is_some()).map(|l| l.as_str()).collect();
+            assert_eq!(readers.len(), 1, "{name} is read by {readers:?}");
+        }
     }
 }

@@ -13,9 +13,9 @@
 
 use super::workload::{self, Container, Workload};
 use super::{Finding, ReviewContext};
-use crate::contract::{self, PORT_HTTP};
+use crate::contract;
 use crate::edit::Files;
-use crate::edit::yaml_edit::{self as edit, Seg, Y};
+use crate::edit::yaml_edit::{self as edit, Seg};
 use crate::repo::{Object, Repo};
 use crate::yaml::{self, Node};
 
@@ -169,22 +169,6 @@ pub(crate) fn locate<'n>(root: &'n Node, p: &[Seg]) -> Option<&'n Node> {
         Seg::Key(k) => n.get(k),
         Seg::Idx(i) => n.items().get(*i),
     })
-}
-
-// ---------------------------------------------------------------------------------------------
-// G1 (the observability family is restructured separately; its fixer stays here for now).
-
-/// G1: the pod template tells Prometheus where to scrape.
-pub(crate) fn g1(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
-    let w = workload_of(fx, f)?;
-    let annotations = Y::map([
-        ("prometheus.io/scrape", Y::quoted("true")),
-        ("prometheus.io/port", Y::quoted(&PORT_HTTP.to_string())),
-        ("prometheus.io/path", Y::quoted("/metrics")),
-    ]);
-    let (_, template) = pod_paths(&w.obj.kind);
-    let want = Y::map([("metadata", Y::map([("annotations", annotations)]))]);
-    edit_at(files, w.obj, template, |t, d, p| edit::merge(t, d, p, &want, true))
 }
 
 #[cfg(test)]

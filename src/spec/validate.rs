@@ -85,7 +85,17 @@ fn max_slug_len(prefix: &str) -> usize {
 pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut bad = |field: String, message: String| out.push(Problem { field, pos: None, message });
+    name_and_slug(a, platform, &mut bad);
+    choices(a, &mut bad);
+    metrics(a, &mut bad);
+    secrets(a, &mut bad);
+    settings(a, &mut bad);
+    tag_and_ignores(a, &mut bad);
+    out
+}
 
+/// The app name, free text and slug.
+fn name_and_slug(a: &Answers, platform: &Platform, bad: &mut impl FnMut(String, String)) {
     if a.name.trim().is_empty() {
         bad("name".into(), "the app needs a name, e.g. name: Inventory Checker".into());
     }
@@ -130,6 +140,10 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
             ),
         );
     }
+}
+
+/// The runtime, database and size are ones vibe offers.
+fn choices(a: &Answers, bad: &mut impl FnMut(String, String)) {
     if contract::runtime(&a.runtime).is_none() {
         let ids: Vec<&str> = contract::RUNTIMES.iter().map(|r| r.id).collect();
         bad(
@@ -144,7 +158,10 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
         let ids: Vec<&str> = contract::SIZES.iter().map(|s| s.id).collect();
         bad("size".into(), format!("\"{}\" is not a size; write one of: {}", a.size, ids.join(", ")));
     }
+}
 
+/// Business metrics: names, types and labels.
+fn metrics(a: &Answers, bad: &mut impl FnMut(String, String)) {
     for (i, m) in a.metrics.iter().enumerate() {
         let field = |f: &str| format!("metrics[{i}].{f}");
         if !METRIC_NAME.is_match(&m.name) {
@@ -215,7 +232,10 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
             }
         }
     }
+}
 
+/// Secret names: valid, not vibe's own, listed once.
+fn secrets(a: &Answers, bad: &mut impl FnMut(String, String)) {
     let reserved = reserved_secret_keys(a);
     for (i, s) in a.secrets.iter().enumerate() {
         if !ENV_NAME.is_match(s) {
@@ -234,7 +254,10 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
             bad(format!("secrets[{i}]"), format!("{s} is listed twice"));
         }
     }
+}
 
+/// Plain settings: valid names, not vibe's, not credentials.
+fn settings(a: &Answers, bad: &mut impl FnMut(String, String)) {
     for (name, value) in &a.env {
         let field = format!("env.{name}");
         let set_by_vibe = contract::APP_ENV_SET_BY_VIBE.contains(&name.as_str())
@@ -276,7 +299,10 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
             );
         }
     }
+}
 
+/// The image tag and the review's suppressions.
+fn tag_and_ignores(a: &Answers, bad: &mut impl FnMut(String, String)) {
     if let Some(tag) = &a.tag {
         check_tag(tag).into_iter().for_each(|m| bad("tag".into(), m));
     }
@@ -306,7 +332,6 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
             bad(format!("review.ignore[{i}]"), "name what is suppressed: object: Kind/name or file: path".into());
         }
     }
-    out
 }
 
 /// Why a character is refused in free text, naming it by its code point (it may be invisible).

@@ -1,0 +1,148 @@
+//! Go: what vibe knows of the language.
+
+use super::language::ENV_NAME;
+use super::pins::line_of;
+use super::re;
+use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Go.
+pub struct Support;
+
+/// How `vibe probe --example` installs and runs the generated example app.
+pub const EXAMPLE: ExampleApp = ExampleApp {
+    language: Language::Go,
+    tools: &[("go", "Go (Debian: apt-get install golang-go)")],
+    registry: "the Go module proxy",
+    installer: "go mod tidy and go build",
+    inputs: ExampleInputs::All,
+    install: &[
+        ExampleStep::Copy { from: "{obs}", to: "{env}/src" },
+        ExampleStep::Run { cwd: "{env}/src", argv: &["go", "mod", "tidy"], env: &[] },
+        ExampleStep::Run { cwd: "{env}/src", argv: &["go", "build", "-o", "{env}/bin/example", "./example"], env: &[] },
+    ],
+    cache_env: &[("GOMODCACHE", "{build}/mod"), ("GOCACHE", "{build}/cache")],
+    run: &["{env}/bin/example"],
+    run_cwd: "{root}",
+    run_env: &[],
+};
+
+/// How its code reads an environment variable; group 1 (or the first that matched) is the name.
+static ENV_READ: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r#"\bos\.(?:Getenv|LookupEnv)\(\s*"{ENV_NAME}""#)).unwrap());
+
+/// Prometheus client libraries in its dependency manifests.
+static METRICS_CLIENT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"github\.com/(prometheus/client_golang|VictoriaMetrics/metrics)\b"));
+
+impl LanguageSupport for Support {
+    fn language(&self) -> Language {
+        Language::Go
+    }
+
+    fn source_extensions(&self) -> &'static [&'static str] {
+        &["go"]
+    }
+
+    fn detection_extensions(&self) -> &'static [&'static str] {
+        &["go"]
+    }
+
+    fn dialect(&self, _file: &str) -> Dialect {
+        Dialect::Go
+    }
+
+    fn manifests(&self) -> &'static [&'static str] {
+        &["go.mod"]
+    }
+
+    fn name_manifests(&self) -> &'static [&'static str] {
+        &["go.mod"]
+    }
+
+    fn env_read(&self, env: &str) -> String {
+        format!("read it with `os.Getenv(\"{env}\")`")
+    }
+
+    fn env_read_pattern(&self) -> &'static Regex {
+        &ENV_READ
+    }
+
+    fn metrics_client(&self) -> &'static Regex {
+        &METRICS_CLIENT
+    }
+
+    fn json_logger(&self) -> &'static str {
+        "`slog.New(slog.NewJSONHandler(os.Stdout, nil))`"
+    }
+
+    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+        match m.name {
+            "go.mod" => go_mod(m, files),
+            _ => None,
+        }
+    }
+
+    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
+        (name == "go.mod").then(|| go_mod_deps(text))
+    }
+
+    fn example_app(&self) -> &'static ExampleApp {
+        &EXAMPLE
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pin rule (S4)
+
+/// go.mod: exact versions, or a go.sum beside it.
+fn go_mod(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let text = m.text;
+    let line = line_of(text, "\nrequire").map(|l| l + 1).or_else(|| text.starts_with("require").then_some(1))?;
+    // Go's minimal version selection builds the same graph from go.mod's exact versions
+    // alone (go.sum adds checksums), so a go.mod whose every requirement is an exact
+    // version is pinned, like `==` in requirements.txt.
+    static REQUIRE: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^\s*(?:require\s+)?[\w.\-/]+\s+(v\S+)"));
+    static EXACT: LazyLock<Regex> = LazyLock::new(|| re(r"^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.\-+]*)?$"));
+    let all_exact = REQUIRE.captures_iter(text).all(|c| EXACT.is_match(&c[1]));
+    (!all_exact && !files.has(dir, &["go.sum"], false)).then(|| {
+        (
+            Some(line),
+            "go.mod requires modules but there is no go.sum next to it".into(),
+            "Run `go mod tidy` and commit the go.sum it writes.".into(),
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dependencies (detection)
+
+/// go.mod: the required modules.
+fn go_mod_deps(text: &str) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut add = |name: String, features: Vec<String>| out.push((name, features));
+    let mut in_block = false;
+    for line in text.lines() {
+        let t = line.split("//").next().unwrap_or("").trim();
+        if t.starts_with("require (") || t == "require(" {
+            in_block = true;
+            continue;
+        }
+        if in_block && t.starts_with(')') {
+            in_block = false;
+            continue;
+        }
+        let module = if in_block {
+            t.split_whitespace().next()
+        } else {
+            t.strip_prefix("require ").and_then(|r| r.split_whitespace().next())
+        };
+        if let Some(module) = module {
+            add(module.to_string(), Vec::new());
+        }
+    }
+    out
+}

@@ -1,0 +1,188 @@
+//! Java / Kotlin on the JVM: what vibe knows of the language.
+
+use super::language::ENV_NAME;
+use super::re;
+use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Java / Kotlin on the JVM.
+pub struct Support;
+
+/// How `vibe probe --example` installs and runs the generated example app.
+pub const EXAMPLE: ExampleApp = ExampleApp {
+    language: Language::Jvm,
+    tools: &[
+        ("mvn", "Maven (Debian: apt-get install maven)"),
+        ("java", "a JDK 17 or newer (Debian: apt-get install openjdk-17-jdk-headless)"),
+    ],
+    registry: "Maven Central",
+    installer: "mvn package",
+    inputs: ExampleInputs::All,
+    install: &[
+        ExampleStep::Copy { from: "{obs}", to: "{env}/src" },
+        ExampleStep::Run {
+            cwd: "{env}/src",
+            argv: &[
+                "mvn",
+                "-B",
+                "--no-transfer-progress",
+                "package",
+                "dependency:copy-dependencies",
+                "-DincludeScope=runtime",
+            ],
+            env: &[],
+        },
+    ],
+    cache_env: &[("MAVEN_OPTS", "-Dmaven.repo.local={build}/m2")],
+    run: &[
+        "java",
+        "-cp",
+        "{env}/src/target/classes:{env}/src/target/dependency/*",
+        "vibe.observability.example.HelloApp",
+    ],
+    run_cwd: "{root}",
+    run_env: &[],
+};
+
+/// How its code reads an environment variable; group 1 (or the first that matched) is the name.
+static ENV_READ: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r#"\bSystem\.getenv\(\s*"{ENV_NAME}""#)).unwrap());
+
+/// Prometheus client libraries in its dependency manifests.
+static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(micrometer-registry-prometheus|io\.prometheus[:.]simpleclient|<artifactId>simpleclient[\w_]*</artifactId>|prometheus-metrics-(?:core|exporter)[\w-]*)",
+    )
+});
+
+impl LanguageSupport for Support {
+    fn language(&self) -> Language {
+        Language::Jvm
+    }
+
+    fn source_extensions(&self) -> &'static [&'static str] {
+        &["java", "kt", "kts"]
+    }
+
+    fn detection_extensions(&self) -> &'static [&'static str] {
+        &["java", "kt", "scala", "groovy"]
+    }
+
+    fn dialect(&self, file: &str) -> Dialect {
+        // Kotlin has string templates (`"${x}"`); Java has none.
+        if file.ends_with(".kt") || file.ends_with(".kts") { Dialect::Kotlin } else { Dialect::Java }
+    }
+
+    fn manifests(&self) -> &'static [&'static str] {
+        &["pom.xml", "build.gradle", "build.gradle.kts"]
+    }
+
+    fn name_manifests(&self) -> &'static [&'static str] {
+        &["pom.xml", "settings.gradle", "settings.gradle.kts"]
+    }
+
+    fn env_read(&self, env: &str) -> String {
+        format!("read it with `System.getenv(\"{env}\")`")
+    }
+
+    fn env_read_pattern(&self) -> &'static Regex {
+        &ENV_READ
+    }
+
+    fn metrics_client(&self) -> &'static Regex {
+        &METRICS_CLIENT
+    }
+
+    fn json_logger(&self) -> &'static str {
+        "logstash-logback-encoder's LogstashEncoder on a ConsoleAppender"
+    }
+
+    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+        match m.name {
+            "pom.xml" => pom_xml(m, files),
+            "build.gradle" | "build.gradle.kts" => build_gradle(m, files),
+            _ => None,
+        }
+    }
+
+    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
+        matches!(name, "pom.xml" | "build.gradle" | "build.gradle.kts").then(|| jvm_deps(name, text))
+    }
+
+    fn example_app(&self) -> &'static ExampleApp {
+        &EXAMPLE
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pin rule (S4)
+
+/// pom.xml: no moving versions (ranges, LATEST, RELEASE, -SNAPSHOT) unless a Maven lockfile is committed.
+fn pom_xml(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let text = m.text;
+    static VERSION: LazyLock<Regex> = LazyLock::new(|| re(r"<version>\s*([^<]*?)\s*</version>"));
+    if files.has(dir, &["lockfile.json"], false) {
+        return None;
+    }
+    let bad = VERSION.captures_iter(text).find(|c| {
+        let v = &c[1];
+        v.starts_with('[') || v.starts_with('(') || v == "LATEST" || v == "RELEASE" || v.ends_with("-SNAPSHOT")
+    })?;
+    let at = bad.get(0)?.start();
+    Some((
+        Some(text[..at].matches('\n').count() as u32 + 1),
+        format!("pom.xml uses a moving version (`{}`)", &bad[1]),
+        "Give every dependency an exact version (no ranges, LATEST, RELEASE or -SNAPSHOT), or commit a \
+         Maven lockfile."
+            .into(),
+    ))
+}
+
+/// build.gradle(.kts): no dynamic versions unless Gradle locking is on (gradle.lockfile).
+fn build_gradle(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let name = m.name;
+    let text = m.text;
+    static DYNAMIC: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"["'][\w.\-]+:[\w.\-]+:([^"'$]*(?:\+|latest\.[a-z]+|\[[^"']*|\([^"']*))["']"#));
+    if files.has(dir, &["gradle.lockfile"], true) {
+        return None;
+    }
+    let bad = DYNAMIC.captures(text)?;
+    let at = bad.get(0)?.start();
+    Some((
+        Some(text[..at].matches('\n').count() as u32 + 1),
+        format!("{name} uses a moving version (`{}`) and there is no gradle.lockfile", &bad[1]),
+        "Give every dependency an exact version, or turn on dependency locking \
+         (`dependencyLocking { lockAllConfigurations() }`, then `gradle dependencies --write-locks`) and \
+         commit gradle.lockfile."
+            .into(),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dependencies (detection)
+
+/// pom.xml (group and artifact ids) and Gradle coordinates (both halves).
+fn jvm_deps(name: &str, text: &str) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut add = |name: String, features: Vec<String>| out.push((name, features));
+    static POM: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"<(?:groupId|artifactId)>\s*([^<\s]+)\s*</(?:groupId|artifactId)>").unwrap());
+    static GRADLE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"["']([A-Za-z0-9_.\-]+):([A-Za-z0-9_.\-]+)(?::[^"']*)?["']"#).unwrap());
+    if name == "pom.xml" {
+        POM.captures_iter(text).filter_map(|c| c.get(1)).for_each(|m| add(m.as_str().to_string(), Vec::new()));
+    } else {
+        for c in GRADLE.captures_iter(text) {
+            if let (Some(g), Some(a)) = (c.get(1), c.get(2)) {
+                add(g.as_str().to_string(), Vec::new());
+                add(a.as_str().to_string(), Vec::new());
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,324 @@
+//! Python: what vibe knows of the language.
+
+use super::language::ENV_NAME;
+use super::pins::{line_of, plural_list};
+use super::re;
+use super::toml::{toml_entries, toml_strings};
+use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Python.
+pub struct Support;
+
+/// How `vibe probe --example` installs and runs the generated example app.
+pub const EXAMPLE: ExampleApp = ExampleApp {
+    language: Language::Python,
+    tools: &[("python3", "Python 3 with venv (Debian: apt-get install python3 python3-venv)")],
+    registry: "PyPI",
+    installer: "pip, in a venv",
+    inputs: ExampleInputs::Files(&["requirements.txt"]),
+    install: &[
+        ExampleStep::Run { cwd: "{root}", argv: &["python3", "-m", "venv", "{env}/venv"], env: &[] },
+        ExampleStep::Run {
+            cwd: "{root}",
+            argv: &[
+                "{env}/venv/bin/python",
+                "-m",
+                "pip",
+                "install",
+                "--disable-pip-version-check",
+                "-r",
+                "{obs}/requirements.txt",
+            ],
+            env: &[],
+        },
+    ],
+    cache_env: &[("PIP_CACHE_DIR", "{build}/pip")],
+    run: &["{env}/venv/bin/python", "-m", "observability.example_app"],
+    run_cwd: "{root}",
+    // Unbuffered, so every log line reaches the probe as it is written.
+    run_env: &[("PYTHONUNBUFFERED", "1"), ("PYTHONDONTWRITEBYTECODE", "1")],
+};
+
+/// How its code reads an environment variable; group 1 (or the first that matched) is the name.
+static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r#"\benviron\s*\[\s*['"]{ENV_NAME}['"]\s*\]|\benviron\.get\(\s*['"]{ENV_NAME}['"]|\bgetenv\(\s*['"]{ENV_NAME}['"]"#
+    ))
+    .unwrap()
+});
+
+/// Prometheus client libraries in its dependency manifests.
+static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?im)(?:^|["'\s])(prometheus[_-]client|prometheus[_-]fastapi[_-]instrumentator|prometheus[_-]flask[_-]exporter|django[_-]prometheus|starlette[_-]exporter|starlette[_-]prometheus|aioprometheus)\b"#,
+    )
+});
+
+impl LanguageSupport for Support {
+    fn language(&self) -> Language {
+        Language::Python
+    }
+
+    fn source_extensions(&self) -> &'static [&'static str] {
+        &["py"]
+    }
+
+    fn detection_extensions(&self) -> &'static [&'static str] {
+        &["py"]
+    }
+
+    fn dialect(&self, _file: &str) -> Dialect {
+        Dialect::Python
+    }
+
+    fn manifests(&self) -> &'static [&'static str] {
+        &["requirements.txt", "pyproject.toml", "Pipfile"]
+    }
+
+    fn name_manifests(&self) -> &'static [&'static str] {
+        &["pyproject.toml"]
+    }
+
+    fn env_read(&self, env: &str) -> String {
+        format!("read it with `os.environ[\"{env}\"]`")
+    }
+
+    fn env_read_pattern(&self) -> &'static Regex {
+        &ENV_READ
+    }
+
+    fn metrics_client(&self) -> &'static Regex {
+        &METRICS_CLIENT
+    }
+
+    fn json_logger(&self) -> &'static str {
+        "python-json-logger's JsonFormatter on a StreamHandler(sys.stdout), or structlog with JSONRenderer"
+    }
+
+    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+        match m.name {
+            "requirements.txt" => requirements_txt(m, files),
+            "pyproject.toml" => pyproject(m, files),
+            "Pipfile" => pipfile(m, files),
+            _ => None,
+        }
+    }
+
+    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
+        match name {
+            "pyproject.toml" => Some(pyproject_deps(text)),
+            "Pipfile" => Some(pipfile_deps(text)),
+            name if name.ends_with(".txt") && name != "runtime.txt" => Some(requirements_deps(text)),
+            _ => None,
+        }
+    }
+
+    fn example_app(&self) -> &'static ExampleApp {
+        &EXAMPLE
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pin rule (S4)
+
+/// Lockfiles of the Python package managers.
+const PY_LOCKS: &[&str] = &["poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock"];
+
+/// Requirement lines that are not pinned with `==`: (line, package).
+pub(crate) fn unpinned_requirements(text: &str) -> Vec<(u32, String)> {
+    static NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^([A-Za-z0-9][A-Za-z0-9._\-]*)(\[[^\]]*\])?\s*(.*)$"));
+    let mut out = Vec::new();
+    let mut logical = String::new();
+    let mut start_line = 0u32;
+    for (i, raw) in text.lines().enumerate() {
+        if logical.is_empty() {
+            start_line = i as u32 + 1;
+        }
+        let line = raw.split(" #").next().unwrap_or(raw);
+        let line = if line.trim_start().starts_with('#') { "" } else { line };
+        if let Some(cont) = line.trim_end().strip_suffix('\\') {
+            logical.push_str(cont);
+            logical.push(' ');
+            continue;
+        }
+        logical.push_str(line);
+        let entry = std::mem::take(&mut logical);
+        let entry = entry.split(';').next().unwrap_or("").trim();
+        if entry.is_empty() || entry.starts_with('-') {
+            continue;
+        }
+        let Some(c) = NAME.captures(entry) else {
+            continue;
+        };
+        let spec = c.get(3).map(|m| m.as_str().trim()).unwrap_or("");
+        let version_ok =
+            spec.starts_with("===") || (spec.starts_with("==") && !spec.contains('*') && !spec.contains(','));
+        let direct = spec.starts_with('@');
+        if !(version_ok || direct) {
+            out.push((start_line, c[1].to_string()));
+        }
+    }
+    out
+}
+
+/// requirements.txt: every requirement at `==`, unless a lockfile sits beside it.
+fn requirements_txt(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let text = m.text;
+    if files.has(dir, PY_LOCKS, false) {
+        return None;
+    }
+    let loose = unpinned_requirements(text);
+    let (line, _) = loose.first()?;
+    let names: Vec<String> = loose.iter().take(5).map(|(_, n)| format!("`{n}`")).collect();
+    let more = if loose.len() > 5 { format!(" and {} more", loose.len() - 5) } else { String::new() };
+    Some((
+        Some(*line),
+        format!("{} not pinned to an exact version with `==`", plural_list(&names, &more)),
+        "Pin every package to the exact version you tested with, e.g. `flask==3.0.3`: run \
+         `pip freeze > requirements.txt` in the app's virtual environment (or commit a poetry.lock/uv.lock)."
+            .into(),
+    ))
+}
+
+/// pyproject.toml: dependencies at `==` or a lockfile (a pinned requirements.txt beside it counts).
+fn pyproject(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let text = m.text;
+    static DEPS: LazyLock<Regex> = LazyLock::new(|| re(r#"(?ms)^\s*dependencies\s*=\s*\[(.*?)\]\s*$"#));
+    static POETRY: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"(?ms)^\[tool\.poetry\.dependencies\]\s*\n(.*?)(?:^\[|\z)"#));
+    let (line, pinned) = if let Some(c) = DEPS.captures(text) {
+        let list = c.get(1).map(|m| m.as_str()).unwrap_or("");
+        let items: Vec<&str> =
+            list.split(',').map(|s| s.trim().trim_matches(['"', '\''])).filter(|s| !s.is_empty()).collect();
+        if items.is_empty() {
+            return None;
+        }
+        (line_of(text, c.get(0)?.as_str().trim_start()), items.iter().all(|i| i.contains("==")))
+    } else if let Some(c) = POETRY.captures(text) {
+        let body = c.get(1).map(|m| m.as_str()).unwrap_or("");
+        if !body.lines().any(|l| l.contains('=') && !l.trim_start().starts_with("python")) {
+            return None;
+        }
+        (line_of(text, "[tool.poetry.dependencies]"), false)
+    } else {
+        return None;
+    };
+    if pinned || files.has(dir, PY_LOCKS, false) {
+        return None;
+    }
+    if files.has(dir, &["requirements.txt"], false)
+        && files.texts(dir, "requirements.txt").any(|t| unpinned_requirements(t).is_empty())
+    {
+        return None;
+    }
+    Some((
+        line,
+        "pyproject.toml declares dependencies but no lockfile pins them (poetry.lock, uv.lock)".into(),
+        "Commit the lockfile of your tool (`poetry lock` -> poetry.lock, `uv lock` -> uv.lock), or pin \
+         every dependency with `==`."
+            .into(),
+    ))
+}
+
+/// Pipfile: a Pipfile.lock beside it.
+fn pipfile(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let text = m.text;
+    (!files.has(dir, &["Pipfile.lock"], false)).then(|| {
+        (
+            line_of(text, "[packages]").or(Some(1)),
+            "Pipfile has no Pipfile.lock next to it".into(),
+            "Run `pipenv lock` and commit Pipfile.lock; install with `pipenv install --deploy`.".into(),
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dependencies (detection)
+
+/// Normalises a Python distribution name the way pip compares them (PEP 503).
+pub(crate) fn pep503(name: &str) -> String {
+    name.to_ascii_lowercase().replace(['_', '.'], "-")
+}
+
+/// `psycopg[binary]>=3.1 ; python_version>"3.8"` -> ("psycopg", ["binary"]).
+pub(crate) fn pep508(req: &str) -> Option<(String, Vec<String>)> {
+    static REQ: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?").unwrap());
+    let req = req.trim();
+    // `-e git+https://...#egg=name`
+    if let Some((_, egg)) = req.split_once("#egg=") {
+        return Some((pep503(egg.split(['&', ' ']).next()?), Vec::new()));
+    }
+    if req.starts_with('-') || req.contains("://") {
+        return None;
+    }
+    let c = REQ.captures(req)?;
+    let extras =
+        c.get(2).map_or(Vec::new(), |e| e.as_str().split(',').map(|s| s.trim().to_ascii_lowercase()).collect());
+    Some((pep503(c.get(1)?.as_str()), extras))
+}
+
+/// pyproject.toml: PEP 621 lists, optional groups and Poetry tables.
+fn pyproject_deps(text: &str) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut add = |name: String, features: Vec<String>| out.push((name, features));
+    for e in toml_entries(text) {
+        let pep = e.table == "project" && e.key == "dependencies"
+            || e.table == "project.optional-dependencies"
+            || e.table == "dependency-groups";
+        if pep {
+            toml_strings(&e.value).iter().filter_map(|r| pep508(r)).for_each(|(n, x)| add(n, x));
+        } else if e.table.starts_with("tool.poetry") && e.table.ends_with("dependencies") && e.key != "python" {
+            let extras = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
+            add(pep503(&e.key), extras);
+        }
+    }
+    out
+}
+
+/// Pipfile: `[packages]` and `[dev-packages]`.
+fn pipfile_deps(text: &str) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut add = |name: String, features: Vec<String>| out.push((name, features));
+    for e in toml_entries(text) {
+        if e.table == "packages" || e.table == "dev-packages" {
+            let extras = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
+            add(pep503(&e.key), extras);
+        }
+    }
+    out
+}
+
+/// A requirements file, line by line.
+fn requirements_deps(text: &str) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut add = |name: String, features: Vec<String>| out.push((name, features));
+    for line in text.lines() {
+        let line = line.split(" #").next().unwrap_or("");
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        if let Some((n, x)) = pep508(line) {
+            add(n, x);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirements_pinning() {
+        let req = "# deps\nflask==3.0.3\nrequests>=2\n\ngunicorn\n-r base.txt\nuvicorn[standard]==0.30.1 ; python_version > '3.8'\npkg @ https://x/y.whl\nnumpy==1.*\n";
+        let loose: Vec<String> = unpinned_requirements(req).into_iter().map(|(_, n)| n).collect();
+        assert_eq!(loose, ["requests", "gunicorn", "numpy"]);
+    }
+}

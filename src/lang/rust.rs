@@ -1,0 +1,164 @@
+//! Rust: what vibe knows of the language.
+
+use super::language::ENV_NAME;
+use super::re;
+use super::toml::{toml_entries, toml_strings};
+use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Rust.
+pub struct Support;
+
+/// How `vibe probe --example` installs and runs the generated example app.
+pub const EXAMPLE: ExampleApp = ExampleApp {
+    language: Language::Rust,
+    tools: &[("cargo", "Rust's cargo (rustup, or Debian: apt-get install cargo)")],
+    registry: "the Rust package registry",
+    installer: "cargo build",
+    inputs: ExampleInputs::All,
+    install: &[
+        // Built from a copy, so cargo's Cargo.lock and target/ stay out of the repo.
+        ExampleStep::Copy { from: "{obs}", to: "{env}/src" },
+        ExampleStep::Run {
+            cwd: "{env}/src",
+            argv: &["cargo", "build", "--example", "hello"],
+            env: &[("CARGO_TARGET_DIR", "{build}/target")],
+        },
+        ExampleStep::Copy { from: "{build}/target/debug/examples/hello", to: "{env}/bin/hello" },
+    ],
+    cache_env: &[],
+    run: &["{env}/bin/hello"],
+    run_cwd: "{root}",
+    run_env: &[],
+};
+
+/// How its code reads an environment variable; group 1 (or the first that matched) is the name.
+static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r#"\benv::var(?:_os)?\(\s*"{ENV_NAME}"|\bdotenvy?::var\(\s*"{ENV_NAME}""#)).unwrap()
+});
+
+/// Prometheus client libraries in its dependency manifests.
+static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?m)^\s*(?:\[dependencies\.)?(prometheus|prometheus-client|metrics-exporter-prometheus|axum-prometheus|actix-web-prom|autometrics)\s*[=\]]",
+    )
+});
+
+impl LanguageSupport for Support {
+    fn language(&self) -> Language {
+        Language::Rust
+    }
+
+    fn source_extensions(&self) -> &'static [&'static str] {
+        &["rs"]
+    }
+
+    fn detection_extensions(&self) -> &'static [&'static str] {
+        &["rs"]
+    }
+
+    fn dialect(&self, _file: &str) -> Dialect {
+        Dialect::Rust
+    }
+
+    fn manifests(&self) -> &'static [&'static str] {
+        &["Cargo.toml"]
+    }
+
+    fn name_manifests(&self) -> &'static [&'static str] {
+        &["Cargo.toml"]
+    }
+
+    fn env_read(&self, env: &str) -> String {
+        format!("read it with `std::env::var(\"{env}\")`")
+    }
+
+    fn env_read_pattern(&self) -> &'static Regex {
+        &ENV_READ
+    }
+
+    fn metrics_client(&self) -> &'static Regex {
+        &METRICS_CLIENT
+    }
+
+    fn json_logger(&self) -> &'static str {
+        "tracing-subscriber with `.json()`"
+    }
+
+    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+        match m.name {
+            "Cargo.toml" => cargo_toml(m, files),
+            _ => None,
+        }
+    }
+
+    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
+        (name == "Cargo.toml").then(|| cargo_deps(text))
+    }
+
+    fn example_app(&self) -> &'static ExampleApp {
+        &EXAMPLE
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pin rule (S4)
+
+/// Cargo.toml: every dependency at `=x.y.z`, or a Cargo.lock beside it or above it (workspaces).
+fn cargo_toml(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
+    let dir = m.dir;
+    let text = m.text;
+    static SECTION: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?m)^\[(?:workspace\.)?(?:dev-|build-)?dependencies\]\s*\n\s*[A-Za-z0-9_\-]+\s*="));
+    let m = SECTION.find(text)?;
+    // Every dependency pinned with `=x.y.z` counts as pinned, like `==` in Python.
+    static DEP: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"(?m)^\s*[A-Za-z0-9_\-]+\s*=\s*(?:"([^"]*)"|\{[^}\n]*?version\s*=\s*"([^"]*)"|\{)"#));
+    let mut in_deps = false;
+    let mut all_exact = true;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_deps = t.trim_matches(['[', ']']).ends_with("dependencies");
+        } else if in_deps && let Some(c) = DEP.captures(line) {
+            all_exact &= c.get(1).or(c.get(2)).is_some_and(|v| v.as_str().starts_with('='));
+        }
+    }
+    (!all_exact && !files.has(dir, &["Cargo.lock"], true)).then(|| {
+        (
+            Some(text[..m.start()].matches('\n').count() as u32 + 1),
+            "Cargo.toml has no Cargo.lock next to it".into(),
+            "Run `cargo generate-lockfile` (or any build) and commit Cargo.lock; build with `--locked`.".into(),
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dependencies (detection)
+
+/// Cargo.toml: every dependency table, with the features asked for.
+fn cargo_deps(text: &str) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut add = |name: String, features: Vec<String>| out.push((name, features));
+    for e in toml_entries(text) {
+        let is_deps = |t: &str| {
+            matches!(t, "dependencies" | "dev-dependencies" | "build-dependencies" | "workspace.dependencies")
+                || t.starts_with("target.") && t.ends_with("dependencies")
+        };
+        if is_deps(&e.table) {
+            let features = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
+            add(e.key.to_ascii_lowercase(), features);
+        } else if let Some((table, name)) = e.table.rsplit_once('.') {
+            // [dependencies.sqlx] features = ["postgres"]
+            if is_deps(table) && e.key == "features" {
+                let features = toml_strings(&e.value).into_iter().map(|s| s.to_ascii_lowercase()).collect();
+                add(name.to_ascii_lowercase(), features);
+            } else if is_deps(table) {
+                add(name.to_ascii_lowercase(), Vec::new());
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,85 @@
+//! G2: a Prometheus client and a /metrics handler
+
+use super::*;
+use crate::lang::LANGUAGES;
+
+/// A /metrics route or a Prometheus exposition handler.
+pub(super) static METRICS_HANDLER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"["'`]/metrics/?["'`]|\bmake_asgi_app\b|\bmake_wsgi_app\b|\bstart_http_server\b|\bgenerate_latest\b|\bpromhttp\.Handler|\.metrics\(\)|PrometheusMeterRegistry|\bTextEncoder\b|\bPrometheusBuilder\b|\bRenderTextFormat\b|\bpromBundle\b|\bInstrumentator\(|\bPrometheusMetrics\(|django_prometheus|\bPrometheusMetricsLayer|\bPrometheusMetricsBuilder"#,
+    )
+});
+
+pub(super) fn client_dependency(repo: &Repo) -> Option<(&TextFile, u32)> {
+    for f in &repo.dependency_files {
+        let name = f.file.rsplit('/').next().unwrap_or("");
+        for language in LANGUAGES.iter().map(|l| l.support()) {
+            if language.manifests().contains(&name)
+                && let Some(m) = language.metrics_client().find(&f.text)
+            {
+                return Some((f, f.text[..m.start()].matches('\n').count() as u32 + 1));
+            }
+        }
+    }
+    None
+}
+
+/// The first file serving metrics, among the app's own code or (`skeleton`) the generated module.
+pub(super) fn metrics_handler(repo: &Repo, skeleton: bool) -> Option<&TextFile> {
+    runtime_sources(repo)
+        .filter(|f| is_skeleton(f) == skeleton)
+        .find(|f| METRICS_HANDLER.is_match(&f.text) && METRICS_HANDLER.is_match(&lang::masked(f)))
+}
+
+/// G2: the app serves /metrics in Prometheus format (statically: client library + handler).
+pub fn g2(r: &Review, out: &mut Vec<Finding>) {
+    let repo = r.repo;
+    if !has_app_source(repo) {
+        return;
+    }
+    let port = contract::PORT_HTTP;
+    let client = client_dependency(repo);
+    // The generated module counts once the app's own code imports it; unwired, it serves nothing.
+    let skeleton = metrics_handler(repo, true);
+    let importer = skeleton.and_then(|_| skeleton_importer(repo));
+    let handler = metrics_handler(repo, false).or(importer.and(skeleton));
+    let finding = match (client, handler) {
+        (Some(_), Some(_)) => return,
+        (_, None) if let Some(module) = skeleton => {
+            let main = main_source(repo);
+            out.push(
+                Finding::new(CheckId::G2, main.clone(), None)
+                    .message(format!(
+                        "The generated `{}` serves `GET {METRICS_PATH}`, but no file of the app imports it, so the \
+                         app does not serve metrics yet",
+                        module.file
+                    ))
+                    .fix(format!(
+                        "Import the module from the app's entry code (`{main}`) and add its metrics handler as \
+                         {OBSERVABILITY_DIR}README.md shows under \"Wire it in\"; the app then serves \
+                         `GET {METRICS_PATH}` on port {port}."
+                    )),
+            );
+            return;
+        }
+        (None, None) => Finding::new(CheckId::G2, manifest_for(repo, main_lang(repo)), None).message(format!(
+            "The app has no Prometheus client library and no `GET {METRICS_PATH}` handler, so the platform cannot \
+             collect its metrics"
+        )),
+        (Some((dep, _)), None) => Finding::new(CheckId::G2, main_source(repo), None).message(format!(
+            "A Prometheus client is declared in `{}` but no code serves `GET {METRICS_PATH}`",
+            dep.file
+        )),
+        (None, Some(h)) => Finding::new(CheckId::G2, manifest_for(repo, Some(h.lang)), None).message(format!(
+            "`{}` serves metrics but no Prometheus client library is declared as a dependency, so the build does \
+             not install it",
+            h.file
+        )),
+    };
+    out.push(finding.fix(format!(
+        "Declare your language's Prometheus client (prometheus-client for Python, prom-client for Node, \
+         github.com/prometheus/client_golang for Go, micrometer-registry-prometheus for Java, the `prometheus` \
+         crate for Rust, promphp/prometheus_client_php for PHP) and serve `GET {METRICS_PATH}` on port {port}; the \
+         generated {OBSERVABILITY_DIR} folder has the handler and your business metrics ready to wire in."
+    )));
+}

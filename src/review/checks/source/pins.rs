@@ -1,0 +1,16 @@
+//! S4: pinned dependencies. Each language's module holds its pin rule
+//! ([`crate::lang::LanguageSupport::unpinned`]); this check asks them for every manifest.
+
+use super::*;
+use crate::lang::{LANGUAGES, Manifest, Neighbours};
+
+/// S4: dependencies are pinned (a lockfile, or `==` on every Python requirement).
+pub fn s4(r: &Review, out: &mut Vec<Finding>) {
+    let files = Neighbours::new(r.repo);
+    for f in &r.repo.dependency_files {
+        let manifest = Manifest::new(&f.file, &f.text);
+        if let Some((line, message, fix)) = LANGUAGES.iter().find_map(|l| l.support().unpinned(&manifest, &files)) {
+            out.push(Finding::new(CheckId::S4, f.file.clone(), line.or(Some(1))).message(message).fix(fix));
+        }
+    }
+}
