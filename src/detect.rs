@@ -117,67 +117,6 @@ pub fn detect(root: &Path) -> Detected {
     }
 }
 
-/// Env var names that look like credentials (PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL, a DSN,
-/// or a database/broker/webhook URL, which carries a password or token) — the wizard suggests
-/// these as secrets.
-///
-/// Deliberately a superset of the names the review gate's E5 treats as credentials (PASSWORD,
-/// SECRET, TOKEN, KEY, CREDENTIAL): anything E5 would flag as a plain value should be offered
-/// as a secret up front.
-pub fn secret_like(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    // Split camelCase too (apiKey, dbPassword) so the token rules below see the words.
-    let words = crate::lang::upper_words(name);
-    // Substrings safe to match anywhere: no ordinary word contains them.
-    const ANYWHERE: &[&str] =
-        &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL", "APIKEY", "PRIVATEKEY", "ACCESSKEY"];
-    // Whole words only: KEY would match MONKEY, PASS would match PASSPORT/BYPASS.
-    const WORDS: &[&str] =
-        &["KEY", "KEYS", "PASS", "PWD", "CREDS", "DSN", "SALT", "PEPPER", "AUTH", "PRIVATE", "SIGNATURE"];
-    // A URL/URI to one of these carries a password or token in it.
-    const URL_OWNERS: &[&str] = &[
-        "DATABASE",
-        "DB",
-        "POSTGRES",
-        "POSTGRESQL",
-        "PG",
-        "PSQL",
-        "MONGO",
-        "MONGODB",
-        "REDIS",
-        "AMQP",
-        "RABBITMQ",
-        "RABBIT",
-        "BROKER",
-        "CELERY",
-        "MYSQL",
-        "MARIADB",
-        "SMTP",
-        "WEBHOOK",
-        "SLACK",
-        "DISCORD",
-        "SENTRY",
-        "CONNECTION",
-        "QUEUE",
-        "CACHE",
-        "ELASTICSEARCH",
-        "KAFKA",
-        "NATS",
-        "SQLALCHEMY",
-    ];
-    if ANYWHERE.iter().any(|s| upper.replace('_', "").contains(s)) {
-        return true;
-    }
-    if words.iter().any(|w| WORDS.contains(&w.as_str())) {
-        return true;
-    }
-    let is_url = |w: &String| matches!(w.as_str(), "URL" | "URI" | "URLS" | "STRING" | "CONN" | "CONNSTR");
-    if let Some(pos) = words.iter().position(is_url) {
-        return words[..pos].iter().any(|w| URL_OWNERS.contains(&w.as_str()));
-    }
-    false
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reading the folder
 
@@ -1085,6 +1024,7 @@ fn detect_env_vars(files: &[SrcFile]) -> Vec<Found<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::credentials::secret_like;
     use std::path::PathBuf;
 
     fn fixture(name: &str) -> Detected {

@@ -7,8 +7,8 @@
 //! text, is masked on every line of the diff, context lines included, the way findings mask
 //! it; control characters are escaped like every other repo text that reaches a terminal.
 
+use crate::credentials::{credential_name, embedded_secret, holds_value, mask};
 use crate::report::escape;
-use crate::review::secret_values::{credential_name, embedded_secret, holds_value, mask};
 use crate::yaml::{self, Node, Value};
 use regex::Regex;
 use std::sync::LazyLock;

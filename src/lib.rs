@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cluster;
 pub mod commands;
 pub mod contract;
+pub mod credentials;
 pub mod dashboard;
 pub mod detect;
 pub mod diff;

@@ -10,6 +10,7 @@
 //! a blocking diagnostic.
 
 use crate::lang::Language;
+pub use crate::lang::{Lang, TextFile};
 use crate::yaml::{self, Node};
 use std::path::{Path, PathBuf};
 
@@ -66,7 +67,7 @@ pub fn reads_objects(file: &str) -> bool {
     }
     let yaml = name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json");
     let chart_values = name.starts_with("values") && !name.ends_with(".json");
-    yaml && (file == crate::spec::ANSWERS_FILE
+    yaml && (file == crate::contract::ANSWERS_FILE
         || file.starts_with(".github/workflows/")
         || chart_values
         || dirs.split('/').any(|d| OBJECT_DIRS.contains(&d)))
@@ -138,37 +139,6 @@ pub struct Dockerfile {
     pub file: String,
     /// Its instructions in order.
     pub instructions: Vec<Instruction>,
-}
-
-/// What a file of application source is written in, for the G and S checks: code of a
-/// [`Language`], or app configuration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// Source code of a language.
-    Code(Language),
-    /// An app config file (.env, application.yml/.properties, settings.*).
-    Config,
-}
-
-impl Lang {
-    /// The language of a source file (None for configuration).
-    pub fn language(self) -> Option<Language> {
-        match self {
-            Lang::Code(language) => Some(language),
-            Lang::Config => None,
-        }
-    }
-}
-
-/// A text file of application source or configuration.
-#[derive(Debug, Clone)]
-pub struct TextFile {
-    /// Repo-relative path.
-    pub file: String,
-    /// Its language.
-    pub lang: Lang,
-    /// Its content.
-    pub text: String,
 }
 
 /// Everything the review reads from one repo.

@@ -35,7 +35,7 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<Exit, Error> {
             say(&format!(
                 "Installing the {} example's pinned dependencies into {} …",
                 language.as_str(),
-                crate::contract::EXAMPLE_ENV_DIR
+                crate::lang::example::EXAMPLE_ENV_DIR
             ));
         }
         let prepared = probe::example::prepare(&config.root, language, args.install, &mut |line| say(line))?;

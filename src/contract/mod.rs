@@ -497,6 +497,10 @@ pub const K8S_FILES: &[(&str, When, &str)] = &[
     ("k8s/12-hpa.yaml", When::Always, "the autoscaler"),
 ];
 
+/// The answers file's name, at the root of the app repo.
+pub const ANSWERS_FILE: &str = "vibe.yaml";
+/// Placeholder vibe writes for a value that is not sealed yet (check E4 reports it).
+pub const UNSEALED_STUB: &str = "REPLACE_ME";
 /// The network-policies file, where C-check findings about missing policies belong.
 pub const NETWORK_POLICIES_FILE: &str = "k8s/01-network-policies.yaml";
 /// The storage file, where D1 findings about missing PVCs belong.
@@ -517,76 +521,3 @@ pub const CHART_DIR: &str = "helm/vibe-stack";
 pub const STORE_STORAGE: &str = "5Gi";
 /// HPA bounds: min replicas, max replicas, CPU target percent.
 pub const HPA: (u32, u32, u32) = (1, 3, 75);
-
-/// One step of installing a generated example app (`vibe probe --example --install`).
-///
-/// Paths and arguments may hold placeholders: `{root}` the app repo, `{obs}` its observability/
-/// folder, `{env}` the local install folder [`EXAMPLE_ENV_DIR`], `{build}` the build folder
-/// (`$VIBE_EXAMPLE_CACHE/<language>` when that variable is set, so builds are shared between
-/// repos, else `{env}/build`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExampleStep {
-    /// Copy a file, or a folder (replacing what was there).
-    Copy {
-        /// Source.
-        from: &'static str,
-        /// Destination.
-        to: &'static str,
-    },
-    /// Run a command.
-    Run {
-        /// Working folder.
-        cwd: &'static str,
-        /// Program and arguments.
-        argv: &'static [&'static str],
-        /// Extra environment.
-        env: &'static [(&'static str, &'static str)],
-    },
-}
-
-/// Which files of observability/ an installed example depends on (a change asks for a re-install).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExampleInputs {
-    /// These files only (interpreted languages run the repo's source directly).
-    Files(&'static [&'static str]),
-    /// Every file (the example runs from a build or a copy).
-    All,
-}
-
-/// How the generated example app of a language is installed and started, with the runtime's own
-/// package manager. Placeholders as in [`ExampleStep`], plus `$PORT`/`$MGMT_PORT` in the
-/// environment of the started app.
-#[derive(Debug, Clone, Copy)]
-pub struct ExampleApp {
-    /// The language.
-    pub language: Language,
-    /// Programs the install and the run need, each with how to get it.
-    pub tools: &'static [(&'static str, &'static str)],
-    /// Where the pinned dependencies come from, in words (for the message when they cannot be fetched).
-    pub registry: &'static str,
-    /// The package manager that installs them, in words.
-    pub installer: &'static str,
-    /// What the installed example depends on.
-    pub inputs: ExampleInputs,
-    /// The install steps, in order.
-    pub install: &'static [ExampleStep],
-    /// Environment of the install steps only when `VIBE_EXAMPLE_CACHE` is set (package caches).
-    pub cache_env: &'static [(&'static str, &'static str)],
-    /// The command that starts the example.
-    pub run: &'static [&'static str],
-    /// Its working folder.
-    pub run_cwd: &'static str,
-    /// Its extra environment.
-    pub run_env: &'static [(&'static str, &'static str)],
-}
-
-/// Where `vibe probe --example --install` installs dependencies, relative to the app repo
-/// (inside the git-ignored `.vibe/`).
-pub const EXAMPLE_ENV_DIR: &str = ".vibe/example-env";
-/// The variable naming a folder for package caches and builds shared between repos.
-pub const EXAMPLE_CACHE_VAR: &str = "VIBE_EXAMPLE_CACHE";
-
-/// The example app of a language.
-pub fn example_app(language: Language) -> Option<&'static ExampleApp> {
-    Some(language.support().example_app())
-}

@@ -34,8 +34,7 @@ pub fn generate_with(mode: Mode<'_>, spec: &AppSpec, sealed: &SealedValues) -> R
     write::apply(mode, &plan)
 }
 
-/// Placeholder vibe writes for a value that is not sealed yet (check E4 reports it).
-pub const UNSEALED_STUB: &str = "REPLACE_ME";
+pub use crate::contract::UNSEALED_STUB;
 
 /// The sealed values in the repo's SealedSecret for this app (stubs excluded).
 ///

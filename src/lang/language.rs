@@ -1,7 +1,7 @@
 //! The languages vibe supports and the one trait each language's module implements.
 
+use super::example::ExampleApp;
 use super::{Dialect, Manifest, Neighbours, Unpinned};
-use crate::contract::ExampleApp;
 use regex::Regex;
 use serde::Serialize;
 
@@ -96,4 +96,35 @@ pub trait LanguageSupport: Sync {
     fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>>;
     /// How `vibe probe --example` installs and runs the generated example app.
     fn example_app(&self) -> &'static ExampleApp;
+}
+
+/// What a file of application source is written in, for the G and S checks: code of a
+/// [`Language`], or app configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// Source code of a language.
+    Code(Language),
+    /// An app config file (.env, application.yml/.properties, settings.*).
+    Config,
+}
+
+impl Lang {
+    /// The language of a source file (None for configuration).
+    pub fn language(self) -> Option<Language> {
+        match self {
+            Lang::Code(language) => Some(language),
+            Lang::Config => None,
+        }
+    }
+}
+
+/// A text file of application source or configuration.
+#[derive(Debug, Clone)]
+pub struct TextFile {
+    /// Repo-relative path.
+    pub file: String,
+    /// Its language.
+    pub lang: Lang,
+    /// Its content.
+    pub text: String,
 }

@@ -1,7 +1,7 @@
 //! Source with its comments blanked, so that patterns match code only.
 
+use super::TextFile;
 use super::{Dialect, dialect, is_ident, lex_string};
-use crate::repo::TextFile;
 use regex::Regex;
 
 fn blank(out: &mut [u8], from: usize, to: usize) {
@@ -229,7 +229,7 @@ mod tests {
 
     #[test]
     fn files_are_searched_with_their_own_dialects_pattern() {
-        use crate::repo::Lang;
+        use crate::lang::Lang;
         let file = |name: &str, lang, text: &str| TextFile { file: name.into(), lang, text: text.into() };
         let files = [
             file("a.py", Lang::Code(Language::Python), "# execute(\nexecute(q)"),

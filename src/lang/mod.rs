@@ -3,6 +3,7 @@
 //! all of them. Detection, generation and the review checks ask these modules, never their own
 //! per-language tables.
 
+pub mod example;
 mod go;
 mod jvm;
 mod language;
@@ -18,7 +19,7 @@ pub mod toml;
 mod words;
 
 pub(crate) use language::ENV_NAME;
-pub use language::{Dependency, LANGUAGES, Language, LanguageSupport};
+pub use language::{Dependency, LANGUAGES, Lang, Language, LanguageSupport, TextFile};
 pub use pins::{Manifest, Neighbours, Unpinned};
 
 pub use lexer::{LIT_MARK, Lit, bare_identifier, is_ident, lex_string, literals, without_literals};
@@ -26,7 +27,6 @@ pub use mask::{files_matching, mask, masked};
 pub use scan::{call_args, statement_end};
 pub use words::{env_name, split_parts, upper_words};
 
-use crate::repo::TextFile;
 use regex::Regex;
 
 /// How a file is lexed.

@@ -1,10 +1,10 @@
 //! JavaScript / TypeScript on Node.js: what vibe knows of the language.
 
+use super::example::{ExampleApp, ExampleInputs, ExampleStep};
 use super::language::ENV_NAME;
 use super::pins::line_of;
 use super::re;
 use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
-use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
 use std::sync::LazyLock;
 

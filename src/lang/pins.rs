@@ -1,7 +1,7 @@
 //! What the pin rule (S4) of every language reads: a dependency manifest, the files beside it
 //! (lockfiles), and the shape of its answer.
 
-use crate::repo::Repo;
+use super::TextFile;
 use std::collections::HashSet;
 
 /// A dependency manifest as read from the repo.
@@ -31,14 +31,16 @@ pub struct Neighbours<'a> {
 }
 
 impl<'a> Neighbours<'a> {
-    /// Indexes the files of `repo`.
-    pub fn new(repo: &'a Repo) -> Neighbours<'a> {
-        let files =
-            repo.dependency_files.iter().map(|f| f.file.as_str()).chain(repo.sources.iter().map(|f| f.file.as_str()));
-        let yaml = repo.yaml.iter().map(|y| y.file.as_str());
-        let names = files.chain(yaml).map(|f| (dir_of(f), name_of(f))).collect();
-        let manifests =
-            repo.dependency_files.iter().map(|f| (dir_of(&f.file), name_of(&f.file), f.text.as_str())).collect();
+    /// Indexes a repo's files: its dependency files and sources (with their text), and the paths
+    /// of its other files (`others`, e.g. its YAML files).
+    pub fn new(
+        dependency_files: &'a [TextFile],
+        sources: &'a [TextFile],
+        others: impl Iterator<Item = &'a str>,
+    ) -> Neighbours<'a> {
+        let files = dependency_files.iter().map(|f| f.file.as_str()).chain(sources.iter().map(|f| f.file.as_str()));
+        let names = files.chain(others).map(|f| (dir_of(f), name_of(f))).collect();
+        let manifests = dependency_files.iter().map(|f| (dir_of(&f.file), name_of(&f.file), f.text.as_str())).collect();
         Neighbours { names, manifests }
     }
 

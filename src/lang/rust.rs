@@ -1,10 +1,10 @@
 //! Rust: what vibe knows of the language.
 
+use super::example::{ExampleApp, ExampleInputs, ExampleStep};
 use super::language::ENV_NAME;
 use super::re;
 use super::toml::{toml_entries, toml_strings};
 use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
-use crate::contract::{ExampleApp, ExampleInputs, ExampleStep};
 use regex::Regex;
 use std::sync::LazyLock;
 

@@ -1,12 +1,13 @@
 //! `vibe probe --example [--install]`: the generated observability/ skeleton's example app, installed
 //! with the runtime's own package manager into `.vibe/example-env` and started for the probe.
 //!
-//! What to install and run per language is contract data ([`crate::contract::EXAMPLE_APPS`]); this
+//! What to install and run per language is each language module's data ([`crate::lang::example::ExampleApp`]); this
 //! module only interprets it: placeholders, copies, commands with progress, and a stamp recording
 //! what was installed, so a stale install is noticed instead of probing old code.
 
-use crate::contract::{self, EXAMPLE_CACHE_VAR, EXAMPLE_ENV_DIR, ExampleApp, ExampleInputs, ExampleStep, Language};
 use crate::error::Error;
+use crate::lang::Language;
+use crate::lang::example::{self, EXAMPLE_CACHE_VAR, EXAMPLE_ENV_DIR, ExampleApp, ExampleInputs, ExampleStep};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -75,8 +76,7 @@ pub fn prepare(
     install: bool,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Prepared, Error> {
-    let example = contract::example_app(language)
-        .ok_or_else(|| Error::Usage(format!("vibe has no example app for {} yet.", language.as_str())))?;
+    let example = example::example_app(language);
     // Absolute: the steps run in other folders, and a relative CARGO_TARGET_DIR would follow them.
     let root = std::path::absolute(root).map_err(|e| Error::io(root, e))?;
     let vars = Vars::new(&root, language);
@@ -299,8 +299,8 @@ mod tests {
 
     #[test]
     fn every_language_has_an_example_whose_tools_are_named() {
-        for r in contract::RUNTIMES {
-            let e = contract::example_app(r.language).expect("an example for every language");
+        for r in crate::contract::RUNTIMES {
+            let e = example::example_app(r.language);
             assert!(!e.tools.is_empty() && !e.run.is_empty(), "{}", r.id);
             for step in e.install {
                 if let ExampleStep::Run { argv, .. } = step {
@@ -330,7 +330,7 @@ mod tests {
         let err = prepare(dir.path(), Language::Python, false, &mut |_| {}).unwrap_err().to_string();
         assert!(err.contains("changed since the example was installed"), "{err}");
         // The current stamp: the command is the venv's python, run from the repo.
-        let fp = fingerprint(&vars, contract::example_app(Language::Python).unwrap()).unwrap();
+        let fp = fingerprint(&vars, example::example_app(Language::Python)).unwrap();
         std::fs::write(vars.stamp(Language::Python), fp).unwrap();
         let p = prepare(dir.path(), Language::Python, false, &mut |_| {}).unwrap();
         assert_eq!(p.command[0], dir.path().join(".vibe/example-env/venv/bin/python").display().to_string());

@@ -28,13 +28,6 @@ pub mod workload;
 
 mod checks;
 
-/// What the review calls a credential and how it masks one, for other outputs that show file
-/// content (diffs) and for vibe.yaml's validation (a plain setting vibe accepts never becomes a
-/// finding in the ConfigMap it is written to).
-pub mod secret_values {
-    pub use super::checks::secrets::{credential_name, embedded_secret, holds_value, mask};
-}
-
 pub use checks::secrets::env_name;
 pub use context::ReviewContext;
 pub use finding::{Direction, Evidence, Finding, Remedy, Sender};

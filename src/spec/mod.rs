@@ -18,8 +18,7 @@ use crate::error::{Error, Invalid, Located, Problem};
 use crate::platform::Platform;
 use std::path::Path;
 
-/// The answers file's name, at the root of the app repo.
-pub const ANSWERS_FILE: &str = "vibe.yaml";
+pub use crate::contract::ANSWERS_FILE;
 
 /// The app image's tag when no `--tag` is given: the commit SHA, else vibe.yaml's `tag:`.
 ///

@@ -281,7 +281,7 @@ fn settings(a: &Answers, bad: &mut impl FnMut(String, String)) {
                 field,
                 format!("{name} is listed under secrets too: a name is either a sealed secret or a plain setting"),
             );
-        } else if crate::detect::secret_like(name) || crate::review::secret_values::credential_name(name) {
+        } else if crate::credentials::secret_like(name) || crate::credentials::credential_name(name) {
             bad(
                 field,
                 format!(
@@ -289,7 +289,7 @@ fn settings(a: &Answers, bad: &mut impl FnMut(String, String)) {
                      list {name} under secrets: instead and seal its value with `vibe seal {name}`"
                 ),
             );
-        } else if crate::review::secret_values::embedded_secret(value).is_some() {
+        } else if crate::credentials::embedded_secret(value).is_some() {
             bad(
                 field,
                 format!(

@@ -230,7 +230,7 @@ pub fn suggested_secrets(a: &Answers, d: &Detected) -> Vec<Found<String>> {
     let reserved = spec::reserved_secret_keys(a);
     let provided: Vec<&str> = spec::provided_env_vars(a).into_iter().map(|(_, name)| name).collect();
     let mut out: Vec<Found<String>> = Vec::new();
-    for f in d.env_vars.iter().filter(|f| crate::detect::secret_like(&f.value)) {
+    for f in d.env_vars.iter().filter(|f| crate::credentials::secret_like(&f.value)) {
         if !a.secrets.contains(&f.value)
             && !reserved.contains(&f.value.as_str())
             && !provided.contains(&f.value.as_str())

@@ -1,6 +1,7 @@
 //! E5: credential-like env vars come from secretKeyRef, never a plain value.
 
 use super::*;
+use crate::credentials::URL_PASSWORD;
 
 /// E5: credential-like env vars come from secretKeyRef, never a plain `value:`.
 pub fn e5(r: &Review, out: &mut Vec<Finding>) {

@@ -1,9 +1,9 @@
 //! The fixers of E5 (secrets), declared with their checks in this family's `CHECKS`.
 
 use crate::contract;
+use crate::contract::UNSEALED_STUB;
 use crate::edit::Files;
 use crate::edit::yaml_edit::{self as edit, Y, path};
-use crate::generate::UNSEALED_STUB;
 use crate::repo::Object;
 use crate::review::Finding;
 use crate::review::fixers::{Fixed, Fx, container_path, edit_at, edit_object, workload_of};

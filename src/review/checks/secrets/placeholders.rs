@@ -1,6 +1,7 @@
 //! E4: no CHANGE_ME / REPLACE_ME placeholders remain.
 
 use super::*;
+use crate::credentials::PLACEHOLDER;
 
 /// Chart values files (values.yaml, values-prod.yaml, ...), which E4 reads besides manifests.
 fn is_values_file(file: &str) -> bool {

@@ -6,7 +6,7 @@ use crate::lang::{LANGUAGES, Manifest, Neighbours};
 
 /// S4: dependencies are pinned (a lockfile, or `==` on every Python requirement).
 pub fn s4(r: &Review, out: &mut Vec<Finding>) {
-    let files = Neighbours::new(r.repo);
+    let files = Neighbours::new(&r.repo.dependency_files, &r.repo.sources, r.repo.yaml.iter().map(|y| y.file.as_str()));
     for f in &r.repo.dependency_files {
         let manifest = Manifest::new(&f.file, &f.text);
         if let Some((line, message, fix)) = LANGUAGES.iter().find_map(|l| l.support().unpinned(&manifest, &files)) {
