@@ -149,37 +149,63 @@ pub fn review_with(
     context: &str,
 ) -> Result<Outcome, Error> {
     let mut notes = Vec::new();
-    // 1. The namespace: a list in a namespace that does not exist is just empty.
+    let read = read_namespace(api, ns, context, &mut notes)?;
+    notes.insert(0, read.header(ns, about));
+    let has_repo = repo.root.join(crate::spec::ANSWERS_FILE).exists() || !repo.objects.is_empty();
+    let drift = drift_findings(&repo, &read, ns, &mut notes);
+    let kept = swap_in_live(&mut repo, &mut ctx, &read, ns);
+    if !has_repo {
+        notes.push(format!(
+            "No app repo here (no vibe.yaml, no manifests): only the live objects were reviewed; the checks of the \
+             Dockerfile, source and workflows ({}) were not run.",
+            review::registry::repo_only().map(CheckId::as_str).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let mut evidence = gather_pod_evidence(api, &mut ctx, &read, ns, tail_lines)?;
+    notes.append(&mut evidence.notes);
+    let mut report = review_live_repo(&repo, &mut ctx, &read.live, &kept, has_repo);
+    // The logs and endpoints are merged by the probe's rule, so `--cluster` and `--probe` agree on
+    // what live evidence replaces; the pods' status and the drift are facts of their own.
+    crate::probe::merge::merge(&mut report, &evidence.checks, evidence.findings);
+    report.add(&ctx, drift.into_iter().chain(evidence.status));
+    report.namespace = Some(ns.to_string());
+    report.subject = review::Subject::Namespace;
+    Ok(Outcome { report, notes })
+}
+
+/// What was read from the namespace: its objects, its pods and the kinds that were listed.
+struct NamespaceRead {
+    live: LiveObjects,
+    pods: Vec<Json>,
+    kinds_read: Vec<&'static str>,
+}
+
+impl NamespaceRead {
+    /// The first line of the report's notes: which namespace, where, and how much was read.
+    fn header(&self, ns: &str, about: &str) -> String {
+        format!(
+            "Live namespace {ns} ({about}): {} object{} and {} pod{} read.",
+            self.live.objects.len(),
+            crate::words::plural(self.live.objects.len()),
+            self.pods.len(),
+            crate::words::plural(self.pods.len())
+        )
+    }
+}
+
+/// Reads the namespace, its objects kind by kind, and its pods. A list in a namespace that does
+/// not exist is just empty, so the namespace itself is read first.
+fn read_namespace(api: &mut dyn Api, ns: &str, context: &str, notes: &mut Vec<String>) -> Result<NamespaceRead, Error> {
     let read = Read { path: format!("/api/v1/namespaces/{ns}"), verb: "get", resource: "namespaces".into() };
     let Some(body) = api.get(&read)? else {
         return Err(ClusterError::NamespaceMissing { namespace: ns.into(), context: context.into() }.into());
     };
     let mut all: Vec<Json> = serde_json::from_str::<Json>(&body).map(|n| vec![n]).unwrap_or_default();
-    // 2. The objects, kind by kind.
-    let mut kinds_read: Vec<&str> = vec!["Namespace"];
+    let mut kinds_read: Vec<&'static str> = vec!["Namespace"];
     for k in role::KINDS {
-        let read = Read { path: k.path(ns), verb: "list", resource: k.resource.into() };
-        let api_version = if k.group.is_empty() { k.version.to_string() } else { format!("{}/{}", k.group, k.version) };
-        match api.get(&read)? {
-            Some(body) => {
-                all.extend(items(&body, &read, k.kind, &api_version, ns)?);
-                kinds_read.push(k.kind);
-            }
-            None if k.kind == "SealedSecret" => notes.push(
-                "The cluster has no SealedSecret resource (the sealed-secrets controller is not installed): \
-                 SealedSecrets were not read."
-                    .into(),
-            ),
-            None => {
-                return Err(ClusterError::Api {
-                    verb: "list".into(),
-                    resource: k.resource.into(),
-                    namespace: ns.into(),
-                    code: 404,
-                    message: "the API server does not serve this resource".into(),
-                }
-                .into());
-            }
+        if let Some(items) = read_kind(api, k, ns, notes)? {
+            all.extend(items);
+            kinds_read.push(k.kind);
         }
     }
     let read = Read { path: role::PODS.path(ns), verb: "list", resource: "pods".into() };
@@ -187,30 +213,49 @@ pub fn review_with(
         Some(body) => items(&body, &read, "Pod", "v1", ns)?,
         None => Vec::new(),
     };
-    let live = LiveObjects::new(all);
-    notes.insert(
-        0,
-        format!(
-            "Live namespace {ns} ({about}): {} object{} and {} pod{} read.",
-            live.objects.len(),
-            crate::words::plural(live.objects.len()),
-            pods.len(),
-            crate::words::plural(pods.len())
-        ),
-    );
+    Ok(NamespaceRead { live: LiveObjects::new(all), pods, kinds_read })
+}
 
-    // 3. Drift between k8s/ and the namespace.
-    let has_repo = repo.root.join(crate::spec::ANSWERS_FILE).exists() || !repo.objects.is_empty();
+/// Lists one kind in the namespace: its items, or `None` (with a note) when the cluster does not
+/// have the optional SealedSecret resource. Any other kind the server does not serve is an error.
+fn read_kind(api: &mut dyn Api, k: &role::Kind, ns: &str, notes: &mut Vec<String>) -> Result<Option<Vec<Json>>, Error> {
+    let read = Read { path: k.path(ns), verb: "list", resource: k.resource.into() };
+    let api_version = if k.group.is_empty() { k.version.to_string() } else { format!("{}/{}", k.group, k.version) };
+    match api.get(&read)? {
+        Some(body) => Ok(Some(items(&body, &read, k.kind, &api_version, ns)?)),
+        None if k.kind == "SealedSecret" => {
+            notes.push(
+                "The cluster has no SealedSecret resource (the sealed-secrets controller is not installed): \
+                 SealedSecrets were not read."
+                    .into(),
+            );
+            Ok(None)
+        }
+        None => Err(ClusterError::Api {
+            verb: "list".into(),
+            resource: k.resource.into(),
+            namespace: ns.into(),
+            code: 404,
+            message: "the API server does not serve this resource".into(),
+        }
+        .into()),
+    }
+}
+
+/// Drift between the manifests in k8s/ and the namespace (none, with a note, without manifests).
+fn drift_findings(repo: &Repo, read: &NamespaceRead, ns: &str, notes: &mut Vec<String>) -> Vec<Finding> {
     let manifests: Vec<&crate::repo::Object> = repo.objects.iter().filter(|o| o.file.starts_with("k8s/")).collect();
-    let drift = if manifests.is_empty() {
+    if manifests.is_empty() {
         notes.push("No manifests in k8s/: drift between Git and the namespace was not checked.".into());
-        Vec::new()
-    } else {
-        drift::findings(&manifests, &live.objects, &kinds_read, ns)
-    };
+        return Vec::new();
+    }
+    drift::findings(&manifests, &read.live.objects, &read.kinds_read, ns)
+}
 
-    // 4. The repo with its Kubernetes objects replaced by the live ones.
-    let replaced = |kind: &str| kinds_read.contains(&kind) || role::KINDS.iter().any(|k| k.kind == kind);
+/// Replaces the repo's Kubernetes objects by the live ones and points the context at `ns`.
+/// Returns the repo files that stay (their findings are not live).
+fn swap_in_live(repo: &mut Repo, ctx: &mut ReviewContext, read: &NamespaceRead, ns: &str) -> HashSet<String> {
+    let replaced = |kind: &str| read.kinds_read.contains(&kind) || role::KINDS.iter().any(|k| k.kind == kind);
     let kept: HashSet<String> = repo
         .objects
         .iter()
@@ -224,46 +269,51 @@ pub fn review_with(
         .chain(repo.gitignores.iter().map(|g| g.0.clone()))
         .chain(repo.env_files.iter().cloned())
         .collect();
-    repo.replace_objects(|o| !replaced(&o.kind), live.objects.iter().cloned());
+    repo.replace_objects(|o| !replaced(&o.kind), read.live.objects.iter().cloned());
     if ctx.answers.is_none() {
-        ctx.infer(&repo);
+        ctx.infer(repo);
     }
     ctx.namespace = Some(ns.to_string());
-    if !has_repo {
-        notes.push(format!(
-            "No app repo here (no vibe.yaml, no manifests): only the live objects were reviewed; the checks of the \
-             Dockerfile, source and workflows ({}) were not run.",
-            review::registry::repo_only().map(CheckId::as_str).collect::<Vec<_>>().join(", ")
-        ));
-    }
+    kept
+}
 
-    // 5. The pods.
+/// The pods' live evidence (status, logs, endpoints); the checks it covers are recorded in `ctx`.
+fn gather_pod_evidence(
+    api: &mut dyn Api,
+    ctx: &mut ReviewContext,
+    read: &NamespaceRead,
+    ns: &str,
+    tail_lines: u32,
+) -> Result<live::Evidence, Error> {
     let facts = live::AppFacts {
         slug: ctx.slug.clone(),
         metrics: ctx.answers.as_ref().map(|a| a.metrics.iter().map(|m| m.name.clone()).collect()).unwrap_or_default(),
         tail_lines,
     };
-    let evidence = live::gather(api, ns, &live, &pods, &facts)?;
+    let evidence = live::gather(api, ns, &read.live, &read.pods, &facts)?;
     ctx.live_evidence.extend(evidence.checks.iter().copied());
-    notes.extend(evidence.notes);
+    Ok(evidence)
+}
 
-    // 6. The review, then the live findings.
-    let mut report = review::run(&repo, &ctx);
+/// The review of the repo with the live objects, findings located on the live objects (and,
+/// without an app repo, the repo-only checks left out).
+fn review_live_repo(
+    repo: &Repo,
+    ctx: &mut ReviewContext,
+    live: &LiveObjects,
+    kept: &HashSet<String>,
+    has_repo: bool,
+) -> Report {
+    let mut report = review::run(repo, ctx);
     report.put_context_diagnostics(std::mem::take(&mut ctx.diagnostics));
     for f in report.findings.iter_mut().chain(report.suppressed.iter_mut()) {
-        locate(f, &live, &kept);
+        locate(f, live, kept);
     }
     if !has_repo {
         report.findings.retain(|f| !review::registry::check(f.id).repo_only);
         report.suppressed.retain(|f| !review::registry::check(f.id).repo_only);
     }
-    // The logs and endpoints are merged by the probe's rule, so `--cluster` and `--probe` agree on
-    // what live evidence replaces; the pods' status and the drift are facts of their own.
-    crate::probe::merge::merge(&mut report, &evidence.checks, evidence.findings);
-    report.add(&ctx, drift.into_iter().chain(evidence.status));
-    report.namespace = Some(ns.to_string());
-    report.subject = review::Subject::Namespace;
-    Ok(Outcome { report, notes })
+    report
 }
 
 /// Points a finding on a live object at the object and field (`cluster:Deployment/web:spec.replicas`),

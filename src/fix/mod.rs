@@ -111,156 +111,182 @@ pub fn plan(ws: &Workspace, findings: &[Finding]) -> Result<FixPlan, Error> {
     let repo = Repo::load(root)?;
     let ctx = ReviewContext::for_workspace(&repo, ws);
     let lock = Lock::load(root)?;
-    let fx = checks::Fx { repo: &repo, ctx: &ctx };
-    let mut files = Files::new(root);
-    let mut attempted: Vec<Finding> = Vec::new();
-    let mut manual: Vec<(Finding, String)> = Vec::new();
-    let mut generated: Option<Result<BTreeMap<String, String>, String>> = None;
-    let mut seen = HashSet::new();
-    let mut by_hand: Vec<&Finding> = Vec::new();
+    let mut planning = Planning { files: Files::new(root), attempted: Vec::new(), manual: Vec::new() };
+    let by_hand = planning.regenerate_generated(ws, &lock, findings);
+    planning.fix_by_hand(&checks::Fx { repo: &repo, ctx: &ctx }, by_hand);
+    let reviews = if planning.files.changes().is_empty() {
+        None
+    } else {
+        let before = review::run(&repo, &ctx);
+        let after = planning.follow_up(ws, &before)?;
+        Some((before, after))
+    };
+    Ok(planning.finish(reviews))
+}
 
-    // Files vibe generated: regenerate them (once each).
-    for f in findings {
-        if !seen.insert((f.id, f.file.clone(), f.line, f.object.clone(), f.message.clone())) {
-            continue;
-        }
-        if f.evidence == Evidence::Live {
-            manual.push((f.clone(), format!("This was seen on the running app, not in a file. What to do: {}", f.fix)));
-            continue;
-        }
-        if !lock.files.contains_key(&f.file) {
-            by_hand.push(f);
-            continue;
-        }
-        let regenerated = generated.get_or_insert_with(|| regenerate(ws));
-        match regenerated {
-            Ok(planned) => match planned.get(&f.file) {
-                Some(content) => {
-                    let current = files.text_or_empty(&f.file);
-                    if *content != current {
-                        files.regenerate(&f.file, content.clone());
-                        attempted.push(f.clone());
-                    } else if files.regenerated.contains(&f.file) {
-                        attempted.push(f.clone());
-                    } else if review::registry::check(f.id).fixer.is_none() {
-                        manual.push((f.clone(), manual_reason(f)));
-                    } else {
-                        manual.push((
-                            f.clone(),
-                            format!(
-                                "vibe wrote {} exactly like this from the answers in vibe.yaml, so regenerating it changes \
-                                 nothing. What to do: {} Where an answer decides it, change vibe.yaml and run `vibe generate`.",
-                                f.file, f.fix
-                            ),
-                        ));
-                    }
-                }
-                None => manual.push((
+/// A plan being made: the planned files, the findings a change was made for, and those left
+/// for the creator.
+struct Planning {
+    files: Files,
+    attempted: Vec<Finding>,
+    manual: Vec<(Finding, String)>,
+}
+
+impl Planning {
+    /// Regenerates the files vibe generated (once each) for their findings; returns the findings
+    /// on hand-written files (and on generated ones that cannot be regenerated but have a fixer).
+    fn regenerate_generated<'a>(&mut self, ws: &Workspace, lock: &Lock, findings: &'a [Finding]) -> Vec<&'a Finding> {
+        let mut generated: Option<Result<BTreeMap<String, String>, String>> = None;
+        let mut seen = HashSet::new();
+        let mut by_hand = Vec::new();
+        for f in findings {
+            if !seen.insert((f.id, f.file.clone(), f.line, f.object.clone(), f.message.clone())) {
+                continue;
+            }
+            if f.evidence == Evidence::Live {
+                let why = format!("This was seen on the running app, not in a file. What to do: {}", f.fix);
+                self.manual.push((f.clone(), why));
+                continue;
+            }
+            if !lock.files.contains_key(&f.file) {
+                by_hand.push(f);
+                continue;
+            }
+            match generated.get_or_insert_with(|| regenerate(ws)) {
+                Ok(planned) => self.regenerate_one(f, planned),
+                // Without usable answers, hand-written fixes still apply to the file.
+                Err(_) if review::registry::check(f.id).fixer.is_some() => by_hand.push(f),
+                Err(e) => self.manual.push((
                     f.clone(),
-                    format!(
-                        "vibe no longer writes {} for the answers in vibe.yaml: run `vibe generate`, which removes it.",
-                        f.file
-                    ),
+                    format!("vibe wrote {} but cannot regenerate it now ({e}). What to do: {}", f.file, f.fix),
                 )),
-            },
-            // Without usable answers, hand-written fixes still apply to the file.
-            Err(_) if review::registry::check(f.id).fixer.is_some() => by_hand.push(f),
-            Err(e) => manual.push((
-                f.clone(),
-                format!("vibe wrote {} but cannot regenerate it now ({e}). What to do: {}", f.file, f.fix),
-            )),
+            }
+        }
+        by_hand
+    }
+
+    /// Plans vibe's output for the generated file of `f`, or says why regenerating cannot fix it.
+    fn regenerate_one(&mut self, f: &Finding, planned: &BTreeMap<String, String>) {
+        let Some(content) = planned.get(&f.file) else {
+            let why = format!(
+                "vibe no longer writes {} for the answers in vibe.yaml: run `vibe generate`, which removes it.",
+                f.file
+            );
+            self.manual.push((f.clone(), why));
+            return;
+        };
+        if *content != self.files.text_or_empty(&f.file) {
+            self.files.regenerate(&f.file, content.clone());
+            self.attempted.push(f.clone());
+        } else if self.files.regenerated.contains(&f.file) {
+            self.attempted.push(f.clone());
+        } else if review::registry::check(f.id).fixer.is_none() {
+            self.manual.push((f.clone(), manual_reason(f)));
+        } else {
+            let why = format!(
+                "vibe wrote {} exactly like this from the answers in vibe.yaml, so regenerating it changes \
+                 nothing. What to do: {} Where an answer decides it, change vibe.yaml and run `vibe generate`.",
+                f.file, f.fix
+            );
+            self.manual.push((f.clone(), why));
         }
     }
 
-    // Hand-written files: one fixer per check; a failed fixer leaves no partial edit behind.
-    for f in by_hand {
-        let Some(fixer) = review::registry::check(f.id).fixer else {
-            manual.push((f.clone(), manual_reason(f)));
-            continue;
-        };
-        if files.regenerated.contains(&f.file) {
-            attempted.push(f.clone());
-            continue;
-        }
-        let snapshot = files.clone();
-        match run_fixer(fixer, &fx, f, &mut files) {
-            Ok(()) => attempted.push(f.clone()),
-            Err(why) => {
-                files = snapshot;
-                manual.push((f.clone(), format!("vibe cannot change this safely: {why}. What to do: {}", f.fix)));
+    /// Hand-written files: one fixer per check; a failed fixer leaves no partial edit behind.
+    fn fix_by_hand(&mut self, fx: &checks::Fx, by_hand: Vec<&Finding>) {
+        for f in by_hand {
+            let Some(fixer) = review::registry::check(f.id).fixer else {
+                self.manual.push((f.clone(), manual_reason(f)));
+                continue;
+            };
+            if self.files.regenerated.contains(&f.file) {
+                self.attempted.push(f.clone());
+                continue;
+            }
+            let snapshot = self.files.clone();
+            match run_fixer(fixer, fx, f, &mut self.files) {
+                Ok(()) => self.attempted.push(f.clone()),
+                Err(why) => {
+                    self.files = snapshot;
+                    self.manual
+                        .push((f.clone(), format!("vibe cannot change this safely: {why}. What to do: {}", f.fix)));
+                }
             }
         }
     }
 
-    // Review the planned files. A change can bring up findings of its own (a default-deny makes
-    // every needed allow necessary): fixable ones are fixed in a further round, on the planned
-    // files, so a fix never leaves new findings behind.
-    let before = if files.changes().is_empty() { None } else { Some(review::run(&repo, &ctx)) };
-    let mut after = None;
-    if let Some(before) = &before {
+    /// Reviews the planned files and returns that review. A change can bring up findings of its
+    /// own (a default-deny makes every needed allow necessary): fixable ones are fixed in a
+    /// further round, on the planned files, so a fix never leaves new findings behind.
+    fn follow_up(&mut self, ws: &Workspace, before: &review::Report) -> Result<review::Report, Error> {
         let was = counts(before);
-        for round in 1..=FOLLOW_UP_ROUNDS + 1 {
-            let after_repo = overlay(root, &files.changes())?;
+        let mut round = 1;
+        loop {
+            let after_repo = overlay(&ws.root, &self.files.changes())?;
             let after_ctx = ReviewContext::for_workspace(&after_repo, ws);
             let report = review::run(&after_repo, &after_ctx);
             let now = counts(&report);
-            let follow_up: Vec<Finding> = report
+            let follow_up: Vec<&Finding> = report
                 .findings
                 .iter()
                 .filter(|g| check_is_fixable(g.id) && now.get(&key(g)) > was.get(&key(g)).or(Some(&0)))
-                .cloned()
                 .collect();
             if follow_up.is_empty() || round > FOLLOW_UP_ROUNDS {
-                after = Some(report);
-                break;
+                return Ok(report);
             }
-            let fx = checks::Fx { repo: &after_repo, ctx: &after_ctx };
-            let unchanged = files.changes();
-            for g in &follow_up {
-                let snapshot = files.clone();
-                if review::registry::check(g.id)
-                    .fixer
-                    .is_some_and(|fixer| run_fixer(fixer, &fx, g, &mut files).is_err())
-                {
-                    files = snapshot;
-                }
+            let unchanged = self.files.changes();
+            self.fix_quietly(&checks::Fx { repo: &after_repo, ctx: &after_ctx }, &follow_up);
+            if self.files.changes() == unchanged {
+                return Ok(report);
             }
-            if files.changes() == unchanged {
-                after = Some(report);
-                break;
+            round += 1;
+        }
+    }
+
+    /// Runs the fixers of findings the planned changes brought up; a failed one leaves no
+    /// partial edit and is not reported (the review of the planned files still lists it).
+    fn fix_quietly(&mut self, fx: &checks::Fx, findings: &[&Finding]) {
+        for g in findings {
+            let snapshot = self.files.clone();
+            if review::registry::check(g.id)
+                .fixer
+                .is_some_and(|fixer| run_fixer(fixer, fx, g, &mut self.files).is_err())
+            {
+                self.files = snapshot;
             }
         }
     }
-    let changes = files.changes();
-    let mut fixed = Vec::new();
-    match (&before, &after) {
-        (Some(before), Some(after)) => {
-            for f in attempted {
-                if still_reported(&f, before, after) {
+
+    /// The plan: a finding a change was made for is fixed when the review of the planned files
+    /// (`reviews`: before and after the changes, none when nothing changed) no longer reports it.
+    fn finish(mut self, reviews: Option<(review::Report, review::Report)>) -> FixPlan {
+        let changes = self.files.changes();
+        let mut fixed = Vec::new();
+        for f in std::mem::take(&mut self.attempted) {
+            match &reviews {
+                Some((before, after)) if still_reported(&f, before, after) => {
                     let why =
                         format!("vibe changed the files, but the check still finds a problem. What to do: {}", f.fix);
-                    manual.push((f, why));
-                } else {
-                    fixed.push(f);
+                    self.manual.push((f, why));
+                }
+                Some(_) => fixed.push(f),
+                None => {
+                    let why = format!("Nothing needed changing. What to do: {}", f.fix);
+                    self.manual.push((f, why));
                 }
             }
         }
-        _ => {
-            for f in attempted {
-                let why = format!("Nothing needed changing. What to do: {}", f.fix);
-                manual.push((f, why));
-            }
+        // A rewritten file can fix more than was asked (regenerating a Deployment for A3 also puts a
+        // probe's timeout back, B5): every finding the planned files no longer have is listed.
+        if let Some((before, after)) = &reviews {
+            also_fixed(before, after, &mut fixed, &mut self.manual);
         }
+        fixed.sort_by_key(Finding::sort_key);
+        self.manual.sort_by_key(|(f, _)| f.sort_key());
+        let regenerated =
+            changes.iter().filter(|c| self.files.regenerated.contains(&c.path)).map(|c| c.path.clone()).collect();
+        FixPlan { changes, fixed, manual: self.manual, regenerated, redact: self.files.redact.clone() }
     }
-    // A rewritten file can fix more than was asked (regenerating a Deployment for A3 also puts a
-    // probe's timeout back, B5): every finding the planned files no longer have is listed.
-    if let (Some(before), Some(after)) = (&before, &after) {
-        also_fixed(before, after, &mut fixed, &mut manual);
-    }
-    fixed.sort_by_key(Finding::sort_key);
-    manual.sort_by_key(|(f, _)| f.sort_key());
-    let regenerated = changes.iter().filter(|c| files.regenerated.contains(&c.path)).map(|c| c.path.clone()).collect();
-    Ok(FixPlan { changes, fixed, manual, regenerated, redact: files.redact.clone() })
 }
 
 /// Runs one fixer, then puts the files it edited back in their own format.
