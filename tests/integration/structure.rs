@@ -538,7 +538,6 @@ fn folder_cycles(krate: &Crate) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "issue 13: enabled when the redesign lands"]
 fn no_function_is_over_100_lines() {
     let long = long_fns(&this_crate());
     assert!(
@@ -550,7 +549,6 @@ fn no_function_is_over_100_lines() {
 }
 
 #[test]
-#[ignore = "issue 13: enabled when the redesign lands"]
 fn no_cycle_among_top_level_modules() {
     let cycles = top_cycles(&this_crate());
     assert!(
@@ -562,7 +560,6 @@ fn no_cycle_among_top_level_modules() {
 }
 
 #[test]
-#[ignore = "issue 13: enabled when the redesign lands"]
 fn no_cycle_among_the_files_of_a_folder() {
     let cycles = folder_cycles(&this_crate());
     assert!(
