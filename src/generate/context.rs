@@ -171,6 +171,7 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
     json!({
         "header": header_text(),
         "vibe": {"version": env!("CARGO_PKG_VERSION")},
+        "monitoring": super::monitoring::context(spec),
         "app": {
             "name": spec.name(),
             "slug": slug,

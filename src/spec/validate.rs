@@ -21,6 +21,8 @@ const RESERVED_LABELS: &[&str] = &["le", "quantile"];
 static DNS_LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$").unwrap());
 static METRIC_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-zA-Z_][a-zA-Z0-9_]*$").unwrap());
 static LABEL_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-zA-Z_][a-zA-Z0-9_]*$").unwrap());
+/// A business counter's "stalled" window: whole minutes, hours or days (Prometheus durations vibe.yaml allows).
+static STALL_WINDOW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[1-9][0-9]{0,3}[mhd]$").unwrap());
 static ENV_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*$").unwrap());
 static IMAGE_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$").unwrap());
 
@@ -214,6 +216,19 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
                 bad(format!("metrics[{i}].labels[{j}]"), format!("label \"{l}\" is listed twice"));
             }
         }
+        if let Some(window) = &m.stalled_after {
+            if m.kind != "counter" {
+                bad(
+                    field("stalled_after"),
+                    format!("only a counter can stall (it stops going up); remove stalled_after from this {}", m.kind),
+                );
+            } else if !STALL_WINDOW.is_match(window) {
+                bad(
+                    field("stalled_after"),
+                    format!("\"{window}\" is not a time window: write minutes, hours or days, e.g. 30m, 2h or 1d"),
+                );
+            }
+        }
     }
 
     let reserved = reserved_secret_keys(a);
@@ -370,6 +385,7 @@ mod tests {
                 kind: "counter".into(),
                 labels: vec!["status".into()],
                 help: None,
+                stalled_after: None,
             }],
             secrets: vec!["API_KEY".into()],
             env: Default::default(),
