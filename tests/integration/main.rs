@@ -17,6 +17,7 @@ mod help;
 mod init_yes;
 mod injection;
 pub mod matrix;
+mod monitoring;
 mod outputs;
 mod probe;
 mod probe_hardening;
