@@ -215,9 +215,12 @@ fn app_row(s: &Selectors, out: &mut Vec<Panel>) {
     out.extend(panels);
 }
 
+/// 5xx answers over all answers. `or vector(0)`: an app that never failed has no 5xx series at
+/// all, and its ratio is 0, not "no data".
 fn error_ratio(s: &Selectors) -> String {
     format!(
-        "sum(rate(http_requests_total{{{app}, status_code=~\"5..\"}}[5m])) / sum(rate(http_requests_total{{{app}}}[5m]))",
+        "(sum(rate(http_requests_total{{{app}, status_code=~\"5..\"}}[5m])) or vector(0)) / \
+         sum(rate(http_requests_total{{{app}}}[5m]))",
         app = s.app
     )
 }

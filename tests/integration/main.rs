@@ -18,6 +18,7 @@ mod init_yes;
 mod injection;
 pub mod matrix;
 mod monitoring;
+mod monitoring_live;
 mod outputs;
 mod probe;
 mod probe_hardening;
