@@ -6,6 +6,7 @@
 use crate::contract::platform_defaults as d;
 use crate::error::{Error, Located};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Platform settings in force for one app.
@@ -39,6 +40,10 @@ pub struct Platform {
     pub argocd_namespace: String,
     /// Git URL pattern ArgoCD syncs from, with `{slug}`.
     pub git_repo_url: String,
+    /// Labels of the dashboard ConfigMap (the Grafana sidecar finds dashboards by them).
+    pub monitoring_dashboard_label: BTreeMap<String, String>,
+    /// Labels of the PrometheusRule (the Prometheus operator selects rules by them).
+    pub monitoring_rule_labels: BTreeMap<String, String>,
     /// Where the settings came from (for messages); `None` for the embedded defaults.
     pub source: Option<PathBuf>,
 }
@@ -60,6 +65,14 @@ impl Default for Platform {
             sealed_secrets_certificate: None,
             argocd_namespace: d::ARGOCD_NAMESPACE.into(),
             git_repo_url: d::GIT_REPO_URL.into(),
+            monitoring_dashboard_label: [d::MONITORING_DASHBOARD_LABEL]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            monitoring_rule_labels: d::MONITORING_RULE_LABELS
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             source: None,
         }
     }
@@ -75,6 +88,14 @@ struct PlatformFile {
     ingress: Option<IngressFile>,
     sealed_secrets: Option<SealedSecretsFile>,
     argocd: Option<ArgocdFile>,
+    monitoring: Option<MonitoringFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct MonitoringFile {
+    dashboard_label: Option<BTreeMap<String, String>>,
+    rule_labels: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -152,6 +173,14 @@ impl Platform {
         if let Some(a) = file.argocd {
             set(&mut p.argocd_namespace, a.namespace);
             set(&mut p.git_repo_url, a.repo_url);
+        }
+        if let Some(m) = file.monitoring {
+            if let Some(labels) = m.dashboard_label {
+                p.monitoring_dashboard_label = labels;
+            }
+            if let Some(labels) = m.rule_labels {
+                p.monitoring_rule_labels = labels;
+            }
         }
         Ok(p)
     }

@@ -49,6 +49,7 @@ pub fn suggest_metric(question: &str) -> MetricAnswer {
         kind: kind.as_str().to_string(),
         labels,
         help: Some(help),
+        stalled_after: None,
     }
 }
 

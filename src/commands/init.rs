@@ -250,6 +250,7 @@ pub fn demo_answers() -> Answers {
         kind: kind.into(),
         labels: vec![label.into()],
         help: Some(help.into()),
+        stalled_after: None,
     };
     Answers {
         name: "Inventory Checker".into(),
@@ -465,7 +466,7 @@ pub fn parse_metric_flag(text: &str) -> Result<MetricAnswer, String> {
         .next()
         .map(|l| l.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
         .unwrap_or_default();
-    Ok(MetricAnswer { question: None, name, kind, labels, help: None })
+    Ok(MetricAnswer { question: None, name, kind, labels, help: None, stalled_after: None })
 }
 
 /// Stores the platform file path relative to the repo when it is inside it.

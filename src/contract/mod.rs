@@ -434,6 +434,10 @@ pub mod platform_defaults {
     pub const ARGOCD_NAMESPACE: &str = "argocd";
     /// Git repository ArgoCD syncs from when the repo has no remote.
     pub const GIT_REPO_URL: &str = "https://git.internal.example.com/vibe/{slug}.git";
+    /// Label the Grafana sidecar finds dashboard ConfigMaps by.
+    pub const MONITORING_DASHBOARD_LABEL: (&str, &str) = ("grafana_dashboard", "1");
+    /// Labels the Prometheus operator selects PrometheusRules by.
+    pub const MONITORING_RULE_LABELS: &[(&str, &str)] = &[("release", "prometheus")];
 }
 
 #[cfg(test)]
@@ -495,6 +499,7 @@ pub const K8S_FILES: &[(&str, When, &str)] = &[
     ("k8s/10-ingress.yaml", When::Ingress, "the public route"),
     ("k8s/11-metrics-exporters.yaml", When::AnyExporter, "exporters for the stores"),
     ("k8s/12-hpa.yaml", When::Always, "the autoscaler"),
+    ("k8s/14-monitoring.yaml", When::Always, "alerts (PrometheusRule) and the Grafana dashboard"),
 ];
 
 /// The answers file's name, at the root of the app repo.

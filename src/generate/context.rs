@@ -73,6 +73,7 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
     json!({
         "header": header_text(),
         "vibe": {"version": env!("CARGO_PKG_VERSION")},
+        "monitoring": super::monitoring::context(spec),
         "app": app(spec, sealed),
         "platform": platform(spec, sealed),
         "ports": ports(),

@@ -108,6 +108,10 @@ pub struct MetricAnswer {
     /// Help text shown in /metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// For a counter: how long it may stay flat before the "stalled" alert fires (`30m`, `2h`,
+    /// `1d`); one hour when not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stalled_after: Option<String>,
 }
 
 /// Review settings kept in vibe.yaml.

@@ -21,6 +21,8 @@ const RESERVED_LABELS: &[&str] = &["le", "quantile"];
 static DNS_LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$").unwrap());
 static METRIC_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-zA-Z_][a-zA-Z0-9_]*$").unwrap());
 static LABEL_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-zA-Z_][a-zA-Z0-9_]*$").unwrap());
+/// A business counter's "stalled" window: whole minutes, hours or days (Prometheus durations vibe.yaml allows).
+static STALL_WINDOW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[1-9][0-9]{0,3}[mhd]$").unwrap());
 static ENV_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*$").unwrap());
 static IMAGE_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$").unwrap());
 
@@ -231,6 +233,19 @@ fn metrics(a: &Answers, bad: &mut impl FnMut(String, String)) {
                 bad(format!("metrics[{i}].labels[{j}]"), format!("label \"{l}\" is listed twice"));
             }
         }
+        if let Some(window) = &m.stalled_after {
+            if m.kind != "counter" {
+                bad(
+                    field("stalled_after"),
+                    format!("only a counter can stall (it stops going up); remove stalled_after from this {}", m.kind),
+                );
+            } else if !STALL_WINDOW.is_match(window) {
+                bad(
+                    field("stalled_after"),
+                    format!("\"{window}\" is not a time window: write minutes, hours or days, e.g. 30m, 2h or 1d"),
+                );
+            }
+        }
     }
 }
 
@@ -395,6 +410,7 @@ mod tests {
                 kind: "counter".into(),
                 labels: vec!["status".into()],
                 help: None,
+                stalled_after: None,
             }],
             secrets: vec!["API_KEY".into()],
             env: Default::default(),
@@ -434,6 +450,16 @@ mod tests {
             (|a| a.metrics[0].name = "orders_processed".into(), "metrics[0].name"),
             (|a| a.metrics[0].name = "9lives_total".into(), "metrics[0].name"),
             (|a| a.metrics[0].kind = "summary".into(), "metrics[0].type"),
+            (|a| a.metrics[0].stalled_after = Some("soon".into()), "metrics[0].stalled_after"),
+            (|a| a.metrics[0].stalled_after = Some("0h".into()), "metrics[0].stalled_after"),
+            (
+                |a| {
+                    a.metrics[0].kind = "gauge".into();
+                    a.metrics[0].name = "queue_depth".into();
+                    a.metrics[0].stalled_after = Some("2h".into());
+                },
+                "metrics[0].stalled_after",
+            ),
             (|a| a.metrics[0].labels = vec!["a".into(), "b".into(), "c".into(), "d".into()], "metrics[0].labels"),
             (|a| a.metrics[0].labels = vec!["bad-label".into()], "metrics[0].labels[0]"),
             (|a| a.secrets = vec!["api-key".into()], "secrets[0]"),

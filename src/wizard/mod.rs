@@ -628,6 +628,13 @@ pub fn summary(a: &Answers, before: Option<&Answers>) -> String {
             format!("  Changed: {}\n", changes.join(", "))
         });
     }
+    out.push_str(&format!(
+        "Your numbers become a Grafana dashboard (\"{} ({})\" in your platform's Grafana) and alerts when the app is \
+         down, failing, slow{}: k8s/14-monitoring.yaml.\n",
+        a.name,
+        a.slug.clone().unwrap_or_default(),
+        if a.metrics.iter().any(|m| m.kind == "counter") { " or a counter stops going up" } else { "" }
+    ));
     let critical = catalogue::CATALOGUE.iter().filter(|c| c.severity == catalogue::Severity::Critical).count();
     out.push_str(&format!("After generating, vibe reviews the result ({critical} checks that block deployment).\n"));
     out
@@ -652,6 +659,24 @@ fn changed_fields(b: &Answers, a: &Answers) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_summary_says_where_the_dashboard_and_alerts_are() {
+        let mut a = blank();
+        a.name = "Shop".into();
+        a.slug = Some("shop".into());
+        a.metrics = vec![crate::spec::MetricAnswer {
+            question: Some("How many orders?".into()),
+            name: "orders_total".into(),
+            kind: "counter".into(),
+            labels: vec![],
+            help: None,
+            stalled_after: None,
+        }];
+        let text = summary(&a, None);
+        assert!(text.contains("Grafana dashboard (\"Shop (shop)\""), "{text}");
+        assert!(text.contains("a counter stops going up: k8s/14-monitoring.yaml"), "{text}");
+    }
 
     fn detected() -> Detected {
         Detected {

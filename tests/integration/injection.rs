@@ -28,6 +28,7 @@ fn answers(name: &str) -> Answers {
         kind: "counter".into(),
         labels: vec!["status".into()],
         help: Some(name.into()),
+        stalled_after: None,
     }];
     a.secrets = vec!["API_KEY".into()];
     a
@@ -66,6 +67,13 @@ fn parsed(name: &str) -> Result<BTreeMap<String, Vec<Value>>, Vec<vibe::error::P
 /// quoted string, so `"8081"` and `8081` stay different.
 fn to_json(node: &vibe::yaml::Node) -> Value {
     match &node.value {
+        // A JSON document held in a string (the Grafana dashboard) is compared as JSON: the name
+        // sits in it JSON-escaped.
+        vibe::yaml::Value::Scalar { text, quoted: true } if text.starts_with('{') => {
+            serde_json::from_str::<Value>(text)
+                .map(|v| serde_json::json!({ "json": v }))
+                .unwrap_or_else(|_| Value::String(text.clone()))
+        }
         vibe::yaml::Value::Scalar { text, quoted: true } => Value::String(text.clone()),
         vibe::yaml::Value::Scalar { text, quoted: false } => serde_json::json!({ "plain": text }),
         vibe::yaml::Value::Seq(items) => Value::Array(items.iter().map(to_json).collect()),

@@ -17,6 +17,8 @@ mod help;
 mod init_yes;
 mod injection;
 pub mod matrix;
+mod monitoring;
+mod monitoring_live;
 mod outputs;
 mod probe;
 mod probe_hardening;

@@ -13,7 +13,9 @@ exits 0, i.e. the object is not checked at all. This script instead validates Se
 the openAPIV3Schema of the sealed-secrets CRD (helm/sealed-secrets/crds/bitnami.com_sealedsecrets.yaml
 of bitnami-labs/sealed-secrets), made strict the same way (additionalProperties false where the CRD
 does not preserve unknown fields), plus what the API server requires of any object (metadata.name;
-metadata.namespace since the CRD is namespaced). Any other kind without a schema is an ERROR.
+metadata.namespace since the CRD is namespaced), and PrometheusRules (monitoring.coreos.com/v1)
+against the Prometheus operator's CRD schema, strict the same way. Any other kind without a schema is
+an ERROR.
 
 Prints one line per object and a summary; exit status 0 when every object is valid, 1 otherwise,
 2 on unreadable input.
@@ -71,6 +73,63 @@ SEALED_SECRET_SCHEMA = {
     },
 }
 
+# The PrometheusRule CRD of the Prometheus operator (monitoring.coreos.com_prometheusrules.yaml of
+# prometheus-operator/prometheus-operator, v0.7x), made strict the same way: every field of
+# spec.groups[] and of a rule, nothing else; a rule records or alerts, never both.
+_rule = {
+    "type": "object",
+    "required": ["expr"],
+    "additionalProperties": False,
+    "properties": {
+        "record": {"type": "string"},
+        "alert": {"type": "string"},
+        "expr": {"type": ["string", "integer"]},
+        "for": {"type": "string", "pattern": "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$"},
+        "keep_firing_for": {"type": "string"},
+        "labels": _string_map,
+        "annotations": _string_map,
+    },
+    "oneOf": [{"required": ["alert"], "not": {"required": ["record"]}}, {"required": ["record"], "not": {"required": ["alert"]}}],
+}
+PROMETHEUS_RULE_SCHEMA = {
+    "type": "object",
+    "required": ["apiVersion", "kind", "metadata", "spec"],
+    "additionalProperties": False,
+    "properties": {
+        "apiVersion": {"const": "monitoring.coreos.com/v1"},
+        "kind": {"const": "PrometheusRule"},
+        "metadata": SEALED_SECRET_SCHEMA["properties"]["metadata"],
+        "spec": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "groups": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["name"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "name": {"type": "string", "minLength": 1},
+                            "interval": {"type": "string"},
+                            "limit": {"type": "integer"},
+                            "partial_response_strategy": {"type": "string"},
+                            "query_offset": {"type": "string"},
+                            "labels": _string_map,
+                            "rules": {"type": "array", "items": _rule},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+# Custom resources checked against their CRD's schema: (apiVersion, kind) -> (schema, which CRD).
+CRD_SCHEMAS = {
+    ("bitnami.com/v1alpha1", "SealedSecret"): (SEALED_SECRET_SCHEMA, "sealed-secrets CRD schema"),
+    ("monitoring.coreos.com/v1", "PrometheusRule"): (PROMETHEUS_RULE_SCHEMA, "prometheus-operator CRD schema"),
+}
+
 
 def files_of(args):
     for a in args:
@@ -109,15 +168,17 @@ def main():
                 print(f"OK    {f} {name_of(obj)} (Kubernetes {kv.major_minor(version)} schema, strict)")
                 ok += 1
             except kv.SchemaNotFoundError:
-                if obj.get("kind") == "SealedSecret" and obj.get("apiVersion") == "bitnami.com/v1alpha1":
-                    errors = sorted(jsonschema.Draft7Validator(SEALED_SECRET_SCHEMA).iter_errors(obj), key=str)
+                crd = CRD_SCHEMAS.get((obj.get("apiVersion"), obj.get("kind")))
+                if crd:
+                    schema, which = crd
+                    errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(obj), key=str)
                     if errors:
                         for e in errors:
                             where = ".".join(str(p) for p in e.absolute_path) or "(object)"
                             print(f"ERROR {f} {name_of(obj)}: {where}: {e.message}")
                         bad += 1
                     else:
-                        print(f"OK    {f} {name_of(obj)} (sealed-secrets CRD schema, strict)")
+                        print(f"OK    {f} {name_of(obj)} ({which}, strict)")
                         ok += 1
                 else:
                     print(f"ERROR {f} {name_of(obj)}: no schema for {obj.get('apiVersion')} {obj.get('kind')}")
