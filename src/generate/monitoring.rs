@@ -324,8 +324,16 @@ fn on_panel(row: usize, title: &str) -> String {
 /// Every alert of the app.
 pub fn alerts(spec: &AppSpec, namespace: &str) -> Vec<Alert> {
     let s = Selectors::new(spec, namespace);
+    let mut out = app_alerts(spec, &s, namespace);
+    store_alerts(spec, &s, &mut out);
+    business_alerts(spec, &s, &mut out);
+    out
+}
+
+/// Is it up, restarting, failing, slow: every app has these.
+fn app_alerts(spec: &AppSpec, s: &Selectors, namespace: &str) -> Vec<Alert> {
     let name = spec.name();
-    let mut out = vec![
+    vec![
         Alert {
             name: "AppDown".into(),
             expr: format!("(sum(up{{{}}}) or vector(0)) == 0", s.app),
@@ -352,7 +360,7 @@ pub fn alerts(spec: &AppSpec, namespace: &str) -> Vec<Alert> {
         },
         Alert {
             name: "AppErrors".into(),
-            expr: format!("({}) > {ERROR_RATIO}", error_ratio(&s)),
+            expr: format!("({}) > {ERROR_RATIO}", error_ratio(s)),
             for_: "10m".into(),
             severity: "warning",
             summary: format!("{name} answers with errors"),
@@ -364,7 +372,7 @@ pub fn alerts(spec: &AppSpec, namespace: &str) -> Vec<Alert> {
         },
         Alert {
             name: "AppSlow".into(),
-            expr: format!("{} > {SLOW_P95_SECONDS}", latency(&s, "0.95")),
+            expr: format!("{} > {SLOW_P95_SECONDS}", latency(s, "0.95")),
             for_: "10m".into(),
             severity: "warning",
             summary: format!("{name} is slow"),
@@ -373,7 +381,12 @@ pub fn alerts(spec: &AppSpec, namespace: &str) -> Vec<Alert> {
                 on_panel(2, "Latency p50 / p95 (seconds)")
             ),
         },
-    ];
+    ]
+}
+
+/// A store down (its exporter's `*_up`), a volume almost full.
+fn store_alerts(spec: &AppSpec, s: &Selectors, out: &mut Vec<Alert>) {
+    let name = spec.name();
     for (store, series, title) in store_health(spec) {
         let database = store != "redis";
         out.push(Alert {
@@ -392,7 +405,7 @@ pub fn alerts(spec: &AppSpec, namespace: &str) -> Vec<Alert> {
     if spec.stores().iter().any(|id| contract::component(id).is_some_and(|c| c.stateful)) {
         out.push(Alert {
             name: "VolumeAlmostFull".into(),
-            expr: format!("{} > {PVC_FULL_RATIO}", pvc_usage(&s)),
+            expr: format!("{} > {PVC_FULL_RATIO}", pvc_usage(s)),
             for_: "15m".into(),
             severity: "warning",
             summary: format!("A volume of {name} is almost full"),
@@ -404,6 +417,10 @@ pub fn alerts(spec: &AppSpec, namespace: &str) -> Vec<Alert> {
             ),
         });
     }
+}
+
+/// Each business counter that stops going up.
+fn business_alerts(spec: &AppSpec, s: &Selectors, out: &mut Vec<Alert>) {
     for m in spec.answers.metrics.iter().filter(|m| m.kind == "counter") {
         let window = m.stalled_after.clone().unwrap_or_else(|| DEFAULT_STALLED_AFTER.to_string());
         let question = m.question.clone().unwrap_or_else(|| m.name.clone());
@@ -421,7 +438,6 @@ pub fn alerts(spec: &AppSpec, namespace: &str) -> Vec<Alert> {
             ),
         });
     }
-    out
 }
 
 fn capitalized(word: &str) -> String {

@@ -158,21 +158,21 @@ fn live(runtime: &str, language: vibe::contract::Language) {
             .expect("prometheus starts (Debian package prometheus; tests/run.sh installs it)"),
     );
     wait_until("Prometheus is ready", Duration::from_secs(60), || get(prom, "/-/ready").is_some());
-    // Traffic over several scrapes, so rates and increases have two samples or more.
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(6) {
+    // Traffic until Prometheus has seen the app's requests and its business counter go up (two
+    // samples or more of each), however slow the machine: rates and increases need them.
+    let selector = format!("namespace=\"{namespace}\"");
+    let moved = |metric: &str| {
+        query(prom, &format!("sum(increase({metric}{{{selector}}}[5m])) > 0"))["data"]["result"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    };
+    wait_until("the app's requests and orders are scraped going up", Duration::from_secs(120), || {
         for _ in 0..5 {
             get(http, "/hello");
         }
         std::thread::sleep(Duration::from_millis(300));
-    }
-    wait_until("the app's series are scraped", Duration::from_secs(30), || {
-        query(prom, "count(http_requests_total{namespace=\"platform-vibe-live-shop\"})")["data"]["result"]
-            .as_array()
-            .is_some_and(|r| !r.is_empty())
+        moved("http_requests_total") && moved("orders_processed_total")
     });
-    std::thread::sleep(Duration::from_secs(2));
-
     let exported = get(http, "/metrics").expect("/metrics");
     let (panels, alerts) = queries(&app);
     assert!(panels.len() >= 10, "{panels:?}");
