@@ -37,6 +37,29 @@ static ENV_READ: LazyLock<Regex> =
 static METRICS_CLIENT: LazyLock<Regex> =
     LazyLock::new(|| re(r"github\.com/(prometheus/client_golang|VictoriaMetrics/metrics)\b"));
 
+/// A JSON logger configured in its source (G3).
+static JSON_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bslog\.NewJSONHandler\b|\bzap\.NewProduction|\bzapcore\.NewJSONEncoder\b|github\.com/rs/zerolog|\bJSONFormatter\b",
+    )
+});
+/// A slog handler of its own, which writes JSON when it calls `json.Marshal` (G3).
+static CUSTOM_FORMATTER: LazyLock<Regex> = LazyLock::new(|| re(r"\bslog\.Handler\b"));
+/// Plain-text logging set up or used as the log (G3).
+static PLAIN_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\blog\.(?:Print|Printf|Println|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)\s*\(|\bTextFormatter\b")
+});
+/// Where a JSON logger is created, to read the fields it writes (G5).
+static JSON_LOGGER_SETUP: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\bzap\.NewProduction\w*\s*\(|\bzapcore\.NewJSONEncoder\s*\(|\bzerolog\.New\s*\("));
+/// Logging to a file (G4).
+static FILE_LOGGING: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"\blumberjack\.Logger\s*\{|\bos\.(?:OpenFile|Create)\(\s*"[^"]*\.log""#));
+/// Printing without a logger object (G6).
+static PRINT_CALLS: LazyLock<Regex> = LazyLock::new(|| re(r"\bfmt\.(?:Print|Printf|Println)[ \t]*\("));
+/// An import of the generated observability module (G1).
+static SKELETON_IMPORT: LazyLock<Regex> = LazyLock::new(|| re(r#""[^"\n]*/observability""#));
+
 impl LanguageSupport for Support {
     fn language(&self) -> Language {
         Language::Go
@@ -91,6 +114,34 @@ impl LanguageSupport for Support {
 
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
+    }
+
+    fn json_logging(&self, _: Dialect) -> &'static Regex {
+        &JSON_LOGGING
+    }
+
+    fn custom_json_formatter(&self) -> Option<(&'static Regex, &'static str)> {
+        Some((&CUSTOM_FORMATTER, "json.Marshal"))
+    }
+
+    fn plain_logging(&self, _: Dialect) -> &'static Regex {
+        &PLAIN_LOGGING
+    }
+
+    fn json_logger_setup(&self, _: Dialect) -> &'static Regex {
+        &JSON_LOGGER_SETUP
+    }
+
+    fn file_logging(&self, _: Dialect) -> &'static Regex {
+        &FILE_LOGGING
+    }
+
+    fn print_calls(&self, _: Dialect) -> Option<&'static Regex> {
+        Some(&PRINT_CALLS)
+    }
+
+    fn skeleton_import(&self, _: Dialect) -> &'static Regex {
+        &SKELETON_IMPORT
     }
 }
 

@@ -57,6 +57,31 @@ static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A JSON layout or encoder configured in Java or Kotlin source (G3).
+static JSON_LOGGING: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\bLogstashEncoder\b|\bJsonLayout\b|\bJsonTemplateLayout\b|\bEcsLayout\b|\bJsonEncoder\b"));
+/// Plain-text logging set up or used as the log in Java (G3).
+static JAVA_PLAIN_LOGGING: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\(|\bPatternLayout\b"));
+/// Plain-text logging in Kotlin, whose `println` needs no receiver (G3).
+static KOTLIN_PLAIN_LOGGING: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?m)^\s*println\s*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\("));
+/// Where a JSON logger is created, to read the fields it writes (G5).
+static JSON_LOGGER_SETUP: LazyLock<Regex> = LazyLock::new(|| re(r"\bnew\s+LogstashEncoder\s*\("));
+/// Logging to a file in Java (G4).
+static JAVA_FILE_LOGGING: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\bnew\s+(?:Daily)?(?:Rolling)?FileAppender\b|\bnew\s+FileHandler\s*\("));
+/// Logging to a file in Kotlin, which constructs without `new` (G4).
+static KOTLIN_FILE_LOGGING: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:Daily)?(?:Rolling)?FileAppender\s*(?:<[^>]*>)?\s*\(|\bFileHandler\s*\("));
+/// Printing without a logger object in Java (G6).
+static JAVA_PRINT_CALLS: LazyLock<Regex> = LazyLock::new(|| re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\("));
+/// Printing without a logger object in Kotlin (G6).
+static KOTLIN_PRINT_CALLS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\bprintln[ \t]*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\("));
+/// An import of the generated observability module (G1).
+static SKELETON_IMPORT: LazyLock<Regex> = LazyLock::new(|| re(r"\bimport\s+(?:static\s+)?[\w.]*\bobservability\."));
+
 impl LanguageSupport for Support {
     fn language(&self) -> Language {
         Language::Jvm
@@ -113,6 +138,34 @@ impl LanguageSupport for Support {
 
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
+    }
+
+    fn json_logging(&self, _: Dialect) -> &'static Regex {
+        &JSON_LOGGING
+    }
+
+    fn custom_json_formatter(&self) -> Option<(&'static Regex, &'static str)> {
+        None
+    }
+
+    fn plain_logging(&self, dialect: Dialect) -> &'static Regex {
+        if dialect == Dialect::Kotlin { &KOTLIN_PLAIN_LOGGING } else { &JAVA_PLAIN_LOGGING }
+    }
+
+    fn json_logger_setup(&self, _: Dialect) -> &'static Regex {
+        &JSON_LOGGER_SETUP
+    }
+
+    fn file_logging(&self, dialect: Dialect) -> &'static Regex {
+        if dialect == Dialect::Kotlin { &KOTLIN_FILE_LOGGING } else { &JAVA_FILE_LOGGING }
+    }
+
+    fn print_calls(&self, dialect: Dialect) -> Option<&'static Regex> {
+        Some(if dialect == Dialect::Kotlin { &KOTLIN_PRINT_CALLS } else { &JAVA_PRINT_CALLS })
+    }
+
+    fn skeleton_import(&self, _: Dialect) -> &'static Regex {
+        &SKELETON_IMPORT
     }
 }
 

@@ -60,7 +60,8 @@ impl Language {
 }
 
 /// One language's knowledge, in one place: which files are its source, how they are lexed, its
-/// dependency manifests, how its code reads the environment and logs JSON, and its example app.
+/// dependency manifests, how its code reads the environment and logs (JSON, plain text, to files), and
+/// its example app.
 /// Adding a language is a module implementing this plus its templates, and a line in
 /// `Language::support` (src/lang/mod.rs).
 pub trait LanguageSupport: Sync {
@@ -96,6 +97,22 @@ pub trait LanguageSupport: Sync {
     fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>>;
     /// How `vibe probe --example` installs and runs the generated example app.
     fn example_app(&self) -> &'static ExampleApp;
+    /// A JSON logger configured in source of this `dialect` (G3).
+    fn json_logging(&self, dialect: Dialect) -> &'static Regex;
+    /// A log formatter of the app's own, and the call that makes it write JSON when the same file
+    /// makes it (G3); None where the language has no such custom formatters.
+    fn custom_json_formatter(&self) -> Option<(&'static Regex, &'static str)>;
+    /// Plain-text logging set up or used as the log in source of this `dialect` (G3).
+    fn plain_logging(&self, dialect: Dialect) -> &'static Regex;
+    /// Where a JSON logger is created, whose fields G5 reads.
+    fn json_logger_setup(&self, dialect: Dialect) -> &'static Regex;
+    /// Logging to a file inside the container (G4).
+    fn file_logging(&self, dialect: Dialect) -> &'static Regex;
+    /// Printing or logging calls without a logger object (`print(`, `fmt.Println(`), for G6;
+    /// None where every log call has a receiver.
+    fn print_calls(&self, dialect: Dialect) -> Option<&'static Regex>;
+    /// An import of the generated observability module (G1; comments are masked first).
+    fn skeleton_import(&self, dialect: Dialect) -> &'static Regex;
 }
 
 /// What a file of application source is written in, for the G and S checks: code of a

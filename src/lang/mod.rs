@@ -118,6 +118,23 @@ mod tests {
     }
 
     #[test]
+    fn kotlin_gets_its_own_log_patterns_where_its_syntax_differs_from_java() {
+        let jvm = Language::Jvm.support();
+        // Kotlin constructs without `new` and prints with a bare `println`.
+        let appender = "val a = RollingFileAppender<ILoggingEvent>()";
+        assert!(jvm.file_logging(Dialect::Kotlin).is_match(appender));
+        assert!(!jvm.file_logging(Dialect::Java).is_match(appender));
+        assert!(jvm.print_calls(Dialect::Kotlin).is_some_and(|p| p.is_match("println(user.password)")));
+        assert!(!jvm.print_calls(Dialect::Java).is_some_and(|p| p.is_match("println(user.password)")));
+        assert!(jvm.plain_logging(Dialect::Kotlin).is_match("    println(\"started\")"));
+        // Both log JSON and import the skeleton the same way.
+        for d in [Dialect::Java, Dialect::Kotlin] {
+            assert!(jvm.json_logging(d).is_match("encoder = LogstashEncoder()"));
+            assert!(jvm.skeleton_import(d).is_match("import vibe.observability.VibeObservability"));
+        }
+    }
+
+    #[test]
     fn a_manifest_is_read_by_exactly_one_language() {
         let names = [
             "package.json",

@@ -48,6 +48,31 @@ static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A JSON logger configured in its source (G3).
+static JSON_LOGGING: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"require\(\s*['"](?:pino|bunyan)['"]\s*\)|from\s+['"](?:pino|bunyan)['"]|format\.json\(\)"#));
+/// A winston printf format of its own, which writes JSON when it calls `JSON.stringify` (G3).
+static CUSTOM_FORMATTER: LazyLock<Regex> = LazyLock::new(|| re(r"\bformat\.printf\s*\("));
+/// Plain-text logging set up or used as the log (G3).
+static PLAIN_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"\bconsole\.(?:log|info|warn|error|debug)\s*\(|\bformat\.(?:simple|cli|prettyPrint)\(\)|\bformat\.printf\s*\(|\bmorgan\s*\(\s*['"`](?:combined|common|dev|short|tiny)"#,
+    )
+});
+/// Where a JSON logger is created, to read the fields it writes (G5).
+static JSON_LOGGER_SETUP: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\bpino\s*\(|\bwinston\.createLogger\s*\(|\bcreateLogger\s*\("));
+/// Logging to a file (G4).
+static FILE_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"\btransports\.File\s*\(|\bnew\s+DailyRotateFile\s*\(|\bpino\.destination\(\s*(?:\{\s*dest\s*:\s*)?["'`][^"'`]+["'`]|target\s*:\s*["']pino/file["'][^}]*destination\s*:\s*["'`][^"'`]+|\bfs\.createWriteStream\(\s*["'`][^"'`]*\.log["'`]|\brotating-file-stream\b|\btype\s*:\s*["'](?:file|dateFile|fileSync)["']"#,
+    )
+});
+/// An import of the generated observability module (G1).
+static SKELETON_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"(?:\brequire\s*\(\s*|\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)["'`][^"'`\n]*\bobservability\b[^"'`\n]*["'`]"#)
+});
+
 impl LanguageSupport for Support {
     fn language(&self) -> Language {
         Language::Node
@@ -102,6 +127,35 @@ impl LanguageSupport for Support {
 
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
+    }
+
+    fn json_logging(&self, _: Dialect) -> &'static Regex {
+        &JSON_LOGGING
+    }
+
+    fn custom_json_formatter(&self) -> Option<(&'static Regex, &'static str)> {
+        Some((&CUSTOM_FORMATTER, "JSON.stringify"))
+    }
+
+    fn plain_logging(&self, _: Dialect) -> &'static Regex {
+        &PLAIN_LOGGING
+    }
+
+    fn json_logger_setup(&self, _: Dialect) -> &'static Regex {
+        &JSON_LOGGER_SETUP
+    }
+
+    fn file_logging(&self, _: Dialect) -> &'static Regex {
+        &FILE_LOGGING
+    }
+
+    fn print_calls(&self, _: Dialect) -> Option<&'static Regex> {
+        // `console` is a logger object: its calls are found as log method calls.
+        None
+    }
+
+    fn skeleton_import(&self, _: Dialect) -> &'static Regex {
+        &SKELETON_IMPORT
     }
 }
 

@@ -50,6 +50,26 @@ static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
 /// Prometheus client libraries in its dependency manifests.
 static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| re(r"prometheus_client_php"));
 
+/// A JSON logger configured in its source (G3).
+static JSON_LOGGING: LazyLock<Regex> = LazyLock::new(|| re(r"\bJsonFormatter\b"));
+/// A monolog formatter of its own, which writes JSON when it calls `json_encode` (G3).
+static CUSTOM_FORMATTER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"implements\s+[\w\\]*FormatterInterface\b|extends\s+[\w\\]*NormalizerFormatter\b"));
+/// Plain-text logging set up or used as the log (G3).
+static PLAIN_LOGGING: LazyLock<Regex> = LazyLock::new(|| re(r"\bLineFormatter\b|\berror_log\s*\("));
+/// Where a JSON logger is created, to read the fields it writes (G5).
+static JSON_LOGGER_SETUP: LazyLock<Regex> = LazyLock::new(|| re(r"\bnew\s+JsonFormatter\s*\("));
+/// Logging to a file (G4).
+static FILE_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"\bnew\s+(?:StreamHandler\(\s*(?:["'](?:[^p"'][^"']*|p[^h][^"']*)["']|__DIR__)|RotatingFileHandler\s*\()"#)
+});
+/// Logging without a logger object (G6).
+static PRINT_CALLS: LazyLock<Regex> = LazyLock::new(|| re(r"\berror_log[ \t]*\("));
+/// An import of the generated observability module (G1).
+static SKELETON_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"(?i)\bVibe\\Observability\\|\b(?:require|include)(?:_once)?\b[^;\n]*["'][^"'\n]*/observability/"#)
+});
+
 impl LanguageSupport for Support {
     fn language(&self) -> Language {
         Language::Php
@@ -104,6 +124,34 @@ impl LanguageSupport for Support {
 
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
+    }
+
+    fn json_logging(&self, _: Dialect) -> &'static Regex {
+        &JSON_LOGGING
+    }
+
+    fn custom_json_formatter(&self) -> Option<(&'static Regex, &'static str)> {
+        Some((&CUSTOM_FORMATTER, "json_encode"))
+    }
+
+    fn plain_logging(&self, _: Dialect) -> &'static Regex {
+        &PLAIN_LOGGING
+    }
+
+    fn json_logger_setup(&self, _: Dialect) -> &'static Regex {
+        &JSON_LOGGER_SETUP
+    }
+
+    fn file_logging(&self, _: Dialect) -> &'static Regex {
+        &FILE_LOGGING
+    }
+
+    fn print_calls(&self, _: Dialect) -> Option<&'static Regex> {
+        Some(&PRINT_CALLS)
+    }
+
+    fn skeleton_import(&self, _: Dialect) -> &'static Regex {
+        &SKELETON_IMPORT
     }
 }
 

@@ -57,6 +57,32 @@ static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A JSON logger configured in its source (G3).
+static JSON_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bpythonjsonlogger\b|\bjsonlogger\b|\bJsonFormatter\b|\bJSONRenderer\b|\bjson_logging\b|\becs_logging\b|\bserialize\s*=\s*True|\bJSONFormatter\b",
+    )
+});
+/// A formatter class of its own, which writes JSON when it calls `json.dumps` (G3).
+static CUSTOM_FORMATTER: LazyLock<Regex> = LazyLock::new(|| re(r"class\s+\w+\(\s*(?:logging\.)?Formatter\s*\)"));
+/// Plain-text logging set up or used as the log (G3).
+static PLAIN_LOGGING: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\blogging\.basicConfig\s*\(|\blogging\.Formatter\s*\(|(?m)^\s*print\s*\("));
+/// Where a JSON logger is created, to read the fields it writes (G5).
+static JSON_LOGGER_SETUP: LazyLock<Regex> = LazyLock::new(|| re(r"\bJsonFormatter\s*\(|\bJSONRenderer\s*\("));
+/// Logging to a file (G4).
+static FILE_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"\b(?:Rotating|TimedRotating|Watched)?FileHandler\s*\(|["']logging\.(?:handlers\.)?(?:Rotating|TimedRotating|Watched)?FileHandler["']|\bbasicConfig\s*\([^)]*\bfilename\s*=|\blogger\.add\(\s*["'][^"']+\.log["']"#,
+    )
+});
+/// Printing without a logger object (G6).
+static PRINT_CALLS: LazyLock<Regex> = LazyLock::new(|| re(r"\bprint[ \t]*\("));
+/// An import of the generated observability module (G1).
+static SKELETON_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?m)^\s*(?:from\s+[\w.]*\b(?:vibe_)?observability\b|import\s+[\w.]*\b(?:vibe_)?observability\b)")
+});
+
 impl LanguageSupport for Support {
     fn language(&self) -> Language {
         Language::Python
@@ -118,6 +144,34 @@ impl LanguageSupport for Support {
 
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
+    }
+
+    fn json_logging(&self, _: Dialect) -> &'static Regex {
+        &JSON_LOGGING
+    }
+
+    fn custom_json_formatter(&self) -> Option<(&'static Regex, &'static str)> {
+        Some((&CUSTOM_FORMATTER, "json.dumps"))
+    }
+
+    fn plain_logging(&self, _: Dialect) -> &'static Regex {
+        &PLAIN_LOGGING
+    }
+
+    fn json_logger_setup(&self, _: Dialect) -> &'static Regex {
+        &JSON_LOGGER_SETUP
+    }
+
+    fn file_logging(&self, _: Dialect) -> &'static Regex {
+        &FILE_LOGGING
+    }
+
+    fn print_calls(&self, _: Dialect) -> Option<&'static Regex> {
+        Some(&PRINT_CALLS)
+    }
+
+    fn skeleton_import(&self, _: Dialect) -> &'static Regex {
+        &SKELETON_IMPORT
     }
 }
 

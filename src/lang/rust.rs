@@ -46,6 +46,28 @@ static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A JSON logger configured in its source (G3).
+static JSON_LOGGING: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\.json\(\)|\bjson_subscriber\b|\bslog_json\b|\btracing_bunyan_formatter\b"));
+/// A tracing event formatter of its own, which writes JSON when it uses `serde_json` (G3).
+static CUSTOM_FORMATTER: LazyLock<Regex> = LazyLock::new(|| re(r"\bimpl\b[^{]*\bFormatEvent\b"));
+/// Plain-text logging set up or used as the log (G3).
+static PLAIN_LOGGING: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:e?println)!\s*\(|\benv_logger::(?:init|Builder)|\bsimple_logger\b"));
+/// Where a JSON logger is created, to read the fields it writes (G5).
+static JSON_LOGGER_SETUP: LazyLock<Regex> = LazyLock::new(|| re(r"\.json\(\)"));
+/// Logging to a file (G4).
+static FILE_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\btracing_appender::rolling\b|\bRollingFileAppender\b|\blog_to_file\b|\bFileAppender::builder\b")
+});
+/// Printing and logging macros, which take no logger object (G6).
+static PRINT_CALLS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(?:(?:tracing|log)::)?(?:trace|debug|info|warn|error|println|eprintln|print|eprint)![ \t]*\(")
+});
+/// An import of the generated observability module (G1).
+static SKELETON_IMPORT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\bvibe_observability::|\buse\s+vibe_observability\b|\bmod\s+observability\b"));
+
 impl LanguageSupport for Support {
     fn language(&self) -> Language {
         Language::Rust
@@ -100,6 +122,34 @@ impl LanguageSupport for Support {
 
     fn example_app(&self) -> &'static ExampleApp {
         &EXAMPLE
+    }
+
+    fn json_logging(&self, _: Dialect) -> &'static Regex {
+        &JSON_LOGGING
+    }
+
+    fn custom_json_formatter(&self) -> Option<(&'static Regex, &'static str)> {
+        Some((&CUSTOM_FORMATTER, "serde_json"))
+    }
+
+    fn plain_logging(&self, _: Dialect) -> &'static Regex {
+        &PLAIN_LOGGING
+    }
+
+    fn json_logger_setup(&self, _: Dialect) -> &'static Regex {
+        &JSON_LOGGER_SETUP
+    }
+
+    fn file_logging(&self, _: Dialect) -> &'static Regex {
+        &FILE_LOGGING
+    }
+
+    fn print_calls(&self, _: Dialect) -> Option<&'static Regex> {
+        Some(&PRINT_CALLS)
+    }
+
+    fn skeleton_import(&self, _: Dialect) -> &'static Regex {
+        &SKELETON_IMPORT
     }
 }
 

@@ -16,6 +16,8 @@ use std::process::{Command, Stdio};
 pub const OBSERVABILITY_DIR: &str = "observability";
 
 /// Folders never copied nor hashed: build output and installed packages of someone's own run.
+/// Not `repo::SKIPPED_DIRS`: that list lacks `build` (Gradle's and setuptools' output), and
+/// taking it would also start skipping `.venv`, `venv` and `.vibe`, changing what is hashed.
 const SKIPPED_DIRS: &[&str] = &["target", "node_modules", "vendor", ".git", "__pycache__", "build"];
 
 /// The example ready to start: the probe's command, environment and working folder.

@@ -2,74 +2,9 @@
 
 use super::*;
 
-/// A JSON logger configured in source.
-pub(super) static JSON_LOGGER: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
-    vec![
-        (
-            Dialect::Python,
-            re(
-                r"\bpythonjsonlogger\b|\bjsonlogger\b|\bJsonFormatter\b|\bJSONRenderer\b|\bjson_logging\b|\becs_logging\b|\bserialize\s*=\s*True|\bJSONFormatter\b",
-            ),
-        ),
-        (
-            Dialect::Js,
-            re(r#"require\(\s*['"](?:pino|bunyan)['"]\s*\)|from\s+['"](?:pino|bunyan)['"]|format\.json\(\)"#),
-        ),
-        (
-            Dialect::Go,
-            re(
-                r"\bslog\.NewJSONHandler\b|\bzap\.NewProduction|\bzapcore\.NewJSONEncoder\b|github\.com/rs/zerolog|\bJSONFormatter\b",
-            ),
-        ),
-        (Dialect::Java, re(r"\bLogstashEncoder\b|\bJsonLayout\b|\bJsonTemplateLayout\b|\bEcsLayout\b|\bJsonEncoder\b")),
-        (
-            Dialect::Kotlin,
-            re(r"\bLogstashEncoder\b|\bJsonLayout\b|\bJsonTemplateLayout\b|\bEcsLayout\b|\bJsonEncoder\b"),
-        ),
-        (Dialect::Rust, re(r"\.json\(\)|\bjson_subscriber\b|\bslog_json\b|\btracing_bunyan_formatter\b")),
-        (Dialect::Php, re(r"\bJsonFormatter\b")),
-    ]
-});
-
-/// A custom formatter class, per dialect, and how it writes JSON: (dialect, formatter, JSON encoder).
-pub(super) static CUSTOM_JSON: LazyLock<Vec<(Dialect, Regex, &'static str)>> = LazyLock::new(|| {
-    vec![
-        (Dialect::Python, re(r"class\s+\w+\(\s*(?:logging\.)?Formatter\s*\)"), "json.dumps"),
-        (
-            Dialect::Php,
-            re(r"implements\s+[\w\\]*FormatterInterface\b|extends\s+[\w\\]*NormalizerFormatter\b"),
-            "json_encode",
-        ),
-        (Dialect::Rust, re(r"\bimpl\b[^{]*\bFormatEvent\b"), "serde_json"),
-        (Dialect::Js, re(r"\bformat\.printf\s*\("), "JSON.stringify"),
-        (Dialect::Go, re(r"\bslog\.Handler\b"), "json.Marshal"),
-    ]
-});
-
 /// JSON logging declared in a dependency manifest whose configuration lives in XML we do not read.
 pub(super) static JSON_LOGGER_DEP: LazyLock<Regex> =
     LazyLock::new(|| re(r"logstash-logback-encoder|log4j-layout-template-json|ecs-logging-java|logback-json-classic"));
-
-/// Plain-text logging set up or used as the logger, per dialect.
-pub(super) static PLAIN_LOGGING: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
-    vec![
-        (Dialect::Python, re(r"\blogging\.basicConfig\s*\(|\blogging\.Formatter\s*\(|(?m)^\s*print\s*\(")),
-        (
-            Dialect::Js,
-            re(
-                r#"\bconsole\.(?:log|info|warn|error|debug)\s*\(|\bformat\.(?:simple|cli|prettyPrint)\(\)|\bformat\.printf\s*\(|\bmorgan\s*\(\s*['"`](?:combined|common|dev|short|tiny)"#,
-            ),
-        ),
-        (
-            Dialect::Go,
-            re(r"\blog\.(?:Print|Printf|Println|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)\s*\(|\bTextFormatter\b"),
-        ),
-        (Dialect::Java, re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\(|\bPatternLayout\b")),
-        (Dialect::Kotlin, re(r"(?m)^\s*println\s*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\(")),
-        (Dialect::Rust, re(r"\b(?:e?println)!\s*\(|\benv_logger::(?:init|Builder)|\bsimple_logger\b")),
-        (Dialect::Php, re(r"\bLineFormatter\b|\berror_log\s*\(")),
-    ]
-});
 
 /// Python files serving HTTP (where print() output is the app's log).
 pub(super) static PY_WEB: LazyLock<Regex> = LazyLock::new(|| {
@@ -84,17 +19,22 @@ pub(super) static GO_STD_LOG: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?m)^\s*(?:import\s+)?(?:\w+\s+)?"log"\s*$|import\s+"log""#));
 
 pub(super) fn json_logger_in(f: &TextFile, masked: &str) -> bool {
+    let Some(support) = f.lang.language().map(Language::support) else {
+        return false;
+    };
     let d = lang::dialect(f);
-    let direct = JSON_LOGGER.iter().any(|(dd, p)| *dd == d && p.is_match(masked));
+    let direct = support.json_logging(d).is_match(masked);
     let rust_ok = d != Dialect::Rust || masked.contains("tracing_subscriber") || !masked.contains(".json()");
     (direct && rust_ok)
-        || CUSTOM_JSON.iter().any(|(dd, class, encoder)| *dd == d && class.is_match(masked) && masked.contains(encoder))
+        || support
+            .custom_json_formatter()
+            .is_some_and(|(class, encoder)| class.is_match(masked) && masked.contains(encoder))
 }
 
 /// The first place a file logs plain text: (offset, what).
 pub(super) fn plain_logging(f: &TextFile, masked: &str, json_here: bool) -> Option<(usize, String)> {
     let d = lang::dialect(f);
-    let (_, pattern) = PLAIN_LOGGING.iter().find(|(dd, _)| *dd == d)?;
+    let pattern = f.lang.language()?.support().plain_logging(d);
     let b = masked.as_bytes();
     for m in pattern.find_iter(masked) {
         let t = m.as_str().trim_start();

@@ -2,18 +2,6 @@
 
 use super::*;
 
-/// Where a JSON logger is configured: (offset, which library).
-pub(super) static G5_LOGGERS: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
-    vec![
-        (Dialect::Python, re(r"\bJsonFormatter\s*\(|\bJSONRenderer\s*\(")),
-        (Dialect::Js, re(r"\bpino\s*\(|\bwinston\.createLogger\s*\(|\bcreateLogger\s*\(")),
-        (Dialect::Go, re(r"\bzap\.NewProduction\w*\s*\(|\bzapcore\.NewJSONEncoder\s*\(|\bzerolog\.New\s*\(")),
-        (Dialect::Java, re(r"\bnew\s+LogstashEncoder\s*\(")),
-        (Dialect::Rust, re(r"\.json\(\)")),
-        (Dialect::Php, re(r"\bnew\s+JsonFormatter\s*\(")),
-    ]
-});
-
 pub(super) static PY_FIELDS: LazyLock<Regex> = LazyLock::new(|| re(r"%\((\w+)\)"));
 pub(super) static PY_BRACE_FIELDS: LazyLock<Regex> = LazyLock::new(|| re(r"\{(\w+)\}"));
 pub(super) static DICT_PAIR: LazyLock<Regex> = LazyLock::new(|| re(r#"["'](\w+)["']\s*:\s*["'](\w+)["']"#));
@@ -111,8 +99,8 @@ pub(super) static FIELD_SETTINGS: LazyLock<FieldSettings> = LazyLock::new(|| Fie
 /// The required fields a JSON logger configured in a file does not write, with where it is configured.
 pub(super) fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'static str, Vec<&'static str>)> {
     let d = lang::dialect(f);
+    let pattern = f.lang.language()?.support().json_logger_setup(d);
     let d = if d == Dialect::Kotlin { Dialect::Java } else { d };
-    let (_, pattern) = G5_LOGGERS.iter().find(|(dd, _)| *dd == d)?;
     let m = pattern.find(masked)?;
     let t = m.as_str();
     let has = |p: &str| masked.contains(p);
@@ -194,11 +182,10 @@ pub(super) fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'sta
 /// G5: log lines carry time, level and msg (judged where logs are JSON).
 pub fn g5(r: &Review, out: &mut Vec<Finding>) {
     for f in runtime_sources(r.repo) {
-        let d = lang::dialect(f);
-        if !G5_LOGGERS
-            .iter()
-            .any(|(dd, p)| (*dd == d || (d == Dialect::Kotlin && *dd == Dialect::Java)) && p.is_match(&f.text))
-        {
+        let Some(language) = f.lang.language() else {
+            continue;
+        };
+        if !language.support().json_logger_setup(lang::dialect(f)).is_match(&f.text) {
             continue;
         }
         let masked = lang::masked(f);

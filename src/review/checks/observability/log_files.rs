@@ -2,40 +2,11 @@
 
 use super::*;
 
-pub(super) static FILE_LOGGING: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
-    vec![
-        (
-            Dialect::Python,
-            re(
-                r#"\b(?:Rotating|TimedRotating|Watched)?FileHandler\s*\(|["']logging\.(?:handlers\.)?(?:Rotating|TimedRotating|Watched)?FileHandler["']|\bbasicConfig\s*\([^)]*\bfilename\s*=|\blogger\.add\(\s*["'][^"']+\.log["']"#,
-            ),
-        ),
-        (
-            Dialect::Js,
-            re(
-                r#"\btransports\.File\s*\(|\bnew\s+DailyRotateFile\s*\(|\bpino\.destination\(\s*(?:\{\s*dest\s*:\s*)?["'`][^"'`]+["'`]|target\s*:\s*["']pino/file["'][^}]*destination\s*:\s*["'`][^"'`]+|\bfs\.createWriteStream\(\s*["'`][^"'`]*\.log["'`]|\brotating-file-stream\b|\btype\s*:\s*["'](?:file|dateFile|fileSync)["']"#,
-            ),
-        ),
-        (Dialect::Go, re(r#"\blumberjack\.Logger\s*\{|\bos\.(?:OpenFile|Create)\(\s*"[^"]*\.log""#)),
-        (Dialect::Java, re(r"\bnew\s+(?:Daily)?(?:Rolling)?FileAppender\b|\bnew\s+FileHandler\s*\(")),
-        (Dialect::Kotlin, re(r"\b(?:Daily)?(?:Rolling)?FileAppender\s*(?:<[^>]*>)?\s*\(|\bFileHandler\s*\(")),
-        (
-            Dialect::Rust,
-            re(r"\btracing_appender::rolling\b|\bRollingFileAppender\b|\blog_to_file\b|\bFileAppender::builder\b"),
-        ),
-        (
-            Dialect::Php,
-            re(
-                r#"\bnew\s+(?:StreamHandler\(\s*(?:["'](?:[^p"'][^"']*|p[^h][^"']*)["']|__DIR__)|RotatingFileHandler\s*\()"#,
-            ),
-        ),
-        (
-            Dialect::Config,
-            re(
-                r"(?im)^\s*(?:logging\.file(?:\.name|\.path)?|log4j2?\.appender\.\w+(?:\.type)?\s*[=:]\s*(?:org\.apache\.log4j\.)?(?:Daily)?(?:Rolling)?File(?:Appender)?|LOG_FILE(?:_?NAME|_?PATH)?|LOG_PATH|LOGFILE|LOG_FILENAME)\s*[=:]\s*\S",
-            ),
-        ),
-    ]
+/// Logging to a file set in app configuration (the languages' source patterns are theirs).
+pub(super) static CONFIG_FILE_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?im)^\s*(?:logging\.file(?:\.name|\.path)?|log4j2?\.appender\.\w+(?:\.type)?\s*[=:]\s*(?:org\.apache\.log4j\.)?(?:Daily)?(?:Rolling)?File(?:Appender)?|LOG_FILE(?:_?NAME|_?PATH)?|LOG_PATH|LOGFILE|LOG_FILENAME)\s*[=:]\s*\S",
+    )
 });
 
 /// A mount path for log files: `/var/log`, `/app/logs`, `/logs`.
@@ -46,7 +17,16 @@ pub fn g4(r: &Review, out: &mut Vec<Finding>) {
     let fix = "Remove the file handler, appender or log volume and log to stdout only: the platform collects \
                stdout, and files inside the container are lost at every restart and can fill the disk.";
     let files = r.repo.sources.iter().filter(|f| f.lang == Lang::Config || is_runtime_code(f));
-    for (f, d, pattern, masked) in lang::files_matching(files, &FILE_LOGGING) {
+    for f in files {
+        let d = lang::dialect(f);
+        let pattern = match f.lang.language() {
+            Some(language) => language.support().file_logging(d),
+            None => &*CONFIG_FILE_LOGGING,
+        };
+        if !pattern.is_match(&f.text) {
+            continue;
+        }
+        let masked = lang::masked(f);
         let lines = Lines::new(&masked);
         let mut last_line = 0;
         for m in pattern.find_iter(&masked) {

@@ -7,7 +7,7 @@
 
 use crate::contract;
 use crate::contract::CheckId;
-use crate::lang::{self, Dialect, Lines, re};
+use crate::lang::{self, Dialect, Language, Lines, re};
 use crate::repo::{Lang, Repo, TextFile};
 use crate::review::check::{Check, Judged};
 use crate::review::workload;
@@ -149,39 +149,13 @@ fn has_app_source(repo: &Repo) -> bool {
     app_sources(repo).next().is_some()
 }
 
-/// An import of the generated observability module, per dialect (comments are masked first):
-/// `from observability import vibe_observability`, `require('./observability/vibe-observability')`,
-/// `"shop/observability"`, `import vibe.observability.VibeObservability`,
-/// `use Vibe\Observability\VibeObservability`, `vibe_observability::init()`.
-static SKELETON_IMPORT: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
-    let jvm = r"\bimport\s+(?:static\s+)?[\w.]*\bobservability\.";
-    vec![
-        (
-            Dialect::Python,
-            re(r"(?m)^\s*(?:from\s+[\w.]*\b(?:vibe_)?observability\b|import\s+[\w.]*\b(?:vibe_)?observability\b)"),
-        ),
-        (
-            Dialect::Js,
-            re(
-                r#"(?:\brequire\s*\(\s*|\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)["'`][^"'`\n]*\bobservability\b[^"'`\n]*["'`]"#,
-            ),
-        ),
-        (Dialect::Go, re(r#""[^"\n]*/observability""#)),
-        (Dialect::Java, re(jvm)),
-        (Dialect::Kotlin, re(jvm)),
-        (Dialect::Rust, re(r"\bvibe_observability::|\buse\s+vibe_observability\b|\bmod\s+observability\b")),
-        (
-            Dialect::Php,
-            re(r#"(?i)\bVibe\\Observability\\|\b(?:require|include)(?:_once)?\b[^;\n]*["'][^"'\n]*/observability/"#),
-        ),
-    ]
-});
-
 /// The first file of the app's own code that imports the generated observability module.
 fn skeleton_importer(repo: &Repo) -> Option<&TextFile> {
     app_sources(repo).find(|f| {
-        let d = lang::dialect(f);
-        SKELETON_IMPORT.iter().any(|(dd, p)| *dd == d && p.is_match(&f.text) && p.is_match(&lang::masked(f)))
+        f.lang.language().is_some_and(|l| {
+            let p = l.support().skeleton_import(lang::dialect(f));
+            p.is_match(&f.text) && p.is_match(&lang::masked(f))
+        })
     })
 }
 
@@ -214,7 +188,7 @@ mod tests {
         let b = masked.as_bytes();
         let lines = Lines::new(&masked);
         let mut out = Vec::new();
-        for (start, open, _) in log_calls(&masked, d) {
+        for (start, open, _) in log_calls(&masked, lang.language(), d) {
             let (_, args) = lang::call_args(b, open, d).unwrap();
             let mut found = Vec::new();
             if let (Some(first), Some(last)) = (args.first(), args.last()) {

@@ -9,21 +9,6 @@ pub(super) static LOG_METHOD: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Printing and logging functions without a logger object, per dialect.
-pub(super) static PRINT_CALLS: LazyLock<Vec<(Dialect, Regex)>> = LazyLock::new(|| {
-    vec![
-        (Dialect::Python, re(r"\bprint[ \t]*\(")),
-        (Dialect::Go, re(r"\bfmt\.(?:Print|Printf|Println)[ \t]*\(")),
-        (Dialect::Java, re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\(")),
-        (Dialect::Kotlin, re(r"\bprintln[ \t]*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\(")),
-        (
-            Dialect::Rust,
-            re(r"\b(?:(?:tracing|log)::)?(?:trace|debug|info|warn|error|println|eprintln|print|eprint)![ \t]*\("),
-        ),
-        (Dialect::Php, re(r"\berror_log[ \t]*\(")),
-    ]
-});
-
 /// Receivers that are loggers: `logger`, `self.log`, `$this->logger`, `console`, `slog`, `Log::`.
 pub(super) fn is_logger(receiver: &str) -> bool {
     let last = receiver.rsplit(['.', '>', ':']).next().unwrap_or(receiver).trim_start_matches('$');
@@ -35,8 +20,8 @@ pub(super) fn is_logger(receiver: &str) -> bool {
         )
 }
 
-/// The log calls of a masked file: (start of the call text, its `(`, the call as written).
-pub(super) fn log_calls(masked: &str, d: Dialect) -> Vec<(usize, usize, String)> {
+/// The log calls of a masked file of `language`: (start of the call text, its `(`, the call as written).
+pub(super) fn log_calls(masked: &str, language: Option<Language>, d: Dialect) -> Vec<(usize, usize, String)> {
     let b = masked.as_bytes();
     let mut out = Vec::new();
     if d != Dialect::Rust && d != Dialect::Config {
@@ -52,7 +37,7 @@ pub(super) fn log_calls(masked: &str, d: Dialect) -> Vec<(usize, usize, String)>
             out.push((from, m.end() - 1, masked[from..m.end() - 1].trim_end().to_string()));
         }
     }
-    if let Some((_, p)) = PRINT_CALLS.iter().find(|(dd, _)| *dd == d) {
+    if let Some(p) = language.and_then(|l| l.support().print_calls(d)) {
         for m in p.find_iter(masked) {
             out.push((m.start(), m.end() - 1, m.as_str().trim_end_matches('(').trim_end().to_string()));
         }
@@ -331,7 +316,7 @@ pub fn g6(r: &Review, out: &mut Vec<Finding>) {
         let masked = lang::masked(f);
         let b = masked.as_bytes();
         let mut lines: Option<Lines> = None;
-        for (start, open, call) in log_calls(&masked, d) {
+        for (start, open, call) in log_calls(&masked, f.lang.language(), d) {
             let Some((_, args)) = lang::call_args(b, open, d) else {
                 continue;
             };
