@@ -1,5 +1,6 @@
-//! Observability checks (G1–G6): scrape annotations, the /metrics handler, JSON logs on stdout,
-//! no log files, the time/level/msg fields, and no credentials or PII in log calls.
+//! Observability checks (G1–G7): scrape annotations, the /metrics handler, JSON logs on stdout,
+//! no log files, the time/level/msg fields, no credentials or PII in log calls, and alerts and a
+//! dashboard that tell someone when the app breaks.
 //!
 //! G1 and the log-mount part of G4 read the manifests. The rest is about the running app; without
 //! live evidence it is judged from source (the report says so): which libraries are declared and
@@ -23,6 +24,7 @@ pub const CHECKS: &[Check] = &[
     Check { id: CheckId::G4, run: g4, judged: Judged::Static, repo_only: false, fixer: None },
     Check { id: CheckId::G5, run: g5, judged: Judged::LiveReplaces, repo_only: false, fixer: None },
     Check { id: CheckId::G6, run: g6, judged: Judged::StandInLiveAdds, repo_only: false, fixer: None },
+    Check { id: CheckId::G7, run: g7, judged: Judged::Static, repo_only: false, fixer: None },
 ];
 
 /// Path Prometheus scrapes (served on the traffic port).
@@ -159,12 +161,14 @@ fn skeleton_importer(repo: &Repo) -> Option<&TextFile> {
     })
 }
 
+mod alerting;
 mod json_logs;
 mod log_fields;
 mod log_files;
 mod metrics;
 mod scrape;
 mod sensitive_logs;
+use alerting::*;
 use json_logs::*;
 use log_fields::*;
 use log_files::*;
