@@ -59,8 +59,6 @@ pub struct Panel {
     pub unit: &'static str,
     /// (legend, PromQL) per series.
     pub queries: Vec<(String, String)>,
-    /// Whether the panel's series come from the app itself (not from cluster exporters).
-    pub from_app: bool,
 }
 
 /// The label selectors the queries use, for one namespace expression.
@@ -107,7 +105,6 @@ fn panel(row: usize, title: &str, kind: &'static str, unit: &'static str, querie
         kind,
         unit,
         queries: queries.iter().map(|(l, q)| (l.to_string(), q.clone())).collect(),
-        from_app: false,
     }
 }
 
@@ -129,9 +126,7 @@ fn up_row(s: &Selectors, out: &mut Vec<Panel>) {
         "short",
         &[("restarts", format!("sum(increase(kube_pod_container_status_restarts_total{{{}}}[1h]))", s.container))],
     ));
-    let mut up = panel(0, "App up", "stat", "short", &[("up", format!("sum(up{{{}}})", s.app))]);
-    up.from_app = true;
-    out.push(up);
+    out.push(panel(0, "App up", "stat", "short", &[("up", format!("sum(up{{{}}})", s.app))]));
 }
 
 fn infrastructure_row(spec: &AppSpec, s: &Selectors, out: &mut Vec<Panel>) {
@@ -160,12 +155,17 @@ fn infrastructure_row(spec: &AppSpec, s: &Selectors, out: &mut Vec<Panel>) {
             ("limit", resource("limits", "memory")),
         ],
     ));
-    if spec.stores().iter().any(|id| contract::component(id).is_some_and(|c| c.stateful)) {
+    if has_stateful_store(spec) {
         out.push(panel(1, "Volumes in use", "timeseries", "percentunit", &[("__auto", pvc_usage(s))]));
     }
     for (store, series, title) in store_health(spec) {
         out.push(panel(1, title, "stat", "short", &[(store, format!("max({series}{{{}}})", s.namespace))]));
     }
+}
+
+/// Whether a store keeps its data on a volume (the volume panel and alert are about it).
+fn has_stateful_store(spec: &AppSpec) -> bool {
+    spec.stores().iter().any(|id| contract::component(id).is_some_and(|c| c.stateful))
 }
 
 /// Share of each volume of the namespace in use.
@@ -192,7 +192,7 @@ fn store_health(spec: &AppSpec) -> Vec<(&'static str, &'static str, &'static str
 }
 
 fn app_row(s: &Selectors, out: &mut Vec<Panel>) {
-    let mut panels = vec![
+    out.extend([
         panel(
             2,
             "Requests per second",
@@ -208,11 +208,7 @@ fn app_row(s: &Selectors, out: &mut Vec<Panel>) {
             "s",
             &[("p50", latency(s, "0.5")), ("p95", latency(s, "0.95"))],
         ),
-    ];
-    for p in &mut panels {
-        p.from_app = true;
-    }
-    out.extend(panels);
+    ]);
 }
 
 /// 5xx answers over all answers. `or vector(0)`: an app that never failed has no 5xx series at
@@ -254,7 +250,7 @@ fn business_row(spec: &AppSpec, s: &Selectors, out: &mut Vec<Panel>) {
                 ("timeseries", "short", vec![("p50".to_string(), q("0.5")), ("p95".to_string(), q("0.95"))])
             }
         };
-        out.push(Panel { row: 3, title, kind, unit, queries, from_app: true });
+        out.push(Panel { row: 3, title, kind, unit, queries });
     }
 }
 
@@ -402,7 +398,7 @@ fn store_alerts(spec: &AppSpec, s: &Selectors, out: &mut Vec<Alert>) {
             ),
         });
     }
-    if spec.stores().iter().any(|id| contract::component(id).is_some_and(|c| c.stateful)) {
+    if has_stateful_store(spec) {
         out.push(Alert {
             name: "VolumeAlmostFull".into(),
             expr: format!("{} > {PVC_FULL_RATIO}", pvc_usage(s)),

@@ -21,15 +21,12 @@ const COVERED: &[(&str, &[&str])] = &[
 ];
 
 pub fn g7(r: &Review, out: &mut Vec<Finding>) {
-    let namespaces: Vec<Option<String>> = r
-        .model
-        .workloads
-        .iter()
-        .filter(|w| w.is_app() && w.long_running())
-        .map(|w| namespace_of(w.obj, r.ctx))
-        .collect();
-    let Some(namespace) = namespaces.first() else { return };
-    let here = |o: &&crate::repo::Object| namespace_of(o, r.ctx) == *namespace;
+    let Some(namespace) =
+        r.model.workloads.iter().find(|w| w.is_app() && w.long_running()).map(|w| namespace_of(w.obj, r.ctx))
+    else {
+        return;
+    };
+    let here = |o: &&crate::repo::Object| namespace_of(o, r.ctx) == namespace;
     let exprs: Vec<&str> = r
         .repo
         .objects
