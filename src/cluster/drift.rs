@@ -103,9 +103,10 @@ fn missing(r: &Object, namespace: &str) -> Finding {
         .object(r.id())
         .message(format!(
             "{} is defined in {} but the namespace {namespace} has no such object: ArgoCD has not applied it (sync \
-             pending or failing) or it was deleted by hand.",
+             pending or failing) or it was deleted by hand.{}",
             r.id(),
-            r.file
+            r.file,
+            consequence(r, true)
         ))
         .fix(git_fix())
         .live()
@@ -143,13 +144,40 @@ fn differs(r: &Object, l: &Object, d: &Diff, namespace: &str, more: &str) -> Fin
         .object(r.id())
         .message(format!(
             "The live {} ({}{}, namespace {namespace}) differs from Git at {place}{values}: a change by hand \
-             that ArgoCD's selfHeal should have reverted.{more}",
+             that ArgoCD's selfHeal should have reverted.{}{more}",
             l.id(),
             FILE_PREFIX,
-            l.id()
+            l.id(),
+            consequence(r, false)
         ))
         .fix(git_fix())
         .live()
+}
+
+/// What a missing or out-of-date monitoring object means for the creator, who reads "drift" as
+/// jargon: alerts that do not fire, a dashboard that shows the wrong thing. Empty for other objects.
+fn consequence(o: &Object, missing: bool) -> &'static str {
+    match (o.kind == "PrometheusRule", is_dashboard(o), missing) {
+        (true, _, true) => " Without its alert rules, nobody is told when the app breaks.",
+        (true, _, false) => " The alerts that can fire are not the ones in Git.",
+        (false, true, true) => " Grafana does not show the app's dashboard.",
+        (false, true, false) => " Grafana shows another version of the app's dashboard than Git's.",
+        _ => "",
+    }
+}
+
+/// A ConfigMap carrying a Grafana dashboard: a data value that is a JSON object with panels
+/// (whatever the platform's dashboard label is called).
+fn is_dashboard(o: &Object) -> bool {
+    o.kind == "ConfigMap"
+        && o.node.get("data").is_some_and(|data| {
+            data.entries().iter().any(|e| {
+                e.value
+                    .as_str()
+                    .and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok())
+                    .is_some_and(|j| j.get("panels").is_some_and(serde_json::Value::is_array))
+            })
+        })
 }
 
 /// Compares what the repo node sets with the live node, appending differences.

@@ -1,7 +1,7 @@
 //! `vibe review --cluster`: the review of a live namespace through the Kubernetes API, read-only.
 //!
 //! The live objects (Deployments, StatefulSets, Services, Ingresses, NetworkPolicies, PVCs,
-//! HPAs, ConfigMaps, SealedSecrets; never Secrets) become [`Object`](crate::repo::Object)s like
+//! HPAs, ConfigMaps, SealedSecrets, PrometheusRules; never Secrets) become [`Object`](crate::repo::Object)s like
 //! the repo's ([`objects`]) and replace the repo's Kubernetes objects; the rest of the repo
 //! (Dockerfile, source, workflows, chart values, the ArgoCD Application) stays, so every check
 //! runs unchanged and a compliant app deployed from a compliant repo reviews clean. Then come
@@ -217,18 +217,15 @@ fn read_namespace(api: &mut dyn Api, ns: &str, context: &str, notes: &mut Vec<St
 }
 
 /// Lists one kind in the namespace: its items, or `None` (with a note) when the cluster does not
-/// have the optional SealedSecret resource. Any other kind the server does not serve is an error.
+/// have an add-on's optional resource (SealedSecret, PrometheusRule). Any other kind the server
+/// does not serve is an error.
 fn read_kind(api: &mut dyn Api, k: &role::Kind, ns: &str, notes: &mut Vec<String>) -> Result<Option<Vec<Json>>, Error> {
     let read = Read { path: k.path(ns), verb: "list", resource: k.resource.into() };
     let api_version = if k.group.is_empty() { k.version.to_string() } else { format!("{}/{}", k.group, k.version) };
     match api.get(&read)? {
         Some(body) => Ok(Some(items(&body, &read, k.kind, &api_version, ns)?)),
-        None if k.kind == "SealedSecret" => {
-            notes.push(
-                "The cluster has no SealedSecret resource (the sealed-secrets controller is not installed): \
-                 SealedSecrets were not read."
-                    .into(),
-            );
+        None if k.optional.is_some() => {
+            notes.extend(k.optional.map(str::to_string));
             Ok(None)
         }
         None => Err(ClusterError::Api {

@@ -33,6 +33,7 @@ const KIND_ORDER: &[&str] = &[
     "Service",
     "Ingress",
     "HorizontalPodAutoscaler",
+    "PrometheusRule",
 ];
 
 /// Live objects and, per object file, the field path of every synthetic line.

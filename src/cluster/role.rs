@@ -11,6 +11,9 @@ pub struct Kind {
     pub resource: &'static str,
     /// The object kind.
     pub kind: &'static str,
+    /// For a kind an add-on defines (a CRD the cluster may not have): what its absence means, as
+    /// the report's note. `None`: a built-in kind, always served.
+    pub optional: Option<&'static str>,
 }
 
 impl Kind {
@@ -28,19 +31,56 @@ impl Kind {
 /// Everything the review lists, in the order it lists them. Never Secrets: the review needs
 /// none (SealedSecrets are what the repo holds).
 pub const KINDS: &[Kind] = &[
-    Kind { group: "apps", version: "v1", resource: "deployments", kind: "Deployment" },
-    Kind { group: "apps", version: "v1", resource: "statefulsets", kind: "StatefulSet" },
-    Kind { group: "", version: "v1", resource: "services", kind: "Service" },
-    Kind { group: "networking.k8s.io", version: "v1", resource: "ingresses", kind: "Ingress" },
-    Kind { group: "networking.k8s.io", version: "v1", resource: "networkpolicies", kind: "NetworkPolicy" },
-    Kind { group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim" },
-    Kind { group: "autoscaling", version: "v2", resource: "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler" },
-    Kind { group: "", version: "v1", resource: "configmaps", kind: "ConfigMap" },
-    Kind { group: "bitnami.com", version: "v1alpha1", resource: "sealedsecrets", kind: "SealedSecret" },
+    Kind { group: "apps", version: "v1", resource: "deployments", kind: "Deployment", optional: None },
+    Kind { group: "apps", version: "v1", resource: "statefulsets", kind: "StatefulSet", optional: None },
+    Kind { group: "", version: "v1", resource: "services", kind: "Service", optional: None },
+    Kind { group: "networking.k8s.io", version: "v1", resource: "ingresses", kind: "Ingress", optional: None },
+    Kind {
+        group: "networking.k8s.io",
+        version: "v1",
+        resource: "networkpolicies",
+        kind: "NetworkPolicy",
+        optional: None,
+    },
+    Kind {
+        group: "",
+        version: "v1",
+        resource: "persistentvolumeclaims",
+        kind: "PersistentVolumeClaim",
+        optional: None,
+    },
+    Kind {
+        group: "autoscaling",
+        version: "v2",
+        resource: "horizontalpodautoscalers",
+        kind: "HorizontalPodAutoscaler",
+        optional: None,
+    },
+    Kind { group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", optional: None },
+    Kind {
+        group: "bitnami.com",
+        version: "v1alpha1",
+        resource: "sealedsecrets",
+        kind: "SealedSecret",
+        optional: Some(
+            "The cluster has no SealedSecret resource (the sealed-secrets controller is not installed): SealedSecrets \
+             were not read.",
+        ),
+    },
+    Kind {
+        group: "monitoring.coreos.com",
+        version: "v1",
+        resource: "prometheusrules",
+        kind: "PrometheusRule",
+        optional: Some(
+            "The cluster has no PrometheusRule resource (the Prometheus operator is not installed): no alert rule \
+             can be loaded here, so nobody is alerted when the app breaks.",
+        ),
+    },
 ];
 
 /// Pods: listed for their status, with their logs and the endpoints behind the pod proxy.
-pub const PODS: Kind = Kind { group: "", version: "v1", resource: "pods", kind: "Pod" };
+pub const PODS: Kind = Kind { group: "", version: "v1", resource: "pods", kind: "Pod", optional: None };
 
 /// Name of the printed Role and RoleBinding.
 pub const ROLE_NAME: &str = "vibe-review";
@@ -100,6 +140,7 @@ mod tests {
         }
         assert!(role.contains("resources: [pods/log, pods/proxy]"));
         assert!(role.contains("resources: [sealedsecrets]"));
+        assert!(role.contains("apiGroups: [\"monitoring.coreos.com\"]\n    resources: [prometheusrules]"));
         let docs = crate::yaml::parse_documents(&role).unwrap();
         assert_eq!(docs.len(), 2);
     }

@@ -363,6 +363,66 @@ fn drift_names_the_repo_file_and_the_live_object() {
 }
 
 #[test]
+fn out_of_date_or_missing_monitoring_is_drift_and_g7() {
+    let (app, _certs) = generated_app();
+    let server = namespace(&app, "monitoring-drift");
+    let config = kubeconfig(app.path(), server.port);
+    let (run, report) = json_review(&app, &config);
+    let list = findings(&report);
+    let paths: Vec<String> = server.requests().iter().map(|r| r.target.clone()).collect();
+    assert!(paths.contains(&format!("/apis/monitoring.coreos.com/v1/namespaces/{NS}/prometheusrules")), "{paths:?}");
+    let drift = |object: &str| {
+        list.iter()
+            .find(|f| f["id"] == "P5" && f["object"] == object)
+            .unwrap_or_else(|| panic!("no drift on {object}:\n{}", describe(&list)))
+    };
+    // A rule changed by hand: the field, both values, and what it means for the creator.
+    let rule = drift("PrometheusRule/inventory-checker-alerts");
+    assert_eq!(rule["file"], "k8s/14-monitoring.yaml");
+    let message = rule["message"].as_str().unwrap();
+    assert!(
+        message.contains("spec.groups[0].rules[2].for: `2h` in the namespace, `10m` in k8s/14-monitoring.yaml"),
+        "{message}"
+    );
+    assert!(message.contains("The alerts that can fire are not the ones in Git"), "{message}");
+    // The dashboard deleted by hand: drift, and G7 on the live namespace names the missing file.
+    let dashboard = drift("ConfigMap/inventory-checker-dashboard");
+    assert!(
+        dashboard["message"].as_str().unwrap().contains("Grafana does not show the app's dashboard"),
+        "{dashboard}"
+    );
+    let g7: Vec<&Value> = list.iter().filter(|f| f["id"] == "G7").collect();
+    assert_eq!(g7.len(), 1, "{}", describe(&list));
+    assert_eq!(g7[0]["file"], "k8s/14-monitoring.yaml", "{}", describe(&list));
+    assert_eq!(g7[0]["evidence"], "live");
+    assert_eq!(list.len(), 3, "{}", describe(&list));
+    assert_eq!((run.code, report["gate"].as_str()), (0, Some("pass")), "warnings do not block:\n{}", run.stderr);
+    assert_read_only(&server.requests());
+}
+
+#[test]
+fn a_cluster_without_the_prometheus_operator_says_so_and_g7_warns() {
+    let (app, _certs) = generated_app();
+    let server = namespace(&app, "no-prometheus-operator");
+    let config = kubeconfig(app.path(), server.port);
+    let (run, report) = json_review(&app, &config);
+    let list = findings(&report);
+    assert!(
+        run.stderr.contains("The cluster has no PrometheusRule resource (the Prometheus operator is not installed)"),
+        "{}",
+        run.stderr
+    );
+    // Not drift (the kind could not be read), but the namespace has no alerts: G7, live.
+    assert!(list.iter().all(|f| f["id"] != "P5"), "{}", describe(&list));
+    let g7: Vec<&Value> = list.iter().filter(|f| f["id"] == "G7").collect();
+    assert_eq!(g7.len(), 1, "{}", describe(&list));
+    assert!(g7[0]["message"].as_str().unwrap().contains("PrometheusRule"), "{}", describe(&list));
+    assert_eq!(g7[0]["evidence"], "live");
+    assert_eq!(list.len(), 1, "{}", describe(&list));
+    assert_read_only(&server.requests());
+}
+
+#[test]
 fn app_logs_with_personal_data_are_g6_with_masked_excerpts() {
     let (app, _certs) = generated_app();
     let server = namespace(&app, "leaky-logs");

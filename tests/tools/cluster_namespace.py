@@ -20,6 +20,7 @@ The scenario (JSON, paths relative to its file) changes that picture:
   app_log:   FILE                                  the app container's log (default: clean JSON lines)
   pod:       {waiting, restarts, ready, lastTerminated}  the app pod's container status
   forbidden: [RESOURCE]                            403 for that resource (e.g. "pods/log")
+  not_installed: [RESOURCE]                        404 for an add-on's resource (its CRD is not installed)
   namespace_missing: true                          404 for the namespace
 
 ROUTES.json maps each path (no query) to {status, type, body}; anything else is a 404.
@@ -44,6 +45,7 @@ KINDS = [
     ("autoscaling/v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler"),
     ("v1", "configmaps", "ConfigMap"),
     ("bitnami.com/v1alpha1", "sealedsecrets", "SealedSecret"),
+    ("monitoring.coreos.com/v1", "prometheusrules", "PrometheusRule"),
 ]
 NOW = "2026-11-02T09:14:07Z"
 
@@ -197,6 +199,7 @@ def main():
 
     routes = {}
     forbidden = set(scenario.get("forbidden", []))
+    not_installed = set(scenario.get("not_installed", []))
     namespace_obj = next((o for o in live if o["kind"] == "Namespace"), None)
     if namespace_obj and not scenario.get("namespace_missing"):
         routes[f"/api/v1/namespaces/{ns}"] = {"status": 200, "type": "application/json",
@@ -212,6 +215,8 @@ def main():
                     item.pop("kind")
                     item.pop("apiVersion")
                 items.append(item)
+        if resource in not_installed:
+            continue  # no route: the API server answers 404 for a resource it does not serve
         if resource in forbidden:
             routes[path] = status(403, "Forbidden", f'{resource} is forbidden: User "tester" cannot list resource '
                                                     f'"{resource}" in API group "" in the namespace "{ns}"', resource)
