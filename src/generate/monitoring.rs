@@ -215,7 +215,7 @@ fn app_row(s: &Selectors, out: &mut Vec<Panel>) {
 /// all, and its ratio is 0, not "no data".
 fn error_ratio(s: &Selectors) -> String {
     format!(
-        "(sum(rate(http_requests_total{{{app}, status_code=~\"5..\"}}[5m])) or vector(0)) / \
+        "(sum(rate(http_requests_total{{{app}, code=~\"5..\"}}[5m])) or vector(0)) / \
          sum(rate(http_requests_total{{{app}}}[5m]))",
         app = s.app
     )

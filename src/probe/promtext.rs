@@ -342,8 +342,8 @@ mod tests {
 
     const GOOD: &str = r#"# HELP http_requests_total Requests served.
 # TYPE http_requests_total counter
-http_requests_total{method="GET",route="/",status_code="200"} 3 1700000000000
-http_requests_total{method="POST",route="/a \"quoted\" \\ path\nx",status_code="500"} 1
+http_requests_total{method="GET",route="/",code="200"} 3 1700000000000
+http_requests_total{method="POST",route="/a \"quoted\" \\ path\nx",code="500"} 1
 # HELP http_request_duration_seconds Latency.\nSecond line \\ ok
 # TYPE http_request_duration_seconds histogram
 http_request_duration_seconds_bucket{le="0.1"} 1

@@ -85,6 +85,19 @@ fn metrics_of(expr: &str) -> Vec<String> {
     out
 }
 
+/// Labels a query matches on (`code=~"5.."`), but those the scrape adds (namespace, the app's
+/// Kubernetes labels, container) and the histogram's `le`.
+fn selected_labels(expr: &str) -> Vec<String> {
+    let matcher = regex::Regex::new(r#"([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*""#).unwrap();
+    let mut out: Vec<String> = matcher
+        .captures_iter(expr)
+        .map(|c| c[1].to_string())
+        .filter(|l| !matches!(l.as_str(), "namespace" | "container" | "le") && !l.starts_with("app_kubernetes_io_"))
+        .collect();
+    out.dedup();
+    out
+}
+
 /// (panel or alert name, PromQL) pairs.
 type Named = Vec<(String, String)>;
 
@@ -182,6 +195,19 @@ fn live(runtime: &str, language: vibe::contract::Language) {
         let names = metrics_of(expr);
         if names.iter().any(|n| CLUSTER_SERIES.iter().any(|p| n.starts_with(p))) {
             continue; // valid PromQL (asserted by `query`); the cluster is not here to fill it.
+        }
+        // Every label a panel selects on is one the app's series carry (a query on `status_code`
+        // when the app says `code` returns nothing, silently). The namespace and app labels come
+        // from the scrape's relabelling; `le` from the histogram.
+        for label in selected_labels(expr) {
+            let carried = exported.lines().any(|l| {
+                names.iter().any(|n| l.starts_with(n.as_str()))
+                    && (l.contains(&format!("{{{label}=\"")) || l.contains(&format!(",{label}=\"")))
+            });
+            assert!(
+                carried,
+                "panel {title:?} selects on {label}, which the {runtime} example's series lack:\n{exported}"
+            );
         }
         for n in &names {
             let base = n.trim_end_matches("_bucket");

@@ -90,12 +90,12 @@ var (
 	HTTPRequestsTotal = factory.NewCounterVec(prometheus.CounterOpts{
 		Name: "http_requests_total",
 		Help: "HTTP requests handled, by method, route and status code",
-	}, []string{"method", "route", "status_code"})
+	}, []string{"method", "route", "code"})
 	HTTPRequestDurationSeconds = factory.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "http_request_duration_seconds",
 		Help:    "HTTP request duration in seconds, by method, route and status code",
 		Buckets: prometheus.DefBuckets,
-	}, []string{"method", "route", "status_code"})
+	}, []string{"method", "route", "code"})
 	HTTPActiveConnections = factory.NewGauge(prometheus.GaugeOpts{
 		Name: "http_active_connections",
 		Help: "HTTP requests being handled right now",

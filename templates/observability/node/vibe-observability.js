@@ -59,12 +59,12 @@ client.collectDefaultMetrics({ register });
 const http_requests_total = new client.Counter({
   name: 'http_requests_total',
   help: 'HTTP requests handled, by method, route and status code',
-  labelNames: ['method', 'route', 'status_code'],
+  labelNames: ['method', 'route', 'code'],
 });
 const http_request_duration_seconds = new client.Histogram({
   name: 'http_request_duration_seconds',
   help: 'HTTP request duration in seconds, by method, route and status code',
-  labelNames: ['method', 'route', 'status_code'],
+  labelNames: ['method', 'route', 'code'],
 });
 const http_active_connections = new client.Gauge({
   name: 'http_active_connections',
@@ -112,7 +112,7 @@ function normalizeRoute(url, statusCode) {
 
 /** Record one handled request (for frameworks the middleware does not cover). */
 function observeRequest(method, route, statusCode, seconds) {
-  const labels = { method, route, status_code: String(statusCode) };
+  const labels = { method, route, code: String(statusCode) };
   http_requests_total.inc(labels);
   http_request_duration_seconds.observe(labels, seconds);
   logger.info({ method, route, status_code: statusCode, duration_ms: Math.round(seconds * 10000) / 10 }, 'request');

@@ -65,12 +65,12 @@ def _counter_name(name):
 http_requests_total = Counter(
     _counter_name("http_requests_total"),
     "HTTP requests handled, by method, route and status code",
-    ["method", "route", "status_code"],
+    ["method", "route", "code"],
 )
 http_request_duration_seconds = Histogram(
     "http_request_duration_seconds",
     "HTTP request duration in seconds, by method, route and status code",
-    ["method", "route", "status_code"],
+    ["method", "route", "code"],
 )
 http_active_connections = Gauge(
     "http_active_connections",
@@ -153,7 +153,7 @@ def normalize_route(path, status_code=None):
 
 def observe_request(method, route, status_code, seconds):
     """Record one handled request (for frameworks the middlewares below do not cover)."""
-    labels = {"method": method, "route": route, "status_code": str(status_code)}
+    labels = {"method": method, "route": route, "code": str(status_code)}
     http_requests_total.labels(**labels).inc()
     http_request_duration_seconds.labels(**labels).observe(seconds)
     logger.info(

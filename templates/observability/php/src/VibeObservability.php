@@ -107,13 +107,13 @@ final class VibeObservability
     public static function httpRequestsTotal(): Counter
     {
         return self::registry()->getOrRegisterCounter('', 'http_requests_total',
-            'HTTP requests handled, by method, route and status code', ['method', 'route', 'status_code']);
+            'HTTP requests handled, by method, route and status code', ['method', 'route', 'code']);
     }
 
     public static function httpRequestDurationSeconds(): Histogram
     {
         return self::registry()->getOrRegisterHistogram('', 'http_request_duration_seconds',
-            'HTTP request duration in seconds, by method, route and status code', ['method', 'route', 'status_code'],
+            'HTTP request duration in seconds, by method, route and status code', ['method', 'route', 'code'],
             [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0]);
     }
 

@@ -160,21 +160,21 @@ fn register<T: prometheus::core::Collector + Clone + 'static>(metric: T) -> T {
     metric
 }
 
-/// http_requests_total{method,route,status_code}
+/// http_requests_total{method,route,code}
 pub fn http_requests_total() -> &'static IntCounterVec {
     static M: OnceLock<IntCounterVec> = OnceLock::new();
     M.get_or_init(|| {
         register(
             IntCounterVec::new(
                 Opts::new("http_requests_total", "HTTP requests handled, by method, route and status code"),
-                &["method", "route", "status_code"],
+                &["method", "route", "code"],
             )
             .unwrap(),
         )
     })
 }
 
-/// http_request_duration_seconds{method,route,status_code}
+/// http_request_duration_seconds{method,route,code}
 pub fn http_request_duration_seconds() -> &'static HistogramVec {
     static M: OnceLock<HistogramVec> = OnceLock::new();
     M.get_or_init(|| {
@@ -184,7 +184,7 @@ pub fn http_request_duration_seconds() -> &'static HistogramVec {
                     "http_request_duration_seconds",
                     "HTTP request duration in seconds, by method, route and status code",
                 ),
-                &["method", "route", "status_code"],
+                &["method", "route", "code"],
             )
             .unwrap(),
         )

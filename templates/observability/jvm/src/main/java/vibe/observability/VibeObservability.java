@@ -155,12 +155,12 @@ public final class VibeObservability {
         String status = Integer.toString(statusCode);
         Counter.builder("http_requests_total")
                 .description("HTTP requests handled, by method, route and status code")
-                .tags("method", method, "route", route, "status_code", status)
+                .tags("method", method, "route", route, "code", status)
                 .register(REGISTRY)
                 .increment();
         Timer.builder("http_request_duration_seconds")
                 .description("HTTP request duration in seconds, by method, route and status code")
-                .tags("method", method, "route", route, "status_code", status)
+                .tags("method", method, "route", route, "code", status)
                 .serviceLevelObjectives(bucketDurations())
                 .register(REGISTRY)
                 .record(elapsedNanos, TimeUnit.NANOSECONDS);
