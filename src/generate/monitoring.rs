@@ -422,12 +422,19 @@ fn business_alerts(spec: &AppSpec, s: &Selectors, out: &mut Vec<Alert>) {
         let question = m.question.clone().unwrap_or_else(|| m.name.clone());
         out.push(Alert {
             name: format!("Stalled{}", camel(&m.name)),
-            expr: format!("(sum(increase({}{{{}}}[{window}])) or vector(0)) == 0", m.name, s.app),
+            // Only once the app has been up for the whole window (it answered a scrape a window
+            // ago): a counter that has not moved yet right after the first deploy is not stalled.
+            expr: format!(
+                "(sum(increase({}{{{app}}}[{window}])) or vector(0)) == 0 and on() count(up{{{app}}} offset {window}) > 0",
+                m.name,
+                app = s.app
+            ),
             for_: "0m".into(),
             severity: "warning",
             summary: format!("{} has not moved for {window}", m.name),
             description: format!(
-                "\"{question}\": {} did not increase for {window}. The app may be up and still not doing its job. \
+                "\"{question}\": {} did not increase for {window}, while the app was up. It may be up and still not \
+                 doing its job. \
                  Change the window with `stalled_after:` on this metric in vibe.yaml. {}",
                 m.name,
                 on_panel(3, &question)

@@ -102,6 +102,18 @@ def main():
         "input_series": list(base.values()),
         "alert_rule_test": [{"eval_time": EVAL, "alertname": r["alert"], "exp_alerts": []} for r in alerts],
     }]
+    # Deployed 30 minutes ago, no order yet: not stalled, the window has not passed.
+    fresh = copy.deepcopy(base)
+    fresh["up"]["values"] = "_x90 1+0x30"
+    for c in counters:
+        fresh[c]["values"] = "_x90 0+0x30"
+    tests.append({
+        "name": "a counter that has not moved right after the first deploy is not stalled",
+        "interval": "1m",
+        "input_series": list(fresh.values()),
+        "alert_rule_test": [{"eval_time": EVAL, "alertname": r["alert"], "exp_alerts": []}
+                            for r in alerts if r["alert"].startswith("Stalled")],
+    })
     for r in alerts:
         s, extra = broken(r["alert"], base, counters)
         tests.append({
