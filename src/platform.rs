@@ -1,10 +1,22 @@
 //! Platform settings: the embedded defaults of CONTRACT.md, overridden by a platform file.
 //!
 //! The platform team hands creators a YAML file (`--platform FILE`, `VIBE_PLATFORM`, or
-//! `platform:` in vibe.yaml); every key is optional and replaces one default.
+//! `platform:` in vibe.yaml); every key is optional and replaces one default:
+//!
+//! ```yaml
+//! prefix: platform                      # namespaces {prefix}-vibe-{slug}, hosts
+//! registry: harbor.internal.example.com # app images; the mirror and the gate image follow it
+//! mirror: "{registry}/dockerhub-proxy"  # third-party images
+//! observabilityNamespace: platform-vibe-observability
+//! ingress: {hostPattern, className, controllerNamespace, controllerLabel: {key, value}}
+//! sealedSecrets: {name, namespace, certificate}
+//! argocd: {namespace, repoURL}
+//! monitoring: {dashboardLabel, ruleLabels}
+//! gate: {image: "{registry}/platform/vibe:<vibe's version>"}  # the review gate CI runs; pinned
+//! ```
 
 use crate::contract::platform_defaults as d;
-use crate::error::{Error, Located};
+use crate::error::{Error, Invalid, Located, Problem};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -44,6 +56,8 @@ pub struct Platform {
     pub monitoring_dashboard_label: BTreeMap<String, String>,
     /// Labels of the PrometheusRule (the Prometheus operator selects rules by them).
     pub monitoring_rule_labels: BTreeMap<String, String>,
+    /// The review gate's image the generated CI runs `vibe review` from (pinned, never `latest`).
+    pub gate_image: String,
     /// Where the settings came from (for messages); `None` for the embedded defaults.
     pub source: Option<PathBuf>,
 }
@@ -73,8 +87,40 @@ impl Default for Platform {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            gate_image: gate_image(d::REGISTRY),
             source: None,
         }
+    }
+}
+
+/// The default gate image: vibe's own version in the platform registry, so CI reviews with the
+/// rules of the vibe that generated the repo.
+fn gate_image(registry: &str) -> String {
+    d::GATE_IMAGE.replace("{registry}", registry).replace("{version}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Why an image reference is not pinned to one version, if it is not. CI pulls the gate from
+/// it on every run: a moving tag would change the rules under the creator without a change.
+fn unpinned_image(image: &str) -> Option<String> {
+    let image = image.trim();
+    if image.is_empty() || image.chars().any(char::is_whitespace) {
+        return Some(
+            "it is empty or contains spaces; write an image reference such as \
+                     `registry.example/platform/vibe:1.2.3`"
+                .into(),
+        );
+    }
+    if image.contains('@') {
+        return None;
+    }
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.split_once(':') {
+        None => Some(format!("`{image}` has no tag, so it means `latest`; pin a version, e.g. `{image}:1.2.3`")),
+        Some((_, tag)) if tag.is_empty() || tag.eq_ignore_ascii_case("latest") => Some(format!(
+            "`{image}` uses the moving tag `latest`; pin a version (vibe's is {}) or a `@sha256:` digest",
+            env!("CARGO_PKG_VERSION")
+        )),
+        Some(_) => None,
     }
 }
 
@@ -89,6 +135,13 @@ struct PlatformFile {
     sealed_secrets: Option<SealedSecretsFile>,
     argocd: Option<ArgocdFile>,
     monitoring: Option<MonitoringFile>,
+    gate: Option<GateFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GateFile {
+    image: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -148,8 +201,9 @@ impl Platform {
         let mut p = Platform { source: Some(path.to_path_buf()), ..Platform::default() };
         set(&mut p.prefix, file.prefix);
         if let Some(registry) = file.registry {
-            // The mirror follows the registry unless the file sets it too.
+            // The mirror and the gate image follow the registry unless the file sets them too.
             p.mirror = d::MIRROR.replace("{registry}", &registry);
+            p.gate_image = gate_image(&registry);
             p.registry = registry;
         }
         if let Some(mirror) = file.mirror {
@@ -181,6 +235,16 @@ impl Platform {
             if let Some(labels) = m.rule_labels {
                 p.monitoring_rule_labels = labels;
             }
+        }
+        if let Some(image) = file.gate.and_then(|g| g.image) {
+            let image = image.replace("{registry}", &p.registry);
+            if let Some(why) = unpinned_image(&image) {
+                return Err(Error::Invalid(Invalid {
+                    source: path.display().to_string(),
+                    problems: vec![Problem { field: "gate.image".into(), pos: None, message: why }],
+                }));
+            }
+            p.gate_image = image;
         }
         Ok(p)
     }
@@ -241,6 +305,25 @@ mod tests {
         assert_eq!(p.namespace("shop"), "acme-vibe-shop");
         assert_eq!(p.mirror, "reg.acme.test/dockerhub-proxy");
         assert_eq!(p.observability_namespace, "platform-vibe-observability");
+    }
+
+    #[test]
+    fn the_gate_image_defaults_to_vibes_version_in_the_registry_and_must_be_pinned() {
+        let version = env!("CARGO_PKG_VERSION");
+        assert_eq!(Platform::default().gate_image, format!("harbor.internal.example.com/platform/vibe:{version}"));
+        let p = Platform::from_yaml("registry: reg.acme.test\n", Path::new("p.yaml")).unwrap();
+        assert_eq!(p.gate_image, format!("reg.acme.test/platform/vibe:{version}"));
+        let p = Platform::from_yaml("gate: {image: \"{registry}/tools/vibe:2.0.1\"}\n", Path::new("p.yaml")).unwrap();
+        assert_eq!(p.gate_image, "harbor.internal.example.com/tools/vibe:2.0.1");
+        let digest = "reg.acme.test:5000/vibe@sha256:0123";
+        let p = Platform::from_yaml(&format!("gate: {{image: \"{digest}\"}}\n"), Path::new("p.yaml")).unwrap();
+        assert_eq!(p.gate_image, digest);
+        for bad in ["reg.acme.test/platform/vibe:latest", "reg.acme.test:5000/platform/vibe", "\"\""] {
+            let err = Platform::from_yaml(&format!("gate: {{image: {bad}}}\n"), Path::new("p.yaml")).unwrap_err();
+            let msg = err.to_string();
+            assert!(msg.contains("p.yaml") && msg.contains("gate.image"), "{bad}: {msg}");
+            assert!(msg.contains("latest") || msg.contains("empty"), "{bad}: {msg}");
+        }
     }
 
     #[test]

@@ -438,6 +438,8 @@ pub mod platform_defaults {
     pub const MONITORING_DASHBOARD_LABEL: (&str, &str) = ("grafana_dashboard", "1");
     /// Labels the Prometheus operator selects PrometheusRules by.
     pub const MONITORING_RULE_LABELS: &[(&str, &str)] = &[("release", "prometheus")];
+    /// The review gate's image CI runs (`vibe review`); `{registry}` and `{version}` (vibe's own) are replaced.
+    pub const GATE_IMAGE: &str = "{registry}/platform/vibe:{version}";
 }
 
 #[cfg(test)]

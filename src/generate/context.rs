@@ -251,6 +251,7 @@ fn platform(spec: &AppSpec, sealed: &SealedValues) -> Value {
             "fingerprint": sealed.fingerprint.clone().or_else(|| crate::seal::configured_fingerprint(p)),
         },
         "argocd_namespace": p.argocd_namespace,
+        "gate_image": p.gate_image,
     })
 }
 
