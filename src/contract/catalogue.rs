@@ -112,7 +112,7 @@ macro_rules! check_ids {
 
 check_ids!(
     A1, A2, A3, A4, A5, A6, B1, B2, B3, B4, B5, B6, C1, C2, C3, C4, C5, C6, D1, D2, D3, D4, E1, E2, E3, E4, E5, E6, E7,
-    F1, F2, F3, F4, G1, G2, G3, G4, G5, G6, G7, H1, H2, H3, S1, S2, S3, S4, S5, P1, P2, P3, P4, P5,
+    F1, F2, F3, F4, G1, G2, G3, G4, G5, G6, G7, H1, H2, H3, S1, S2, S3, S4, S5, P1, P2, P3, P4, P5, P6,
 );
 
 impl CheckId {
@@ -727,6 +727,17 @@ pub const CATALOGUE: &[CheckInfo] = &[
                     the cluster; without selfHeal, hand changes in the cluster stay and drift from the repo.",
         fix: "In argocd/application.yaml set `spec.syncPolicy.automated` with `prune: true` and `selfHeal: true`.",
     },
+    CheckInfo {
+        id: CheckId::P6,
+        area: Pipeline,
+        severity: Critical,
+        title: "CI runs this review gate before it pushes the image, and the push depends on it passing",
+        rationale: "CRITICAL findings block deployment only if something runs the review on the way: without the \
+                    gate in CI, a repo the review blocks is pushed anyway and ArgoCD deploys it.",
+        fix: "Run `vibe review` (the platform's gate image, or the binary) in a job of the CI workflow, without \
+              `continue-on-error` or `|| true`, and give the pushing job `needs:` on it (or run it earlier in the \
+              same job). `vibe generate` writes this workflow.",
+    },
 ];
 
 #[cfg(test)]
@@ -747,7 +758,7 @@ mod tests {
         "P1", "P2", "P3", "P4", "P5", "P6", "P7",
     ];
     /// Contract v2 checks not built yet (issues 14, 15, 17): the catalogue is the contract without them.
-    const NOT_YET: [&str; 7] = ["A7", "B7", "B8", "D5", "D6", "P6", "P7"];
+    const NOT_YET: [&str; 6] = ["A7", "B7", "B8", "D5", "D6", "P7"];
     /// Contract v2's additions to the platform article's gate.
     const V2: [&str; 8] = ["A7", "B7", "B8", "D5", "D6", "G7", "P6", "P7"];
 

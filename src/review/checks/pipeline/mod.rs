@@ -1,5 +1,5 @@
-//! Pipeline checks (P1–P5): what the GitHub workflows do with the image and the cluster, and how
-//! the ArgoCD Application syncs.
+//! Pipeline checks (P1–P6): what the GitHub workflows do with the image and the cluster, whether
+//! the review gate guards the push, and how the ArgoCD Application syncs.
 //!
 //! Workflows are read as jobs of steps; a step is an action (`uses:`) or a shell script (`run:`),
 //! whose commands are split into words. The image tag counts as the commit SHA when it names
@@ -10,7 +10,7 @@
 //! config` and `--dry-run=client` never reach the cluster and are not P4 findings; kubectl/helm in a
 //! job that first creates a throw-away cluster (kind, k3d, minikube) test against that cluster, not
 //! the platform's. When nothing in the repo pushes an image, P2/P3 ask for the scans in the jobs
-//! that build it.
+//! that build it. P6 guards pushes only: with nothing pushed there is no deployment path to guard.
 
 use crate::contract;
 use crate::contract::CheckId;
@@ -26,11 +26,13 @@ mod argocd_sync;
 mod build;
 mod cve_scan;
 mod no_cluster_access;
+mod review_gate;
 mod secret_scan;
 use argocd_sync::p5;
 use build::p1;
 use cve_scan::p3;
 use no_cluster_access::p4;
+use review_gate::p6;
 use secret_scan::p2;
 
 /// The checks of this family, declared once: id, function, evidence, scope and fixer.
@@ -40,6 +42,7 @@ pub const CHECKS: &[Check] = &[
     Check { id: CheckId::P3, run: p3, judged: Judged::Static, repo_only: true, fixer: None },
     Check { id: CheckId::P4, run: p4, judged: Judged::Static, repo_only: true, fixer: None },
     Check { id: CheckId::P5, run: p5, judged: Judged::Static, repo_only: true, fixer: None },
+    Check { id: CheckId::P6, run: p6, judged: Judged::Static, repo_only: true, fixer: None },
 ];
 
 /// Compiles a pattern with ASCII word boundaries: a Unicode `\b` makes the regex engine fall
@@ -485,16 +488,14 @@ fn any_build(wfs: &[Workflow]) -> bool {
 }
 
 // ------------------------------------------------------------------------------------------------
-// P2 / P3: scans before the push
+// P2 / P3 / P6: scans and the review gate before the push
 // ------------------------------------------------------------------------------------------------
-
-type Scan = fn(&Step) -> Option<Result<(), String>>;
 
 /// For each gate (a push, or without any push in the repo, a build) lacking a passing scan before
 /// it: (file, job, step, why).
 fn gates_without<'a>(
     wfs: &'a [Workflow<'a>],
-    scan: Scan,
+    scan: impl Fn(&Step) -> Option<Result<(), String>>,
 ) -> Vec<(&'a str, &'a str, &'a Step<'a>, Option<String>, bool)> {
     let any_push = wfs.iter().any(|w| w.jobs.iter().any(|j| !job_images(j).pushes.is_empty()));
     let mut out = Vec::new();
