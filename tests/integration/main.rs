@@ -1,6 +1,7 @@
 //! One integration-test binary (one link step), with a module per feature.
 
 mod checkov;
+mod ci_gate;
 mod cluster;
 mod common;
 mod compliant;
