@@ -13,6 +13,7 @@ mod fix;
 mod fix_formats;
 mod fix_texts;
 mod fuzz;
+mod gate_image;
 mod generate;
 mod help;
 mod init_yes;
