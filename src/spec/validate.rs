@@ -466,6 +466,29 @@ mod tests {
     }
 
     #[test]
+    fn a_start_command_is_one_production_command_in_the_form_its_language_builds_from() {
+        let problem = |runtime: &str, start: &str| {
+            let mut a = answers();
+            a.runtime = runtime.into();
+            a.start = Some(start.into());
+            validate(&a, &Platform::default()).into_iter().find(|p| p.field == "start").map(|p| p.message)
+        };
+        assert_eq!(problem("python3.12", "gunicorn --chdir src server:app"), None);
+        assert_eq!(problem("go1.23", "go run ./cmd/server"), None);
+        let dev = problem("node22", "npm run dev").unwrap();
+        assert!(dev.contains("development server") && dev.contains("node server.js"), "{dev}");
+        assert!(
+            problem("python3.12", "pip install -r requirements.txt && python app.py")
+                .unwrap()
+                .contains("needs a shell")
+        );
+        assert!(problem("python3.12", "python app.py\nrm -rf /").unwrap().contains("line break"));
+        let go = problem("go1.23", "./server").unwrap();
+        assert!(go.contains("start: go run ./cmd/server"), "{go}");
+        assert!(problem("python3.12", "").unwrap().contains("empty"));
+    }
+
+    #[test]
     fn good_answers_pass() {
         assert!(fields(&answers()).is_empty());
     }
