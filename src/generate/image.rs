@@ -3,54 +3,9 @@
 //! which dependency file), as values the Dockerfile templates read (`app.build`).
 
 use crate::contract::Language;
-use crate::lang::start::{self, RepoFiles, Start};
+pub use crate::lang::start::BuildFacts;
+use crate::lang::start::{self};
 use serde_json::{Value, json};
-
-/// What the repo says about building the image, read once when the spec is made.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BuildFacts {
-    /// The start command the repo shows (None when it shows none or was not read).
-    pub detected_start: Option<Start>,
-    /// The repo's files, as far as the install steps care: lockfiles and dependency files.
-    pub present: Vec<&'static str>,
-    /// Node: the app uses Next.js but has no `build` script, so the image runs `next build` itself.
-    pub next_build: bool,
-}
-
-/// Files whose presence changes the install steps.
-const INSTALL_FILES: &[&str] = &[
-    "package-lock.json",
-    "npm-shrinkwrap.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    "requirements.txt",
-    "pyproject.toml",
-    "Pipfile",
-    "Pipfile.lock",
-    "go.sum",
-];
-
-impl BuildFacts {
-    /// Reads what the repo says for an app in `language`.
-    pub fn read(language: Language, repo: &RepoFiles) -> BuildFacts {
-        let pkg: Option<Value> = repo.text("package.json").and_then(|t| serde_json::from_str(t).ok());
-        let next_build = language == Language::Node
-            && pkg.as_ref().is_some_and(|p| {
-                let dep =
-                    ["dependencies", "devDependencies"].iter().any(|s| p.get(*s).and_then(|d| d.get("next")).is_some());
-                dep && p.get("scripts").and_then(|s| s.get("build")).is_none()
-            });
-        BuildFacts {
-            detected_start: language.support().start(repo),
-            present: INSTALL_FILES.iter().copied().filter(|f| repo.has(f)).collect(),
-            next_build,
-        }
-    }
-
-    fn has(&self, file: &str) -> bool {
-        self.present.contains(&file)
-    }
-}
 
 /// The command the image starts with: vibe.yaml's `start:` (checked when the answers were),
 /// else the one the repo shows, else the language's usual one.
@@ -61,15 +16,7 @@ pub fn start_argv(language: Language, answer: Option<&str>, facts: &BuildFacts) 
     if let Some(s) = &facts.detected_start {
         return s.argv.clone();
     }
-    let usual: &[&str] = match language {
-        Language::Node => &["npm", "start"],
-        Language::Python => &["python", "-m", "app"],
-        Language::Go => &["go", "run", "."],
-        Language::Jvm => &["java", "-jar", "target/app.jar"],
-        Language::Rust => &["cargo", "run", "--release"],
-        Language::Php => &["php", "-S", "0.0.0.0:$PORT", "-t", "public"],
-    };
-    usual.iter().map(|s| s.to_string()).collect()
+    start::usual(language)
 }
 
 /// Words as a Dockerfile exec-form array (`["gunicorn", "app:app"]`).
@@ -179,6 +126,7 @@ pub fn context(language: Language, answer: Option<&str>, facts: &BuildFacts) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::start::Start;
 
     #[test]
     fn a_start_command_reading_port_runs_through_sh_with_exec() {

@@ -6,6 +6,8 @@
 //! pipes, `&&` or redirections, so the Dockerfile can run it in exec form (signals reach the app,
 //! not a shell) and the review can read which file or module it names.
 
+use super::Language;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The production start command found in a repo, and how sure detection is.
@@ -145,6 +147,66 @@ pub fn dev_server(argv: &[String]) -> Option<&'static str> {
         return Some("it runs with the debugger on");
     }
     None
+}
+
+/// What the repo says about building the image, read once when the spec is made.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildFacts {
+    /// The start command the repo shows (None when it shows none or was not read).
+    pub detected_start: Option<Start>,
+    /// The repo's files, as far as the install steps care: lockfiles and dependency files.
+    pub present: Vec<&'static str>,
+    /// Node: the app uses Next.js but has no `build` script, so the image runs `next build` itself.
+    pub next_build: bool,
+}
+
+/// Files whose presence changes the install steps.
+const INSTALL_FILES: &[&str] = &[
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "requirements.txt",
+    "pyproject.toml",
+    "Pipfile",
+    "Pipfile.lock",
+    "go.sum",
+];
+
+impl BuildFacts {
+    /// Reads what the repo says for an app in `language`.
+    pub fn read(language: Language, repo: &RepoFiles) -> BuildFacts {
+        let pkg: Option<Value> = repo.text("package.json").and_then(|t| serde_json::from_str(t).ok());
+        let next_build = language == Language::Node
+            && pkg.as_ref().is_some_and(|p| {
+                let dep =
+                    ["dependencies", "devDependencies"].iter().any(|s| p.get(*s).and_then(|d| d.get("next")).is_some());
+                dep && p.get("scripts").and_then(|s| s.get("build")).is_none()
+            });
+        BuildFacts {
+            detected_start: language.support().start(repo),
+            present: INSTALL_FILES.iter().copied().filter(|f| repo.has(f)).collect(),
+            next_build,
+        }
+    }
+
+    /// Whether the repo has this install file (a lockfile, a dependency file).
+    pub fn has(&self, file: &str) -> bool {
+        self.present.contains(&file)
+    }
+}
+
+/// The usual start command of a language, for a repo that shows none.
+pub fn usual(language: Language) -> Vec<String> {
+    let usual: &[&str] = match language {
+        Language::Node => &["npm", "start"],
+        Language::Python => &["python", "-m", "app"],
+        Language::Go => &["go", "run", "."],
+        Language::Jvm => &["java", "-jar", "target/app.jar"],
+        Language::Rust => &["cargo", "run", "--release"],
+        Language::Php => &["php", "-S", "0.0.0.0:$PORT", "-t", "public"],
+    };
+    usual.iter().map(|s| s.to_string()).collect()
 }
 
 /// A file of the repo that start detection reads.

@@ -47,7 +47,7 @@ pub struct AppSpec {
     pub platform: Platform,
     /// What the repo says about building and starting the image (empty until
     /// [`AppSpec::read_repo`]).
-    pub build: crate::generate::image::BuildFacts,
+    pub build: crate::lang::start::BuildFacts,
 }
 
 impl AppSpec {
@@ -99,7 +99,7 @@ impl AppSpec {
     /// command the code shows and which lockfile and dependency file the install steps use.
     pub fn read_repo(mut self, root: &Path) -> AppSpec {
         let files = crate::detect::repo_files(root);
-        self.build = crate::generate::image::BuildFacts::read(self.runtime.language, &files);
+        self.build = crate::lang::start::BuildFacts::read(self.runtime.language, &files);
         self
     }
 

@@ -332,7 +332,7 @@ fn ask_start(p: &mut dyn Prompter, a: &mut Answers, d: &Detected) -> Result<(), 
     }
     let default = match (found, language) {
         (Some(s), _) => s.line(),
-        (None, Some(l)) => crate::lang::start::line(&crate::generate::image::start_argv(l, None, &Default::default())),
+        (None, Some(l)) => crate::lang::start::line(&crate::lang::start::usual(l)),
         (None, None) => String::new(),
     };
     let help = match found {
