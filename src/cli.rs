@@ -185,6 +185,13 @@ pub struct AnswerFlags {
     /// Image tag (default: the repo's short commit SHA; `latest` is refused).
     #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,
+
+    /// How your app starts in production, as you would type it (one command, no `&&`), e.g.
+    /// --start "gunicorn app:app" or --start "node server.js". Default: what vibe finds in the code
+    /// (package.json's start script, a Flask/FastAPI/Django app, the Go main package). Kept in
+    /// vibe.yaml as start:; the Dockerfile runs it.
+    #[arg(long, value_name = "COMMAND")]
+    pub start: Option<String>,
 }
 
 /// `vibe init` options.
@@ -218,6 +225,13 @@ pub struct GenerateArgs {
     /// Image tag (default: the repo's short commit SHA; `latest` is refused).
     #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,
+
+    /// How your app starts in production, as you would type it (one command, no `&&`), e.g.
+    /// --start "gunicorn app:app" or --start "node server.js". Default: what vibe finds in the code
+    /// (package.json's start script, a Flask/FastAPI/Django app, the Go main package). Kept in
+    /// vibe.yaml as start:; the Dockerfile runs it.
+    #[arg(long, value_name = "COMMAND")]
+    pub start: Option<String>,
 }
 
 /// `vibe seal` options.

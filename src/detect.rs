@@ -10,6 +10,7 @@
 //! forgotten `node_modules` one level down).
 
 use crate::contract::{self, Language};
+use crate::lang::start::{RepoFile, RepoFiles, Start};
 use crate::lang::toml::{toml_entries, toml_get};
 use crate::lang::{ENV_NAME, LANGUAGES};
 use crate::repo::SKIPPED_DIRS;
@@ -53,6 +54,9 @@ pub struct Detected {
     pub components: Vec<Found<&'static str>>,
     /// Environment variable names the code reads, deduplicated, in first-seen order; source is `file:line`.
     pub env_vars: Vec<Found<String>>,
+    /// How the app starts in production, found by its language's module (a start script, a
+    /// Flask app object, a main package), with how sure that is.
+    pub start: Option<Start>,
 }
 
 /// Folders detection skips besides the ones no part of vibe reads ([`SKIPPED_DIRS`]): other VCS
@@ -107,6 +111,7 @@ pub fn detect(root: &Path) -> Detected {
     let manifests = Manifests::collect(&files);
     let language = manifests.language();
     let deps = dependencies(&manifests);
+    let start = language.and_then(|l| l.support().start(&repo_files_of(&files)));
     Detected {
         name: detect_name(root, &manifests, language),
         runtime: language.and_then(|l| detect_runtime(l, &manifests)),
@@ -114,7 +119,18 @@ pub fn detect(root: &Path) -> Detected {
         sqlite: detect_sqlite(&files),
         components: detect_components(&deps),
         env_vars: detect_env_vars(&files),
+        start,
     }
+}
+
+/// The repo's source, manifests and lockfiles as start detection and the Dockerfile's install
+/// steps read them (tests left out). Never fails: an unreadable folder gives no files.
+pub fn repo_files(root: &Path) -> RepoFiles {
+    repo_files_of(&walk(root))
+}
+
+fn repo_files_of(files: &[SrcFile]) -> RepoFiles {
+    RepoFiles::new(files.iter().filter(|f| !f.is_test).map(|f| RepoFile { path: f.path.clone(), text: f.text.clone() }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,6 +145,8 @@ enum Kind {
     Manifest,
     /// Configuration that may name a database URL or a SQLite file (.env, application.yml...).
     Config,
+    /// A lockfile near the top, kept unread: only its presence counts (how the image installs).
+    Lock,
 }
 
 /// One file read from the repo.
@@ -168,6 +186,7 @@ const MANIFEST_NAMES: &[&str] = &[
     "Cargo.toml",
     "composer.json",
     ".tool-versions",
+    "tsconfig.json",
 ];
 
 fn classify(name: &str, parent: &str) -> Option<Kind> {
@@ -264,7 +283,14 @@ fn walk(root: &Path) -> Vec<SrcFile> {
                 }
                 continue;
             }
-            if !ft.is_file() || LOCK_FILES.contains(&name.as_str()) {
+            if !ft.is_file() {
+                continue;
+            }
+            if LOCK_FILES.contains(&name.as_str()) {
+                if depth <= MANIFEST_MAX_DEPTH {
+                    let is_test = is_test_path(&path, &name);
+                    out.push(SrcFile { path, name, depth, kind: Kind::Lock, is_test, text: String::new() });
+                }
                 continue;
             }
             let Some(kind) = classify(&name, &parent) else {
@@ -892,7 +918,7 @@ fn detect_database(files: &[SrcFile], deps: &[Dep]) -> Option<Found<&'static str
     let scan = |re: &Regex| {
         files
             .iter()
-            .filter(|f| !f.is_test && f.kind != Kind::Manifest)
+            .filter(|f| !f.is_test && !matches!(f.kind, Kind::Manifest | Kind::Lock))
             .find_map(|f| code_lines(&f.text).find(|(_, l)| re.is_match(l)).map(|(n, _)| format!("{}:{n}", f.path)))
     };
     if let Some(source) = scan(&POSTGRES_URL) {

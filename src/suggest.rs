@@ -1327,6 +1327,7 @@ mod tests {
             runtime: "python3.12".into(),
             database: "none".into(),
             components: Components::default(),
+            start: None,
             size: "md".into(),
             metrics: vec![m.clone()],
             secrets: vec![],

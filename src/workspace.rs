@@ -117,7 +117,8 @@ impl Workspace {
             }
         };
         let tag = self.image_tag(tag_flag, &answers);
-        AppSpec::resolve(answers, platform, tag).map_err(|p| spec::locate_in_file(p, &path, &tree))
+        let spec = AppSpec::resolve(answers, platform, tag).map_err(|p| spec::locate_in_file(p, &path, &tree))?;
+        Ok(spec.read_repo(&self.root))
     }
 
     /// The image tag: `--tag`, else the one [`spec::app_image_tag`] chooses (the commit SHA, else

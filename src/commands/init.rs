@@ -48,7 +48,7 @@ pub fn run(config: &Config, args: InitArgs) -> Result<Exit, Error> {
     }
     let platform = workspace::platform_for(&config.root, config.platform_file.as_deref(), Some(&answers))?;
     let tag = workspace::image_tag(args.answers.tag.clone(), &answers, || crate::git::short_sha(&config.root));
-    let spec = AppSpec::resolve(answers, platform, tag).map_err(spec::locate_in_flags)?;
+    let spec = AppSpec::resolve(answers, platform, tag).map_err(spec::locate_in_flags)?.read_repo(&config.root);
     // The wizard's path: store passwords generated and sealed when the certificate is at hand.
     let outcome = write_all(config, &spec, Vec::new(), args.dry_run)?;
     print_outcome(&spec, &outcome);
@@ -86,7 +86,7 @@ fn interactive(config: &Config, args: &InitArgs) -> Result<Exit, Error> {
     let detected = crate::detect::detect(&config.root);
     let mut terminal = crate::wizard::Terminal;
     let outcome = crate::wizard::run(&mut terminal, current, &detected, &platform)?;
-    let spec = AppSpec::resolve(outcome.answers, platform, tag).map_err(spec::locate_in_flags)?;
+    let spec = AppSpec::resolve(outcome.answers, platform, tag).map_err(spec::locate_in_flags)?.read_repo(&config.root);
     if rerun {
         let preview = crate::generate::generate(&config.root, &spec, true)?;
         println!("\nWhat regenerating changes:");
@@ -199,7 +199,8 @@ fn demo(config: &Config, dry_run: bool) -> Result<Exit, Error> {
     let answers = demo_answers();
     let demo_config = Config { root: root.clone(), platform_file: config.platform_file.clone() };
     let platform = workspace::platform_for(&root, config.platform_file.as_deref(), Some(&answers))?;
-    let spec = AppSpec::resolve(answers, platform, Some(DEMO_TAG.into())).map_err(spec::locate_in_flags)?;
+    let spec =
+        AppSpec::resolve(answers, platform, Some(DEMO_TAG.into())).map_err(spec::locate_in_flags)?.read_repo(&root);
     println!(
         "Demo: the example app \"{}\" is a typical first version with deliberate mistakes (a key written in \
          the code, plain-text logs, SQL built from strings), so the review has something to show.",
@@ -258,6 +259,7 @@ pub fn demo_answers() -> Answers {
         runtime: "python3.12".into(),
         database: "postgres".into(),
         components: Components { redis: true, rabbitmq: false, nginx: true, ingress: true },
+        start: None,
         size: "md".into(),
         metrics: vec![
             metric(
@@ -376,6 +378,13 @@ fn first_run_answers(
             a.components.rabbitmq |= found.value == "rabbitmq";
         }
     }
+    if f.start.is_none()
+        && let Some(found) = &d.start
+        && same_language(&a.runtime, d.runtime.as_ref().map(|r| r.value))
+    {
+        notes.push(crate::wizard::start_note(found) + " --start sets another.");
+        a.start = Some(found.line());
+    }
     if f.secrets.is_empty() {
         a.database = f.database.clone().unwrap_or(a.database);
         for found in crate::wizard::suggested_secrets(&a, &d) {
@@ -387,6 +396,12 @@ fn first_run_answers(
         }
     }
     a
+}
+
+/// Whether `runtime` is of the language of the detected runtime (whose code the start command was found in).
+fn same_language(runtime: &str, detected: Option<&str>) -> bool {
+    let language = |id: &str| crate::contract::runtime(id).map(|r| r.language);
+    detected.is_some_and(|d| language(d).is_some() && language(d) == language(runtime))
 }
 
 /// Sets the answers the flags give over `a`; a malformed or missing metric is a problem.
@@ -402,6 +417,7 @@ fn apply_flags(a: &mut Answers, f: &AnswerFlags, problems: &mut Vec<Problem>) {
         a.name = name.clone();
     }
     set(&mut a.slug, f.slug.clone());
+    set(&mut a.start, f.start.clone());
     if let Some(r) = &f.runtime {
         a.runtime = r.clone();
     }

@@ -120,6 +120,7 @@ fn app(spec: &AppSpec, sealed: &SealedValues) -> Value {
             "build_image": spec.runtime.build_image.map(|i| p.mirrored(i)),
             "run_image": p.mirrored(spec.runtime.run_image),
         },
+        "build": super::image::context(spec.runtime.language, spec.answers.start.as_deref(), &spec.build),
         "size": size_json(spec.size),
         "store_size": size_json(contract::store_size(spec.size.id)),
         "image": {

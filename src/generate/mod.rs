@@ -1,6 +1,7 @@
 //! Generation: AppSpec -> Plan (rendered templates) -> files on disk, with a summary.
 
 pub mod context;
+pub mod image;
 pub mod monitoring;
 pub mod plan;
 pub mod render;

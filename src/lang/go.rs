@@ -4,6 +4,7 @@ use super::example::{ExampleApp, ExampleInputs, ExampleStep};
 use super::language::ENV_NAME;
 use super::pins::line_of;
 use super::re;
+use super::start::{RepoFiles, Start};
 use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -143,6 +144,39 @@ impl LanguageSupport for Support {
     fn skeleton_import(&self, _: Dialect) -> &'static Regex {
         &SKELETON_IMPORT
     }
+
+    fn start(&self, repo: &RepoFiles) -> Option<Start> {
+        start(repo)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The start command
+
+/// The main package: the folder whose Go files say `package main` and define `func main()`, the
+/// repo's root first, then ./cmd/<name>. Sure when there is one.
+fn start(repo: &RepoFiles) -> Option<Start> {
+    static MAIN: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^package\s+main\b[\s\S]*^func\s+main\s*\(\s*\)"));
+    let mut dirs: Vec<String> = Vec::new();
+    for (path, text) in repo.ending_with(&[".go"]) {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        if !path.ends_with("_test.go")
+            && !dir.starts_with("observability")
+            && MAIN.is_match(text)
+            && !dirs.contains(&dir)
+        {
+            dirs.push(dir);
+        }
+    }
+    let best = dirs
+        .iter()
+        .position(String::is_empty)
+        .or_else(|| dirs.iter().position(|d| d.starts_with("cmd/")))
+        .or((!dirs.is_empty()).then_some(0))?;
+    let dir = &dirs[best];
+    let package = if dir.is_empty() { ".".to_string() } else { format!("./{dir}") };
+    let source = format!("{}/ (package main with func main)", if dir.is_empty() { "." } else { dir });
+    Some(Start { argv: vec!["go".into(), "run".into(), package], sure: dirs.len() == 1, source })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,4 +230,24 @@ fn go_mod_deps(text: &str) -> Vec<Dependency> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_main_package_is_the_root_or_the_one_under_cmd() {
+        let main = "package main\n\nimport \"net/http\"\n\nfunc main() {\n\thttp.ListenAndServe(\":8080\", nil)\n}\n";
+        let s = Support.start(&RepoFiles::from_pairs(&[("go.mod", "module shop\n"), ("main.go", main)])).unwrap();
+        assert_eq!((s.argv.join(" "), s.sure), ("go run .".to_string(), true));
+        let s = Support
+            .start(&RepoFiles::from_pairs(&[("cmd/server/main.go", main), ("internal/db/db.go", "package db\n")]))
+            .unwrap();
+        assert_eq!(s.argv.join(" "), "go run ./cmd/server");
+        let s = Support
+            .start(&RepoFiles::from_pairs(&[("cmd/server/main.go", main), ("cmd/migrate/main.go", main)]))
+            .unwrap();
+        assert!(!s.sure, "two main packages are a guess: {s:?}");
+    }
 }

@@ -3,6 +3,7 @@
 use super::example::{ExampleApp, ExampleInputs, ExampleStep};
 use super::language::ENV_NAME;
 use super::re;
+use super::start::{RepoFiles, Start};
 use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -167,6 +168,48 @@ impl LanguageSupport for Support {
     fn skeleton_import(&self, _: Dialect) -> &'static Regex {
         &SKELETON_IMPORT
     }
+
+    fn start(&self, repo: &RepoFiles) -> Option<Start> {
+        start(repo)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The start command
+
+/// The jar the build makes: Maven's target/<artifactId>-<version>.jar, Gradle's build/libs/.
+fn start(repo: &RepoFiles) -> Option<Start> {
+    let jar = |path: String, sure: bool, source: &str| {
+        Some(Start { argv: vec!["java".into(), "-jar".into(), path], sure, source: source.into() })
+    };
+    if let Some(pom) = repo.text("pom.xml") {
+        let named = pom_jar(pom);
+        return match named {
+            Some(name) => jar(format!("target/{name}.jar"), true, "pom.xml (artifactId and version)"),
+            None => jar("target/app.jar".into(), false, "pom.xml"),
+        };
+    }
+    ["build.gradle", "build.gradle.kts"]
+        .iter()
+        .find(|f| repo.has(f))
+        .and_then(|f| jar("build/libs/app.jar".into(), false, f))
+}
+
+/// `<artifactId>-<version>` of the project itself (not its `<parent>`'s).
+fn pom_jar(pom: &str) -> Option<String> {
+    let own = match pom.find("</parent>") {
+        Some(end) => &pom[end..],
+        None => pom,
+    };
+    let tag = |name: &str| {
+        let open = format!("<{name}>");
+        let start = own.find(&open)? + open.len();
+        let end = own[start..].find('<')? + start;
+        Some(own[start..end].trim().to_string())
+    };
+    let artifact = tag("artifactId")?;
+    let version = tag("version")?;
+    (!version.contains("${")).then(|| format!("{artifact}-{version}"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,4 +281,16 @@ fn jvm_deps(name: &str, text: &str) -> Vec<Dependency> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod start_tests {
+    use super::*;
+
+    #[test]
+    fn maven_builds_the_jar_its_artifact_and_version_name() {
+        let pom = "<project><parent><artifactId>spring-boot-starter-parent</artifactId><version>3.3.0</version></parent>\n<artifactId>shop</artifactId>\n<version>1.2.0</version></project>";
+        let s = Support.start(&RepoFiles::from_pairs(&[("pom.xml", pom)])).unwrap();
+        assert_eq!((s.argv.join(" "), s.sure), ("java -jar target/shop-1.2.0.jar".to_string(), true));
+    }
 }

@@ -1,6 +1,7 @@
 //! The languages vibe supports and the one trait each language's module implements.
 
 use super::example::ExampleApp;
+use super::start::{RepoFiles, Start};
 use super::{Dialect, Manifest, Neighbours, Unpinned};
 use regex::Regex;
 use serde::Serialize;
@@ -113,6 +114,9 @@ pub trait LanguageSupport: Sync {
     fn print_calls(&self, dialect: Dialect) -> Option<&'static Regex>;
     /// An import of the generated observability module (G1; comments are masked first).
     fn skeleton_import(&self, dialect: Dialect) -> &'static Regex;
+    /// How the app starts in production, from what the repo says (a start script, an app object,
+    /// a main package); None when it says nothing.
+    fn start(&self, repo: &RepoFiles) -> Option<Start>;
 }
 
 /// What a file of application source is written in, for the G and S checks: code of a

@@ -15,6 +15,7 @@ mod pins;
 pub(crate) mod python;
 mod rust;
 mod scan;
+pub mod start;
 pub mod toml;
 mod words;
 

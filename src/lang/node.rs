@@ -4,6 +4,7 @@ use super::example::{ExampleApp, ExampleInputs, ExampleStep};
 use super::language::ENV_NAME;
 use super::pins::line_of;
 use super::re;
+use super::start::{RepoFiles, Start, dev_server, parse};
 use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -157,6 +158,102 @@ impl LanguageSupport for Support {
     fn skeleton_import(&self, _: Dialect) -> &'static Regex {
         &SKELETON_IMPORT
     }
+
+    fn start(&self, repo: &RepoFiles) -> Option<Start> {
+        start(repo)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The start command
+
+/// Files a Node server conventionally starts from, in the order `npm start` and creators try them.
+const ENTRY_FILES: &[&str] =
+    &["server.js", "index.js", "app.js", "main.js", "src/server.js", "src/index.js", "src/app.js", "src/main.js"];
+
+/// package.json's start script unless it is a development server; else Next.js' own server,
+/// `main`, the built output of a TypeScript build, or a conventional entry file.
+fn start(repo: &RepoFiles) -> Option<Start> {
+    let pkg: serde_json::Value = repo.text("package.json").and_then(|t| serde_json::from_str(t).ok())?;
+    let script = |name: &str| pkg.get("scripts")?.get(name)?.as_str().map(str::to_string);
+    let depends_on = |name: &str| {
+        ["dependencies", "devDependencies"].iter().any(|s| pkg.get(*s).and_then(|d| d.get(name)).is_some())
+    };
+    // A dev server in `start` (or only a `dev` script) still names the file it serves.
+    let mut dev_file = None;
+    if let Some(text) = script("start") {
+        let source = format!("package.json (scripts.start: {text})");
+        match parse(&text) {
+            Ok(argv) if dev_server(&argv).is_some() => dev_file = served_file(&argv, repo),
+            // `node server.js` runs as it is: node gets the signals, not npm.
+            Ok(argv) if argv[0] == "node" && argv.len() > 1 => return Some(Start { argv, sure: true, source }),
+            // Anything else (next start, a tool from node_modules/.bin, shell syntax) runs the way
+            // `npm start` runs it.
+            _ => return Some(Start::new(&["npm", "start"], true, source)),
+        }
+    }
+    if dev_file.is_none()
+        && let Some(text) = script("dev")
+        && let Ok(argv) = parse(&text)
+    {
+        dev_file = served_file(&argv, repo);
+    }
+    if depends_on("next") {
+        return Some(Start::new(&["node_modules/.bin/next", "start"], true, "package.json (the next dependency)"));
+    }
+    let unsure = script("start").is_some() || script("dev").is_some();
+    let has_build = script("build").is_some();
+    if let Some(main) = pkg.get("main").and_then(|m| m.as_str()) {
+        let main = main.trim_start_matches("./");
+        if repo.has(main) || (has_build && main.ends_with(".js")) {
+            return Some(Start {
+                argv: vec!["node".into(), main.into()],
+                sure: !unsure,
+                source: format!("package.json (main: {main})"),
+            });
+        }
+    }
+    if let Some(file) = dev_file {
+        let source = "package.json (the file its development server serves)";
+        return Some(Start { argv: vec!["node".into(), file], sure: false, source: source.into() });
+    }
+    if has_build && let Some(built) = typescript_output(repo) {
+        return Some(Start { argv: vec!["node".into(), built], sure: false, source: "tsconfig.json (outDir)".into() });
+    }
+    let file = ENTRY_FILES.iter().find(|f| repo.has(f))?;
+    let listens = repo.text(file).is_some_and(|t| t.contains(".listen("));
+    Some(Start { argv: vec!["node".into(), file.to_string()], sure: listens && !unsure, source: file.to_string() })
+}
+
+/// The JavaScript file a development command serves (`nodemon server.js` -> server.js), if it exists.
+fn served_file(argv: &[String], repo: &RepoFiles) -> Option<String> {
+    argv.iter()
+        .skip(1)
+        .map(|w| w.trim_start_matches("./"))
+        .find(|w| [".js", ".mjs", ".cjs"].iter().any(|e| w.ends_with(e)) && repo.has(w))
+        .map(str::to_string)
+}
+
+/// Where a TypeScript build writes the entry file: tsconfig's outDir with src/index.ts (or
+/// server.ts, main.ts, app.ts) as .js.
+fn typescript_output(repo: &RepoFiles) -> Option<String> {
+    static OUT_DIR: LazyLock<Regex> = LazyLock::new(|| re(r#""outDir"\s*:\s*"([^"]+)""#));
+    let out = OUT_DIR
+        .captures(repo.text("tsconfig.json")?)?
+        .get(1)?
+        .as_str()
+        .trim_start_matches("./")
+        .trim_end_matches('/')
+        .to_string();
+    let root_dir = ["src/", ""];
+    for dir in root_dir {
+        for stem in ["index", "server", "main", "app"] {
+            if repo.has(&format!("{dir}{stem}.ts")) {
+                return Some(format!("{out}/{stem}.js"));
+            }
+        }
+    }
+    None
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,4 +294,62 @@ fn package_json_deps(text: &str) -> Vec<Dependency> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start_of(files: &[(&str, &str)]) -> Option<Start> {
+        start(&RepoFiles::from_pairs(files))
+    }
+
+    #[test]
+    fn an_express_app_listening_on_a_hard_coded_port_starts_from_its_file() {
+        let server = "const express = require('express');\nconst app = express();\napp.get('/', (q, r) => r.send('hi'));\napp.listen(3000);\n";
+        let s = start_of(&[
+            ("package.json", r#"{"name":"shop","dependencies":{"express":"^4.19.2"}}"#),
+            ("server.js", server),
+        ])
+        .unwrap();
+        assert_eq!(s.argv, ["node", "server.js"]);
+        assert!(s.sure, "{s:?}");
+        // With a start script, the script says it.
+        let pkg = r#"{"scripts":{"start":"node src/app.js"},"dependencies":{"express":"4.19.2"}}"#;
+        let s = start_of(&[("package.json", pkg), ("src/app.js", server)]).unwrap();
+        assert_eq!((s.argv.as_slice(), s.sure), (&["node".to_string(), "src/app.js".to_string()][..], true));
+        assert_eq!(s.source, "package.json (scripts.start: node src/app.js)");
+    }
+
+    #[test]
+    fn a_nodemon_only_package_json_starts_the_file_nodemon_serves_with_node_and_is_unsure() {
+        let pkg = r#"{"name":"api","scripts":{"dev":"nodemon index.js"},"dependencies":{"express":"4.19.2"}}"#;
+        let s = start_of(&[("package.json", pkg), ("index.js", "require('express')().listen(3000)\n")]).unwrap();
+        assert_eq!(s.argv, ["node", "index.js"]);
+        assert!(!s.sure, "a dev-only package.json is a guess the wizard asks about: {s:?}");
+        // A dev server in `start` is never the command either.
+        let pkg = r#"{"main":"app.js","scripts":{"start":"nodemon app.js"}}"#;
+        let s = start_of(&[("package.json", pkg), ("app.js", "")]).unwrap();
+        assert_eq!((s.argv.as_slice(), s.sure), (&["node".to_string(), "app.js".to_string()][..], false));
+    }
+
+    #[test]
+    fn next_js_starts_with_next_start() {
+        let pkg = r#"{"scripts":{"dev":"next dev","build":"next build","start":"next start"},"dependencies":{"next":"14.2.3","react":"18.3.1"}}"#;
+        let s = start_of(&[("package.json", pkg)]).unwrap();
+        assert_eq!(s.argv, ["npm", "start"]);
+        assert!(s.sure);
+        // Only `next dev` in the scripts: Next's own production server.
+        let pkg = r#"{"scripts":{"dev":"next dev"},"dependencies":{"next":"14.2.3"}}"#;
+        assert_eq!(start_of(&[("package.json", pkg)]).unwrap().argv, ["node_modules/.bin/next", "start"]);
+    }
+
+    #[test]
+    fn typescript_with_a_build_script_runs_node_on_the_built_output() {
+        let pkg =
+            r#"{"scripts":{"build":"tsc","dev":"ts-node-dev src/index.ts"},"devDependencies":{"typescript":"5.4.5"}}"#;
+        let tsconfig = r#"{"compilerOptions":{"outDir":"./dist","rootDir":"src"}}"#;
+        let s = start_of(&[("package.json", pkg), ("tsconfig.json", tsconfig), ("src/index.ts", "")]).unwrap();
+        assert_eq!(s.argv, ["node", "dist/index.js"]);
+    }
 }

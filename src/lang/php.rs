@@ -4,6 +4,7 @@ use super::example::{ExampleApp, ExampleInputs, ExampleStep};
 use super::language::ENV_NAME;
 use super::pins::line_of;
 use super::re;
+use super::start::{RepoFiles, Start};
 use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -153,6 +154,22 @@ impl LanguageSupport for Support {
     fn skeleton_import(&self, _: Dialect) -> &'static Regex {
         &SKELETON_IMPORT
     }
+
+    fn start(&self, repo: &RepoFiles) -> Option<Start> {
+        start(repo)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The start command
+
+/// The front controller: public/index.php (Laravel, Symfony, Slim), else index.php at the top,
+/// served by PHP's built-in server from its folder.
+fn start(repo: &RepoFiles) -> Option<Start> {
+    let (docroot, file) =
+        [("public", "public/index.php"), (".", "index.php")].into_iter().find(|(_, f)| repo.has(f))?;
+    let argv = ["php", "-S", "0.0.0.0:$PORT", "-t", docroot].map(String::from).to_vec();
+    Some(Start { argv, sure: true, source: format!("{file} (the front controller)") })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,4 +211,18 @@ fn composer_json_deps(text: &str) -> Vec<Dependency> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod start_tests {
+    use super::*;
+
+    #[test]
+    fn the_front_controller_s_folder_is_served() {
+        let s = Support.start(&RepoFiles::from_pairs(&[("public/index.php", "<?php")])).unwrap();
+        assert_eq!(s.argv.join(" "), "php -S 0.0.0.0:$PORT -t public");
+        let s = Support.start(&RepoFiles::from_pairs(&[("index.php", "<?php")])).unwrap();
+        assert_eq!(s.argv.last().map(String::as_str), Some("."));
+        assert!(Support.start(&RepoFiles::from_pairs(&[("src/App.php", "<?php")])).is_none());
+    }
 }

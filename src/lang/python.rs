@@ -4,6 +4,7 @@ use super::example::{ExampleApp, ExampleInputs, ExampleStep};
 use super::language::ENV_NAME;
 use super::pins::{line_of, plural_list};
 use super::re;
+use super::start::{RepoFiles, Start, line_at};
 use super::toml::{toml_entries, toml_strings};
 use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use regex::Regex;
@@ -173,6 +174,116 @@ impl LanguageSupport for Support {
     fn skeleton_import(&self, _: Dialect) -> &'static Regex {
         &SKELETON_IMPORT
     }
+
+    fn start(&self, repo: &RepoFiles) -> Option<Start> {
+        django(repo).or_else(|| app_object(repo)).or_else(|| script(repo))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The start command
+
+/// A Django project: manage.py and the settings' WSGI_APPLICATION, served by gunicorn.
+fn django(repo: &RepoFiles) -> Option<Start> {
+    static WSGI: LazyLock<Regex> = LazyLock::new(|| re(r#"(?m)^WSGI_APPLICATION\s*=\s*['"]([\w.]+)\.application['"]"#));
+    let (manage, _) =
+        repo.ending_with(&["manage.py"]).into_iter().find(|(p, _)| *p == "manage.py" || p.ends_with("/manage.py"))?;
+    let dir = manage.strip_suffix("manage.py").unwrap_or("").trim_end_matches('/');
+    let (settings, text) =
+        repo.ending_with(&[".py"]).into_iter().find(|(p, t)| p.starts_with(dir) && WSGI.is_match(t))?;
+    let c = WSGI.captures(text)?;
+    let module = c.get(1)?.as_str();
+    let mut argv = vec!["gunicorn".to_string()];
+    if !dir.is_empty() {
+        argv.extend(["--chdir".to_string(), dir.to_string()]);
+    }
+    argv.push(format!("{module}:application"));
+    let line = line_at(text, c.get(0)?.start());
+    Some(Start { argv, sure: true, source: format!("{settings}:{line} (Django's WSGI_APPLICATION)") })
+}
+
+/// A module-level Flask or FastAPI app object, served by gunicorn or uvicorn. One object is a
+/// sure answer; with several, the shallowest file with the usual name is the guess.
+fn app_object(repo: &RepoFiles) -> Option<Start> {
+    static APP: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?m)^([A-Za-z_]\w*)\s*(?::\s*[\w.]+\s*)?=\s*(?:flask\.|fastapi\.)?(Flask|FastAPI|Quart|Starlette)\s*\(")
+    });
+    let mut found = Vec::new();
+    for (path, text) in repo.ending_with(&[".py"]) {
+        for c in APP.captures_iter(text) {
+            found.push((
+                path,
+                text,
+                c.get(1).map_or("app", |m| m.as_str()),
+                c.get(2).map_or("", |m| m.as_str()),
+                c.get(0).map_or(0, |m| m.start()),
+            ));
+        }
+    }
+    let sure = found.len() == 1;
+    let usual = |p: &str| {
+        ["app.py", "main.py", "server.py", "wsgi.py", "asgi.py", "api.py"]
+            .iter()
+            .any(|n| p == *n || p.ends_with(&format!("/{n}")))
+    };
+    // Shallowest first (ending_with's order); among those, a usual name wins.
+    let best = found.iter().position(|f| usual(f.0)).unwrap_or(0);
+    let &(path, text, var, framework, at) = found.get(best)?;
+    let (dir, module) = module_of(path, repo);
+    let target = format!("{module}:{var}");
+    let argv: Vec<String> = if framework == "Flask" {
+        // gunicorn binds to 0.0.0.0:$PORT by itself when PORT is set (the image sets it).
+        let mut argv = vec!["gunicorn".to_string()];
+        if !dir.is_empty() {
+            argv.extend(["--chdir".into(), dir]);
+        }
+        argv.push(target);
+        argv
+    } else {
+        let mut argv = vec!["uvicorn".to_string(), target];
+        if !dir.is_empty() {
+            argv.extend(["--app-dir".into(), dir]);
+        }
+        argv.extend(["--host", "0.0.0.0", "--port", "$PORT"].map(String::from));
+        argv
+    };
+    let line = line_at(text, at);
+    Some(Start { argv, sure, source: format!("{path}:{line} ({framework} app `{var}`)") })
+}
+
+/// A plain script run as `python file.py` (it has `if __name__ == "__main__":`); sure when it is the only one.
+fn script(repo: &RepoFiles) -> Option<Start> {
+    static MAIN: LazyLock<Regex> = LazyLock::new(|| re(r#"(?m)^if\s+__name__\s*==\s*['"]__main__['"]\s*:"#));
+    let scripts: Vec<(&str, &str)> = repo
+        .ending_with(&[".py"])
+        .into_iter()
+        .filter(|(p, t)| !p.ends_with("setup.py") && !p.ends_with("manage.py") && MAIN.is_match(t))
+        .collect();
+    let usual = |p: &str| ["main.py", "app.py", "server.py", "run.py", "bot.py"].contains(&p);
+    let &(path, text) = scripts.iter().find(|(p, _)| usual(p)).or(scripts.first())?;
+    let line = MAIN.find(text).map_or(1, |m| line_at(text, m.start()));
+    Some(Start {
+        argv: vec!["python".into(), path.into()],
+        sure: scripts.len() == 1,
+        source: format!("{path}:{line} (runs as a script)"),
+    })
+}
+
+/// The folder to run from and the dotted module of a file: packages (folders with
+/// `__init__.py`) are part of the module, the folder above the top package is where it runs.
+fn module_of(path: &str, repo: &RepoFiles) -> (String, String) {
+    let stem = path.strip_suffix(".py").unwrap_or(path);
+    let mut parts: Vec<&str> = stem.split('/').collect();
+    let mut module = vec![parts.pop().unwrap_or(stem)];
+    while let Some(last) = parts.last() {
+        let dir = parts.join("/");
+        if !repo.has(&format!("{dir}/__init__.py")) {
+            break;
+        }
+        module.insert(0, last);
+        parts.pop();
+    }
+    (parts.join("/"), module.join("."))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -374,5 +485,58 @@ mod tests {
         let req = "# deps\nflask==3.0.3\nrequests>=2\n\ngunicorn\n-r base.txt\nuvicorn[standard]==0.30.1 ; python_version > '3.8'\npkg @ https://x/y.whl\nnumpy==1.*\n";
         let loose: Vec<String> = unpinned_requirements(req).into_iter().map(|(_, n)| n).collect();
         assert_eq!(loose, ["requests", "gunicorn", "numpy"]);
+    }
+}
+
+#[cfg(test)]
+mod start_tests {
+    use super::*;
+
+    fn start_of(files: &[(&str, &str)]) -> Option<Start> {
+        Support.start(&RepoFiles::from_pairs(files))
+    }
+
+    #[test]
+    fn a_flask_app_in_src_server_py_is_served_by_gunicorn_from_its_folder() {
+        let server = "from flask import Flask\n\napp = Flask(__name__)\n\n@app.route('/')\ndef index():\n    return 'hi'\n\nif __name__ == '__main__':\n    app.run(port=5000, debug=True)\n";
+        let s = start_of(&[("requirements.txt", "flask==3.0.3\n"), ("src/server.py", server)]).unwrap();
+        assert_eq!(s.argv, ["gunicorn", "--chdir", "src", "server:app"]);
+        assert!(s.sure);
+        assert_eq!(s.source, "src/server.py:3 (Flask app `app`)");
+    }
+
+    #[test]
+    fn a_fastapi_app_in_main_py_is_served_by_uvicorn_on_port_without_reload() {
+        let main = "from fastapi import FastAPI\nimport uvicorn\n\napi = FastAPI(title='Shop')\n\nif __name__ == \"__main__\":\n    uvicorn.run('main:api', port=8000, reload=True)\n";
+        let s = start_of(&[("main.py", main)]).unwrap();
+        assert_eq!(s.argv, ["uvicorn", "main:api", "--host", "0.0.0.0", "--port", "$PORT"]);
+        assert!(s.sure);
+        // In a package, the module is dotted from the folder above it.
+        let s = start_of(&[("app/__init__.py", ""), ("app/main.py", main)]).unwrap();
+        assert_eq!(s.argv[1], "app.main:api");
+    }
+
+    #[test]
+    fn a_django_project_is_served_by_gunicorn_with_its_wsgi_module() {
+        let settings = "INSTALLED_APPS = []\nWSGI_APPLICATION = 'mysite.wsgi.application'\n";
+        let s = start_of(&[
+            ("manage.py", "import os\nif __name__ == '__main__':\n    main()\n"),
+            ("mysite/__init__.py", ""),
+            ("mysite/settings.py", settings),
+            ("mysite/wsgi.py", "application = get_wsgi_application()\n"),
+        ])
+        .unwrap();
+        assert_eq!(s.argv, ["gunicorn", "mysite.wsgi:application"]);
+        assert_eq!(s.source, "mysite/settings.py:2 (Django's WSGI_APPLICATION)");
+    }
+
+    #[test]
+    fn a_plain_script_runs_with_python_and_two_apps_are_a_guess() {
+        let bot = "def main():\n    pass\n\nif __name__ == '__main__':\n    main()\n";
+        let s = start_of(&[("bot.py", bot)]).unwrap();
+        assert_eq!((s.argv.as_slice(), s.sure), (&["python".to_string(), "bot.py".to_string()][..], true));
+        let two =
+            start_of(&[("admin.py", "admin = Flask(__name__)\n"), ("app.py", "app = Flask(__name__)\n")]).unwrap();
+        assert_eq!((two.argv[1].as_str(), two.sure), ("app:app", false));
     }
 }

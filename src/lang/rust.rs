@@ -3,6 +3,8 @@
 use super::example::{ExampleApp, ExampleInputs, ExampleStep};
 use super::language::ENV_NAME;
 use super::re;
+use super::start::{RepoFiles, Start};
+use super::toml::toml_get;
 use super::toml::{toml_entries, toml_strings};
 use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
 use regex::Regex;
@@ -151,6 +153,34 @@ impl LanguageSupport for Support {
     fn skeleton_import(&self, _: Dialect) -> &'static Regex {
         &SKELETON_IMPORT
     }
+
+    fn start(&self, repo: &RepoFiles) -> Option<Start> {
+        start(repo)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The start command
+
+/// The binary Cargo.toml builds: its single `[[bin]]`, else the package's own (src/main.rs).
+/// Sure when there is one.
+fn start(repo: &RepoFiles) -> Option<Start> {
+    let entries = toml_entries(repo.text("Cargo.toml")?);
+    let bins: Vec<String> = entries
+        .iter()
+        .filter(|e| e.table == "bin" && e.key == "name")
+        .filter_map(|e| super::toml::toml_str(&e.value))
+        .collect();
+    let mut names = bins;
+    if let Some(package) =
+        toml_get(&entries, "package", "name").filter(|p| repo.has("src/main.rs") && !names.contains(p))
+    {
+        names.push(package);
+    }
+    let name = names.first()?.clone();
+    let sure = names.len() == 1;
+    let argv = ["cargo", "run", "--release", "--bin", &name].map(String::from).to_vec();
+    Some(Start { argv, sure, source: format!("Cargo.toml (binary {name})") })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,4 +241,20 @@ fn cargo_deps(text: &str) -> Vec<Dependency> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod start_tests {
+    use super::*;
+
+    #[test]
+    fn the_binary_is_the_one_cargo_toml_names() {
+        let cargo = "[package]\nname = \"shop\"\nversion = \"0.1.0\"\n";
+        let s =
+            Support.start(&RepoFiles::from_pairs(&[("Cargo.toml", cargo), ("src/main.rs", "fn main() {}")])).unwrap();
+        assert_eq!((s.argv.join(" "), s.sure), ("cargo run --release --bin shop".to_string(), true));
+        let two = format!("{cargo}\n[[bin]]\nname = \"server\"\npath = \"src/bin/server.rs\"\n");
+        let s = Support.start(&RepoFiles::from_pairs(&[("Cargo.toml", &two), ("src/main.rs", "")])).unwrap();
+        assert_eq!((s.argv[4].as_str(), s.sure), ("server", false));
+    }
 }

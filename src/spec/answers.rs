@@ -23,6 +23,11 @@ pub struct Answers {
     /// Optional components (question 4).
     #[serde(default)]
     pub components: Components,
+    /// How the app starts in production, as one shell-free command line (`gunicorn app:app`,
+    /// `node server.js`); the Dockerfile runs it. Absent: what the repo shows (a start script, an
+    /// app object), else the language's usual command.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
     /// T-shirt size (question 5).
     #[serde(default = "default_size")]
     pub size: String,

@@ -45,6 +45,9 @@ pub struct AppSpec {
     pub tag: String,
     /// Platform settings in force.
     pub platform: Platform,
+    /// What the repo says about building and starting the image (empty until
+    /// [`AppSpec::read_repo`]).
+    pub build: crate::lang::start::BuildFacts,
 }
 
 impl AppSpec {
@@ -81,7 +84,23 @@ impl AppSpec {
         let runtime = contract::runtime(&answers.runtime).expect("validated");
         let size = contract::size(&answers.size).expect("validated");
         let database = contract::DATABASES.iter().copied().find(|d| *d == answers.database);
-        Ok(AppSpec { answers, runtime, size, database, tag: tag.expect("checked above"), platform })
+        Ok(AppSpec {
+            answers,
+            runtime,
+            size,
+            database,
+            tag: tag.expect("checked above"),
+            platform,
+            build: Default::default(),
+        })
+    }
+
+    /// Reads from the app's folder what the Dockerfile needs beyond the answers: the start
+    /// command the code shows and which lockfile and dependency file the install steps use.
+    pub fn read_repo(mut self, root: &Path) -> AppSpec {
+        let files = crate::detect::repo_files(root);
+        self.build = crate::lang::start::BuildFacts::read(self.runtime.language, &files);
+        self
     }
 
     /// The display name.
@@ -183,6 +202,7 @@ fn flag_for(field: &str) -> &'static str {
         "metrics" => "--metric",
         "secrets" => "--secret",
         "tag" => "--tag",
+        "start" => "--start",
         "components" => "--redis/--rabbitmq/--nginx/--ingress",
         _ => "vibe.yaml",
     }

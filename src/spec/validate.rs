@@ -92,8 +92,47 @@ pub fn validate(a: &Answers, platform: &Platform) -> Vec<Problem> {
     metrics(a, &mut bad);
     secrets(a, &mut bad);
     settings(a, &mut bad);
+    start(a, &mut bad);
     tag_and_ignores(a, &mut bad);
     out
+}
+
+/// The start command: one line of words the Dockerfile can run without a shell, a production
+/// server, and for compiled languages the form vibe builds from (`go run ./cmd/server`).
+fn start(a: &Answers, bad: &mut impl FnMut(String, String)) {
+    let Some(text) = &a.start else { return };
+    let mut fail = |message: String| bad("start".into(), message);
+    if let Some(c) = crate::quote::forbidden_char(text) {
+        return fail(forbidden_char_message(c));
+    }
+    let argv = match crate::lang::start::parse(text) {
+        Ok(argv) => argv,
+        Err(e) => return fail(e),
+    };
+    if let Some(why) = crate::lang::start::dev_server(&argv) {
+        return fail(format!(
+            "`{text}` starts a development server ({why}); write the production command, e.g. `gunicorn app:app`, \
+             `uvicorn main:app --host 0.0.0.0 --port $PORT` or `node server.js`"
+        ));
+    }
+    let Some(language) = contract::runtime(&a.runtime).map(|r| r.language) else { return };
+    let words: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let (ok, example) = match language {
+        contract::Language::Go => (matches!(words.as_slice(), ["go", "run", _, ..]), "go run ./cmd/server"),
+        contract::Language::Rust => (words.starts_with(&["cargo", "run"]), "cargo run --release --bin server"),
+        contract::Language::Jvm => {
+            (words.first() == Some(&"java") && words.contains(&"-jar"), "java -jar target/app.jar")
+        }
+        contract::Language::Php => (words.starts_with(&["php", "-S"]), "php -S 0.0.0.0:$PORT -t public"),
+        contract::Language::Node | contract::Language::Python => (true, ""),
+    };
+    if !ok {
+        fail(format!(
+            "for {} vibe builds the app from its start command, written the way you run it from the source: \
+             e.g. start: {example}",
+            a.runtime
+        ));
+    }
 }
 
 /// The app name, free text and slug.
@@ -403,6 +442,7 @@ mod tests {
             runtime: "python3.12".into(),
             database: "postgres".into(),
             components: Components::default(),
+            start: None,
             size: "md".into(),
             metrics: vec![MetricAnswer {
                 question: None,
@@ -423,6 +463,29 @@ mod tests {
 
     fn fields(a: &Answers) -> Vec<String> {
         validate(a, &Platform::default()).into_iter().map(|p| p.field).collect()
+    }
+
+    #[test]
+    fn a_start_command_is_one_production_command_in_the_form_its_language_builds_from() {
+        let problem = |runtime: &str, start: &str| {
+            let mut a = answers();
+            a.runtime = runtime.into();
+            a.start = Some(start.into());
+            validate(&a, &Platform::default()).into_iter().find(|p| p.field == "start").map(|p| p.message)
+        };
+        assert_eq!(problem("python3.12", "gunicorn --chdir src server:app"), None);
+        assert_eq!(problem("go1.23", "go run ./cmd/server"), None);
+        let dev = problem("node22", "npm run dev").unwrap();
+        assert!(dev.contains("development server") && dev.contains("node server.js"), "{dev}");
+        assert!(
+            problem("python3.12", "pip install -r requirements.txt && python app.py")
+                .unwrap()
+                .contains("needs a shell")
+        );
+        assert!(problem("python3.12", "python app.py\nrm -rf /").unwrap().contains("line break"));
+        let go = problem("go1.23", "./server").unwrap();
+        assert!(go.contains("start: go run ./cmd/server"), "{go}");
+        assert!(problem("python3.12", "").unwrap().contains("empty"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub use prompter::{Prompter, Script, Terminal};
 use crate::contract::{self, catalogue};
 use crate::detect::{Detected, Found};
 use crate::error::Error;
+use crate::lang::start::Start;
 use crate::platform::Platform;
 use crate::spec::{self, Answers, Components, MetricAnswer};
 use questions as q;
@@ -34,6 +35,7 @@ pub fn blank() -> Answers {
         runtime: contract::DEFAULT_RUNTIME.into(),
         database: "none".into(),
         components: Components::default(),
+        start: None,
         size: contract::DEFAULT_SIZE.into(),
         metrics: Vec::new(),
         secrets: Vec::new(),
@@ -81,6 +83,10 @@ fn check_name(s: &str, draft: &Answers) -> Result<(), String> {
 
 fn check_slug(s: &str, draft: &Answers) -> Result<(), String> {
     check_in_draft(draft, "slug", |a| a.slug = Some(s.trim().to_string()))
+}
+
+fn check_start(s: &str, draft: &Answers) -> Result<(), String> {
+    check_in_draft(draft, "start", |a| a.start = Some(s.trim().to_string()))
 }
 
 fn check_metric_name(s: &str, draft: &Answers) -> Result<(), String> {
@@ -296,7 +302,44 @@ fn ask_runtime(p: &mut dyn Prompter, a: &mut Answers, d: &Detected, rerun: bool)
     }
     let options: Vec<String> = contract::RUNTIMES.iter().map(|r| r.label.to_string()).collect();
     let i = p.select(q::RUNTIME.prompt, q::RUNTIME.help, &options, start)?;
+    let changed = a.runtime != contract::RUNTIMES[i].id;
     a.runtime = contract::RUNTIMES[i].id.to_string();
+    if changed && rerun {
+        // Another language starts another way: the stored command no longer fits.
+        a.start = None;
+    }
+    ask_start(p, a, d)
+}
+
+/// "Starts with `gunicorn app:app` (found in src/server.py:4 (Flask app `app`))."
+pub fn start_note(s: &Start) -> String {
+    format!("Starts with `{}` (found in {}).", s.line(), s.source)
+}
+
+/// How the app starts: what the code says when it says it plainly (no question), else one
+/// question with the best guess as its default. A command already in vibe.yaml is kept.
+fn ask_start(p: &mut dyn Prompter, a: &mut Answers, d: &Detected) -> Result<(), Error> {
+    if a.start.is_some() {
+        return Ok(());
+    }
+    let language = contract::runtime(&a.runtime).map(|r| r.language);
+    let detected_language = d.runtime.as_ref().and_then(|r| contract::runtime(r.value)).map(|r| r.language);
+    let found = d.start.as_ref().filter(|_| language.is_some() && language == detected_language);
+    if let Some(s) = found.filter(|s| s.sure) {
+        p.say(&start_note(s));
+        a.start = Some(s.line());
+        return Ok(());
+    }
+    let default = match (found, language) {
+        (Some(s), _) => s.line(),
+        (None, Some(l)) => crate::lang::start::line(&crate::lang::start::usual(l)),
+        (None, None) => String::new(),
+    };
+    let help = match found {
+        Some(s) => format!("{} Best guess from {}.", q::START.help, s.source),
+        None => format!("{} vibe found no start command in the code.", q::START.help),
+    };
+    a.start = Some(p.text(q::START.prompt, &help, &default, Some((check_start, a)))?.trim().to_string());
     Ok(())
 }
 
@@ -607,6 +650,7 @@ pub fn summary(a: &Answers, before: Option<&Answers>) -> String {
     let mut rows = vec![
         ("Name", format!("{} ({})", a.name, a.slug.clone().unwrap_or_default())),
         ("Language", runtime.to_string()),
+        ("Start", a.start.clone().unwrap_or_else(|| "what the code shows (see the Dockerfile)".into())),
         ("Database", db.to_string()),
         ("Also uses", if comps.is_empty() { "nothing else".into() } else { comps.join("; ") }),
         ("Size", size),
@@ -644,6 +688,7 @@ fn changed_fields(b: &Answers, a: &Answers) -> Vec<&'static str> {
     [
         ("name", b.name != a.name || b.slug != a.slug),
         ("language", b.runtime != a.runtime),
+        ("start command", b.start != a.start),
         ("database", b.database != a.database),
         ("other components", b.components != a.components),
         ("size", b.size != a.size),
@@ -684,6 +729,7 @@ mod tests {
             runtime: Some(Found { value: "python3.12", source: "requirements.txt".into() }),
             database: Some(Found { value: "postgres", source: "requirements.txt (psycopg)".into() }),
             env_vars: vec![Found { value: "API_KEY".into(), source: "main.py:3".into() }],
+            start: Some(Start::new(&["gunicorn", "main:app"], true, "main.py:5 (Flask app `app`)")),
             ..Detected::default()
         }
     }
@@ -724,6 +770,7 @@ mod tests {
             "Shop",
             "",
             "0",
+            "", // start: the usual command, as no start was found
             "0",
             "",
             "",
@@ -744,7 +791,7 @@ mod tests {
     fn stopping_midway_is_a_cancellation() {
         let mut s = Script::new(&["Shop", ""]);
         assert!(matches!(run(&mut s, blank(), &Detected::default(), &Platform::default()), Err(Error::Cancelled)));
-        let mut s = Script::new(&["Shop", "", "0", "0", "", "", "How many orders?", "y", "", "", "8"]);
+        let mut s = Script::new(&["Shop", "", "0", "", "0", "", "", "How many orders?", "y", "", "", "8"]);
         assert!(matches!(run(&mut s, blank(), &Detected::default(), &Platform::default()), Err(Error::Cancelled)));
     }
 
@@ -755,9 +802,11 @@ mod tests {
         current.slug = Some("shop".into());
         current.database = "mongo".into();
         current.metrics = vec![crate::suggest::suggest_metric("How many orders were processed?")];
+        current.start = Some("gunicorn app:app".into());
         let mut s = Script::new(&["", "", "", "", "default", "", "y", "", "", "0"]);
         let a = run(&mut s, current, &detected(), &Platform::default()).unwrap().answers;
         assert_eq!(a.database, "mongo", "a re-run keeps the answer, not the detection");
+        assert_eq!(a.start.as_deref(), Some("gunicorn app:app"), "a re-run keeps the start command");
         assert!(s.transcript.iter().any(|l| l.contains("(nothing changed)")), "{:?}", s.transcript);
     }
 
@@ -771,8 +820,10 @@ mod tests {
             "Shoe Shop",
             "",  // slug: the suggestion for the new name
             "2", // runtime
+            "",  // start: the usual command (no start was found)
             ESC, // Esc at the database: back to the runtime
             "1", // runtime, changed
+            "",  // start: asked again for the other language
             "0", // database
             "",  // components
             "",  // size
@@ -796,7 +847,7 @@ mod tests {
 
     #[test]
     fn typed_secret_names_split_on_commas_become_env_names_after_a_confirmation() {
-        let start = ["Shop", "", "0", "0", "", "", "How many orders?", "y", ""];
+        let start = ["Shop", "", "0", "", "0", "", "", "How many orders?", "y", ""];
         let mut s = Script::new(&[&start[..], &["stripe key, my-token", "y", "0"]].concat());
         let a = run(&mut s, blank(), &Detected::default(), &Platform::default()).unwrap().answers;
         assert_eq!(a.secrets, ["STRIPE_KEY", "MY_TOKEN"]);
@@ -819,6 +870,7 @@ mod tests {
         current.slug = Some("shop".into());
         current.secrets = vec!["OLD_TOKEN".into()];
         current.metrics = vec![crate::suggest::suggest_metric("How many orders were processed?")];
+        current.start = Some("npm start".into());
         let mut s = Script::new(&["", "", "", "", "default", "", "y", "default", "", "0"]);
         let a = run(&mut s, current, &detected(), &Platform::default()).unwrap().answers;
         assert_eq!(a.secrets, ["OLD_TOKEN", "API_KEY"]);
@@ -835,7 +887,7 @@ mod tests {
         current.database = "postgres".into();
         current.secrets = vec!["DATABASE_URL".into(), "API_KEY".into()];
         current.metrics = vec![crate::suggest::suggest_metric("How many orders were processed?")];
-        let mut s = Script::new(&["", "", "", "", "default", "", "y", "default", "", "0"]);
+        let mut s = Script::new(&["", "", "", "", "", "default", "", "y", "default", "", "0"]);
         let a = run(&mut s, current, &Detected::default(), &Platform::default()).unwrap().answers;
         assert_eq!(a.secrets, vec!["API_KEY".to_string()]);
         assert!(
@@ -897,5 +949,55 @@ mod tests {
         let err = check_slug("Bad_Slug", &a).unwrap_err();
         assert!(err.contains("lower-case letters"), "{err}");
         assert!(check_slug("good-slug", &a).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod start_tests {
+    use super::*;
+
+    fn first_run(detected: &Detected, script: &[&str]) -> (Answers, Vec<String>) {
+        let mut s = Script::new(script);
+        let a = run(&mut s, blank(), detected, &Platform::default()).unwrap().answers;
+        (a, s.transcript)
+    }
+
+    fn python_app(start: Start) -> Detected {
+        Detected {
+            runtime: Some(Found { value: "python3.12", source: "requirements.txt".into() }),
+            start: Some(start),
+            ..Detected::default()
+        }
+    }
+
+    #[test]
+    fn a_sure_start_command_is_taken_without_a_question_and_shown_in_the_summary() {
+        let d = python_app(Start::new(
+            &["gunicorn", "--chdir", "src", "server:app"],
+            true,
+            "src/server.py:3 (Flask app `app`)",
+        ));
+        let (a, transcript) = first_run(&d, &["Shop", "", "", "0", "", "", "How many orders?", "y", "", "", "0"]);
+        assert_eq!(a.start.as_deref(), Some("gunicorn --chdir src server:app"));
+        assert!(!transcript.iter().any(|l| l.contains(q::START.prompt)), "{transcript:?}");
+        assert!(
+            transcript
+                .iter()
+                .any(|l| l.contains("Starts with `gunicorn --chdir src server:app` (found in src/server.py:3"))
+        );
+        assert!(transcript.iter().any(|l| l.contains("Start      gunicorn --chdir src server:app")), "{transcript:?}");
+    }
+
+    #[test]
+    fn an_unsure_guess_is_asked_once_with_the_guess_as_default_and_a_dev_server_is_refused() {
+        let d = python_app(Start::new(&["python", "bot.py"], false, "bot.py:9 (runs as a script)"));
+        let script = ["Shop", "", "", "", "0", "", "", "How many orders?", "y", "", "", "0"];
+        let (a, transcript) = first_run(&d, &script);
+        assert_eq!(a.start.as_deref(), Some("python bot.py"), "Enter takes the guess");
+        assert_eq!(transcript.iter().filter(|l| l.contains(q::START.prompt)).count(), 1, "{transcript:?}");
+        // A typed development server is refused with the reason.
+        let mut s = Script::new(&["Shop", "", "", "flask run --debug"]);
+        let err = run(&mut s, blank(), &d, &Platform::default()).unwrap_err().to_string();
+        assert!(err.contains("development server"), "{err}");
     }
 }

@@ -32,6 +32,13 @@ pub const RUNTIME: Question = Question {
     help: "Decides how the app is packaged and which monitoring code vibe writes for it.",
 };
 
+/// How the app starts (asked with the runtime, only when the code does not say it plainly).
+pub const START: Question = Question {
+    id: "start",
+    prompt: "How do you start your app?",
+    help: "The command that runs it in production, e.g. gunicorn app:app, uvicorn main:app --host 0.0.0.0 --port $PORT or node server.js (not a dev server like nodemon or flask run).",
+};
+
 /// Database (question 3).
 pub const DATABASE: Question = Question {
     id: "database",

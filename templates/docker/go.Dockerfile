@@ -9,16 +9,24 @@ ENV CGO_ENABLED=0 \
     GOOS=linux \
     GOARCH=amd64
 WORKDIR /src
+{%- if app.build.go_sum %}
 # Dependencies come from go.mod and go.sum only (checksums verified by go mod download).
 # observability/ is a local module the app requires through a `replace` directive, so it
 # must be in place before the download resolves it.
 COPY go.mod go.sum ./
+{%- else %}
+# Dependencies come from go.mod. There is no go.sum: fine while go.mod requires no module from
+# outside the repo; once it does, run `go mod tidy` and commit the go.sum it writes.
+# observability/ is a local module the app requires through a `replace` directive, so it
+# must be in place before the download resolves it.
+COPY go.mod ./
+{%- endif %}
 COPY observability/ ./observability/
 RUN go mod download && go mod verify
 COPY . .
-# Builds the main package at the repository root. If main.go lives elsewhere,
-# change "." to its folder, for example ./cmd/server.
-RUN go build -trimpath -ldflags="-s -w" -o /out/app .
+# Builds the main package {% if app.build.go_package == "." %}at the repository root{% else %}{{ app.build.go_package }}{% endif %}, as start: says (`{{ app.build.start }}`, {{ app.build.start_source }}).
+# To build another one, set start: in vibe.yaml (e.g. start: go run ./cmd/server) and run `vibe generate`.
+RUN go build -trimpath -ldflags="-s -w" -o /out/app {{ app.build.go_package | shell }}
 
 # The platform's cluster nodes are linux/amd64 only.
 # hadolint ignore=DL3029
@@ -29,5 +37,5 @@ COPY --from=build /out/app /app
 USER 65532:65532
 # {{ ports.http }}: the app and GET /metrics; {{ ports.mgmt }}: /readiness, /liveness, /info, /shutdown.
 EXPOSE {{ ports.http }} {{ ports.mgmt }}
-# Runs the compiled binary. To pass arguments, add them here, e.g. ENTRYPOINT ["/app", "-config", "/etc/app.yaml"].
-ENTRYPOINT ["/app"]
+# Runs the compiled binary (with the arguments after the package in start:, if any).
+ENTRYPOINT {{ app.build.go_entry }}

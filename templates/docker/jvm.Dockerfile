@@ -35,6 +35,8 @@ USER 10001:10001
 # {{ ports.http }}: the app and GET /metrics; {{ ports.mgmt }}: /readiness, /liveness, /info, /shutdown.
 EXPOSE {{ ports.http }} {{ ports.mgmt }}
 # The JVM sizes its heap from the container's memory limit (75% of it).
-# To change the start command (e.g. add a Spring profile), edit this line:
-#   ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-jar", "/app/app.jar", "--spring.profiles.active=prod"]
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-jar", "/app/app.jar"]
+# Starts the jar as `{{ app.build.start }}` does ({{ app.build.start_source }}). To change it
+# (e.g. add a Spring profile), set start: in vibe.yaml, e.g.
+#   start: java -jar target/app.jar --spring.profiles.active=prod
+# and run `vibe generate`.
+ENTRYPOINT {{ app.build.jvm_entry }}

@@ -60,10 +60,11 @@ COPY --from=vendor /app/vendor ./vendor
 USER 10001:10001
 # {{ ports.http }}: the app and GET /metrics; {{ ports.mgmt }}: /readiness, /liveness, /info, /shutdown.
 EXPOSE {{ ports.http }} {{ ports.mgmt }}
-# APP_DOCROOT: the folder holding index.php (public/ as in Laravel, Symfony and Slim; "." if
-# index.php is at the top of the repo). APP_MGMT_ROUTER: the script answering the management
-# endpoints on {{ ports.mgmt }}. Change these two values here if your app keeps them elsewhere.
-ENV APP_DOCROOT=public \
+# APP_DOCROOT: the folder holding the front controller index.php, as start: says
+# (`{{ app.build.start }}`, {{ app.build.start_source }}). To serve another folder, set start: in vibe.yaml
+# (e.g. start: php -S 0.0.0.0:$PORT -t public) and run `vibe generate`.
+# APP_MGMT_ROUTER: the script answering the management endpoints on {{ ports.mgmt }}.
+ENV APP_DOCROOT={{ app.build.php_docroot | shell }} \
     APP_MGMT_ROUTER=observability/mgmt.php \
     PHP_CLI_SERVER_WORKERS=4
 # Starts the management server in the background and the app server in the foreground.

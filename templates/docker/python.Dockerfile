@@ -8,11 +8,24 @@
 FROM --platform=linux/amd64 {{ app.runtime.run_image }}
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PORT={{ ports.http }}
 WORKDIR /app
+{%- if app.build.python_deps == "Pipfile" %}
+# Dependencies come from Pipfile.lock (pipenv --deploy fails when it is missing or out of date).
+COPY Pipfile Pipfile.lock ./
+RUN pip install --no-cache-dir pipenv==2024.0.1 \
+    && pipenv install --system --deploy \
+    && pip uninstall --yes pipenv
+{%- elif app.build.python_deps == "pyproject.toml" %}
+# Dependencies come from pyproject.toml: pip installs the project with what it declares.
+COPY . .
+RUN pip install --no-cache-dir .
+{%- else %}
 # Dependencies come from requirements.txt, every package pinned with == (e.g. flask==3.0.3).
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
+{%- endif %}
 # An unprivileged user with a fixed numeric id; the Kubernetes pod runs as the same id.
 RUN groupadd --system --gid 10001 app \
     && useradd --system --no-log-init --uid 10001 --gid 10001 --home-dir /app --shell /usr/sbin/nologin app
@@ -21,10 +34,7 @@ COPY . .
 USER 10001:10001
 # {{ ports.http }}: the app and GET /metrics; {{ ports.mgmt }}: /readiness, /liveness, /info, /shutdown.
 EXPOSE {{ ports.http }} {{ ports.mgmt }}
-# Default: run the module "app" (app.py, or a package app/ with __main__.py), which must listen
-# on port {{ ports.http }} and start the management endpoints on {{ ports.mgmt }}.
-# To change it, replace this line, for example:
-#   CMD ["python", "main.py"]
-#   CMD ["gunicorn", "--bind", "0.0.0.0:{{ ports.http }}", "app:app"]
-#   CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "{{ ports.http }}"]
-CMD ["python", "-m", "app"]
+# Starts the app with `{{ app.build.start }}` ({{ app.build.start_source }}).
+# A production server (gunicorn, uvicorn without --reload) listens on 0.0.0.0:$PORT; gunicorn
+# reads PORT by itself. To start it differently, set start: in vibe.yaml and run `vibe generate`.
+CMD {{ app.build.cmd }}

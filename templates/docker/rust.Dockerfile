@@ -15,13 +15,21 @@ SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 WORKDIR /src
 COPY . .
 # --locked: dependencies exactly as in Cargo.lock (the build fails if Cargo.lock is missing or stale).
-# The package must build exactly one binary; with several, keep only the server in [[bin]] or
-# replace the copy below with: cp target/x86_64-unknown-linux-gnu/release/<name> /out/app
+{%- if app.build.rust_bin %}
+# Builds the binary {{ app.build.rust_bin }}, as start: says (`{{ app.build.start }}`, {{ app.build.start_source }}).
+# To build another one, set start: in vibe.yaml (e.g. start: cargo run --release --bin server) and run `vibe generate`.
+RUN cargo build --release --locked --bin {{ app.build.rust_bin | shell }} \
+    && mkdir -p /out \
+    && cp target/x86_64-unknown-linux-gnu/release/{{ app.build.rust_bin | shell }} /out/app
+{%- else %}
+# The package must build exactly one binary; with several, name the server in vibe.yaml
+# (start: cargo run --release --bin <name>) and run `vibe generate`.
 RUN cargo build --release --locked \
     && mkdir -p /out \
     && bins="$(find target/x86_64-unknown-linux-gnu/release -maxdepth 1 -type f -perm -u+x)" \
     && if [ "$(printf '%s\n' "$bins" | grep -c .)" -ne 1 ]; then echo "expected exactly one binary, found: $bins" >&2; exit 1; fi \
     && cp "$bins" /out/app
+{%- endif %}
 
 # The platform's cluster nodes are linux/amd64 only.
 # hadolint ignore=DL3029
@@ -32,5 +40,5 @@ COPY --from=build /out/app /app
 USER 65532:65532
 # {{ ports.http }}: the app and GET /metrics; {{ ports.mgmt }}: /readiness, /liveness, /info, /shutdown.
 EXPOSE {{ ports.http }} {{ ports.mgmt }}
-# Runs the compiled binary. To pass arguments, add them here, e.g. ENTRYPOINT ["/app", "--config", "/etc/app.toml"].
-ENTRYPOINT ["/app"]
+# Runs the compiled binary (with the arguments after `--` in start:, if any).
+ENTRYPOINT {{ app.build.rust_entry }}

@@ -32,6 +32,7 @@ mod review_fixtures;
 mod seal;
 mod settings;
 mod snapshots;
+mod start_command;
 mod structure;
 mod watch;
 mod wizard;

@@ -54,6 +54,9 @@ fn the_wizard_answers_every_question_and_seals_the_secret() {
     t.keys(&["Enter"]);
     t.wait_for("Detected Python 3.12");
     t.keys(&["Enter"]); // runtime: detected
+    // main.py shows no app object or script entry: the one start question, with a guess to edit.
+    t.wait_for("How do you start your app?");
+    t.keys(&["C-u", "uvicorn main:app --host 0.0.0.0 --port $PORT", "Enter"]);
     t.wait_for("keep data in a database");
     t.keys(&["Enter"]); // postgres: detected from psycopg
     t.wait_for("What else");
@@ -94,9 +97,13 @@ fn the_wizard_answers_every_question_and_seals_the_secret() {
         "ingress: true",
         "orders_processed_total",
         "API_KEY",
+        "start: uvicorn main:app --host 0.0.0.0 --port $PORT",
     ] {
         assert!(answers.contains(needle), "vibe.yaml lacks {needle}:\n{answers}");
     }
+    assert!(
+        app.read("Dockerfile").contains(r#"CMD ["sh", "-c", "exec uvicorn main:app --host 0.0.0.0 --port $PORT"]"#)
+    );
     assert!(app.files().len() > before.len() + 30, "files were not generated");
     let sealed = app.read("k8s/02-sealed-secrets.yaml");
     assert!(!sealed.contains("REPLACE_ME"), "typed and store secrets are sealed:\n{sealed}");
@@ -167,6 +174,8 @@ fn explanations_wrap_at_word_boundaries_on_narrow_terminals() {
         t.wait_for("Short name");
         t.keys(&["Enter"]);
         t.wait_for("What language");
+        t.keys(&["Enter"]);
+        t.wait_for("How do you start your app?");
         t.keys(&["Enter"]);
         t.wait_for("keep data in a database");
         t.keys(&["Enter"]);
