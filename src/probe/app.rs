@@ -65,13 +65,18 @@ impl Kind {
     }
 
     /// The repo files the install depends on.
-    fn inputs(&self, app_dir: &str) -> Vec<String> {
+    fn inputs(&self, root: &Path, app_dir: &str) -> Vec<String> {
         let at = |f: &str| if app_dir == "." { f.to_string() } else { format!("{app_dir}/{f}") };
         match self {
             Kind::Python(Some(req)) => vec![req.clone()],
             Kind::Python(None) => Vec::new(),
             Kind::Node { .. } => vec![at("package.json"), at("package-lock.json")],
-            Kind::Go(_) => vec![at("go.mod"), at("go.sum")],
+            // The build is the install: a changed source file makes the binary stale too.
+            Kind::Go(_) => {
+                let mut files = vec![at("go.mod"), at("go.sum")];
+                files.extend(go_files(root, app_dir));
+                files
+            }
         }
     }
 }
@@ -115,7 +120,7 @@ pub fn prepare(
         )));
     }
     let layout = Layout::new(&env_dir, &app_dir, &kind);
-    let fingerprint = fingerprint(&root, &kind.inputs(&start.app_dir), &start.app_dir)?;
+    let fingerprint = fingerprint(&root, &kind.inputs(&root, &start.app_dir), &start.app_dir)?;
     let stamp = env_dir.join(format!("{}.installed", kind.name()));
     if install {
         run_install(&root, &layout, &kind, progress)?;
@@ -126,7 +131,7 @@ pub fn prepare(
             Ok(_) => {
                 return Err(Error::Usage(format!(
                     "{} changed since the app's dependencies were installed: run `vibe probe --app --install` again.",
-                    shown_inputs(&kind, &start.app_dir)
+                    shown_inputs(&root, &kind, &start.app_dir)
                 )));
             }
             Err(_) => {
@@ -142,7 +147,7 @@ pub fn prepare(
         }
     }
     let mut notes = vec![format!(
-        "Started as {dockerfile}{} starts it: `{}` in {} (the image's {}).",
+        "The image's command ({dockerfile}{}): `{}`, run in {} (the image's {}).",
         start.line.map(|l| format!(":{l}")).unwrap_or_default(),
         start.argv.join(" "),
         shown(&root, &layout.cwd),
@@ -307,6 +312,9 @@ fn map_workdir(text: &str, workdir: &str, cwd: &Path) -> String {
     text.replace(&format!("{workdir}/"), &format!("{here}/"))
 }
 
+/// One install command: where it runs, what, and its extra environment.
+type Step = (PathBuf, Vec<String>, Vec<(String, String)>);
+
 fn run_install(root: &Path, layout: &Layout, kind: &Kind, progress: &mut dyn FnMut(&str)) -> Result<(), Error> {
     let env_dir = &layout.env_dir;
     std::fs::create_dir_all(env_dir).map_err(|e| Error::io(env_dir, e))?;
@@ -315,7 +323,7 @@ fn run_install(root: &Path, layout: &Layout, kind: &Kind, progress: &mut dyn FnM
     std::fs::write(&ignore, "# vibe probe --app --install: the app's local packages and builds, never committed.\n*\n")
         .map_err(|e| Error::io(&ignore, e))?;
     let cache = std::env::var_os(EXAMPLE_CACHE_VAR).filter(|v| !v.is_empty()).map(PathBuf::from);
-    let steps: Vec<(PathBuf, Vec<String>, Vec<(String, String)>)> = match kind {
+    let steps: Vec<Step> = match kind {
         Kind::Python(req) => {
             let venv = env_dir.join("venv");
             let python = venv.join("bin/python").display().to_string();
@@ -487,6 +495,29 @@ fn copy_tree(from: &Path, to: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// The .go files under the app's folder (repo-relative, sorted), without vendored or vibe's own folders.
+fn go_files(root: &Path, app_dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.join(app_dir)];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() && !crate::repo::SKIPPED_DIRS.contains(&name.as_str()) => stack.push(path),
+                Ok(t) if t.is_file() && name.ends_with(".go") => {
+                    if let Ok(rel) = path.strip_prefix(root) {
+                        out.push(rel.display().to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// A hash of what the install depends on: the inputs' names and contents, and the app folder.
 fn fingerprint(root: &Path, inputs: &[String], app_dir: &str) -> Result<String, Error> {
     let mut hash = Sha256::new();
@@ -507,8 +538,11 @@ fn fingerprint(root: &Path, inputs: &[String], app_dir: &str) -> Result<String, 
     Ok(format!("{:x}\n", hash.finalize()))
 }
 
-fn shown_inputs(kind: &Kind, app_dir: &str) -> String {
-    let inputs = kind.inputs(app_dir);
+fn shown_inputs(root: &Path, kind: &Kind, app_dir: &str) -> String {
+    if let Kind::Go(_) = kind {
+        return "The Go code".into();
+    }
+    let inputs = kind.inputs(root, app_dir);
     if inputs.is_empty() { "The Dockerfile".into() } else { inputs.join(" or ") }
 }
 
@@ -531,6 +565,9 @@ fn which(program: &str) -> Option<PathBuf> {
     std::env::split_paths(&path).map(|dir| dir.join(program)).find(|p| executable(p))
 }
 
+/// The Deployment's environment: (name, value) in order.
+type Environment = Vec<(String, Value)>;
+
 /// One variable of the Deployment's environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Value {
@@ -545,7 +582,7 @@ fn deployment_env(
     root: &Path,
     language: Option<Language>,
     slug: Option<&str>,
-) -> Result<(Vec<(String, Value)>, Vec<String>), Error> {
+) -> Result<(Environment, Vec<String>), Error> {
     let repo = Repo::load(root)?;
     if let Some((found, where_)) = from_manifests(&repo) {
         let notes = vec![env_note(&found, &where_)];
@@ -593,7 +630,7 @@ fn env_note(found: &[(String, Value)], source: &str) -> String {
 }
 
 /// The app container's environment from the manifests, and where it was read (`Deployment/x in k8s/08-app.yaml`).
-fn from_manifests(repo: &Repo) -> Option<(Vec<(String, Value)>, String)> {
+fn from_manifests(repo: &Repo) -> Option<(Environment, String)> {
     let workloads = workload::workloads(repo);
     let w = workloads.iter().find(|w| w.is_app() && w.long_running() && w.app_container().is_some())?;
     let c = w.app_container()?;
@@ -728,6 +765,24 @@ mod tests {
         let start = image_start::read("FROM python:3.12\nCMD [\"uvicorn-that-is-not-here\", \"main:app\"]\n").unwrap();
         let err = command(&start, &layout).unwrap_err().to_string();
         assert!(err.contains("`uvicorn-that-is-not-here` is neither installed"), "{err}");
+    }
+
+    #[test]
+    fn the_repo_dockerfile_wins_then_the_proposed_one_then_the_template() {
+        let dir = tempfile::tempdir().unwrap();
+        let (name, text) = dockerfile(dir.path(), Some(Language::Python)).unwrap();
+        assert!(name.contains("generated python Dockerfile"), "{name}");
+        assert_eq!(image_start::read(&text).unwrap().argv, ["python", "-m", "app"]);
+        let err = dockerfile(dir.path(), None).unwrap_err().to_string();
+        assert!(err.contains("no Dockerfile and no vibe.yaml"), "{err}");
+        std::fs::create_dir_all(dir.path().join(PROPOSED_DIR)).unwrap();
+        std::fs::write(dir.path().join(PROPOSED_DIR).join("Dockerfile"), "FROM x\nCMD [\"a\"]\n").unwrap();
+        assert_eq!(dockerfile(dir.path(), None).unwrap().0, ".vibe/proposed/Dockerfile");
+        std::fs::write(dir.path().join("Dockerfile"), "FROM x\nCMD [\"b\"]\n").unwrap();
+        assert_eq!(
+            dockerfile(dir.path(), None).unwrap(),
+            ("Dockerfile".to_string(), "FROM x\nCMD [\"b\"]\n".to_string())
+        );
     }
 
     #[test]

@@ -55,7 +55,8 @@ pub fn read(text: &str) -> Result<ImageStart, StartError> {
     let chain = chain(&stages, last);
     let mut workdir = "/".to_string();
     let mut env = Vec::new();
-    let (mut cmd, mut entrypoint): (Option<(u32, Form)>, Option<(u32, Form)>) = (None, None);
+    let mut cmd: Option<(u32, Form)> = None;
+    let mut entrypoint: Option<(u32, Form)> = None;
     for ins in chain.iter().flat_map(|&s| stages[s].body.iter()) {
         match ins.keyword.as_str() {
             "WORKDIR" => workdir = join(&workdir, &expand(ins.args.trim(), &env)),
@@ -366,17 +367,16 @@ fn install_of(w: &[String], workdir: &str, copied: &[(String, String)]) -> Optio
             .unwrap_or_else(|| file.to_string());
         return Some(Install::PipRequirements(repo));
     }
-    let npm = w.iter().position(|x| *x == "npm")?;
-    match (at(npm + 1), at(npm + 2)) {
-        ("ci", _) => Some(Install::Npm { ci: true }),
-        ("install" | "i", next) if next.is_empty() || next.starts_with('-') => Some(Install::Npm { ci: false }),
-        ("run" | "run-script", "build") => Some(Install::NpmBuild),
-        _ => None,
+    if let Some(npm) = w.iter().position(|x| *x == "npm") {
+        return match (at(npm + 1), at(npm + 2)) {
+            ("ci", _) => Some(Install::Npm { ci: true }),
+            ("install" | "i", next) if next.is_empty() || next.starts_with('-') => Some(Install::Npm { ci: false }),
+            ("run" | "run-script", "build") => Some(Install::NpmBuild),
+            _ => None,
+        };
     }
-    .or_else(|| {
-        let go = w.iter().position(|x| *x == "go")?;
-        (at(go + 1) == "build").then(|| Install::GoBuild(w[go + 2..].iter().map(|s| s.to_string()).collect()))
-    })
+    let go = w.iter().position(|x| *x == "go")?;
+    (at(go + 1) == "build").then(|| Install::GoBuild(w[go + 2..].iter().map(|s| s.to_string()).collect()))
 }
 
 #[cfg(test)]
@@ -425,6 +425,15 @@ mod tests {
         assert_eq!(s.installs, [Install::Npm { ci: false }]);
         assert_eq!(read("FROM a AS b\nCMD x\nFROM c\nRUN true\n"), Err(StartError::NoCommand));
         assert_eq!(read("FROM a\nCMD [\"x\", 1]\n"), Err(StartError::BadExecForm(2)));
+    }
+
+    #[test]
+    fn a_multi_stage_go_build_is_found_with_its_output_and_the_entrypoint() {
+        let text = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /out/shop .\n\
+                    FROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/shop /shop\nENTRYPOINT [\"/shop\"]\n";
+        let s = read(text).unwrap();
+        assert_eq!(s.argv, ["/shop"]);
+        assert_eq!(s.go_build(), Some(&["-trimpath".to_string(), "-o".into(), "/out/shop".into(), ".".into()][..]));
     }
 
     #[test]

@@ -754,6 +754,44 @@ mod tests {
         assert!(!same_body("UP", &up));
     }
 
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    }
+
+    fn started(script: &str) -> Options {
+        let mut o = opts();
+        o.command = vec!["sh".into(), "-c".into(), script.into()];
+        o.http.port = free_port();
+        o.mgmt.port = free_port();
+        o.ready_timeout = Duration::from_secs(3);
+        o
+    }
+
+    #[test]
+    fn an_app_that_exits_before_it_is_ready_is_quoted_masked() {
+        let o = started(
+            "echo starting; echo 'Error: Cannot find module /app/missing.js (user jane@example.com)' >&2; exit 1",
+        );
+        let out = run(&o).unwrap();
+        let b4 = out.findings.iter().find(|f| f.id == CheckId::B4).expect("a B4 finding");
+        assert!(b4.message.contains("exited"), "{}", b4.message);
+        // Lines of stdout and stderr arrive on their own threads: their order between streams is not kept.
+        assert!(b4.message.contains("Its last output: "), "{}", b4.message);
+        assert!(b4.message.contains("Error: Cannot find module /app/missing.js"), "{}", b4.message);
+        assert!(b4.message.contains("starting"), "{}", b4.message);
+        assert!(!b4.message.contains("jane@example.com"), "{}", b4.message);
+    }
+
+    #[test]
+    fn an_app_listening_elsewhere_is_told_where() {
+        let elsewhere = free_port();
+        let o = started(&format!("exec python3 -m http.server {elsewhere} --bind 127.0.0.1"));
+        let out = run(&o).unwrap();
+        let b4 = out.findings.iter().find(|f| f.id == CheckId::B4).expect("a B4 finding");
+        let want = format!("The app listens on {elsewhere} but not on {} and {}", o.http.port, o.mgmt.port);
+        assert!(b4.message.contains(&want), "{}", b4.message);
+    }
+
     #[test]
     fn nothing_listening_is_a_readiness_finding() {
         let mut out = Outcome::default();

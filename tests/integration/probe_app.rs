@@ -111,7 +111,7 @@ fn flask_app_runs_as_its_dockerfile_says_and_passes_then_its_broken_variants_are
     let venv_gunicorn = app.join(".vibe/app-env/venv/bin/gunicorn").display().to_string();
     let config = app.join("gunicorn.conf.py").display().to_string();
     assert!(good.stderr.contains(&format!("`{venv_gunicorn} --config {config} shop:app`")), "{}", good.all());
-    assert!(good.stderr.contains("Started as Dockerfile:10 starts it"), "{}", good.all());
+    assert!(good.stderr.contains("The image's command (Dockerfile:10): `gunicorn --config /app/gunicorn.conf.py shop:app`, run in the repo folder (the image's /app)."), "{}", good.all());
     // The app exits at start without SHOP_CURRENCY (vibe.yaml env) or PAYMENT_API_KEY (a secret).
     assert!(good.stderr.contains("PAYMENT_API_KEY as fake values"), "{}", good.all());
     assert!(good.stderr.contains("1 of 1 business metrics present"), "{}", good.all());
@@ -181,7 +181,7 @@ fn express_app_runs_from_a_copy_with_its_npm_ci_and_a_hard_coded_port_is_found()
     assert_eq!(ids(&good.stdout), Vec::<String>::new(), "{}", good.all());
     assert!(good.stderr.contains("npm ci --no-audit --no-fund"), "{}", good.all());
     // ES modules resolve packages next to the importing file: the app runs from its copy.
-    assert!(good.stderr.contains("in .vibe/app-env/node-app/ (the image's /app)"), "{}", good.all());
+    assert!(good.stderr.contains("run in .vibe/app-env/node-app/ (the image's /app)"), "{}", good.all());
     assert!(good.stderr.contains("1 of 1 business metrics present"), "{}", good.all());
     assert!(!app.join("node_modules").exists(), "the repo's own folder is left alone");
     eprintln!("express: install and probe took {:.1}s", good.took.as_secs_f64());
@@ -254,4 +254,30 @@ fn without_a_dockerfile_or_vibe_yaml_or_an_install_it_says_what_to_do() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{said}");
     assert!(said.contains("Dockerfile: the last stage has no CMD or ENTRYPOINT"), "{said}");
+}
+
+#[test]
+fn go_app_is_built_into_the_app_env_and_started_as_its_entrypoint_says() {
+    if std::process::Command::new("go").arg("version").output().is_err() {
+        crate::common::record_skip(
+            "probe_app::go_app_is_built_into_the_app_env_and_started_as_its_entrypoint_says",
+            "no go toolchain",
+            "`go` is not on PATH: install Go to run this test",
+        );
+        return;
+    }
+    let app = fixture("go-shop");
+    let good = probe_app(&app, true, READY);
+    assert_eq!(good.code, 0, "{}", good.all());
+    assert_eq!(ids(&good.stdout), Vec::<String>::new(), "{}", good.all());
+    // The multi-stage build's `go build -o /out/shop`, into .vibe/app-env/bin, started as ENTRYPOINT ["/shop"].
+    let built = app.join(".vibe/app-env/bin/shop").display().to_string();
+    assert!(good.stderr.contains("go build -o .vibe/app-env/bin/shop -trimpath ."), "{}", good.all());
+    assert!(good.stderr.contains(&format!("Starting `{built}`")), "{}", good.all());
+    assert!(good.stderr.contains("1 of 1 business metrics present"), "{}", good.all());
+    // The build is the install: changed code asks for a new one instead of probing the old binary.
+    edit(&app, "main.go", "\"listed products\"", "\"listed the products\"");
+    let stale = probe_app(&app, false, READY);
+    assert_eq!(stale.code, 2, "{}", stale.all());
+    assert!(stale.stderr.contains("The Go code changed since"), "{}", stale.all());
 }
