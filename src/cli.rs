@@ -321,7 +321,7 @@ pub struct ProbeArgs {
     pub example: bool,
 
     /// Start your own app the way its image will, and probe it: the Dockerfile's CMD/ENTRYPOINT
-    /// (the repo's Dockerfile, else the one vibe generated), run in the repo folder its COPY puts in
+    /// (the repo's Dockerfile, else the generated one), run in the repo folder its COPY puts in
     /// the WORKDIR, with the image's ENV and the Deployment's environment (PORT, MGMT_PORT, the
     /// ConfigMap's settings; secrets as fake values named vibe-probe-fake-NAME). Its dependencies
     /// must have been installed with --install.
