@@ -102,6 +102,7 @@ pub enum Command {
     ///   vibe probe --port 9081 --mgmt-port 9082 -- npm start
     ///   vibe probe --url http://127.0.0.1:8081 --mgmt-url http://127.0.0.1:8082   # already running
     ///   vibe probe --example --install   # the generated skeleton's example app, installed first
+    ///   vibe probe --app --install       # your app, installed and started as its Dockerfile does
     ///
     /// Secret values are looked for when their names (vibe.yaml `secrets:`) are set in the
     /// environment.
@@ -333,12 +334,27 @@ pub struct ProbeArgs {
     #[arg(long, conflicts_with_all = ["command", "url", "mgmt_url"])]
     pub example: bool,
 
-    /// With --example: first install the example's pinned dependencies into .vibe/example-env
-    /// (git-ignored) with the runtime's own package manager (pip in a venv, npm ci, cargo build,
-    /// go build, mvn package, composer install). VIBE_EXAMPLE_CACHE=DIR shares package caches and
-    /// builds between repos.
-    #[arg(long, requires = "example")]
+    /// Start your own app the way its image will, and probe it: the Dockerfile's CMD/ENTRYPOINT
+    /// (the repo's Dockerfile, else the generated one), run in the repo folder its COPY puts in
+    /// the WORKDIR, with the image's ENV and the Deployment's environment (PORT, MGMT_PORT, the
+    /// ConfigMap's settings; secrets as fake values named vibe-probe-fake-NAME). Its dependencies
+    /// must have been installed with --install.
+    #[arg(long, conflicts_with_all = ["command", "url", "mgmt_url", "example"])]
+    pub app: bool,
+
+    /// With --example or --app: first install the dependencies into .vibe/example-env or
+    /// .vibe/app-env (git-ignored) with the runtime's own package manager (pip in a venv, npm ci,
+    /// cargo build, go build, mvn package, composer install); --app installs what the Dockerfile
+    /// installs (pip -r its requirements file, npm ci in a copy of the app's folder, go build).
+    /// A failed install shows the package manager's last lines. VIBE_EXAMPLE_CACHE=DIR shares
+    /// package caches and builds between repos.
+    #[arg(long)]
     pub install: bool,
+
+    /// With --app: build the real image with Docker or Podman and probe a container of it. Needs
+    /// a running Docker daemon or Podman; without one, vibe says so and stops.
+    #[arg(long, requires = "app")]
+    pub docker: bool,
 
     /// Probe an app that is already running: its traffic address (e.g. http://127.0.0.1:8081).
     #[arg(long, value_name = "URL", conflicts_with = "port")]

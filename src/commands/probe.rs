@@ -14,6 +14,16 @@ use std::time::Duration;
 
 /// Runs `vibe probe`.
 pub fn run(config: &Config, args: ProbeArgs) -> Result<Exit, Error> {
+    if args.install && !args.example && !args.app {
+        return Err(Error::Usage(
+            "--install installs what --example or --app starts: `vibe probe --app --install` installs your app's \
+             dependencies the way its Dockerfile does, `vibe probe --example --install` the generated example's."
+                .into(),
+        ));
+    }
+    if args.docker {
+        return Err(docker_unavailable(container_engine()));
+    }
     let (http, mgmt) = targets(&args)?;
     if http == mgmt {
         return Err(Error::Usage(format!(
@@ -43,6 +53,25 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<Exit, Error> {
         opts.env = prepared.env;
         opts.cwd = Some(prepared.cwd);
     }
+    if args.app {
+        let language = answers.as_ref().and_then(|a| crate::contract::runtime(&a.runtime)).map(|r| r.language);
+        if args.install {
+            say(&format!(
+                "Installing the app's dependencies the way its Dockerfile does, into {} …",
+                probe::app::APP_ENV_DIR
+            ));
+        }
+        let prepared =
+            probe::app::prepare(&config.root, language, opts.slug.as_deref(), args.install, &mut |line| say(line))?;
+        for note in &prepared.notes {
+            say(note);
+        }
+        opts.command = prepared.command;
+        opts.env = prepared.env;
+        opts.cwd = Some(prepared.cwd);
+        // A fake secret value in the logs is a leaked secret, like a real one.
+        opts.secrets.extend(prepared.secrets);
+    }
     match opts.command.is_empty() {
         true => say(&format!("Probing {} and {} …", opts.http.url(""), opts.mgmt.url(""))),
         false => say(&format!(
@@ -70,9 +99,10 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<Exit, Error> {
 
 /// The traffic and management addresses from --url/--mgmt-url or --port/--mgmt-port.
 fn targets(args: &ProbeArgs) -> Result<(Target, Target), Error> {
-    if args.command.is_empty() && args.url.is_none() && !args.example {
+    if args.command.is_empty() && args.url.is_none() && !args.example && !args.app {
         return Err(Error::Usage(
-            "tell vibe probe which app to check: `vibe probe -- python3 app.py` starts it, or \
+            "tell vibe probe which app to check: `vibe probe -- python3 app.py` starts it, \
+             `vibe probe --app --install` installs and starts your app the way its Dockerfile does, \
              `vibe probe --url http://127.0.0.1:8081 --mgmt-url http://127.0.0.1:8082` checks one already running, \
              `vibe probe --example --install` runs the generated skeleton's example app."
                 .into(),
@@ -87,6 +117,68 @@ fn targets(args: &ProbeArgs) -> Result<(Target, Target), Error> {
         None => Target { host: http.host.clone(), port: args.mgmt_port.unwrap_or(PORT_MGMT) },
     };
     Ok((http, mgmt))
+}
+
+/// A container engine on PATH: (its name, whether it answers). Docker needs its daemon; Podman
+/// runs without one.
+fn container_engine() -> Option<(&'static str, bool)> {
+    ["docker", "podman"].into_iter().find(|tool| on_path(tool)).map(|tool| {
+        let child = std::process::Command::new(tool)
+            .arg("info")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        // A daemon that does not answer must not hang the command.
+        let answers = child.is_ok_and(|mut child| {
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            loop {
+                match child.try_wait() {
+                    Ok(Some(status)) => break status.success(),
+                    Ok(None) if std::time::Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+                    _ => {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        break false;
+                    }
+                }
+            }
+        });
+        (tool, answers)
+    })
+}
+
+fn on_path(program: &str) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|d| {
+            std::fs::metadata(d.join(program)).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+    })
+}
+
+/// Why --docker does not run here, and what to do instead.
+fn docker_unavailable(engine: Option<(&str, bool)>) -> Error {
+    let instead = "Meanwhile `vibe probe --app --install` installs and starts the app the way its Dockerfile does, \
+                   without a container.";
+    Error::Usage(match engine {
+        None => format!(
+            "--docker builds and runs the app's image, which needs Docker or Podman, and neither is installed \
+             here: install Docker Engine (with its daemon running) or Podman, then run the command again. {instead}"
+        ),
+        Some(("docker", false)) => format!(
+            "--docker builds and runs the app's image, but the docker command cannot reach a Docker daemon here \
+             (`docker info` fails): start the daemon (e.g. `sudo systemctl start docker`) or install Podman, which \
+             needs none, then run the command again. {instead}"
+        ),
+        Some((tool, false)) => format!(
+            "--docker builds and runs the app's image, but `{tool} info` fails here: fix {tool} first. {instead}"
+        ),
+        Some((tool, true)) => format!(
+            "--docker (building and running the real image with {tool}) is not available in this version of vibe. \
+             {instead}"
+        ),
+    })
 }
 
 /// Probe options with the defaults of `vibe probe`.

@@ -159,6 +159,13 @@ impl App {
         self.captured.lock().map(|c| c.lines.clone()).unwrap_or_default()
     }
 
+    /// The TCP ports the app's processes listen on now.
+    pub fn listening_ports(&self) -> Vec<u16> {
+        let mut pids: Vec<i32> = self.members().iter().map(|p| p.pid).collect();
+        pids.push(self.pgid);
+        super::port::listened_by(&pids)
+    }
+
     /// How many lines of output were not kept (beyond the bounds on lines and bytes).
     pub fn dropped(&self) -> usize {
         self.captured.lock().map(|c| c.dropped).unwrap_or_default()

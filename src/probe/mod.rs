@@ -7,9 +7,11 @@
 //! app's output, judges every log line (JSON with time/level/msg, no personal data or
 //! credentials), and stops the app. Findings are ordinary review findings marked live.
 
+pub mod app;
 pub mod child;
 pub mod example;
 pub mod http;
+pub mod image_start;
 pub mod merge;
 pub mod pii;
 pub mod port;
@@ -201,9 +203,12 @@ fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result
         if let Some(app) = app.as_deref_mut()
             && let Some(status) = app.exited()
         {
+            // The output threads may still hold the last lines the app wrote.
+            std::thread::sleep(Duration::from_millis(100));
+            let said = last_output(&app.lines(), &opts.secrets);
             out.findings.push(
                 Finding::new(CheckId::B4, &readiness, None)
-                    .message(format!("The app exited ({status}) before /readiness answered 200 (last: {last})."))
+                    .message(format!("The app exited ({status}) before /readiness answered 200 (last: {last}).{said}"))
                     .fix("Make the app start and stay up; its output is judged below and `vibe probe` prints it.")
                     .live(),
             );
@@ -217,10 +222,11 @@ fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result
             Err(e) => last = e.to_string(),
         }
         if start.elapsed() >= opts.ready_timeout {
+            let elsewhere = app.as_deref().map(|a| listens_elsewhere(a, opts)).unwrap_or_default();
             out.findings.push(
                 Finding::new(CheckId::B4, &readiness, None)
                     .message(format!(
-                        "GET /readiness did not answer 200 within {}s (last: {last}).",
+                        "GET /readiness did not answer 200 within {}s (last: {last}).{elsewhere}",
                         opts.ready_timeout.as_secs()
                     ))
                     .fix(format!(
@@ -242,6 +248,12 @@ fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result
     if opts.http != opts.mgmt {
         wait_for_traffic_port(opts, start);
     }
+    // A traffic port that never opened while the app listens elsewhere: say where, with the
+    // finding of the first request that fails on it.
+    let elsewhere = match app.as_deref() {
+        Some(a) if !http::accepts(&opts.http, Duration::from_millis(200)) => listens_elsewhere(a, opts),
+        _ => String::new(),
+    };
 
     // 2. Management endpoints on the mgmt port, and not on the traffic port.
     out.evidence.extend([CheckId::B3, CheckId::G2]);
@@ -250,7 +262,11 @@ fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result
         check_not_on_traffic(opts, out);
     }
     // 3. /metrics.
+    let before = out.findings.len();
     check_metrics(opts, out);
+    if let Some(f) = out.findings[before..].iter_mut().find(|f| f.id == CheckId::G2) {
+        f.message.push_str(&elsewhere);
+    }
     // 4. A few requests to / while the output is captured.
     for _ in 0..opts.requests {
         let _ = http::get(&opts.http, "/", request_timeout(opts));
@@ -270,6 +286,45 @@ fn probe(opts: &Options, mut app: Option<&mut App>, out: &mut Outcome) -> Result
         out.notes.push("GET /shutdown was not called: the app was not started by vibe probe.".into());
     }
     Ok(())
+}
+
+/// Lines of the app's last output quoted when it exits before it is ready.
+const LAST_OUTPUT_LINES: usize = 6;
+
+/// The app's last lines of output, masked, for the finding of an app that exited: what it said
+/// as it failed (a missing file, a traceback's last line, a port in use).
+fn last_output(lines: &[Line], secrets: &[(String, String)]) -> String {
+    let scanner = pii::Scanner::with_secrets(secrets.iter().cloned());
+    let said: Vec<String> = lines
+        .iter()
+        .filter(|l| !l.text.trim().is_empty())
+        .map(|l| cut(mask_line(&scanner, l.text.trim()), 300))
+        .collect();
+    match said.len() {
+        0 => " It wrote nothing.".into(),
+        n => format!(" Its last output: {}", said[n.saturating_sub(LAST_OUTPUT_LINES)..].join(" | ")),
+    }
+}
+
+/// Where the app listens instead of its ports, when it listens somewhere else: the usual cause
+/// is a port written in the code (`app.listen(3000)`, `app.run(port=5000)`).
+fn listens_elsewhere(app: &App, opts: &Options) -> String {
+    let ports = app.listening_ports();
+    let ours = [opts.http.port, opts.mgmt.port];
+    let others: Vec<String> = ports.iter().filter(|p| !ours.contains(p)).map(u16::to_string).collect();
+    if others.is_empty() {
+        return String::new();
+    }
+    let missing: Vec<String> = ours.iter().filter(|p| !ports.contains(p)).map(u16::to_string).collect();
+    if missing.is_empty() {
+        return String::new();
+    }
+    format!(
+        " The app listens on {} but not on {}: read the ports from the environment (PORT for traffic, MGMT_PORT \
+         for the management endpoints) instead of writing them in the code.",
+        others.join(", "),
+        missing.join(" and ")
+    )
 }
 
 /// Waits until the traffic port accepts a connection, at most until --timeout has passed since
@@ -607,6 +662,17 @@ pub fn judge_logs(lines: &[Line], secrets: &[(String, String)], out: &mut Outcom
 
 /// The first 100 characters of a line with personal data masked, for messages.
 fn masked_excerpt(scanner: &pii::Scanner, text: &str) -> String {
+    cut(mask_line(scanner, text), 100)
+}
+
+/// The first `n` characters of `text`, with `…` when there was more.
+fn cut(text: String, n: usize) -> String {
+    let short: String = text.chars().take(n).collect();
+    if short.len() < text.len() { format!("{short}…") } else { short }
+}
+
+/// `text` with every hit of `scanner` (personal data, credentials, known secrets) masked.
+fn mask_line(scanner: &pii::Scanner, text: &str) -> String {
     let mut masked = String::new();
     let mut at = 0;
     for hit in scanner.scan(text) {
@@ -615,8 +681,7 @@ fn masked_excerpt(scanner: &pii::Scanner, text: &str) -> String {
         at = hit.span.1;
     }
     masked.push_str(&text[at..]);
-    let short: String = masked.chars().take(100).collect();
-    if short.len() < masked.len() { format!("{short}…") } else { short }
+    masked
 }
 
 #[cfg(test)]
@@ -687,6 +752,44 @@ mod tests {
         assert!(same_body("{\"status\": \"UP\"}\n", &up));
         assert!(!same_body("{\"status\":\"UP\",\"db\":1}", &up));
         assert!(!same_body("UP", &up));
+    }
+
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    }
+
+    fn started(script: &str) -> Options {
+        let mut o = opts();
+        o.command = vec!["sh".into(), "-c".into(), script.into()];
+        o.http.port = free_port();
+        o.mgmt.port = free_port();
+        o.ready_timeout = Duration::from_secs(3);
+        o
+    }
+
+    #[test]
+    fn an_app_that_exits_before_it_is_ready_is_quoted_masked() {
+        let o = started(
+            "echo starting; echo 'Error: Cannot find module /app/missing.js (user jane@example.com)' >&2; exit 1",
+        );
+        let out = run(&o).unwrap();
+        let b4 = out.findings.iter().find(|f| f.id == CheckId::B4).expect("a B4 finding");
+        assert!(b4.message.contains("exited"), "{}", b4.message);
+        // Lines of stdout and stderr arrive on their own threads: their order between streams is not kept.
+        assert!(b4.message.contains("Its last output: "), "{}", b4.message);
+        assert!(b4.message.contains("Error: Cannot find module /app/missing.js"), "{}", b4.message);
+        assert!(b4.message.contains("starting"), "{}", b4.message);
+        assert!(!b4.message.contains("jane@example.com"), "{}", b4.message);
+    }
+
+    #[test]
+    fn an_app_listening_elsewhere_is_told_where() {
+        let elsewhere = free_port();
+        let o = started(&format!("exec python3 -m http.server {elsewhere} --bind 127.0.0.1"));
+        let out = run(&o).unwrap();
+        let b4 = out.findings.iter().find(|f| f.id == CheckId::B4).expect("a B4 finding");
+        let want = format!("The app listens on {elsewhere} but not on {} and {}", o.http.port, o.mgmt.port);
+        assert!(b4.message.contains(&want), "{}", b4.message);
     }
 
     #[test]

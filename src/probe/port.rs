@@ -42,6 +42,42 @@ fn listener(port: u16) -> Option<String> {
     None
 }
 
+/// The TCP ports the processes `pids` listen on, sorted, from /proc (empty when it cannot tell).
+/// The probe names them when the app never answers on its own ports: `listens on 3000`.
+pub fn listened_by(pids: &[i32]) -> Vec<u16> {
+    let mut by_inode: std::collections::BTreeMap<String, u16> = std::collections::BTreeMap::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"].iter().filter_map(|f| std::fs::read_to_string(f).ok()) {
+        by_inode.extend(listening(&table));
+    }
+    let mut ports: Vec<u16> = pids
+        .iter()
+        .filter_map(|pid| std::fs::read_dir(format!("/proc/{pid}/fd")).ok())
+        .flat_map(|fds| fds.flatten().filter_map(|fd| std::fs::read_link(fd.path()).ok()))
+        .filter_map(|link| {
+            let link = link.to_string_lossy().into_owned();
+            let inode = link.strip_prefix("socket:[")?.strip_suffix(']')?.to_string();
+            by_inode.get(&inode).copied()
+        })
+        .collect();
+    ports.sort_unstable();
+    ports.dedup();
+    ports
+}
+
+/// Every listening socket of a /proc/net/tcp table: (inode, port).
+fn listening(table: &str) -> Vec<(String, u16)> {
+    const LISTEN: &str = "0A";
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            let port = u16::from_str_radix(cols.get(1)?.rsplit_once(':')?.1, 16).ok()?;
+            (*cols.get(3)? == LISTEN).then(|| Some((cols.get(9)?.to_string(), port))).flatten()
+        })
+        .collect()
+}
+
 /// The socket inodes of a /proc/net/tcp table listening on `port`.
 fn listening_inodes(table: &str, port: u16) -> Vec<String> {
     const LISTEN: &str = "0A";
@@ -80,5 +116,14 @@ mod tests {
                      1: 0100007F:1F91 0100007F:9C40 01 00000000:00000000 00:00000000 00000000  1000        0 4343 1\n";
         assert_eq!(listening_inodes(table, 8081), ["4242"]);
         assert!(listening_inodes(table, 8082).is_empty());
+        assert_eq!(listening(table), [("4242".to_string(), 8081)]);
+    }
+
+    #[test]
+    fn the_ports_a_process_listens_on_are_found() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let me = i32::try_from(std::process::id()).unwrap();
+        assert!(listened_by(&[me]).contains(&port));
     }
 }

@@ -23,6 +23,7 @@ mod monitoring;
 mod monitoring_live;
 mod outputs;
 mod probe;
+mod probe_app;
 mod probe_hardening;
 mod probe_live;
 mod probe_skeletons;

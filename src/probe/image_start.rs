@@ -1,0 +1,449 @@
+//! How the image starts the app, read from the Dockerfile that builds it: the last stage's
+//! CMD/ENTRYPOINT, WORKDIR and ENV, the repo folder the COPY put in the WORKDIR, and the
+//! install steps (pip, npm, go build) of any stage. `vibe probe --app` replays these outside a
+//! container.
+
+use crate::repo::{Instruction, parse_dockerfile};
+
+/// What the Dockerfile says about starting the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageStart {
+    /// The command, exec form (`["sh", "-c", line]` for the shell form).
+    pub argv: Vec<String>,
+    /// The line of the CMD (or ENTRYPOINT) that decided it.
+    pub line: Option<u32>,
+    /// The last stage's WORKDIR (absolute, `/` when none).
+    pub workdir: String,
+    /// The last stage's ENV, in order.
+    pub env: Vec<(String, String)>,
+    /// The repo folder the build copies into the WORKDIR (`.` for the whole build context).
+    pub app_dir: String,
+    /// The install steps found, in Dockerfile order.
+    pub installs: Vec<Install>,
+}
+
+/// An install step of the Dockerfile that `vibe probe --app --install` replays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Install {
+    /// `pip install -r FILE` (repo-relative, resolved against the stage's WORKDIR and COPYs).
+    PipRequirements(String),
+    /// `npm ci` or `npm install`.
+    Npm {
+        /// True for `npm ci`.
+        ci: bool,
+    },
+    /// `npm run build` (the project's build script).
+    NpmBuild,
+    /// `go build ARGS…` (arguments as written).
+    GoBuild(Vec<String>),
+}
+
+/// Why the Dockerfile cannot tell how the app starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartError {
+    /// No CMD or ENTRYPOINT in the last stage (or the stages it is built from).
+    NoCommand,
+    /// A CMD/ENTRYPOINT in exec form that is not a JSON array of strings.
+    BadExecForm(u32),
+}
+
+/// Reads `text` (a Dockerfile).
+pub fn read(text: &str) -> Result<ImageStart, StartError> {
+    let instructions = parse_dockerfile(text);
+    let stages = stages(&instructions);
+    let Some(last) = stages.len().checked_sub(1) else { return Err(StartError::NoCommand) };
+    let chain = chain(&stages, last);
+    let mut workdir = "/".to_string();
+    let mut env = Vec::new();
+    let mut cmd: Option<(u32, Form)> = None;
+    let mut entrypoint: Option<(u32, Form)> = None;
+    for ins in chain.iter().flat_map(|&s| stages[s].body.iter()) {
+        match ins.keyword.as_str() {
+            "WORKDIR" => workdir = join(&workdir, &expand(ins.args.trim(), &env)),
+            "ENV" => {
+                for (k, v) in env_pairs(&ins.args) {
+                    let v = expand(&v, &env);
+                    env.retain(|(name, _)| *name != k);
+                    env.push((k, v));
+                }
+            }
+            "CMD" => cmd = Some((ins.line, form(ins)?)),
+            // A new ENTRYPOINT resets the CMD inherited from the base, as Docker does.
+            "ENTRYPOINT" => {
+                entrypoint = Some((ins.line, form(ins)?));
+                cmd = None;
+            }
+            _ => {}
+        }
+    }
+    let (argv, line) = match (entrypoint, cmd) {
+        (Some((line, Form::Shell(s))), _) => (sh(&s), line),
+        (Some((line, Form::Exec(mut e))), Some((_, c))) => {
+            e.extend(match c {
+                Form::Exec(c) => c,
+                Form::Shell(s) => sh(&s),
+            });
+            (e, line)
+        }
+        (Some((line, Form::Exec(e))), None) => (e, line),
+        (None, Some((line, Form::Exec(c)))) => (c, line),
+        (None, Some((line, Form::Shell(s)))) => (sh(&s), line),
+        (None, None) => return Err(StartError::NoCommand),
+    };
+    if argv.is_empty() {
+        return Err(StartError::BadExecForm(line));
+    }
+    let app_dir = app_dir(&stages, &workdir);
+    let installs = installs(&stages);
+    Ok(ImageStart { argv, line: Some(line), workdir, env, app_dir, installs })
+}
+
+impl ImageStart {
+    /// The first pip requirements file installed, if any.
+    pub fn requirements(&self) -> Option<&str> {
+        self.installs.iter().find_map(|i| match i {
+            Install::PipRequirements(f) => Some(f.as_str()),
+            _ => None,
+        })
+    }
+
+    /// True when the Dockerfile installs with npm.
+    pub fn uses_npm(&self) -> bool {
+        self.installs.iter().any(|i| matches!(i, Install::Npm { .. }))
+    }
+
+    /// The `go build` arguments, if the Dockerfile builds Go.
+    pub fn go_build(&self) -> Option<&[String]> {
+        self.installs.iter().find_map(|i| match i {
+            Install::GoBuild(a) => Some(a.as_slice()),
+            _ => None,
+        })
+    }
+}
+
+/// One build stage: its name (after AS), base image, and instructions after FROM.
+struct Stage<'a> {
+    name: Option<String>,
+    base: String,
+    body: Vec<&'a Instruction>,
+}
+
+fn stages(instructions: &[Instruction]) -> Vec<Stage<'_>> {
+    let mut out: Vec<Stage> = Vec::new();
+    for ins in instructions {
+        if ins.keyword == "FROM" {
+            let words: Vec<&str> = ins.args.split_whitespace().filter(|w| !w.starts_with("--")).collect();
+            let base = words.first().unwrap_or(&"").to_string();
+            let name = match words.as_slice() {
+                [_, as_, name, ..] if as_.eq_ignore_ascii_case("as") => Some(name.to_ascii_lowercase()),
+                _ => None,
+            };
+            out.push(Stage { name, base, body: Vec::new() });
+        } else if let Some(stage) = out.last_mut() {
+            stage.body.push(ins);
+        }
+    }
+    out
+}
+
+/// The stage `last` and the earlier stages it is built FROM, oldest first.
+fn chain(stages: &[Stage], last: usize) -> Vec<usize> {
+    let mut out = vec![last];
+    let mut at = last;
+    while let Some(parent) =
+        stages[..at].iter().rposition(|s| s.name.as_deref() == Some(stages[at].base.to_ascii_lowercase().as_str()))
+    {
+        out.push(parent);
+        at = parent;
+    }
+    out.reverse();
+    out
+}
+
+enum Form {
+    Exec(Vec<String>),
+    Shell(String),
+}
+
+fn form(ins: &Instruction) -> Result<Form, StartError> {
+    let args = ins.args.trim();
+    if args.starts_with('[') {
+        return serde_json::from_str::<Vec<String>>(args)
+            .map(Form::Exec)
+            .map_err(|_| StartError::BadExecForm(ins.line));
+    }
+    Ok(Form::Shell(args.to_string()))
+}
+
+fn sh(line: &str) -> Vec<String> {
+    vec!["sh".into(), "-c".into(), line.to_string()]
+}
+
+/// `base` joined with `path` (absolute paths replace it), normalised, without a trailing `/`.
+fn join(base: &str, path: &str) -> String {
+    let full = if path.starts_with('/') { path.to_string() } else { format!("{base}/{path}") };
+    let mut parts: Vec<&str> = Vec::new();
+    for p in full.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// `$NAME` and `${NAME}` replaced by earlier ENV values (unknown ones are left as written).
+fn expand(text: &str, env: &[(String, String)]) -> String {
+    let mut out = text.to_string();
+    for (k, v) in env.iter().rev() {
+        out = out.replace(&format!("${{{k}}}"), v).replace(&format!("${k}"), v);
+    }
+    out
+}
+
+/// The variables an ENV instruction sets (`A=1 B="two words"`, or the legacy `NAME value`).
+fn env_pairs(args: &str) -> Vec<(String, String)> {
+    let words = words(args);
+    if words.len() >= 2 && !words[0].contains('=') {
+        let rest = args.trim_start()[words[0].len()..].trim().to_string();
+        return vec![(words[0].clone(), rest)];
+    }
+    words.into_iter().filter_map(|w| w.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect()
+}
+
+/// Shell-like words: whitespace separated, quotes grouping, backslash escaping.
+fn words(s: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quote, mut any) = (Vec::new(), String::new(), None::<char>, false);
+    let mut chars = s.chars();
+    while let Some(ch) = chars.next() {
+        match (quote, ch) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '"' | '\'') => {
+                quote = Some(ch);
+                any = true;
+            }
+            (_, '\\') => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                    any = true;
+                }
+            }
+            (None, c) if c.is_whitespace() => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            (_, c) => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(cur);
+    }
+    out
+}
+
+/// A COPY or ADD from the build context: (sources, destination as written, destination
+/// resolved against `workdir`).
+fn copy_of(ins: &Instruction, workdir: &str) -> Option<(Vec<String>, String, String)> {
+    if ins.keyword != "COPY" && ins.keyword != "ADD" {
+        return None;
+    }
+    let args = ins.args.trim();
+    let mut w: Vec<String> = if args.starts_with('[') {
+        serde_json::from_str::<Vec<String>>(args).ok()?
+    } else {
+        let w = words(args);
+        if w.iter().any(|x| x.starts_with("--from")) {
+            return None;
+        }
+        w.into_iter().filter(|x| !x.starts_with("--")).collect()
+    };
+    let dest = w.pop()?;
+    if w.is_empty() {
+        return None;
+    }
+    let resolved = join(workdir, &dest);
+    Some((w, dest, resolved))
+}
+
+/// A COPY source that names a folder: `.`, a trailing `/`, or a last part without a dot
+/// (the build context is not read here; `requirements.txt` is a file, `src` a folder).
+fn looks_like_folder(source: &str) -> bool {
+    let last = source.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    source.ends_with('/') || last.is_empty() || last == "." || !last.contains('.')
+}
+
+/// A path inside the build context, normalised and relative (`""` for the context itself).
+fn tidy(path: &str) -> String {
+    join("/", path).trim_start_matches('/').to_string()
+}
+
+/// The repo folder copied into the final WORKDIR: the last `COPY <folder> <workdir>` of any
+/// stage (a multi-stage build copies the context in the build stage and the result later);
+/// the whole context (`.`) when none names a single folder.
+fn app_dir(stages: &[Stage], final_workdir: &str) -> String {
+    let mut found = ".".to_string();
+    for stage in stages {
+        let mut workdir = "/".to_string();
+        for ins in &stage.body {
+            if ins.keyword == "WORKDIR" {
+                workdir = join(&workdir, ins.args.trim());
+            }
+            if let Some((sources, _, dest)) = copy_of(ins, &workdir)
+                && dest == final_workdir
+                && let [source] = sources.as_slice()
+                && !source.contains('*')
+                && looks_like_folder(source)
+            {
+                let rel = tidy(source);
+                found = if rel.is_empty() { ".".into() } else { rel };
+            }
+        }
+    }
+    found
+}
+
+/// The install steps of every stage, with pip requirements files mapped back to the repo.
+fn installs(stages: &[Stage]) -> Vec<Install> {
+    let mut out = Vec::new();
+    for stage in stages {
+        let mut workdir = "/".to_string();
+        // Where what was copied so far came from: (container path, repo path).
+        let mut copied: Vec<(String, String)> = Vec::new();
+        for ins in &stage.body {
+            match ins.keyword.as_str() {
+                "WORKDIR" => workdir = join(&workdir, ins.args.trim()),
+                "COPY" | "ADD" => {
+                    let Some((sources, raw, dest)) = copy_of(ins, &workdir) else { continue };
+                    let into_folder = raw.ends_with('/') || raw == "." || dest == workdir || sources.len() > 1;
+                    for s in &sources {
+                        let name = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s);
+                        let target =
+                            if !looks_like_folder(s) && into_folder { join(&dest, name) } else { dest.clone() };
+                        copied.push((target, tidy(s)));
+                    }
+                }
+                "RUN" => {
+                    for command in ins.args.split("&&").flat_map(|c| c.split(';')) {
+                        out.extend(install_of(&words(command), &workdir, &copied));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The install a RUN command performs, if it is one vibe replays.
+fn install_of(w: &[String], workdir: &str, copied: &[(String, String)]) -> Option<Install> {
+    let w: Vec<&str> = w.iter().map(String::as_str).collect();
+    let at = |i: usize| w.get(i).copied().unwrap_or("");
+    let pip = w.iter().position(|x| *x == "pip" || *x == "pip3" || x.ends_with("/pip") || x.ends_with("/pip3"));
+    let pip_module = w.windows(2).position(|p| p == ["-m", "pip"]).map(|i| i + 1);
+    if let Some(i) = pip.or(pip_module)
+        && at(i + 1) == "install"
+    {
+        let r = w[i..].iter().position(|x| *x == "-r" || *x == "--requirement")?;
+        let file = at(i + r + 1);
+        let container = join(workdir, file);
+        // The longest copy destination that holds the file tells where it came from.
+        let repo = copied
+            .iter()
+            .rev()
+            .filter_map(|(dest, src)| {
+                let rest = if container == *dest { Some("") } else { container.strip_prefix(&format!("{dest}/")) }?;
+                Some((dest.len(), if rest.is_empty() { src.clone() } else { tidy(&format!("{src}/{rest}")) }))
+            })
+            .max_by_key(|(len, _)| *len)
+            .map(|(_, p)| p)
+            .unwrap_or_else(|| file.to_string());
+        return Some(Install::PipRequirements(repo));
+    }
+    if let Some(npm) = w.iter().position(|x| *x == "npm") {
+        return match (at(npm + 1), at(npm + 2)) {
+            ("ci", _) => Some(Install::Npm { ci: true }),
+            ("install" | "i", next) if next.is_empty() || next.starts_with('-') => Some(Install::Npm { ci: false }),
+            ("run" | "run-script", "build") => Some(Install::NpmBuild),
+            _ => None,
+        };
+    }
+    let go = w.iter().position(|x| *x == "go")?;
+    (at(go + 1) == "build").then(|| Install::GoBuild(w[go + 2..].iter().map(|s| s.to_string()).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_generated_python_dockerfile_starts_the_module_from_the_whole_context() {
+        let s = read(include_str!("../../templates/docker/python.Dockerfile")).unwrap();
+        assert_eq!(s.argv, ["python", "-m", "app"]);
+        assert_eq!(s.workdir, "/app");
+        assert_eq!(s.app_dir, ".");
+        assert_eq!(s.requirements(), Some("requirements.txt"));
+        assert!(s.env.contains(&("PYTHONUNBUFFERED".into(), "1".into())), "{:?}", s.env);
+    }
+
+    #[test]
+    fn the_generated_node_dockerfile_runs_npm_start_after_npm_ci_and_the_build() {
+        let s = read(include_str!("../../templates/docker/node.Dockerfile")).unwrap();
+        assert_eq!(s.argv, ["npm", "start"]);
+        assert_eq!(s.app_dir, ".");
+        assert_eq!(s.installs, [Install::Npm { ci: true }, Install::NpmBuild]);
+        assert!(s.env.contains(&("NODE_ENV".into(), "production".into())));
+    }
+
+    #[test]
+    fn entrypoint_and_cmd_combine_and_shell_form_runs_through_sh() {
+        let s = read("FROM python:3.12\nWORKDIR /srv\nWORKDIR api\nCOPY src/ .\nENTRYPOINT [\"gunicorn\"]\nCMD [\"-b\", \"0.0.0.0:8081\", \"main:app\"]\n").unwrap();
+        assert_eq!(s.argv, ["gunicorn", "-b", "0.0.0.0:8081", "main:app"]);
+        assert_eq!(s.workdir, "/srv/api");
+        assert_eq!(s.app_dir, "src");
+        let s = read("FROM node:20\nENV APP=/app\nWORKDIR $APP\nCMD node server.js --port $PORT\n").unwrap();
+        assert_eq!(s.argv, ["sh", "-c", "node server.js --port $PORT"]);
+        assert_eq!(s.workdir, "/app");
+        assert_eq!(s.line, Some(4));
+    }
+
+    #[test]
+    fn the_last_stage_and_its_parents_decide_and_builder_commands_do_not() {
+        let text = "FROM node:20 AS base\nWORKDIR /app\nENV A=1\nCMD [\"node\", \"dev.js\"]\n\
+                    FROM base AS build\nCOPY . .\nRUN npm install\n\
+                    FROM build\nENV B=\"two words\"\nCMD [\"node\", \"server.js\"]\n";
+        let s = read(text).unwrap();
+        assert_eq!(s.argv, ["node", "server.js"]);
+        assert_eq!(s.env, [("A".to_string(), "1".to_string()), ("B".to_string(), "two words".to_string())]);
+        assert_eq!(s.installs, [Install::Npm { ci: false }]);
+        assert_eq!(read("FROM a AS b\nCMD x\nFROM c\nRUN true\n"), Err(StartError::NoCommand));
+        assert_eq!(read("FROM a\nCMD [\"x\", 1]\n"), Err(StartError::BadExecForm(2)));
+    }
+
+    #[test]
+    fn a_multi_stage_go_build_is_found_with_its_output_and_the_entrypoint() {
+        let text = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -o /out/shop .\n\
+                    FROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/shop /shop\nENTRYPOINT [\"/shop\"]\n";
+        let s = read(text).unwrap();
+        assert_eq!(s.argv, ["/shop"]);
+        assert_eq!(s.go_build(), Some(&["-trimpath".to_string(), "-o".into(), "/out/shop".into(), ".".into()][..]));
+    }
+
+    #[test]
+    fn pip_requirements_are_found_where_the_copy_took_them_from() {
+        let text = "FROM python:3.12\nWORKDIR /app\nCOPY backend/requirements/prod.txt reqs.txt\n\
+                    RUN python -m pip install --no-cache-dir -r reqs.txt\nCOPY backend/ .\nCMD python main.py\n";
+        let s = read(text).unwrap();
+        assert_eq!(s.requirements(), Some("backend/requirements/prod.txt"));
+        assert_eq!(s.app_dir, "backend");
+        let s = read("FROM python:3.12\nCOPY . /code\nRUN pip install -r /code/req/base.txt\nCMD x\n").unwrap();
+        assert_eq!(s.requirements(), Some("req/base.txt"));
+    }
+}
