@@ -75,8 +75,22 @@ fn is_test_or_tool(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or("");
     // Front-end code runs in the browser, not in the app's container.
     const DIRS: &[&str] = &[
-        "/test/", "/tests/", "/__tests__/", "/spec/", "/e2e/", "/scripts/", "/script/", "/tools/", "/examples/",
-        "/docs/", "/node_modules/", "/migrations/", "/public/", "/static/", "/client/", "/frontend/",
+        "/test/",
+        "/tests/",
+        "/__tests__/",
+        "/spec/",
+        "/e2e/",
+        "/scripts/",
+        "/script/",
+        "/tools/",
+        "/examples/",
+        "/docs/",
+        "/node_modules/",
+        "/migrations/",
+        "/public/",
+        "/static/",
+        "/client/",
+        "/frontend/",
     ];
     const SUFFIXES: &[&str] = &[".jsx", ".tsx", ".vue", ".svelte", ".min.js", ".d.ts"];
     DIRS.iter().any(|d| path.contains(d))

@@ -14,7 +14,9 @@ static EXPRESS: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*express\s*\(\s*\)"));
 /// `const app = Fastify({...})`, `require('fastify')(...)`, `fastify.default(...)`.
 static FASTIFY: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:require\s*\(\s*['"]fastify['"]\s*\)|[Ff]astify(?:\.default)?)\s*\("#)
+    re(
+        r#"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:require\s*\(\s*['"]fastify['"]\s*\)|[Ff]astify(?:\.default)?)\s*\("#,
+    )
 });
 /// `http.createServer(` (node:http) with the request handler as its argument.
 static CREATE_SERVER: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:https?\.)?createServer\s*\("));
@@ -50,7 +52,10 @@ fn find_app<'a>(app: &[&'a TextFile]) -> Option<AppObject<'a>> {
     {
         for f in app.iter().filter(|f| lang::dialect(f) == Dialect::Js) {
             let masked = lang::mask(&f.text, Dialect::Js);
-            if let Some(c) = pattern.captures_iter(&masked).find(|c| in_code(&masked, c.get(0).map_or(0, |m| m.start()), Dialect::Js)) {
+            if let Some(c) = pattern
+                .captures_iter(&masked)
+                .find(|c| in_code(&masked, c.get(0).map_or(0, |m| m.start()), Dialect::Js))
+            {
                 let whole = c.get(0).map_or(0..0, |m| m.range());
                 let name = c.get(1).map_or(String::new(), |m| m.as_str().to_string());
                 return Some(AppObject { file: f, framework, name, at: whole.start });
@@ -181,7 +186,8 @@ fn switch_port(text: &str, masked: &str, obs: &str, framework: Framework, edits:
 
 fn identifier(s: &str) -> Option<&str> {
     let s = s.trim();
-    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+    (!s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
         && !s.as_bytes()[0].is_ascii_digit())
     .then_some(s)
 }
@@ -354,10 +360,16 @@ mod tests {
 
     #[test]
     fn console_calls_become_logger_calls_that_keep_their_words() {
-        assert_eq!(console("console.log('Created todo:', todo.title);"), "obs.logger.info('Created todo: %s', todo.title);");
+        assert_eq!(
+            console("console.log('Created todo:', todo.title);"),
+            "obs.logger.info('Created todo: %s', todo.title);"
+        );
         assert_eq!(console("console.error(`bad ${x}`);"), "obs.logger.error(`bad ${x}`);");
         assert_eq!(console("console.warn(a, b);"), "obs.logger.warn('%s %s', a, b);");
-        assert_eq!(console("// console.log('x')\nlog('console.log(1)');"), "// console.log('x')\nlog('console.log(1)');");
+        assert_eq!(
+            console("// console.log('x')\nlog('console.log(1)');"),
+            "// console.log('x')\nlog('console.log(1)');"
+        );
     }
 
     fn ports(src: &str, fw: Framework) -> String {

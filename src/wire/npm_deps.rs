@@ -125,8 +125,10 @@ fn add_to_object(text: &str, open: usize, key: &str, deps: &[(String, String)], 
                 Some(first) => indent_of(text, first.start),
                 None => format!("{}{unit}", indent_of(text, m.start)),
             };
-            let lines: Vec<String> =
-                new.iter().map(|(n, v)| format!("{indent}{}: {}", Value::from(n.as_str()), Value::from(v.as_str()))).collect();
+            let lines: Vec<String> = new
+                .iter()
+                .map(|(n, v)| format!("{indent}{}: {}", Value::from(n.as_str()), Value::from(v.as_str())))
+                .collect();
             match inner.last() {
                 Some(last) => edits.insert(last.value.1, format!(",\n{}", lines.join(",\n"))),
                 None => edits.replace(
@@ -256,7 +258,11 @@ fn resolve(packages: &serde_json::Map<String, Value>, from: &str, name: &str) ->
 /// each dependency gets in package.json. A dependency the app already has (Fastify brings pino)
 /// keeps the app's version; a package the module needs at another version than the app's is
 /// installed beside the package that needs it (`node_modules/a/node_modules/b`), as npm does.
-fn merge_lock(lock: &str, module_lock: &str, deps: &[(String, String)]) -> Result<(String, Vec<(String, String)>), String> {
+fn merge_lock(
+    lock: &str,
+    module_lock: &str,
+    deps: &[(String, String)],
+) -> Result<(String, Vec<(String, String)>), String> {
     let app: Value = serde_json::from_str(lock).map_err(|e| format!("not valid JSON ({e})"))?;
     let lock_version = app.get("lockfileVersion").and_then(Value::as_u64).unwrap_or(1);
     if lock_version < 2 {
@@ -411,10 +417,12 @@ mod tests {
         assert_eq!(v["packages"][""]["dependencies"]["pino"], "10.4.0");
         assert_eq!(v["packages"][""]["dependencies"]["express"], "^4.21.2");
         // What was there is untouched, in its order.
-        assert!(merged.starts_with(&LOCK[..LOCK.find("\"node_modules/ms\"").unwrap()].replace(
-            "\"express\": \"^4.21.2\"\n",
-            "\"express\": \"^4.21.2\",\n        \"pino\": \"10.4.0\"\n"
-        )));
+        assert!(
+            merged.starts_with(
+                &LOCK[..LOCK.find("\"node_modules/ms\"").unwrap()]
+                    .replace("\"express\": \"^4.21.2\"\n", "\"express\": \"^4.21.2\",\n        \"pino\": \"10.4.0\"\n")
+            )
+        );
         assert_eq!(merged.matches("\"node_modules/ms\"").count(), 1);
     }
 
@@ -425,8 +433,10 @@ mod tests {
         let v: Value = serde_json::from_str(&merged).unwrap();
         assert_eq!(v["packages"]["node_modules/ms"]["version"], "2.1.3");
         assert_eq!(v["packages"]["node_modules/pino/node_modules/ms"]["version"], "2.0.0");
-        assert!(merge_lock(&LOCK.replace("\"lockfileVersion\": 3", "\"lockfileVersion\": 1"), MODULE_LOCK, &deps())
-            .is_err());
+        assert!(
+            merge_lock(&LOCK.replace("\"lockfileVersion\": 3", "\"lockfileVersion\": 1"), MODULE_LOCK, &deps())
+                .is_err()
+        );
     }
 
     #[test]

@@ -16,11 +16,9 @@ static FLASK: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^[ \t]*(\w+)\s*(?::\s*
 static FASTAPI: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?m)^[ \t]*(\w+)\s*(?::\s*\w+\s*)?=\s*(?:fastapi\.)?FastAPI\s*\("));
 /// Django's `application = get_wsgi_application()` / `get_asgi_application()`.
-static DJANGO: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?m)^[ \t]*(\w+)\s*=\s*get_(wsgi|asgi)_application\s*\(\s*\)"));
+static DJANGO: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^[ \t]*(\w+)\s*=\s*get_(wsgi|asgi)_application\s*\(\s*\)"));
 /// Django's settings module, as wsgi.py names it.
-static SETTINGS_MODULE: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]"#));
+static SETTINGS_MODULE: LazyLock<Regex> = LazyLock::new(|| re(r#"DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]"#));
 /// A top-level import statement.
 static IMPORT: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^(?:import|from)\s+\S"));
 /// A `print(` call (not a method, not a definition).
@@ -47,7 +45,9 @@ struct AppObject<'a> {
 
 fn find_app<'a>(app: &[&'a TextFile]) -> Option<AppObject<'a>> {
     let py = || app.iter().filter(|f| lang::dialect(f) == Dialect::Python);
-    for (pattern, framework) in [(&*FLASK, Framework::Flask), (&*FASTAPI, Framework::FastApi), (&*DJANGO, Framework::DjangoWsgi)] {
+    for (pattern, framework) in
+        [(&*FLASK, Framework::Flask), (&*FASTAPI, Framework::FastApi), (&*DJANGO, Framework::DjangoWsgi)]
+    {
         // The shallowest file first: the app's entry rather than a module that builds a sub-app.
         let mut candidates: Vec<&&TextFile> = py().collect();
         candidates.sort_by_key(|f| f.file.matches('/').count());
@@ -206,7 +206,9 @@ fn import_lines(obs: &str, setup: bool) -> String {
         "from observability import vibe_observability as {obs}  # metrics, JSON logs, management endpoints (observability/README.md)\n"
     );
     if setup {
-        s.push_str(&format!("{obs}.setup()  # JSON log lines on stdout + /readiness, /liveness, /info, /shutdown on MGMT_PORT (8082)\n"));
+        s.push_str(&format!(
+            "{obs}.setup()  # JSON log lines on stdout + /readiness, /liveness, /info, /shutdown on MGMT_PORT (8082)\n"
+        ));
     }
     s
 }
@@ -245,7 +247,9 @@ pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<
                     "{indent}{name}.wsgi_app = {obs}.MetricsWSGIMiddleware({name}.wsgi_app)  # GET /metrics + request metrics\n"
                 ),
                 Framework::FastApi => {
-                    format!("{indent}{name}.add_middleware({obs}.MetricsASGIMiddleware)  # GET /metrics + request metrics\n")
+                    format!(
+                        "{indent}{name}.add_middleware({obs}.MetricsASGIMiddleware)  # GET /metrics + request metrics\n"
+                    )
                 }
                 Framework::DjangoWsgi => {
                     format!("{indent}{name} = {obs}.MetricsWSGIMiddleware({name})  # GET /metrics + request metrics\n")
@@ -338,9 +342,12 @@ mod tests {
 
     #[test]
     fn prints_become_logger_calls() {
-        let out = edit("print(f\"Added {n}\")\nprint('a', b, sep='')\nprint('x', file=sys.stderr)\nself.print(1)\n", |t, m, e| {
-            switch_print(t, m, "obs", e);
-        });
+        let out = edit(
+            "print(f\"Added {n}\")\nprint('a', b, sep='')\nprint('x', file=sys.stderr)\nself.print(1)\n",
+            |t, m, e| {
+                switch_print(t, m, "obs", e);
+            },
+        );
         assert_eq!(
             out,
             "obs.logger.info(f\"Added {n}\")\nobs.logger.info(\"%s %s\", 'a', b)\nobs.logger.error('x')\nself.print(1)\n"

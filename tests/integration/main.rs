@@ -32,5 +32,6 @@ mod settings;
 mod snapshots;
 mod structure;
 mod watch;
+mod wire;
 mod wizard;
 mod write_safety;
