@@ -133,8 +133,11 @@ fn drop_basic_config(text: &str, masked: &str, edits: &mut Edits) {
     }
 }
 
-/// The keyword arguments of a call: (name, value range, whole argument range).
-fn kwargs(text: &str, args: &[(usize, usize)]) -> Vec<(String, (usize, usize), (usize, usize))> {
+/// A keyword argument of a call: its name, its value's range and the whole argument's range.
+type Kwarg = (String, (usize, usize), (usize, usize));
+
+/// The keyword arguments of a call.
+fn kwargs(text: &str, args: &[(usize, usize)]) -> Vec<Kwarg> {
     args.iter()
         .filter_map(|&(s, e)| {
             let a = &text[s..e];
@@ -178,19 +181,20 @@ fn switch_run(text: &str, masked: &str, obs: &str, app_name: &str, edits: &mut E
             // uvicorn's own log config would print text lines; None keeps the module's JSON handler.
             add.push("log_config=None".to_string());
         }
-        if !uvicorn && let Some((_, v, whole)) = get("debug") {
-            if text[v.0..v.1].trim() == "True" {
-                // Remove `debug=True` with the comma that separates it.
-                let before = text[..whole.0].trim_end();
-                let (s, e) = if before.ends_with(',') {
-                    (before.len() - 1, whole.1)
-                } else if text[whole.1..].starts_with(',') {
-                    (whole.0, whole.1 + 1 + (text[whole.1 + 1..].len() - text[whole.1 + 1..].trim_start().len()))
-                } else {
-                    (whole.0, whole.1)
-                };
-                edits.replace(s, e, "");
-            }
+        if !uvicorn
+            && let Some((_, v, whole)) = get("debug")
+            && text[v.0..v.1].trim() == "True"
+        {
+            // Remove `debug=True` with the comma that separates it.
+            let before = text[..whole.0].trim_end();
+            let (s, e) = if before.ends_with(',') {
+                (before.len() - 1, whole.1)
+            } else if text[whole.1..].starts_with(',') {
+                (whole.0, whole.1 + 1 + (text[whole.1 + 1..].len() - text[whole.1 + 1..].trim_start().len()))
+            } else {
+                (whole.0, whole.1)
+            };
+            edits.replace(s, e, "");
         }
         if !add.is_empty() {
             let inner = text[open + 1..close - 1].trim_end();
