@@ -203,6 +203,22 @@ fn switch_constant(text: &str, masked: &str, ident: &str, port: &str, edits: &mu
     }
 }
 
+/// The app's other files: console.* becomes the module's logger there too.
+fn switch_other_files(app: &[&TextFile], entry: &str, esm: bool, files: &mut Files) -> Result<(), String> {
+    for f in app.iter().filter(|f| lang::dialect(f) == Dialect::Js && f.file != entry) {
+        let masked = lang::mask(&f.text, Dialect::Js);
+        let obs = module_name(&masked);
+        let mut edits = Edits::default();
+        if switch_console(&f.text, &masked, obs, &mut edits) > 0 {
+            let file_esm = esm || f.file.ends_with(".mjs") || ESM.is_match(&masked);
+            let at = import_point(&f.text, &masked, f.text.len());
+            edits.insert(at, import_line(obs, &module_path(&f.file, file_esm), file_esm));
+            super::put_edited(files, &f.file, edits)?;
+        }
+    }
+    Ok(())
+}
+
 /// Wires the module into the Node app among `app`.
 pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<(), String> {
     let Some(found) = find_app(app) else {
@@ -216,18 +232,7 @@ pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<
     let module_dir = package_dir(&found.file.file, files);
     let esm = found.file.file.ends_with(".mjs") || is_esm_package(files, &module_dir);
 
-    // The app's other files: console.* becomes the module's logger there too.
-    for f in app.iter().filter(|f| lang::dialect(f) == Dialect::Js && f.file != found.file.file) {
-        let masked = lang::mask(&f.text, Dialect::Js);
-        let obs = module_name(&masked);
-        let mut edits = Edits::default();
-        if switch_console(&f.text, &masked, obs, &mut edits) > 0 {
-            let file_esm = esm || f.file.ends_with(".mjs") || ESM.is_match(&masked);
-            let at = import_point(&f.text, &masked, f.text.len());
-            edits.insert(at, import_line(obs, &module_path(&f.file, file_esm), file_esm));
-            super::put_edited(files, &f.file, edits)?;
-        }
-    }
+    switch_other_files(app, &found.file.file, esm, files)?;
 
     let f = found.file;
     let text = files.text(&f.file)?;
