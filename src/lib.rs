@@ -31,6 +31,7 @@ pub mod review;
 pub mod seal;
 pub mod spec;
 pub mod suggest;
+pub mod wire;
 pub mod wizard;
 pub mod words;
 pub mod workspace;

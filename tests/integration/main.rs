@@ -36,5 +36,6 @@ mod snapshots;
 mod start_command;
 mod structure;
 mod watch;
+mod wire;
 mod wizard;
 mod write_safety;

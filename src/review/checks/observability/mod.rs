@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 /// The checks of this file, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
     Check { id: CheckId::G1, run: g1, judged: Judged::Static, repo_only: false, fixer: Some(g1_fix) },
-    Check { id: CheckId::G2, run: g2, judged: Judged::LiveReplaces, repo_only: false, fixer: None },
+    Check { id: CheckId::G2, run: g2, judged: Judged::LiveReplaces, repo_only: false, fixer: Some(fix::g2) },
     Check { id: CheckId::G3, run: g3, judged: Judged::LiveReplaces, repo_only: false, fixer: None },
     Check { id: CheckId::G4, run: g4, judged: Judged::Static, repo_only: false, fixer: None },
     Check { id: CheckId::G5, run: g5, judged: Judged::LiveReplaces, repo_only: false, fixer: None },
@@ -162,6 +162,7 @@ fn skeleton_importer(repo: &Repo) -> Option<&TextFile> {
 }
 
 mod alerting;
+mod fix;
 mod json_logs;
 mod log_fields;
 mod log_files;
