@@ -432,3 +432,33 @@ fn every_backup_script_is_posix_sh_for_both_databases() {
         }
     }
 }
+
+#[test]
+fn vibe_backup_prints_commands_for_the_generated_cronjob_and_refuses_apps_without_a_database() {
+    let (app, jobs) = generate("postgres");
+    let cronjob = jobs.cronjob("-postgres-backup")["metadata"]["name"].as_str().unwrap().to_string();
+    let out = app.vibe(&["backup", "now"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains(&format!("kubectl --namespace platform-vibe-ledger-keeper create job --from=cronjob/{cronjob} ")),
+        "{text}"
+    );
+    let key = "platform-vibe-ledger-keeper/postgres/20261206T021700Z.dump";
+    let out = app.vibe(&["backup", "restore", "--from", key]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains(&format!("rclone copyto offsite:{BUCKET}/{key} restore.dump")), "{text}");
+    let out =
+        app.vibe(&["backup", "restore", "--from", "somebody-else/postgres/20261206T021700Z.dump"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a dump of another app is refused as a usage error");
+
+    let none = App::new();
+    none.vibe(&["init", "--yes", "--name", "Plain", "--runtime", "node22", "--tag", "a1b2c3d"])
+        .args(["--metric", "pages_served_total:counter"])
+        .assert()
+        .success();
+    let out = none.vibe(&["backup", "now"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no database"), "{out:?}");
+}
