@@ -109,6 +109,19 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Probe(ProbeArgs),
 
+    /// Back up the database now, or restore a backup: prints the exact commands for you or your
+    /// platform team (vibe itself never talks to the cluster or the object storage).
+    ///
+    /// The database is dumped every night by the CronJob in k8s/13-backup.yaml and sent to the
+    /// platform's object storage, outside the cluster; a weekly drill restores the newest dump into
+    /// a throw-away database to prove it works. Dumps are kept for 7 days and 4 weeks (the platform
+    /// file's backup.keepDaily and backup.keepWeekly).
+    ///
+    ///   vibe backup now    # the command that starts a backup now
+    ///   vibe backup restore --from platform-vibe-shop/postgres/20261206T021700Z.dump   # restore steps
+    #[command(verbatim_doc_comment)]
+    Backup(BackupArgs),
+
     /// List every check of the review gate (id, severity, title) and the t-shirt sizes.
     Checks,
 
@@ -233,6 +246,34 @@ pub struct GenerateArgs {
     /// vibe.yaml as start:; the Dockerfile runs it.
     #[arg(long, value_name = "COMMAND")]
     pub start: Option<String>,
+}
+
+/// `vibe backup` options.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// What to print.
+    #[command(subcommand)]
+    pub action: BackupAction,
+}
+
+/// `vibe backup` actions.
+#[derive(Debug, Subcommand)]
+pub enum BackupAction {
+    /// Print the kubectl command that starts a backup right now, from the backup CronJob.
+    ///
+    /// Useful before a risky change (a migration, a big import). Whoever may create Jobs in the
+    /// app's namespace runs it; the dump lands in the object storage like the nightly one.
+    Now,
+    /// Print the exact steps to restore one backup into the app's database, for your platform team.
+    ///
+    /// --from is the dump's key in the backup bucket, as the backup Job logs it
+    /// (`uploaded <bucket>/<namespace>/<store>/<UTC time>.dump`), with or without the bucket.
+    /// Restoring replaces the data in the database: the steps take a fresh dump first.
+    Restore {
+        /// The dump to restore: <namespace>/<store>/<UTC time>.dump (the bucket name may lead).
+        #[arg(long = "from", value_name = "KEY")]
+        from: String,
+    },
 }
 
 /// `vibe seal` options.

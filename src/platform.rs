@@ -58,8 +58,110 @@ pub struct Platform {
     pub monitoring_rule_labels: BTreeMap<String, String>,
     /// The review gate's image the generated CI runs `vibe review` from (pinned, never `latest`).
     pub gate_image: String,
+    /// Where backups go and how many are kept.
+    pub backup: Backup,
     /// Where the settings came from (for messages); `None` for the embedded defaults.
     pub source: Option<PathBuf>,
+}
+
+/// Backups: the platform's S3-compatible object storage outside the cluster (k8s/13-backup.yaml).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backup {
+    /// The storage's URL (`https://host[:port]`).
+    pub endpoint: String,
+    /// The bucket; each app writes under `{namespace}/{store}/`.
+    pub bucket: String,
+    /// The Secret in the app's namespace with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    pub credentials_secret: String,
+    /// When the backup runs (five-field cron, UTC).
+    pub schedule: String,
+    /// How many days (that have a dump) keep their newest dump.
+    pub keep_daily: u32,
+    /// How many ISO weeks (that have a dump) keep their newest dump.
+    pub keep_weekly: u32,
+}
+
+impl Default for Backup {
+    fn default() -> Self {
+        Backup {
+            endpoint: d::BACKUP_ENDPOINT.into(),
+            bucket: d::BACKUP_BUCKET.into(),
+            credentials_secret: d::BACKUP_CREDENTIALS_SECRET.into(),
+            schedule: d::BACKUP_SCHEDULE.into(),
+            keep_daily: d::BACKUP_KEEP_DAILY,
+            keep_weekly: d::BACKUP_KEEP_WEEKLY,
+        }
+    }
+}
+
+impl Backup {
+    /// The storage's TCP port (explicit, else 443 for https and 80 for http), for the egress allow.
+    pub fn port(&self) -> u16 {
+        let (scheme, rest) = self.endpoint.split_once("://").unwrap_or(("https", &self.endpoint));
+        let authority = rest.split('/').next().unwrap_or(rest);
+        // `host:port` or `[v6]:port`; a bare IPv6 address has colons but no port.
+        let explicit = authority.rsplit_once(':').filter(|(host, _)| !host.contains(':') || host.ends_with(']'));
+        match explicit.and_then(|(_, p)| p.parse().ok()) {
+            Some(p) => p,
+            None if scheme.eq_ignore_ascii_case("http") => 80,
+            None => 443,
+        }
+    }
+
+    /// Every broken rule, as (key, what is wrong and what to write instead).
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let e = &self.endpoint;
+        let scheme_ok = e.starts_with("https://") || e.starts_with("http://");
+        let host = e.split_once("://").map(|(_, r)| r.split('/').next().unwrap_or("")).unwrap_or("");
+        if !scheme_ok || host.is_empty() || e.chars().any(|c| c.is_whitespace() || c == '"' || c == '\\') {
+            out.push((
+                "backup.endpoint",
+                "must be the object storage's URL, like https://s3.example.com or http://minio.storage:9000"
+                    .to_string(),
+            ));
+        }
+        // S3 bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens, alphanumeric at both ends.
+        let b = &self.bucket;
+        let bucket_ok = (3..=63).contains(&b.len())
+            && b.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+            && b.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && b.ends_with(|c: char| c.is_ascii_alphanumeric());
+        if !bucket_ok {
+            out.push((
+                "backup.bucket",
+                "must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens, starting and ending \
+                 with a letter or digit"
+                    .to_string(),
+            ));
+        }
+        let c = &self.credentials_secret;
+        let secret_ok = !c.is_empty()
+            && c.len() <= 253
+            && c.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-' || ch == '.')
+            && c.starts_with(|ch: char| ch.is_ascii_alphanumeric())
+            && c.ends_with(|ch: char| ch.is_ascii_alphanumeric());
+        if !secret_ok {
+            out.push((
+                "backup.credentialsSecret",
+                "must be a Kubernetes Secret name (lowercase letters, digits, '-' and '.', at most 253 characters)"
+                    .to_string(),
+            ));
+        }
+        let fields: Vec<&str> = self.schedule.split_whitespace().collect();
+        let cron_ok = fields.len() == 5
+            && fields.iter().all(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || ",-*/?".contains(c)));
+        if !cron_ok {
+            out.push((
+                "backup.schedule",
+                "must be a five-field cron schedule (minute hour day month weekday), like \"17 2 * * *\"".to_string(),
+            ));
+        }
+        if self.keep_daily == 0 {
+            out.push(("backup.keepDaily", "must be 1 or more: the newest dump is always kept".to_string()));
+        }
+        out
+    }
 }
 
 impl Default for Platform {
@@ -88,6 +190,7 @@ impl Default for Platform {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             gate_image: gate_image(d::REGISTRY),
+            backup: Backup::default(),
             source: None,
         }
     }
@@ -136,12 +239,24 @@ struct PlatformFile {
     argocd: Option<ArgocdFile>,
     monitoring: Option<MonitoringFile>,
     gate: Option<GateFile>,
+    backup: Option<BackupFile>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GateFile {
     image: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct BackupFile {
+    endpoint: Option<String>,
+    bucket: Option<String>,
+    credentials_secret: Option<String>,
+    schedule: Option<String>,
+    keep_daily: Option<u32>,
+    keep_weekly: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -246,6 +361,24 @@ impl Platform {
             }
             p.gate_image = image;
         }
+        if let Some(b) = file.backup {
+            set(&mut p.backup.endpoint, b.endpoint);
+            set(&mut p.backup.bucket, b.bucket);
+            set(&mut p.backup.credentials_secret, b.credentials_secret);
+            set(&mut p.backup.schedule, b.schedule);
+            p.backup.keep_daily = b.keep_daily.unwrap_or(p.backup.keep_daily);
+            p.backup.keep_weekly = b.keep_weekly.unwrap_or(p.backup.keep_weekly);
+        }
+        let problems = p.backup.problems();
+        if !problems.is_empty() {
+            return Err(Error::Invalid(crate::error::Invalid {
+                source: path.display().to_string(),
+                problems: problems
+                    .into_iter()
+                    .map(|(field, message)| crate::error::Problem { field: field.into(), pos: None, message })
+                    .collect(),
+            }));
+        }
         Ok(p)
     }
 
@@ -324,6 +457,33 @@ mod tests {
             assert!(msg.contains("p.yaml") && msg.contains("gate.image"), "{bad}: {msg}");
             assert!(msg.contains("latest") || msg.contains("empty"), "{bad}: {msg}");
         }
+    }
+
+    #[test]
+    fn backup_settings_default_to_the_contract_and_are_validated_with_plain_errors() {
+        let p = Platform::default();
+        assert_eq!((p.backup.schedule.as_str(), p.backup.keep_daily, p.backup.keep_weekly), ("17 2 * * *", 7, 4));
+        assert_eq!(p.backup.port(), 443);
+        let p = Platform::from_yaml(
+            "backup:\n  endpoint: http://minio.storage:9000\n  bucket: acme-backups\n  keepWeekly: 8\n",
+            Path::new("p.yaml"),
+        )
+        .unwrap();
+        assert_eq!((p.backup.port(), p.backup.bucket.as_str(), p.backup.keep_weekly), (9000, "acme-backups", 8));
+        assert_eq!(p.backup.keep_daily, 7, "keys not given keep their default");
+        let err = Platform::from_yaml(
+            "backup:\n  endpoint: s3.example.com\n  bucket: Acme_Backups\n  credentialsSecret: 'no/slash'\n  \
+             schedule: daily\n  keepDaily: 0\n",
+            Path::new("p.yaml"),
+        )
+        .unwrap_err()
+        .to_string();
+        for key in
+            ["backup.endpoint", "backup.bucket", "backup.credentialsSecret", "backup.schedule", "backup.keepDaily"]
+        {
+            assert!(err.contains(key), "{key} not reported: {err}");
+        }
+        assert!(err.contains("like https://s3.example.com") && err.contains("five-field cron"), "{err}");
     }
 
     #[test]

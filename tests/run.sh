@@ -6,10 +6,11 @@ cd "$(dirname "$0")/.."
 
 # Programs the tests drive: a real terminal (tmux), openssl for test certificates, git for commit
 # SHAs, the compilers/parsers that check the go, php and jvm skeletons (gofmt, php -l, javac), and
-# Prometheus' promtool for the generated alerts.
+# Prometheus' promtool for the generated alerts, and rclone (the S3 client of the generated backup
+# CronJobs, tests/integration/backup.rs).
 # Debian packages, installed only when missing.
 missing=""
-for pair in tmux:tmux openssl:openssl git:git gofmt:golang-go php:php-cli javac:openjdk-17-jdk-headless promtool:prometheus; do
+for pair in tmux:tmux openssl:openssl git:git gofmt:golang-go php:php-cli javac:openjdk-17-jdk-headless promtool:prometheus rclone:rclone; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
 done
 # A real PostgreSQL server runs the generated init script (tests/integration/dbuser.rs); Debian keeps

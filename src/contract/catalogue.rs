@@ -111,8 +111,8 @@ macro_rules! check_ids {
 }
 
 check_ids!(
-    A1, A2, A3, A4, A5, A6, B1, B2, B3, B4, B5, B6, C1, C2, C3, C4, C5, C6, D1, D2, D3, D4, E1, E2, E3, E4, E5, E6, E7,
-    F1, F2, F3, F4, G1, G2, G3, G4, G5, G6, G7, H1, H2, H3, S1, S2, S3, S4, S5, P1, P2, P3, P4, P5, P6,
+    A1, A2, A3, A4, A5, A6, B1, B2, B3, B4, B5, B6, C1, C2, C3, C4, C5, C6, D1, D2, D3, D4, D5, D6, E1, E2, E3, E4, E5,
+    E6, E7, F1, F2, F3, F4, G1, G2, G3, G4, G5, G6, G7, H1, H2, H3, S1, S2, S3, S4, S5, P1, P2, P3, P4, P5, P6,
 );
 
 impl CheckId {
@@ -404,6 +404,29 @@ pub const CATALOGUE: &[CheckInfo] = &[
         fix: "Mount each stateful store's data directory from its PersistentVolumeClaim (`persistentVolumeClaim`, \
               not `emptyDir`). Move app data out of local files such as `*.sqlite` or `*.db` into a real database: \
               set `database:` in vibe.yaml and run `vibe generate`.",
+    },
+    CheckInfo {
+        id: CheckId::D5,
+        area: Storage,
+        severity: Critical,
+        title: "Every database has a backup CronJob that sends its dump outside the cluster",
+        rationale: "Backups that live next to the data die with it: a lost disk, a deleted namespace or one mistaken \
+                    command (by a person or an AI assistant) removes the database and its backups together. A dump to \
+                    a volume of the same namespace is no backup.",
+        fix: "Add a CronJob (concurrencyPolicy Forbid) that dumps the database as the app's own user and uploads the \
+              dump to the platform's object storage with credentials from a Secret, keeping daily and weekly dumps: \
+              `vibe generate` writes one in k8s/13-backup.yaml.",
+    },
+    CheckInfo {
+        id: CheckId::D6,
+        area: Storage,
+        severity: Warning,
+        title: "A scheduled restore drill restores the latest backup into a scratch database",
+        rationale: "A backup nobody has restored is a hope, not a backup: dumps that are empty, truncated or \
+                    unreadable are found on the worst possible day.",
+        fix: "Add a weekly CronJob that downloads the newest dump, restores it into a throw-away database inside its \
+              own pod (never the real one) and fails loudly when a table is missing or empty: `vibe generate` writes \
+              one in k8s/13-backup.yaml.",
     },
     CheckInfo {
         id: CheckId::E1,
@@ -758,7 +781,7 @@ mod tests {
         "P1", "P2", "P3", "P4", "P5", "P6", "P7",
     ];
     /// Contract v2 checks not built yet (issues 14, 15, 17): the catalogue is the contract without them.
-    const NOT_YET: [&str; 6] = ["A7", "B7", "B8", "D5", "D6", "P7"];
+    const NOT_YET: [&str; 4] = ["A7", "B7", "B8", "P7"];
     /// Contract v2's additions to the platform article's gate.
     const V2: [&str; 8] = ["A7", "B7", "B8", "D5", "D6", "G7", "P6", "P7"];
 

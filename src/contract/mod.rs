@@ -291,6 +291,8 @@ pub const COMPONENTS: &[Component] = &[
     },
     // The initContainer that waits for each store; not a question, but a platform image.
     Component { id: "wait", image: "busybox:1.36", port: None, stateful: false, data_dir: None },
+    // The S3 client of the backup and restore-drill CronJobs (k8s/13-backup.yaml).
+    Component { id: "rclone", image: "rclone/rclone:1.68.2", port: None, stateful: false, data_dir: None },
 ];
 
 /// Looks a component up by id.
@@ -440,11 +442,32 @@ pub mod platform_defaults {
     pub const MONITORING_RULE_LABELS: &[(&str, &str)] = &[("release", "prometheus")];
     /// The review gate's image CI runs (`vibe review`); `{registry}` and `{version}` (vibe's own) are replaced.
     pub const GATE_IMAGE: &str = "{registry}/platform/vibe:{version}";
+    /// The platform's S3-compatible object storage, outside the cluster, that backups go to.
+    pub const BACKUP_ENDPOINT: &str = "https://s3.internal.example.com";
+    /// The bucket backups go to; each app writes under `{namespace}/{store}/`.
+    pub const BACKUP_BUCKET: &str = "platform-vibe-backups";
+    /// The Secret (in the app's namespace) holding AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    pub const BACKUP_CREDENTIALS_SECRET: &str = "vibe-backup-credentials";
+    /// When the backup runs (cron, UTC).
+    pub const BACKUP_SCHEDULE: &str = "17 2 * * *";
+    /// How many days keep their newest dump.
+    pub const BACKUP_KEEP_DAILY: u32 = 7;
+    /// How many ISO weeks keep their newest dump.
+    pub const BACKUP_KEEP_WEEKLY: u32 = 4;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backup_cronjob_names_fit_kubernetes_limit() {
+        assert_eq!(backup_cronjob_name("shop", "postgres", "backup"), "shop-postgres-backup");
+        let long = "a-very-long-application-name-that-fills-the-namespace";
+        let name = backup_cronjob_name(long, "postgres", "restore-drill");
+        assert!(name.len() <= CRONJOB_NAME_MAX_LEN && name.ends_with("-postgres-restore-drill"), "{name}");
+        assert!(!name.contains("--"), "{name}");
+    }
 
     #[test]
     fn stores_never_get_less_than_md() {
@@ -501,6 +524,7 @@ pub const K8S_FILES: &[(&str, When, &str)] = &[
     ("k8s/10-ingress.yaml", When::Ingress, "the public route"),
     ("k8s/11-metrics-exporters.yaml", When::AnyExporter, "exporters for the stores"),
     ("k8s/12-hpa.yaml", When::Always, "the autoscaler"),
+    ("k8s/13-backup.yaml", When::Database, "backups to the platform's object storage and a weekly restore drill"),
     ("k8s/14-monitoring.yaml", When::Always, "alerts (PrometheusRule) and the Grafana dashboard"),
 ];
 
@@ -514,6 +538,21 @@ pub const NETWORK_POLICIES_FILE: &str = "k8s/01-network-policies.yaml";
 pub const STORAGE_FILE: &str = "k8s/04-storage.yaml";
 /// The sealed-secrets file.
 pub const SEALED_SECRETS_FILE: &str = "k8s/02-sealed-secrets.yaml";
+/// The backup file, where D5 and D6 findings belong.
+pub const BACKUP_FILE: &str = "k8s/13-backup.yaml";
+/// When the restore drill runs (cron, UTC): weekly, on Sunday, after that night's backup.
+pub const RESTORE_DRILL_SCHEDULE: &str = "47 4 * * 0";
+/// Longest CronJob name Kubernetes accepts (its Jobs append 11 characters to reach 63).
+pub const CRONJOB_NAME_MAX_LEN: usize = 52;
+
+/// Name of a database's backup (`job` = "backup") or restore-drill ("restore-drill") CronJob:
+/// `<slug>-<store>-<job>`, the slug shortened when the whole would pass [`CRONJOB_NAME_MAX_LEN`].
+pub fn backup_cronjob_name(slug: &str, store: &str, job: &str) -> String {
+    let room = CRONJOB_NAME_MAX_LEN.saturating_sub(store.len() + job.len() + 2);
+    let short: String = slug.chars().take(room).collect();
+    format!("{}-{store}-{job}", short.trim_end_matches('-'))
+}
+
 /// The HPA file, where F4 findings belong.
 pub const HPA_FILE: &str = "k8s/12-hpa.yaml";
 /// The CI workflow.

@@ -74,6 +74,7 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
         "header": header_text(),
         "vibe": {"version": env!("CARGO_PKG_VERSION")},
         "monitoring": super::monitoring::context(spec),
+        "backup": backup(spec),
         "app": app(spec, sealed),
         "platform": platform(spec, sealed),
         "ports": ports(),
@@ -253,6 +254,49 @@ fn platform(spec: &AppSpec, sealed: &SealedValues) -> Value {
         },
         "argocd_namespace": p.argocd_namespace,
         "gate_image": p.gate_image,
+    })
+}
+
+/// Column of the backup scripts in k8s/13-backup.yaml and its chart twin: the line under a
+/// container's `command: [/bin/sh, -c, |]` at the depth of a CronJob's pod template.
+const BACKUP_SCRIPT_INDENT: usize = 18;
+
+/// The `backup` part: where dumps go, how many stay, and the scripts the CronJobs run
+/// (templates/backup/, pasted into both files as block scalars so the chart twin cannot drift).
+fn backup(spec: &AppSpec) -> Value {
+    let b = &spec.platform.backup;
+    let script = |name: &str| -> String {
+        let text = super::render::TEMPLATES
+            .get_file(format!("backup/{name}"))
+            .and_then(|f| f.contents_utf8())
+            .unwrap_or_default();
+        let pad = " ".repeat(BACKUP_SCRIPT_INDENT);
+        text.lines()
+            .map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let db = spec.database.unwrap_or("none");
+    json!({
+        "backup_cronjob": contract::backup_cronjob_name(spec.slug(), db, "backup"),
+        "drill_cronjob": contract::backup_cronjob_name(spec.slug(), db, "restore-drill"),
+        "endpoint": b.endpoint,
+        "bucket": b.bucket,
+        "credentials_secret": b.credentials_secret,
+        "schedule": b.schedule,
+        "keep_daily": b.keep_daily,
+        "keep_weekly": b.keep_weekly,
+        "port": b.port(),
+        "drill_schedule": contract::RESTORE_DRILL_SCHEDULE,
+        "scripts": {
+            "postgres_dump": script("postgres-dump.sh"),
+            "postgres_restore": script("postgres-restore.sh"),
+            "mongo_dump": script("mongo-dump.sh"),
+            "mongo_restore": script("mongo-restore.sh"),
+            "upload": script("upload.sh"),
+            "fetch": script("fetch.sh"),
+            "report": script("report.sh"),
+        },
     })
 }
 

@@ -161,6 +161,9 @@ fn infrastructure_row(spec: &AppSpec, s: &Selectors, out: &mut Vec<Panel>) {
     for (store, series, title) in store_health(spec) {
         out.push(panel(1, title, "stat", "short", &[(store, format!("max({series}{{{}}})", s.namespace))]));
     }
+    if let Some([(backup, _), _]) = backup_jobs(spec) {
+        out.push(panel(1, BACKUP_PANEL, "stat", "h", &[("backup", format!("({}) / 3600", since_success(s, &backup)))]));
+    }
 }
 
 /// Whether a store keeps its data on a volume (the volume panel and alert are about it).
@@ -322,8 +325,71 @@ pub fn alerts(spec: &AppSpec, namespace: &str) -> Vec<Alert> {
     let s = Selectors::new(spec, namespace);
     let mut out = app_alerts(spec, &s, namespace);
     store_alerts(spec, &s, &mut out);
+    backup_alerts(spec, &s, &mut out);
     business_alerts(spec, &s, &mut out);
     out
+}
+
+/// The dashboard panel the backup alerts point at.
+const BACKUP_PANEL: &str = "Hours since the last backup";
+
+/// (CronJob name, seconds after which a missing success alerts: two schedules and some slack) of the
+/// database's backup and restore drill (k8s/13-backup.yaml).
+fn backup_jobs(spec: &AppSpec) -> Option<[(String, u32); 2]> {
+    let db = spec.database?;
+    let name = |job| contract::backup_cronjob_name(spec.slug(), db, job);
+    Some([(name("backup"), 2 * 86_400 + 3_600), (name("restore-drill"), 15 * 86_400)])
+}
+
+/// Seconds since the CronJob last succeeded (kube-state-metrics).
+fn since_success(s: &Selectors, cronjob: &str) -> String {
+    format!("time() - max(kube_cronjob_status_last_successful_time{{{}, cronjob=\"{cronjob}\"}})", s.namespace)
+}
+
+/// BackupFailed and RestoreDrillFailed: a Job of the CronJob failed after its last success, or it has
+/// not succeeded for two schedules.
+fn backup_alerts(spec: &AppSpec, s: &Selectors, out: &mut Vec<Alert>) {
+    let Some([backup, drill]) = backup_jobs(spec) else { return };
+    let name = spec.name();
+    let db = spec.database.unwrap_or_default();
+    let expr = |(cronjob, stale): &(String, u32)| {
+        let jobs = format!("{}, job_name=~\"{cronjob}-[0-9]+\"", s.namespace);
+        format!(
+            "max(kube_job_status_start_time{{{jobs}}} and on (namespace, job_name) (kube_job_status_failed{{{jobs}}} > 0)) \
+             > (max(kube_cronjob_status_last_successful_time{{{}, cronjob=\"{cronjob}\"}}) or vector(0)) \
+             or ({}) > {stale}",
+            s.namespace,
+            since_success(s, cronjob)
+        )
+    };
+    out.push(Alert {
+        name: "BackupFailed".into(),
+        expr: expr(&backup),
+        for_: "5m".into(),
+        severity: "critical",
+        summary: format!("{name}'s {db} backup failed"),
+        description: format!(
+            "The last backup of the {db} database failed, or none has succeeded for two days: if the data were lost \
+             now, recent changes could not be brought back. Read the log of the failed Job ({}), or ask the platform \
+             team whether the object storage is reachable. {}",
+            backup.0,
+            on_panel(1, BACKUP_PANEL)
+        ),
+    });
+    out.push(Alert {
+        name: "RestoreDrillFailed".into(),
+        expr: expr(&drill),
+        for_: "5m".into(),
+        severity: "warning",
+        summary: format!("{name}'s weekly restore drill failed"),
+        description: format!(
+            "The newest {db} backup could not be restored into a scratch database, or a table was missing or empty \
+             after the restore (or no drill has passed for two weeks): the backups may not bring the data back. \
+             Read the log of the failed Job ({}). {}",
+            drill.0,
+            on_panel(1, BACKUP_PANEL)
+        ),
+    });
 }
 
 /// Is it up, restarting, failing, slow: every app has these.
@@ -569,7 +635,7 @@ mod tests {
             ["AppDown", "AppRestarting", "AppErrors", "AppSlow", "StalledOrdersProcessedTotal"]
         );
         let with_stores = names(&specs[1]);
-        for a in ["PostgresDown", "RedisDown", "VolumeAlmostFull"] {
+        for a in ["PostgresDown", "RedisDown", "VolumeAlmostFull", "BackupFailed", "RestoreDrillFailed"] {
             assert!(with_stores.contains(&a.to_string()), "{with_stores:?}");
         }
         assert!(names(&specs[2]).contains(&"MongoDown".to_string()));

@@ -13,7 +13,7 @@ const APP_PASSWORD: &str = "app'pa\"ss\\word; DROP ROLE x; --";
 const ADMIN_PASSWORD: &str = "admin'pw\"2";
 
 /// Every object vibe generated, as JSON.
-fn objects(app: &App) -> Vec<Value> {
+pub(crate) fn objects(app: &App) -> Vec<Value> {
     let repo = Repo::load(app.path()).expect("the generated repo loads");
     repo.objects.iter().map(|o| o.node.to_json()).collect()
 }
@@ -26,7 +26,7 @@ fn find<'a>(objects: &'a [Value], kind: &str, pred: impl Fn(&Value) -> bool) -> 
 }
 
 /// The container's env as (name, value or `secret:KEY`).
-fn env_of(container: &Value) -> Vec<(String, String)> {
+pub(crate) fn env_of(container: &Value) -> Vec<(String, String)> {
     container["env"]
         .as_array()
         .cloned()
@@ -85,7 +85,7 @@ fn generate(db: &str, script_key: &str) -> Db {
 // ------------------------------------------------------------------------------------------------
 
 /// The directory holding initdb, pg_ctl and psql: PATH first, then Debian's /usr/lib/postgresql/<v>/bin.
-fn pg_bin() -> PathBuf {
+pub(crate) fn pg_bin() -> PathBuf {
     let has_all = |d: &Path| ["initdb", "pg_ctl", "psql"].iter().all(|b| d.join(b).is_file());
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
@@ -102,12 +102,12 @@ fn pg_bin() -> PathBuf {
     })
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// A command run as the `postgres` OS user when we are root (initdb and postgres refuse to run as root).
-fn as_pg(program: &Path, env: &[(&str, &str)]) -> Command {
+pub(crate) fn as_pg(program: &Path, env: &[(&str, &str)]) -> Command {
     let mut cmd = if is_root() {
         let mut c = Command::new("runuser");
         c.args(["-u", "postgres", "--", "env"]);
@@ -122,7 +122,7 @@ fn as_pg(program: &Path, env: &[(&str, &str)]) -> Command {
     cmd
 }
 
-fn ok(out: Output, what: &str) -> String {
+pub(crate) fn ok(out: Output, what: &str) -> String {
     assert!(
         out.status.success(),
         "{what} failed:\nstdout: {}\nstderr: {}",
@@ -133,9 +133,9 @@ fn ok(out: Output, what: &str) -> String {
 }
 
 /// Stops the throwaway server whatever happens.
-struct Server {
-    pg_ctl: PathBuf,
-    data: PathBuf,
+pub(crate) struct Server {
+    pub(crate) pg_ctl: PathBuf,
+    pub(crate) data: PathBuf,
 }
 
 impl Drop for Server {
@@ -289,7 +289,7 @@ fn postgres_init_script_creates_an_app_user_that_is_no_superuser() {
 }
 
 /// `Command::output` with `input` written to stdin.
-trait WithStdin {
+pub(crate) trait WithStdin {
     fn output_with_stdin(&mut self, input: &str) -> Output;
 }
 

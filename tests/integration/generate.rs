@@ -31,6 +31,7 @@ fn init_writes_answers_and_every_contract_file() {
         "k8s/10-ingress.yaml",
         "k8s/11-metrics-exporters.yaml",
         "k8s/12-hpa.yaml",
+        "k8s/13-backup.yaml",
         "helm/vibe-stack/Chart.yaml",
         "helm/vibe-stack/values.yaml",
         "helm/vibe-stack/values.schema.json",

@@ -48,6 +48,22 @@ def healthy(ns, slug, counters):
     }
     for c in counters:
         s[c] = series(c, dict(app, status="ok"), f"0+1{SAMPLES}")
+    # The backup and restore-drill CronJobs (k8s/13-backup.yaml) of either database: each last succeeded
+    # at t=6000s (20 minutes before the evaluation), and an older Job (started at t=5000s) failed before
+    # that success, which must not alert any more.
+    for store in ("postgres", "mongo"):
+        for job in ("backup", "restore-drill"):
+            cronjob = f"{slug}-{store}-{job}"
+            key = f"{store}-{job}"
+            s[f"{key}-success"] = series("kube_cronjob_status_last_successful_time",
+                                         {"namespace": ns, "cronjob": cronjob}, f"6000+0{SAMPLES}")
+            old = {"namespace": ns, "job_name": f"{cronjob}-29000001"}
+            s[f"{key}-old-start"] = series("kube_job_status_start_time", old, f"5000+0{SAMPLES}")
+            s[f"{key}-old-failed"] = series("kube_job_status_failed", old, f"1+0{SAMPLES}")
+            # A newer Job: absent while healthy (`_` is a missing sample); a broken scenario fails it.
+            new = {"namespace": ns, "job_name": f"{cronjob}-29000002"}
+            s[f"{key}-new-start"] = series("kube_job_status_start_time", new, f"_{SAMPLES}")
+            s[f"{key}-new-failed"] = series("kube_job_status_failed", new, f"_{SAMPLES}")
     return s
 
 
@@ -69,6 +85,12 @@ def broken(alert, s, counters):
     elif alert == "VolumeAlmostFull":
         s["used"]["values"] = f"90+0{SAMPLES}"
         extra = {"persistentvolumeclaim": "data"}
+    elif alert in ("BackupFailed", "RestoreDrillFailed"):
+        # A Job started after the last success (at t=6500s) failed.
+        job = "backup" if alert == "BackupFailed" else "restore-drill"
+        for store in ("postgres", "mongo"):
+            s[f"{store}-{job}-new-start"]["values"] = f"6500+0{SAMPLES}"
+            s[f"{store}-{job}-new-failed"]["values"] = f"1+0{SAMPLES}"
     elif alert.startswith("Stalled"):
         wanted = alert[len("Stalled"):]
         name = next((c for c in counters if "".join(w.capitalize() for w in c.split("_")) == wanted), None)

@@ -1,5 +1,6 @@
-//! Storage checks (D1–D4): volumes for the stores that keep data, safe rollouts, the app
-//! waiting for its stores, and no data kept in a container's own filesystem.
+//! Storage checks (D1–D6): volumes for the stores that keep data, safe rollouts, the app
+//! waiting for its stores, no data kept in a container's own filesystem, backups off the cluster
+//! and a restore drill.
 //!
 //! - Stores are recognised by image (`Workload::component`); the stateful ones, their ports and
 //!   data directories come from `contract::COMPONENTS`. A postgres container that sets `PGDATA`
@@ -30,11 +31,13 @@ use regex::Regex;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
+mod backups;
 mod claims;
 mod container_data;
 mod fix;
 mod recreate;
 mod wait_for_stores;
+use backups::{d5, d6};
 use claims::d1;
 use container_data::d4;
 use recreate::d2;
@@ -46,6 +49,8 @@ pub const CHECKS: &[Check] = &[
     Check { id: CheckId::D2, run: d2, judged: Judged::Static, repo_only: false, fixer: Some(fix::d2) },
     Check { id: CheckId::D3, run: d3, judged: Judged::Static, repo_only: false, fixer: Some(fix::d3) },
     Check { id: CheckId::D4, run: d4, judged: Judged::Static, repo_only: false, fixer: None },
+    Check { id: CheckId::D5, run: d5, judged: Judged::Static, repo_only: false, fixer: None },
+    Check { id: CheckId::D6, run: d6, judged: Judged::Static, repo_only: false, fixer: None },
 ];
 
 /// A stateful platform store (postgres, mongo, rabbitmq), by component id.

@@ -1,0 +1,2 @@
+set -eu
+cat "$BACKUP_DIR/report"
