@@ -64,6 +64,12 @@ pub struct Entry<'a> {
     pub files: Vec<&'a TextFile>,
     /// How many of [`Entry::files`] are started directly.
     pub roots: usize,
+    /// True when no start command was found and the entry files are the usual names guessed
+    /// (`app.py`, `main.go`): a repo of several programs may start others too.
+    pub guessed: bool,
+    /// When the start command names nothing in the repo: the file that looks like the app's
+    /// entry instead (what a generated Dockerfile would start), for the fix.
+    pub guess: Option<String>,
 }
 
 impl<'a> Entry<'a> {
@@ -78,6 +84,7 @@ impl<'a> Entry<'a> {
         let Some(mut command) = command else {
             entry.files = fallback_roots(repo, &sources);
             entry.roots = entry.files.len();
+            entry.guessed = true;
             entry.files = imports::closure(repo, &sources, entry.files);
             return entry;
         };
@@ -94,6 +101,9 @@ impl<'a> Entry<'a> {
             command.dev = command.dev.or(dev);
         }
         let (named, roots) = resolve(repo, &sources, entry.image.as_ref(), &command);
+        if named.as_ref().is_some_and(|n| n.found.is_none()) {
+            entry.guess = fallback_roots(repo, &sources).first().map(|f| f.file.clone());
+        }
         entry.named = named;
         entry.command = Some(command);
         entry.roots = roots.len();
@@ -106,10 +116,20 @@ impl<'a> Entry<'a> {
         !self.files.is_empty()
     }
 
+    /// True when the entry code is what a start command runs (not a guess from file names).
+    pub fn started(&self) -> bool {
+        self.known() && !self.guessed
+    }
+
     /// The files the app starts directly.
     pub fn root_files(&self) -> &[&'a TextFile] {
         &self.files[..self.roots]
     }
+}
+
+/// Reads a command line (a package.json script) as the program it runs.
+pub fn read_command(line: &str) -> Command {
+    command::read(vec!["sh".into(), "-c".into(), line.into()])
 }
 
 /// The package.json a command runs scripts of: the one in the build context, else the shallowest.
@@ -383,4 +403,89 @@ fn jvm_mains(repo: &Repo) -> Vec<&TextFile> {
                 || f.text.contains("@SpringBootApplication")
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn entry_files(files: &[(&str, &str)]) -> (Vec<String>, Option<Named>) {
+        let repo = Repo::from_files(Path::new("/nonexistent"), files);
+        let e = Entry::new(&repo);
+        (e.files.iter().map(|f| f.file.clone()).collect(), e.named.clone())
+    }
+
+    #[test]
+    fn npm_start_is_followed_to_the_file_it_runs() {
+        let (files, named) = entry_files(&[
+            ("Dockerfile", "FROM node:20\nWORKDIR /app\nCOPY . .\nCMD [\"npm\", \"start\"]\n"),
+            ("package.json", r#"{"scripts": {"start": "node src/server.js"}}"#),
+            ("src/server.js", "require('./db');\n"),
+            ("src/db.js", ""),
+            ("src/unused.js", ""),
+        ]);
+        assert_eq!(files, ["src/server.js", "src/db.js"]);
+        assert_eq!(named.unwrap().found.as_deref(), Some("src/server.js"));
+    }
+
+    #[test]
+    fn a_compiled_dist_counts_only_when_the_dockerfile_builds_it() {
+        let built = "FROM node:20 AS b\nWORKDIR /app\nCOPY . .\nRUN npm run build\nFROM node:20\nWORKDIR /app\nCOPY --from=b /app/dist ./dist\nCMD [\"node\", \"dist/server.js\"]\n";
+        let (files, named) =
+            entry_files(&[("Dockerfile", built), ("src/server.ts", "import './routes';\n"), ("src/routes.ts", "")]);
+        assert_eq!(files, ["src/server.ts", "src/routes.ts"]);
+        assert!(named.unwrap().built);
+        let (files, named) = entry_files(&[
+            ("Dockerfile", "FROM node:20\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"dist/server.js\"]\n"),
+            ("src/server.ts", ""),
+        ]);
+        assert!(files.is_empty());
+        assert_eq!(named.unwrap().found, None);
+    }
+
+    #[test]
+    fn python_servers_and_modules_resolve_under_the_workdir() {
+        let (files, _) = entry_files(&[
+            (
+                "Dockerfile",
+                "FROM python:3.12\nWORKDIR /srv\nCOPY backend/ .\nCMD gunicorn -w 2 -b 0.0.0.0:8081 app.main:app\n",
+            ),
+            ("backend/app/__init__.py", ""),
+            ("backend/app/main.py", "from .routes import api\n"),
+            ("backend/app/routes.py", ""),
+        ]);
+        assert_eq!(files[0], "backend/app/main.py");
+        assert!(files.contains(&"backend/app/routes.py".to_string()), "{files:?}");
+        let (_, named) = entry_files(&[
+            ("Dockerfile", "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"-m\", \"app\"]\n"),
+            ("main.py", ""),
+        ]);
+        assert_eq!(named.unwrap().found, None);
+    }
+
+    #[test]
+    fn go_binaries_lead_to_their_main_package() {
+        let (files, named) = entry_files(&[
+            (
+                "Dockerfile",
+                "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/api ./cmd/api\nFROM scratch\nCOPY --from=build /out/api /api\nENTRYPOINT [\"/api\"]\n",
+            ),
+            ("go.mod", "module shop\n"),
+            ("cmd/api/main.go", "package main\nimport \"shop/internal/store\"\n"),
+            ("cmd/tool/main.go", "package main\n"),
+            ("internal/store/store.go", "package store\n"),
+        ]);
+        assert_eq!(files, ["cmd/api/main.go", "internal/store/store.go"]);
+        assert!(named.unwrap().built);
+    }
+
+    #[test]
+    fn without_a_dockerfile_the_start_script_or_usual_names_are_the_entry() {
+        let (files, _) =
+            entry_files(&[("package.json", r#"{"main": "lib/index.js"}"#), ("lib/index.js", ""), ("server.js", "")]);
+        assert_eq!(files, ["lib/index.js"]);
+        let (files, _) = entry_files(&[("app.py", "import helpers\n"), ("helpers.py", ""), ("tests/test_app.py", "")]);
+        assert_eq!(files, ["app.py", "helpers.py"]);
+    }
 }

@@ -170,3 +170,23 @@ fn add_to_pyproject(text: &str, requirement: &str) -> Result<String, String> {
         inside.lines().find(|l| !l.trim().is_empty()).map(|l| &l[..l.len() - l.trim_start().len()]).unwrap_or("    ");
     Ok(format!("{}{}{comma}\n{indent}{item},\n{}", &text[..open + 1], body, &text[last_line_start..]))
 }
+
+#[cfg(test)]
+mod pyproject_tests {
+    use super::add_to_pyproject;
+
+    #[test]
+    fn a_pinned_server_joins_the_project_dependencies() {
+        let multi = "[project]\nname = \"shop\"\ndependencies = [\n    \"fastapi==0.115.6\"\n]\n\n[tool.x]\ny = 1\n";
+        assert_eq!(
+            add_to_pyproject(multi, "uvicorn==0.55.0").unwrap(),
+            "[project]\nname = \"shop\"\ndependencies = [\n    \"fastapi==0.115.6\",\n    \"uvicorn==0.55.0\",\n]\n\n[tool.x]\ny = 1\n"
+        );
+        let one = "[project]\ndependencies = [\"flask==3.0.3\"]\n";
+        assert_eq!(
+            add_to_pyproject(one, "gunicorn==27.0.1").unwrap(),
+            "[project]\ndependencies = [\"flask==3.0.3\", \"gunicorn==27.0.1\"]\n"
+        );
+        assert!(add_to_pyproject("[tool.poetry]\n", "gunicorn==27.0.1").is_err());
+    }
+}

@@ -44,6 +44,14 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r#"^["'`]?(?:[\w.\-\[\]]*:)
 static IDENT: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z_][\w.]*"));
 static PORT_KEY: LazyLock<Regex> = LazyLock::new(|| re(r"\bport\s*[:=]\s*"));
 
+/// A quoted `host:port` address.
+fn is_address(arg: &str) -> bool {
+    arg.contains('"') && arg.contains(':')
+}
+
+/// Smaller numbers passed to `Run`/`Start`-like calls are counts, not ports.
+const MIN_PORT: u16 = 80;
+
 /// Python receivers whose `run()` opens a server on the framework's default port.
 const PY_DEFAULTS: &[(&str, &str, u16)] = &[
     ("app", "run", 5000),
@@ -83,6 +91,8 @@ pub fn listens(f: &TextFile) -> Vec<Listen<'_>> {
                 Language::Go if text.contains("Listen") && !text.contains("ListenAndServe") && args.len() >= 2 => {
                     value(f, &masked, args[1], 0)
                 }
+                // sqlx's `.bind(value)` is no server: in Rust only an address string ("0.0.0.0:3000") is a port.
+                Language::Rust if !args.first().is_some_and(|a| is_address(&masked[a.0..a.1])) => continue,
                 _ => match args.first() {
                     Some(a) => first_arg_port(f, &masked, *a),
                     None => continue,
@@ -151,6 +161,7 @@ fn value(f: &TextFile, masked: &str, (start, end): (usize, usize), depth: u8) ->
     let inner = strip_conversions(expr);
     if let Some(c) = NUMBER.captures(inner)
         && let Ok(port) = c[1].parse::<u16>()
+        && port >= MIN_PORT
     {
         // `inner` is a slice of `masked`: its offset there, plus where the digits are in it.
         let digits = inner.as_ptr() as usize - masked.as_ptr() as usize + inner.find(&c[1] as &str).unwrap_or(0);
@@ -251,5 +262,7 @@ mod tests {
         assert_eq!(ports("app.py", Language::Python, py), [lit(5000), Port::Env("PORT".into()), Port::Default(5000)]);
         let go = "func main() {\n\taddr := \":8080\"\n\thttp.ListenAndServe(addr, mux)\n\tsrv := &http.Server{Addr: \":\" + os.Getenv(\"PORT\")}\n\tr.Run(\":3000\")\n}\n";
         assert_eq!(ports("main.go", Language::Go, go), [lit(8080), Port::Env("PORT".into()), lit(3000)]);
+        let rs = "let q = sqlx::query(\"x\").bind(1000);\nlet l = TcpListener::bind(\"0.0.0.0:3000\").await?;\nworkers.Start(4);\n";
+        assert_eq!(ports("main.rs", Language::Rust, rs), [lit(3000)]);
     }
 }

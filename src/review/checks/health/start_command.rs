@@ -31,7 +31,8 @@ pub fn b8(r: &Review, out: &mut Vec<Finding>) {
     } else if let Some(f) = debug_run(entry) {
         out.push(f);
     }
-    if let Some(missing) = missing(entry) {
+    // A repo without code of the app yet (vibe's generated files only) has nothing the command could name.
+    if let Some(missing) = missing(entry).filter(|_| has_app_code(r.repo)) {
         out.push(Finding::new(CheckId::B8, file.clone(), Some(at)).message(missing.0).fix(missing.1));
     }
     if let Some(server) = cmd.server {
@@ -39,9 +40,12 @@ pub fn b8(r: &Review, out: &mut Vec<Finding>) {
     }
 }
 
-/// Where the command is written: the package.json script it runs, else the Dockerfile line; and the text.
+/// Where the command to change is written: the package.json script `npm start` runs (the creator
+/// changes that script), else the Dockerfile line; and its text.
 fn site(repo: &Repo, entry: &Entry, image: &Image, line: u32) -> (String, u32, String) {
-    if let Some(s) = entry.scripts.iter().rev().find(|s| s.command.is_some())
+    let via_start = entry.scripts.first().is_some_and(|s| s.name == "start");
+    if via_start
+        && let Some(s) = entry.scripts.iter().rev().find(|s| s.command.is_some())
         && let Some(pkg) = repo.dependency_files.iter().find(|f| f.file == s.file)
     {
         let at = pkg.text.find(&format!("\"{}\"", s.name)).unwrap_or(0);
@@ -69,12 +73,26 @@ fn no_command(image: &Image, out: &mut Vec<Finding>) {
     );
 }
 
+/// True when the repo holds code of the app beyond vibe's generated observability module.
+fn has_app_code(repo: &Repo) -> bool {
+    repo.sources.iter().any(|f| f.lang.language().is_some() && !f.file.starts_with("observability/"))
+}
+
 /// What to run instead of a development server.
 fn production_fix(repo: &Repo, entry: &Entry) -> String {
     let Some(cmd) = &entry.command else { return String::new() };
     let program = cmd.words.first().map(|w| w.rsplit('/').next().unwrap_or(w)).unwrap_or("");
     let file = entry.named.as_ref().and_then(|n| n.found.clone());
     let words = cmd.words.join(" ");
+    // `npm run dev` in the Dockerfile while package.json has a production `start`: run that.
+    if entry.scripts.first().is_some_and(|s| s.name != "start")
+        && let Some((file, json)) = package_json_start(repo)
+    {
+        return format!(
+            "Change the Dockerfile's CMD to `[\"npm\", \"start\"]`, which runs `{json}` (the `start` script of `{file}`); \
+             keep the development server for your machine."
+        );
+    }
     match program {
         "nodemon" | "node" | "ts-node" | "tsx" => format!(
             "Start the app with plain node: `node {}` (nodemon and --watch belong in a `dev` script for your machine).",
@@ -112,6 +130,19 @@ fn production_fix(repo: &Repo, entry: &Entry) -> String {
               script and make `start` run the built app (e.g. `node dist/index.js`)."
             .into(),
     }
+}
+
+/// The `start` script of the app's package.json, when it starts the app without a development server.
+fn package_json_start(repo: &Repo) -> Option<(String, String)> {
+    let pkg = repo
+        .dependency_files
+        .iter()
+        .filter(|f| f.file.ends_with("package.json") && !f.file.starts_with("observability/"))
+        .min_by_key(|f| f.file.matches('/').count())?;
+    let json: serde_json::Value = serde_json::from_str(&pkg.text).ok()?;
+    let start = json["scripts"]["start"].as_str()?;
+    let cmd = crate::review::model::entry::read_command(start);
+    cmd.dev.is_none().then(|| (pkg.file.clone(), start.to_string()))
 }
 
 fn module_of_file(file: &str) -> String {
@@ -189,6 +220,16 @@ fn missing(entry: &Entry) -> Option<(String, String)> {
             "Build it in the Dockerfile before the start (`RUN npm run build`, with a `build` script in package.json \
              that writes `{}`), or start the source file instead.",
             named.written
+        )
+    } else if let Some(guess) = entry.guess.as_ref() {
+        let how = match guess.rsplit_once('.').map(|(_, e)| e) {
+            Some("py") => format!("[\"python\", \"{guess}\"]"),
+            Some("js" | "mjs" | "cjs") => format!("[\"node\", \"{guess}\"]"),
+            _ => format!("the command that runs `{guess}`"),
+        };
+        format!(
+            "The app's entry code looks like `{guess}`: change the CMD to `{how}` (paths are relative to the \
+             Dockerfile's WORKDIR), or add the missing {kind}."
         )
     } else {
         format!(
