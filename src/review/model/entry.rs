@@ -223,6 +223,12 @@ fn resolve<'a>(
         }
     };
     let find = |candidates: Vec<String>| candidates.into_iter().find_map(|c| sources.get(c.as_str()).copied());
+    // A path from a variable (`"$APP_DOCROOT"`) is known only when the container runs.
+    if let Target::File(w) | Target::PyModule(w) | Target::Built(w) = &cmd.target
+        && w.contains('$')
+    {
+        return (None, vec![]);
+    }
     match &cmd.target {
         Target::File(w) => {
             let mut tries = Vec::new();

@@ -106,9 +106,6 @@ fn production_fix(repo: &Repo, entry: &Entry) -> String {
             "Use `fastapi run` instead of `fastapi dev`: `{}`.",
             words.replacen("fastapi dev", "fastapi run", 1)
         ),
-        "php" => "Serve the app with Apache or PHP-FPM (e.g. a `php:8.3-apache` base image serving `public/`), \
-                  not `php -S`."
-            .into(),
         _ if words.contains("runserver") => {
             let wsgi = repo
                 .sources

@@ -136,7 +136,9 @@ fn last_command(words: Vec<String>) -> Vec<String> {
     let shell = words.first().is_some_and(|w| matches!(w.rsplit('/').next(), Some("sh" | "bash" | "ash")));
     let words = if shell && words.get(1).is_some_and(|w| w.starts_with('-') && w.contains('c')) {
         let script = words.get(2).cloned().unwrap_or_default();
-        let parts: Vec<&str> = script.split("&&").flat_map(|p| p.split(';')).map(str::trim).collect();
+        // `a && b`, `a; b` and `a & b` (a background helper): the last command is the app.
+        let parts: Vec<&str> =
+            script.split("&&").flat_map(|p| p.split(';')).flat_map(|p| p.split(" & ")).map(str::trim).collect();
         let last = parts.iter().rev().find(|p| !p.is_empty()).copied().unwrap_or("");
         shell_words(last)
     } else {
@@ -311,8 +313,8 @@ fn module_of(spec: &str) -> String {
 }
 
 fn php(cmd: &mut Command, rest: &[String]) {
+    // `php -S` is PHP's built-in server; vibe's own PHP image serves with it, so it is no B8 finding.
     if let Some(i) = rest.iter().position(|w| w == "-S") {
-        cmd.dev = Some("`php -S` is PHP's built-in development server");
         cmd.ports.extend(rest.get(i + 1).cloned());
         let root = rest.iter().position(|w| w == "-t").and_then(|t| rest.get(t + 1));
         let router = rest.iter().skip(i + 2).find(|w| w.ends_with(".php"));
@@ -382,5 +384,9 @@ mod tests {
         assert_eq!(cmd("exec NODE_ENV=production node dist/index.js").target, Target::File("dist/index.js".into()));
         assert_eq!(cmd(r#"["python", "-m", "uvicorn", "app.main:app"]"#).server, Some("uvicorn"));
         assert!(cmd(r#"["npx", "nodemon", "index.js"]"#).dev.is_some());
+        // vibe's PHP image: a management router in the background, the app's server last.
+        let php = cmd(r#"["sh", "-c", "php -S 0.0.0.0:8082 router.php & exec php -S 0.0.0.0:8081 -t public"]"#);
+        assert_eq!((php.target, php.dev), (Target::File("public/index.php".into()), None));
+        assert_eq!(cmd("node server.js 2>&1").target, Target::File("server.js".into()));
     }
 }
