@@ -111,8 +111,9 @@ macro_rules! check_ids {
 }
 
 check_ids!(
-    A1, A2, A3, A4, A5, A6, B1, B2, B3, B4, B5, B6, C1, C2, C3, C4, C5, C6, D1, D2, D3, D4, D5, D6, E1, E2, E3, E4, E5,
-    E6, E7, F1, F2, F3, F4, G1, G2, G3, G4, G5, G6, G7, H1, H2, H3, S1, S2, S3, S4, S5, P1, P2, P3, P4, P5, P6,
+    A1, A2, A3, A4, A5, A6, B1, B2, B3, B4, B5, B6, B7, B8, C1, C2, C3, C4, C5, C6, D1, D2, D3, D4, D5, D6, E1, E2,
+    E3, E4, E5, E6, E7, F1, F2, F3, F4, G1, G2, G3, G4, G5, G6, G7, H1, H2, H3, S1, S2, S3, S4, S5, P1, P2, P3, P4,
+    P5, P6,
 );
 
 impl CheckId {
@@ -295,6 +296,30 @@ pub const CATALOGUE: &[CheckInfo] = &[
                     network, anyone could read it or stop the app.",
         fix: "Point every Ingress backend at the app's `http` port 8081, or at the nginx front; never at port 8082 \
               or a port named `mgmt`.",
+    },
+    CheckInfo {
+        id: CheckId::B7,
+        area: Health,
+        severity: Critical,
+        title: "The app listens on 8081 (or PORT) for traffic and 8082 (or MGMT_PORT) for management",
+        rationale: "The platform sends users to port 8081 and Kubernetes' probes to 8082. An app that listens \
+                    elsewhere (a hard-coded 3000 or 5000) never answers: the pod is restarted over and over and the \
+                    app is never reachable.",
+        fix: "Read the port from the environment with 8081 as the default (`app.listen(process.env.PORT || 8081)`, \
+              `port=int(os.environ.get(\"PORT\", \"8081\"))`), and serve the management endpoints on `MGMT_PORT` \
+              (8082), for example through the generated observability module.",
+    },
+    CheckInfo {
+        id: CheckId::B8,
+        area: Health,
+        severity: Critical,
+        title: "The image starts the app in production mode with a command that exists",
+        rationale: "A CMD naming a file that is not in the image exits at once; a development server (`flask run`, \
+                    nodemon, `npm run dev`, `--reload`) restarts on file changes, runs slowly and can expose a \
+                    debugger that lets anyone run code.",
+        fix: "End the Dockerfile with the production start of the app's framework: `node server.js`, `npm start` \
+              running the built app, gunicorn or uvicorn (without `--reload`) on the app module, the built \
+              binary or jar; declare the server (gunicorn, uvicorn) in the dependency file, pinned.",
     },
     CheckInfo {
         id: CheckId::C1,
@@ -781,7 +806,7 @@ mod tests {
         "P1", "P2", "P3", "P4", "P5", "P6", "P7",
     ];
     /// Contract v2 checks not built yet (issues 14, 15, 17): the catalogue is the contract without them.
-    const NOT_YET: [&str; 4] = ["A7", "B7", "B8", "P7"];
+    const NOT_YET: [&str; 2] = ["A7", "P7"];
     /// Contract v2's additions to the platform article's gate.
     const V2: [&str; 8] = ["A7", "B7", "B8", "D5", "D6", "G7", "P6", "P7"];
 

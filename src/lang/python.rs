@@ -43,6 +43,10 @@ pub const EXAMPLE: ExampleApp = ExampleApp {
     run_env: &[("PYTHONUNBUFFERED", "1"), ("PYTHONDONTWRITEBYTECODE", "1")],
 };
 
+/// Production servers a start command may name, and the pinned requirement a fix adds when the
+/// app's dependency file lacks it (B8).
+pub(crate) const SERVER_PINS: &[(&str, &str)] = &[("gunicorn", "gunicorn==27.0.1"), ("uvicorn", "uvicorn==0.55.0")];
+
 /// How its code reads an environment variable; group 1 (or the first that matched) is the name.
 static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(

@@ -72,6 +72,13 @@ pub enum Remedy {
         /// The store's port.
         port: u16,
     },
+    /// A pinned requirement (`gunicorn==27.0.1`) the start command needs, added to `manifest`.
+    AddDependency {
+        /// The dependency file (requirements.txt or pyproject.toml).
+        manifest: String,
+        /// The requirement line, pinned.
+        requirement: String,
+    },
 }
 
 /// Who sends the traffic a NetworkPolicy must allow.

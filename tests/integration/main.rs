@@ -9,6 +9,7 @@ mod compliant;
 mod connection;
 mod corpus;
 mod dbuser;
+mod entry_code;
 mod first_run;
 mod fix;
 mod fix_formats;

@@ -4,9 +4,11 @@
 //! each other; pure Kubernetes meaning (quantities, selectors, TLS hosts, Service ports) lives in
 //! [`crate::k8s`].
 
+pub mod entry;
 pub mod images;
 pub mod routes;
 
+pub use entry::Entry;
 pub use images::{FromImage, FromLine, ImageSite, Place, from_lines};
 pub use routes::{Backend, METRICS_PATH, Routes, Target};
 
@@ -24,6 +26,8 @@ pub struct Model<'a> {
     pub routes: Routes<'a>,
     /// Every image reference (containers, chart values, Dockerfile FROMs), in file order.
     pub images: Vec<ImageSite<'a>>,
+    /// The app's entry code: what the app image starts and the local files it imports.
+    pub entry: Entry<'a>,
 }
 
 impl<'a> Model<'a> {
@@ -32,7 +36,8 @@ impl<'a> Model<'a> {
         let workloads = workload::workloads(repo);
         let routes = Routes::new(repo, &workloads);
         let images = images::image_sites(repo, &workloads);
-        Model { workloads, routes, images }
+        let entry = Entry::new(repo);
+        Model { workloads, routes, images, entry }
     }
 
     /// Long-running app workloads (not stores, not Jobs): the ones most checks judge.

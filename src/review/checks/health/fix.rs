@@ -129,3 +129,64 @@ mod tests {
         );
     }
 }
+
+/// B8: adds the production server the start command needs to the dependency file, pinned.
+pub(super) fn b8(_: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+    let Some(crate::review::Remedy::AddDependency { manifest, requirement }) = &f.remedy else {
+        return Err("the start command needs no dependency vibe can add".into());
+    };
+    let text = files.text(manifest)?;
+    let name = requirement.split(['=', '<', '>', '[', ' ']).next().unwrap_or(requirement);
+    let new = if manifest.ends_with("pyproject.toml") {
+        add_to_pyproject(&text, requirement)?
+    } else {
+        if text.lines().any(|l| crate::lang::python::pep508(l).is_some_and(|(n, _)| n == name)) {
+            return Ok(());
+        }
+        let sep = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+        format!("{text}{sep}{requirement}\n")
+    };
+    files.put(manifest, new);
+    Ok(())
+}
+
+/// Adds a requirement to `[project] dependencies = [...]` of a pyproject.toml.
+fn add_to_pyproject(text: &str, requirement: &str) -> Result<String, String> {
+    let project = text.find("[project]").ok_or("pyproject.toml has no [project] table")?;
+    let key =
+        text[project..].find("\ndependencies").map(|i| project + i + 1).ok_or("[project] has no dependencies list")?;
+    let open = key + text[key..].find('[').ok_or("dependencies is not a list")?;
+    let close = open + text[open..].find(']').ok_or("dependencies list is not closed")?;
+    let inside = &text[open + 1..close];
+    let item = format!("\"{requirement}\"");
+    if !inside.contains('\n') {
+        let sep = if inside.trim().is_empty() { "" } else { ", " };
+        return Ok(format!("{}{}{sep}{item}{}", &text[..open + 1], inside.trim_end(), &text[close..]));
+    }
+    let last_line_start = text[..close].rfind('\n').unwrap_or(open) + 1;
+    let body = text[open + 1..last_line_start].trim_end();
+    let comma = if body.trim().is_empty() || body.ends_with(',') { "" } else { "," };
+    let indent =
+        inside.lines().find(|l| !l.trim().is_empty()).map(|l| &l[..l.len() - l.trim_start().len()]).unwrap_or("    ");
+    Ok(format!("{}{}{comma}\n{indent}{item},\n{}", &text[..open + 1], body, &text[last_line_start..]))
+}
+
+#[cfg(test)]
+mod pyproject_tests {
+    use super::add_to_pyproject;
+
+    #[test]
+    fn a_pinned_server_joins_the_project_dependencies() {
+        let multi = "[project]\nname = \"shop\"\ndependencies = [\n    \"fastapi==0.115.6\"\n]\n\n[tool.x]\ny = 1\n";
+        assert_eq!(
+            add_to_pyproject(multi, "uvicorn==0.55.0").unwrap(),
+            "[project]\nname = \"shop\"\ndependencies = [\n    \"fastapi==0.115.6\",\n    \"uvicorn==0.55.0\",\n]\n\n[tool.x]\ny = 1\n"
+        );
+        let one = "[project]\ndependencies = [\"flask==3.0.3\"]\n";
+        assert_eq!(
+            add_to_pyproject(one, "gunicorn==27.0.1").unwrap(),
+            "[project]\ndependencies = [\"flask==3.0.3\", \"gunicorn==27.0.1\"]\n"
+        );
+        assert!(add_to_pyproject("[tool.poetry]\n", "gunicorn==27.0.1").is_err());
+    }
+}

@@ -1,4 +1,5 @@
-//! Health checks (B1–B6): the app's ports, its probes, and no route to the management port.
+//! Health checks (B1–B8): the app's ports, its probes, no route to the management port, where the
+//! app's own code listens (B7) and how its image starts it (B8).
 //!
 //! B1–B5 judge long-running app workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet,
 //! ReplicationController, Pod; not Jobs/CronJobs, which finish, and not platform components).
@@ -29,15 +30,20 @@ use crate::yaml::Node;
 
 mod fix;
 mod http_port;
+mod listen_port;
+mod listen_sites;
 mod mgmt_port;
 mod mgmt_route;
 mod probe_timeout;
 mod probes;
+mod start_command;
 use http_port::b1;
+use listen_port::b7;
 use mgmt_port::b2;
 use mgmt_route::b6;
 use probe_timeout::b5;
 use probes::{b3, b4};
+use start_command::b8;
 
 /// The checks of this family, declared once: id, function, evidence, scope and fixer.
 pub const CHECKS: &[Check] = &[
@@ -47,6 +53,8 @@ pub const CHECKS: &[Check] = &[
     Check { id: CheckId::B4, run: b4, judged: Judged::LiveAdds, repo_only: false, fixer: Some(fix::b4) },
     Check { id: CheckId::B5, run: b5, judged: Judged::Static, repo_only: false, fixer: Some(fix::b5) },
     Check { id: CheckId::B6, run: b6, judged: Judged::Static, repo_only: false, fixer: None },
+    Check { id: CheckId::B7, run: b7, judged: Judged::Static, repo_only: true, fixer: None },
+    Check { id: CheckId::B8, run: b8, judged: Judged::Static, repo_only: true, fixer: Some(fix::b8) },
 ];
 
 /// The name Kubernetes manifests give the management port.

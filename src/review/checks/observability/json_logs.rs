@@ -117,13 +117,13 @@ pub fn g3(r: &Review, out: &mut Vec<Finding>) {
         return;
     }
     // The generated module's JSON logger configures the app's logging only once the app imports it.
-    let wired = skeleton_importer(repo).is_some();
+    let wired = skeleton_wired(r);
     let mut json_anywhere = repo
         .dependency_files
         .iter()
         .any(|f| (wired || !f.file.starts_with(OBSERVABILITY_DIR)) && JSON_LOGGER_DEP.is_match(&f.text));
     let mut plain = Vec::new();
-    for f in runtime_sources(repo) {
+    for f in judged_sources(r) {
         let masked = lang::masked(f);
         let json_here = json_logger_in(f, &masked);
         json_anywhere |= json_here && (wired || !is_skeleton(f));
@@ -140,7 +140,7 @@ pub fn g3(r: &Review, out: &mut Vec<Finding>) {
     }
     if plain.is_empty() && !json_anywhere {
         out.push(
-            Finding::new(CheckId::G3, main_source(repo), None)
+            Finding::new(CheckId::G3, entry_file(r), None)
                 .message("No JSON logger is configured, so the app's log lines are not JSON")
                 .fix(g3_fix(main_lang(repo))),
         );

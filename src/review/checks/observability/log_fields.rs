@@ -181,7 +181,7 @@ pub(super) fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'sta
 
 /// G5: log lines carry time, level and msg (judged where logs are JSON).
 pub fn g5(r: &Review, out: &mut Vec<Finding>) {
-    for f in runtime_sources(r.repo) {
+    for f in judged_sources(r) {
         let Some(language) = f.lang.language() else {
             continue;
         };

@@ -39,14 +39,31 @@ pub fn g2(r: &Review, out: &mut Vec<Finding>) {
     }
     let port = contract::PORT_HTTP;
     let client = client_dependency(repo);
+    let judged = judged_sources(r);
+    let serves = |f: &&TextFile| METRICS_HANDLER.is_match(&f.text) && METRICS_HANDLER.is_match(&lang::masked(f));
+    let own = judged.iter().copied().filter(|f| !is_skeleton(f)).find(serves);
     // The generated module counts once the app's own code imports it; unwired, it serves nothing.
     let skeleton = metrics_handler(repo, true);
-    let importer = skeleton.and_then(|_| skeleton_importer(repo));
-    let handler = metrics_handler(repo, false).or(importer.and(skeleton));
+    let handler = own.or(skeleton.filter(|_| skeleton_wired(r)));
+    let main = entry_file(r);
     let finding = match (client, handler) {
         (Some(_), Some(_)) => return,
+        (_, None) if let Some(unused) = metrics_handler(repo, false) => {
+            out.push(
+                Finding::new(CheckId::G2, unused.file.clone(), None)
+                    .message(format!(
+                        "`{}` serves `GET {METRICS_PATH}`, but the code the image starts (`{main}` and what it \
+                         imports) never loads it, so the running app serves no metrics",
+                        unused.file
+                    ))
+                    .fix(format!(
+                        "Import `{}` from `{main}` (or from a file it imports) so its handler is mounted on port {port}.",
+                        unused.file
+                    )),
+            );
+            return;
+        }
         (_, None) if let Some(module) = skeleton => {
-            let main = main_source(repo);
             out.push(
                 Finding::new(CheckId::G2, main.clone(), None)
                     .message(format!(
@@ -66,7 +83,7 @@ pub fn g2(r: &Review, out: &mut Vec<Finding>) {
             "The app has no Prometheus client library and no `GET {METRICS_PATH}` handler, so the platform cannot \
              collect its metrics"
         )),
-        (Some((dep, _)), None) => Finding::new(CheckId::G2, main_source(repo), None).message(format!(
+        (Some((dep, _)), None) => Finding::new(CheckId::G2, main, None).message(format!(
             "A Prometheus client is declared in `{}` but no code serves `GET {METRICS_PATH}`",
             dep.file
         )),

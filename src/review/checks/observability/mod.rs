@@ -161,6 +161,36 @@ fn skeleton_importer(repo: &Repo) -> Option<&TextFile> {
     })
 }
 
+/// The files G2, G3 and G5 judge statically: the app's entry code (what the image starts and the
+/// local files it imports; the generated module is among them only when the app imports it) when
+/// the review found it, else every runtime file.
+fn judged_sources<'a>(r: &Review<'a>) -> Vec<&'a TextFile> {
+    let entry = &r.model.entry;
+    if entry.started() {
+        entry.files.iter().copied().filter(|f| f.lang != Lang::Config).collect()
+    } else {
+        runtime_sources(r.repo).collect()
+    }
+}
+
+/// True when the app loads the generated observability module: it is part of the entry code (or,
+/// where the entry code is not known, some file of the app imports it).
+fn skeleton_wired(r: &Review) -> bool {
+    let entry = &r.model.entry;
+    if entry.started() { entry.files.iter().any(|f| is_skeleton(f)) } else { skeleton_importer(r.repo).is_some() }
+}
+
+/// The first file the app's start command runs, else its likely entry file, for findings about something missing.
+fn entry_file(r: &Review) -> String {
+    let entry = &r.model.entry;
+    entry
+        .root_files()
+        .first()
+        .filter(|_| entry.started())
+        .map(|f| f.file.clone())
+        .unwrap_or_else(|| main_source(r.repo))
+}
+
 mod alerting;
 mod fix;
 mod json_logs;
