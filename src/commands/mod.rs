@@ -1,5 +1,6 @@
 //! Subcommands: each takes parsed arguments, does its job, and returns the exit status.
 
+mod admission;
 mod generate;
 mod init;
 mod probe;
@@ -41,6 +42,7 @@ pub fn execute(args: Arguments) -> Result<Exit, Error> {
         Some(Command::Seal(s)) => seal::run(&config, s),
         Some(Command::Watch(w)) => watch::run(&config, w),
         Some(Command::Probe(p)) => probe::run(&config, p),
+        Some(Command::Admission(a)) => admission::run(&config, a),
         Some(Command::Checks) => review::list(),
         Some(Command::Explain { id }) => review::explain(&id),
         Some(Command::Completions { shell }) => {

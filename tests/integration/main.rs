@@ -1,5 +1,6 @@
 //! One integration-test binary (one link step), with a module per feature.
 
+mod admission;
 mod checkov;
 mod cluster;
 mod common;
