@@ -122,10 +122,10 @@ pub enum Command {
     /// Platform components (postgres, redis, ... by image) are judged only by the image and
     /// security checks, as the review judges them. The registry and mirror come from --platform.
     ///
-    ///   vibe admission --platform platform.yaml > admission.yaml
-    ///   kubectl apply --dry-run=server -f admission.yaml     # the API server accepts it
-    ///   vibe admission --warn-only | kubectl apply -f -      # first: warn, refuse nothing
-    ///   vibe admission | kubectl apply -f -                  # then: refuse
+    ///   vibe admission --platform platform.yaml --warn-only > admission.yaml   # first: warn only
+    ///   kubectl apply --dry-run=server -f admission.yaml   # the API server accepts it
+    ///   kubectl apply -f admission.yaml
+    ///   vibe admission --platform platform.yaml > admission.yaml   # then: refuse
     ///
     /// The policy's annotations list what only the review can judge (other files, vibe.yaml).
     #[command(verbatim_doc_comment)]
