@@ -121,6 +121,28 @@ pub enum Command {
     ///   vibe backup restore --from platform-vibe-shop/postgres/20261206T021700Z.dump   # restore steps
     #[command(verbatim_doc_comment)]
     Backup(BackupArgs),
+    /// Print the admission policies that make the cluster refuse what the review refuses.
+    ///
+    /// For the platform team, once per cluster (Kubernetes 1.30 or later). Prints YAML for two
+    /// ValidatingAdmissionPolicies and their bindings:
+    ///   vibe-gate           the CRITICAL checks one object decides (A1 A3 A4 A5 A6 B1-B6),
+    ///                       bound with [Deny]: `kubectl apply` of a failing object is refused
+    ///                       with the check id and the fix, as `vibe review` says it
+    ///   vibe-gate-warnings  F1 F2 H1 H2, bound with [Warn]: admitted, with a warning
+    /// Both bind to namespaces labelled platform.vibe/gate=enforce, which every generated
+    /// k8s/00-namespace.yaml sets; the system namespaces (kube-system, kube-public,
+    /// kube-node-lease) and the sealed-secrets controller's namespace are never judged.
+    /// Platform components (postgres, redis, ... by image) are judged only by the image and
+    /// security checks, as the review judges them. The registry and mirror come from --platform.
+    ///
+    ///   vibe admission --platform platform.yaml --warn-only > admission.yaml   # first: warn only
+    ///   kubectl apply --dry-run=server -f admission.yaml   # the API server accepts it
+    ///   kubectl apply -f admission.yaml
+    ///   vibe admission --platform platform.yaml > admission.yaml   # then: refuse
+    ///
+    /// The policy's annotations list what only the review can judge (other files, vibe.yaml).
+    #[command(verbatim_doc_comment)]
+    Admission(AdmissionArgs),
 
     /// List every check of the review gate (id, severity, title) and the t-shirt sizes.
     Checks,
@@ -141,6 +163,14 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+/// `vibe admission` options.
+#[derive(Debug, Args)]
+pub struct AdmissionArgs {
+    /// Bind the CRITICAL policy with [Warn] instead of [Deny]: see what would be refused, refuse nothing.
+    #[arg(long)]
+    pub warn_only: bool,
 }
 
 /// Answers given as flags (every wizard question has one).

@@ -3,6 +3,7 @@
 //! The flow is `answers -> AppSpec -> Plan -> files -> review -> report`; see DESIGN.md
 //! and README.md. The platform contract is data in [`contract`], read by every stage.
 
+pub mod admission;
 pub mod cli;
 pub mod cluster;
 pub mod commands;

@@ -1,5 +1,6 @@
 //! Subcommands: each takes parsed arguments, does its job, and returns the exit status.
 
+mod admission;
 mod backup;
 mod generate;
 mod init;
@@ -43,6 +44,7 @@ pub fn execute(args: Arguments) -> Result<Exit, Error> {
         Some(Command::Watch(w)) => watch::run(&config, w),
         Some(Command::Probe(p)) => probe::run(&config, p),
         Some(Command::Backup(b)) => backup::run(&config, b),
+        Some(Command::Admission(a)) => admission::run(&config, a),
         Some(Command::Checks) => review::list(),
         Some(Command::Explain { id }) => review::explain(&id),
         Some(Command::Completions { shell }) => {

@@ -28,6 +28,8 @@ pub mod workload;
 
 mod checks;
 
+/// The name manifests give the management port (B6 judges it; the admission policy too).
+pub(crate) use checks::health::MGMT_PORT_NAME;
 pub use checks::secrets::env_name;
 pub use context::ReviewContext;
 pub use finding::{Direction, Evidence, Finding, Remedy, Sender};

@@ -1,5 +1,6 @@
 //! One integration-test binary (one link step), with a module per feature.
 
+mod admission;
 mod backup;
 mod checkov;
 mod ci_gate;
