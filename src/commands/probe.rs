@@ -61,8 +61,15 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<Exit, Error> {
                 probe::app::APP_ENV_DIR
             ));
         }
-        let prepared =
-            probe::app::prepare(&config.root, language, opts.slug.as_deref(), args.install, &mut |line| say(line))?;
+        let generated = generated_dockerfile(config, answers.is_some())?;
+        let prepared = probe::app::prepare(
+            &config.root,
+            language,
+            generated.as_deref(),
+            opts.slug.as_deref(),
+            args.install,
+            &mut |line| say(line),
+        )?;
         for note in &prepared.notes {
             say(note);
         }
@@ -288,4 +295,17 @@ mod tests {
         assert_eq!(opts.slug, review.slug);
         assert!(review.namespace.as_deref().is_some_and(|ns| ns.starts_with("team-of-the-northern-region")));
     }
+}
+
+/// The Dockerfile `vibe generate` would write for this repo (start command and install steps
+/// read from its code), for `--app` on a repo that has vibe.yaml but no Dockerfile yet.
+fn generated_dockerfile(config: &Config, has_answers: bool) -> Result<Option<String>, Error> {
+    if !has_answers {
+        return Ok(None);
+    }
+    let ws = config.workspace(&config.root);
+    // The image tag does not reach the Dockerfile: outside Git (no commit, no `tag:`) any valid one does.
+    let spec = ws.spec(None).or_else(|_| ws.spec(Some("0000000".into())))?;
+    let plan = crate::generate::Plan::build(&spec, &Default::default())?;
+    Ok(plan.files.into_iter().find(|f| f.path == "Dockerfile").map(|f| f.content))
 }

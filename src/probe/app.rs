@@ -82,18 +82,20 @@ impl Kind {
 }
 
 /// Installs (when `install`) and prepares the app of the repo at `root`. `language` is vibe.yaml's
-/// runtime, when there is one (it picks the generated Dockerfile when the repo has none), and
+/// runtime, when there is one; `generated` the Dockerfile `vibe generate` would write for it (used
+/// when the repo has none, so the probe starts what the image would); and
 /// `slug` the app's slug (APP_SLUG, when the environment comes from vibe.yaml).
 /// `progress` receives one line per step.
 pub fn prepare(
     root: &Path,
     language: Option<Language>,
+    generated: Option<&str>,
     slug: Option<&str>,
     install: bool,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Prepared, Error> {
     let root = std::path::absolute(root).map_err(|e| Error::io(root, e))?;
-    let (dockerfile, text) = dockerfile(&root, language)?;
+    let (dockerfile, text) = dockerfile(&root, generated)?;
     let start = image_start::read(&text).map_err(|e| match e {
         StartError::NoCommand => Error::Usage(format!(
             "{dockerfile}: the last stage has no CMD or ENTRYPOINT, so the image would not start the app. Add the \
@@ -179,26 +181,21 @@ pub fn prepare(
 
 /// The Dockerfile that builds the image: the repo's, else the one vibe proposed, else the
 /// generated template of vibe.yaml's runtime. Returns (how to name it, its text).
-fn dockerfile(root: &Path, language: Option<Language>) -> Result<(String, String), Error> {
+fn dockerfile(root: &Path, generated: Option<&str>) -> Result<(String, String), Error> {
     for rel in ["Dockerfile".to_string(), format!("{PROPOSED_DIR}/Dockerfile")] {
         let path = root.join(&rel);
         if path.is_file() {
             return crate::fsread::read_text(&path).map(|t| (rel, t)).map_err(|e| Error::read(&path, e));
         }
     }
-    let Some(language) = language else {
+    let Some(text) = generated else {
         return Err(Error::Usage(format!(
             "{} has no Dockerfile and no vibe.yaml, so vibe cannot tell how the image starts the app: run `vibe init` \
              (it generates the Dockerfile), or start the app yourself with `vibe probe -- COMMAND`.",
             root.display()
         )));
     };
-    let name = format!("docker/{}.Dockerfile", language.as_str());
-    let text = crate::generate::render::TEMPLATES
-        .get_file(&name)
-        .and_then(|f| f.contents_utf8())
-        .ok_or_else(|| Error::Usage(format!("vibe has no Dockerfile template for {}.", language.as_str())))?;
-    Ok((format!("the generated {} Dockerfile (the repo has none yet)", language.as_str()), text.to_string()))
+    Ok(("the Dockerfile `vibe generate` would write (the repo has none yet)".to_string(), text.to_string()))
 }
 
 /// What to install: what the Dockerfile installs, else vibe.yaml's runtime, else the
@@ -770,9 +767,10 @@ mod tests {
     #[test]
     fn the_repo_dockerfile_wins_then_the_proposed_one_then_the_template() {
         let dir = tempfile::tempdir().unwrap();
-        let (name, text) = dockerfile(dir.path(), Some(Language::Python)).unwrap();
-        assert!(name.contains("generated python Dockerfile"), "{name}");
-        assert_eq!(image_start::read(&text).unwrap().argv, ["python", "-m", "app"]);
+        let generated = "FROM x\nCMD [\"gunicorn\", \"app:app\"]\n";
+        let (name, text) = dockerfile(dir.path(), Some(generated)).unwrap();
+        assert!(name.contains("`vibe generate` would write"), "{name}");
+        assert_eq!(image_start::read(&text).unwrap().argv, ["gunicorn", "app:app"]);
         let err = dockerfile(dir.path(), None).unwrap_err().to_string();
         assert!(err.contains("no Dockerfile and no vibe.yaml"), "{err}");
         std::fs::create_dir_all(dir.path().join(PROPOSED_DIR)).unwrap();

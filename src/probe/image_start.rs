@@ -383,10 +383,27 @@ fn install_of(w: &[String], workdir: &str, copied: &[(String, String)]) -> Optio
 mod tests {
     use super::*;
 
+    /// The Dockerfile `vibe generate` writes for `runtime` in a folder holding `files`.
+    fn generated(runtime: &str, files: &[(&str, &str)]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let mut answers: crate::spec::Answers = crate::wizard::blank();
+        answers.name = "Shop".into();
+        answers.runtime = runtime.into();
+        let spec = crate::spec::AppSpec::resolve(answers, crate::platform::Platform::default(), Some("abc1234".into()))
+            .unwrap()
+            .read_repo(dir.path());
+        let plan = crate::generate::Plan::build(&spec, &Default::default()).unwrap();
+        plan.files.into_iter().find(|f| f.path == "Dockerfile").unwrap().content
+    }
+
     #[test]
-    fn the_generated_python_dockerfile_starts_the_module_from_the_whole_context() {
-        let s = read(include_str!("../../templates/docker/python.Dockerfile")).unwrap();
-        assert_eq!(s.argv, ["python", "-m", "app"]);
+    fn the_generated_python_dockerfile_starts_the_app_object_from_the_whole_context() {
+        let flask = "from flask import Flask\napp = Flask(__name__)\n";
+        let s = read(&generated("python3.12", &[("app.py", flask), ("requirements.txt", "flask==3.0.3\n")])).unwrap();
+        assert_eq!(s.argv, ["gunicorn", "app:app"]);
         assert_eq!(s.workdir, "/app");
         assert_eq!(s.app_dir, ".");
         assert_eq!(s.requirements(), Some("requirements.txt"));
@@ -394,9 +411,13 @@ mod tests {
     }
 
     #[test]
-    fn the_generated_node_dockerfile_runs_npm_start_after_npm_ci_and_the_build() {
-        let s = read(include_str!("../../templates/docker/node.Dockerfile")).unwrap();
-        assert_eq!(s.argv, ["npm", "start"]);
+    fn the_generated_node_dockerfile_runs_the_start_scripts_command_after_npm_ci_and_the_build() {
+        let package = r#"{"name": "shop", "scripts": {"start": "node server.js", "build": "tsc"}}"#;
+        let s =
+            read(&generated("node22", &[("package.json", package), ("package-lock.json", "{}"), ("server.js", "")]))
+                .unwrap();
+        // `node server.js` itself, not `npm start` (npm's banner lines are not JSON logs).
+        assert_eq!(s.argv, ["node", "server.js"]);
         assert_eq!(s.app_dir, ".");
         assert_eq!(s.installs, [Install::Npm { ci: true }, Install::NpmBuild]);
         assert!(s.env.contains(&("NODE_ENV".into(), "production".into())));
