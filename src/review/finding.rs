@@ -72,6 +72,12 @@ pub enum Remedy {
         /// The store's port.
         port: u16,
     },
+    /// A Node lockfile an install step of the Dockerfile needs, written with the app's own package
+    /// manager (the file's name says which).
+    CreateLockfile {
+        /// Its repo-relative path (beside the package.json).
+        path: String,
+    },
 }
 
 /// Who sends the traffic a NetworkPolicy must allow.

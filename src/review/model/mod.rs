@@ -4,6 +4,8 @@
 //! each other; pure Kubernetes meaning (quantities, selectors, TLS hosts, Service ports) lives in
 //! [`crate::k8s`].
 
+pub mod build;
+pub mod dockerignore;
 pub mod images;
 pub mod routes;
 
@@ -24,6 +26,8 @@ pub struct Model<'a> {
     pub routes: Routes<'a>,
     /// Every image reference (containers, chart values, Dockerfile FROMs), in file order.
     pub images: Vec<ImageSite<'a>>,
+    /// How each Dockerfile builds, and what would stop it (A7; S4 leaves A7's lockfiles to it).
+    pub builds: Vec<build::Build<'a>>,
 }
 
 impl<'a> Model<'a> {
@@ -32,7 +36,8 @@ impl<'a> Model<'a> {
         let workloads = workload::workloads(repo);
         let routes = Routes::new(repo, &workloads);
         let images = images::image_sites(repo, &workloads);
-        Model { workloads, routes, images }
+        let builds = build::builds(repo);
+        Model { workloads, routes, images, builds }
     }
 
     /// Long-running app workloads (not stores, not Jobs): the ones most checks judge.
