@@ -56,6 +56,7 @@ pub fn manifest_of_lockfile(name: &str) -> Option<&'static str> {
         "poetry.lock" | "uv.lock" => Some("pyproject.toml"),
         "Pipfile.lock" => Some("Pipfile"),
         "composer.lock" => Some("composer.json"),
+        "Cargo.lock" => Some("Cargo.toml"),
         _ => None,
     }
 }
@@ -427,11 +428,13 @@ struct Judge<'r> {
     repo: &'r Repo,
     ctx: &'r Context,
     problems: Vec<Problem>,
+    /// Files an install step was already reported to lack.
+    reported: BTreeSet<String>,
 }
 
 impl<'r> Judge<'r> {
     fn new(repo: &'r Repo, ctx: &'r Context) -> Judge<'r> {
-        Judge { repo, ctx, problems: Vec::new() }
+        Judge { repo, ctx, problems: Vec::new(), reported: BTreeSet::new() }
     }
 
     fn run(mut self, df: &Dockerfile) -> Vec<Problem> {
@@ -717,8 +720,9 @@ impl<'r> Judge<'r> {
                 )
             }
         };
-        // The line that copies a missing lockfile already says it; the install step adds nothing.
-        if verdicts.iter().any(|v| matches!(v, Presence::Missing)) {
+        // The line that copies a missing lockfile already says it, and a later step needing the
+        // same file adds nothing: one finding per missing file.
+        if verdicts.iter().any(|v| matches!(v, Presence::Missing)) || !self.reported.insert(wanted.clone()) {
             return;
         }
         let lockfile = (manifest_of_lockfile(&name).is_some()
@@ -824,6 +828,7 @@ fn lock_command(name: &str) -> Option<&'static str> {
         "uv.lock" => Some("Run `uv lock`"),
         "Pipfile.lock" => Some("Run `pipenv lock`"),
         "composer.lock" => Some("Run `composer update`"),
+        "Cargo.lock" => Some("Run `cargo generate-lockfile`"),
         "package-lock.json" => Some("Run `npm install --package-lock-only --ignore-scripts`"),
         "yarn.lock" => Some("Run `yarn install`"),
         "pnpm-lock.yaml" => Some("Run `pnpm install --lockfile-only`"),
@@ -955,6 +960,11 @@ fn needs(words: &[&str]) -> Vec<Need> {
             n.only_if = Some("composer.json");
             n.condition = composer_requires;
             n.creators = &["composer update"];
+            out.push(n);
+        }
+        "cargo" if matches!(sub, "build" | "install" | "fetch") && (has("--locked") || has("--frozen")) => {
+            let mut n = Need::file(&["Cargo.lock"], Some("Cargo.toml"));
+            n.creators = &["cargo generate-lockfile", "cargo update"];
             out.push(n);
         }
         "mvn" | "mvnw" => out.push(Need::file(&["pom.xml"], None)),
