@@ -16,7 +16,7 @@ fn review(format: &str) -> (i32, String) {
 fn text_starts_with_the_gate_and_blocks_with_exit_1() {
     let (code, text) = review("text");
     assert_eq!(code, 1);
-    assert!(text.starts_with("BLOCKED (6 critical, 4 warnings)"), "{text}");
+    assert!(text.starts_with("BLOCKED (7 critical, 4 warnings)"), "{text}");
 }
 
 #[test]
@@ -25,7 +25,8 @@ fn json_has_the_documented_shape() {
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["gate"], "blocked");
-    assert_eq!(v["summary"]["critical"], 6);
+    // A7 too: the fixture's Dockerfile copies requirements.txt, which it never had.
+    assert_eq!(v["summary"]["critical"], 7);
     assert_eq!(v["summary"]["warning"], 4); // F2, H1 and G7 twice (no alerts, no dashboard)
     let a1 = v["findings"].as_array().unwrap().iter().find(|f| f["id"] == "A1").unwrap();
     assert_eq!(a1["file"], "k8s/08-app.yaml");
@@ -40,8 +41,9 @@ fn json_has_the_documented_shape() {
 fn sarif_validates_against_the_sarif_2_1_0_schema() {
     let (_, sarif) = review("sarif");
     let doc: serde_json::Value = serde_json::from_str(&sarif).unwrap();
-    assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 10);
-    assert_eq!(doc["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len(), 53);
+    // A7 fires on the fixture (its Dockerfile copies requirements.txt, which it never had) and is a rule.
+    assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 11);
+    assert_eq!(doc["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len(), 54);
     let script = "import json,sys,jsonschema\n\
                   schema=json.load(open(sys.argv[1]))\n\
                   jsonschema.validate(json.load(sys.stdin), schema)\n\

@@ -76,9 +76,10 @@ pub fn builds(repo: &Repo) -> Vec<Build<'_>> {
     repo.dockerfiles
         .iter()
         .map(|df| {
+            let own = dir_of(&df.file).to_string();
             let (context, named_in) = match named.get(&df.file) {
-                Some((c, by)) => (c.clone(), Some(by.clone())),
-                None => (dir_of(&df.file).to_string(), None),
+                Some((c, by)) if *c != own => (c.clone(), Some(by.clone())),
+                _ => (own, None),
             };
             let ctx = Context::new(repo, &df.file, &context);
             let problems = Judge::new(repo, &ctx).run(df);
@@ -389,13 +390,28 @@ struct Stage {
     /// The working folder (`None` after a WORKDIR with a build variable).
     workdir: Option<String>,
     copies: Vec<Copied>,
+    /// Image folders known to exist (WORKDIRs and folder destinations, with their parents): a
+    /// file copied to one of them without a trailing `/` lands inside it.
+    dirs: BTreeSet<String>,
     /// Text of the commands run so far (a later step may use what they made).
     ran: String,
 }
 
 impl Stage {
     fn new(name: Option<String>) -> Stage {
-        Stage { name, workdir: Some("/".into()), copies: Vec::new(), ran: String::new() }
+        let dirs = BTreeSet::from(["/".to_string()]);
+        Stage { name, workdir: Some("/".into()), copies: Vec::new(), dirs, ran: String::new() }
+    }
+
+    /// Notes an image folder and its parents as existing.
+    fn has_dir(&mut self, dir: &str) {
+        let mut d = dir.to_string();
+        while d.len() > 1 && self.dirs.insert(d.clone()) {
+            d = match d.rsplit_once('/') {
+                Some(("", _)) | None => "/".into(),
+                Some((up, _)) => up.to_string(),
+            };
+        }
     }
 }
 
@@ -449,11 +465,17 @@ impl<'r> Judge<'r> {
                             (Some(cwd), false) => Some(abs(cwd, dir)),
                             _ => None,
                         };
+                        if let Some(dir) = st.workdir.clone() {
+                            st.has_dir(&dir);
+                        }
                     }
                 }
                 "COPY" | "ADD" => {
                     if let Some(st) = stages.last_mut() {
-                        let copies = self.copy(ins, st.workdir.as_deref());
+                        let copies = self.copy(ins, st.workdir.as_deref(), &st.dirs);
+                        for c in copies.iter().filter(|c| c.into_dir && !c.dest.is_empty()) {
+                            st.has_dir(&c.dest);
+                        }
                         st.copies.extend(copies);
                     }
                 }
@@ -486,7 +508,7 @@ impl<'r> Judge<'r> {
     }
 
     /// A COPY/ADD line: reports sources that are not in the context, and records where the rest go.
-    fn copy(&mut self, ins: &Instruction, workdir: Option<&str>) -> Vec<Copied> {
+    fn copy(&mut self, ins: &Instruction, workdir: Option<&str>, dirs: &BTreeSet<String>) -> Vec<Copied> {
         let Some((flags, sources, dest)) = copy_parts(&ins.args) else { return Vec::new() };
         let text = format!("{} {}", ins.keyword, ins.args.trim());
         let dest_abs = match workdir {
@@ -518,7 +540,7 @@ impl<'r> Judge<'r> {
                 out.push(unknown(&dest_abs));
                 continue;
             }
-            let into_dir = several || dest.ends_with('/') || dest == "." || is_glob(src);
+            let into_dir = several || dest.ends_with('/') || dirs.contains(&dest_abs) || is_glob(src);
             let from = if is_glob(src) {
                 // `COPY package-lock.json* ./`: a glob that matches nothing is fine while another
                 // source of the line copies something.
@@ -1095,6 +1117,13 @@ mod tests {
         assert_eq!(p[0].lockfile.as_deref(), Some("go.sum"));
         let tidy = "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go mod tidy && go build -o /app .\n";
         assert!(problems(&[("Dockerfile", tidy), ("go.mod", go_mod)]).is_empty(), "go mod tidy writes go.sum first");
+    }
+
+    #[test]
+    fn a_file_copied_onto_an_existing_folder_lands_inside_it() {
+        let df = "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt /app\nRUN pip install -r requirements.txt\n";
+        let p = problems(&[("Dockerfile", df), ("requirements.txt", "flask==3.0.3\n")]);
+        assert!(p.is_empty(), "{p:#?}");
     }
 
     #[test]
