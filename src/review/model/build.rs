@@ -785,12 +785,12 @@ impl<'r> Judge<'r> {
                         }
                     }
                 }
-                Source::Glob(g) => {
-                    if dir_of(path) == c.dest.trim_end_matches('/') || (c.dest == "/" && dir_of(path).is_empty()) {
-                        let inner = join(dir_of(g), base_of(path));
-                        if self.ctx.glob(g).contains(&inner) && self.ctx.is_file(&inner) {
-                            return (Presence::Yes, Some(self.ctx.repo_path(&inner)));
-                        }
+                Source::Glob(g)
+                    if dir_of(path) == c.dest.trim_end_matches('/') || (c.dest == "/" && dir_of(path).is_empty()) =>
+                {
+                    let inner = join(dir_of(g), base_of(path));
+                    if self.ctx.glob(g).contains(&inner) && self.ctx.is_file(&inner) {
+                        return (Presence::Yes, Some(self.ctx.repo_path(&inner)));
                     }
                 }
                 _ => {}
@@ -916,7 +916,7 @@ fn composer_requires(repo: &Repo, composer_json: &str) -> bool {
 fn needs(words: &[&str]) -> Vec<Need> {
     let words: Vec<&str> =
         words.iter().copied().skip_while(|w| w.contains('=') && !w.starts_with('-') || *w == "sudo").collect();
-    let has = |flag: &str| words.iter().any(|w| *w == flag);
+    let has = |flag: &str| words.contains(&flag);
     let (tool, sub) = (words.first().copied().unwrap_or(""), words.get(1).copied().unwrap_or(""));
     let tool = base_of(tool);
     let mut out = Vec::new();

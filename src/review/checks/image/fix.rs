@@ -320,6 +320,22 @@ pub(super) fn a4(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     Ok(())
 }
 
+/// A7: a missing Node lockfile an install step needs, written by the app's own package manager
+/// (shown as a new file in the diff). Other A7 findings (a COPY of a file that is not there, a
+/// .dockerignore line) need the creator's decision and are left with their exact fix.
+pub(super) fn a7(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+    let Some(Remedy::CreateLockfile { path }) = &f.remedy else {
+        return Err("vibe cannot know which file belongs there: make the change the finding says".into());
+    };
+    // Two Dockerfiles may need the same lockfile: the first fix wrote it.
+    if files.load(path)?.is_some() {
+        return Ok(());
+    }
+    let text = super::lockfile::write(&fx.repo.root, path)?;
+    files.put(path, text);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,20 +356,4 @@ mod tests {
             fix(&[("pod.yaml", &app)], Finding::new(CheckId::A1, "pod.yaml", Some(8)).object("Pod/tool")).unwrap_err();
         assert!(err.contains("commit SHA"), "{err}");
     }
-}
-
-/// A7: a missing Node lockfile an install step needs, written by the app's own package manager
-/// (shown as a new file in the diff). Other A7 findings (a COPY of a file that is not there, a
-/// .dockerignore line) need the creator's decision and are left with their exact fix.
-pub(super) fn a7(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
-    let Some(Remedy::CreateLockfile { path }) = &f.remedy else {
-        return Err("vibe cannot know which file belongs there: make the change the finding says".into());
-    };
-    // Two Dockerfiles may need the same lockfile: the first fix wrote it.
-    if files.load(path)?.is_some() {
-        return Ok(());
-    }
-    let text = super::lockfile::write(&fx.repo.root, path)?;
-    files.put(path, text);
-    Ok(())
 }
