@@ -160,6 +160,11 @@ pub struct Repo {
     pub dependency_files: Vec<TextFile>,
     /// `.gitignore` files: path and content.
     pub gitignores: Vec<(String, String)>,
+    /// `.dockerignore` files (and `<Dockerfile>.dockerignore`): path and content (A7).
+    pub dockerignores: Vec<(String, String)>,
+    /// Every file found (repo-relative, sorted; folders in [`SKIPPED_DIRS`] not walked), read or
+    /// not: A7 asks whether a COPY source exists in the build context.
+    pub files: Vec<String>,
     /// `.env` files (repo-relative paths).
     pub env_files: Vec<String>,
     /// Files that were not read, and why.
@@ -233,6 +238,11 @@ fn is_env_file(name: &str) -> bool {
     name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
 }
 
+/// `.dockerignore`, or BuildKit's per-Dockerfile `Dockerfile.dockerignore` / `app.Dockerfile.dockerignore`.
+fn is_dockerignore(name: &str) -> bool {
+    name.ends_with(".dockerignore")
+}
+
 fn is_dockerfile(name: &str) -> bool {
     name.starts_with("Dockerfile") || name.ends_with(".Dockerfile") || name.ends_with(".dockerfile")
 }
@@ -272,6 +282,7 @@ impl Repo {
         let mut walker = Walker { root, real_root: &real_root, out: &mut paths, diagnostics: &mut repo.diagnostics };
         walker.walk(root);
         paths.sort();
+        repo.files = paths.iter().map(|p| rel(root, p)).collect();
         if threads < 2 || paths.len() <= LOAD_CHUNK {
             let mut buf = Vec::new();
             for path in &paths {
@@ -310,6 +321,8 @@ impl Repo {
             sources,
             dependency_files,
             gitignores,
+            dockerignores,
+            files,
             env_files,
             diagnostics,
             files_read,
@@ -325,6 +338,8 @@ impl Repo {
         self.sources.append(sources);
         self.dependency_files.append(dependency_files);
         self.gitignores.append(gitignores);
+        self.dockerignores.append(dockerignores);
+        self.files.append(files);
         self.env_files.append(env_files);
         self.diagnostics.append(diagnostics);
         self.files_read += *files_read;
@@ -355,8 +370,10 @@ impl Repo {
     pub fn from_files(root: &Path, files: &[(&str, &str)]) -> Repo {
         let mut repo = Repo::empty(root);
         for (path, text) in files {
+            repo.files.push(path.to_string());
             repo.add_text(path, text);
         }
+        repo.files.sort();
         repo
     }
 
@@ -395,6 +412,7 @@ fn interesting(file: &str, name: &str) -> bool {
         || name.ends_with(".json")
         || is_dockerfile(name)
         || name == ".gitignore"
+        || is_dockerignore(name)
         || is_env_file(name)
         || DEPENDENCY_FILES.contains(&name)
         || source_lang(name).is_some()
@@ -417,7 +435,10 @@ impl Repo {
             self.dependency_files.push(TextFile { file: file.into(), lang: Lang::Config, text });
             return;
         }
-        if is_dockerfile(name) {
+        if is_dockerignore(name) {
+            // Before Dockerfiles: `Dockerfile.dockerignore` is an ignore file, not a Dockerfile.
+            self.dockerignores.push((file.into(), text.into()));
+        } else if is_dockerfile(name) {
             self.dockerfiles.push(Dockerfile { file: file.into(), instructions: parse_dockerfile(text) });
         } else if name == ".gitignore" {
             self.gitignores.push((file.into(), text.into()));

@@ -32,6 +32,9 @@ pub fn check_is_fixable(id: CheckId) -> bool {
     review::registry::check(id).fixer.is_some()
 }
 
+/// How the reason of a finding whose fixer failed starts.
+const FIXER_FAILED: &str = "vibe cannot change this safely: ";
+
 /// Whether vibe can fix this finding by itself (the dashboard shows an `f` hint).
 ///
 /// True for the checks with an automatic fix; the plan may still leave a finding for the
@@ -208,8 +211,7 @@ impl Planning {
                 Ok(()) => self.attempted.push(f.clone()),
                 Err(why) => {
                     self.files = snapshot;
-                    self.manual
-                        .push((f.clone(), format!("vibe cannot change this safely: {why}. What to do: {}", f.fix)));
+                    self.manual.push((f.clone(), format!("{FIXER_FAILED}{why}. What to do: {}", f.fix)));
                 }
             }
         }
@@ -368,8 +370,13 @@ fn overlay(root: &Path, changes: &[FileChange]) -> Result<Repo, Error> {
         repo.sources.retain(|s| s.file != p);
         repo.dependency_files.retain(|s| s.file != p);
         repo.gitignores.retain(|(f, _)| f != p);
+        repo.dockerignores.retain(|(f, _)| f != p);
         repo.env_files.retain(|f| f != p);
         repo.diagnostics.retain(|d| d.file != p);
+        // A new file (a lockfile A7's fix writes) is part of the repo's listing from now on.
+        if let Err(at) = repo.files.binary_search_by(|f| f.as_str().cmp(p)) {
+            repo.files.insert(at, p.to_string());
+        }
         repo.add_text(p, &c.after);
     }
     Ok(repo)
@@ -548,6 +555,14 @@ impl FixRun {
                 self.plan.manual.len(),
                 ids.into_iter().collect::<Vec<_>>().join(", ")
             ));
+            // A fix that was tried and failed says why (a package manager missing, a tool's error):
+            // the finding alone does not.
+            for (f, why) in self.plan.manual.iter().filter(|(_, why)| why.starts_with(FIXER_FAILED)) {
+                let at = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+                let why = why.strip_prefix(FIXER_FAILED).unwrap_or(why);
+                let why = why.split(". What to do: ").next().unwrap_or(why);
+                out.push_str(&format!("  {} {}{at}: the automatic fix failed: {why}\n", f.id, f.file));
+            }
         }
         if self.plan.fixed.iter().any(|f| f.id == CheckId::E5) {
             out.push_str(

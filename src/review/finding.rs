@@ -79,6 +79,12 @@ pub enum Remedy {
         /// The requirement line, pinned.
         requirement: String,
     },
+    /// A Node lockfile an install step of the Dockerfile needs, written with the app's own package
+    /// manager (the file's name says which).
+    CreateLockfile {
+        /// Its repo-relative path (beside the package.json).
+        path: String,
+    },
 }
 
 /// Who sends the traffic a NetworkPolicy must allow.

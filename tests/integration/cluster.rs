@@ -144,6 +144,7 @@ fn generated_app() -> (App, tempfile::TempDir) {
     let mut flags = vec!["--platform", platform.to_str().unwrap()];
     flags.extend_from_slice(INVENTORY_FLAGS);
     app.vibe(&flags).assert().success();
+    crate::common::write_app_manifests(&app, "python3.12");
     // init sealed the store passwords itself (the certificate is configured); API_KEY is the app's.
     app.vibe(&["--platform", platform.to_str().unwrap(), "seal", "API_KEY", "--tag", TAG])
         .write_stdin("a-test-value-for-the-cluster\n")

@@ -245,3 +245,39 @@ pub fn sealing_platform(app: &App) {
     assert!(ok, "openssl made no certificate");
     app.write("platform.yaml", "sealedSecrets:\n  certificate: cert.pem\n");
 }
+
+/// Writes the dependency manifests a creator's app of `runtime` has beside vibe's generated files:
+/// the files the generated Dockerfile copies (A7: without them the image does not build). Empty of
+/// packages, so nothing else about the app changes.
+pub fn write_app_manifests(app: &App, runtime: &str) {
+    let files: &[(&str, &str)] = match runtime.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.') {
+        "node" => &[
+            ("package.json", "{\n  \"name\": \"app\",\n  \"version\": \"1.0.0\"\n}\n"),
+            (
+                "package-lock.json",
+                "{\n  \"name\": \"app\",\n  \"version\": \"1.0.0\",\n  \"lockfileVersion\": 3,\n  \"requires\": true,\n  \"packages\": {\"\": {\"name\": \"app\", \"version\": \"1.0.0\"}}\n}\n",
+            ),
+        ],
+        "python" => &[("requirements.txt", "# The app's packages, pinned with ==.\n")],
+        "go" => &[("go.mod", "module example.com/app\n\ngo 1.23\n"), ("go.sum", "")],
+        "jvm" => &[
+            (
+                "pom.xml",
+                "<project><modelVersion>4.0.0</modelVersion><groupId>app</groupId><artifactId>app</artifactId><version>1.0.0</version></project>\n",
+            ),
+            ("src/main/resources/.gitkeep", ""),
+        ],
+        "php" => &[
+            ("composer.json", "{\"name\": \"acme/app\", \"require\": {\"php\": \"^8.3\"}}\n"),
+            ("composer.lock", "{\"packages\": [], \"packages-dev\": []}\n"),
+        ],
+        "rust" => &[
+            ("Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+            ("Cargo.lock", "version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n"),
+        ],
+        other => panic!("no app manifests known for runtime {other}"),
+    };
+    for (path, text) in files {
+        app.write(path, text);
+    }
+}

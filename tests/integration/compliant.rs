@@ -45,6 +45,8 @@ fn every_generated_combination_reviews_clean_once_sealed() {
         flags.extend(c.flags());
         let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
         app.vibe(&flags).assert().success();
+        // vibe init runs in the creator's app: the manifests its Dockerfile copies are there (A7).
+        crate::common::write_app_manifests(&app, c.runtime);
         // Only the app's own secrets need a value: with the certificate configured, init
         // generated and sealed the store passwords itself.
         let keys: &[&str] = if c.secrets { &["API_KEY", "STRIPE_TOKEN"] } else { &[] };

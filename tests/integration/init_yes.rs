@@ -85,6 +85,7 @@ fn yes_with_a_certificate_seals_the_store_passwords_so_the_fresh_repo_passes() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    crate::common::write_app_manifests(&app, "python3.12");
     let sealed = app.read("k8s/02-sealed-secrets.yaml");
     for key in ["POSTGRES_PASSWORD", "POSTGRES_ADMIN_PASSWORD", "RABBITMQ_PASSWORD"] {
         let line = sealed.lines().find(|l| l.trim_start().starts_with(&format!("{key}:"))).unwrap_or_default();

@@ -21,6 +21,7 @@ mod generate;
 mod help;
 mod init_yes;
 mod injection;
+mod lockfile_fix;
 pub mod matrix;
 mod monitoring;
 mod monitoring_live;

@@ -27,6 +27,7 @@ fn generate(runtime: &str) -> App {
         args.extend_from_slice(&["--metric", m]);
     }
     app.vibe(&args).assert().success();
+    crate::common::write_app_manifests(&app, runtime);
     app
 }
 

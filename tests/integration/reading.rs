@@ -24,6 +24,7 @@ fn passing_app() -> App {
     ])
     .assert()
     .success();
+    crate::common::write_app_manifests(&app, "python3.12");
     let out = app.vibe(&["review"]).timeout(PROMPT).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "the base app passes: {}", String::from_utf8_lossy(&out.stdout));
     app

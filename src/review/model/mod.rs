@@ -4,6 +4,8 @@
 //! each other; pure Kubernetes meaning (quantities, selectors, TLS hosts, Service ports) lives in
 //! [`crate::k8s`].
 
+pub mod build;
+pub mod dockerignore;
 pub mod entry;
 pub mod images;
 pub mod routes;
@@ -28,6 +30,8 @@ pub struct Model<'a> {
     pub images: Vec<ImageSite<'a>>,
     /// The app's entry code: what the app image starts and the local files it imports.
     pub entry: Entry<'a>,
+    /// How each Dockerfile builds, and what would stop it (A7; S4 leaves A7's lockfiles to it).
+    pub builds: Vec<build::Build<'a>>,
 }
 
 impl<'a> Model<'a> {
@@ -37,7 +41,8 @@ impl<'a> Model<'a> {
         let routes = Routes::new(repo, &workloads);
         let images = images::image_sites(repo, &workloads);
         let entry = Entry::new(repo);
-        Model { workloads, routes, images, entry }
+        let builds = build::builds(repo);
+        Model { workloads, routes, images, entry, builds }
     }
 
     /// Long-running app workloads (not stores, not Jobs): the ones most checks judge.

@@ -1,15 +1,15 @@
-//! The fixers of A1–A5 (images and the security context), declared with their checks in this family's `CHECKS`.
+//! The fixers of A1–A5 (images and the security context) and A7 (a missing lockfile), declared with their checks in this family's `CHECKS`.
 
 use super::without_tag;
 use crate::contract;
 use crate::edit::Files;
 use crate::edit::yaml_edit::{self as edit, Seg, Y};
-use crate::review::Finding;
 use crate::review::fixers::{
     Fixed, Fx, NON_ROOT_UID, PLATFORM_AMD64, POD_LISTS, app_container, container_path, containers_at, current, edit_at,
     locate, pod_paths, workload_of,
 };
 use crate::review::workload::{self, component_of_image, parse_image};
+use crate::review::{Finding, Remedy};
 use crate::yaml::{self, Node};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -317,6 +317,22 @@ pub(super) fn a4(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
             }
         }
     }
+    Ok(())
+}
+
+/// A7: a missing Node lockfile an install step needs, written by the app's own package manager
+/// (shown as a new file in the diff). Other A7 findings (a COPY of a file that is not there, a
+/// .dockerignore line) need the creator's decision and are left with their exact fix.
+pub(super) fn a7(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+    let Some(Remedy::CreateLockfile { path }) = &f.remedy else {
+        return Err("vibe cannot know which file belongs there: make the change the finding says".into());
+    };
+    // Two Dockerfiles may need the same lockfile: the first fix wrote it.
+    if files.load(path)?.is_some() {
+        return Ok(());
+    }
+    let text = super::lockfile::write(&fx.repo.root, path)?;
+    files.put(path, text);
     Ok(())
 }
 

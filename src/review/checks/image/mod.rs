@@ -1,5 +1,6 @@
-//! Image checks (A1–A6): fixed tags, the amd64 platform, non-root pods, dropped
-//! capabilities, no bare Docker Hub references, and the app image from the platform registry.
+//! Image checks (A1–A7): fixed tags, the amd64 platform, non-root pods, dropped
+//! capabilities, no bare Docker Hub references, the app image from the platform registry, and
+//! images that build (A7).
 //!
 //! Image references are read from three places (one finding per reference):
 //! - every container of every workload, initContainers included;
@@ -39,13 +40,16 @@ use crate::review::{Finding, Review};
 use crate::yaml::Node;
 
 mod app_registry;
+mod builds;
 mod capabilities;
 mod docker_hub;
 mod fix;
 mod latest_tag;
+mod lockfile;
 mod non_root;
 mod platform;
 use app_registry::a6;
+use builds::a7;
 use capabilities::a4;
 use docker_hub::a5;
 use latest_tag::a1;
@@ -60,6 +64,7 @@ pub const CHECKS: &[Check] = &[
     Check { id: CheckId::A4, run: a4, judged: Judged::Static, repo_only: false, fixer: Some(fix::a4) },
     Check { id: CheckId::A5, run: a5, judged: Judged::Static, repo_only: false, fixer: Some(fix::a5) },
     Check { id: CheckId::A6, run: a6, judged: Judged::Static, repo_only: false, fixer: None },
+    Check { id: CheckId::A7, run: a7, judged: Judged::Static, repo_only: true, fixer: Some(fix::a7) },
 ];
 
 /// Registry hosts that are Docker Hub.
