@@ -111,9 +111,9 @@ macro_rules! check_ids {
 }
 
 check_ids!(
-    A1, A2, A3, A4, A5, A6, A7, B1, B2, B3, B4, B5, B6, B7, B8, C1, C2, C3, C4, C5, C6, D1, D2, D3, D4, D5, D6, E1,
-    E2, E3, E4, E5, E6, E7, F1, F2, F3, F4, G1, G2, G3, G4, G5, G6, G7, H1, H2, H3, S1, S2, S3, S4, S5, P1, P2, P3,
-    P4, P5, P6,
+    A1, A2, A3, A4, A5, A6, A7, B1, B2, B3, B4, B5, B6, B7, B8, C1, C2, C3, C4, C5, C6, D1, D2, D3, D4, D5, D6, E1, E2,
+    E3, E4, E5, E6, E7, F1, F2, F3, F4, G1, G2, G3, G4, G5, G6, G7, H1, H2, H3, S1, S2, S3, S4, S5, P1, P2, P3, P4, P5,
+    P6,
 );
 
 impl CheckId {
