@@ -270,6 +270,19 @@ pub fn live_evidence(config: &Config, root: &Path, command: &str) -> Result<prob
     Ok(outcome)
 }
 
+/// The Dockerfile `vibe generate` would write for this repo (start command and install steps
+/// read from its code), for `--app` on a repo that has vibe.yaml but no Dockerfile yet.
+fn generated_dockerfile(config: &Config, has_answers: bool) -> Result<Option<String>, Error> {
+    if !has_answers {
+        return Ok(None);
+    }
+    let ws = config.workspace(&config.root);
+    // The image tag does not reach the Dockerfile: outside Git (no commit, no `tag:`) any valid one does.
+    let spec = ws.spec(None).or_else(|_| ws.spec(Some("0000000".into())))?;
+    let plan = crate::generate::Plan::build(&spec, &Default::default())?;
+    Ok(plan.files.into_iter().find(|f| f.path == "Dockerfile").map(|f| f.content))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,17 +308,4 @@ mod tests {
         assert_eq!(opts.slug, review.slug);
         assert!(review.namespace.as_deref().is_some_and(|ns| ns.starts_with("team-of-the-northern-region")));
     }
-}
-
-/// The Dockerfile `vibe generate` would write for this repo (start command and install steps
-/// read from its code), for `--app` on a repo that has vibe.yaml but no Dockerfile yet.
-fn generated_dockerfile(config: &Config, has_answers: bool) -> Result<Option<String>, Error> {
-    if !has_answers {
-        return Ok(None);
-    }
-    let ws = config.workspace(&config.root);
-    // The image tag does not reach the Dockerfile: outside Git (no commit, no `tag:`) any valid one does.
-    let spec = ws.spec(None).or_else(|_| ws.spec(Some("0000000".into())))?;
-    let plan = crate::generate::Plan::build(&spec, &Default::default())?;
-    Ok(plan.files.into_iter().find(|f| f.path == "Dockerfile").map(|f| f.content))
 }

@@ -50,8 +50,12 @@ static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A JSON logger configured in its source (G3).
-static JSON_LOGGING: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"require\(\s*['"](?:pino|bunyan)['"]\s*\)|from\s+['"](?:pino|bunyan)['"]|format\.json\(\)"#));
+/// Fastify's own logger (`Fastify({ logger: true })`) is pino, which writes JSON lines.
+static JSON_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"require\(\s*['"](?:pino|bunyan)['"]\s*\)|from\s+['"](?:pino|bunyan)['"]|format\.json\(\)|[Ff]astify['"]?\)?\s*\(\s*\{[^}]*\blogger\s*:\s*(?:true|\{)"#,
+    )
+});
 /// A winston printf format of its own, which writes JSON when it calls `JSON.stringify` (G3).
 static CUSTOM_FORMATTER: LazyLock<Regex> = LazyLock::new(|| re(r"\bformat\.printf\s*\("));
 /// Plain-text logging set up or used as the log (G3).

@@ -1,6 +1,7 @@
 //! One integration-test binary (one link step), with a module per feature.
 
 mod admission;
+mod app_corpus;
 mod backup;
 mod checkov;
 mod ci_gate;

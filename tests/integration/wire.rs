@@ -116,7 +116,7 @@ fn cache() -> PathBuf {
 }
 
 /// Copies a corpus app into a fresh folder and commits it (vibe tags the image with the commit).
-fn copy_app(name: &str) -> App {
+pub(crate) fn copy_app(name: &str) -> App {
     let app = App::new();
     let from = repo_root().join("tests/fixtures/apps").join(name);
     copy_dir(&from, app.path());

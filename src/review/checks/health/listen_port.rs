@@ -151,7 +151,8 @@ fn command_ports(repo: &crate::repo::Repo, entry: &Entry, out: &mut Vec<Finding>
     };
     let mut ports: Vec<(String, u16)> =
         cmd.ports.iter().filter_map(|p| entry::literal_port(p).map(|n| (p.clone(), n))).collect();
-    if ports.is_empty() && cmd.dev.is_none() && matches!(cmd.server, Some("uvicorn" | "hypercorn")) {
+    // uvicorn's default port only when no port is given at all: `--port $PORT` is the platform's.
+    if cmd.ports.is_empty() && cmd.dev.is_none() && matches!(cmd.server, Some("uvicorn" | "hypercorn")) {
         ports.push((String::new(), 8000));
     }
     for (written, port) in ports.into_iter().filter(|(_, p)| *p != PORT_HTTP && *p != PORT_MGMT) {
