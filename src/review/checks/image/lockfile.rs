@@ -184,10 +184,12 @@ fn masked_tail(output: &str) -> String {
     lines[start..]
         .iter()
         .map(|l| {
-            let mut line = l.to_string();
-            while let Some(secret) = crate::credentials::embedded_secret(&line).map(str::to_string) {
-                line = line.replace(&secret, &crate::credentials::mask(&secret));
-            }
+            // One pass: a masked value can still look like a credential (`ci:s3cr****@host`), so
+            // searching the masked line again would never end.
+            let line = match crate::credentials::embedded_secret(l) {
+                Some(secret) => l.replace(secret, &crate::credentials::mask(secret)),
+                None => l.to_string(),
+            };
             format!("    {line}")
         })
         .collect::<Vec<_>>()
