@@ -148,58 +148,8 @@ pub fn rules(platform: &Platform) -> Vec<Rule> {
     let registry = format!("{}/", platform.registry.trim_end_matches('/'));
     let mirror = format!("{}/", platform.mirror.trim_end_matches('/'));
     let workload = |id, expression: String, beyond| Rule { id, target: Target::Workload, expression, beyond };
-    vec![
-        workload(
-            CheckId::A1,
-            only_where("variables.isWorkload", &every_image("variables.allContainers", &is_pinned("c.image"))),
-            None,
-        ),
-        workload(
-            CheckId::A3,
-            only_where(
-                "variables.isWorkload",
-                "(!has(variables.podSC.runAsNonRoot) || variables.podSC.runAsNonRoot == true) &&\n\
-                 (!has(variables.podSC.runAsUser) || type(variables.podSC.runAsUser) == int && variables.podSC.runAsUser != 0) &&\n\
-                 variables.allContainers.all(c,\n\
-                 (has(c.securityContext) && has(c.securityContext.runAsNonRoot) ? c.securityContext.runAsNonRoot == true :\n\
-                 has(variables.podSC.runAsNonRoot) && variables.podSC.runAsNonRoot == true) &&\n\
-                 (has(c.securityContext) && has(c.securityContext.runAsUser) ?\n\
-                 type(c.securityContext.runAsUser) == int && c.securityContext.runAsUser != 0 :\n\
-                 has(variables.podSC.runAsUser)))",
-            ),
-            None,
-        ),
-        workload(
-            CheckId::A4,
-            only_where(
-                "variables.isWorkload",
-                "variables.allContainers.all(c, has(c.securityContext) &&\n\
-                 has(c.securityContext.allowPrivilegeEscalation) && c.securityContext.allowPrivilegeEscalation == false &&\n\
-                 !(has(c.securityContext.privileged) && c.securityContext.privileged == true) &&\n\
-                 has(c.securityContext.capabilities) && has(c.securityContext.capabilities.drop) &&\n\
-                 c.securityContext.capabilities.drop.exists(d, d.matches('(?i)^all$')))",
-            ),
-            None,
-        ),
-        workload(
-            CheckId::A5,
-            only_where(
-                "variables.isWorkload",
-                &every_image("variables.allContainers", &format!("!{}", is_docker_hub("c.image"))),
-            ),
-            None,
-        ),
-        workload(
-            CheckId::A6,
-            only_where(
-                "variables.isWorkload && variables.isApp",
-                &every_image(
-                    "variables.appContainer",
-                    &format!("c.image.startsWith({}) && !c.image.startsWith({})", quote(&registry), quote(&mirror)),
-                ),
-            ),
-            None,
-        ),
+    let mut rules = image_rules(&registry, &mirror);
+    rules.extend([
         workload(
             CheckId::B1,
             body_for_app_container(&format!(
@@ -261,5 +211,64 @@ pub fn rules(platform: &Platform) -> Vec<Rule> {
                  wildcard entry is taken to cover it; TLS hosts in another case than the rule's",
             ),
         },
+    ]);
+    rules
+}
+
+/// The image checks (A1, A3-A6), for the platform's registry and mirror (with their trailing `/`).
+fn image_rules(registry: &str, mirror: &str) -> Vec<Rule> {
+    let workload = |id, expression: String, beyond| Rule { id, target: Target::Workload, expression, beyond };
+    vec![
+        workload(
+            CheckId::A1,
+            only_where("variables.isWorkload", &every_image("variables.allContainers", &is_pinned("c.image"))),
+            None,
+        ),
+        workload(
+            CheckId::A3,
+            only_where(
+                "variables.isWorkload",
+                "(!has(variables.podSC.runAsNonRoot) || variables.podSC.runAsNonRoot == true) &&\n\
+                 (!has(variables.podSC.runAsUser) || type(variables.podSC.runAsUser) == int && variables.podSC.runAsUser != 0) &&\n\
+                 variables.allContainers.all(c,\n\
+                 (has(c.securityContext) && has(c.securityContext.runAsNonRoot) ? c.securityContext.runAsNonRoot == true :\n\
+                 has(variables.podSC.runAsNonRoot) && variables.podSC.runAsNonRoot == true) &&\n\
+                 (has(c.securityContext) && has(c.securityContext.runAsUser) ?\n\
+                 type(c.securityContext.runAsUser) == int && c.securityContext.runAsUser != 0 :\n\
+                 has(variables.podSC.runAsUser)))",
+            ),
+            None,
+        ),
+        workload(
+            CheckId::A4,
+            only_where(
+                "variables.isWorkload",
+                "variables.allContainers.all(c, has(c.securityContext) &&\n\
+                 has(c.securityContext.allowPrivilegeEscalation) && c.securityContext.allowPrivilegeEscalation == false &&\n\
+                 !(has(c.securityContext.privileged) && c.securityContext.privileged == true) &&\n\
+                 has(c.securityContext.capabilities) && has(c.securityContext.capabilities.drop) &&\n\
+                 c.securityContext.capabilities.drop.exists(d, d.matches('(?i)^all$')))",
+            ),
+            None,
+        ),
+        workload(
+            CheckId::A5,
+            only_where(
+                "variables.isWorkload",
+                &every_image("variables.allContainers", &format!("!{}", is_docker_hub("c.image"))),
+            ),
+            None,
+        ),
+        workload(
+            CheckId::A6,
+            only_where(
+                "variables.isWorkload && variables.isApp",
+                &every_image(
+                    "variables.appContainer",
+                    &format!("c.image.startsWith({}) && !c.image.startsWith({})", quote(registry), quote(mirror)),
+                ),
+            ),
+            None,
+        ),
     ]
 }

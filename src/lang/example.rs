@@ -18,6 +18,13 @@ pub enum ExampleStep {
         /// Destination.
         to: &'static str,
     },
+    /// Append text to a file of the copy (a manifest setting only the copy needs).
+    Append {
+        /// The file.
+        to: &'static str,
+        /// What is appended.
+        text: &'static str,
+    },
     /// Run a command.
     Run {
         /// Working folder.

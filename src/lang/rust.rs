@@ -23,6 +23,9 @@ pub const EXAMPLE: ExampleApp = ExampleApp {
     install: &[
         // Built from a copy, so cargo's Cargo.lock and target/ stay out of the repo.
         ExampleStep::Copy { from: "{obs}", to: "{env}/src" },
+        // A workspace of its own: otherwise cargo takes the app's Cargo.toml above (the copy is
+        // inside the repo) for its workspace root and refuses to build.
+        ExampleStep::Append { to: "{env}/src/Cargo.toml", text: "\n[workspace]\n" },
         ExampleStep::Run {
             cwd: "{env}/src",
             argv: &["cargo", "build", "--example", "hello"],

@@ -165,6 +165,12 @@ fn run_install(vars: &Vars, example: &ExampleApp, progress: &mut dyn FnMut(&str)
                 ));
                 copy(&from, &to)?;
             }
+            ExampleStep::Append { to, text } => {
+                let to = PathBuf::from(vars.expand(to));
+                let mut content = crate::fsread::read_text(&to).map_err(|e| Error::read(&to, e))?;
+                content.push_str(text);
+                std::fs::write(&to, content).map_err(|e| Error::io(&to, e))?;
+            }
             ExampleStep::Run { cwd, argv, env } => {
                 let argv: Vec<String> = argv.iter().map(|a| vars.expand(a)).collect();
                 let cwd = PathBuf::from(vars.expand(cwd));

@@ -14,7 +14,10 @@ fn dockerfile_findings(text: &str) -> Vec<String> {
     let app = App::new();
     app.write("Dockerfile", text);
     app.write(".dockerignore", &std::fs::read_to_string(repo_root().join(".dockerignore")).unwrap());
-    app.write("Cargo.toml", &std::fs::read_to_string(repo_root().join("Cargo.toml")).unwrap());
+    // What the Dockerfile builds from: `cargo build --locked` needs Cargo.lock (A7).
+    for file in ["Cargo.toml", "Cargo.lock"] {
+        app.write(file, &std::fs::read_to_string(repo_root().join(file)).unwrap());
+    }
     let out = app.vibe(&["review", "--format", "json"]).output().unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).expect("review json");
     v["findings"]

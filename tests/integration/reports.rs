@@ -16,7 +16,7 @@ fn review(format: &str) -> (i32, String) {
 fn text_starts_with_the_gate_and_blocks_with_exit_1() {
     let (code, text) = review("text");
     assert_eq!(code, 1);
-    assert!(text.starts_with("BLOCKED (7 critical, 4 warnings)"), "{text}");
+    assert!(text.starts_with("BLOCKED (9 critical, 4 warnings)"), "{text}");
 }
 
 #[test]
