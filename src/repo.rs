@@ -132,6 +132,42 @@ pub struct Instruction {
     pub args: String,
 }
 
+/// Splits Dockerfile instruction arguments (ENV, ARG, RUN, COPY) into words: whitespace
+/// separated, quotes grouping, backslash escaping the next character.
+pub fn dockerfile_words(s: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quote, mut any) = (Vec::new(), String::new(), None::<char>, false);
+    let mut chars = s.chars();
+    while let Some(ch) = chars.next() {
+        match (quote, ch) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '"' | '\'') => {
+                quote = Some(ch);
+                any = true;
+            }
+            (_, '\\') => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                    any = true;
+                }
+            }
+            (None, c) if c.is_whitespace() => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            (_, c) => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(cur);
+    }
+    out
+}
+
 /// A Dockerfile.
 #[derive(Debug, Clone)]
 pub struct Dockerfile {

@@ -4,6 +4,7 @@
 //! container.
 
 use crate::repo::{Instruction, parse_dockerfile};
+use crate::review::model::entry::image_path as join;
 
 /// What the Dockerfile says about starting the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,22 +180,6 @@ fn sh(line: &str) -> Vec<String> {
     vec!["sh".into(), "-c".into(), line.to_string()]
 }
 
-/// `base` joined with `path` (absolute paths replace it), normalised, without a trailing `/`.
-fn join(base: &str, path: &str) -> String {
-    let full = if path.starts_with('/') { path.to_string() } else { format!("{base}/{path}") };
-    let mut parts: Vec<&str> = Vec::new();
-    for p in full.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
-
 /// `$NAME` and `${NAME}` replaced by earlier ENV values (unknown ones are left as written).
 fn expand(text: &str, env: &[(String, String)]) -> String {
     let mut out = text.to_string();
@@ -206,47 +191,12 @@ fn expand(text: &str, env: &[(String, String)]) -> String {
 
 /// The variables an ENV instruction sets (`A=1 B="two words"`, or the legacy `NAME value`).
 fn env_pairs(args: &str) -> Vec<(String, String)> {
-    let words = words(args);
+    let words = crate::repo::dockerfile_words(args);
     if words.len() >= 2 && !words[0].contains('=') {
         let rest = args.trim_start()[words[0].len()..].trim().to_string();
         return vec![(words[0].clone(), rest)];
     }
     words.into_iter().filter_map(|w| w.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect()
-}
-
-/// Shell-like words: whitespace separated, quotes grouping, backslash escaping.
-fn words(s: &str) -> Vec<String> {
-    let (mut out, mut cur, mut quote, mut any) = (Vec::new(), String::new(), None::<char>, false);
-    let mut chars = s.chars();
-    while let Some(ch) = chars.next() {
-        match (quote, ch) {
-            (Some(q), c) if c == q => quote = None,
-            (None, '"' | '\'') => {
-                quote = Some(ch);
-                any = true;
-            }
-            (_, '\\') => {
-                if let Some(n) = chars.next() {
-                    cur.push(n);
-                    any = true;
-                }
-            }
-            (None, c) if c.is_whitespace() => {
-                if any {
-                    out.push(std::mem::take(&mut cur));
-                    any = false;
-                }
-            }
-            (_, c) => {
-                cur.push(c);
-                any = true;
-            }
-        }
-    }
-    if any {
-        out.push(cur);
-    }
-    out
 }
 
 /// A COPY or ADD from the build context: (sources, destination as written, destination
@@ -259,7 +209,7 @@ fn copy_of(ins: &Instruction, workdir: &str) -> Option<(Vec<String>, String, Str
     let mut w: Vec<String> = if args.starts_with('[') {
         serde_json::from_str::<Vec<String>>(args).ok()?
     } else {
-        let w = words(args);
+        let w = crate::repo::dockerfile_words(args);
         if w.iter().any(|x| x.starts_with("--from")) {
             return None;
         }
@@ -332,7 +282,7 @@ fn installs(stages: &[Stage]) -> Vec<Install> {
                 }
                 "RUN" => {
                     for command in ins.args.split("&&").flat_map(|c| c.split(';')) {
-                        out.extend(install_of(&words(command), &workdir, &copied));
+                        out.extend(install_of(&crate::repo::dockerfile_words(command), &workdir, &copied));
                     }
                 }
                 _ => {}

@@ -13,7 +13,7 @@ mod image;
 mod imports;
 
 pub use command::{Command, Target, literal_port, shell_words};
-pub use image::{Image, app_dockerfile};
+pub use image::{Image, app_dockerfile, join as image_path};
 
 use crate::lang::{Language, TextFile};
 use crate::repo::Repo;

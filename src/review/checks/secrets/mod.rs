@@ -75,47 +75,9 @@ fn scalar_lines<'a>(node: &Node, text: &'a str) -> Vec<(Option<u32>, &'a str)> {
     text.lines().enumerate().map(|(i, l)| (first.map(|f| f + i as u32), l)).collect()
 }
 
-/// Splits Dockerfile ENV/ARG arguments into words, honouring quotes.
-fn shell_words(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut any = false;
-    let mut chars = s.chars();
-    while let Some(ch) = chars.next() {
-        match (quote, ch) {
-            (Some(q), c) if c == q => quote = None,
-            (None, '"' | '\'') => {
-                quote = Some(ch);
-                any = true;
-            }
-            (_, '\\') => {
-                if let Some(n) = chars.next() {
-                    cur.push(n);
-                    any = true;
-                }
-            }
-            (None, c) if c.is_whitespace() => {
-                if any {
-                    out.push(std::mem::take(&mut cur));
-                    any = false;
-                }
-            }
-            (_, c) => {
-                cur.push(c);
-                any = true;
-            }
-        }
-    }
-    if any {
-        out.push(cur);
-    }
-    out
-}
-
 /// The variables an ENV or ARG instruction sets: (name, value if any).
 fn env_arg_vars(keyword: &str, args: &str) -> Vec<(String, Option<String>)> {
-    let w = shell_words(args);
+    let w = crate::repo::dockerfile_words(args);
     if keyword == "ENV" && w.len() >= 2 && !w[0].contains('=') {
         // Legacy form: `ENV NAME value with spaces`.
         let rest = args.trim_start()[w[0].len()..].trim().to_string();

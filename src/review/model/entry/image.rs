@@ -110,20 +110,10 @@ fn copies(ins: &[Instruction]) -> (Vec<(String, String)>, String) {
 }
 
 /// `base` joined with `path` (absolute paths replace it), without `.` parts or a trailing slash
-/// (except the root).
+/// (except the root): an absolute image path.
 pub fn join(base: &str, path: &str) -> String {
-    let full = if path.starts_with('/') { path.to_string() } else { format!("{}/{path}", base.trim_end_matches('/')) };
-    let mut parts: Vec<&str> = Vec::new();
-    for p in full.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
+    let full = if path.starts_with('/') { path.to_string() } else { format!("{base}/{path}") };
+    crate::review::model::dockerignore::clean(&format!("/{full}"))
 }
 
 impl Image<'_> {
