@@ -98,6 +98,53 @@ pub fn re(pattern: &str) -> Regex {
     Regex::new(&pattern).unwrap_or_else(|e| panic!("bad pattern {pattern}: {e}"))
 }
 
+/// True for a source path that runs inside the app's container: not tests, front-end bundles,
+/// helper scripts or installed packages. The review's G checks and the wiring fix judge the
+/// same files.
+pub fn is_runtime_path(file: &str) -> bool {
+    let path = format!("/{}", file.to_ascii_lowercase());
+    let name = path.rsplit('/').next().unwrap_or("");
+    const DIRS: &[&str] = &[
+        "/test/",
+        "/tests/",
+        "/__tests__/",
+        "/spec/",
+        "/testdata/",
+        "/e2e/",
+        "/frontend/",
+        "/client/",
+        "/public/",
+        "/static/",
+        "/scripts/",
+        "/script/",
+        "/tools/",
+        "/migrations/",
+        "/examples/",
+        "/docs/",
+        "/node_modules/",
+    ];
+    const SUFFIXES: &[&str] = &[
+        ".jsx",
+        ".tsx",
+        ".vue",
+        ".svelte",
+        ".min.js",
+        ".d.ts",
+        "_test.go",
+        "_test.py",
+        "test.java",
+        "tests.java",
+        "test.kt",
+    ];
+    !(DIRS.iter().any(|d| path.contains(d))
+        || SUFFIXES.iter().any(|s| name.ends_with(s))
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name.starts_with("test_")
+        || name == "conftest.py"
+        || name == "setup.py")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

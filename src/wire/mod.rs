@@ -66,42 +66,8 @@ fn app_files(repo: &Repo) -> Vec<&TextFile> {
     repo.sources
         .iter()
         .filter(|f| f.lang.language().is_some() && !f.file.starts_with(&format!("{OBSERVABILITY_DIR}/")))
-        .filter(|f| !is_test_or_tool(&f.file))
+        .filter(|f| crate::lang::is_runtime_path(&f.file))
         .collect()
-}
-
-fn is_test_or_tool(path: &str) -> bool {
-    let path = format!("/{}", path.to_ascii_lowercase());
-    let name = path.rsplit('/').next().unwrap_or("");
-    // Front-end code runs in the browser, not in the app's container.
-    const DIRS: &[&str] = &[
-        "/test/",
-        "/tests/",
-        "/__tests__/",
-        "/spec/",
-        "/e2e/",
-        "/scripts/",
-        "/script/",
-        "/tools/",
-        "/examples/",
-        "/docs/",
-        "/node_modules/",
-        "/migrations/",
-        "/public/",
-        "/static/",
-        "/client/",
-        "/frontend/",
-    ];
-    const SUFFIXES: &[&str] = &[".jsx", ".tsx", ".vue", ".svelte", ".min.js", ".d.ts"];
-    DIRS.iter().any(|d| path.contains(d))
-        || SUFFIXES.iter().any(|s| name.ends_with(s))
-        || name.contains(".test.")
-        || name.contains(".spec.")
-        || name.starts_with("test_")
-        || name.ends_with("_test.go")
-        || name.ends_with("_test.py")
-        || name == "conftest.py"
-        || name == "setup.py"
 }
 
 fn main_language(app: &[&TextFile]) -> Option<Language> {

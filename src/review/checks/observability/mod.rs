@@ -38,49 +38,7 @@ const OBSERVABILITY_DIR: &str = "observability/";
 
 /// True for files that run inside the app's container: not tests, front-end bundles or helper scripts.
 fn is_runtime_code(f: &TextFile) -> bool {
-    if f.lang == Lang::Config {
-        return false;
-    }
-    let path = format!("/{}", f.file.to_ascii_lowercase());
-    let name = path.rsplit('/').next().unwrap_or("");
-    const DIRS: &[&str] = &[
-        "/test/",
-        "/tests/",
-        "/__tests__/",
-        "/spec/",
-        "/testdata/",
-        "/e2e/",
-        "/frontend/",
-        "/client/",
-        "/public/",
-        "/static/",
-        "/scripts/",
-        "/script/",
-        "/tools/",
-        "/migrations/",
-        "/examples/",
-        "/docs/",
-    ];
-    const SUFFIXES: &[&str] = &[
-        ".jsx",
-        ".tsx",
-        ".vue",
-        ".svelte",
-        ".min.js",
-        ".d.ts",
-        "_test.go",
-        "_test.py",
-        "test.java",
-        "tests.java",
-        "test.kt",
-    ];
-    !(DIRS.iter().any(|d| path.contains(d))
-        || SUFFIXES.iter().any(|s| name.ends_with(s))
-        || name.contains(".test.")
-        || name.contains(".spec.")
-        || name.starts_with("test_")
-        || name == "conftest.py"
-        || name == "setup.py")
+    f.lang != Lang::Config && crate::lang::is_runtime_path(&f.file)
 }
 
 fn runtime_sources(repo: &Repo) -> impl Iterator<Item = &TextFile> {
