@@ -14,8 +14,8 @@ use crate::generate::write::PROPOSED_DIR;
 use crate::lang::Language;
 use crate::lang::example::EXAMPLE_CACHE_VAR;
 use crate::repo::Repo;
+use crate::review::model::env::{EnvValue as Value, container_env};
 use crate::review::workload;
-use crate::yaml::Node;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -565,14 +565,6 @@ fn which(program: &str) -> Option<PathBuf> {
 /// The Deployment's environment: (name, value) in order.
 type Environment = Vec<(String, Value)>;
 
-/// One variable of the Deployment's environment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Value {
-    Plain(String),
-    /// From a Secret: the probe gives a fake value.
-    Secret,
-}
-
 /// The app container's environment as the Deployment in k8s/ sets it (its ConfigMaps, plain
 /// values, secrets), else as vibe.yaml describes it (`env:` settings, `secrets:` names).
 fn deployment_env(
@@ -631,80 +623,9 @@ fn from_manifests(repo: &Repo) -> Option<(Environment, String)> {
     let workloads = workload::workloads(repo);
     let w = workloads.iter().find(|w| w.is_app() && w.long_running() && w.app_container().is_some())?;
     let c = w.app_container()?;
-    let config_map = |name: &str| {
-        repo.objects.iter().find(|o| o.kind == "ConfigMap" && o.name == name).map(|o| {
-            o.node
-                .get("data")
-                .map(Node::entries)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|e| Some((e.key.clone(), e.value.as_str()?.to_string())))
-                .collect::<Vec<_>>()
-        })
-    };
-    let secret_keys = |name: &str| -> Vec<String> {
-        repo.objects
-            .iter()
-            .filter(|o| o.name == name && (o.kind == "Secret" || o.kind == "SealedSecret"))
-            .flat_map(|o| ["data", "stringData", "spec.encryptedData"].map(|p| o.node.path(p)))
-            .flatten()
-            .flat_map(|n| n.entries().iter().map(|e| e.key.clone()))
-            .collect()
-    };
-    let mut out: Vec<(String, Value)> = Vec::new();
-    let set = |out: &mut Vec<(String, Value)>, k: String, v: Value| {
-        out.retain(|(name, _)| *name != k);
-        out.push((k, v));
-    };
-    for from in c.node.get("envFrom").map(Node::items).unwrap_or_default() {
-        let prefix = from.get("prefix").and_then(Node::as_str).unwrap_or("");
-        if let Some(name) = from.path("configMapRef.name").and_then(Node::as_str) {
-            for (k, v) in config_map(name).unwrap_or_default() {
-                set(&mut out, format!("{prefix}{k}"), Value::Plain(v));
-            }
-        }
-        if let Some(name) = from.path("secretRef.name").and_then(Node::as_str) {
-            for k in secret_keys(name) {
-                set(&mut out, format!("{prefix}{k}"), Value::Secret);
-            }
-        }
-    }
-    for e in c.node.get("env").map(Node::items).unwrap_or_default() {
-        let Some(name) = e.get("name").and_then(Node::as_str) else { continue };
-        let value = if let Some(v) = e.get("value").and_then(Node::as_str) {
-            // $(NAME) refers to a variable declared earlier; a value built from a secret is secret.
-            let refers_to_secret = out.iter().any(|(k, kind)| *kind == Value::Secret && v.contains(&format!("$({k})")));
-            if refers_to_secret { Value::Secret } else { Value::Plain(expand_refs(v, &out)) }
-        } else if e.path("valueFrom.secretKeyRef").is_some() {
-            Value::Secret
-        } else if let Some(r) = e.path("valueFrom.configMapKeyRef") {
-            let (Some(cm), Some(key)) = (r.get("name").and_then(Node::as_str), r.get("key").and_then(Node::as_str))
-            else {
-                continue;
-            };
-            match config_map(cm).and_then(|d| d.into_iter().find(|(k, _)| k == key)) {
-                Some((_, v)) => Value::Plain(v),
-                None => continue,
-            }
-        } else {
-            // fieldRef / resourceFieldRef: the pod's own facts, which have no meaning here.
-            continue;
-        };
-        set(&mut out, name.to_string(), value);
-    }
+    let out = container_env(repo, &c);
     let where_ = format!("{} in {}", w.obj.id(), w.obj.file);
     Some((out, where_))
-}
-
-/// `$(NAME)` replaced by the plain value of an earlier variable, as Kubernetes does.
-fn expand_refs(value: &str, earlier: &[(String, Value)]) -> String {
-    let mut out = value.to_string();
-    for (k, v) in earlier {
-        if let Value::Plain(v) = v {
-            out = out.replace(&format!("$({k})"), v);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

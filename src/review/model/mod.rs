@@ -4,9 +4,11 @@
 //! each other; pure Kubernetes meaning (quantities, selectors, TLS hosts, Service ports) lives in
 //! [`crate::k8s`].
 
+pub mod backup_jobs;
 pub mod build;
 pub mod dockerignore;
 pub mod entry;
+pub mod env;
 pub mod images;
 pub mod routes;
 

@@ -36,6 +36,7 @@ mod claims;
 mod container_data;
 mod fix;
 mod recreate;
+mod upload_target;
 mod wait_for_stores;
 use backups::{d5, d6};
 use claims::d1;
