@@ -25,6 +25,8 @@ pub struct KubeApi {
     /// The API server URL.
     pub server: String,
     namespace: String,
+    /// The `Date` header of the last answer.
+    date: Option<String>,
 }
 
 impl KubeApi {
@@ -71,12 +73,31 @@ impl KubeApi {
                 reason: root_cause(&e),
             })?
         };
-        Ok(KubeApi { runtime, client, context: name, server, namespace: namespace.to_string() })
+        Ok(KubeApi { runtime, client, context: name, server, namespace: namespace.to_string(), date: None })
     }
 
-    fn send(&self, read: &Read) -> Result<String, kube::Error> {
-        let request = http::Request::get(read.path.as_str()).body(Vec::new()).map_err(kube::Error::HttpError)?;
-        self.runtime.block_on(self.client.request_text(request))
+    /// GETs `read.path`: the body, or kube's error for an error status (as `request_text` does,
+    /// which hides the headers: the answer's `Date` is kept as the server's clock).
+    fn send(&mut self, read: &Read) -> Result<String, kube::Error> {
+        let request = http::Request::get(read.path.as_str())
+            .body(kube::client::Body::from(Vec::new()))
+            .map_err(kube::Error::HttpError)?;
+        let (status, date, text) = self.runtime.block_on(async {
+            let response = self.client.send(request).await?;
+            let date = response.headers().get(http::header::DATE).and_then(|d| d.to_str().ok()).map(str::to_string);
+            let status = response.status();
+            let bytes = response.into_body().collect_bytes().await?;
+            Ok::<_, kube::Error>((status, date, String::from_utf8(bytes.to_vec()).map_err(kube::Error::FromUtf8)?))
+        })?;
+        if date.is_some() {
+            self.date = date;
+        }
+        if status.is_client_error() || status.is_server_error() {
+            let failure = serde_json::from_str::<kube::core::Status>(&text)
+                .unwrap_or_else(|_| kube::core::Status::failure(text.trim(), NOT_A_STATUS).with_code(status.as_u16()));
+            return Err(kube::Error::Api(failure.boxed()));
+        }
+        Ok(text)
     }
 
     fn failure(&self, read: &Read, e: kube::Error) -> ClusterError {
@@ -104,6 +125,10 @@ impl KubeApi {
 }
 
 impl Api for KubeApi {
+    fn server_date(&self) -> Option<String> {
+        self.date.clone()
+    }
+
     fn get(&mut self, read: &Read) -> Result<Option<String>, ClusterError> {
         match self.send(read) {
             Ok(body) => Ok(Some(body)),

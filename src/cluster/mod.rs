@@ -1,11 +1,12 @@
 //! `vibe review --cluster`: the review of a live namespace through the Kubernetes API, read-only.
 //!
 //! The live objects (Deployments, StatefulSets, Services, Ingresses, NetworkPolicies, PVCs,
-//! HPAs, ConfigMaps, SealedSecrets, PrometheusRules; never Secrets) become [`Object`](crate::repo::Object)s like
+//! HPAs, ConfigMaps, CronJobs, SealedSecrets, PrometheusRules; never Secrets) become [`Object`](crate::repo::Object)s like
 //! the repo's ([`objects`]) and replace the repo's Kubernetes objects; the rest of the repo
 //! (Dockerfile, source, workflows, chart values, the ArgoCD Application) stays, so every check
 //! runs unchanged and a compliant app deployed from a compliant repo reviews clean. Then come
-//! the pods' live evidence ([`live`]) and the drift between k8s/ and the namespace ([`drift`]).
+//! the pods' live evidence ([`live`]), the age of the last backup and restore drill from the
+//! CronJobs' status ([`backup_age`]) and the drift between k8s/ and the namespace ([`drift`]).
 //! Findings on live objects name the object and the field (`cluster:Deployment/web:spec.replicas`).
 //!
 //! Only GET requests are sent, all inside the namespace: the namespace itself, the lists of the
@@ -13,12 +14,14 @@
 //! Role that allows exactly that. The Kubernetes client ([`client`]) is behind the `cluster`
 //! feature; the rest builds without it.
 
+pub mod backup_age;
 #[cfg(feature = "cluster")]
 pub mod client;
 pub mod drift;
 pub mod live;
 pub mod objects;
 pub mod role;
+pub mod schedule;
 
 use crate::contract::CheckId;
 use crate::error::{ClusterError, Error};
@@ -54,6 +57,10 @@ pub trait Api {
     /// GETs through the pod proxy. The app's own error answers are an `Ok(Ok(..))`; a proxy that
     /// cannot reach the pod is `Ok(Err(..))`; rejected credentials or permissions are errors.
     fn proxy(&mut self, read: &Read) -> Result<Answer, ClusterError>;
+    /// The API server's clock: the `Date` header of its last answer, if it sent one.
+    fn server_date(&self) -> Option<String> {
+        None
+    }
 }
 
 /// What to review and how.
@@ -153,6 +160,7 @@ pub fn review_with(
     notes.insert(0, read.header(ns, about));
     let has_repo = repo.root.join(crate::spec::ANSWERS_FILE).exists() || !repo.objects.is_empty();
     let drift = drift_findings(&repo, &read, ns, &mut notes);
+    let backups = backup_evidence(api, &repo, &ctx, &read, ns);
     let kept = swap_in_live(&mut repo, &mut ctx, &read, ns);
     if !has_repo {
         notes.push(format!(
@@ -163,6 +171,11 @@ pub fn review_with(
     }
     let mut evidence = gather_pod_evidence(api, &mut ctx, &read, ns, tail_lines)?;
     notes.append(&mut evidence.notes);
+    if let Some(mut backups) = backups {
+        notes.append(&mut backups.notes);
+        evidence.findings.append(&mut backups.findings);
+        evidence.checks.extend([CheckId::D5, CheckId::D6]);
+    }
     let mut report = review_live_repo(&repo, &mut ctx, &read.live, &kept, has_repo);
     // The logs and endpoints are merged by the probe's rule, so `--cluster` and `--probe` agree on
     // what live evidence replaces; the pods' status and the drift are facts of their own.
@@ -178,6 +191,8 @@ struct NamespaceRead {
     live: LiveObjects,
     pods: Vec<Json>,
     kinds_read: Vec<&'static str>,
+    /// The CronJobs as the API server gave them, with their status (`live` has it stripped).
+    cronjobs: Vec<Json>,
 }
 
 impl NamespaceRead {
@@ -213,7 +228,8 @@ fn read_namespace(api: &mut dyn Api, ns: &str, context: &str, notes: &mut Vec<St
         Some(body) => items(&body, &read, "Pod", "v1", ns)?,
         None => Vec::new(),
     };
-    Ok(NamespaceRead { live: LiveObjects::new(all), pods, kinds_read })
+    let cronjobs = all.iter().filter(|o| o["kind"] == "CronJob").cloned().collect();
+    Ok(NamespaceRead { live: LiveObjects::new(all), pods, kinds_read, cronjobs })
 }
 
 /// Lists one kind in the namespace: its items, or `None` (with a note) when the cluster does not
@@ -247,6 +263,24 @@ fn drift_findings(repo: &Repo, read: &NamespaceRead, ns: &str, notes: &mut Vec<S
         return Vec::new();
     }
     drift::findings(&manifests, &read.live.objects, &read.kinds_read, ns)
+}
+
+/// The age of the last backup and restore drill, judged at the API server's time (else this
+/// machine's); `None` when CronJobs could not be read. Findings point at the repo's manifests.
+fn backup_evidence(
+    api: &dyn Api,
+    repo: &Repo,
+    ctx: &ReviewContext,
+    read: &NamespaceRead,
+    ns: &str,
+) -> Option<backup_age::Evidence> {
+    if !read.kinds_read.contains(&"CronJob") {
+        return None;
+    }
+    let now = api.server_date().as_deref().and_then(backup_age::http_date).unwrap_or_else(jiff::Timestamp::now);
+    let manifests: Vec<&crate::repo::Object> = repo.objects.iter().filter(|o| o.file.starts_with("k8s/")).collect();
+    let around = backup_age::Around { namespace: ns, manifests: &manifests, slug: ctx.slug.as_deref(), now };
+    Some(backup_age::judge(&read.live.objects, &read.cronjobs, &around))
 }
 
 /// Replaces the repo's Kubernetes objects by the live ones and points the context at `ns`.

@@ -33,6 +33,7 @@ const KIND_ORDER: &[&str] = &[
     "Service",
     "Ingress",
     "HorizontalPodAutoscaler",
+    "CronJob",
     "PrometheusRule",
 ];
 

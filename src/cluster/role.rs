@@ -57,6 +57,8 @@ pub const KINDS: &[Kind] = &[
         optional: None,
     },
     Kind { group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", optional: None },
+    // The backup and restore-drill CronJobs: their status says when the last backup succeeded.
+    Kind { group: "batch", version: "v1", resource: "cronjobs", kind: "CronJob", optional: None },
     Kind {
         group: "bitnami.com",
         version: "v1alpha1",
@@ -140,6 +142,7 @@ mod tests {
         }
         assert!(role.contains("resources: [pods/log, pods/proxy]"));
         assert!(role.contains("resources: [sealedsecrets]"));
+        assert!(role.contains("apiGroups: [\"batch\"]\n    resources: [cronjobs]\n    verbs: [get, list]"), "{role}");
         assert!(role.contains("apiGroups: [\"monitoring.coreos.com\"]\n    resources: [prometheusrules]"));
         let docs = crate::yaml::parse_documents(&role).unwrap();
         assert_eq!(docs.len(), 2);

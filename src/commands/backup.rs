@@ -31,16 +31,10 @@ fn minutes_now() -> String {
     (secs / 60).to_string()
 }
 
-/// The Job a person starts from the backup CronJob: `<cronjob>-<suffix>`, within the 63 characters of a name.
-fn job_name(cronjob: &str, suffix: &str) -> String {
-    let room = 63usize.saturating_sub(suffix.len() + 1);
-    format!("{}-{suffix}", &cronjob[..cronjob.len().min(room)].trim_end_matches('-'))
-}
-
 fn now(spec: &AppSpec, db: &str, minutes: &str) -> String {
     let ns = spec.namespace();
     let cronjob = contract::backup_cronjob_name(spec.slug(), db, "backup");
-    let job = job_name(&cronjob, &format!("manual-{minutes}"));
+    let job = contract::manual_job_name(&cronjob, &format!("manual-{minutes}"));
     format!(
         "# Start a backup of the {db} database of {} now (the same Job the nightly schedule runs):\n\
          kubectl --namespace {ns} create job --from=cronjob/{cronjob} {job}\n\
@@ -82,7 +76,7 @@ fn restore(spec: &AppSpec, db: &str, from: &str) -> Result<String, Error> {
     let app = format!("{slug}-app");
     let store = format!("{slug}-{db}");
     let backup = contract::backup_cronjob_name(slug, db, "backup");
-    let safety = job_name(&backup, "before-restore");
+    let safety = contract::manual_job_name(&backup, "before-restore");
     let load = match db {
         "postgres" => format!(
             "kubectl --namespace {ns} exec -i deployment/{store} -- \\\n  pg_restore --clean --if-exists \

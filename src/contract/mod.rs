@@ -553,6 +553,12 @@ pub fn backup_cronjob_name(slug: &str, store: &str, job: &str) -> String {
     format!("{}-{store}-{job}", short.trim_end_matches('-'))
 }
 
+/// The Job a person starts from a CronJob: `<cronjob>-<suffix>`, within the 63 characters of a name.
+pub fn manual_job_name(cronjob: &str, suffix: &str) -> String {
+    let room = 63usize.saturating_sub(suffix.len() + 1);
+    format!("{}-{suffix}", &cronjob[..cronjob.len().min(room)].trim_end_matches('-'))
+}
+
 /// The HPA file, where F4 findings belong.
 pub const HPA_FILE: &str = "k8s/12-hpa.yaml";
 /// The CI workflow.

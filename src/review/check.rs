@@ -11,7 +11,8 @@ use crate::contract::CheckId;
 pub enum Judged {
     /// From the repo's files only.
     Static,
-    /// From the repo (the manifest's probes); live evidence adds its own findings next to those.
+    /// From the repo (the manifest's probes, the backup CronJobs); live evidence adds its own findings
+    /// next to those (the app answering its probes, the age of the last backup).
     LiveAdds,
     /// About the running app, judged from source code until live evidence replaces that judgement.
     LiveReplaces,

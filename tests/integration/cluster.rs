@@ -39,16 +39,18 @@ struct Route {
 }
 
 impl ApiServer {
-    fn start(routes: HashMap<String, Route>) -> ApiServer {
+    /// Serves `routes`, each answer with the `Date` header `date` (the server's clock).
+    fn start(routes: HashMap<String, Route>, date: String) -> ApiServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let routes = Arc::new(routes);
+        let date = Arc::new(date);
         let log = seen.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (routes, log) = (routes.clone(), log.clone());
-                std::thread::spawn(move || serve_connection(stream, &routes, &log));
+                let (routes, log, date) = (routes.clone(), log.clone(), date.clone());
+                std::thread::spawn(move || serve_connection(stream, &routes, &log, &date));
             }
         });
         ApiServer { port, seen }
@@ -70,7 +72,7 @@ fn reason(status: u16) -> &'static str {
 }
 
 /// HTTP/1.1 with keep-alive, as hyper speaks it: requests are read one after another.
-fn serve_connection(stream: TcpStream, routes: &HashMap<String, Route>, log: &Mutex<Vec<Seen>>) {
+fn serve_connection(stream: TcpStream, routes: &HashMap<String, Route>, log: &Mutex<Vec<Seen>>, date: &str) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut out = stream;
     loop {
@@ -112,7 +114,7 @@ fn serve_connection(stream: TcpStream, routes: &HashMap<String, Route>, log: &Mu
             .to_string(),
         });
         let head = format!(
-            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nAudit-Id: 0\r\n\r\n",
+            "HTTP/1.1 {} {}\r\nDate: {date}\r\nContent-Type: {}\r\nContent-Length: {}\r\nAudit-Id: 0\r\n\r\n",
             route.status,
             reason(route.status),
             route.content_type,
@@ -166,9 +168,13 @@ fn namespace(app: &App, scenario: &str) -> ApiServer {
         .output()
         .unwrap();
     assert!(out.status.success(), "cluster_namespace.py: {}", String::from_utf8_lossy(&out.stderr));
-    let raw: HashMap<String, Value> = serde_json::from_str(&std::fs::read_to_string(&routes_file).unwrap()).unwrap();
+    let raw: Value = serde_json::from_str(&std::fs::read_to_string(&routes_file).unwrap()).unwrap();
     std::fs::remove_file(&routes_file).unwrap();
-    let routes = raw
+    let date = raw["date"].as_str().unwrap().to_string();
+    let routes = raw["routes"]
+        .as_object()
+        .unwrap()
+        .clone()
         .into_iter()
         .map(|(path, r)| {
             let route = Route {
@@ -179,7 +185,7 @@ fn namespace(app: &App, scenario: &str) -> ApiServer {
             (path, route)
         })
         .collect();
-    ApiServer::start(routes)
+    ApiServer::start(routes, date)
 }
 
 /// A kubeconfig with one context, `test`, pointing at `port` with a token user.
@@ -273,11 +279,20 @@ fn a_compliant_namespace_reviews_clean_with_live_evidence() {
     assert!(run.stderr.contains(&format!("Live namespace {NS} (context test at http://127.0.0.1:{}", server.port)));
     assert!(run.stderr.contains("12 recent log lines of container app judged"), "{}", run.stderr);
     assert!(run.stderr.contains("2 of 2 business metrics present"), "{}", run.stderr);
+    // The backups ran last night and the drill last Sunday (by the API server's clock, Monday 10:00 UTC).
+    for note in [
+        "CronJob/inventory-checker-postgres-backup: last backup 7 h ago (2026-11-09 02:19 UTC); it runs daily at 02:17.",
+        "CronJob/inventory-checker-postgres-restore-drill: last restore drill 29 h ago (2026-11-08 04:52 UTC); it runs \
+         weekly on Sunday at 04:47.",
+    ] {
+        assert!(run.stderr.contains(note), "{note}\n{}", run.stderr);
+    }
 
     let requests = server.requests();
     assert_read_only(&requests);
     let paths: Vec<&str> = requests.iter().map(|r| r.target.as_str()).collect();
     assert!(paths.contains(&format!("/apis/bitnami.com/v1alpha1/namespaces/{NS}/sealedsecrets").as_str()), "{paths:?}");
+    assert!(paths.contains(&format!("/apis/batch/v1/namespaces/{NS}/cronjobs").as_str()), "{paths:?}");
     let log = paths.iter().find(|p| p.contains("/log?")).expect("the app's log was read");
     assert!(log.contains("container=app") && log.contains("tailLines=200"), "{log}");
     for endpoint in [":8081/proxy/metrics", ":8082/proxy/readiness", ":8082/proxy/liveness", ":8082/proxy/info"] {
@@ -490,6 +505,102 @@ fn unhealthy_pods_are_findings_on_the_live_pod() {
         assert_eq!(run.code, if f["severity"] == "critical" { 1 } else { i32::from(report["gate"] == "blocked") });
         assert_read_only(&server.requests());
     }
+}
+
+#[test]
+fn the_last_backups_age_from_the_cronjob_status_is_live_d5_and_d6() {
+    let (app, _certs) = generated_app();
+    let manifest = app.read("k8s/13-backup.yaml");
+    // The CronJob's first line (its apiVersion) in k8s/13-backup.yaml.
+    let cronjob_line = |name: &str| {
+        let lines: Vec<&str> = manifest.lines().collect();
+        let at = lines.iter().position(|l| l.trim() == format!("name: {name}")).unwrap();
+        lines[..at].iter().rposition(|l| l.starts_with("apiVersion:")).unwrap() as u64 + 1
+    };
+    let backup = "inventory-checker-postgres-backup";
+    let drill = "inventory-checker-postgres-restore-drill";
+    // (scenario, [(check, CronJob, words of the message, words of the fix)])
+    let cases: [(&str, Vec<(&str, &str, &str, &str)>); 3] = [
+        (
+            "backup-stale",
+            vec![
+                (
+                    "D5",
+                    backup,
+                    "last successful backup 3 days ago (2026-11-06 02:18 UTC); it runs daily at 02:17. Nothing the app \
+                     wrote since then is off the cluster",
+                    // The run of 2026-11-09 02:17 UTC failed: the Job the CronJob controller named after its minute.
+                    "`kubectl --namespace platform-vibe-inventory-checker logs \
+                     job/inventory-checker-postgres-backup-29903177 --all-containers`",
+                ),
+                (
+                    "D6",
+                    drill,
+                    "last successful restore drill 22 days ago (2026-10-18 04:51 UTC); it runs weekly on Sunday at \
+                     04:47. Nobody knows whether the backups made since then can be restored.",
+                    "job/inventory-checker-postgres-restore-drill-29901887 --all-containers",
+                ),
+            ],
+        ),
+        (
+            "backup-never",
+            vec![(
+                "D5",
+                backup,
+                "has never completed a backup, though it has been due since 2026-11-03 02:17 UTC (it runs daily at \
+                 02:17): no copy of the postgres data exists outside the cluster.",
+                "`vibe backup now` prints the command",
+            )],
+        ),
+        (
+            "backup-suspended",
+            vec![(
+                "D5",
+                backup,
+                "is suspended (spec.suspend: true): the backups are off; the last successful one was 4 days ago \
+                 (2026-11-05 02:19 UTC)",
+                "patch cronjob inventory-checker-postgres-backup --patch '{\"spec\":{\"suspend\":false}}'",
+            )],
+        ),
+    ];
+    for (scenario, expected) in cases {
+        let server = namespace(&app, scenario);
+        let config = kubeconfig(app.path(), server.port);
+        let (run, report) = json_review(&app, &config);
+        let list = findings(&report);
+        let ages: Vec<&Value> =
+            list.iter().filter(|f| ["D5", "D6"].contains(&f["id"].as_str().unwrap_or_default())).collect();
+        assert_eq!(ages.len(), expected.len(), "{scenario}:\n{}", describe(&list));
+        for &(id, cronjob, message, fix) in &expected {
+            let f = ages
+                .iter()
+                .find(|f| f["id"] == id)
+                .unwrap_or_else(|| panic!("{scenario}: no {id}:\n{}", describe(&list)));
+            assert_eq!(f["file"], "k8s/13-backup.yaml", "{scenario}: {f}");
+            assert_eq!(f["line"].as_u64(), Some(cronjob_line(cronjob)), "{scenario}: {f}");
+            assert_eq!(f["object"], format!("CronJob/{cronjob}"), "{scenario}: {f}");
+            assert_eq!(f["evidence"], "live", "{scenario}: {f}");
+            assert!(f["message"].as_str().unwrap().contains(message), "{scenario}: {message}\n{f}");
+            assert!(f["fix"].as_str().unwrap().contains(fix), "{scenario}: {fix}\n{f}");
+        }
+        // Only the age findings: nothing else about the namespace changed.
+        assert_eq!(list.len(), expected.len(), "{scenario}:\n{}", describe(&list));
+        // D5 is CRITICAL: a namespace whose backups stopped is blocked.
+        assert_eq!((run.code, report["gate"].as_str()), (1, Some("blocked")), "{scenario}: {}", run.stderr);
+        assert_read_only(&server.requests());
+        if scenario == "backup-stale" {
+            // The drill is fine in the other scenarios: a note, as for a recent backup.
+            assert!(!run.stderr.contains("CronJob/inventory-checker-postgres-backup: last backup"), "{}", run.stderr);
+        } else {
+            assert!(run.stderr.contains(&format!("CronJob/{drill}: last restore drill 29 h ago")), "{}", run.stderr);
+        }
+    }
+    // In text: the finding at the manifest's line, marked live.
+    let server = namespace(&app, "backup-stale");
+    let config = kubeconfig(app.path(), server.port);
+    let text = review(&app, &config, &[]);
+    let want = format!("D5 k8s/13-backup.yaml:{}  CronJob/{backup}  [live]", cronjob_line(backup));
+    assert!(text.stdout.contains(&want), "{want}\n{}", text.stdout);
 }
 
 #[test]

@@ -22,11 +22,15 @@ The scenario (JSON, paths relative to its file) changes that picture:
   forbidden: [RESOURCE]                            403 for that resource (e.g. "pods/log")
   not_installed: [RESOURCE]                        404 for an add-on's resource (its CRD is not installed)
   namespace_missing: true                          404 for the namespace
+  cronjobs:  {NAME: {status, suspend, creationTimestamp}}  a CronJob's last runs (default: last night's, fine)
+  date:      RFC 3339 time                         the API server's clock (its Date header)
 
-ROUTES.json maps each path (no query) to {status, type, body}; anything else is a 404.
+ROUTES.json is {date: the Date header, routes: {path (no query): {status, type, body}}}; anything else is a 404.
 """
 import argparse
 import copy
+import datetime
+import email.utils
 import hashlib
 import json
 import sys
@@ -44,10 +48,17 @@ KINDS = [
     ("v1", "persistentvolumeclaims", "PersistentVolumeClaim"),
     ("autoscaling/v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler"),
     ("v1", "configmaps", "ConfigMap"),
+    ("batch/v1", "cronjobs", "CronJob"),
     ("bitnami.com/v1alpha1", "sealedsecrets", "SealedSecret"),
     ("monitoring.coreos.com/v1", "prometheusrules", "PrometheusRule"),
 ]
 NOW = "2026-11-02T09:14:07Z"
+# The API server's clock (its Date header): a week after the objects were created, a Monday.
+SERVER_DATE = "2026-11-09T10:00:00Z"
+# The CronJobs' last runs by default: for the generated schedules (backup daily at 02:17, drill
+# Sundays at 04:47), the runs of the last night and of the last Sunday, both successful.
+BACKUP_STATUS = {"lastScheduleTime": "2026-11-09T02:17:00Z", "lastSuccessfulTime": "2026-11-09T02:19:31Z"}
+DRILL_STATUS = {"lastScheduleTime": "2026-11-08T04:47:00Z", "lastSuccessfulTime": "2026-11-08T04:52:10Z"}
 
 
 def base(api_version):
@@ -124,6 +135,17 @@ def server_side(obj, ns, n):
         spec["template"].setdefault("metadata", {}).setdefault("creationTimestamp", None)
         obj["status"] = {"observedGeneration": 3, "replicas": spec["replicas"], "readyReplicas": spec["replicas"],
                          "availableReplicas": spec["replicas"], "updatedReplicas": spec["replicas"]}
+    elif kind == "CronJob":
+        meta["generation"] = 1
+        spec.setdefault("suspend", False)
+        spec.setdefault("concurrencyPolicy", "Allow")
+        spec.setdefault("successfulJobsHistoryLimit", 3)
+        spec.setdefault("failedJobsHistoryLimit", 1)
+        job = spec["jobTemplate"]
+        job.setdefault("metadata", {}).setdefault("creationTimestamp", None)
+        job["spec"]["template"].setdefault("metadata", {}).setdefault("creationTimestamp", None)
+        default_pod_spec(job["spec"]["template"]["spec"])
+        obj["status"] = dict(DRILL_STATUS if "drill" in meta["name"] else BACKUP_STATUS)
     elif kind == "Service":
         spec.setdefault("type", "ClusterIP")
         spec.setdefault("sessionAffinity", "None")
@@ -191,6 +213,13 @@ def main():
     for p in sub(scenario.get("patch", [])):
         target = next(o for o in live if o["kind"] == p["kind"] and o["metadata"]["name"] == p["name"])
         set_path(target, p["path"], p["value"])
+    for name, state in sub(scenario.get("cronjobs", {})).items():
+        target = next(o for o in live if o["kind"] == "CronJob" and o["metadata"]["name"] == name)
+        target["status"] = state.get("status", {})
+        if "suspend" in state:
+            target["spec"]["suspend"] = state["suspend"]
+        if "creationTimestamp" in state:
+            target["metadata"]["creationTimestamp"] = state["creationTimestamp"]
     live.append({"apiVersion": "v1", "kind": "ConfigMap",
                  "metadata": {"name": "kube-root-ca.crt", "namespace": ns, "uid": uid("root-ca"),
                               "resourceVersion": "7", "creationTimestamp": NOW,
@@ -294,7 +323,9 @@ def main():
                                                  "body": json.dumps({"app": slug, "version": args.tag})}
     routes[f"/api/v1/namespaces/{ns}/pods"] = {"status": 200, "type": "application/json", "body": json.dumps(
         {"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "54322"}, "items": pods})}
-    Path(args.out).write_text(json.dumps(routes, indent=1))
+    date = datetime.datetime.fromisoformat(scenario.get("date", SERVER_DATE).replace("Z", "+00:00"))
+    Path(args.out).write_text(json.dumps({"date": email.utils.format_datetime(date, usegmt=True), "routes": routes},
+                                         indent=1))
     print(f"{len(routes)} routes, {len(live)} objects, {len(pods)} pods")
 
 

@@ -50,8 +50,9 @@ pub const CHECKS: &[Check] = &[
     Check { id: CheckId::D2, run: d2, judged: Judged::Static, repo_only: false, fixer: Some(fix::d2) },
     Check { id: CheckId::D3, run: d3, judged: Judged::Static, repo_only: false, fixer: Some(fix::d3) },
     Check { id: CheckId::D4, run: d4, judged: Judged::Static, repo_only: false, fixer: None },
-    Check { id: CheckId::D5, run: d5, judged: Judged::Static, repo_only: false, fixer: None },
-    Check { id: CheckId::D6, run: d6, judged: Judged::Static, repo_only: false, fixer: None },
+    // The CronJobs are in the repo; `vibe review --cluster` adds how old their last success is.
+    Check { id: CheckId::D5, run: d5, judged: Judged::LiveAdds, repo_only: false, fixer: None },
+    Check { id: CheckId::D6, run: d6, judged: Judged::LiveAdds, repo_only: false, fixer: None },
 ];
 
 /// A stateful platform store (postgres, mongo, rabbitmq), by component id.
