@@ -519,8 +519,9 @@ fn the_last_backups_age_from_the_cronjob_status_is_live_d5_and_d6() {
     };
     let backup = "inventory-checker-postgres-backup";
     let drill = "inventory-checker-postgres-restore-drill";
-    // (scenario, [(check, CronJob, words of the message, words of the fix)])
-    let cases: [(&str, Vec<(&str, &str, &str, &str)>); 3] = [
+    // (check, CronJob, words of the message, words of the fix)
+    type Expected<'a> = Vec<(&'a str, &'a str, &'a str, &'a str)>;
+    let cases: [(&str, Expected); 3] = [
         (
             "backup-stale",
             vec![

@@ -64,8 +64,8 @@ pub fn role(w: &Workload) -> Option<(Role, &'static str)> {
         return None;
     }
     let text = scripts(w);
-    let find = |pick: fn((&'static [&'static str], &'static [&'static str])) -> &'static [&'static str]| {
-        contract::DATABASES.iter().copied().find(|db| pick(tools(db)).iter().any(|t| runs(&text, t)))
-    };
-    find(|t| t.0).map(|db| (Role::Backup, db)).or_else(|| find(|t| t.1).map(|db| (Role::Drill, db)))
+    let runs_any = |tools: &[&str]| tools.iter().any(|t| runs(&text, t));
+    let dumps = contract::DATABASES.iter().copied().find(|db| runs_any(tools(db).0));
+    let restores = contract::DATABASES.iter().copied().find(|db| runs_any(tools(db).1));
+    dumps.map(|db| (Role::Backup, db)).or_else(|| restores.map(|db| (Role::Drill, db)))
 }

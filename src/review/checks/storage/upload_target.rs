@@ -61,7 +61,7 @@ pub fn inside_cluster(r: &Review, w: &Workload, c: &Container, script: &str) -> 
             Endpoint::Unknown | Endpoint::ProviderDefault => return None,
             Endpoint::LocalRemote(name) => format!("the rclone remote {name}, of type local (the pod's own disk)"),
             Endpoint::Url(url) => {
-                let Some(host) = host_of(url) else { return None };
+                let host = host_of(url)?;
                 if Some(&host) == platform_host.as_ref() {
                     return None;
                 }
