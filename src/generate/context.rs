@@ -18,6 +18,9 @@ pub struct SealedValues {
     /// platform that rotates its certificate sees old values flagged (E7) rather than
     /// re-stamped with the new fingerprint.
     pub fingerprint: Option<String>,
+    /// The app's own secrets sealed for previews (cluster-wide scope), by key: the chart's
+    /// `sealedPreview`, kept across runs as the production values are.
+    pub preview: BTreeMap<String, String>,
 }
 
 impl SealedValues {
@@ -148,6 +151,7 @@ fn app(spec: &AppSpec, sealed: &SealedValues) -> Value {
             "value_yaml": yaml_double_quoted(value),
         })).collect::<Vec<_>>(),
         "secret_name": format!("{slug}-secrets"),
+        "sealed_preview": sealed.preview.iter().map(|(name, value)| json!({"name": name, "value": value})).collect::<Vec<_>>(),
         "app_secret_keys": app_secret_keys,
         "secret_keys": secret_keys,
         "db_user": slug_snake,
