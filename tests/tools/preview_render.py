@@ -86,12 +86,15 @@ def substitute(node, p, where="template"):
 
 
 def typed(value):
-    # Helm's strvals for `--set`: booleans, integers and null are typed, the rest stays a string.
-    if value in ("true", "false"):
-        return value == "true"
-    if value == "null":
+    # Helm's strvals.typedVal for `--set`: true/false/null in any case, "0", and integers that do not
+    # start with a zero are typed; the rest stays a string.
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if value.lower() == "null":
         return None
-    if re.fullmatch(r"-?[0-9]+", value) and not (len(value) > 1 and value.lstrip("-").startswith("0")):
+    if value == "0":
+        return 0
+    if value and value[0] != "0" and re.fullmatch(r"[-+]?[0-9]+", value):
         return int(value)
     return value
 
