@@ -563,10 +563,7 @@ mod tests {
     fn preview_settings_default_to_the_contract_and_are_validated_with_plain_errors() {
         let p = Platform::default();
         assert_eq!(p.previews.size, "xs");
-        assert_eq!(
-            p.previews.host(&p.prefix, "shop", "7").as_deref(),
-            Some("platform-shop-pr-7.internal.example.com")
-        );
+        assert_eq!(p.previews.host(&p.prefix, "shop", "7").as_deref(), Some("platform-shop-pr-7.internal.example.com"));
         let p = Platform::from_yaml(
             "previews:\n  hostPattern: \"{slug}-{number}.preview.acme.test\"\n  size: sm\n",
             Path::new("p.yaml"),

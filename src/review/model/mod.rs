@@ -11,7 +11,7 @@ pub mod images;
 pub mod routes;
 
 pub use entry::Entry;
-pub use images::{FromImage, FromLine, ImageSite, Place, from_lines};
+pub use images::{FromImage, FromLine, ImageSite, Place, TagOverride, argocd_tag_overrides, from_lines};
 pub use routes::{Backend, METRICS_PATH, Routes, Target};
 
 use super::context::ReviewContext;
