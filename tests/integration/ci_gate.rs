@@ -252,7 +252,7 @@ fn pull_request_images_are_pushed_after_the_gate_and_scans_and_never_from_a_fork
     let build = &doc["jobs"]["build"];
     assert_eq!(build["needs"], "review", "the image job needs the review gate");
     let steps = build["steps"].as_array().unwrap();
-    let at = |what: &dyn Fn(&Value) -> bool| steps.iter().position(|s| what(s)).expect("step");
+    let at = |what: &dyn Fn(&Value) -> bool| steps.iter().position(what).expect("step");
     let trufflehog = at(&|s| text(s, "run").contains("trufflehog"));
     let trivy = at(&|s| text(s, "run").contains("trivy"));
     let login = at(&|s| text(s, "uses").starts_with("docker/login-action"));

@@ -206,6 +206,12 @@ fn each_pull_request_gets_its_own_small_preview_without_production_secrets() {
         let host = format!("platform-shop-pr-{number}.internal.example.com");
         assert_eq!(ingress[0]["spec"]["rules"][0]["host"], host.as_str());
         assert_eq!(ingress[0]["spec"]["tls"][0]["hosts"][0], host.as_str());
+        // Its alerts inform and never page: a preview breaks whenever its pull request does.
+        let rules = &of_kind(&objs, "PrometheusRule")[0]["spec"]["groups"][0]["rules"];
+        assert!(rules.as_array().unwrap().len() > 4);
+        for rule in rules.as_array().unwrap() {
+            assert_eq!((&rule["labels"]["severity"], &rule["labels"]["preview"]), (&"info".into(), &"true".into()));
+        }
         // Kubernetes' schemas, strictly.
         let (ok, text) = python(&[&tool("k8s_validate.py"), &dir]);
         assert!(ok && text.contains(" 0 invalid"), "{number}: {text}");
