@@ -13,6 +13,10 @@
 //! argocd: {namespace, repoURL}
 //! monitoring: {dashboardLabel, ruleLabels}
 //! gate: {image: "{registry}/platform/vibe:<vibe's version>"}  # the review gate CI runs; pinned
+//! backup: {endpoint, bucket, credentialsSecret, schedule, keepDaily, keepWeekly}
+//! previews:                             # argocd/previews.yaml: one environment per pull request
+//!   hostPattern: "{prefix}-{slug}-pr-{number}.internal.example.com"  # "" = previews get no Ingress
+//!   size: xs                            # the app's t-shirt size in a preview
 //! ```
 
 use crate::contract::platform_defaults as d;
@@ -60,6 +64,8 @@ pub struct Platform {
     pub gate_image: String,
     /// Where backups go and how many are kept.
     pub backup: Backup,
+    /// The preview environment of each pull request (argocd/previews.yaml).
+    pub previews: Previews,
     /// Where the settings came from (for messages); `None` for the embedded defaults.
     pub source: Option<PathBuf>,
 }
@@ -164,6 +170,59 @@ impl Backup {
     }
 }
 
+/// Previews: one short-lived environment per open pull request (argocd/previews.yaml).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Previews {
+    /// Host of a preview with `{prefix}`, `{slug}` and `{number}` (the pull request's); empty: no Ingress.
+    pub host_pattern: String,
+    /// The app's t-shirt size in a preview (one of the contract's sizes).
+    pub size: String,
+}
+
+impl Default for Previews {
+    fn default() -> Self {
+        Previews { host_pattern: d::PREVIEWS_HOST.into(), size: d::PREVIEWS_SIZE.into() }
+    }
+}
+
+impl Previews {
+    /// The host of pull request `number` (any text: the ArgoCD template passes its own field), if
+    /// previews get an Ingress.
+    pub fn host(&self, prefix: &str, slug: &str, number: &str) -> Option<String> {
+        let p = self.host_pattern.trim();
+        (!p.is_empty()).then(|| p.replace("{prefix}", prefix).replace("{slug}", slug).replace("{number}", number))
+    }
+
+    /// Every broken rule, as (key, what is wrong and what to write instead).
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let p = self.host_pattern.trim();
+        // Each placeholder may appear; anything else must already be host characters.
+        let rest = p.replace("{prefix}", "a").replace("{slug}", "a").replace("{number}", "1");
+        let host_ok = rest.split('.').count() >= 2
+            && rest.split('.').all(|l| {
+                !l.is_empty()
+                    && l.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+            });
+        if !p.is_empty() && (!p.contains("{number}") || !host_ok) {
+            out.push((
+                "previews.hostPattern",
+                "must be a host name with `{number}` (the pull request's number, so every preview has its own \
+                 host), lowercase letters, digits, '-' and '.', e.g. \"{prefix}-{slug}-pr-{number}.apps.example.com\"; \
+                 \"\" gives previews no public URL"
+                    .to_string(),
+            ));
+        }
+        if crate::contract::size(&self.size).is_none() {
+            let ids: Vec<&str> = crate::contract::SIZES.iter().map(|s| s.id).collect();
+            out.push(("previews.size", format!("must be one of the t-shirt sizes: {}", ids.join(", "))));
+        }
+        out
+    }
+}
+
 impl Default for Platform {
     fn default() -> Self {
         Platform {
@@ -191,6 +250,7 @@ impl Default for Platform {
                 .collect(),
             gate_image: gate_image(d::REGISTRY),
             backup: Backup::default(),
+            previews: Previews::default(),
             source: None,
         }
     }
@@ -240,6 +300,14 @@ struct PlatformFile {
     monitoring: Option<MonitoringFile>,
     gate: Option<GateFile>,
     backup: Option<BackupFile>,
+    previews: Option<PreviewsFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct PreviewsFile {
+    host_pattern: Option<String>,
+    size: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -369,7 +437,12 @@ impl Platform {
             p.backup.keep_daily = b.keep_daily.unwrap_or(p.backup.keep_daily);
             p.backup.keep_weekly = b.keep_weekly.unwrap_or(p.backup.keep_weekly);
         }
-        let problems = p.backup.problems();
+        if let Some(v) = file.previews {
+            set(&mut p.previews.host_pattern, v.host_pattern);
+            set(&mut p.previews.size, v.size);
+        }
+        let mut problems = p.backup.problems();
+        problems.extend(p.previews.problems());
         if !problems.is_empty() {
             return Err(Error::Invalid(crate::error::Invalid {
                 source: path.display().to_string(),
@@ -484,6 +557,35 @@ mod tests {
             assert!(err.contains(key), "{key} not reported: {err}");
         }
         assert!(err.contains("like https://s3.example.com") && err.contains("five-field cron"), "{err}");
+    }
+
+    #[test]
+    fn preview_settings_default_to_the_contract_and_are_validated_with_plain_errors() {
+        let p = Platform::default();
+        assert_eq!(p.previews.size, "xs");
+        assert_eq!(p.previews.host(&p.prefix, "shop", "7").as_deref(), Some("platform-shop-pr-7.internal.example.com"));
+        let p = Platform::from_yaml(
+            "previews:\n  hostPattern: \"{slug}-{number}.preview.acme.test\"\n  size: sm\n",
+            Path::new("p.yaml"),
+        )
+        .unwrap();
+        assert_eq!(p.previews.host("acme", "shop", "12").as_deref(), Some("shop-12.preview.acme.test"));
+        assert_eq!(p.previews.size, "sm");
+        let p = Platform::from_yaml("previews: {hostPattern: \"\"}\n", Path::new("p.yaml")).unwrap();
+        assert_eq!(p.previews.host("acme", "shop", "12"), None, "an empty pattern: no Ingress");
+        assert_eq!(p.previews.size, "xs", "keys not given keep their default");
+        let err = Platform::from_yaml(
+            "previews:\n  hostPattern: \"{prefix}-{slug}.internal.example.com\"\n  size: huge\n",
+            Path::new("p.yaml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("p.yaml") && err.contains("previews.hostPattern") && err.contains("{number}"), "{err}");
+        assert!(err.contains("previews.size") && err.contains("xs, sm, md, lg, xl"), "{err}");
+        let err = Platform::from_yaml("previews: {hostPattern: \"Shop {number}.example\"}\n", Path::new("p.yaml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("previews.hostPattern"), "{err}");
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub const NAMESPACE_MAX_LEN: usize = 63;
 pub const SHORT_SHA_LEN: usize = 7;
 /// Label every generated Namespace carries.
 pub const MANAGED_BY_LABEL: (&str, &str) = ("managed-by", "vibe-env");
+/// Label of a pull request's preview namespace (argocd/previews.yaml): throw-away data, one copy.
+pub const PREVIEW_LABEL: (&str, &str) = ("platform.vibe/preview", "true");
 /// Most labels a business metric may have (cardinality guard).
 pub const MAX_METRIC_LABELS: usize = 3;
 
@@ -293,6 +295,8 @@ pub const COMPONENTS: &[Component] = &[
     Component { id: "wait", image: "busybox:1.36", port: None, stateful: false, data_dir: None },
     // The S3 client of the backup and restore-drill CronJobs (k8s/13-backup.yaml).
     Component { id: "rclone", image: "rclone/rclone:1.68.2", port: None, stateful: false, data_dir: None },
+    // kubectl and a shell: the one-shot Job that writes a preview's fresh store passwords.
+    Component { id: "kubectl", image: "alpine/k8s:1.31.4", port: None, stateful: false, data_dir: None },
 ];
 
 /// Looks a component up by id.
@@ -454,6 +458,10 @@ pub mod platform_defaults {
     pub const BACKUP_KEEP_DAILY: u32 = 7;
     /// How many ISO weeks keep their newest dump.
     pub const BACKUP_KEEP_WEEKLY: u32 = 4;
+    /// Host of a pull request's preview; `{prefix}`, `{slug}` and `{number}` are replaced ("" = no Ingress).
+    pub const PREVIEWS_HOST: &str = "{prefix}-{slug}-pr-{number}.internal.example.com";
+    /// T-shirt size of the app in a preview.
+    pub const PREVIEWS_SIZE: &str = "xs";
 }
 
 #[cfg(test)]
@@ -467,6 +475,14 @@ mod tests {
         let name = backup_cronjob_name(long, "postgres", "restore-drill");
         assert!(name.len() <= CRONJOB_NAME_MAX_LEN && name.ends_with("-postgres-restore-drill"), "{name}");
         assert!(!name.contains("--"), "{name}");
+    }
+
+    #[test]
+    fn preview_namespaces_fit_kubernetes_limit() {
+        assert_eq!(preview_namespace_prefix("platform-vibe-shop"), "platform-vibe-shop-pr-");
+        let long = format!("platform-vibe-{}", "a-".repeat(24));
+        let ns = format!("{}{}", preview_namespace_prefix(&long), "9".repeat(PREVIEW_NUMBER_DIGITS));
+        assert!(ns.len() <= NAMESPACE_MAX_LEN && !ns.contains("--"), "{ns}");
     }
 
     #[test]
@@ -567,6 +583,20 @@ pub const CI_FILE: &str = ".github/workflows/ci.yml";
 pub const CD_FILE: &str = ".github/workflows/cd-argocd.yml";
 /// The ArgoCD Application.
 pub const ARGOCD_FILE: &str = "argocd/application.yaml";
+/// The ArgoCD ApplicationSet of the pull requests' previews.
+pub const PREVIEWS_FILE: &str = "argocd/previews.yaml";
+/// Digits a pull request's number may have in a preview's namespace (`<namespace>-pr-<number>`).
+pub const PREVIEW_NUMBER_DIGITS: usize = 6;
+
+/// The start of a preview's namespace, before the pull request's number: `<namespace>-pr-`, the
+/// app's namespace shortened so that a number of [`PREVIEW_NUMBER_DIGITS`] digits still fits a
+/// namespace name ([`NAMESPACE_MAX_LEN`]).
+pub fn preview_namespace_prefix(namespace: &str) -> String {
+    let room = NAMESPACE_MAX_LEN - PREVIEW_NUMBER_DIGITS - "-pr-".len();
+    let short: String = namespace.chars().take(room).collect();
+    format!("{}-pr-", short.trim_end_matches('-'))
+}
+
 /// The Helm chart folder.
 pub const CHART_DIR: &str = "helm/vibe-stack";
 /// Volume size for each stateful store's PVC.

@@ -18,6 +18,9 @@ pub struct SealedValues {
     /// platform that rotates its certificate sees old values flagged (E7) rather than
     /// re-stamped with the new fingerprint.
     pub fingerprint: Option<String>,
+    /// The app's own secrets sealed for previews (cluster-wide scope), by key: the chart's
+    /// `sealedPreview`, kept across runs as the production values are.
+    pub preview: BTreeMap<String, String>,
 }
 
 impl SealedValues {
@@ -75,6 +78,7 @@ pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Value {
         "vibe": {"version": env!("CARGO_PKG_VERSION")},
         "monitoring": super::monitoring::context(spec),
         "backup": backup(spec),
+        "previews": previews(spec),
         "app": app(spec, sealed),
         "platform": platform(spec, sealed),
         "ports": ports(),
@@ -147,6 +151,7 @@ fn app(spec: &AppSpec, sealed: &SealedValues) -> Value {
             "value_yaml": yaml_double_quoted(value),
         })).collect::<Vec<_>>(),
         "secret_name": format!("{slug}-secrets"),
+        "sealed_preview": sealed.preview.iter().map(|(name, value)| json!({"name": name, "value": value})).collect::<Vec<_>>(),
         "app_secret_keys": app_secret_keys,
         "secret_keys": secret_keys,
         "db_user": slug_snake,
@@ -265,17 +270,7 @@ const BACKUP_SCRIPT_INDENT: usize = 18;
 /// (templates/backup/, pasted into both files as block scalars so the chart twin cannot drift).
 fn backup(spec: &AppSpec) -> Value {
     let b = &spec.platform.backup;
-    let script = |name: &str| -> String {
-        let text = super::render::TEMPLATES
-            .get_file(format!("backup/{name}"))
-            .and_then(|f| f.contents_utf8())
-            .unwrap_or_default();
-        let pad = " ".repeat(BACKUP_SCRIPT_INDENT);
-        text.lines()
-            .map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") })
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
+    let script = |name: &str| block_script(&format!("backup/{name}"), BACKUP_SCRIPT_INDENT);
     let db = spec.database.unwrap_or("none");
     json!({
         "backup_cronjob": contract::backup_cronjob_name(spec.slug(), db, "backup"),
@@ -297,6 +292,37 @@ fn backup(spec: &AppSpec) -> Value {
             "fetch": script("fetch.sh"),
             "report": script("report.sh"),
         },
+    })
+}
+
+/// An embedded script (templates/`path`) as the body of a YAML block scalar at column `indent`.
+fn block_script(path: &str, indent: usize) -> String {
+    let text = super::render::TEMPLATES.get_file(path).and_then(|f| f.contents_utf8()).unwrap_or_default();
+    let pad = " ".repeat(indent);
+    text.lines().map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") }).collect::<Vec<_>>().join("\n")
+}
+
+/// Column of the preview password Job's script in the chart's 02-sealed-secrets.yaml (under a Job's
+/// container `command: [/bin/sh, -c, |]`).
+const PREVIEW_SCRIPT_INDENT: usize = 14;
+
+/// The `previews` part: argocd/previews.yaml's values. `{{.number}}` is the ArgoCD template's
+/// field for the pull request's number, filled in per pull request by ArgoCD, not by vibe.
+fn previews(spec: &AppSpec) -> Value {
+    let p = &spec.platform;
+    let slug = spec.slug();
+    let url = p.git_repo_url.replace("{slug}", slug);
+    let repo = crate::git::remote_repo(&url);
+    let namespace = format!("{}{{{{.number}}}}", contract::preview_namespace_prefix(&spec.namespace()));
+    json!({
+        "namespace": namespace,
+        "host": p.previews.host(&p.prefix, slug, "{{.number}}"),
+        "size": p.previews.size,
+        "owner": repo.as_ref().map(|r| r.owner.clone()),
+        "repo": repo.as_ref().map(|r| r.name.clone()),
+        // GitHub Enterprise serves its API under the host itself (ArgoCD adds /api/v3).
+        "api": repo.as_ref().filter(|r| r.host != "github.com").map(|r| format!("https://{}/", r.host)),
+        "passwords_script": block_script("preview/passwords.sh", PREVIEW_SCRIPT_INDENT),
     })
 }
 

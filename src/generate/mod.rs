@@ -68,7 +68,26 @@ pub fn sealed_on_disk(root: &Path, spec: &AppSpec) -> SealedValues {
             }
         }
     }
+    out.preview = sealed_preview_on_disk(root, spec);
     out
+}
+
+/// The chart's `sealedPreview` values (the app's own secrets sealed for previews), for the app's
+/// secret names only: values.yaml is their one home, and a name the app no longer has is dropped.
+fn sealed_preview_on_disk(root: &Path, spec: &AppSpec) -> std::collections::BTreeMap<String, String> {
+    let path = format!("{}/values.yaml", crate::contract::CHART_DIR);
+    let Ok(write::Existing::File(bytes)) = write::read_existing(root, &path) else {
+        return Default::default();
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let docs = crate::yaml::parse_documents(&text).unwrap_or_default();
+    let entries = docs.first().and_then(|d| d.root.get("sealedPreview")).map(crate::yaml::Node::entries);
+    entries
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| spec.answers.secrets.contains(&e.key))
+        .filter_map(|e| Some((e.key.clone(), e.value.as_str().filter(|v| !v.trim().is_empty())?.to_string())))
+        .collect()
 }
 
 /// Where a hand edit to a generated file belongs instead, so `vibe generate` keeps it.

@@ -66,13 +66,36 @@ fn sources(spec: &AppSpec, ctx: &serde_json::Value) -> Vec<(String, String)> {
     out.push(("ci/ci.yml".into(), contract::CI_FILE.into()));
     out.push(("ci/cd-argocd.yml".into(), contract::CD_FILE.into()));
     out.push(("argocd/application.yaml".into(), contract::ARGOCD_FILE.into()));
+    out.push(("argocd/previews.yaml".into(), contract::PREVIEWS_FILE.into()));
     out
+}
+
+/// The pull-request generator of argocd/previews.yaml needs the repository's owner and name.
+fn check_previews_repo(spec: &AppSpec, ctx: &serde_json::Value) -> Result<(), Error> {
+    if ctx["previews"]["owner"].is_string() {
+        return Ok(());
+    }
+    let source = spec.platform.source.as_ref().map_or("the platform settings".to_string(), |p| p.display().to_string());
+    Err(Error::Invalid(crate::error::Invalid {
+        source,
+        problems: vec![crate::error::Problem {
+            field: "argocd.repoURL".into(),
+            pos: None,
+            message: format!(
+                "`{}` does not name a repository as OWNER/NAME, which argocd/previews.yaml needs to find the pull \
+                 requests; set argocd.repoURL in the platform file to the repository's URL, like \
+                 https://github.com/OWNER/NAME.git or git@github.com:OWNER/NAME.git",
+                ctx["app"]["git_repo_url"].as_str().unwrap_or_default()
+            ),
+        }],
+    }))
 }
 
 impl Plan {
     /// Renders every file for the app. `sealed` carries ciphertexts over from the last run.
     pub fn build(spec: &AppSpec, sealed: &SealedValues) -> Result<Plan, Error> {
         let ctx = context::build(spec, sealed);
+        check_previews_repo(spec, &ctx)?;
         let header = context::header_text();
         let tera_ctx = tera::Context::from_serialize(&ctx)
             .map_err(|e| Error::Template { name: "(context)".into(), message: e.to_string() })?;

@@ -124,7 +124,7 @@ fn every_runtime_pushes_only_after_the_review_gate_passed() {
         c.generate(&app);
         let doc = ci(&app);
         assert_eq!(unguarded_push(&doc), None, "{}: {doc:#}", c.runtime);
-        // Pull requests run it (build and scans too, the push stays on main).
+        // Pull requests run it (build and scans too; the push only for branches of this repository).
         assert!(doc["on"].get("pull_request").is_some(), "{}: pull requests do not run CI", c.runtime);
         // The gate image is the platform's, pinned to this vibe's version.
         assert_eq!(doc["env"]["GATE_IMAGE"], format!("harbor.internal.example.com/platform/vibe:{version}"));
@@ -163,4 +163,161 @@ fn the_graph_check_and_p6_both_catch_a_push_that_no_longer_needs_the_gate() {
     app.write(".github/workflows/ci.yml", &ignored);
     assert!(unguarded_push(&ci(&app)).is_some());
     assert_eq!(p6_lines(&app).len(), 1);
+}
+
+/// A GitHub Actions `if:` expression of the shapes the generated CI uses (`a.b == 'x'`, `!=`,
+/// `&&`, `||`, parentheses), evaluated against `ctx` (dotted names -> values). Anything else panics,
+/// so the test never guesses.
+fn eval_if(expr: &str, ctx: &[(&str, &str)]) -> bool {
+    let tokens: Vec<String> = {
+        let mut out = Vec::new();
+        let chars: Vec<char> = expr.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_whitespace() {
+                i += 1;
+            } else if c == '\'' {
+                let end = chars[i + 1..].iter().position(|&d| d == '\'').expect("closed string") + i + 1;
+                out.push(chars[i..=end].iter().collect());
+                i = end + 1;
+            } else if "()".contains(c) {
+                out.push(c.to_string());
+                i += 1;
+            } else if ["==", "!=", "&&", "||"].iter().any(|op| chars[i..].starts_with(&op.chars().collect::<Vec<_>>()))
+            {
+                out.push(chars[i..i + 2].iter().collect());
+                i += 2;
+            } else {
+                let end = chars[i..]
+                    .iter()
+                    .position(|d| d.is_whitespace() || "()=!&|'".contains(*d))
+                    .map_or(chars.len(), |p| p + i);
+                out.push(chars[i..end].iter().collect());
+                i = end;
+            }
+        }
+        out
+    };
+    fn value(t: &str, ctx: &[(&str, &str)]) -> String {
+        if let Some(s) = t.strip_prefix('\'') {
+            return s.trim_end_matches('\'').to_string();
+        }
+        ctx.iter().find(|(k, _)| *k == t).map(|(_, v)| v.to_string()).unwrap_or_else(|| panic!("unknown `{t}`"))
+    }
+    fn or(t: &[String], i: &mut usize, ctx: &[(&str, &str)]) -> bool {
+        let mut v = and(t, i, ctx);
+        while t.get(*i).is_some_and(|x| x == "||") {
+            *i += 1;
+            v |= and(t, i, ctx);
+        }
+        v
+    }
+    fn and(t: &[String], i: &mut usize, ctx: &[(&str, &str)]) -> bool {
+        let mut v = atom(t, i, ctx);
+        while t.get(*i).is_some_and(|x| x == "&&") {
+            *i += 1;
+            v &= atom(t, i, ctx);
+        }
+        v
+    }
+    fn atom(t: &[String], i: &mut usize, ctx: &[(&str, &str)]) -> bool {
+        if t[*i] == "(" {
+            *i += 1;
+            let v = or(t, i, ctx);
+            assert_eq!(t[*i], ")");
+            *i += 1;
+            return v;
+        }
+        let (a, op, b) = (value(&t[*i], ctx), &t[*i + 1], value(&t[*i + 2], ctx));
+        *i += 3;
+        match op.as_str() {
+            "==" => a == b,
+            "!=" => a != b,
+            other => panic!("operator {other}"),
+        }
+    }
+    let mut i = 0;
+    let v = or(&tokens, &mut i, ctx);
+    assert_eq!(i, tokens.len(), "unparsed rest of `{expr}`");
+    v
+}
+
+#[test]
+fn pull_request_images_are_pushed_after_the_gate_and_scans_and_never_from_a_fork() {
+    let app = App::new();
+    all_pairs()[0].generate(&app);
+    let doc = ci(&app);
+    assert_eq!(unguarded_push(&doc), None);
+    let build = &doc["jobs"]["build"];
+    assert_eq!(build["needs"], "review", "the image job needs the review gate");
+    let steps = build["steps"].as_array().unwrap();
+    let at = |what: &dyn Fn(&Value) -> bool| steps.iter().position(what).expect("step");
+    let trufflehog = at(&|s| text(s, "run").contains("trufflehog"));
+    let trivy = at(&|s| text(s, "run").contains("trivy"));
+    let login = at(&|s| text(s, "uses").starts_with("docker/login-action"));
+    let push = at(&|s| is_push(s));
+    let skip = at(&|s| text(s, "name").contains("fork"));
+    assert!(trufflehog < push && trivy < push && login < push, "the push comes after both scans and the login");
+    // Both jobs build and review the pull request's own head commit, the one its preview deploys.
+    for job in ["review", "build"] {
+        let checkout = doc["jobs"][job]["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| text(s, "uses").starts_with("actions/checkout"))
+            .unwrap();
+        assert_eq!(checkout["with"]["ref"], "${{ github.event.pull_request.head.sha || github.sha }}", "{job}");
+    }
+    let events: [(&str, [(&str, &str); 4]); 4] = [
+        (
+            "push to main",
+            [
+                ("github.event_name", "push"),
+                ("github.ref", "refs/heads/main"),
+                ("github.event.pull_request.head.repo.full_name", ""),
+                ("github.repository", "acme/shop"),
+            ],
+        ),
+        (
+            "pull request from a branch",
+            [
+                ("github.event_name", "pull_request"),
+                ("github.ref", "refs/pull/7/merge"),
+                ("github.event.pull_request.head.repo.full_name", "acme/shop"),
+                ("github.repository", "acme/shop"),
+            ],
+        ),
+        (
+            "pull request from a fork",
+            [
+                ("github.event_name", "pull_request"),
+                ("github.ref", "refs/pull/8/merge"),
+                ("github.event.pull_request.head.repo.full_name", "someone/shop"),
+                ("github.repository", "acme/shop"),
+            ],
+        ),
+        (
+            "push to another branch",
+            [
+                ("github.event_name", "push"),
+                ("github.ref", "refs/heads/feature"),
+                ("github.event.pull_request.head.repo.full_name", ""),
+                ("github.repository", "acme/shop"),
+            ],
+        ),
+    ];
+    for (what, ctx) in &events {
+        let pushes = eval_if(&text(&steps[push], "if"), ctx);
+        assert_eq!(eval_if(&text(&steps[login], "if"), ctx), pushes, "{what}: login and push disagree");
+        assert_eq!(pushes, ["push to main", "pull request from a branch"].contains(what), "{what}");
+        let skipped = eval_if(&text(&steps[skip], "if"), ctx);
+        assert_eq!(skipped, *what == "pull request from a fork", "{what}");
+    }
+    assert!(text(&steps[skip], "run").contains("::notice::") && text(&steps[skip], "run").contains("fork"));
+    // The tag CI pushes for a pull request is its head commit's short SHA: what previews.yaml deploys.
+    let tag = steps.iter().find(|s| text(s, "run").contains("IMAGE_TAG=")).unwrap();
+    assert_eq!(tag["env"]["COMMIT_SHA"], "${{ github.event.pull_request.head.sha || github.sha }}");
+    assert!(text(tag, "run").contains("${COMMIT_SHA:0:7}"));
+    assert!(app.read("argocd/previews.yaml").contains("value: \"{{.head_short_sha_7}}\""));
 }

@@ -27,6 +27,7 @@ pub mod matrix;
 mod monitoring;
 mod monitoring_live;
 mod outputs;
+mod previews;
 mod probe;
 mod probe_app;
 mod probe_hardening;

@@ -14,7 +14,13 @@ the openAPIV3Schema of the sealed-secrets CRD (helm/sealed-secrets/crds/bitnami.
 of bitnami-labs/sealed-secrets), made strict the same way (additionalProperties false where the CRD
 does not preserve unknown fields), plus what the API server requires of any object (metadata.name;
 metadata.namespace since the CRD is namespaced), and PrometheusRules (monitoring.coreos.com/v1)
-against the Prometheus operator's CRD schema, strict the same way. Any other kind without a schema is
+against the Prometheus operator's CRD schema, strict the same way, and ArgoCD's Application and
+ApplicationSet (argoproj.io/v1alpha1) against the fields of ArgoCD's CRDs (manifests/crds/ of
+argoproj/argo-cd) that vibe writes: the application spec (source with helm, destination, syncPolicy)
+and the ApplicationSet's goTemplate options, the pull-request generator (github, filters,
+requeueAfterSeconds), syncPolicy and template. Those parts are strict (an unknown field is an error);
+ArgoCD's other generators, kustomize, directory and plugin sources are not written down here, so an
+object using them fails as unknown rather than passing unchecked. Any other kind without a schema is
 an ERROR.
 
 Prints one line per object and a summary; exit status 0 when every object is valid, 1 otherwise,
@@ -124,10 +130,85 @@ PROMETHEUS_RULE_SCHEMA = {
         },
     },
 }
+# ArgoCD (argoproj.io/v1alpha1): the fields of the Application and ApplicationSet CRDs vibe uses,
+# with their CRD types and required fields; additionalProperties false everywhere (see the docstring).
+_str = {"type": "string"}
+_strs = {"type": "array", "items": _str}
+_bool = {"type": "boolean"}
+_int = {"type": "integer"}
+
+
+def _obj(props, required=()):
+    return {"type": "object", "additionalProperties": False, "required": list(required), "properties": props}
+
+
+_secret_ref = _obj({"secretName": _str, "key": _str}, ["secretName", "key"])
+_helm = _obj({
+    "apiVersions": _strs, "fileParameters": {"type": "array", "items": _obj({"name": _str, "path": _str})},
+    "ignoreMissingValueFiles": _bool, "kubeVersion": _str, "namespace": _str,
+    "parameters": {"type": "array", "items": _obj({"name": _str, "value": _str, "forceString": _bool})},
+    "passCredentials": _bool, "releaseName": _str, "skipCrds": _bool, "skipSchemaValidation": _bool,
+    "skipTests": _bool, "valueFiles": _strs, "values": _str,
+    "valuesObject": {"type": "object"},  # x-kubernetes-preserve-unknown-fields in the CRD
+    "version": _str,
+})
+_source = _obj({"repoURL": _str, "targetRevision": _str, "path": _str, "chart": _str, "ref": _str, "name": _str,
+                "helm": _helm}, ["repoURL"])
+_app_spec = _obj({
+    "project": _str,
+    "source": _source,
+    "sources": {"type": "array", "items": _source},
+    "destination": _obj({"server": _str, "namespace": _str, "name": _str}),
+    "syncPolicy": _obj({
+        "automated": _obj({"prune": _bool, "selfHeal": _bool, "allowEmpty": _bool, "enabled": _bool}),
+        "syncOptions": _strs,
+        "retry": _obj({"limit": _int, "backoff": _obj({"duration": _str, "factor": _int, "maxDuration": _str})}),
+        "managedNamespaceMetadata": _obj({"labels": _string_map, "annotations": _string_map}),
+    }),
+    "revisionHistoryLimit": _int,
+    "info": {"type": "array", "items": _obj({"name": _str, "value": _str}, ["name", "value"])},
+}, ["destination", "project"])
+_argo_metadata = SEALED_SECRET_SCHEMA["properties"]["metadata"]
+APPLICATION_SCHEMA = _obj({
+    "apiVersion": {"const": "argoproj.io/v1alpha1"},
+    "kind": {"const": "Application"},
+    "metadata": {**_argo_metadata, "properties": {**_argo_metadata["properties"], "finalizers": _strs}},
+    "spec": _app_spec,
+    "operation": {"type": "object"},
+    "status": {"type": "object"},
+}, ["apiVersion", "kind", "metadata", "spec"])
+_pull_request = _obj({
+    "github": _obj({"owner": _str, "repo": _str, "api": _str, "tokenRef": _secret_ref, "appSecretName": _str,
+                    "labels": _strs}, ["owner", "repo"]),
+    "filters": {"type": "array", "items": _obj({"branchMatch": _str, "targetBranchMatch": _str})},
+    "requeueAfterSeconds": _int,
+})
+APPLICATION_SET_SCHEMA = _obj({
+    "apiVersion": {"const": "argoproj.io/v1alpha1"},
+    "kind": {"const": "ApplicationSet"},
+    "metadata": _argo_metadata,
+    "spec": _obj({
+        "goTemplate": _bool,
+        "goTemplateOptions": _strs,
+        "generators": {"type": "array", "items": _obj({"pullRequest": _pull_request})},
+        "syncPolicy": _obj({
+            "preserveResourcesOnDeletion": _bool,
+            "applicationsSync": {"enum": ["create-only", "create-update", "create-delete", "sync"]},
+        }),
+        "template": _obj({
+            "metadata": _obj({"name": _str, "namespace": _str, "labels": _string_map, "annotations": _string_map,
+                              "finalizers": _strs}),
+            "spec": _app_spec,
+        }, ["metadata", "spec"]),
+    }, ["generators", "template"]),
+    "status": {"type": "object"},
+}, ["apiVersion", "kind", "metadata", "spec"])
 # Custom resources checked against their CRD's schema: (apiVersion, kind) -> (schema, which CRD).
 CRD_SCHEMAS = {
     ("bitnami.com/v1alpha1", "SealedSecret"): (SEALED_SECRET_SCHEMA, "sealed-secrets CRD schema"),
     ("monitoring.coreos.com/v1", "PrometheusRule"): (PROMETHEUS_RULE_SCHEMA, "prometheus-operator CRD schema"),
+    ("argoproj.io/v1alpha1", "Application"): (APPLICATION_SCHEMA, "ArgoCD CRD schema (fields vibe writes)"),
+    ("argoproj.io/v1alpha1", "ApplicationSet"): (APPLICATION_SET_SCHEMA, "ArgoCD CRD schema (fields vibe writes)"),
 }
 
 

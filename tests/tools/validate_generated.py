@@ -11,11 +11,15 @@ Runs, with this interpreter (the venv that has the validators):
   4. helm_equal.py REPO/helm/vibe-stack REPO/k8s   the chart renders exactly the objects of k8s/
   5. hadolint --failure-threshold error REPO/Dockerfile   no error
   6. actionlint REPO/.github/workflows/*.yml (shellcheck on PATH)   nothing but deprecation notices
-  7. yamllint -d relaxed on the workflows and argocd/application.yaml   no error
+  7. yamllint -d relaxed on the workflows and argocd/*.yaml   no error
+  8. k8s_validate.py REPO/argocd            the Application and the previews' ApplicationSet (ArgoCD CRD schemas)
+  9. preview_render.py REPO TMP --pr 7:SHA, then k8s_validate.py TMP/pr-7/k8s
+                                             a pull request's preview, rendered as ArgoCD and Helm would, is valid
 Prints each tool's output under a heading and a one-line summary per repo; exit status 1 if any fails.
 """
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -64,9 +68,16 @@ def validate(repo):
     real = [line for line in out.splitlines() if line.strip() and "deprecated" not in line]
     results["actionlint"] = 1 if real else 0
     rc, out = run("yamllint workflows + argocd", [yamllint, "-d", "relaxed", "-f", "parsable", *workflows,
-                                                  repo / "argocd" / "application.yaml"],
+                                                  *sorted((repo / "argocd").glob("*.yaml"))],
                   show=lambda line: "[warning]" not in line)
     results["yamllint_ci"] = 1 if any("[error]" in line for line in out.splitlines()) or rc not in (0, 2) else 0
+    results["argocd_schemas"], _ = run("argocd schemas", [py, HERE / "k8s_validate.py", repo / "argocd"])
+    with tempfile.TemporaryDirectory() as out:
+        rc, _ = run("preview render", [py, HERE / "preview_render.py", repo, out, "--pr",
+                                       "7:0123456789abcdef0123456789abcdef01234567"])
+        if rc == 0:
+            rc, _ = run("preview schemas", [py, HERE / "k8s_validate.py", Path(out) / "pr-7" / "k8s"])
+        results["preview"] = rc
     failed = [k for k, v in results.items() if v]
     print(f"validate_generated {repo}: " + ", ".join(f"{k} {'FAIL' if v else 'ok'}" for k, v in results.items()))
     return 1 if failed else 0

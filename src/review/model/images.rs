@@ -3,7 +3,7 @@
 //! references and build arguments worked out).
 
 use super::{container_words, key_line};
-use crate::repo::{Dockerfile, Repo};
+use crate::repo::{Dockerfile, Object, Repo};
 use crate::review::workload::{Container, Workload};
 use crate::yaml::Node;
 use std::borrow::Cow;
@@ -170,6 +170,79 @@ fn walk_values<'a>(node: &'a Node, path: &mut Vec<String>, file: &'a str, out: &
                 path.pop();
             }
         }
+    }
+}
+
+/// An image tag an ArgoCD Application or ApplicationSet sets over its Helm chart's values: a
+/// `helm.parameters` entry `<image key>.tag`, or `tag` under an image key of `helm.valuesObject`.
+#[derive(Debug, Clone)]
+pub struct TagOverride<'a> {
+    /// The Application or ApplicationSet.
+    pub obj: &'a Object,
+    pub line: Option<u32>,
+    /// The values key it sets (`image.tag`).
+    pub key: String,
+    /// The tag as written ("" when the parameter has no value).
+    pub value: String,
+}
+
+/// Every image tag the repo's ArgoCD Applications and ApplicationSets (their template) set over
+/// the chart they deploy, in file order.
+pub fn argocd_tag_overrides(repo: &Repo) -> Vec<TagOverride<'_>> {
+    let mut out = Vec::new();
+    let image_key = |k: &str| k == "image" || k.ends_with("Image") || k.ends_with("_image");
+    for o in &repo.objects {
+        let api = o.node.get("apiVersion").and_then(Node::as_str).unwrap_or("");
+        let spec = match o.kind.as_str() {
+            "Application" => o.node.get("spec"),
+            "ApplicationSet" => o.node.path("spec.template.spec"),
+            _ => None,
+        };
+        let Some(spec) = spec.filter(|_| api.starts_with("argoproj.io/")) else { continue };
+        let sources = spec.get("source").into_iter().chain(spec.get("sources").map(Node::items).unwrap_or_default());
+        for helm in sources.filter_map(|s| s.get("helm")) {
+            for p in helm.get("parameters").map(Node::items).unwrap_or_default() {
+                let Some(name) = p.get("name").and_then(Node::as_str) else { continue };
+                let Some(image) = name.strip_suffix(".tag") else { continue };
+                if !image_key(image.rsplit('.').next().unwrap_or(image)) {
+                    continue;
+                }
+                let value = p.get("value");
+                out.push(TagOverride {
+                    obj: o,
+                    line: value.and_then(Node::line).or(p.line()),
+                    key: name.to_string(),
+                    value: value.and_then(Node::as_str).unwrap_or("").trim().to_string(),
+                });
+            }
+            if let Some(values) = helm.get("valuesObject") {
+                values_object_tags(o, values, &mut Vec::new(), &image_key, &mut out);
+            }
+        }
+    }
+    out
+}
+
+fn values_object_tags<'a>(
+    obj: &'a Object,
+    node: &'a Node,
+    path: &mut Vec<String>,
+    image_key: &dyn Fn(&str) -> bool,
+    out: &mut Vec<TagOverride<'a>>,
+) {
+    for e in node.entries() {
+        path.push(e.key.clone());
+        if let Some(tag) = e.value.get("tag").filter(|_| image_key(&e.key)) {
+            out.push(TagOverride {
+                obj,
+                line: tag.line(),
+                key: format!("{}.tag", path.join(".")),
+                value: tag.as_str().unwrap_or("").trim().to_string(),
+            });
+        } else if e.value.is_map() {
+            values_object_tags(obj, &e.value, path, image_key, out);
+        }
+        path.pop();
     }
 }
 

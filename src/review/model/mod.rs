@@ -13,7 +13,7 @@ pub mod images;
 pub mod routes;
 
 pub use entry::Entry;
-pub use images::{FromImage, FromLine, ImageSite, Place, from_lines};
+pub use images::{FromImage, FromLine, ImageSite, Place, TagOverride, argocd_tag_overrides, from_lines};
 pub use routes::{Backend, METRICS_PATH, Routes, Target};
 
 use super::context::ReviewContext;
@@ -34,6 +34,8 @@ pub struct Model<'a> {
     pub entry: Entry<'a>,
     /// How each Dockerfile builds, and what would stop it (A7; S4 leaves A7's lockfiles to it).
     pub builds: Vec<build::Build<'a>>,
+    /// Namespaces the repo declares as pull-request previews (labelled [`crate::contract::PREVIEW_LABEL`]).
+    preview_namespaces: Vec<String>,
 }
 
 impl<'a> Model<'a> {
@@ -44,7 +46,24 @@ impl<'a> Model<'a> {
         let images = images::image_sites(repo, &workloads);
         let entry = Entry::new(repo);
         let builds = build::builds(repo);
-        Model { workloads, routes, images, entry, builds }
+        let (key, value) = crate::contract::PREVIEW_LABEL;
+        let preview_namespaces = repo
+            .objects
+            .iter()
+            .filter(|o| o.kind == "Namespace")
+            .filter(|o| o.node.path("metadata.labels").and_then(|l| l.get(key)).and_then(Node::as_str) == Some(value))
+            .map(|o| o.name.clone())
+            .collect();
+        Model { workloads, routes, images, entry, builds, preview_namespaces }
+    }
+
+    /// True when `ns` is a pull request's preview: throw-away data and one copy by design, so
+    /// backups (D5, D6) and an autoscaler (F4) do not apply. The namespace vibe.yaml deploys the
+    /// app to is never one, whatever its labels: production cannot be declared a preview.
+    pub fn is_preview(&self, ns: Option<&str>, ctx: &ReviewContext) -> bool {
+        let Some(ns) = ns else { return false };
+        let production = ctx.answers.is_some() && ctx.namespace.as_deref() == Some(ns);
+        !production && self.preview_namespaces.iter().any(|p| p == ns)
     }
 
     /// Long-running app workloads (not stores, not Jobs): the ones most checks judge.

@@ -39,4 +39,36 @@ pub fn a1(r: &Review, out: &mut Vec<Finding>) {
                 .fix(fix),
         );
     }
+    argocd_overrides(r, out);
+}
+
+/// A1 on the tags ArgoCD sets over the chart (an Application's or an ApplicationSet's Helm
+/// overrides): what ArgoCD deploys, whatever values.yaml says. A Go-template field (`{{.head_sha}}`)
+/// is filled per Application with a commit of the pull request, so it is pinned.
+fn argocd_overrides(r: &Review, out: &mut Vec<Finding>) {
+    for t in crate::review::model::argocd_tag_overrides(r.repo) {
+        if t.value.contains("{{") {
+            continue;
+        }
+        let why = if t.value.is_empty() {
+            "to nothing, so the image means `latest`"
+        } else if t.value.eq_ignore_ascii_case("latest") {
+            "to the moving tag `latest`"
+        } else {
+            continue;
+        };
+        out.push(
+            Finding::new(CheckId::A1, &t.obj.file, t.line)
+                .object(t.obj.id())
+                .message(format!(
+                    "The ArgoCD {} sets the chart's `{}` {why}: every sync can deploy different code.",
+                    t.obj.kind, t.key
+                ))
+                .fix(format!(
+                    "Set `{}` to an exact tag: the commit's short SHA (CI pushes that tag; in a pull-request \
+                     ApplicationSet `{{{{.head_short_sha_7}}}}`), or leave it out so the chart's own tag applies.",
+                    t.key
+                )),
+        );
+    }
 }

@@ -12,6 +12,11 @@
 //!   by the default of a global `ARG` declared before the first FROM, and a reference that
 //!   cannot be resolved that way is skipped: its value is only known at build time).
 //!
+//! A1 also reads the tags ArgoCD sets over a chart (an Application's or an ApplicationSet
+//! template's `helm.parameters` `<image key>.tag` and `tag` under an image key of
+//! `helm.valuesObject`): `latest` or no value there is what gets deployed. A Go-template field
+//! (`{{.head_short_sha_7}}`) is filled with a pull request's commit per Application: pinned.
+//!
 //! Decisions where the contract leaves room:
 //! - A3 follows Kubernetes' semantics: a container-level `runAsNonRoot`/`runAsUser` overrides
 //!   the pod's, so `runAsNonRoot: true` on every container satisfies A3 as well as the pod-level

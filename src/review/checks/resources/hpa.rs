@@ -22,6 +22,9 @@ pub fn f4(r: &Review, out: &mut Vec<Finding>) {
         if !(w.is_app() && w.long_running() && matches!(w.obj.kind.as_str(), "Deployment" | "StatefulSet")) {
             continue;
         }
+        if r.model.is_preview(namespace_of(w.obj, r.ctx).as_deref(), r.ctx) {
+            continue;
+        }
         apps.insert((w.obj.kind.as_str(), w.obj.name.as_str()));
         let key = |ns: Option<String>| (w.obj.kind.clone(), w.obj.name.clone(), ns);
         let found = targeted.contains(&key(w.obj.namespace.clone()))

@@ -20,7 +20,7 @@ use crate::contract::{self, HPA_FILE, MIN_STORE_SIZE, SIZES, Size};
 use crate::k8s::parse_quantity;
 use crate::review::check::{Check, Judged};
 use crate::review::context::ReviewContext;
-use crate::review::model::{container_words, key_line};
+use crate::review::model::{container_words, key_line, namespace_of};
 use crate::review::workload::{self, Container, Workload};
 use crate::review::{Finding, Review};
 use crate::yaml::Node;

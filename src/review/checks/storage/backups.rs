@@ -50,6 +50,7 @@ fn databases(r: &Review) -> Vec<(&'static str, Option<String>, Vec<String>)> {
             out.push((id, r.ctx.namespace.clone(), Vec::new()));
         }
     }
+    out.retain(|(_, ns, _)| !r.model.is_preview(ns.as_deref(), r.ctx));
     // The naming rule's Service (`<slug>-<store>`) is one of the database's hosts too.
     for (id, _, hosts) in &mut out {
         if let Some(slug) = &r.ctx.slug {
