@@ -32,6 +32,9 @@ pub struct Model<'a> {
     pub entry: Entry<'a>,
     /// How each Dockerfile builds, and what would stop it (A7; S4 leaves A7's lockfiles to it).
     pub builds: Vec<build::Build<'a>>,
+    /// The charts ArgoCD deploys and what vibe could tell of their objects (P7 reads them; the
+    /// review fills them in, a model of live objects has none).
+    pub charts: Vec<crate::chart::View>,
 }
 
 impl<'a> Model<'a> {
@@ -42,7 +45,7 @@ impl<'a> Model<'a> {
         let images = images::image_sites(repo, &workloads);
         let entry = Entry::new(repo);
         let builds = build::builds(repo);
-        Model { workloads, routes, images, entry, builds }
+        Model { workloads, routes, images, entry, builds, charts: Vec::new() }
     }
 
     /// Long-running app workloads (not stores, not Jobs): the ones most checks judge.
