@@ -142,12 +142,13 @@ fn place(
         RenderedBy::Helm => "as `helm template` renders it",
     };
     f.remedy = None;
+    let problem = f.message.trim_end_matches('.').to_string();
     if let Some(c) = cause {
         f.file = format!("{dir}/values.yaml");
         f.line = c.line;
         f.message = format!(
-            "{} (in the chart ArgoCD deploys, {dir}, {renders}: `{}: {}` in its values, where vibe.yaml gives {})",
-            f.message, c.key, c.value, c.vibe
+            "{problem}: in the chart ArgoCD deploys ({dir}, {renders}), `{}: {}` in its values, where vibe.yaml gives {}",
+            c.key, c.value, c.vibe
         );
         f.fix = format!(
             "Set `{}` back to {} in {dir}/values.yaml (`vibe review --fix` restores the file vibe wrote from vibe.yaml, \
@@ -163,7 +164,7 @@ fn place(
         f.line = first_object_line(&chart::text(repo, &template).unwrap_or_default());
         f.file = template;
     }
-    f.message = format!("{} (in the chart ArgoCD deploys, {dir}, {renders})", f.message);
+    f.message = format!("{problem}: in the chart ArgoCD deploys ({dir}, {renders})");
     f.fix = format!(
         "{} Change it in {} (`vibe review --fix` restores a file vibe wrote; to keep a setting, put it in vibe.yaml).",
         f.fix, f.file
