@@ -239,14 +239,18 @@ fn set(ctx: &mut Value, path: &str, value: &Value) -> Result<(), String> {
 /// setting built from the value, which a new value would change too.
 fn derived_from(ctx: &Value, path: &str, text: &str) -> bool {
     static READ: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(?:app|platform|images|ports|monitoring|backup|sizes)(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+        Regex::new(r"\b(?:app|platform|images|ports|monitoring|backup|sizes)(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
             .expect("pattern")
     });
     let pointer = format!("/{}", path.replace('.', "/"));
-    let mut roots: Vec<String> = k8s_sources()
-        .iter()
-        .flat_map(|t| READ.find_iter(t).map(|m| format!("/{}", m.as_str().replace('.', "/"))))
-        .collect();
+    // Only what the templates' tags read: their comments say "app" in plain words too.
+    let spans = k8s_sources().iter().flat_map(|t| {
+        let tags =
+            |open: &'static str, close: &'static str| t.split(open).skip(1).filter_map(move |s| s.split(close).next());
+        tags("{{", "}}").chain(tags("{%", "%}"))
+    });
+    let mut roots: Vec<String> =
+        spans.flat_map(|s| READ.find_iter(s).map(|m| format!("/{}", m.as_str().replace('.', "/")))).collect();
     roots.sort();
     roots.dedup();
     fn contains(v: &Value, at: &str, skip: &str, text: &str) -> bool {

@@ -34,8 +34,12 @@ pub fn charts(repo: &Repo, ctx: &ReviewContext) -> Charts {
         let node = crate::yaml::parse_one(&text).ok()??;
         node.path("image.tag").map(|t| t.to_json().to_string().trim_matches('"').to_string())
     };
-    let tag = ctx.expected_tag.clone().or_else(values_tag);
-    let spec = ctx.answers.clone().and_then(|a| AppSpec::resolve(a, ctx.platform.clone(), tag).ok());
+    // The tag vibe.yaml implies (the commit, else its `tag:`); the values' own tag only when it
+    // implies none, so a tag CD set shows as a changed value.
+    let spec = ctx.answers.clone().and_then(|a| {
+        let tag = ctx.expected_tag.clone().or_else(|| if a.tag.is_none() { values_tag() } else { None });
+        AppSpec::resolve(a, ctx.platform.clone(), tag).ok()
+    });
     let inputs = chart::Inputs { repo, spec: spec.as_ref(), lock: &lock, helm: chart::helm::on_path() };
     Charts { views: chart::views(&inputs), spec }
 }

@@ -176,6 +176,12 @@ fn a_new_image_tag_in_the_values_is_rendered_without_findings() {
     let before = keys(&review(&app, false).1);
     app.write(values, &app.read(values).replace("tag: \"a1b2c3d\"", "tag: \"0f1e2d3\""));
     assert_eq!(keys(&review(&app, false).1), before);
+    // With a value that does cause a finding, the finding is put on that value, not on the tag.
+    app.write(values, &app.read(values).replace("\n  min: 1\n", "\n  min: 0\n"));
+    let (_, findings) = review(&app, false);
+    let hpa: Vec<&Value> = findings.iter().filter(|f| f["file"] == values).collect();
+    assert_eq!(hpa.len(), 1, "{findings:#?}");
+    assert_eq!(hpa[0]["line"], line_of(&app, values, "  min: 0"));
 }
 
 #[test]
