@@ -218,7 +218,7 @@ pub struct Repo {
     /// Number of YAML documents parsed.
     pub documents: usize,
     /// The text of every chart file read (a chart's templates, its values files, Chart.yaml), by
-    /// path: the chart is reviewed as it renders ([`crate::chart`]), from the text the review read.
+    /// path: the chart is reviewed as it renders, from the text the review read.
     pub chart_files: std::collections::BTreeMap<String, String>,
     /// True when the files were parsed on several threads (see the `Drop` impl).
     loaded_in_parallel: bool,

@@ -79,6 +79,9 @@ pub enum Rendering {
     },
     /// vibe cannot tell what the chart renders.
     Unrenderable(Unrenderable),
+    /// The values file could not be read or parsed: the review's blocking diagnostic says so,
+    /// and nothing is rendered from it.
+    Unread,
 }
 
 /// Why a chart could not be rendered, and where.
@@ -164,7 +167,11 @@ fn view(inputs: &Inputs, chart: Deployed) -> View {
     let mut edited: Vec<String> = templates.iter().filter(|t| changed(t)).cloned().collect();
     edited.extend(removed.filter(|p| !templates.contains(p)).cloned());
     let values_changed = changed(&values_file);
-    let rendering = if edited.is_empty() && !values_changed {
+    let unread =
+        values_changed && text(inputs.repo, &values_file).is_some_and(|t| crate::yaml::parse_documents(&t).is_err());
+    let rendering = if unread {
+        Rendering::Unread
+    } else if edited.is_empty() && !values_changed {
         Rendering::AsGenerated
     } else if edited.is_empty() {
         by_vibe(inputs, &chart, &values_file).unwrap_or_else(|reason| by_helm(inputs, &chart, reason))

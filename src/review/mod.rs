@@ -190,7 +190,10 @@ fn run_with_threads(repo: &Repo, ctx: &ReviewContext, threads: usize) -> Report 
     let from_charts = chart::findings(repo, ctx, &charts, &all);
     all.extend(from_charts);
     let mut report = finish(repo, ctx, all);
-    for view in charts.views.iter().filter(|v| !matches!(v.rendering, crate::chart::Rendering::Unrenderable(_))) {
+    let reviewed = |v: &&crate::chart::View| {
+        !matches!(v.rendering, crate::chart::Rendering::Unrenderable(_) | crate::chart::Rendering::Unread)
+    };
+    for view in charts.views.iter().filter(reviewed) {
         let before = report.diagnostics.len();
         report.diagnostics.retain(|d| !(d.template && view.templates.contains(&d.file)));
         report.rendered_templates += before - report.diagnostics.len();
