@@ -441,11 +441,15 @@ fn f_on_a_chart_finding_previews_restoring_the_chart_file() {
     let mut s = State::new("/app");
     s.start();
     update(&mut s, Action::Reviewed(outcome));
-    let at = s.report.as_ref().unwrap().findings.iter().position(|f| f.file == chart[0].file).unwrap();
-    for _ in 0..at {
+    for _ in 0..10 {
+        if s.selected_item().is_some_and(|i| i.finding.file == chart[0].file) {
+            break;
+        }
         update(&mut s, key(KeyCode::Down));
     }
-    assert!(screen(&draw(&s, 140, 40)).contains("helm/vibe-stack/values.yaml"));
+    assert!(s.selected_item().is_some_and(|i| i.fixable), "a chart finding shows the fix hint");
+    let text = screen(&draw(&s, 140, 40));
+    assert!(text.contains("helm/vibe-stack/values.yaml"), "{text}");
     update(&mut s, key(KeyCode::Char('f')));
     let Action::FixPlanned(Ok(plan)) = worker::run(&ws, &worker::Source::Repo, worker::Job::PlanFix(chart.clone()))
     else {

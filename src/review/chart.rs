@@ -145,7 +145,9 @@ fn place(
         RenderedBy::Vibe => "as vibe renders it from its values",
         RenderedBy::Helm => "as `helm template` renders it",
     };
-    f.remedy = None;
+    // Whatever the check, vibe's chart file is fixed by writing vibe's version back (the fix
+    // engine regenerates the files vibe wrote); another chart's fixers know nothing of templates.
+    f.remedy = (*dir == crate::contract::CHART_DIR).then_some(super::Remedy::RestoreGenerated);
     let problem = f.message.trim_end_matches('.').to_string();
     if let Some(c) = cause {
         f.file = format!("{dir}/values.yaml");
