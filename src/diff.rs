@@ -8,7 +8,6 @@
 //! it; control characters are escaped like every other repo text that reaches a terminal.
 
 use crate::credentials::{credential_name, embedded_secret, holds_value, mask};
-use crate::report::escape;
 use crate::yaml::{self, Node, Value};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -38,7 +37,7 @@ pub fn unified(old: &str, new: &str, before: &str, after: &str, redact: &[String
                 line = line.replace(s.as_str(), &mask(s));
             }
         }
-        out.push_str(&escape::text(&line));
+        out.push_str(&crate::quote::terminal(&line));
     }
     out
 }

@@ -4,6 +4,7 @@
 //! and README.md. The platform contract is data in [`contract`], read by every stage.
 
 pub mod admission;
+pub mod chart;
 pub mod cli;
 pub mod cluster;
 pub mod commands;

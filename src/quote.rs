@@ -57,6 +57,31 @@ pub fn forbidden_char(text: &str) -> Option<char> {
     text.chars().find(|&c| needs_escape(c))
 }
 
+/// True for characters a terminal may act on: C0 controls except tab and newline, DEL and C1
+/// controls (`\u{9b}` is CSI on some terminals).
+pub fn terminal_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || ('\u{7f}'..='\u{9f}').contains(&c)
+}
+
+/// `s` with each unsafe control character written as a visible escape (`\x1b`, `\r`, `\x07`),
+/// borrowed when there is none, for text from a repo that reaches a terminal. Applying it twice
+/// gives the same text as once.
+pub fn terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if !s.chars().any(terminal_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            c if terminal_unsafe(c) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

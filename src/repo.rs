@@ -73,6 +73,14 @@ pub fn reads_objects(file: &str) -> bool {
         || dirs.split('/').any(|d| OBJECT_DIRS.contains(&d)))
 }
 
+/// True for a file a chart renders from: a template, a values file, Chart.yaml.
+fn is_chart_file(file: &str, name: &str) -> bool {
+    let yaml = name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".tpl");
+    yaml && (in_chart_templates(file)
+        || name == "Chart.yaml"
+        || (name.starts_with("values") && !name.ends_with(".tpl")))
+}
+
 /// True for a file inside a `templates/` folder (a Helm chart's), the one place templates belong.
 fn in_chart_templates(file: &str) -> bool {
     file.split('/').rev().skip(1).any(|d| d == "templates")
@@ -209,6 +217,9 @@ pub struct Repo {
     pub files_read: usize,
     /// Number of YAML documents parsed.
     pub documents: usize,
+    /// The text of every chart file read (a chart's templates, its values files, Chart.yaml), by
+    /// path: the chart is reviewed as it renders, from the text the review read.
+    pub chart_files: std::collections::BTreeMap<String, String>,
     /// True when the files were parsed on several threads (see the `Drop` impl).
     loaded_in_parallel: bool,
     /// Workload objects (index into `objects`) and the platform component each is, computed
@@ -363,6 +374,7 @@ impl Repo {
             diagnostics,
             files_read,
             documents,
+            chart_files,
             loaded_in_parallel: _,
             // Computed after loading, from the merged objects.
             workload_index: _,
@@ -380,6 +392,7 @@ impl Repo {
         self.diagnostics.append(diagnostics);
         self.files_read += *files_read;
         self.documents += *documents;
+        self.chart_files.append(chart_files);
     }
 
     /// True when the folder holds anything of an app: manifests or other YAML (vibe.yaml among
@@ -392,6 +405,30 @@ impl Repo {
             && self.sources.is_empty()
             && self.dependency_files.is_empty()
             && !self.diagnostics.iter().any(|d| d.template))
+    }
+
+    /// A copy of this repo's files with other objects (the chart's rendered objects in place of
+    /// k8s/'s): everything else is shared by value.
+    pub fn with_objects(&self, objects: Vec<Object>) -> Repo {
+        Repo {
+            root: self.root.clone(),
+            objects,
+            yaml: self.yaml.clone(),
+            dockerfiles: self.dockerfiles.clone(),
+            workflows: self.workflows.clone(),
+            sources: self.sources.clone(),
+            dependency_files: self.dependency_files.clone(),
+            gitignores: self.gitignores.clone(),
+            dockerignores: self.dockerignores.clone(),
+            files: self.files.clone(),
+            env_files: self.env_files.clone(),
+            diagnostics: self.diagnostics.clone(),
+            files_read: self.files_read,
+            documents: self.documents,
+            chart_files: self.chart_files.clone(),
+            loaded_in_parallel: false,
+            workload_index: Default::default(),
+        }
     }
 
     /// Keeps the objects `keep` accepts and adds `more` (the cluster review swaps the repo's
@@ -465,6 +502,9 @@ impl Repo {
     pub fn add_text(&mut self, file: &str, text: &str) {
         self.files_read += 1;
         let name = file.rsplit('/').next().unwrap_or(file);
+        if is_chart_file(file, name) {
+            self.chart_files.insert(file.to_string(), text.to_string());
+        }
         if DEPENDENCY_FILES.contains(&name) {
             // Dependency manifests and lock files never hold Kubernetes objects.
             let text = if LOCK_FILES.contains(&name) { String::new() } else { text.to_string() };

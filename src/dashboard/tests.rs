@@ -413,3 +413,51 @@ fn the_status_after_a_fix_is_shown_whole() {
         );
     }
 }
+
+/// A generated repo with a changed chart value: the review (the worker's job) places the finding
+/// at the values line, and `f` on it previews restoring the values file vibe writes.
+#[test]
+fn f_on_a_chart_finding_previews_restoring_the_chart_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.py"), "print('hi')\n").unwrap();
+    let mut answers = crate::wizard::blank();
+    answers.name = "Shop".into();
+    answers.runtime = "python3.12".into();
+    answers.tag = Some("a1b2c3d".into());
+    std::fs::write(dir.path().join("vibe.yaml"), answers.to_yaml()).unwrap();
+    let ws = crate::workspace::Workspace::load(dir.path(), None);
+    crate::generate::generate(dir.path(), &ws.spec(None).unwrap(), false).unwrap();
+    let values = dir.path().join("helm/vibe-stack/values.yaml");
+    let text = std::fs::read_to_string(&values).unwrap();
+    std::fs::write(&values, text.replace("\n  min: 1\n", "\n  min: 0\n")).unwrap();
+
+    let ws = ws.reload();
+    let Action::Reviewed(outcome) = worker::run(&ws, &worker::Source::Repo, worker::Job::Review) else {
+        panic!("the review failed")
+    };
+    let chart: Vec<Finding> =
+        outcome.report.findings.iter().filter(|f| f.file == "helm/vibe-stack/values.yaml").cloned().collect();
+    assert_eq!(chart.len(), 1, "{:#?}", outcome.report.findings);
+    let mut s = State::new("/app");
+    s.start();
+    update(&mut s, Action::Reviewed(outcome));
+    for _ in 0..10 {
+        if s.selected_item().is_some_and(|i| i.finding.file == chart[0].file) {
+            break;
+        }
+        update(&mut s, key(KeyCode::Down));
+    }
+    assert!(s.selected_item().is_some_and(|i| i.fixable), "a chart finding shows the fix hint");
+    let text = screen(&draw(&s, 140, 40));
+    assert!(text.contains("helm/vibe-stack/values.yaml"), "{text}");
+    update(&mut s, key(KeyCode::Char('f')));
+    let Action::FixPlanned(Ok(plan)) = worker::run(&ws, &worker::Source::Repo, worker::Job::PlanFix(chart.clone()))
+    else {
+        panic!("no fix plan")
+    };
+    assert!(plan.diff().contains("+  min: 1"), "{}", plan.diff());
+    assert!(plan.fixed.iter().any(|f| f.file == chart[0].file), "{:?}", plan.manual);
+    update(&mut s, Action::FixPlanned(Ok(plan)));
+    let text = screen(&draw(&s, 140, 40));
+    assert!(text.contains("helm/vibe-stack/values.yaml"), "{text}");
+}

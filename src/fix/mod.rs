@@ -40,7 +40,8 @@ const FIXER_FAILED: &str = "vibe cannot change this safely: ";
 /// True for the checks with an automatic fix; the plan may still leave a finding for the
 /// creator (with the reason) when its particular case is not safe to change mechanically.
 pub fn can_fix(finding: &Finding) -> bool {
-    finding.evidence == Evidence::Repo && check_is_fixable(finding.id)
+    finding.evidence == Evidence::Repo
+        && (check_is_fixable(finding.id) || finding.remedy == Some(review::Remedy::RestoreGenerated))
 }
 
 /// The fixes for a set of findings: complete files, plus what could not be fixed automatically and why.

@@ -40,14 +40,16 @@ fn wanted(when: When, spec: &AppSpec, ctx: &serde_json::Value) -> bool {
     }
 }
 
+/// The k8s/ files vibe writes for the app, in order (each is also its template's name; the
+/// chart's templates are their twins).
+pub fn k8s_files(spec: &AppSpec, ctx: &serde_json::Value) -> Vec<&'static str> {
+    contract::K8S_FILES.iter().filter(|(_, when, _)| wanted(*when, spec, ctx)).map(|(path, _, _)| *path).collect()
+}
+
 /// (template name, output path) for every file of the app, before rendering.
 fn sources(spec: &AppSpec, ctx: &serde_json::Value) -> Vec<(String, String)> {
     let lang = spec.runtime.language.as_str();
-    let mut out: Vec<(String, String)> = contract::K8S_FILES
-        .iter()
-        .filter(|(_, when, _)| wanted(*when, spec, ctx))
-        .map(|(path, _, _)| (path.to_string(), path.to_string()))
-        .collect();
+    let mut out: Vec<(String, String)> = k8s_files(spec, ctx).into_iter().map(|p| (p.into(), p.into())).collect();
     let embedded = render::embedded();
     let chart_prefix = format!("{}/", contract::CHART_DIR);
     let obs_prefix = format!("observability/{lang}/");

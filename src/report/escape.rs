@@ -8,28 +8,8 @@
 use crate::review::{Finding, Report};
 use std::borrow::Cow;
 
-/// True for characters a terminal may act on: C0 controls except tab and newline, DEL and C1
-/// controls (`\u{9b}` is CSI on some terminals).
-fn is_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || ('\u{7f}'..='\u{9f}').contains(&c)
-}
-
-/// `s` with each unsafe control character written as a visible escape (`\x1b`, `\r`, `\x07`),
-/// borrowed when there is none. Applying it twice gives the same text as once.
-pub fn text(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '\r' => out.push_str("\\r"),
-            c if is_unsafe(c) => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
+pub use crate::quote::terminal as text;
+use crate::quote::terminal_unsafe as is_unsafe;
 
 fn owned(s: &mut String) {
     if let Cow::Owned(clean) = text(s) {

@@ -51,6 +51,13 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push_str(&format!("\n{n} file{} {heading}:\n", crate::words::plural(n)));
         diagnostic_lines(&mut out, list);
     }
+    if report.rendered_templates > 0 {
+        let n = report.rendered_templates;
+        out.push_str(&format!(
+            "\n{n} chart template{} reviewed as rendered (the chart ArgoCD deploys).\n",
+            crate::words::plural(n)
+        ));
+    }
     closing(&mut out, report, !blocking.is_empty(), !unreadable.is_empty());
     out
 }

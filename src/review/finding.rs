@@ -85,6 +85,9 @@ pub enum Remedy {
         /// Its repo-relative path (beside the package.json).
         path: String,
     },
+    /// The finding is in a file vibe writes from vibe.yaml (its chart, as ArgoCD deploys it):
+    /// writing vibe's version back fixes it, whichever check found it.
+    RestoreGenerated,
 }
 
 /// Who sends the traffic a NetworkPolicy must allow.

@@ -18,6 +18,7 @@
 //! knows how to fix what it found, it says so as a typed [`Remedy`] the fixer interprets (never
 //! the message text). Fixers share [`fixers`] (what they read, how they find an object).
 
+pub mod chart;
 pub mod check;
 pub mod context;
 pub mod finding;
@@ -70,6 +71,8 @@ pub struct Report {
     pub documents: usize,
     /// What was reviewed (a passing report's closing advice depends on it).
     pub subject: Subject,
+    /// Chart templates reviewed as the chart ArgoCD deploys renders them (not skipped).
+    pub rendered_templates: usize,
 }
 
 /// What a report is about.
@@ -176,10 +179,35 @@ pub fn run(repo: &Repo, ctx: &ReviewContext) -> Report {
     run_with_threads(repo, ctx, threads)
 }
 
-/// [`run`] on at most `threads` threads (the report does not depend on it).
+/// [`run`] on at most `threads` threads (the report does not depend on it). The charts ArgoCD
+/// deploys are reviewed as they render ([`chart`]): P7 reads what could not be rendered, and the
+/// rendered objects' own findings join the report.
 fn run_with_threads(repo: &Repo, ctx: &ReviewContext, threads: usize) -> Report {
-    let model = Model::new(repo);
-    let review = Review { repo, ctx, model: &model };
+    let charts = chart::charts(repo, ctx);
+    let mut model = Model::new(repo);
+    model.charts = charts.views.clone();
+    let mut all = checks_with(repo, ctx, threads, &model);
+    let from_charts = chart::findings(repo, ctx, &charts, &all);
+    all.extend(from_charts);
+    let mut report = finish(repo, ctx, all);
+    let reviewed = |v: &&crate::chart::View| {
+        !matches!(v.rendering, crate::chart::Rendering::Unrenderable(_) | crate::chart::Rendering::Unread)
+    };
+    for view in charts.views.iter().filter(reviewed) {
+        let before = report.diagnostics.len();
+        report.diagnostics.retain(|d| !(d.template && view.templates.contains(&d.file)));
+        report.rendered_templates += before - report.diagnostics.len();
+    }
+    report
+}
+
+/// Every check's findings over `repo` as it stands (no chart rendered): the chart's second view.
+fn checks_only(repo: &Repo, ctx: &ReviewContext) -> Vec<Finding> {
+    checks_with(repo, ctx, 1, &Model::new(repo))
+}
+
+fn checks_with(repo: &Repo, ctx: &ReviewContext, threads: usize, model: &Model) -> Vec<Finding> {
+    let review = Review { repo, ctx, model };
     let threads = if repo.documents < PARALLEL_FROM_DOCUMENTS { 1 } else { threads };
     let checks: Vec<&registry::Check> = registry::all().collect();
     let per_check = crate::parallel::map_in_order(&checks, threads, |check| {
@@ -187,7 +215,7 @@ fn run_with_threads(repo: &Repo, ctx: &ReviewContext, threads: usize) -> Report 
         (check.run)(&review, &mut found);
         found
     });
-    finish(repo, ctx, per_check.into_iter().flatten().collect())
+    per_check.into_iter().flatten().collect()
 }
 
 /// Sorts, de-duplicates and applies suppressions.

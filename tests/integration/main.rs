@@ -3,6 +3,7 @@
 mod admission;
 mod app_corpus;
 mod backup;
+mod chart_review;
 mod checkov;
 mod ci_gate;
 mod cluster;

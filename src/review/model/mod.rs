@@ -36,6 +36,9 @@ pub struct Model<'a> {
     pub builds: Vec<build::Build<'a>>,
     /// Namespaces the repo declares as pull-request previews (labelled [`crate::contract::PREVIEW_LABEL`]).
     preview_namespaces: Vec<String>,
+    /// The charts ArgoCD deploys and what vibe could tell of their objects (P7 reads them; the
+    /// review fills them in, a model of live objects has none).
+    pub charts: Vec<crate::chart::View>,
 }
 
 impl<'a> Model<'a> {
@@ -54,7 +57,7 @@ impl<'a> Model<'a> {
             .filter(|o| o.node.path("metadata.labels").and_then(|l| l.get(key)).and_then(Node::as_str) == Some(value))
             .map(|o| o.name.clone())
             .collect();
-        Model { workloads, routes, images, entry, builds, preview_namespaces }
+        Model { workloads, routes, images, entry, builds, preview_namespaces, charts: Vec::new() }
     }
 
     /// True when `ns` is a pull request's preview: throw-away data and one copy by design, so

@@ -1,4 +1,4 @@
-//! Pipeline checks (P1–P6): what the GitHub workflows do with the image and the cluster, whether
+//! Pipeline checks (P1–P7): what the GitHub workflows do with the image and the cluster, whether
 //! the review gate guards the push, and how the ArgoCD Application syncs.
 //!
 //! Workflows are read as jobs of steps; a step is an action (`uses:`) or a shell script (`run:`),
@@ -24,12 +24,14 @@ use std::sync::LazyLock;
 
 mod argocd_sync;
 mod build;
+mod chart_reviewed;
 mod cve_scan;
 mod no_cluster_access;
 mod review_gate;
 mod secret_scan;
 use argocd_sync::p5;
 use build::p1;
+use chart_reviewed::p7;
 use cve_scan::p3;
 use no_cluster_access::p4;
 use review_gate::p6;
@@ -43,6 +45,7 @@ pub const CHECKS: &[Check] = &[
     Check { id: CheckId::P4, run: p4, judged: Judged::Static, repo_only: true, fixer: None },
     Check { id: CheckId::P5, run: p5, judged: Judged::Static, repo_only: true, fixer: None },
     Check { id: CheckId::P6, run: p6, judged: Judged::Static, repo_only: true, fixer: None },
+    Check { id: CheckId::P7, run: p7, judged: Judged::Static, repo_only: true, fixer: None },
 ];
 
 /// Compiles a pattern with ASCII word boundaries: a Unicode `\b` makes the regex engine fall
