@@ -62,7 +62,7 @@ pub fn read(text: &str) -> Result<ImageStart, StartError> {
         match ins.keyword.as_str() {
             "WORKDIR" => workdir = join(&workdir, &expand(ins.args.trim(), &env)),
             "ENV" => {
-                for (k, v) in env_pairs(&ins.args) {
+                for (k, v) in crate::repo::env_pairs(&ins.args) {
                     let v = expand(&v, &env);
                     env.retain(|(name, _)| *name != k);
                     env.push((k, v));
@@ -190,15 +190,6 @@ fn expand(text: &str, env: &[(String, String)]) -> String {
 }
 
 /// The variables an ENV instruction sets (`A=1 B="two words"`, or the legacy `NAME value`).
-fn env_pairs(args: &str) -> Vec<(String, String)> {
-    let words = crate::repo::dockerfile_words(args);
-    if words.len() >= 2 && !words[0].contains('=') {
-        let rest = args.trim_start()[words[0].len()..].trim().to_string();
-        return vec![(words[0].clone(), rest)];
-    }
-    words.into_iter().filter_map(|w| w.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect()
-}
-
 /// A COPY or ADD from the build context: (sources, destination as written, destination
 /// resolved against `workdir`).
 fn copy_of(ins: &Instruction, workdir: &str) -> Option<(Vec<String>, String, String)> {

@@ -222,6 +222,9 @@ fn switch_other_files(app: &[&TextFile], entry: &str, esm: bool, files: &mut Fil
 /// Wires the module into the Node app among `app`.
 pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<(), String> {
     let Some(found) = find_app(app) else {
+        if let Some(how) = next_by_hand(files) {
+            return Err(how);
+        }
         let entry = app.first().map_or("the file that starts the server".to_string(), |f| f.file.clone());
         return Err(format!(
             "no Express, Fastify or node:http server was found to wire the module into; in {entry}, add \
@@ -229,6 +232,7 @@ pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<
              `GET /metrics` with `obs.metricsText()`, listen on `obs.HTTP_PORT` and log with `obs.logger`"
         ));
     };
+    let own_metrics = super::serves_own_metrics(app);
     let module_dir = package_dir(&found.file.file, files);
     let esm = found.file.file.ends_with(".mjs") || is_esm_package(files, &module_dir);
 
@@ -274,7 +278,9 @@ pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<
         ),
         Framework::NodeHttp => String::new(),
     };
-    if found.framework == Framework::NodeHttp {
+    if own_metrics {
+        // The app's own /metrics route stays; the module adds the rest.
+    } else if found.framework == Framework::NodeHttp {
         // http.createServer(handler) -> http.createServer(obs.instrument(handler))
         let open = masked[found.at..].find('(').map(|i| found.at + i);
         let args = open.and_then(|o| call(&masked, o, Dialect::Js));
@@ -313,6 +319,26 @@ pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<
     }
     let _ = repo;
     npm_deps::add(files, &module_dir, &deps, &module_lock)
+}
+
+/// Next.js serves the app itself (`next start`): wiring means a small custom server, written by
+/// the creator; the instructions name package.json's `start` line.
+fn next_by_hand(files: &mut Files) -> Option<String> {
+    let text = files.text_or_empty("package.json");
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let start = json["scripts"]["start"].as_str()?;
+    if !start.split_whitespace().collect::<Vec<_>>().windows(2).any(|w| w == ["next", "start"]) {
+        return None;
+    }
+    let line = line_of(&text, text.find("\"start\"")?);
+    Some(format!(
+        "Next.js serves this app itself (`next start`), and vibe wires only Express, Fastify and node:http servers. \
+         By hand: add `server.js` with `const next = require('next'); const http = require('node:http'); const obs = \
+         require('./observability/vibe-observability'); obs.startManagementServer(); const app = next({{ dev: false }}); \
+         const handle = app.getRequestHandler(); app.prepare().then(() => http.createServer(obs.instrument((req, res) => \
+         handle(req, res))).listen(obs.HTTP_PORT));`, then in package.json:{line} change `\"start\": \"{start}\"` to \
+         `\"start\": \"node server.js\"` and log with `obs.logger`"
+    ))
 }
 
 fn import_line(obs: &str, path: &str, esm: bool) -> String {

@@ -262,7 +262,9 @@ pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<
                     format!("{indent}{name} = {obs}.MetricsASGIMiddleware({name})  # GET /metrics + request metrics\n")
                 }
             };
-            edits.insert(after, hook);
+            if !super::serves_own_metrics(app) {
+                edits.insert(after, hook);
+            }
             switch_run(&text, &masked, obs, &found.name, &mut edits);
         } else if prints > 0 {
             let at = import_point(&text, &masked, text.len());
