@@ -270,7 +270,8 @@ pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<
              {indent}  return {obs}.metricsText();\n\
              {indent}}});\n\
              {indent}{app}.addHook('onResponse', (request, reply, done) => {{\n\
-             {indent}  const route = (request.routeOptions && request.routeOptions.url) || request.routerPath;\n\
+             {indent}  // routeOptions (Fastify 4.10+): the deprecated routerPath prints a warning on stderr.\n\
+             {indent}  const route = request.routeOptions ? request.routeOptions.url : request.routerPath;\n\
              {indent}  const ms = typeof reply.elapsedTime === 'number' ? reply.elapsedTime : reply.getResponseTime();\n\
              {indent}  {obs}.observeRequest(request.method, route || {obs}.normalizeRoute(request.url, reply.statusCode), reply.statusCode, ms / 1000);\n\
              {indent}  done();\n\

@@ -135,7 +135,7 @@ impl<'a> Entry<'a> {
 fn flask_app(sources: &HashMap<&str, &TextFile>, image: Option<&Image>) -> Target {
     let set = image.and_then(|img| {
         let envs = img.dockerfile.instructions.iter().filter(|i| i.keyword == "ENV");
-        envs.flat_map(|i| crate::repo::env_pairs(&i.args)).filter(|(k, _)| k == "FLASK_APP").map(|(_, v)| v).last()
+        envs.flat_map(|i| crate::repo::env_pairs(&i.args)).filter(|(k, _)| k == "FLASK_APP").map(|(_, v)| v).next_back()
     });
     if let Some(app) = set.filter(|v| !v.contains('$')) {
         return Target::PyModule(command::module_of(&app));
