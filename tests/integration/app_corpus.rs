@@ -97,6 +97,7 @@ fn every_corpus_app_reviews_clean_once_fixed() {
     let corpus = repo_root().join("tests/fixtures/apps");
     let mut wrong = Vec::new();
     let mut figures = Vec::new();
+    let file_and_line = regex::Regex::new(r"[\w./-]+(:\d+|` line \d+)").unwrap();
     for name in corpus_apps() {
         let allowed = left(&std::fs::read_to_string(corpus.join(&name).join("EXPECTED.md")).unwrap());
         let app = copy_app(&name);
@@ -120,7 +121,7 @@ fn every_corpus_app_reviews_clean_once_fixed() {
             // What the creator is told: the by-hand reason of the fix plan (it holds the finding's fix).
             let told =
                 plan.manual.iter().find(|(g, _)| g.sort_key() == f.sort_key()).map_or(f.fix.clone(), |m| m.1.clone());
-            let names_a_line = regex::Regex::new(r"[\w./-]+(:\d+|` line \d+)").unwrap().is_match(&told);
+            let names_a_line = file_and_line.is_match(&told);
             let names_its_place = match f.line {
                 Some(n) => told.contains(&format!("{file}:{n}")) || told.contains(&format!("`{file}` line {n}")),
                 None => told.contains(&file) || names_a_line,
