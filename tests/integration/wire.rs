@@ -85,6 +85,15 @@ const NODE: &[Case] = &[
         tests: &[],
     },
     Case {
+        name: "express-esm-split",
+        route: Some("/tasks"),
+        counted: "http_requests_total{",
+        before: &["node", "server.js"],
+        before_port: Some(3000),
+        after: &[],
+        tests: &[],
+    },
+    Case {
         name: "node-print-no-metrics",
         route: Some("/quotes"),
         counted: "http_requests_total{",
@@ -117,6 +126,15 @@ const PYTHON: &[Case] = &[
     Case {
         name: "fastapi-basic",
         route: Some("/recipes"),
+        counted: "http_requests_total{",
+        before: &["{venv}/bin/python", "main.py"],
+        before_port: Some(8000),
+        after: &["{venv}/bin/uvicorn", "main:app", "--host", "127.0.0.1", "--port", "{port}"],
+        tests: &[],
+    },
+    Case {
+        name: "fastapi-main-run",
+        route: Some("/habits"),
         counted: "http_requests_total{",
         before: &["{venv}/bin/python", "main.py"],
         before_port: Some(8000),
