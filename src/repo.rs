@@ -140,6 +140,17 @@ pub struct Instruction {
     pub args: String,
 }
 
+/// The variables an ENV instruction sets, (name, value) in order: `A=1 B="two words"`, or the
+/// legacy `NAME value with spaces`.
+pub fn env_pairs(args: &str) -> Vec<(String, String)> {
+    let words = dockerfile_words(args);
+    if words.len() >= 2 && !words[0].contains('=') {
+        let rest = args.trim_start()[words[0].len()..].trim().to_string();
+        return vec![(words[0].clone(), rest)];
+    }
+    words.into_iter().filter_map(|w| w.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect()
+}
+
 /// Splits Dockerfile instruction arguments (ENV, ARG, RUN, COPY) into words: whitespace
 /// separated, quotes grouping, backslash escaping the next character.
 pub fn dockerfile_words(s: &str) -> Vec<String> {

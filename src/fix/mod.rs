@@ -152,7 +152,7 @@ impl Planning {
                 self.manual.push((f.clone(), why));
                 continue;
             }
-            if !lock.files.contains_key(&f.file) {
+            if !lock.files.contains_key(&f.file) || edits_another_file(f) {
                 by_hand.push(f);
                 continue;
             }
@@ -203,7 +203,7 @@ impl Planning {
                 self.manual.push((f.clone(), manual_reason(f)));
                 continue;
             };
-            if self.files.regenerated.contains(&f.file) {
+            if self.files.regenerated.contains(&f.file) && !edits_another_file(f) {
                 self.attempted.push(f.clone());
                 continue;
             }
@@ -290,6 +290,12 @@ impl Planning {
             changes.iter().filter(|c| self.files.regenerated.contains(&c.path)).map(|c| c.path.clone()).collect();
         FixPlan { changes, fixed, manual: self.manual, regenerated, redact: self.files.redact.clone() }
     }
+}
+
+/// True when the finding's fix lies in another file than the one it is reported on (B8's missing
+/// gunicorn on vibe's Dockerfile goes into requirements.txt; A7's missing lockfile is a new file).
+fn edits_another_file(f: &Finding) -> bool {
+    f.remedy.as_ref().is_some_and(review::Remedy::edits_another_file)
 }
 
 /// Runs one fixer, then puts the files it edited back in their own format.

@@ -49,8 +49,9 @@ pub struct Prepared {
 enum Kind {
     /// A venv, and `pip install -r` of this repo file when the Dockerfile does.
     Python(Option<String>),
-    /// `npm ci` (or `npm install`), then `npm run build --if-present` when the Dockerfile builds.
-    Node { ci: bool, build: bool },
+    /// `npm ci` (or `npm install`; `yarn`/`pnpm install` with its frozen lockfile when the
+    /// Dockerfile installs with it: `manager`), then `npm run build --if-present` when it builds.
+    Node { ci: bool, build: bool, manager: &'static str },
     /// `go build` with these arguments.
     Go(Vec<String>),
 }
@@ -70,7 +71,7 @@ impl Kind {
         match self {
             Kind::Python(Some(req)) => vec![req.clone()],
             Kind::Python(None) => Vec::new(),
-            Kind::Node { .. } => vec![at("package.json"), at("package-lock.json")],
+            Kind::Node { manager, .. } => vec![at("package.json"), at(lockfile_of(manager))],
             // The build is the install: a changed source file makes the binary stale too.
             Kind::Go(_) => {
                 let mut files = vec![at("go.mod"), at("go.sum")];
@@ -206,7 +207,12 @@ fn kind(root: &Path, start: &ImageStart, language: Option<Language>) -> Option<K
         return Some(Kind::Python(Some(req.to_string())));
     }
     if let Some(ci) = start.installs.iter().find_map(|i| if let Install::Npm { ci } = i { Some(*ci) } else { None }) {
-        return Some(Kind::Node { ci, build });
+        return Some(Kind::Node { ci, build, manager: "npm" });
+    }
+    if let Some(manager) =
+        start.installs.iter().find_map(|i| if let Install::Lockfile(m) = i { Some(*m) } else { None })
+    {
+        return Some(Kind::Node { ci: true, build, manager });
     }
     if let Some(args) = start.go_build() {
         return Some(Kind::Go(args.to_vec()));
@@ -214,10 +220,10 @@ fn kind(root: &Path, start: &ImageStart, language: Option<Language>) -> Option<K
     let app = root.join(&start.app_dir);
     match language {
         Some(Language::Python) => Some(Kind::Python(None)),
-        Some(Language::Node) => Some(Kind::Node { ci: true, build }),
+        Some(Language::Node) => Some(Kind::Node { ci: true, build, manager: "npm" }),
         Some(Language::Go) => Some(Kind::Go(vec![".".into()])),
         Some(_) => None,
-        None if app.join("package.json").is_file() => Some(Kind::Node { ci: true, build }),
+        None if app.join("package.json").is_file() => Some(Kind::Node { ci: true, build, manager: "npm" }),
         None if app.join("go.mod").is_file() => Some(Kind::Go(vec![".".into()])),
         None if app.join("requirements.txt").is_file() || app.join("pyproject.toml").is_file() => {
             Some(Kind::Python(None))
@@ -309,6 +315,23 @@ fn map_workdir(text: &str, workdir: &str, cwd: &Path) -> String {
     text.replace(&format!("{workdir}/"), &format!("{here}/"))
 }
 
+/// package.json's `packageManager` (`yarn@1.22.22`), without a `+sha...` suffix.
+fn package_manager(app: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(app.join("package.json")).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let spec = json["packageManager"].as_str()?;
+    Some(spec.split('+').next().unwrap_or(spec).to_string())
+}
+
+/// The lockfile a Node package manager installs from.
+fn lockfile_of(manager: &str) -> &'static str {
+    match manager {
+        "yarn" => "yarn.lock",
+        "pnpm" => "pnpm-lock.yaml",
+        _ => "package-lock.json",
+    }
+}
+
 /// One install command: where it runs, what, and its extra environment.
 type Step = (PathBuf, Vec<String>, Vec<(String, String)>);
 
@@ -339,16 +362,34 @@ fn run_install(root: &Path, layout: &Layout, kind: &Kind, progress: &mut dyn FnM
             }
             steps
         }
-        Kind::Node { ci, build } => {
+        Kind::Node { ci, build, manager } => {
             progress(&format!("copy the app's folder to {}", shown(root, &layout.cwd)));
             fresh_copy(&layout.source, &layout.cwd)?;
             let cache_env: Vec<(String, String)> = cache
                 .iter()
-                .map(|c| ("npm_config_cache".to_string(), c.join("node/npm").display().to_string()))
+                .flat_map(|c| {
+                    [
+                        ("npm_config_cache".to_string(), c.join("node/npm").display().to_string()),
+                        ("YARN_CACHE_FOLDER".to_string(), c.join("node/yarn").display().to_string()),
+                    ]
+                })
                 .collect();
-            let install = if *ci { "ci" } else { "install" };
-            let mut steps =
-                vec![(layout.cwd.clone(), strings(&["npm", install, "--no-audit", "--no-fund"]), cache_env)];
+            let install = match (*manager, *ci) {
+                ("npm", true) => strings(&["npm", "ci", "--no-audit", "--no-fund"]),
+                ("npm", false) => strings(&["npm", "install", "--no-audit", "--no-fund"]),
+                (pm, _) if which(pm).is_some() => strings(&[pm, "install", "--frozen-lockfile"]),
+                // Without it on PATH, npm fetches the one package.json names (packageManager),
+                // else yarn 1 (whose lockfile format vibe's images install) or the current pnpm.
+                (pm, _) => {
+                    let wanted = package_manager(&layout.source).filter(|w| w.starts_with(&format!("{pm}@")));
+                    let spec =
+                        wanted.unwrap_or_else(|| if pm == "yarn" { "yarn@1".into() } else { format!("{pm}@latest") });
+                    let mut argv = strings(&["npm", "exec", "--yes", &format!("--package={spec}"), "--", pm]);
+                    argv.extend(strings(&["install", "--frozen-lockfile"]));
+                    argv
+                }
+            };
+            let mut steps = vec![(layout.cwd.clone(), install, cache_env)];
             if *build {
                 steps.push((layout.cwd.clone(), strings(&["npm", "run", "build", "--if-present"]), Vec::new()));
             }

@@ -33,6 +33,8 @@ pub enum Install {
         /// True for `npm ci`.
         ci: bool,
     },
+    /// `yarn install` / `pnpm install` (with its frozen lockfile): the package manager's name.
+    Lockfile(&'static str),
     /// `npm run build` (the project's build script).
     NpmBuild,
     /// `go build ARGS…` (arguments as written).
@@ -62,7 +64,7 @@ pub fn read(text: &str) -> Result<ImageStart, StartError> {
         match ins.keyword.as_str() {
             "WORKDIR" => workdir = join(&workdir, &expand(ins.args.trim(), &env)),
             "ENV" => {
-                for (k, v) in env_pairs(&ins.args) {
+                for (k, v) in crate::repo::env_pairs(&ins.args) {
                     let v = expand(&v, &env);
                     env.retain(|(name, _)| *name != k);
                     env.push((k, v));
@@ -110,7 +112,7 @@ impl ImageStart {
 
     /// True when the Dockerfile installs with npm.
     pub fn uses_npm(&self) -> bool {
-        self.installs.iter().any(|i| matches!(i, Install::Npm { .. }))
+        self.installs.iter().any(|i| matches!(i, Install::Npm { .. } | Install::Lockfile(_)))
     }
 
     /// The `go build` arguments, if the Dockerfile builds Go.
@@ -190,15 +192,6 @@ fn expand(text: &str, env: &[(String, String)]) -> String {
 }
 
 /// The variables an ENV instruction sets (`A=1 B="two words"`, or the legacy `NAME value`).
-fn env_pairs(args: &str) -> Vec<(String, String)> {
-    let words = crate::repo::dockerfile_words(args);
-    if words.len() >= 2 && !words[0].contains('=') {
-        let rest = args.trim_start()[words[0].len()..].trim().to_string();
-        return vec![(words[0].clone(), rest)];
-    }
-    words.into_iter().filter_map(|w| w.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect()
-}
-
 /// A COPY or ADD from the build context: (sources, destination as written, destination
 /// resolved against `workdir`).
 fn copy_of(ins: &Instruction, workdir: &str) -> Option<(Vec<String>, String, String)> {
@@ -325,6 +318,14 @@ fn install_of(w: &[String], workdir: &str, copied: &[(String, String)]) -> Optio
             _ => None,
         };
     }
+    for manager in ["yarn", "pnpm"] {
+        if let Some(at_pm) = w.iter().position(|x| *x == manager) {
+            let next = at(at_pm + 1);
+            if next.is_empty() || next == "install" || (next.starts_with('-') && next != "--version") {
+                return Some(Install::Lockfile(manager));
+            }
+        }
+    }
     let go = w.iter().position(|x| *x == "go")?;
     (at(go + 1) == "build").then(|| Install::GoBuild(w[go + 2..].iter().map(|s| s.to_string()).collect()))
 }
@@ -394,6 +395,12 @@ mod tests {
         assert_eq!(s.argv, ["node", "server.js"]);
         assert_eq!(s.env, [("A".to_string(), "1".to_string()), ("B".to_string(), "two words".to_string())]);
         assert_eq!(s.installs, [Install::Npm { ci: false }]);
+        // vibe's own yarn image: the frozen lockfile, then the production install.
+        let y = read(
+            "FROM node:22\nWORKDIR /app\nCOPY package.json yarn.lock ./\nRUN yarn install --frozen-lockfile \\\n    && yarn cache clean\nCMD [\"node\", \"server.js\"]\n",
+        )
+        .unwrap();
+        assert_eq!(y.installs, [Install::Lockfile("yarn")]);
         assert_eq!(read("FROM a AS b\nCMD x\nFROM c\nRUN true\n"), Err(StartError::NoCommand));
         assert_eq!(read("FROM a\nCMD [\"x\", 1]\n"), Err(StartError::BadExecForm(2)));
     }

@@ -79,6 +79,14 @@ pub enum Remedy {
         /// The requirement line, pinned.
         requirement: String,
     },
+    /// The Dockerfile instruction on the finding's line replaced by `instruction` (a production
+    /// server's CMD in place of a development server's).
+    ReplaceStart {
+        /// The whole new instruction, e.g. `CMD ["gunicorn", "app:app"]`.
+        instruction: String,
+        /// The server's requirement (manifest, pinned line) when no dependency file has it.
+        dependency: Option<(String, String)>,
+    },
     /// A Node lockfile an install step of the Dockerfile needs, written with the app's own package
     /// manager (the file's name says which).
     CreateLockfile {
@@ -88,6 +96,15 @@ pub enum Remedy {
     /// The finding is in a file vibe writes from vibe.yaml (its chart, as ArgoCD deploys it):
     /// writing vibe's version back fixes it, whichever check found it.
     RestoreGenerated,
+}
+
+impl Remedy {
+    /// True when the fix edits a file other than the finding's (a dependency file, a new
+    /// lockfile): regenerating the finding's file (vibe's own Dockerfile) cannot fix it, its
+    /// fixer must run.
+    pub fn edits_another_file(&self) -> bool {
+        matches!(self, Remedy::AddDependency { .. } | Remedy::CreateLockfile { .. })
+    }
 }
 
 /// Who sends the traffic a NetworkPolicy must allow.

@@ -38,6 +38,10 @@ pub(crate) fn wire(repo: &Repo, files: &mut Files) -> Result<(), String> {
              then `vibe review --fix` again"
         ));
     }
+    // G2, B7 and G3 share this fix: the first of them wired the app in the plan.
+    if already_wired(&app, language, files) {
+        return Ok(());
+    }
     match language {
         Language::Node => node::wire(repo, &app, files),
         Language::Python => python::wire(repo, &app, files),
@@ -48,6 +52,23 @@ pub(crate) fn wire(repo: &Repo, files: &mut Files) -> Result<(), String> {
             other.as_str()
         )),
     }
+}
+
+/// True when the planned text of an app file imports the module and the reviewed one did not.
+fn already_wired(app: &[&TextFile], language: Language, files: &mut Files) -> bool {
+    let name = module_file(language);
+    let stem = name.rsplit('/').next().unwrap_or(&name).split('.').next().unwrap_or("").to_string();
+    app.iter().any(|f| !f.text.contains(&stem) && files.text_or_empty(&f.file).contains(&stem))
+}
+
+/// True when the app's own code already serves `/metrics` (its own Prometheus client): the
+/// wiring then adds the management server, the port and the JSON logs, and leaves its metrics
+/// route alone.
+fn serves_own_metrics(app: &[&TextFile]) -> bool {
+    app.iter().any(|f| {
+        let masked = lang::mask(&f.text, lang::dialect(f));
+        ["'/metrics'", "\"/metrics\"", "`/metrics`", "'/metrics/'", "\"/metrics/\""].iter().any(|r| masked.contains(r))
+    })
 }
 
 /// The module's main file for a language, relative to the repo.

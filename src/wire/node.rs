@@ -203,13 +203,23 @@ fn switch_constant(text: &str, masked: &str, ident: &str, port: &str, edits: &mu
     }
 }
 
-/// The app's other files: console.* becomes the module's logger there too.
-fn switch_other_files(app: &[&TextFile], entry: &str, esm: bool, files: &mut Files) -> Result<(), String> {
+/// The app's other files: console.* becomes the module's logger there too, and a hard-coded port
+/// the module's (an `export default app` in app.js, listened on in server.js).
+fn switch_other_files(
+    app: &[&TextFile],
+    entry: &str,
+    esm: bool,
+    framework: Framework,
+    files: &mut Files,
+) -> Result<(), String> {
     for f in app.iter().filter(|f| lang::dialect(f) == Dialect::Js && f.file != entry) {
         let masked = lang::mask(&f.text, Dialect::Js);
         let obs = module_name(&masked);
         let mut edits = Edits::default();
-        if switch_console(&f.text, &masked, obs, &mut edits) > 0 {
+        let logs = switch_console(&f.text, &masked, obs, &mut edits);
+        let before = edits.0.len();
+        switch_port(&f.text, &masked, obs, framework, &mut edits);
+        if logs > 0 || edits.0.len() > before {
             let file_esm = esm || f.file.ends_with(".mjs") || ESM.is_match(&masked);
             let at = import_point(&f.text, &masked, f.text.len());
             edits.insert(at, import_line(obs, &module_path(&f.file, file_esm), file_esm));
@@ -222,17 +232,13 @@ fn switch_other_files(app: &[&TextFile], entry: &str, esm: bool, files: &mut Fil
 /// Wires the module into the Node app among `app`.
 pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<(), String> {
     let Some(found) = find_app(app) else {
-        let entry = app.first().map_or("the file that starts the server".to_string(), |f| f.file.clone());
-        return Err(format!(
-            "no Express, Fastify or node:http server was found to wire the module into; in {entry}, add \
-             `const obs = require('./observability/vibe-observability'); obs.startManagementServer();`, serve \
-             `GET /metrics` with `obs.metricsText()`, listen on `obs.HTTP_PORT` and log with `obs.logger`"
-        ));
+        return Err(no_server(app, files));
     };
+    let own_metrics = super::serves_own_metrics(app);
     let module_dir = package_dir(&found.file.file, files);
     let esm = found.file.file.ends_with(".mjs") || is_esm_package(files, &module_dir);
 
-    switch_other_files(app, &found.file.file, esm, files)?;
+    switch_other_files(app, &found.file.file, esm, found.framework, files)?;
 
     let f = found.file;
     let text = files.text(&f.file)?;
@@ -266,7 +272,8 @@ pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<
              {indent}  return {obs}.metricsText();\n\
              {indent}}});\n\
              {indent}{app}.addHook('onResponse', (request, reply, done) => {{\n\
-             {indent}  const route = (request.routeOptions && request.routeOptions.url) || request.routerPath;\n\
+             {indent}  // routeOptions (Fastify 4.10+): the deprecated routerPath prints a warning on stderr.\n\
+             {indent}  const route = request.routeOptions ? request.routeOptions.url : request.routerPath;\n\
              {indent}  const ms = typeof reply.elapsedTime === 'number' ? reply.elapsedTime : reply.getResponseTime();\n\
              {indent}  {obs}.observeRequest(request.method, route || {obs}.normalizeRoute(request.url, reply.statusCode), reply.statusCode, ms / 1000);\n\
              {indent}  done();\n\
@@ -274,7 +281,9 @@ pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<
         ),
         Framework::NodeHttp => String::new(),
     };
-    if found.framework == Framework::NodeHttp {
+    if own_metrics {
+        // The app's own /metrics route stays; the module adds the rest.
+    } else if found.framework == Framework::NodeHttp {
         // http.createServer(handler) -> http.createServer(obs.instrument(handler))
         let open = masked[found.at..].find('(').map(|i| found.at + i);
         let args = open.and_then(|o| call(&masked, o, Dialect::Js));
@@ -313,6 +322,39 @@ pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<
     }
     let _ = repo;
     npm_deps::add(files, &module_dir, &deps, &module_lock)
+}
+
+/// What to do by hand when no server the wiring knows is found.
+fn no_server(app: &[&TextFile], files: &mut Files) -> String {
+    if let Some(how) = next_by_hand(files) {
+        return how;
+    }
+    let entry = app.first().map_or("the file that starts the server".to_string(), |f| f.file.clone());
+    format!(
+        "no Express, Fastify or node:http server was found to wire the module into; in {entry}, add \
+         `const obs = require('./observability/vibe-observability'); obs.startManagementServer();`, serve \
+         `GET /metrics` with `obs.metricsText()`, listen on `obs.HTTP_PORT` and log with `obs.logger`"
+    )
+}
+
+/// Next.js serves the app itself (`next start`): wiring means a small custom server, written by
+/// the creator; the instructions name package.json's `start` line.
+fn next_by_hand(files: &mut Files) -> Option<String> {
+    let text = files.text_or_empty("package.json");
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let start = json["scripts"]["start"].as_str()?;
+    if !start.split_whitespace().collect::<Vec<_>>().windows(2).any(|w| w == ["next", "start"]) {
+        return None;
+    }
+    let line = line_of(&text, text.find("\"start\"")?);
+    Some(format!(
+        "Next.js serves this app itself (`next start`), and vibe wires only Express, Fastify and node:http servers. \
+         By hand: add `server.js` with `const next = require('next'); const http = require('node:http'); const obs = \
+         require('./observability/vibe-observability'); obs.startManagementServer(); const app = next({{ dev: false }}); \
+         const handle = app.getRequestHandler(); app.prepare().then(() => http.createServer(obs.instrument((req, res) => \
+         handle(req, res))).listen(obs.HTTP_PORT));`, then in package.json:{line} change `\"start\": \"{start}\"` to \
+         `\"start\": \"node server.js\"` and log with `obs.logger`"
+    ))
 }
 
 fn import_line(obs: &str, path: &str, esm: bool) -> String {
@@ -400,6 +442,27 @@ mod tests {
         assert_eq!(
             ports("fastify.listen({ port: 3000, host: '0.0.0.0' })", Framework::Fastify),
             "fastify.listen({ port: obs.HTTP_PORT, host: '0.0.0.0' })"
+        );
+    }
+
+    #[test]
+    fn a_port_hard_coded_where_the_exported_app_listens_becomes_the_platform_port() {
+        let server = "import app from './app.js';\n\nconst PORT = 3000;\n\napp.listen(PORT, () => {});\n";
+        let repo = Repo::from_files(
+            std::path::Path::new("/nonexistent"),
+            &[
+                ("app.js", "import express from 'express';\nconst app = express();\nexport default app;\n"),
+                ("server.js", server),
+            ],
+        );
+        let app: Vec<&TextFile> = repo.sources.iter().collect();
+        let mut files = Files::new(std::path::Path::new("/nonexistent"));
+        files.put("server.js", server.to_string());
+        switch_other_files(&app, "app.js", true, Framework::Express, &mut files).unwrap();
+        assert_eq!(
+            files.text("server.js").unwrap(),
+            "import app from './app.js';\nimport obs from './observability/vibe-observability.js'; // metrics, JSON \
+             logs, management endpoints (observability/README.md)\n\nconst PORT = obs.HTTP_PORT;\n\napp.listen(PORT, () => {});\n"
         );
     }
 

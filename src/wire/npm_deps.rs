@@ -203,6 +203,23 @@ pub(super) fn add(files: &mut Files, dir: &str, deps: &[(String, String)], modul
     }
     let lock_path = path("package-lock.json");
     let lock = files.text_or_empty(&lock_path);
+    // yarn and pnpm install with their frozen lockfile: a package.json ahead of it fails the build,
+    // and only the package manager can write the lockfile's entries.
+    if lock.is_empty()
+        && let Some(other) =
+            ["yarn.lock", "pnpm-lock.yaml"].into_iter().find(|l| !files.text_or_empty(&path(l)).is_empty())
+    {
+        let pm = if other == "yarn.lock" { "yarn add --exact" } else { "pnpm add --save-exact" };
+        let pkgs: Vec<String> = missing.iter().map(|(n, v)| format!("{n}@{v}")).collect();
+        let line = manifest.find("\"dependencies\"").map_or(1, |at| super::line_of(&manifest, at));
+        return Err(format!(
+            "the app installs from {}, which only its package manager can extend: run `{pm} {}` in the app's folder \
+             (it adds them to {manifest_path}:{line} and {}), then `vibe review --fix` again to wire the module in",
+            path(other),
+            pkgs.join(" "),
+            path(other)
+        ));
+    }
     // No lockfile: `npm install` (or A7's fix) writes one with these dependencies in it.
     let specs = if lock.is_empty() {
         missing

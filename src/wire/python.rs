@@ -262,7 +262,9 @@ pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<
                     format!("{indent}{name} = {obs}.MetricsASGIMiddleware({name})  # GET /metrics + request metrics\n")
                 }
             };
-            edits.insert(after, hook);
+            if !super::serves_own_metrics(app) {
+                edits.insert(after, hook);
+            }
             switch_run(&text, &masked, obs, &found.name, &mut edits);
         } else if prints > 0 {
             let at = import_point(&text, &masked, text.len());
@@ -273,7 +275,45 @@ pub(super) fn wire(repo: &Repo, app: &[&TextFile], files: &mut Files) -> Result<
     if matches!(found.framework, Framework::DjangoWsgi | Framework::DjangoAsgi) {
         django_settings(found.file, files)?;
     }
+    if matches!(found.framework, Framework::Flask | Framework::DjangoWsgi) {
+        gunicorn_config(repo, files);
+    }
     requirements(repo, files)
+}
+
+/// Where gunicorn looks for its config by default: the folder it starts in (the repo root, the
+/// generated image's WORKDIR).
+const GUNICORN_CONF: &str = "gunicorn.conf.py";
+
+/// gunicorn (the WSGI apps' production server) logs before it imports the app: its start-up,
+/// worker and shutdown lines are plain text on stderr unless its config gives them the module's
+/// JSON format. A config the creator has, or names in a start command, stays as it is.
+fn gunicorn_config(repo: &Repo, files: &mut Files) {
+    let names_a_config = repo.dockerfiles.iter().flat_map(|d| &d.instructions).any(|i| {
+        let words: Vec<&str> = i.args.split(|c: char| c.is_whitespace() || "\"[],".contains(c)).collect();
+        let after = words.iter().skip_while(|w| !w.ends_with("gunicorn"));
+        matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT")
+            && after.skip(1).any(|w| *w == "-c" || *w == "--config" || w.starts_with("--config="))
+    });
+    if names_a_config || !files.text_or_empty(GUNICORN_CONF).is_empty() {
+        return;
+    }
+    files.put(
+        GUNICORN_CONF,
+        "# gunicorn reads this file from the folder it starts in (the image's WORKDIR). Written by vibe's\n\
+         # wiring fix: gunicorn's own lines (start-up, workers, shutdown) are JSON on stdout like the app's\n\
+         # (observability/README.md).\n\
+         import os\n\
+         import sys\n\
+         \n\
+         # gunicorn reads its config before it puts its folder on the import path.\n\
+         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))\n\
+         \n\
+         from observability import vibe_observability as obs  # noqa: E402\n\
+         \n\
+         logconfig_dict = obs.gunicorn_logconfig()\n"
+            .to_string(),
+    );
 }
 
 /// Django configures its own text logging unless LOGGING_CONFIG is None: the module's setup()

@@ -33,26 +33,26 @@ fn copy(from: &Path, to: &Path) {
 }
 
 /// Seconds an app gets to become ready (a loaded machine starts gunicorn slowly).
-const READY: u32 = 60;
+pub(crate) const READY: u32 = 60;
 /// Seconds to wait for a traffic port that is known never to open.
 const NEVER_OPENS: u32 = 10;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    took: Duration,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+    pub(crate) took: Duration,
 }
 
 impl Run {
-    fn all(&self) -> String {
+    pub(crate) fn all(&self) -> String {
         format!("exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
     }
 }
 
 /// `vibe probe --app [--install] --format json` on free ports, waiting at most `timeout` seconds
 /// for the app.
-fn probe_app(app: &App, install: bool, timeout: u32) -> Run {
+pub(crate) fn probe_app(app: &App, install: bool, timeout: u32) -> Run {
     let (http, mgmt) = free_ports();
     let (http, mgmt, timeout) = (http.to_string(), mgmt.to_string(), timeout.to_string());
     let mut args = vec![
@@ -204,6 +204,23 @@ fn express_app_runs_from_a_copy_with_its_npm_ci_and_a_hard_coded_port_is_found()
     assert_eq!(failed.code, 2, "{}", failed.all());
     assert!(failed.stderr.contains("`npm ci --no-audit --no-fund` failed"), "{}", failed.all());
     assert!(failed.stderr.contains("package-lock.json"), "{}", failed.all());
+}
+
+/// A yarn app (tests/fixtures/apps/yarn-app) installs the way vibe's Dockerfile for it does:
+/// `yarn install --frozen-lockfile` (through npm when yarn is not installed here), not `npm ci`,
+/// which needs a package-lock.json the app does not have.
+#[test]
+fn yarn_app_installs_with_yarn_as_its_dockerfile_does() {
+    let app = crate::wire::copy_app("yarn-app");
+    app.vibe(&["init", "--yes", "--metric", "links_total:counter", "--tag", "a1b2c3d"]).assert().success();
+    // Unwired, nothing answers on the management port: no need to wait long for it.
+    let run = probe_app(&app, true, NEVER_OPENS);
+    assert!(run.stderr.contains("yarn install --frozen-lockfile"), "{}", run.all());
+    assert!(!run.stderr.contains("npm ci"), "{}", run.all());
+    assert!(app.join(".vibe/app-env/node-app/node_modules/express").is_dir(), "{}", run.all());
+    // Installed, it starts and stays up (unwired, nothing answers on the management port yet).
+    assert!(run.stderr.contains("Starting `"), "{}", run.all());
+    assert!(findings(&run.stdout).iter().all(|(_, m)| !m.contains("exited")), "{}", run.all());
 }
 
 #[test]

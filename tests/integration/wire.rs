@@ -6,7 +6,9 @@
 //! script, gunicorn, uvicorn) with PORT and MGMT_PORT set as the Deployment sets them (free ports
 //! here, 8081/8082 on the cluster): GET /metrics answers Prometheus text on PORT, GET /readiness
 //! answers on MGMT_PORT, the app's own route still answers and is counted, every line on stdout is
-//! a JSON object with time, level and msg, and the app's tests are untouched.
+//! a JSON object with time, level and msg, and the app's tests are untouched. In between, the
+//! wired version passes `vibe probe --app --install` (installed and started as its image does it,
+//! probed on /metrics, the management endpoints and its logs) with no CRITICAL finding.
 //!
 //! Packages come from the registries into target/example-cache (npm's cache, pip's cache and one
 //! venv), shared with the example-app tests, so a second run downloads nothing.
@@ -22,8 +24,11 @@ use std::time::{Duration, Instant};
 /// One corpus app: how its creator starts it and how its image starts it once wired.
 struct Case {
     name: &'static str,
-    /// A route of the app's own that answers 2xx.
-    route: &'static str,
+    /// A route of the app's own that answers 2xx; None: the app has none that answers here
+    /// (it calls the internet, or answers 404 to unknown codes), any answer on the port will do.
+    route: Option<&'static str>,
+    /// The metric counting its requests once wired (an app with its own prom-client keeps its own).
+    counted: &'static str,
     /// The creator's start command, and the port it listens on when it ignores PORT.
     before: &'static [&'static str],
     before_port: Option<u16>,
@@ -36,7 +41,8 @@ struct Case {
 const NODE: &[Case] = &[
     Case {
         name: "express-hardcoded-port",
-        route: "/todos",
+        route: Some("/todos"),
+        counted: "http_requests_total{",
         before: &["node", "server.js"],
         before_port: Some(3000),
         after: &[],
@@ -44,7 +50,8 @@ const NODE: &[Case] = &[
     },
     Case {
         name: "fastify-app",
-        route: "/recipes/1",
+        route: Some("/recipes/1"),
+        counted: "http_requests_total{",
         before: &["node", "app.js"],
         before_port: Some(3000),
         after: &[],
@@ -52,15 +59,44 @@ const NODE: &[Case] = &[
     },
     Case {
         name: "express-no-lockfile",
-        route: "/messages/count",
+        route: Some("/messages/count"),
+        counted: "http_requests_total{",
         before: &["node", "index.js"],
         before_port: None,
         after: &[],
         tests: &[],
     },
     Case {
+        name: "express-prom-client",
+        route: Some("/products"),
+        counted: "shop_orders_total",
+        before: &["node", "server.js"],
+        before_port: None,
+        after: &[],
+        tests: &[],
+    },
+    Case {
+        name: "node-no-lockfile",
+        route: None,
+        counted: "http_requests_total{",
+        before: &["node", "index.js"],
+        before_port: None,
+        after: &[],
+        tests: &[],
+    },
+    Case {
+        name: "express-esm-split",
+        route: Some("/tasks"),
+        counted: "http_requests_total{",
+        before: &["node", "server.js"],
+        before_port: Some(3000),
+        after: &[],
+        tests: &[],
+    },
+    Case {
         name: "node-print-no-metrics",
-        route: "/quotes",
+        route: Some("/quotes"),
+        counted: "http_requests_total{",
         before: &["node", "src/index.js"],
         before_port: None,
         after: &[],
@@ -71,7 +107,8 @@ const NODE: &[Case] = &[
 const PYTHON: &[Case] = &[
     Case {
         name: "flask-debug",
-        route: "/notes",
+        route: Some("/notes"),
+        counted: "http_requests_total{",
         before: &["{venv}/bin/python", "app.py"],
         before_port: Some(5000),
         after: &["{venv}/bin/gunicorn", "--bind", "127.0.0.1:{port}", "app:app"],
@@ -79,7 +116,26 @@ const PYTHON: &[Case] = &[
     },
     Case {
         name: "fastapi-uvicorn",
-        route: "/books",
+        route: Some("/books"),
+        counted: "http_requests_total{",
+        before: &["{venv}/bin/python", "main.py"],
+        before_port: Some(8000),
+        after: &["{venv}/bin/uvicorn", "main:app", "--host", "127.0.0.1", "--port", "{port}"],
+        tests: &[],
+    },
+    Case {
+        name: "fastapi-basic",
+        route: Some("/recipes"),
+        counted: "http_requests_total{",
+        before: &["{venv}/bin/python", "main.py"],
+        before_port: Some(8000),
+        after: &["{venv}/bin/uvicorn", "main:app", "--host", "127.0.0.1", "--port", "{port}"],
+        tests: &[],
+    },
+    Case {
+        name: "fastapi-main-run",
+        route: Some("/habits"),
+        counted: "http_requests_total{",
         before: &["{venv}/bin/python", "main.py"],
         before_port: Some(8000),
         after: &["{venv}/bin/uvicorn", "main:app", "--host", "127.0.0.1", "--port", "{port}"],
@@ -87,7 +143,8 @@ const PYTHON: &[Case] = &[
     },
     Case {
         name: "django-basic",
-        route: "/polls/1/",
+        route: Some("/polls/1/"),
+        counted: "http_requests_total{",
         before: &["{venv}/bin/gunicorn", "--bind", "127.0.0.1:{port}", "mysite.wsgi"],
         before_port: None,
         after: &["{venv}/bin/gunicorn", "--bind", "127.0.0.1:{port}", "mysite.wsgi"],
@@ -95,7 +152,8 @@ const PYTHON: &[Case] = &[
     },
     Case {
         name: "flask-own-dockerfile",
-        route: "/weather/paris",
+        route: Some("/weather/paris"),
+        counted: "http_requests_total{",
         before: &["{venv}/bin/flask", "run"],
         before_port: Some(5000),
         after: &["{venv}/bin/gunicorn", "--bind", "127.0.0.1:{port}", "app:app"],
@@ -103,7 +161,8 @@ const PYTHON: &[Case] = &[
     },
     Case {
         name: "python-logging-no-metrics",
-        route: "/items",
+        route: Some("/items"),
+        counted: "http_requests_total{",
         before: &["{venv}/bin/python", "app.py"],
         before_port: None,
         after: &["{venv}/bin/gunicorn", "--bind", "127.0.0.1:{port}", "app:app"],
@@ -260,7 +319,22 @@ fn get(port: u16, path: &str) -> Option<(u16, String)> {
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let (head, body) = text.split_once("\r\n\r\n")?;
     let status = head.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, body.to_string()))
+    let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
+    Some((status, if chunked { dechunk(body) } else { body.to_string() }))
+}
+
+/// The body of a chunked HTTP answer (some servers chunk even for HTTP/1.0 clients).
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { break };
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        body = rest[n..].trim_start_matches("\r\n");
+    }
+    out
 }
 
 /// Waits for a 2xx answer; panics with the app's output when none comes.
@@ -277,6 +351,19 @@ fn answers(app: &Running, port: u16, path: &str, what: &str) -> String {
             "{what}: GET {path} on port {port} never answered 2xx\n{}",
             app.output()
         );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// Waits for the app's own answer: 2xx on its route, or any HTTP answer on the port without one.
+fn own_answer(app: &Running, port: u16, route: Option<&str>, what: &str) {
+    if let Some(route) = route {
+        answers(app, port, route, what);
+        return;
+    }
+    let start = Instant::now();
+    while get(port, "/").is_none() {
+        assert!(start.elapsed() < Duration::from_secs(30), "{what}: nothing answered on port {port}\n{}", app.output());
         std::thread::sleep(Duration::from_millis(250));
     }
 }
@@ -335,13 +422,19 @@ fn before_and_after(case: &Case, node: bool, venv: Option<&Path>) {
     if node {
         npm_install(dir);
     } else {
-        pip_install(&venv_path, dir, &["gunicorn==23.0.0", "uvicorn==0.34.0"]);
+        // The servers the creator may start with, unless the app pins its own.
+        let pinned = app.read("requirements.txt").to_lowercase();
+        let servers: Vec<&str> = ["gunicorn==23.0.0", "uvicorn==0.34.0"]
+            .into_iter()
+            .filter(|s| !pinned.contains(s.split('=').next().unwrap_or(s)))
+            .collect();
+        pip_install(&venv_path, dir, &servers);
     }
     let (http, _) = free_ports();
     let port = case.before_port.unwrap_or(http);
     if port_is_free(port) {
         let running = Running::start(dir, &expand(case.before, &venv_path, port), &[("PORT", port.to_string())]);
-        answers(&running, port, case.route, &format!("{what} before the fix"));
+        own_answer(&running, port, case.route, &format!("{what} before the fix"));
         running.stop();
     } else {
         record_skip(
@@ -373,27 +466,55 @@ fn before_and_after(case: &Case, node: bool, venv: Option<&Path>) {
         assert_eq!(&app.read(t), before, "{what}: the fix changed the app's test {t}");
     }
 
-    // After: installed from the edited dependency files, started as the image starts it.
-    if node {
-        npm_install(dir);
-    } else {
-        pip_install(&venv_path, dir, &[]);
-    }
+    // The wired version as the image runs it: `vibe probe --app --install`.
+    let probe = crate::probe_app::probe_app(&app, true, crate::probe_app::READY);
+    let critical: Vec<String> = probe_findings(&probe.stdout)
+        .into_iter()
+        .filter(|(_, severity, _)| severity == "critical")
+        .map(|(id, _, message)| format!("{id}: {message}"))
+        .collect();
+    assert!(
+        critical.is_empty() && probe.code == 0,
+        "{what}: the probe of the wired app finds {critical:?}\n{}",
+        probe.all()
+    );
+    eprintln!("wire: {what}: probe --app --install took {:.1}s", probe.took.as_secs_f64());
+
+    // After: what the probe installed from the edited dependency files (npm ci in its copy of the
+    // app, pip -r into its venv), started as the image starts it.
+    let env_dir = dir.join(".vibe/app-env");
+    let (run_dir, venv_after) =
+        if node { (env_dir.join("node-app"), venv_path) } else { (dir.to_path_buf(), env_dir.join("venv")) };
     let (http, mgmt) = free_ports();
-    let command = if case.after.is_empty() { start_script(dir) } else { expand(case.after, &venv_path, http) };
-    let running = Running::start(dir, &command, &[("PORT", http.to_string()), ("MGMT_PORT", mgmt.to_string())]);
+    let command = if case.after.is_empty() { start_script(&run_dir) } else { expand(case.after, &venv_after, http) };
+    let running = Running::start(&run_dir, &command, &[("PORT", http.to_string()), ("MGMT_PORT", mgmt.to_string())]);
     let after = format!("{what} after the fix");
     answers(&running, mgmt, "/readiness", &after);
-    answers(&running, http, case.route, &after);
+    own_answer(&running, http, case.route, &after);
     let metrics = answers(&running, http, "/metrics", &after);
     assert_prometheus_text(&metrics, &after);
-    let counted = "code=\"200\"";
+    // Its own route's request is counted with its 200; an answer to another route, with any code.
+    let code = if case.route.is_some() { "code=\"200\"" } else { "" };
     assert!(
-        metrics.lines().any(|l| l.starts_with("http_requests_total{") && l.contains(counted)),
-        "{after}: the app's own request is not counted in /metrics:\n{metrics}"
+        metrics.lines().any(|l| l.starts_with(case.counted) && (l.contains(code) || !case.counted.ends_with('{'))),
+        "{after}: `{}` is not in /metrics:\n{metrics}",
+        case.counted
     );
     let stdout = running.stop();
     assert_json_lines(&stdout, &after);
+}
+
+/// (id, severity, message) of a probe's JSON report.
+fn probe_findings(stdout: &str) -> Vec<(String, String, String)> {
+    let start = stdout.find('{').expect("a JSON report");
+    let json: serde_json::Value = serde_json::from_str(&stdout[start..]).expect("a JSON report");
+    let text = |f: &serde_json::Value, k: &str| f[k].as_str().unwrap_or_default().to_string();
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (text(f, "id"), text(f, "severity"), text(f, "message")))
+        .collect()
 }
 
 fn have(program: &str) -> bool {

@@ -100,6 +100,9 @@ impl<'a> Entry<'a> {
             command = command::read(vec!["sh".into(), "-c".into(), line]);
             command.dev = command.dev.or(dev);
         }
+        if command.target == Target::Unknown && command::runs_flask(&command.words) {
+            command.target = flask_app(&sources, entry.image.as_ref());
+        }
         let (named, roots) = resolve(repo, &sources, entry.image.as_ref(), &command);
         if named.as_ref().is_some_and(|n| n.found.is_none()) {
             entry.guess = fallback_roots(repo, &sources).first().map(|f| f.file.clone());
@@ -125,6 +128,23 @@ impl<'a> Entry<'a> {
     pub fn root_files(&self) -> &[&'a TextFile] {
         &self.files[..self.roots]
     }
+}
+
+/// The module `flask run` serves when the command does not say (`--app`): FLASK_APP as the
+/// image's ENV sets it, else what Flask itself looks for, `wsgi.py` then `app.py`.
+fn flask_app(sources: &HashMap<&str, &TextFile>, image: Option<&Image>) -> Target {
+    let set = image.and_then(|img| {
+        let envs = img.dockerfile.instructions.iter().filter(|i| i.keyword == "ENV");
+        envs.flat_map(|i| crate::repo::env_pairs(&i.args)).filter(|(k, _)| k == "FLASK_APP").map(|(_, v)| v).next_back()
+    });
+    if let Some(app) = set.filter(|v| !v.contains('$')) {
+        return Target::PyModule(command::module_of(&app));
+    }
+    let exists = |module: &str| match image {
+        Some(img) => img.repo_paths(&format!("{module}.py")).iter().any(|p| sources.contains_key(p.as_str())),
+        None => sources.contains_key(format!("{module}.py").as_str()),
+    };
+    Target::PyModule(if exists("wsgi") { "wsgi" } else { "app" }.to_string())
 }
 
 /// Reads a command line (a package.json script) as the program it runs.
@@ -468,6 +488,33 @@ mod tests {
             ("main.py", ""),
         ]);
         assert_eq!(named.unwrap().found, None);
+    }
+
+    #[test]
+    fn flask_run_serves_flask_app_from_the_image_env_or_what_flask_looks_for() {
+        let dockerfile = |env: &str| {
+            format!("FROM python:3.12\nWORKDIR /app\nCOPY . .\n{env}CMD [\"flask\", \"run\", \"--host=0.0.0.0\"]\n")
+        };
+        let (files, named) = entry_files(&[
+            ("Dockerfile", &dockerfile("ENV FLASK_APP=shop/web.py FLASK_DEBUG=0\n")),
+            ("shop/__init__.py", ""),
+            ("shop/web.py", "from . import db\n"),
+            ("shop/db.py", ""),
+            ("app.py", ""),
+        ]);
+        assert_eq!(named.unwrap().found.as_deref(), Some("shop/web.py"));
+        assert!(files.contains(&"shop/db.py".to_string()), "{files:?}");
+        let (files, _) = entry_files(&[("Dockerfile", &dockerfile("")), ("app.py", ""), ("helpers.py", "")]);
+        assert_eq!(files, ["app.py"]);
+        let (files, _) = entry_files(&[("Dockerfile", &dockerfile("")), ("app.py", ""), ("wsgi.py", "")]);
+        assert_eq!(files, ["wsgi.py"]);
+        // `--app` says it.
+        let (files, _) = entry_files(&[
+            ("Dockerfile", "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD flask --app web:create_app run\n"),
+            ("web.py", ""),
+            ("app.py", ""),
+        ]);
+        assert_eq!(files, ["web.py"]);
     }
 
     #[test]

@@ -54,7 +54,14 @@ const logger = pino({
 // Metrics: exposed names are exactly the declared ones
 // ---------------------------------------------------------------------------------------------
 const register = client.register;
-client.collectDefaultMetrics({ register });
+
+// Process metrics join the registry at the first scrape, once: an app with its own prom-client
+// setup that calls client.collectDefaultMetrics() itself keeps working with the module imported.
+function collectDefaultMetricsOnce() {
+  if (!register.getSingleMetric('process_cpu_user_seconds_total')) {
+    client.collectDefaultMetrics({ register });
+  }
+}
 
 const http_requests_total = new client.Counter({
   name: 'http_requests_total',
@@ -83,6 +90,7 @@ const {{ m.name | replace(from=":", to="_") }} = new client.{% if m.type == "cou
 
 /** The Prometheus text exposition of every metric. */
 async function metricsText() {
+  collectDefaultMetricsOnce();
   return register.metrics();
 }
 

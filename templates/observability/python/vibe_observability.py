@@ -112,21 +112,27 @@ def _drop_color_message(record):
     return True
 
 
+_JSON_FORMAT = {
+    "fmt": "%(levelname)s %(message)s %(name)s",
+    "rename_fields": {"levelname": "level", "message": "msg", "name": "logger"},
+    "timestamp": "time",
+}
+
+
+def _log_level():
+    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    level = {"WARN": "WARNING", "FATAL": "CRITICAL"}.get(level, level)
+    return level if level in logging.getLevelNamesMapping() else "INFO"
+
+
 def setup_logging():
     """Send every log record (the app's and the server's) to stdout as one JSON line."""
-    formatter = JsonFormatter(
-        "%(levelname)s %(message)s %(name)s",
-        rename_fields={"levelname": "level", "message": "msg", "name": "logger"},
-        timestamp="time",
-    )
     handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(formatter)
+    handler.setFormatter(JsonFormatter(**_JSON_FORMAT))
     handler.addFilter(_drop_color_message)
     root = logging.getLogger()
     root.handlers = [handler]
-    level = os.environ.get("LOG_LEVEL", "INFO").upper()
-    level = {"WARN": "WARNING", "FATAL": "CRITICAL"}.get(level, level)
-    root.setLevel(level if level in logging.getLevelNamesMapping() else logging.INFO)
+    root.setLevel(_log_level())
     # Servers that bring their own text handlers log through the JSON handler instead;
     # their access logs are replaced by the one line per request of the metrics middleware.
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "gunicorn", "gunicorn.error", "gunicorn.access",
@@ -135,6 +141,22 @@ def setup_logging():
         logging.getLogger(name).propagate = True
     for name in ("uvicorn.access", "gunicorn.access", "werkzeug"):  # access lines carry client addresses
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def gunicorn_logconfig():
+    """setup_logging() as gunicorn's `logconfig_dict` (gunicorn.conf.py): gunicorn logs before it
+    imports the app (start-up, workers, shutdown), and those lines are JSON on stdout too."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonFormatter, **_JSON_FORMAT}},
+        "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
+        "root": {"handlers": ["stdout"], "level": _log_level()},
+        "loggers": {
+            "gunicorn.error": {"handlers": [], "propagate": True},
+            "gunicorn.access": {"handlers": [], "propagate": True, "level": "WARNING"},
+        },
+    }
 
 
 # ---------------------------------------------------------------------------------------------

@@ -130,10 +130,38 @@ mod tests {
     }
 }
 
+/// B7: the generated observability module wired into the app's own code ([`crate::wire`], G2's
+/// fix too): the traffic port read from `PORT`, the management endpoints on `MGMT_PORT`, and an
+/// app that serves its own /metrics keeps its route.
+pub(super) fn b7(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
+    // A hard-coded port alone (the app serves its management endpoints itself) is one line to
+    // change, as the finding says: wiring the module in would start a second management server.
+    if f.line.is_some() && !b7_management_missing(fx) {
+        return Err("the port is the one line the finding names".into());
+    }
+    crate::wire::wire(fx.repo, files)
+}
+
+/// True when B7 finds nothing serving the management endpoints (the finding without a line).
+fn b7_management_missing(fx: &Fx) -> bool {
+    let mut found = Vec::new();
+    let model = crate::review::model::Model::new(fx.repo);
+    super::b7(&crate::review::Review { repo: fx.repo, ctx: fx.ctx, model: &model }, &mut found);
+    found.iter().any(|g| g.line.is_none())
+}
+
 /// B8: adds the production server the start command needs to the dependency file, pinned.
 pub(super) fn b8(_: &Fx, f: &Finding, files: &mut Files) -> Fixed {
-    let Some(crate::review::Remedy::AddDependency { manifest, requirement }) = &f.remedy else {
-        return Err("the start command needs no dependency vibe can add".into());
+    let (manifest, requirement) = match &f.remedy {
+        Some(crate::review::Remedy::ReplaceStart { instruction, dependency }) => {
+            replace_start(f, instruction, files)?;
+            match dependency {
+                Some((manifest, requirement)) => (manifest, requirement),
+                None => return Ok(()),
+            }
+        }
+        Some(crate::review::Remedy::AddDependency { manifest, requirement }) => (manifest, requirement),
+        _ => return Err("the start command needs no dependency vibe can add".into()),
     };
     let text = files.text(manifest)?;
     let name = requirement.split(['=', '<', '>', '[', ' ']).next().unwrap_or(requirement);
@@ -147,6 +175,28 @@ pub(super) fn b8(_: &Fx, f: &Finding, files: &mut Files) -> Fixed {
         format!("{text}{sep}{requirement}\n")
     };
     files.put(manifest, new);
+    Ok(())
+}
+
+/// B8: the development server's CMD line of the creator's Dockerfile becomes the production
+/// server's (the rest of the file stays as written).
+fn replace_start(f: &Finding, instruction: &str, files: &mut Files) -> Fixed {
+    let text = files.text(&f.file)?;
+    let line = f.line.ok_or("the finding names no line")? as usize;
+    let mut out = String::with_capacity(text.len());
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let body = l.trim_end_matches(['\n', '\r']);
+            if !body.trim_start().to_ascii_uppercase().starts_with("CMD") || body.trim_end().ends_with('\\') {
+                return Err(format!("{}:{line} is not a one-line CMD", f.file));
+            }
+            let indent = &body[..body.len() - body.trim_start().len()];
+            out.push_str(&format!("{indent}{instruction}{}", &l[body.len()..]));
+        } else {
+            out.push_str(l);
+        }
+    }
+    files.put(&f.file, out);
     Ok(())
 }
 

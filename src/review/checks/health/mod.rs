@@ -53,7 +53,7 @@ pub const CHECKS: &[Check] = &[
     Check { id: CheckId::B4, run: b4, judged: Judged::LiveAdds, repo_only: false, fixer: Some(fix::b4) },
     Check { id: CheckId::B5, run: b5, judged: Judged::Static, repo_only: false, fixer: Some(fix::b5) },
     Check { id: CheckId::B6, run: b6, judged: Judged::Static, repo_only: false, fixer: None },
-    Check { id: CheckId::B7, run: b7, judged: Judged::Static, repo_only: true, fixer: None },
+    Check { id: CheckId::B7, run: b7, judged: Judged::Static, repo_only: true, fixer: Some(fix::b7) },
     Check { id: CheckId::B8, run: b8, judged: Judged::Static, repo_only: true, fixer: Some(fix::b8) },
 ];
 

@@ -23,11 +23,17 @@ pub fn b8(r: &Review, out: &mut Vec<Finding>) {
     let Some(cmd) = &entry.command else { return };
     let (file, at, shown) = site(r.repo, entry, image, line);
     if let Some(why) = cmd.dev {
-        out.push(
-            Finding::new(CheckId::B8, file.clone(), Some(at))
-                .message(format!("The image starts the app with `{shown}`: {why}, slow and unsafe in production"))
-                .fix(production_fix(r.repo, entry)),
-        );
+        let (fix, instruction) = production_fix(r.repo, entry);
+        let mut finding = Finding::new(CheckId::B8, file.clone(), Some(at))
+            .message(format!("The image starts the app with `{shown}`: {why}, slow and unsafe in production"))
+            .fix(format!("In `{file}` line {at}: {fix}"));
+        // The fix rewrites a CMD the Dockerfile says on one line (not a package.json script).
+        if let Some(instruction) = instruction.filter(|_| file == image.dockerfile.file && one_line_cmd(image, at)) {
+            let dependency =
+                instruction.contains("\"gunicorn\"").then(|| server_requirement(r.repo, image, "gunicorn")).flatten();
+            finding = finding.remedy(Remedy::ReplaceStart { instruction, dependency });
+        }
+        out.push(finding);
     } else if let Some(f) = debug_run(entry) {
         out.push(f);
     }
@@ -78,9 +84,19 @@ fn has_app_code(repo: &Repo) -> bool {
     repo.sources.iter().any(|f| f.lang.language().is_some() && !f.file.starts_with("observability/"))
 }
 
-/// What to run instead of a development server.
-fn production_fix(repo: &Repo, entry: &Entry) -> String {
-    let Some(cmd) = &entry.command else { return String::new() };
+/// True when the CMD at `line` is the last stage's start command, written on one line, with no
+/// ENTRYPOINT before it.
+fn one_line_cmd(image: &Image, line: u32) -> bool {
+    let ins = &image.dockerfile.instructions;
+    let stage = ins.iter().rposition(|i| i.keyword == "FROM").unwrap_or(0);
+    let cmd = ins[stage..].iter().find(|i| i.line == line && i.keyword == "CMD");
+    cmd.is_some_and(|c| !c.args.contains('\n')) && !ins[stage..].iter().any(|i| i.keyword == "ENTRYPOINT")
+}
+
+/// What to run instead of a development server: the fix in words, and the CMD instruction a fix
+/// can write where it is one production server's command.
+fn production_fix(repo: &Repo, entry: &Entry) -> (String, Option<String>) {
+    let Some(cmd) = &entry.command else { return (String::new(), None) };
     let program = cmd.words.first().map(|w| w.rsplit('/').next().unwrap_or(w)).unwrap_or("");
     let file = entry.named.as_ref().and_then(|n| n.found.clone());
     let words = cmd.words.join(" ");
@@ -88,12 +104,25 @@ fn production_fix(repo: &Repo, entry: &Entry) -> String {
     if entry.scripts.first().is_some_and(|s| s.name != "start")
         && let Some((file, json)) = package_json_start(repo)
     {
-        return format!(
-            "Change the Dockerfile's CMD to `[\"npm\", \"start\"]`, which runs `{json}` (the `start` script of `{file}`); \
-             keep the development server for your machine."
+        return (
+            format!(
+                "Change the Dockerfile's CMD to `[\"npm\", \"start\"]`, which runs `{json}` (the `start` script of \
+                 `{file}`); keep the development server for your machine."
+            ),
+            Some(r#"CMD ["npm", "start"]"#.to_string()),
         );
     }
-    match program {
+    let gunicorn = |module: String| {
+        let instruction = format!("CMD [\"gunicorn\", \"{module}\"]");
+        (
+            format!(
+                "serve the app with gunicorn: `{instruction}` (gunicorn listens on 0.0.0.0:$PORT, which the \
+                 Deployment sets to {PORT_HTTP}), and add gunicorn to requirements.txt."
+            ),
+            Some(instruction),
+        )
+    };
+    let text = match program {
         "nodemon" | "node" | "ts-node" | "tsx" => format!(
             "Start the app with plain node: `node {}` (nodemon and --watch belong in a `dev` script for your machine).",
             file.unwrap_or_else(|| "server.js".into())
@@ -112,21 +141,29 @@ fn production_fix(repo: &Repo, entry: &Entry) -> String {
                 .iter()
                 .find(|f| f.file.ends_with("/wsgi.py"))
                 .map(|f| f.file.trim_end_matches(".py").replace('/', "."));
-            format!(
-                "Serve Django with gunicorn: `CMD [\"gunicorn\", \"--bind\", \"0.0.0.0:{PORT_HTTP}\", \"{}\"]`, and add \
-                 gunicorn to requirements.txt.",
-                wsgi.unwrap_or_else(|| "project.wsgi".into())
-            )
+            let (text, instruction) = gunicorn(wsgi.clone().unwrap_or_else(|| "project.wsgi".into()));
+            return (format!("Django's {text}"), instruction.filter(|_| wsgi.is_some()));
         }
-        _ if program.starts_with("python") || program == "flask" => format!(
-            "Serve the Flask app with gunicorn: `CMD [\"gunicorn\", \"--bind\", \"0.0.0.0:{PORT_HTTP}\", \"{}:app\"]`, \
-             and add gunicorn to requirements.txt.",
-            module_of_file(file.as_deref().unwrap_or("app.py"))
-        ),
+        _ if program.starts_with("python") || program == "flask" => {
+            let module = module_of_file(file.as_deref().unwrap_or("app.py"));
+            let object = flask_object(entry).unwrap_or("app");
+            let (text, instruction) = gunicorn(format!("{module}:{object}"));
+            return (format!("Flask's development server is for your machine only; {text}"), instruction);
+        }
         _ => "Start the app the way it runs in production: in package.json, keep development servers in a `dev` \
               script and make `start` run the built app (e.g. `node dist/index.js`)."
             .into(),
-    }
+    };
+    (text, None)
+}
+
+/// The name of the Flask app object in the entry file (`app = Flask(__name__)` -> `app`).
+fn flask_object<'e>(entry: &'e Entry) -> Option<&'e str> {
+    let f = entry.root_files().first()?;
+    let at = f.text.find("Flask(")?;
+    let line = &f.text[f.text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+    let name = line.split('=').next()?.trim();
+    (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
 }
 
 /// The `start` script of the app's package.json, when it starts the app without a development server.
@@ -245,24 +282,7 @@ fn missing(entry: &Entry) -> Option<(String, String)> {
 
 /// The production server the command names must be a dependency the image installs.
 fn server_dependency(repo: &Repo, image: &Image, server: &str, (file, at): (&str, u32), out: &mut Vec<Finding>) {
-    let support = Language::Python.support();
-    let manifests: Vec<&TextFile> = repo
-        .dependency_files
-        .iter()
-        .filter(|f| {
-            let name = f.file.rsplit('/').next().unwrap_or("");
-            support.manifests().contains(&name) && !f.file.starts_with("observability/")
-        })
-        .collect();
-    let declared = manifests.iter().any(|m| {
-        let name = m.file.rsplit('/').next().unwrap_or("");
-        support.dependencies(name, &m.text).unwrap_or_default().iter().any(|(n, _)| n == server)
-    });
-    if declared {
-        return;
-    }
-    let installed = install_file(image, &manifests);
-    let pin = SERVER_PINS.iter().find(|(s, _)| *s == server).map(|(_, p)| *p);
+    let Some((manifests, installed, pin)) = undeclared(repo, image, server) else { return };
     let target = installed.unwrap_or("requirements.txt");
     let mut finding = Finding::new(CheckId::B8, file.to_string(), Some(at))
         .message(format!(
@@ -281,6 +301,41 @@ fn server_dependency(repo: &Repo, image: &Image, server: &str, (file, at): (&str
         finding = finding.remedy(Remedy::AddDependency { manifest: target.to_string(), requirement: pin.to_string() });
     }
     out.push(finding);
+}
+
+/// The requirement (manifest, pinned line) a fix adds so the image installs `server`, when no
+/// dependency file declares it.
+fn server_requirement(repo: &Repo, image: &Image, server: &str) -> Option<(String, String)> {
+    let (_, installed, pin) = undeclared(repo, image, server)?;
+    Some((installed?.to_string(), pin?.to_string()))
+}
+
+/// When no Python dependency file declares `server`: the dependency files, the one the
+/// Dockerfile installs from, and the server's pinned requirement.
+fn undeclared<'r>(
+    repo: &'r Repo,
+    image: &Image,
+    server: &str,
+) -> Option<(Vec<&'r TextFile>, Option<&'r str>, Option<&'static str>)> {
+    let support = Language::Python.support();
+    let manifests: Vec<&TextFile> = repo
+        .dependency_files
+        .iter()
+        .filter(|f| {
+            let name = f.file.rsplit('/').next().unwrap_or("");
+            support.manifests().contains(&name) && !f.file.starts_with("observability/")
+        })
+        .collect();
+    let declared = manifests.iter().any(|m| {
+        let name = m.file.rsplit('/').next().unwrap_or("");
+        support.dependencies(name, &m.text).unwrap_or_default().iter().any(|(n, _)| n == server)
+    });
+    if declared {
+        return None;
+    }
+    let installed = install_file(image, &manifests);
+    let pin = SERVER_PINS.iter().find(|(s, _)| *s == server).map(|(_, p)| *p);
+    Some((manifests, installed, pin))
 }
 
 /// The dependency file the Dockerfile installs from (`pip install -r requirements.txt`, a

@@ -331,7 +331,11 @@ pub(super) fn a7(fx: &Fx, f: &Finding, files: &mut Files) -> Fixed {
     if files.load(path)?.is_some() {
         return Ok(());
     }
-    let text = super::lockfile::write(&fx.repo.root, path)?;
+    let manifest = match path.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/package.json"),
+        None => "package.json".to_string(),
+    };
+    let text = super::lockfile::write(&fx.repo.root, path, &files.text(&manifest)?)?;
     files.put(path, text);
     Ok(())
 }

@@ -19,9 +19,10 @@ const SETTINGS: &[&str] = &[".npmrc", ".yarnrc", ".yarnrc.yml"];
 /// Lines of the package manager's output shown when it fails.
 const SHOWN_LINES: usize = 25;
 
-/// The text of the lockfile at `path` (repo-relative, beside a package.json), written by the package
-/// manager its name belongs to; `Err` says what failed and what to run by hand.
-pub fn write(root: &Path, path: &str) -> Result<String, String> {
+/// The text of the lockfile at `path` (repo-relative, beside a package.json whose text is
+/// `manifest`: the planned one, so dependencies another fix adds are in it), written by the
+/// package manager its name belongs to; `Err` says what failed and what to run by hand.
+pub fn write(root: &Path, path: &str, manifest: &str) -> Result<String, String> {
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
     let argv = creation_command(name).ok_or_else(|| format!("vibe does not know how to write `{name}`"))?;
     let by_hand = format!(
@@ -33,13 +34,11 @@ pub fn write(root: &Path, path: &str) -> Result<String, String> {
         return Err(format!("`{path}` is not a path inside the repo"));
     }
     let app = root.join(dir);
-    let manifest = std::fs::read_to_string(app.join("package.json"))
-        .map_err(|e| format!("cannot read {}: {e}", shown(dir, "package.json")))?;
-    if let Some(why) = needs_the_repo(&manifest) {
+    if let Some(why) = needs_the_repo(manifest) {
         return Err(format!("package.json {why}, which a copy of it cannot resolve: {by_hand}"));
     }
     let work = WorkDir::new(root, dir)?;
-    std::fs::write(work.path.join("package.json"), &manifest)
+    std::fs::write(work.path.join("package.json"), manifest)
         .map_err(|e| format!("cannot prepare the work folder: {e}"))?;
     for s in SETTINGS {
         if let Ok(text) = std::fs::read_to_string(app.join(s)) {
@@ -73,10 +72,6 @@ fn needs_the_repo(manifest: &str) -> Option<&'static str> {
         })
     });
     local.then_some("names local packages")
-}
-
-fn shown(dir: &str, name: &str) -> String {
-    if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
 }
 
 /// A work folder under the repo's `.vibe/`, named like the app's folder (npm names the lockfile's

@@ -135,14 +135,14 @@ pub fn g3(r: &Review, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(CheckId::G3, f.file.clone(), Some(*line))
                 .message(format!("In `{}`, {what}; the platform can only search and alert on JSON lines", f.file))
-                .fix(g3_fix(Some(f.lang))),
+                .fix(format!("In `{}` line {line} and the lines like it: {}", f.file, g3_fix(Some(f.lang)))),
         );
     }
     if plain.is_empty() && !json_anywhere {
         out.push(
             Finding::new(CheckId::G3, entry_file(r), None)
                 .message("No JSON logger is configured, so the app's log lines are not JSON")
-                .fix(g3_fix(main_lang(repo))),
+                .fix(format!("In `{}`, the app's entry code: {}", entry_file(r), g3_fix(main_lang(repo)))),
         );
     }
 }

@@ -270,7 +270,7 @@ fn python(cmd: &mut Command, rest: &[String]) {
 
 fn flask(cmd: &mut Command, rest: &[String]) {
     if rest.first().is_some_and(|w| w == "run") {
-        cmd.dev = Some("`flask run` is Flask's development server");
+        cmd.dev = Some("`flask run` is Flask's development server, with or without --debug");
     }
     options(cmd, rest);
     if let Some(i) = rest.iter().position(|w| w == "--app" || w == "-A") {
@@ -307,8 +307,14 @@ fn py_server(cmd: &mut Command, server: &str, rest: &[String]) {
     }
 }
 
+/// True when the command is `flask ...` or `python -m flask ...`.
+pub fn runs_flask(words: &[String]) -> bool {
+    let program = words.first().map(|w| w.rsplit('/').next().unwrap_or(w)).unwrap_or("");
+    program == "flask" || (program.starts_with("python") && words.windows(2).any(|w| w[0] == "-m" && w[1] == "flask"))
+}
+
 /// `pkg.mod:app` / `pkg.mod:create_app()` -> `pkg.mod`.
-fn module_of(spec: &str) -> String {
+pub fn module_of(spec: &str) -> String {
     spec.split(':').next().unwrap_or(spec).trim_end_matches(".py").replace('/', ".")
 }
 
