@@ -42,5 +42,6 @@ mod start_command;
 mod structure;
 mod watch;
 mod wire;
+mod wire_go;
 mod wizard;
 mod write_safety;

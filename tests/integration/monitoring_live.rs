@@ -1,5 +1,5 @@
-//! The generated dashboard and alerts against a real Prometheus: the example app of python, node
-//! and rust (installed as `vibe probe --example --install` does) is started, a Prometheus from
+//! The generated dashboard and alerts against a real Prometheus: the example app of python, node,
+//! rust and go (installed as `vibe probe --example --install` does) is started, a Prometheus from
 //! Debian scrapes it with the labels the platform's pod discovery gives the app's pods, traffic is
 //! sent, and every query of k8s/14-monitoring.yaml is evaluated through Prometheus' HTTP API:
 //! - a panel reading the app's own series returns data; a business panel returns the example's
@@ -250,6 +250,11 @@ fn python_example_fills_the_dashboard_and_fires_no_alert() {
 #[test]
 fn node_example_fills_the_dashboard_and_fires_no_alert() {
     live("node22", vibe::contract::Language::Node);
+}
+
+#[test]
+fn go_example_fills_the_dashboard_and_fires_no_alert() {
+    live("go1.23", vibe::contract::Language::Go);
 }
 
 #[test]

@@ -11,6 +11,7 @@
 //! stage or an earlier `RUN` may have made is not judged: only what is certain is a finding.
 
 use super::dockerignore::{DockerIgnore, Pattern, clean, glob_regex, is_glob};
+use crate::lang::Language;
 use crate::repo::{Dockerfile, Instruction, Repo, SKIPPED_DIRS};
 use crate::yaml::Node;
 use regex::Regex;
@@ -895,11 +896,21 @@ impl Need {
     }
 }
 
-/// go.mod requires modules (then go.sum is needed).
+/// go.mod requires modules from outside the repo (then go.sum is needed); a module replaced by a
+/// folder of the repo (`replace shop/observability => ./observability`) has no checksum to record.
 fn go_mod_requires(repo: &Repo, go_mod: &str) -> bool {
-    static REQUIRE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?m)^\s*require\s*(?:\(\s*\n\s*[^\s)]|[^\s(])").expect("valid"));
-    repo.dependency_files.iter().any(|f| f.file == go_mod && REQUIRE.is_match(&f.text))
+    static LOCAL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^\s*(?:replace\s+)?(\S+)(?:\s+v\S+)?\s*=>\s*\.\.?(?:/\S*)?\s*$").expect("valid")
+    });
+    repo.dependency_files.iter().filter(|f| f.file == go_mod).any(|f| {
+        let local: Vec<&str> = LOCAL.captures_iter(&f.text).filter_map(|c| c.get(1)).map(|m| m.as_str()).collect();
+        Language::Go
+            .support()
+            .dependencies("go.mod", &f.text)
+            .unwrap_or_default()
+            .iter()
+            .any(|(module, _)| !local.contains(&module.as_str()))
+    })
 }
 
 /// composer.json requires packages (not only `php` and extensions).
@@ -1117,6 +1128,15 @@ mod tests {
         assert_eq!(p[0].lockfile.as_deref(), Some("go.sum"));
         let tidy = "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go mod tidy && go build -o /app .\n";
         assert!(problems(&[("Dockerfile", tidy), ("go.mod", go_mod)]).is_empty(), "go mod tidy writes go.sum first");
+        // A module replaced by a folder of the repo (the wired observability module) has no checksum.
+        let local = "module shop\n\ngo 1.23\n\nrequire shop/observability v0.0.0\n\nreplace shop/observability => ./observability\n";
+        assert!(problems(&[("Dockerfile", df), ("go.mod", local)]).is_empty(), "{:#?}", problems(&[("go.mod", local)]));
+        let remote = "module shop\n\nrequire example.com/x v1.0.0\n\nreplace example.com/x => example.com/y v1.2.0\n";
+        assert_eq!(
+            problems(&[("Dockerfile", df), ("go.mod", remote)]).len(),
+            1,
+            "a module replaced by another needs go.sum"
+        );
     }
 
     #[test]
