@@ -21,9 +21,13 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<Exit, Error> {
                 .into(),
         ));
     }
-    if args.docker {
-        return Err(docker_unavailable(container_engine()));
-    }
+    let engine = match args.docker {
+        true => match container_engine() {
+            Some((tool, true)) => Some(tool),
+            other => return Err(docker_unavailable(other)),
+        },
+        false => None,
+    };
     let (http, mgmt) = targets(&args)?;
     if http == mgmt {
         return Err(Error::Usage(format!(
@@ -53,7 +57,29 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<Exit, Error> {
         opts.env = prepared.env;
         opts.cwd = Some(prepared.cwd);
     }
-    if args.app {
+    let mut _cleanup = None;
+    if let Some(engine) = engine {
+        let ports = (opts.http.port, opts.mgmt.port);
+        let language = answers.as_ref().and_then(|a| crate::contract::runtime(&a.runtime)).map(|r| r.language);
+        let slug = opts.slug.clone();
+        let built = probe::container::prepare(&config.root, engine, language, slug.as_deref(), ports, &mut |l| say(l))?;
+        let prepared = match built {
+            probe::container::Built::Ready(p) => p,
+            probe::container::Built::Failed(finding) => {
+                let app = answers.map(|a| a.name);
+                let report = Report { findings: vec![finding], app, subject: Subject::RunningApp, ..Report::default() };
+                print!("{}", crate::report::render(&report, args.format, crate::report::color_on_stdout(args.format)));
+                return Ok(Exit::gate(report.blocked()));
+            }
+        };
+        for note in &prepared.notes {
+            say(note);
+        }
+        // Removed whatever happens next: the probe's end, its errors, Ctrl-C.
+        _cleanup = Some(probe::container::Cleanup::new(engine, &prepared.name));
+        opts.command = prepared.command;
+        opts.secrets.extend(prepared.secrets);
+    } else if args.app {
         let language = answers.as_ref().and_then(|a| crate::contract::runtime(&a.runtime)).map(|r| r.language);
         if args.install {
             say(&format!(
@@ -181,10 +207,7 @@ fn docker_unavailable(engine: Option<(&str, bool)>) -> Error {
         Some((tool, false)) => format!(
             "--docker builds and runs the app's image, but `{tool} info` fails here: fix {tool} first. {instead}"
         ),
-        Some((tool, true)) => format!(
-            "--docker (building and running the real image with {tool}) is not available in this version of vibe. \
-             {instead}"
-        ),
+        Some((tool, true)) => format!("`{tool} info` answers, so --docker should run: report this. {instead}"),
     })
 }
 

@@ -29,6 +29,7 @@ mod monitoring_live;
 mod outputs;
 mod probe;
 mod probe_app;
+mod probe_docker;
 mod probe_hardening;
 mod probe_live;
 mod probe_skeletons;
