@@ -121,7 +121,7 @@ fn index(per_file: &[(&TextFile, Edits)], f: &TextFile) -> usize {
 /// an unused variable) and whatever else prints it tells the truth. An address already read from
 /// `PORT` is left alone. False when the address is something the wiring cannot follow.
 fn platform_addr(text: &str, masked: &str, (s, e): (usize, usize), edits: &mut Edits) -> bool {
-    static READS_PORT: LazyLock<Regex> = LazyLock::new(|| re(r#"os\.(?:Getenv|LookupEnv)\(\s*"PORT"\s*\)"#));
+    static READS_PORT: LazyLock<Regex> = LazyLock::new(|| re(r#"\bos\.(?:Getenv|LookupEnv)\(\s*"PORT"\s*\)"#));
     static ADDRESS: LazyLock<Regex> = LazyLock::new(|| re(r#"^"[\w.\-\[\]]*:\d{2,5}"$"#));
     static STRING: LazyLock<Regex> = LazyLock::new(|| re(r#""[^"\n]*"|`[^`]*`"#));
     static IDENT: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z_]\w*"));
@@ -299,6 +299,8 @@ mod tests {
         assert!(constant.contains("ListenAndServe(observability.HTTPAddr(), mux)"), "{constant}");
         let env = "func main() {\n\tport := os.Getenv(\"PORT\")\n\thttp.ListenAndServe(\":\"+port, mux)\n}\n";
         assert_eq!(addr(env).as_deref(), Some(env), "already the platform's");
+        let direct = "func main() {\n\thttp.ListenAndServe(\":\"+os.Getenv(\"PORT\"), mux)\n}\n";
+        assert_eq!(addr(direct).as_deref(), Some(direct), "already the platform's");
         // A flag or a config field: the wiring cannot tell what it is, so it edits nothing.
         assert_eq!(
             addr(
