@@ -652,10 +652,43 @@ impl<'r> Judge<'r> {
                 for need in needs(&words) {
                     self.need(ins, st, cwd, &need, &cmd.join(" "));
                 }
+                self.executable(ins, st, cwd, &words);
             }
             st.ran.push_str(&cmd.join(" "));
             st.ran.push('\n');
         }
+    }
+
+    /// `./gradlew` runs only when the copied file is executable: a gradlew committed without its
+    /// executable bit (from Windows, or a zip) stops the build with "Permission denied" unless the
+    /// stage makes it executable first (`chmod +x`, `COPY --chmod`) or runs it through `sh`.
+    fn executable(&mut self, ins: &Instruction, st: &Stage, cwd: &str, words: &[&str]) {
+        let Some(program) = words.first().filter(|w| w.contains('/') && base_of(w) == "gradlew") else { return };
+        let Some(repo_path) = self.in_image(st, &abs(cwd, program)) else { return };
+        let made = st.ran.contains("chmod") && st.ran.contains("gradlew")
+            || st.copies.iter().any(|c| c.text.contains("--chmod"));
+        let mode = std::fs::metadata(self.repo.root.join(&repo_path)).map(|m| {
+            use std::os::unix::fs::PermissionsExt;
+            m.permissions().mode()
+        });
+        if made || !matches!(mode, Ok(m) if m & 0o111 == 0) || !self.reported.insert(format!("{repo_path} +x")) {
+            return;
+        }
+        self.problems.push(Problem {
+            line: ins.line,
+            message: format!(
+                "`{}` runs `{repo_path}`, which is not executable in the repo (no executable bit), so the build \
+                 stops with \"Permission denied\"",
+                words.join(" ")
+            ),
+            fix: format!(
+                "Run `git update-index --chmod=+x {repo_path}` (or `chmod +x {repo_path}`) and commit it, or add \
+                 `RUN chmod +x {program}` before line {}.",
+                ins.line
+            ),
+            lockfile: None,
+            creatable: false,
+        });
     }
 
     /// One install step's need: reports it when the image certainly lacks the file.
@@ -1013,6 +1046,10 @@ fn needs(words: &[&str]) -> Vec<Need> {
             "gradle/wrapper/gradle-wrapper.properties"
         };
         out.push(Need::file(&[wrapper], None));
+        // `./gradlew` / `./mvnw`: the wrapper script itself must have been copied in too.
+        if let Some(script) = words[0].strip_prefix("./") {
+            out.push(Need::file(&[script], None));
+        }
     }
     out
 }
