@@ -21,13 +21,7 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<Exit, Error> {
                 .into(),
         ));
     }
-    let engine = match args.docker {
-        true => match container_engine() {
-            Some((tool, true)) => Some(tool),
-            other => return Err(docker_unavailable(other)),
-        },
-        false => None,
-    };
+    let engine = if args.docker { Some(reachable_engine()?) } else { None };
     let (http, mgmt) = targets(&args)?;
     if http == mgmt {
         return Err(Error::Usage(format!(
@@ -59,26 +53,13 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<Exit, Error> {
     }
     let mut _cleanup = None;
     if let Some(engine) = engine {
-        let ports = (opts.http.port, opts.mgmt.port);
-        let language = answers.as_ref().and_then(|a| crate::contract::runtime(&a.runtime)).map(|r| r.language);
-        let slug = opts.slug.clone();
-        let built = probe::container::prepare(&config.root, engine, language, slug.as_deref(), ports, &mut |l| say(l))?;
-        let prepared = match built {
-            probe::container::Built::Ready(p) => p,
-            probe::container::Built::Failed(finding) => {
-                let app = answers.map(|a| a.name);
-                let report = Report { findings: vec![finding], app, subject: Subject::RunningApp, ..Report::default() };
+        match container(config, engine, answers.as_ref(), &mut opts, &say)? {
+            Ok(cleanup) => _cleanup = Some(cleanup),
+            Err(report) => {
                 print!("{}", crate::report::render(&report, args.format, crate::report::color_on_stdout(args.format)));
                 return Ok(Exit::gate(report.blocked()));
             }
-        };
-        for note in &prepared.notes {
-            say(note);
         }
-        // Removed whatever happens next: the probe's end, its errors, Ctrl-C.
-        _cleanup = Some(probe::container::Cleanup::new(engine, &prepared.name));
-        opts.command = prepared.command;
-        opts.secrets.extend(prepared.secrets);
     } else if args.app {
         let language = answers.as_ref().and_then(|a| crate::contract::runtime(&a.runtime)).map(|r| r.language);
         if args.install {
@@ -128,6 +109,44 @@ pub fn run(config: &Config, args: ProbeArgs) -> Result<Exit, Error> {
     }
     print!("{}", crate::report::render(&report, args.format, color));
     Ok(Exit::gate(report.blocked()))
+}
+
+/// The container engine --docker uses: docker or podman, answering `info`; else why not.
+fn reachable_engine() -> Result<&'static str, Error> {
+    match container_engine() {
+        Some((tool, true)) => Ok(tool),
+        other => Err(docker_unavailable(other)),
+    }
+}
+
+/// `--docker`: builds the image with `engine` and makes `opts` run a container of it; the
+/// container's [`probe::container::Cleanup`] (removed when dropped), or the report of a failed build (A7).
+fn container(
+    config: &Config,
+    engine: &str,
+    answers: Option<&Answers>,
+    opts: &mut probe::Options,
+    say: &dyn Fn(&str),
+) -> Result<Result<probe::container::Cleanup, Report>, Error> {
+    let ports = (opts.http.port, opts.mgmt.port);
+    let language = answers.and_then(|a| crate::contract::runtime(&a.runtime)).map(|r| r.language);
+    let built =
+        probe::container::prepare(&config.root, engine, language, opts.slug.as_deref(), ports, &mut |l| say(l))?;
+    let prepared = match built {
+        probe::container::Built::Ready(p) => p,
+        probe::container::Built::Failed(finding) => {
+            let app = answers.map(|a| a.name.clone());
+            return Ok(Err(Report { findings: vec![finding], app, subject: Subject::RunningApp, ..Report::default() }));
+        }
+    };
+    for note in &prepared.notes {
+        say(note);
+    }
+    // Removed whatever happens next: the probe's end, its errors, Ctrl-C.
+    let cleanup = probe::container::Cleanup::new(engine, &prepared.name);
+    opts.command = prepared.command;
+    opts.secrets.extend(prepared.secrets);
+    Ok(Ok(cleanup))
 }
 
 /// The traffic and management addresses from --url/--mgmt-url or --port/--mgmt-port.

@@ -136,8 +136,11 @@ fn live(runtime: &str, language: vibe::contract::Language) {
     }
     app.vibe(&args).assert().success();
     let cache = repo_root().join("target/example-cache");
+    // Free ports for the install's probe too: something else on this machine may hold 8081.
+    let (p, m) = free_ports();
+    let (p, m) = (p.to_string(), m.to_string());
     let install = app
-        .vibe(&["probe", "--example", "--install", "--window", "1"])
+        .vibe(&["probe", "--example", "--install", "--window", "1", "--port", &p, "--mgmt-port", &m])
         .env("VIBE_EXAMPLE_CACHE", &cache)
         .timeout(Duration::from_secs(900))
         .output()
