@@ -422,8 +422,12 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub install: bool,
 
-    /// With --app: build the real image with Docker or Podman and probe a container of it. Needs
-    /// a running Docker daemon or Podman; without one, vibe says so and stops.
+    /// With --app: build the real image with Docker or Podman (`build -f Dockerfile -t
+    /// vibe-probe/SLUG:HASH .`) and probe a container of it, run as the pod runs (read-only root
+    /// with a tmpfs /tmp, all capabilities dropped, no privilege escalation, the Deployment's
+    /// user and environment, ports on 127.0.0.1 only); the container is always removed. A failed
+    /// build is A7 with the engine's output masked. Needs a running Docker daemon or Podman;
+    /// without one, vibe says so and stops.
     #[arg(long, requires = "app")]
     pub docker: bool,
 

@@ -90,6 +90,8 @@ const LOCK_FILES: &[&str] = &[
     "Pipfile.lock",
     "go.sum",
     "uv.lock",
+    // Not a lockfile, but only its presence counts too: the image builds with the Gradle wrapper.
+    "gradlew",
 ];
 /// Directory entries looked at, in total (a folder with more files than this is not a small app).
 const MAX_ENTRIES: usize = 5_000;

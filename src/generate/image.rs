@@ -119,6 +119,7 @@ pub fn context(language: Language, answer: Option<&str>, facts: &BuildFacts) -> 
         "rust_bin": after(&argv, "--bin"),
         "rust_entry": exec_form(&rust_entry),
         "jvm_entry": exec_form(&jvm_entry),
+        "gradle_task": facts.gradle_task,
         "php_docroot": after(&argv, "-t").unwrap_or("."),
     })
 }

@@ -189,10 +189,47 @@ fn start(repo: &RepoFiles) -> Option<Start> {
             None => jar("target/app.jar".into(), false, "pom.xml"),
         };
     }
-    ["build.gradle", "build.gradle.kts"]
-        .iter()
-        .find(|f| repo.has(f))
-        .and_then(|f| jar("build/libs/app.jar".into(), false, f))
+    let (file, build) = ["build.gradle.kts", "build.gradle"].iter().find_map(|f| repo.text(f).map(|t| (*f, t)))?;
+    let settings = ["settings.gradle.kts", "settings.gradle"].iter().find_map(|f| repo.text(f));
+    match gradle_jar(build, settings) {
+        Some((name, how)) => jar(format!("build/libs/{name}"), true, &format!("{file} ({how})")),
+        None => jar("build/libs/app.jar".into(), false, file),
+    }
+}
+
+/// The jar Gradle writes to build/libs: the `bootJar` task's (Spring Boot's plugin) or the `jar`
+/// task's `archiveFileName`, else `<archiveBaseName or rootProject.name>-<version>.jar`; with how
+/// it was found. None when the project's name is not written down (Gradle then takes the folder's).
+fn gradle_jar(build: &str, settings: Option<&str>) -> Option<(String, &'static str)> {
+    static FILE_NAME: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"\barchiveFileName\s*(?:=|\.set\s*\()\s*["']([^"'$]+)["']"#));
+    static BASE_NAME: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"\barchiveBaseName\s*(?:=|\.set\s*\()\s*["']([^"'$]+)["']"#));
+    static ROOT_NAME: LazyLock<Regex> = LazyLock::new(|| re(r#"\brootProject\.name\s*=\s*["']([^"'$]+)["']"#));
+    static VERSION: LazyLock<Regex> = LazyLock::new(|| re(r#"(?m)^\s*version\s*=\s*["']([^"'$]+)["']"#));
+    let boot = build.contains("org.springframework.boot");
+    // The block configuring the task that makes the jar run (`bootJar { ... }`, `tasks.named("bootJar") { ... }`).
+    let task = if boot { "bootJar" } else { "jar" };
+    let block = re(&format!(r#"\b{task}\b["']?\s*(?:,\s*\w+::class\.java\s*)?\)?\s*\{{"#))
+        .find(build)
+        .map(|m| &build[m.end()..])
+        .map(|rest| {
+            &rest[..rest
+                .find(
+                    "
+}",
+                )
+                .unwrap_or(rest.len())]
+        });
+    if let Some(name) = block.and_then(|b| FILE_NAME.captures(b)) {
+        return Some((name[1].to_string(), "its archiveFileName"));
+    }
+    let base = block.and_then(|b| BASE_NAME.captures(b)).or_else(|| settings.and_then(|s| ROOT_NAME.captures(s)))?;
+    let name = match VERSION.captures(build) {
+        Some(v) => format!("{}-{}.jar", &base[1], &v[1]),
+        None => format!("{}.jar", &base[1]),
+    };
+    Some((name, "the project's name and version"))
 }
 
 /// `<artifactId>-<version>` of the project itself (not its `<parent>`'s).
@@ -292,5 +329,24 @@ mod start_tests {
         let pom = "<project><parent><artifactId>spring-boot-starter-parent</artifactId><version>3.3.0</version></parent>\n<artifactId>shop</artifactId>\n<version>1.2.0</version></project>";
         let s = Support.start(&RepoFiles::from_pairs(&[("pom.xml", pom)])).unwrap();
         assert_eq!((s.argv.join(" "), s.sure), ("java -jar target/shop-1.2.0.jar".to_string(), true));
+    }
+}
+
+#[cfg(test)]
+mod gradle_tests {
+    use super::*;
+
+    #[test]
+    fn the_gradle_jar_is_named_from_the_build_and_settings() {
+        let boot = "plugins {\n    id 'org.springframework.boot' version '3.3.4'\n}\ngroup = 'com.example'\nversion = '0.0.1-SNAPSHOT'\n";
+        let start = |files: &[(&str, &str)]| Support.start(&RepoFiles::from_pairs(files)).unwrap();
+        let s = start(&[("build.gradle", boot), ("settings.gradle", "rootProject.name = 'shop'\n")]);
+        assert_eq!((s.argv.join(" "), s.sure), ("java -jar build/libs/shop-0.0.1-SNAPSHOT.jar".to_string(), true));
+        let named = format!("{boot}\ntasks.named(\"bootJar\") {{\n    archiveFileName = \"app.jar\"\n}}\n");
+        assert_eq!(start(&[("build.gradle.kts", &named)]).argv[2], "build/libs/app.jar");
+        let plain = "plugins { java }\nversion = \"1.0\"\ntasks.jar {\n    archiveBaseName.set(\"tool\")\n}\n";
+        assert_eq!(start(&[("build.gradle.kts", plain)]).argv[2], "build/libs/tool-1.0.jar");
+        let s = start(&[("build.gradle", boot)]);
+        assert!(!s.sure, "no project name: Gradle takes the folder's, which the repo does not say: {s:?}");
     }
 }

@@ -158,6 +158,9 @@ pub struct BuildFacts {
     pub present: Vec<&'static str>,
     /// Node: the app uses Next.js but has no `build` script, so the image runs `next build` itself.
     pub next_build: bool,
+    /// JVM: the Gradle wrapper's task that builds the jar (`bootJar` with Spring Boot's plugin,
+    /// else `jar`), when the repo has `gradlew`; None: Maven builds it.
+    pub gradle_task: Option<&'static str>,
 }
 
 /// Files whose presence changes the install steps.
@@ -183,10 +186,14 @@ impl BuildFacts {
                     ["dependencies", "devDependencies"].iter().any(|s| p.get(*s).and_then(|d| d.get("next")).is_some());
                 dep && p.get("scripts").and_then(|s| s.get("build")).is_none()
             });
+        let gradle = ["build.gradle.kts", "build.gradle"].iter().find_map(|f| repo.text(f));
+        let gradle_task = (language == Language::Jvm && repo.has("gradlew"))
+            .then(|| if gradle.is_some_and(|g| g.contains("org.springframework.boot")) { "bootJar" } else { "jar" });
         BuildFacts {
             detected_start: language.support().start(repo),
             present: INSTALL_FILES.iter().copied().filter(|f| repo.has(f)).collect(),
             next_build,
+            gradle_task,
         }
     }
 

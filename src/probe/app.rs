@@ -14,7 +14,7 @@ use crate::generate::write::PROPOSED_DIR;
 use crate::lang::Language;
 use crate::lang::example::EXAMPLE_CACHE_VAR;
 use crate::repo::Repo;
-use crate::review::model::env::{EnvValue as Value, container_env};
+pub(super) use crate::review::model::env::{EnvValue as Value, container_env};
 use crate::review::workload;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -25,7 +25,7 @@ pub const APP_ENV_DIR: &str = ".vibe/app-env";
 /// What every fake secret value starts with: a log line holding one is a leaked secret.
 pub const FAKE_SECRET_PREFIX: &str = "vibe-probe-fake-";
 /// Lines of a failed install's output shown.
-const FAILED_TAIL_LINES: usize = 12;
+pub(super) const FAILED_TAIL_LINES: usize = 12;
 /// Environment the image's own ENV may set but that means something else outside the container.
 const HOST_ONLY_VARS: &[&str] = &["PATH", "HOME", "VIRTUAL_ENV", "HOSTNAME", "USER"];
 
@@ -470,7 +470,7 @@ fn strings(words: &[&str]) -> Vec<String> {
 /// What a failed install said, for the error: its lines naming an error (the first `n`: npm
 /// prints its reason first and its usage after), else its last `n` lines; indented, with
 /// personal data and credentials masked.
-fn masked_tail(text: &str, n: usize) -> String {
+pub(super) fn masked_tail(text: &str, n: usize) -> String {
     let scanner = super::pii::Scanner::with_secrets(Vec::new());
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let errors: Vec<&str> = lines
@@ -557,7 +557,7 @@ fn go_files(root: &Path, app_dir: &str) -> Vec<String> {
 }
 
 /// A hash of what the install depends on: the inputs' names and contents, and the app folder.
-fn fingerprint(root: &Path, inputs: &[String], app_dir: &str) -> Result<String, Error> {
+pub(super) fn fingerprint(root: &Path, inputs: &[String], app_dir: &str) -> Result<String, Error> {
     let mut hash = Sha256::new();
     hash.update(app_dir.as_bytes());
     for rel in inputs {
@@ -604,11 +604,11 @@ fn which(program: &str) -> Option<PathBuf> {
 }
 
 /// The Deployment's environment: (name, value) in order.
-type Environment = Vec<(String, Value)>;
+pub(super) type Environment = Vec<(String, Value)>;
 
 /// The app container's environment as the Deployment in k8s/ sets it (its ConfigMaps, plain
 /// values, secrets), else as vibe.yaml describes it (`env:` settings, `secrets:` names).
-fn deployment_env(
+pub(super) fn deployment_env(
     root: &Path,
     language: Option<Language>,
     slug: Option<&str>,

@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod child;
+pub mod container;
 pub mod example;
 pub mod http;
 pub mod image_start;

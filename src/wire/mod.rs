@@ -120,6 +120,11 @@ impl Edits {
         self.0.push((at, at, text.into()));
     }
 
+    /// True when nothing is edited.
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The edited text; overlapping edits keep the first one made.
     fn apply(mut self, text: &str) -> String {
         // Stable sort: insertions at one offset stay in the order they were made.

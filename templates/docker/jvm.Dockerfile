@@ -1,9 +1,13 @@
 # Container image for {{ app.name }} ({{ app.runtime.label }}).
+{%- if app.build.gradle_task %}
+# Two stages: "build" packages the application jar with the repo's Gradle wrapper (gradlew);
+# the final stage is a Java runtime (JRE only, no compiler, no Gradle) and runs as a non-root user.
+# The jar must be executable with `java -jar` (Spring Boot's bootJar, or a jar with a Main-Class).
+{%- else %}
 # Two stages: "build" packages the application jar with Maven from pom.xml; the final stage
 # is a Java runtime (JRE only, no compiler, no Maven) and runs as a non-root user.
 # The jar must be executable with `java -jar` (spring-boot-maven-plugin or maven-shade-plugin).
-# A Gradle project: replace the build stage's pom.xml/mvn lines with the Gradle wrapper
-# (./gradlew --no-daemon bootJar) and look for the jar in build/libs instead of target.
+{%- endif %}
 
 # The platform's cluster nodes are linux/amd64 only, so every stage is built for amd64.
 # hadolint ignore=DL3029
@@ -11,6 +15,21 @@ FROM --platform=linux/amd64 {{ app.runtime.build_image }} AS build
 # bash with pipefail: a failing command inside a pipe fails the build.
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 WORKDIR /src
+{%- if app.build.gradle_task %}
+# The wrapper and the build scripts first: the Gradle version and the dependencies they pin.
+# chmod: a gradlew committed from Windows has no executable bit, and `./gradlew` would be refused.
+COPY gradlew settings.gradle* build.gradle* gradle.properties* ./
+COPY gradle ./gradle
+RUN chmod +x gradlew
+COPY src ./src
+# Tests are skipped here (`{{ app.build.gradle_task }}` runs none): they may need the database, which a container build cannot reach.
+# The jar to run is the single jar in build/libs that is not a plain, sources or javadoc copy.
+RUN ./gradlew --no-daemon {{ app.build.gradle_task }} \
+    && mkdir -p /out \
+    && jars="$(find build/libs -maxdepth 1 -type f -name '*.jar' ! -name '*-plain.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar')" \
+    && if [ "$(printf '%s\n' "$jars" | grep -c .)" -ne 1 ]; then echo "expected exactly one application jar in build/libs, found: $jars" >&2; exit 1; fi \
+    && cp "$jars" /out/app.jar
+{%- else %}
 # Dependencies are the versions pinned in pom.xml.
 COPY pom.xml ./
 COPY src ./src
@@ -21,6 +40,7 @@ RUN mvn -B -ntp -DskipTests package \
     && jars="$(find target -maxdepth 1 -type f -name '*.jar' ! -name 'original-*' ! -name '*-sources.jar' ! -name '*-javadoc.jar' ! -name '*-tests.jar')" \
     && if [ "$(printf '%s\n' "$jars" | grep -c .)" -ne 1 ]; then echo "expected exactly one application jar in target/, found: $jars" >&2; exit 1; fi \
     && cp "$jars" /out/app.jar
+{%- endif %}
 
 # The platform's cluster nodes are linux/amd64 only.
 # hadolint ignore=DL3029

@@ -1,5 +1,5 @@
-//! The generated dashboard and alerts against a real Prometheus: the example app of python, node
-//! and rust (installed as `vibe probe --example --install` does) is started, a Prometheus from
+//! The generated dashboard and alerts against a real Prometheus: the example app of python, node,
+//! rust and go (installed as `vibe probe --example --install` does) is started, a Prometheus from
 //! Debian scrapes it with the labels the platform's pod discovery gives the app's pods, traffic is
 //! sent, and every query of k8s/14-monitoring.yaml is evaluated through Prometheus' HTTP API:
 //! - a panel reading the app's own series returns data; a business panel returns the example's
@@ -136,8 +136,11 @@ fn live(runtime: &str, language: vibe::contract::Language) {
     }
     app.vibe(&args).assert().success();
     let cache = repo_root().join("target/example-cache");
+    // Free ports for the install's probe too: something else on this machine may hold 8081.
+    let (p, m) = free_ports();
+    let (p, m) = (p.to_string(), m.to_string());
     let install = app
-        .vibe(&["probe", "--example", "--install", "--window", "1"])
+        .vibe(&["probe", "--example", "--install", "--window", "1", "--port", &p, "--mgmt-port", &m])
         .env("VIBE_EXAMPLE_CACHE", &cache)
         .timeout(Duration::from_secs(900))
         .output()
@@ -250,6 +253,11 @@ fn python_example_fills_the_dashboard_and_fires_no_alert() {
 #[test]
 fn node_example_fills_the_dashboard_and_fires_no_alert() {
     live("node22", vibe::contract::Language::Node);
+}
+
+#[test]
+fn go_example_fills_the_dashboard_and_fires_no_alert() {
+    live("go1.23", vibe::contract::Language::Go);
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! The generated observability/ skeletons really run: for python, node and rust, a generated repo's
-//! example app is installed from the package registries (pip in a venv, npm ci, cargo build) by
+//! The generated observability/ skeletons really run: for python, node, rust and go, a generated repo's
+//! example app is installed from the package registries (pip in a venv, npm ci, cargo build; go
+//! builds its standard-library-only module offline) by
 //! `vibe probe --example --install` and probed with zero findings and every business metric in
 //! /metrics; then the example is made bad (plain-text log with an e-mail and a Bearer token, no
 //! /metrics) and the probe fails with G2, G3 and G6 without repeating the leak. `vibe review
@@ -142,6 +143,23 @@ fn rust_example_runs_clean_and_a_bad_one_fails() {
         &[(
             "observability/examples/hello.rs",
             &[(".route(\"/metrics\", get(metrics))", ""), ("tracing::info!(port, \"listening\")", &leak)],
+        )],
+    );
+}
+
+#[test]
+fn go_example_runs_clean_and_a_bad_one_fails() {
+    // The module uses the standard library only: it builds here with no module proxy.
+    let leak =
+        format!("_, _ = os.Stdout.WriteString(\"{}\\n\")\n\t\tobservability.Logger.Info(\"listening\"", leak_line());
+    good_then_bad(
+        "go1.23",
+        &[(
+            "observability/example/main.go",
+            &[
+                ("Handler:           observability.Instrument(mux),", "Handler:           mux,"),
+                ("observability.Logger.Info(\"listening\"", &leak),
+            ],
         )],
     );
 }

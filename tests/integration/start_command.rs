@@ -164,3 +164,26 @@ fn start_in_vibe_yaml_drives_the_dockerfile_on_generate_and_a_creator_s_dockerfi
     assert_eq!(app.read("Dockerfile"), "FROM python:3.12-slim\nCMD [\"python\", \"main.py\"]\n");
     assert!(app.read(".vibe/proposed/Dockerfile").contains("exec uvicorn main:app"));
 }
+
+#[test]
+fn a_gradle_spring_app_builds_its_boot_jar_with_the_wrapper() {
+    let app = fixture_app("spring-gradle-notes");
+    let (dockerfile, start, _) = init(&app, &[]);
+    assert_eq!(start.as_deref(), Some("java -jar build/libs/notes-0.0.1-SNAPSHOT.jar"), "rootProject.name and version");
+    for line in [
+        "COPY gradlew settings.gradle* build.gradle* gradle.properties* ./\n",
+        "COPY gradle ./gradle\n",
+        "RUN chmod +x gradlew\n",
+        "RUN ./gradlew --no-daemon bootJar \\\n",
+    ] {
+        assert!(dockerfile.contains(line), "{line:?} missing:\n{dockerfile}");
+    }
+    assert!(!dockerfile.contains("mvn "), "no Maven without pom.xml:\n{dockerfile}");
+    // Without the wrapper, Maven builds it (the repo's pom.xml).
+    let maven = fixture_app("spring-gradle-notes");
+    std::fs::remove_file(maven.join("gradlew")).unwrap();
+    maven.write("pom.xml", "<project><artifactId>notes</artifactId><version>1.0.0</version></project>\n");
+    let (dockerfile, _, _) = init(&maven, &[]);
+    assert!(dockerfile.contains("RUN mvn -B -ntp -DskipTests package"), "{dockerfile}");
+    assert!(!dockerfile.contains("gradlew"), "{dockerfile}");
+}

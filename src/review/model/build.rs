@@ -11,6 +11,7 @@
 //! stage or an earlier `RUN` may have made is not judged: only what is certain is a finding.
 
 use super::dockerignore::{DockerIgnore, Pattern, clean, glob_regex, is_glob};
+use crate::lang::Language;
 use crate::repo::{Dockerfile, Instruction, Repo, SKIPPED_DIRS};
 use crate::yaml::Node;
 use regex::Regex;
@@ -651,10 +652,43 @@ impl<'r> Judge<'r> {
                 for need in needs(&words) {
                     self.need(ins, st, cwd, &need, &cmd.join(" "));
                 }
+                self.executable(ins, st, cwd, &words);
             }
             st.ran.push_str(&cmd.join(" "));
             st.ran.push('\n');
         }
+    }
+
+    /// `./gradlew` runs only when the copied file is executable: a gradlew committed without its
+    /// executable bit (from Windows, or a zip) stops the build with "Permission denied" unless the
+    /// stage makes it executable first (`chmod +x`, `COPY --chmod`) or runs it through `sh`.
+    fn executable(&mut self, ins: &Instruction, st: &Stage, cwd: &str, words: &[&str]) {
+        let Some(program) = words.first().filter(|w| w.contains('/') && base_of(w) == "gradlew") else { return };
+        let Some(repo_path) = self.in_image(st, &abs(cwd, program)) else { return };
+        let made = st.ran.contains("chmod") && st.ran.contains("gradlew")
+            || st.copies.iter().any(|c| c.text.contains("--chmod"));
+        let mode = std::fs::metadata(self.repo.root.join(&repo_path)).map(|m| {
+            use std::os::unix::fs::PermissionsExt;
+            m.permissions().mode()
+        });
+        if made || !matches!(mode, Ok(m) if m & 0o111 == 0) || !self.reported.insert(format!("{repo_path} +x")) {
+            return;
+        }
+        self.problems.push(Problem {
+            line: ins.line,
+            message: format!(
+                "`{}` runs `{repo_path}`, which is not executable in the repo (no executable bit), so the build \
+                 stops with \"Permission denied\"",
+                words.join(" ")
+            ),
+            fix: format!(
+                "Run `git update-index --chmod=+x {repo_path}` (or `chmod +x {repo_path}`) and commit it, or add \
+                 `RUN chmod +x {program}` before line {}.",
+                ins.line
+            ),
+            lockfile: None,
+            creatable: false,
+        });
     }
 
     /// One install step's need: reports it when the image certainly lacks the file.
@@ -895,11 +929,21 @@ impl Need {
     }
 }
 
-/// go.mod requires modules (then go.sum is needed).
+/// go.mod requires modules from outside the repo (then go.sum is needed); a module replaced by a
+/// folder of the repo (`replace shop/observability => ./observability`) has no checksum to record.
 fn go_mod_requires(repo: &Repo, go_mod: &str) -> bool {
-    static REQUIRE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?m)^\s*require\s*(?:\(\s*\n\s*[^\s)]|[^\s(])").expect("valid"));
-    repo.dependency_files.iter().any(|f| f.file == go_mod && REQUIRE.is_match(&f.text))
+    static LOCAL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^\s*(?:replace\s+)?(\S+)(?:\s+v\S+)?\s*=>\s*\.\.?(?:/\S*)?\s*$").expect("valid")
+    });
+    repo.dependency_files.iter().filter(|f| f.file == go_mod).any(|f| {
+        let local: Vec<&str> = LOCAL.captures_iter(&f.text).filter_map(|c| c.get(1)).map(|m| m.as_str()).collect();
+        Language::Go
+            .support()
+            .dependencies("go.mod", &f.text)
+            .unwrap_or_default()
+            .iter()
+            .any(|(module, _)| !local.contains(&module.as_str()))
+    })
 }
 
 /// composer.json requires packages (not only `php` and extensions).
@@ -1002,6 +1046,10 @@ fn needs(words: &[&str]) -> Vec<Need> {
             "gradle/wrapper/gradle-wrapper.properties"
         };
         out.push(Need::file(&[wrapper], None));
+        // `./gradlew` / `./mvnw`: the wrapper script itself must have been copied in too.
+        if let Some(script) = words[0].strip_prefix("./") {
+            out.push(Need::file(&[script], None));
+        }
     }
     out
 }
@@ -1117,6 +1165,15 @@ mod tests {
         assert_eq!(p[0].lockfile.as_deref(), Some("go.sum"));
         let tidy = "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go mod tidy && go build -o /app .\n";
         assert!(problems(&[("Dockerfile", tidy), ("go.mod", go_mod)]).is_empty(), "go mod tidy writes go.sum first");
+        // A module replaced by a folder of the repo (the wired observability module) has no checksum.
+        let local = "module shop\n\ngo 1.23\n\nrequire shop/observability v0.0.0\n\nreplace shop/observability => ./observability\n";
+        assert!(problems(&[("Dockerfile", df), ("go.mod", local)]).is_empty(), "{:#?}", problems(&[("go.mod", local)]));
+        let remote = "module shop\n\nrequire example.com/x v1.0.0\n\nreplace example.com/x => example.com/y v1.2.0\n";
+        assert_eq!(
+            problems(&[("Dockerfile", df), ("go.mod", remote)]).len(),
+            1,
+            "a module replaced by another needs go.sum"
+        );
     }
 
     #[test]

@@ -1,5 +1,4 @@
 module {{ app.slug }}/observability
 
-go {{ app.runtime.version }}
-
-require github.com/prometheus/client_golang v1.20.5
+// The standard library only (no require, no go.sum); 1.19 is the oldest Go it builds with.
+go 1.19

@@ -16,12 +16,13 @@ const MGMT_WORDS: &[&str] = &["mgmt", "management", "health", "admin", "probe"];
 pub fn b7(r: &Review, out: &mut Vec<Finding>) {
     let entry = &r.model.entry;
     command_ports(r.repo, entry, out);
+    let spring_mgmt = super::spring_ports::judge(r.repo, out);
     if !entry.known() {
         return;
     }
     // Under gunicorn/uvicorn the module is imported, so its `if __name__ == "__main__": app.run(...)` never runs.
     let imported_by_server = entry.command.as_ref().is_some_and(|c| c.server.is_some());
-    let mut mgmt = entry.files.iter().any(|f| f.file.starts_with("observability/"));
+    let mut mgmt = spring_mgmt || entry.files.iter().any(|f| f.file.starts_with("observability/"));
     for f in &entry.files {
         let python = f.lang.language() == Some(Language::Python);
         for l in listen_sites::listens(f) {

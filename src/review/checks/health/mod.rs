@@ -36,6 +36,7 @@ mod mgmt_port;
 mod mgmt_route;
 mod probe_timeout;
 mod probes;
+mod spring_ports;
 mod start_command;
 use http_port::b1;
 use listen_port::b7;

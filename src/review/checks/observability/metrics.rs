@@ -10,6 +10,10 @@ pub(super) static METRICS_HANDLER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The Prometheus text format's content type: code that writes the exposition itself (the
+/// generated Go module does, with the standard library only) needs no client library.
+static OWN_EXPOSITION: LazyLock<Regex> = LazyLock::new(|| re(r"text/plain;\s*version=0\.0\.4"));
+
 pub(super) fn client_dependency(repo: &Repo) -> Option<(&TextFile, u32)> {
     for f in &repo.dependency_files {
         let name = f.file.rsplit('/').next().unwrap_or("");
@@ -46,8 +50,11 @@ pub fn g2(r: &Review, out: &mut Vec<Finding>) {
     let skeleton = metrics_handler(repo, true);
     let handler = own.or(skeleton.filter(|_| skeleton_wired(r)));
     let main = entry_file(r);
+    let wired = skeleton_wired(r);
+    let own_exposition = judged.iter().any(|f| (wired || !is_skeleton(f)) && OWN_EXPOSITION.is_match(&lang::masked(f)));
     let finding = match (client, handler) {
         (Some(_), Some(_)) => return,
+        (None, Some(_)) if own_exposition => return,
         (_, None) if let Some(unused) = metrics_handler(repo, false) => {
             out.push(
                 Finding::new(CheckId::G2, unused.file.clone(), None)

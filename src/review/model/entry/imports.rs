@@ -159,10 +159,16 @@ fn go<'a>(f: &TextFile, repo: &'a Repo, modules: &[(String, String)]) -> Vec<&'a
     let masked = lang::masked(f);
     let mut out = Vec::new();
     for (module, root) in modules {
-        let pattern = format!("\"{}/([^\"\\n]+)\"", regex::escape(module));
+        // A package of the module, or the module's root package (a local module the app requires
+        // through `replace`, as the wired observability module is).
+        let pattern = format!("\"{}(?:/([^\"\\n]+))?\"", regex::escape(module));
         let Ok(import) = Regex::new(&pattern) else { continue };
         for c in import.captures_iter(&masked) {
-            let Some(pkg) = join(root, &c[1]) else { continue };
+            let pkg = match c.get(1) {
+                Some(sub) => join(root, sub.as_str()),
+                None => Some(root.to_string()),
+            };
+            let Some(pkg) = pkg else { continue };
             out.extend(
                 repo.sources
                     .iter()
@@ -261,5 +267,17 @@ mod tests {
             ],
         );
         assert_eq!(files_from(&repo, "main.go"), ["main.go", "internal/api/api.go"]);
+        // A local module required through `replace` (the wired observability module): its root package.
+        let repo = Repo::from_files(
+            Path::new("/nonexistent"),
+            &[
+                ("go.mod", "module example.com/shop\n\nrequire shop/observability v0.0.0\n"),
+                ("main.go", "package main\nimport (\n\t\"net/http\"\n\n\t\"shop/observability\"\n)\n"),
+                ("observability/go.mod", "module shop/observability\n\ngo 1.19\n"),
+                ("observability/observability.go", "package observability\n"),
+                ("observability/example/main.go", "package main\n"),
+            ],
+        );
+        assert_eq!(files_from(&repo, "main.go"), ["main.go", "observability/observability.go"]);
     }
 }

@@ -1,6 +1,6 @@
 // A tiny runnable example of the observability skeleton (net/http, no framework).
 //
-//	cd observability && go mod tidy && go run ./example
+//	cd observability && go run ./example
 //	curl localhost:{{ ports.http }}/hello ; curl localhost:{{ ports.http }}/metrics ; curl localhost:{{ ports.mgmt }}/readiness
 package main
 
@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"os"
 	"time"
@@ -20,7 +19,7 @@ func main() {
 	mgmt := observability.Setup() // JSON logs + management server on port {{ ports.mgmt }}
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /hello", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/hello", func(w http.ResponseWriter, r *http.Request) {
 {%- if app.metrics | length > 0 %}
 {%- set m = app.metrics | first %}
 {%- set go_name = m.name | replace(from=":", to="_") | title | replace(from="_", to="") %}
@@ -32,7 +31,7 @@ func main() {
 	})
 
 	srv := &http.Server{
-		Addr:              fmt.Sprintf(":%d", observability.HTTPPort),
+		Addr:              observability.HTTPAddr(),
 		Handler:           observability.Instrument(mux), // GET /metrics + request metrics
 		ReadHeaderTimeout: 5 * time.Second,
 	}
