@@ -251,7 +251,7 @@ fn server_dependency(repo: &Repo, image: &Image, server: &str, (file, at): (&str
         .iter()
         .filter(|f| {
             let name = f.file.rsplit('/').next().unwrap_or("");
-            support.manifests().contains(&name) && !f.file.starts_with("observability/")
+            support.manifests.contains(&name) && !f.file.starts_with("observability/")
         })
         .collect();
     let declared = manifests.iter().any(|m| {

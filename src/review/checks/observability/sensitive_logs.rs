@@ -37,7 +37,7 @@ pub(super) fn log_calls(masked: &str, language: Option<Language>, d: Dialect) ->
             out.push((from, m.end() - 1, masked[from..m.end() - 1].trim_end().to_string()));
         }
     }
-    if let Some(p) = language.and_then(|l| l.support().print_calls(d)) {
+    if let Some(p) = language.and_then(|l| l.support().logs(d).print_calls.as_ref()) {
         for m in p.find_iter(masked) {
             out.push((m.start(), m.end() - 1, m.as_str().trim_end_matches('(').trim_end().to_string()));
         }
