@@ -11,6 +11,7 @@
 mod command;
 mod image;
 mod imports;
+pub mod stages;
 
 pub use command::{Command, Target, literal_port, shell_words};
 pub use image::{Image, app_dockerfile, join as image_path};
