@@ -41,7 +41,11 @@ mod tests {
         };
         assert!(check("a\n").unwrap_err().contains("missing"));
         let mut ran = false;
-        install_or_check(&stamp, "a\n", true, || Ok(ran = true), String::new, String::new).unwrap();
+        let run = || {
+            ran = true;
+            Ok(())
+        };
+        install_or_check(&stamp, "a\n", true, run, String::new, String::new).unwrap();
         assert!(ran);
         assert!(check("a\n").is_ok());
         assert!(check("b\n").unwrap_err().contains("stale"));
