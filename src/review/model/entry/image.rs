@@ -4,7 +4,7 @@
 use crate::repo::{Dockerfile, Repo};
 
 use super::command::{self, Command};
-use super::stages;
+use super::stages::{self, join};
 
 /// How the app image starts, as its Dockerfile says.
 pub struct Image<'a> {
@@ -72,13 +72,6 @@ pub fn read(repo: &Repo) -> Option<Image<'_>> {
         copies: stages::copies(&stages),
         runs: ins.iter().filter(|i| i.keyword == "RUN").map(|i| i.args.as_str()).collect(),
     })
-}
-
-/// `base` joined with `path` (absolute paths replace it), without `.` parts or a trailing slash
-/// (except the root): an absolute image path.
-pub fn join(base: &str, path: &str) -> String {
-    let full = if path.starts_with('/') { path.to_string() } else { format!("{base}/{path}") };
-    crate::review::model::dockerignore::clean(&format!("/{full}"))
 }
 
 impl Image<'_> {

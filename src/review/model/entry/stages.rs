@@ -5,7 +5,12 @@
 
 use crate::repo::{Instruction, dockerfile_words};
 
-use super::image::join;
+/// `base` joined with `path` (absolute paths replace it), without `.` parts or a trailing slash
+/// (except the root): an absolute image path.
+pub fn join(base: &str, path: &str) -> String {
+    let full = if path.starts_with('/') { path.to_string() } else { format!("{base}/{path}") };
+    crate::review::model::dockerignore::clean(&format!("/{full}"))
+}
 
 /// One build stage: its name (after AS), base image, and instructions after FROM.
 pub struct Stage<'a> {
