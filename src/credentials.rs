@@ -82,6 +82,58 @@ pub fn credential_name(name: &str) -> bool {
     })
 }
 
+/// Lower-case name parts that make a name a credential's (`db_password`, `apiKey`), for the
+/// secret-name check (S1) and the sensitive-log check (G6) alike.
+pub const CREDENTIAL_PARTS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "privatekey",
+    "accesskey",
+    "credential",
+    "credentials",
+    "jwt",
+];
+/// Adjacent lower-case parts that make a name a credential's (`api_key`).
+pub const CREDENTIAL_PAIRS: &[(&str, &str)] = &[("api", "key"), ("private", "key"), ("access", "key")];
+
+/// What makes a name (split into lower-case parts, `maxTokenLen` -> max, token, len) name a kind
+/// of value: one of its parts, or two adjacent ones; unless its first part makes it a flag or a
+/// number (`has_token`) or its last part makes it about the value (`token_url`).
+pub struct NameRule {
+    /// Parts that name the value.
+    pub parts: &'static [&'static [&'static str]],
+    /// Adjacent parts that name the value.
+    pub pairs: &'static [&'static [(&'static str, &'static str)]],
+    /// First parts that make the name about something else.
+    pub benign_first: &'static [&'static str],
+    /// Last parts (of a name of two parts or more) that make it about something else.
+    pub benign_last: &'static [&'static str],
+}
+
+impl NameRule {
+    /// True when `name` names the value.
+    pub fn matches(&self, name: &str) -> bool {
+        let parts = crate::lang::split_parts(name);
+        let (Some(first), Some(last)) = (parts.first(), parts.last()) else { return false };
+        if self.benign_first.contains(&first.as_str()) || (parts.len() > 1 && self.benign_last.contains(&last.as_str()))
+        {
+            return false;
+        }
+        parts.iter().any(|p| self.has_part(p))
+            || parts.windows(2).any(|w| self.pairs.iter().any(|l| l.contains(&(w[0].as_str(), w[1].as_str()))))
+    }
+
+    /// True when `part` (lower case) on its own names the value.
+    pub fn has_part(&self, part: &str) -> bool {
+        self.parts.iter().any(|l| l.contains(&part))
+    }
+}
+
 /// A CHANGE_ME / REPLACE_ME placeholder word (E4's).
 pub(crate) static PLACEHOLDER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(?:^|[^a-z0-9])(?:change|replace)[_-]?me(?:[^a-z0-9]|$)").unwrap());

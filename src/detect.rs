@@ -469,7 +469,7 @@ fn pom_artifact_id(pom: &str) -> Option<String> {
 fn detect_name(root: &Path, manifests: &Manifests, language: Option<Language>) -> Option<Found<String>> {
     // Only the app language's own manifests: a Django or Laravel app's package.json is the
     // front-end tooling's, and its name ("frontend", "assets") is not the app's.
-    let own = language.map_or(MANIFEST_NAMES, |l| l.support().name_manifests());
+    let own = language.map_or(MANIFEST_NAMES, |l| l.support().name_manifests);
     let candidates = manifests.files.iter().copied().filter(|f| own.contains(&f.name.as_str()));
     if let Some(found) = candidates.into_iter().find_map(name_from) {
         return Some(found);
@@ -999,7 +999,7 @@ static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#""([^"]*)"|'([^']
 /// empty (`os.getenv("X", "hunter2")`, `process.env.X || "hunter2"`) is a value: not a read.
 pub(crate) fn reads_environment(expr: &str) -> bool {
     let expr = expr.trim();
-    let patterns = LANGUAGES.iter().map(|l| l.support().env_read_pattern()).chain([&*ENV_OTHER]);
+    let patterns = LANGUAGES.iter().map(|l| &l.support().env_read_pattern).chain([&ENV_OTHER]);
     let Some(m) = patterns.filter_map(|re| re.find(expr)).min_by_key(|m| m.start()) else {
         return false;
     };
@@ -1021,7 +1021,7 @@ fn detect_env_vars(files: &[SrcFile]) -> Vec<Found<String>> {
     }
     for f in files.iter().filter(|f| !f.is_test) {
         let re: &Regex = match f.kind {
-            Kind::Code(language) => language.support().env_read_pattern(),
+            Kind::Code(language) => &language.support().env_read_pattern,
             Kind::Config if f.name.starts_with("application") => &ENV_SPRING,
             _ => continue,
         };

@@ -130,30 +130,24 @@ fn up_row(s: &Selectors, out: &mut Vec<Panel>) {
 }
 
 fn infrastructure_row(spec: &AppSpec, s: &Selectors, out: &mut Vec<Panel>) {
-    let resource = |metric: &str, resource: &str| {
-        format!("sum(kube_pod_container_resource_{metric}{{{}, resource=\"{resource}\"}})", s.container)
+    // What a resource uses, drawn against the request and limit the Deployment sets for it.
+    let against_request_and_limit = |title: &str, unit: &'static str, used: String, resource: &str| {
+        let set = |metric: &str| {
+            format!("sum(kube_pod_container_resource_{metric}{{{}, resource=\"{resource}\"}})", s.container)
+        };
+        panel(1, title, "timeseries", unit, &[("used", used), ("request", set("requests")), ("limit", set("limits"))])
     };
-    out.push(panel(
-        1,
+    out.push(against_request_and_limit(
         "CPU (cores) against request and limit",
-        "timeseries",
         "short",
-        &[
-            ("used", format!("sum(rate(container_cpu_usage_seconds_total{{{}}}[5m]))", s.container)),
-            ("request", resource("requests", "cpu")),
-            ("limit", resource("limits", "cpu")),
-        ],
+        format!("sum(rate(container_cpu_usage_seconds_total{{{}}}[5m]))", s.container),
+        "cpu",
     ));
-    out.push(panel(
-        1,
+    out.push(against_request_and_limit(
         "Memory against request and limit",
-        "timeseries",
         "bytes",
-        &[
-            ("used", format!("sum(container_memory_working_set_bytes{{{}}})", s.container)),
-            ("request", resource("requests", "memory")),
-            ("limit", resource("limits", "memory")),
-        ],
+        format!("sum(container_memory_working_set_bytes{{{}}})", s.container),
+        "memory",
     ));
     if has_stateful_store(spec) {
         out.push(panel(1, "Volumes in use", "timeseries", "percentunit", &[("__auto", pvc_usage(s))]));

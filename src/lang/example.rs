@@ -80,5 +80,5 @@ pub const EXAMPLE_CACHE_VAR: &str = "VIBE_EXAMPLE_CACHE";
 
 /// The example app of a language.
 pub fn example_app(language: Language) -> &'static ExampleApp {
-    language.support().example_app()
+    language.support().example_app
 }

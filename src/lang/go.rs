@@ -5,12 +5,9 @@ use super::language::ENV_NAME;
 use super::pins::line_of;
 use super::re;
 use super::start::{RepoFiles, Start};
-use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use super::{Dependency, Dialect, Language, LanguageSupport, LogPatterns, Manifest, Neighbours, Unpinned};
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// Go.
-pub struct Support;
 
 /// How `vibe probe --example` installs and runs the generated example app.
 pub const EXAMPLE: ExampleApp = ExampleApp {
@@ -34,125 +31,43 @@ pub const EXAMPLE: ExampleApp = ExampleApp {
     run_env: &[],
 };
 
-/// How its code reads an environment variable; group 1 (or the first that matched) is the name.
-static ENV_READ: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r#"\bos\.(?:Getenv|LookupEnv)\(\s*"{ENV_NAME}""#)).unwrap());
-
-/// Prometheus client libraries in its dependency manifests.
-static METRICS_CLIENT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"github\.com/(prometheus/client_golang|VictoriaMetrics/metrics)\b"));
-
-/// A JSON logger configured in its source (G3).
-static JSON_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\bslog\.NewJSONHandler\b|\bzap\.NewProduction|\bzapcore\.NewJSONEncoder\b|github\.com/rs/zerolog|\bJSONFormatter\b|\bjson\.NewEncoder\(\s*os\.Stdout\s*\)",
-    )
-});
-/// A slog handler of its own, which writes JSON when it calls `json.Marshal` (G3).
-static CUSTOM_FORMATTER: LazyLock<Regex> = LazyLock::new(|| re(r"\bslog\.Handler\b"));
-/// Plain-text logging set up or used as the log (G3).
-static PLAIN_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\blog\.(?:Print|Printf|Println|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)\s*\(|\bTextFormatter\b")
-});
-/// Where a JSON logger is created, to read the fields it writes (G5).
-static JSON_LOGGER_SETUP: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\bzap\.NewProduction\w*\s*\(|\bzapcore\.NewJSONEncoder\s*\(|\bzerolog\.New\s*\("));
-/// Logging to a file (G4).
-static FILE_LOGGING: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"\blumberjack\.Logger\s*\{|\bos\.(?:OpenFile|Create)\(\s*"[^"]*\.log""#));
-/// Printing without a logger object (G6).
-static PRINT_CALLS: LazyLock<Regex> = LazyLock::new(|| re(r"\bfmt\.(?:Print|Printf|Println)[ \t]*\("));
-/// An import of the generated observability module (G1).
-static SKELETON_IMPORT: LazyLock<Regex> = LazyLock::new(|| re(r#""[^"\n]*/observability""#));
-
-impl LanguageSupport for Support {
-    fn language(&self) -> Language {
-        Language::Go
-    }
-
-    fn source_extensions(&self) -> &'static [&'static str] {
-        &["go"]
-    }
-
-    fn detection_extensions(&self) -> &'static [&'static str] {
-        &["go"]
-    }
-
-    fn dialect(&self, _file: &str) -> Dialect {
-        Dialect::Go
-    }
-
-    fn manifests(&self) -> &'static [&'static str] {
-        &["go.mod"]
-    }
-
-    fn name_manifests(&self) -> &'static [&'static str] {
-        &["go.mod"]
-    }
-
-    fn env_read(&self, env: &str) -> String {
-        format!("read it with `os.Getenv(\"{env}\")`")
-    }
-
-    fn env_read_pattern(&self) -> &'static Regex {
-        &ENV_READ
-    }
-
-    fn metrics_client(&self) -> &'static Regex {
-        &METRICS_CLIENT
-    }
-
-    fn json_logger(&self) -> &'static str {
-        "`slog.New(slog.NewJSONHandler(os.Stdout, nil))`"
-    }
-
-    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
-        match m.name {
-            "go.mod" => go_mod(m, files),
-            _ => None,
-        }
-    }
-
-    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
-        (name == "go.mod").then(|| go_mod_deps(text))
-    }
-
-    fn example_app(&self) -> &'static ExampleApp {
-        &EXAMPLE
-    }
-
-    fn json_logging(&self, _: Dialect) -> &'static Regex {
-        &JSON_LOGGING
-    }
-
-    fn custom_json_formatter(&self) -> Option<(&'static Regex, &'static str)> {
-        Some((&CUSTOM_FORMATTER, "json.Marshal"))
-    }
-
-    fn plain_logging(&self, _: Dialect) -> &'static Regex {
-        &PLAIN_LOGGING
-    }
-
-    fn json_logger_setup(&self, _: Dialect) -> &'static Regex {
-        &JSON_LOGGER_SETUP
-    }
-
-    fn file_logging(&self, _: Dialect) -> &'static Regex {
-        &FILE_LOGGING
-    }
-
-    fn print_calls(&self, _: Dialect) -> Option<&'static Regex> {
-        Some(&PRINT_CALLS)
-    }
-
-    fn skeleton_import(&self, _: Dialect) -> &'static Regex {
-        &SKELETON_IMPORT
-    }
-
-    fn start(&self, repo: &RepoFiles) -> Option<Start> {
-        start(repo)
-    }
-}
+/// What vibe knows of Go.
+pub(super) static SUPPORT: LanguageSupport = LanguageSupport {
+    language: Language::Go,
+    source_extensions: &["go"],
+    detection_extensions: &["go"],
+    dialect: Dialect::Go,
+    dialect_suffixes: &[],
+    manifests: &["go.mod"],
+    name_manifests: &["go.mod"],
+    env_read_template: "read it with `os.Getenv(\"{env}\")`",
+    env_read_pattern: LazyLock::new(|| Regex::new(&format!(r#"\bos\.(?:Getenv|LookupEnv)\(\s*"{ENV_NAME}""#)).unwrap()),
+    metrics_client: LazyLock::new(|| re(r"github\.com/(prometheus/client_golang|VictoriaMetrics/metrics)\b")),
+    json_logger: "`slog.New(slog.NewJSONHandler(os.Stdout, nil))`",
+    example_app: &EXAMPLE,
+    logs: LogPatterns {
+        json_logging: LazyLock::new(|| {
+            re(
+                r"\bslog\.NewJSONHandler\b|\bzap\.NewProduction|\bzapcore\.NewJSONEncoder\b|github\.com/rs/zerolog|\bJSONFormatter\b|\bjson\.NewEncoder\(\s*os\.Stdout\s*\)",
+            )
+        }),
+        // A slog handler of its own, which writes JSON when it calls `json.Marshal` (G3).
+        custom_json_formatter: Some((LazyLock::new(|| re(r"\bslog\.Handler\b")), "json.Marshal")),
+        plain_logging: LazyLock::new(|| {
+            re(r"\blog\.(?:Print|Printf|Println|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)\s*\(|\bTextFormatter\b")
+        }),
+        json_logger_setup: LazyLock::new(|| {
+            re(r"\bzap\.NewProduction\w*\s*\(|\bzapcore\.NewJSONEncoder\s*\(|\bzerolog\.New\s*\(")
+        }),
+        file_logging: LazyLock::new(|| re(r#"\blumberjack\.Logger\s*\{|\bos\.(?:OpenFile|Create)\(\s*"[^"]*\.log""#)),
+        print_calls: Some(LazyLock::new(|| re(r"\bfmt\.(?:Print|Printf|Println)[ \t]*\("))),
+        skeleton_import: LazyLock::new(|| re(r#""[^"\n]*/observability""#)),
+    },
+    dialect_logs: &[],
+    pin_rules: &[("go.mod", go_mod)],
+    read_dependencies: dependencies,
+    read_start: start,
+};
 
 // ---------------------------------------------------------------------------------------------
 // The start command
@@ -209,6 +124,11 @@ fn go_mod(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
 // ---------------------------------------------------------------------------------------------
 // Dependencies (detection)
 
+/// The dependencies manifest `name` declares, or None when it is not one of this language's.
+fn dependencies(name: &str, text: &str) -> Option<Vec<Dependency>> {
+    (name == "go.mod").then(|| go_mod_deps(text))
+}
+
 /// go.mod: the required modules.
 fn go_mod_deps(text: &str) -> Vec<Dependency> {
     let mut out = Vec::new();
@@ -243,13 +163,13 @@ mod tests {
     #[test]
     fn the_main_package_is_the_root_or_the_one_under_cmd() {
         let main = "package main\n\nimport \"net/http\"\n\nfunc main() {\n\thttp.ListenAndServe(\":8080\", nil)\n}\n";
-        let s = Support.start(&RepoFiles::from_pairs(&[("go.mod", "module shop\n"), ("main.go", main)])).unwrap();
+        let s = SUPPORT.start(&RepoFiles::from_pairs(&[("go.mod", "module shop\n"), ("main.go", main)])).unwrap();
         assert_eq!((s.argv.join(" "), s.sure), ("go run .".to_string(), true));
-        let s = Support
+        let s = SUPPORT
             .start(&RepoFiles::from_pairs(&[("cmd/server/main.go", main), ("internal/db/db.go", "package db\n")]))
             .unwrap();
         assert_eq!(s.argv.join(" "), "go run ./cmd/server");
-        let s = Support
+        let s = SUPPORT
             .start(&RepoFiles::from_pairs(&[("cmd/server/main.go", main), ("cmd/migrate/main.go", main)]))
             .unwrap();
         assert!(!s.sure, "two main packages are a guess: {s:?}");

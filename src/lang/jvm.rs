@@ -4,12 +4,9 @@ use super::example::{ExampleApp, ExampleInputs, ExampleStep};
 use super::language::ENV_NAME;
 use super::re;
 use super::start::{RepoFiles, Start};
-use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use super::{Dependency, Dialect, Language, LanguageSupport, LogPatterns, Manifest, Neighbours, Unpinned};
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// Java / Kotlin on the JVM.
-pub struct Support;
 
 /// How `vibe probe --example` installs and runs the generated example app.
 pub const EXAMPLE: ExampleApp = ExampleApp {
@@ -47,132 +44,59 @@ pub const EXAMPLE: ExampleApp = ExampleApp {
     run_env: &[],
 };
 
-/// How its code reads an environment variable; group 1 (or the first that matched) is the name.
-static ENV_READ: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r#"\bSystem\.getenv\(\s*"{ENV_NAME}""#)).unwrap());
-
-/// Prometheus client libraries in its dependency manifests.
-static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(micrometer-registry-prometheus|io\.prometheus[:.]simpleclient|<artifactId>simpleclient[\w_]*</artifactId>|prometheus-metrics-(?:core|exporter)[\w-]*)",
-    )
-});
-
+// Java and Kotlin log JSON, create the JSON logger and import the skeleton alike.
 /// A JSON layout or encoder configured in Java or Kotlin source (G3).
-static JSON_LOGGING: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\bLogstashEncoder\b|\bJsonLayout\b|\bJsonTemplateLayout\b|\bEcsLayout\b|\bJsonEncoder\b"));
-/// Plain-text logging set up or used as the log in Java (G3).
-static JAVA_PLAIN_LOGGING: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\(|\bPatternLayout\b"));
-/// Plain-text logging in Kotlin, whose `println` needs no receiver (G3).
-static KOTLIN_PLAIN_LOGGING: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?m)^\s*println\s*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\("));
-/// Where a JSON logger is created, to read the fields it writes (G5).
-static JSON_LOGGER_SETUP: LazyLock<Regex> = LazyLock::new(|| re(r"\bnew\s+LogstashEncoder\s*\("));
-/// Logging to a file in Java (G4).
-static JAVA_FILE_LOGGING: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\bnew\s+(?:Daily)?(?:Rolling)?FileAppender\b|\bnew\s+FileHandler\s*\("));
-/// Logging to a file in Kotlin, which constructs without `new` (G4).
-static KOTLIN_FILE_LOGGING: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(?:Daily)?(?:Rolling)?FileAppender\s*(?:<[^>]*>)?\s*\(|\bFileHandler\s*\("));
-/// Printing without a logger object in Java (G6).
-static JAVA_PRINT_CALLS: LazyLock<Regex> = LazyLock::new(|| re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\("));
-/// Printing without a logger object in Kotlin (G6).
-static KOTLIN_PRINT_CALLS: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\bprintln[ \t]*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\("));
+const JSON_LOGGING: &str = r"\bLogstashEncoder\b|\bJsonLayout\b|\bJsonTemplateLayout\b|\bEcsLayout\b|\bJsonEncoder\b";
+/// Where a JSON logger is created (G5).
+const JSON_LOGGER_SETUP: &str = r"\bnew\s+LogstashEncoder\s*\(";
 /// An import of the generated observability module (G1).
-static SKELETON_IMPORT: LazyLock<Regex> = LazyLock::new(|| re(r"\bimport\s+(?:static\s+)?[\w.]*\bobservability\."));
+const SKELETON_IMPORT: &str = r"\bimport\s+(?:static\s+)?[\w.]*\bobservability\.";
 
-impl LanguageSupport for Support {
-    fn language(&self) -> Language {
-        Language::Jvm
-    }
+/// What vibe knows of Java / Kotlin on the JVM.
+pub(super) static SUPPORT: LanguageSupport = LanguageSupport {
+    language: Language::Jvm,
+    source_extensions: &["java", "kt", "kts"],
+    detection_extensions: &["java", "kt", "scala", "groovy"],
+    // Kotlin has string templates (`"${x}"`); Java has none.
+    dialect: Dialect::Java,
+    dialect_suffixes: &[(".kt", Dialect::Kotlin), (".kts", Dialect::Kotlin)],
+    manifests: &["pom.xml", "build.gradle", "build.gradle.kts"],
+    name_manifests: &["pom.xml", "settings.gradle", "settings.gradle.kts"],
+    env_read_template: "read it with `System.getenv(\"{env}\")`",
+    env_read_pattern: LazyLock::new(|| Regex::new(&format!(r#"\bSystem\.getenv\(\s*"{ENV_NAME}""#)).unwrap()),
+    metrics_client: LazyLock::new(|| {
+        re(
+            r"(micrometer-registry-prometheus|io\.prometheus[:.]simpleclient|<artifactId>simpleclient[\w_]*</artifactId>|prometheus-metrics-(?:core|exporter)[\w-]*)",
+        )
+    }),
+    json_logger: "logstash-logback-encoder's LogstashEncoder on a ConsoleAppender",
+    example_app: &EXAMPLE,
+    // Java's.
+    logs: LogPatterns {
+        json_logging: LazyLock::new(|| re(JSON_LOGGING)),
+        custom_json_formatter: None,
+        plain_logging: LazyLock::new(|| re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\(|\bPatternLayout\b")),
+        json_logger_setup: LazyLock::new(|| re(JSON_LOGGER_SETUP)),
+        file_logging: LazyLock::new(|| re(r"\bnew\s+(?:Daily)?(?:Rolling)?FileAppender\b|\bnew\s+FileHandler\s*\(")),
+        print_calls: Some(LazyLock::new(|| re(r"\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\("))),
+        skeleton_import: LazyLock::new(|| re(SKELETON_IMPORT)),
+    },
+    dialect_logs: &[(Dialect::Kotlin, &KOTLIN_LOGS)],
+    pin_rules: &[("pom.xml", pom_xml), ("build.gradle", build_gradle), ("build.gradle.kts", build_gradle)],
+    read_dependencies: dependencies,
+    read_start: start,
+};
 
-    fn source_extensions(&self) -> &'static [&'static str] {
-        &["java", "kt", "kts"]
-    }
-
-    fn detection_extensions(&self) -> &'static [&'static str] {
-        &["java", "kt", "scala", "groovy"]
-    }
-
-    fn dialect(&self, file: &str) -> Dialect {
-        // Kotlin has string templates (`"${x}"`); Java has none.
-        if file.ends_with(".kt") || file.ends_with(".kts") { Dialect::Kotlin } else { Dialect::Java }
-    }
-
-    fn manifests(&self) -> &'static [&'static str] {
-        &["pom.xml", "build.gradle", "build.gradle.kts"]
-    }
-
-    fn name_manifests(&self) -> &'static [&'static str] {
-        &["pom.xml", "settings.gradle", "settings.gradle.kts"]
-    }
-
-    fn env_read(&self, env: &str) -> String {
-        format!("read it with `System.getenv(\"{env}\")`")
-    }
-
-    fn env_read_pattern(&self) -> &'static Regex {
-        &ENV_READ
-    }
-
-    fn metrics_client(&self) -> &'static Regex {
-        &METRICS_CLIENT
-    }
-
-    fn json_logger(&self) -> &'static str {
-        "logstash-logback-encoder's LogstashEncoder on a ConsoleAppender"
-    }
-
-    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
-        match m.name {
-            "pom.xml" => pom_xml(m, files),
-            "build.gradle" | "build.gradle.kts" => build_gradle(m, files),
-            _ => None,
-        }
-    }
-
-    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
-        matches!(name, "pom.xml" | "build.gradle" | "build.gradle.kts").then(|| jvm_deps(name, text))
-    }
-
-    fn example_app(&self) -> &'static ExampleApp {
-        &EXAMPLE
-    }
-
-    fn json_logging(&self, _: Dialect) -> &'static Regex {
-        &JSON_LOGGING
-    }
-
-    fn custom_json_formatter(&self) -> Option<(&'static Regex, &'static str)> {
-        None
-    }
-
-    fn plain_logging(&self, dialect: Dialect) -> &'static Regex {
-        if dialect == Dialect::Kotlin { &KOTLIN_PLAIN_LOGGING } else { &JAVA_PLAIN_LOGGING }
-    }
-
-    fn json_logger_setup(&self, _: Dialect) -> &'static Regex {
-        &JSON_LOGGER_SETUP
-    }
-
-    fn file_logging(&self, dialect: Dialect) -> &'static Regex {
-        if dialect == Dialect::Kotlin { &KOTLIN_FILE_LOGGING } else { &JAVA_FILE_LOGGING }
-    }
-
-    fn print_calls(&self, dialect: Dialect) -> Option<&'static Regex> {
-        Some(if dialect == Dialect::Kotlin { &KOTLIN_PRINT_CALLS } else { &JAVA_PRINT_CALLS })
-    }
-
-    fn skeleton_import(&self, _: Dialect) -> &'static Regex {
-        &SKELETON_IMPORT
-    }
-
-    fn start(&self, repo: &RepoFiles) -> Option<Start> {
-        start(repo)
-    }
-}
+/// How Kotlin logs: it constructs without `new`, and its `println` needs no receiver.
+static KOTLIN_LOGS: LogPatterns = LogPatterns {
+    json_logging: LazyLock::new(|| re(JSON_LOGGING)),
+    custom_json_formatter: None,
+    plain_logging: LazyLock::new(|| re(r"(?m)^\s*println\s*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?\s*\(")),
+    json_logger_setup: LazyLock::new(|| re(JSON_LOGGER_SETUP)),
+    file_logging: LazyLock::new(|| re(r"\b(?:Daily)?(?:Rolling)?FileAppender\s*(?:<[^>]*>)?\s*\(|\bFileHandler\s*\(")),
+    print_calls: Some(LazyLock::new(|| re(r"\bprintln[ \t]*\(|\bSystem\.(?:out|err)\.print(?:ln|f)?[ \t]*\("))),
+    skeleton_import: LazyLock::new(|| re(SKELETON_IMPORT)),
+};
 
 // ---------------------------------------------------------------------------------------------
 // The start command
@@ -299,6 +223,11 @@ fn build_gradle(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
 // ---------------------------------------------------------------------------------------------
 // Dependencies (detection)
 
+/// The dependencies manifest `name` declares, or None when it is not one of this language's.
+fn dependencies(name: &str, text: &str) -> Option<Vec<Dependency>> {
+    matches!(name, "pom.xml" | "build.gradle" | "build.gradle.kts").then(|| jvm_deps(name, text))
+}
+
 /// pom.xml (group and artifact ids) and Gradle coordinates (both halves).
 fn jvm_deps(name: &str, text: &str) -> Vec<Dependency> {
     let mut out = Vec::new();
@@ -327,7 +256,7 @@ mod start_tests {
     #[test]
     fn maven_builds_the_jar_its_artifact_and_version_name() {
         let pom = "<project><parent><artifactId>spring-boot-starter-parent</artifactId><version>3.3.0</version></parent>\n<artifactId>shop</artifactId>\n<version>1.2.0</version></project>";
-        let s = Support.start(&RepoFiles::from_pairs(&[("pom.xml", pom)])).unwrap();
+        let s = SUPPORT.start(&RepoFiles::from_pairs(&[("pom.xml", pom)])).unwrap();
         assert_eq!((s.argv.join(" "), s.sure), ("java -jar target/shop-1.2.0.jar".to_string(), true));
     }
 }
@@ -339,7 +268,7 @@ mod gradle_tests {
     #[test]
     fn the_gradle_jar_is_named_from_the_build_and_settings() {
         let boot = "plugins {\n    id 'org.springframework.boot' version '3.3.4'\n}\ngroup = 'com.example'\nversion = '0.0.1-SNAPSHOT'\n";
-        let start = |files: &[(&str, &str)]| Support.start(&RepoFiles::from_pairs(files)).unwrap();
+        let start = |files: &[(&str, &str)]| SUPPORT.start(&RepoFiles::from_pairs(files)).unwrap();
         let s = start(&[("build.gradle", boot), ("settings.gradle", "rootProject.name = 'shop'\n")]);
         assert_eq!((s.argv.join(" "), s.sure), ("java -jar build/libs/shop-0.0.1-SNAPSHOT.jar".to_string(), true));
         let named = format!("{boot}\ntasks.named(\"bootJar\") {{\n    archiveFileName = \"app.jar\"\n}}\n");

@@ -1,5 +1,5 @@
 //! Language knowledge: one module per supported language (node, python, go, jvm, rust, php), each
-//! implementing [`LanguageSupport`], and a small lexer for strings, comments and calls shared by
+//! declaring its [`LanguageSupport`], and a small lexer for strings, comments and calls shared by
 //! all of them. Detection, generation and the review checks ask these modules, never their own
 //! per-language tables.
 
@@ -20,7 +20,7 @@ pub mod toml;
 mod words;
 
 pub(crate) use language::ENV_NAME;
-pub use language::{Dependency, LANGUAGES, Lang, Language, LanguageSupport, TextFile};
+pub use language::{Dependency, LANGUAGES, Lang, Language, LanguageSupport, LogPatterns, Pattern, PinRule, TextFile};
 pub use pins::{Manifest, Neighbours, Unpinned};
 
 pub use lexer::{LIT_MARK, Lit, bare_identifier, is_ident, lex_string, literals, without_literals};
@@ -54,7 +54,7 @@ pub enum Dialect {
 /// The dialect of a source file.
 pub fn dialect(f: &TextFile) -> Dialect {
     match f.lang.language() {
-        Some(language) => language.support().dialect(&f.file),
+        Some(language) => language.support().dialect_of(&f.file),
         None => Dialect::Config,
     }
 }
@@ -62,14 +62,14 @@ pub fn dialect(f: &TextFile) -> Dialect {
 // The registry of languages: adding one is its module, its templates and one line here.
 impl Language {
     /// What vibe knows of this language (its module under `src/lang/`).
-    pub fn support(self) -> &'static dyn LanguageSupport {
+    pub fn support(self) -> &'static LanguageSupport {
         match self {
-            Language::Node => &node::Support,
-            Language::Python => &python::Support,
-            Language::Go => &go::Support,
-            Language::Jvm => &jvm::Support,
-            Language::Rust => &rust::Support,
-            Language::Php => &php::Support,
+            Language::Node => &node::SUPPORT,
+            Language::Python => &python::SUPPORT,
+            Language::Go => &go::SUPPORT,
+            Language::Jvm => &jvm::SUPPORT,
+            Language::Rust => &rust::SUPPORT,
+            Language::Php => &php::SUPPORT,
         }
     }
 }
@@ -153,32 +153,45 @@ mod tests {
     fn every_language_is_registered_with_its_own_module() {
         for &l in LANGUAGES {
             let s = l.support();
-            assert_eq!(s.language(), l, "{} is registered with another language's module", l.as_str());
-            for ext in s.source_extensions() {
+            assert_eq!(s.language, l, "{} is registered with another language's module", l.as_str());
+            for ext in s.source_extensions {
                 assert_eq!(Language::of_extension(ext), Some(l), ".{ext} is claimed by two languages");
             }
-            for ext in s.detection_extensions() {
+            for ext in s.detection_extensions {
                 assert_eq!(Language::detected_from_extension(ext), Some(l), ".{ext} is claimed by two languages");
             }
-            assert_eq!(s.example_app().language, l, "{}'s example app is another language's", l.as_str());
-            assert!(!s.manifests().is_empty() && !s.name_manifests().is_empty());
+            assert_eq!(s.example_app.language, l, "{}'s example app is another language's", l.as_str());
+            assert!(!s.manifests.is_empty() && !s.name_manifests.is_empty());
+            for (name, _) in s.pin_rules {
+                assert!(
+                    s.manifests.contains(name),
+                    "{}'s pin rule for {name} is not for one of its manifests",
+                    l.as_str()
+                );
+            }
         }
     }
 
     #[test]
     fn kotlin_gets_its_own_log_patterns_where_its_syntax_differs_from_java() {
         let jvm = Language::Jvm.support();
+        assert_eq!(
+            (jvm.dialect_of("src/App.kt"), jvm.dialect_of("build.gradle.kts")),
+            (Dialect::Kotlin, Dialect::Kotlin)
+        );
+        assert_eq!(jvm.dialect_of("src/App.java"), Dialect::Java);
+        let (java, kotlin) = (jvm.logs(Dialect::Java), jvm.logs(Dialect::Kotlin));
         // Kotlin constructs without `new` and prints with a bare `println`.
         let appender = "val a = RollingFileAppender<ILoggingEvent>()";
-        assert!(jvm.file_logging(Dialect::Kotlin).is_match(appender));
-        assert!(!jvm.file_logging(Dialect::Java).is_match(appender));
-        assert!(jvm.print_calls(Dialect::Kotlin).is_some_and(|p| p.is_match("println(user.password)")));
-        assert!(!jvm.print_calls(Dialect::Java).is_some_and(|p| p.is_match("println(user.password)")));
-        assert!(jvm.plain_logging(Dialect::Kotlin).is_match("    println(\"started\")"));
+        assert!(kotlin.file_logging.is_match(appender));
+        assert!(!java.file_logging.is_match(appender));
+        assert!(kotlin.print_calls.as_ref().is_some_and(|p| p.is_match("println(user.password)")));
+        assert!(!java.print_calls.as_ref().is_some_and(|p| p.is_match("println(user.password)")));
+        assert!(kotlin.plain_logging.is_match("    println(\"started\")"));
         // Both log JSON and import the skeleton the same way.
-        for d in [Dialect::Java, Dialect::Kotlin] {
-            assert!(jvm.json_logging(d).is_match("encoder = LogstashEncoder()"));
-            assert!(jvm.skeleton_import(d).is_match("import vibe.observability.VibeObservability"));
+        for logs in [java, kotlin] {
+            assert!(logs.json_logging.is_match("encoder = LogstashEncoder()"));
+            assert!(logs.skeleton_import.is_match("import vibe.observability.VibeObservability"));
         }
     }
 

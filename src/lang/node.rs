@@ -5,12 +5,9 @@ use super::language::ENV_NAME;
 use super::pins::line_of;
 use super::re;
 use super::start::{RepoFiles, Start, dev_server, parse};
-use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use super::{Dependency, Dialect, Language, LanguageSupport, LogPatterns, Manifest, Neighbours, Unpinned};
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// JavaScript / TypeScript on Node.js.
-pub struct Support;
 
 /// How `vibe probe --example` installs and runs the generated example app.
 pub const EXAMPLE: ExampleApp = ExampleApp {
@@ -34,139 +31,62 @@ pub const EXAMPLE: ExampleApp = ExampleApp {
     run_env: &[("NODE_PATH", "{env}/node/node_modules")],
 };
 
-/// How its code reads an environment variable; group 1 (or the first that matched) is the name.
-static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r#"\b(?:process|Bun)\.env\.{ENV_NAME}|\bprocess\.env\[\s*['"`]{ENV_NAME}['"`]\s*\]|Deno\.env\.get\(\s*['"]{ENV_NAME}['"]"#
-    ))
-    .unwrap()
-});
-
-/// Prometheus client libraries in its dependency manifests.
-static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r#""(prom-client|express-prom-bundle|prometheus-api-metrics|@promster/[\w-]+|fastify-metrics|@opentelemetry/exporter-prometheus)"\s*:"#,
-    )
-});
-
-/// A JSON logger configured in its source (G3).
-/// Fastify's own logger (`Fastify({ logger: true })`) is pino, which writes JSON lines.
-static JSON_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r#"require\(\s*['"](?:pino|bunyan)['"]\s*\)|from\s+['"](?:pino|bunyan)['"]|format\.json\(\)|[Ff]astify['"]?\)?\s*\(\s*\{[^}]*\blogger\s*:\s*(?:true|\{)"#,
-    )
-});
-/// A winston printf format of its own, which writes JSON when it calls `JSON.stringify` (G3).
-static CUSTOM_FORMATTER: LazyLock<Regex> = LazyLock::new(|| re(r"\bformat\.printf\s*\("));
-/// Plain-text logging set up or used as the log (G3).
-static PLAIN_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r#"\bconsole\.(?:log|info|warn|error|debug)\s*\(|\bformat\.(?:simple|cli|prettyPrint)\(\)|\bformat\.printf\s*\(|\bmorgan\s*\(\s*['"`](?:combined|common|dev|short|tiny)"#,
-    )
-});
-/// Where a JSON logger is created, to read the fields it writes (G5).
-static JSON_LOGGER_SETUP: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\bpino\s*\(|\bwinston\.createLogger\s*\(|\bcreateLogger\s*\("));
-/// Logging to a file (G4).
-static FILE_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r#"\btransports\.File\s*\(|\bnew\s+DailyRotateFile\s*\(|\bpino\.destination\(\s*(?:\{\s*dest\s*:\s*)?["'`][^"'`]+["'`]|target\s*:\s*["']pino/file["'][^}]*destination\s*:\s*["'`][^"'`]+|\bfs\.createWriteStream\(\s*["'`][^"'`]*\.log["'`]|\brotating-file-stream\b|\btype\s*:\s*["'](?:file|dateFile|fileSync)["']"#,
-    )
-});
-/// An import of the generated observability module (G1).
-static SKELETON_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?:\brequire\s*\(\s*|\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)["'`][^"'`\n]*\bobservability\b[^"'`\n]*["'`]"#)
-});
-
-impl LanguageSupport for Support {
-    fn language(&self) -> Language {
-        Language::Node
-    }
-
-    fn source_extensions(&self) -> &'static [&'static str] {
-        &["js", "mjs", "cjs", "ts", "tsx", "jsx", "mts", "cts"]
-    }
-
-    fn detection_extensions(&self) -> &'static [&'static str] {
-        &["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "vue", "svelte"]
-    }
-
-    fn dialect(&self, _file: &str) -> Dialect {
-        Dialect::Js
-    }
-
-    fn manifests(&self) -> &'static [&'static str] {
-        &["package.json"]
-    }
-
-    fn name_manifests(&self) -> &'static [&'static str] {
-        &["package.json"]
-    }
-
-    fn env_read(&self, env: &str) -> String {
-        format!("read it with `process.env.{env}`")
-    }
-
-    fn env_read_pattern(&self) -> &'static Regex {
-        &ENV_READ
-    }
-
-    fn metrics_client(&self) -> &'static Regex {
-        &METRICS_CLIENT
-    }
-
-    fn json_logger(&self) -> &'static str {
-        "pino (`const logger = require('pino')()`)"
-    }
-
-    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
-        match m.name {
-            "package.json" => package_json(m, files),
-            _ => None,
-        }
-    }
-
-    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
-        (name == "package.json").then(|| package_json_deps(text))
-    }
-
-    fn example_app(&self) -> &'static ExampleApp {
-        &EXAMPLE
-    }
-
-    fn json_logging(&self, _: Dialect) -> &'static Regex {
-        &JSON_LOGGING
-    }
-
-    fn custom_json_formatter(&self) -> Option<(&'static Regex, &'static str)> {
-        Some((&CUSTOM_FORMATTER, "JSON.stringify"))
-    }
-
-    fn plain_logging(&self, _: Dialect) -> &'static Regex {
-        &PLAIN_LOGGING
-    }
-
-    fn json_logger_setup(&self, _: Dialect) -> &'static Regex {
-        &JSON_LOGGER_SETUP
-    }
-
-    fn file_logging(&self, _: Dialect) -> &'static Regex {
-        &FILE_LOGGING
-    }
-
-    fn print_calls(&self, _: Dialect) -> Option<&'static Regex> {
+/// What vibe knows of JavaScript / TypeScript on Node.js.
+pub(super) static SUPPORT: LanguageSupport = LanguageSupport {
+    language: Language::Node,
+    source_extensions: &["js", "mjs", "cjs", "ts", "tsx", "jsx", "mts", "cts"],
+    detection_extensions: &["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "vue", "svelte"],
+    dialect: Dialect::Js,
+    dialect_suffixes: &[],
+    manifests: &["package.json"],
+    name_manifests: &["package.json"],
+    env_read_template: "read it with `process.env.{env}`",
+    env_read_pattern: LazyLock::new(|| {
+        Regex::new(&format!(
+            r#"\b(?:process|Bun)\.env\.{ENV_NAME}|\bprocess\.env\[\s*['"`]{ENV_NAME}['"`]\s*\]|Deno\.env\.get\(\s*['"]{ENV_NAME}['"]"#
+        ))
+        .unwrap()
+    }),
+    metrics_client: LazyLock::new(|| {
+        re(
+            r#""(prom-client|express-prom-bundle|prometheus-api-metrics|@promster/[\w-]+|fastify-metrics|@opentelemetry/exporter-prometheus)"\s*:"#,
+        )
+    }),
+    json_logger: "pino (`const logger = require('pino')()`)",
+    example_app: &EXAMPLE,
+    logs: LogPatterns {
+        // Fastify's own logger (`Fastify({ logger: true })`) is pino, which writes JSON lines.
+        json_logging: LazyLock::new(|| {
+            re(
+                r#"require\(\s*['"](?:pino|bunyan)['"]\s*\)|from\s+['"](?:pino|bunyan)['"]|format\.json\(\)|[Ff]astify['"]?\)?\s*\(\s*\{[^}]*\blogger\s*:\s*(?:true|\{)"#,
+            )
+        }),
+        // A winston printf format of its own, which writes JSON when it calls `JSON.stringify` (G3).
+        custom_json_formatter: Some((LazyLock::new(|| re(r"\bformat\.printf\s*\(")), "JSON.stringify")),
+        plain_logging: LazyLock::new(|| {
+            re(
+                r#"\bconsole\.(?:log|info|warn|error|debug)\s*\(|\bformat\.(?:simple|cli|prettyPrint)\(\)|\bformat\.printf\s*\(|\bmorgan\s*\(\s*['"`](?:combined|common|dev|short|tiny)"#,
+            )
+        }),
+        json_logger_setup: LazyLock::new(|| re(r"\bpino\s*\(|\bwinston\.createLogger\s*\(|\bcreateLogger\s*\(")),
+        file_logging: LazyLock::new(|| {
+            re(
+                r#"\btransports\.File\s*\(|\bnew\s+DailyRotateFile\s*\(|\bpino\.destination\(\s*(?:\{\s*dest\s*:\s*)?["'`][^"'`]+["'`]|target\s*:\s*["']pino/file["'][^}]*destination\s*:\s*["'`][^"'`]+|\bfs\.createWriteStream\(\s*["'`][^"'`]*\.log["'`]|\brotating-file-stream\b|\btype\s*:\s*["'](?:file|dateFile|fileSync)["']"#,
+            )
+        }),
         // `console` is a logger object: its calls are found as log method calls.
-        None
-    }
-
-    fn skeleton_import(&self, _: Dialect) -> &'static Regex {
-        &SKELETON_IMPORT
-    }
-
-    fn start(&self, repo: &RepoFiles) -> Option<Start> {
-        start(repo)
-    }
-}
+        print_calls: None,
+        skeleton_import: LazyLock::new(|| {
+            re(
+                r#"(?:\brequire\s*\(\s*|\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)["'`][^"'`\n]*\bobservability\b[^"'`\n]*["'`]"#,
+            )
+        }),
+    },
+    dialect_logs: &[],
+    pin_rules: &[("package.json", package_json)],
+    read_dependencies: dependencies,
+    read_start: start,
+};
 
 // ---------------------------------------------------------------------------------------------
 // The start command
@@ -285,6 +205,11 @@ fn package_json(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
 
 // ---------------------------------------------------------------------------------------------
 // Dependencies (detection)
+
+/// The dependencies manifest `name` declares, or None when it is not one of this language's.
+fn dependencies(name: &str, text: &str) -> Option<Vec<Dependency>> {
+    (name == "package.json").then(|| package_json_deps(text))
+}
 
 /// package.json: every dependency section.
 fn package_json_deps(text: &str) -> Vec<Dependency> {

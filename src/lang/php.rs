@@ -5,12 +5,9 @@ use super::language::ENV_NAME;
 use super::pins::line_of;
 use super::re;
 use super::start::{RepoFiles, Start};
-use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use super::{Dependency, Dialect, Language, LanguageSupport, LogPatterns, Manifest, Neighbours, Unpinned};
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// PHP (FPM).
-pub struct Support;
 
 /// How `vibe probe --example` installs and runs the generated example app.
 pub const EXAMPLE: ExampleApp = ExampleApp {
@@ -43,122 +40,48 @@ pub const EXAMPLE: ExampleApp = ExampleApp {
     run_env: &[],
 };
 
-/// How its code reads an environment variable; group 1 (or the first that matched) is the name.
-static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r#"\b(?:getenv|env)\(\s*['"]{ENV_NAME}['"]|\$_ENV\s*\[\s*['"]{ENV_NAME}['"]\s*\]"#)).unwrap()
-});
-
-/// Prometheus client libraries in its dependency manifests.
-static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| re(r"prometheus_client_php"));
-
-/// A JSON logger configured in its source (G3).
-static JSON_LOGGING: LazyLock<Regex> = LazyLock::new(|| re(r"\bJsonFormatter\b"));
-/// A monolog formatter of its own, which writes JSON when it calls `json_encode` (G3).
-static CUSTOM_FORMATTER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"implements\s+[\w\\]*FormatterInterface\b|extends\s+[\w\\]*NormalizerFormatter\b"));
-/// Plain-text logging set up or used as the log (G3).
-static PLAIN_LOGGING: LazyLock<Regex> = LazyLock::new(|| re(r"\bLineFormatter\b|\berror_log\s*\("));
-/// Where a JSON logger is created, to read the fields it writes (G5).
-static JSON_LOGGER_SETUP: LazyLock<Regex> = LazyLock::new(|| re(r"\bnew\s+JsonFormatter\s*\("));
-/// Logging to a file (G4).
-static FILE_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"\bnew\s+(?:StreamHandler\(\s*(?:["'](?:[^p"'][^"']*|p[^h][^"']*)["']|__DIR__)|RotatingFileHandler\s*\()"#)
-});
-/// Logging without a logger object (G6).
-static PRINT_CALLS: LazyLock<Regex> = LazyLock::new(|| re(r"\berror_log[ \t]*\("));
-/// An import of the generated observability module (G1).
-static SKELETON_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?i)\bVibe\\Observability\\|\b(?:require|include)(?:_once)?\b[^;\n]*["'][^"'\n]*/observability/"#)
-});
-
-impl LanguageSupport for Support {
-    fn language(&self) -> Language {
-        Language::Php
-    }
-
-    fn source_extensions(&self) -> &'static [&'static str] {
-        &["php"]
-    }
-
-    fn detection_extensions(&self) -> &'static [&'static str] {
-        &["php"]
-    }
-
-    fn dialect(&self, _file: &str) -> Dialect {
-        Dialect::Php
-    }
-
-    fn manifests(&self) -> &'static [&'static str] {
-        &["composer.json"]
-    }
-
-    fn name_manifests(&self) -> &'static [&'static str] {
-        &["composer.json"]
-    }
-
-    fn env_read(&self, env: &str) -> String {
-        format!("read it with `getenv('{env}')`")
-    }
-
-    fn env_read_pattern(&self) -> &'static Regex {
-        &ENV_READ
-    }
-
-    fn metrics_client(&self) -> &'static Regex {
-        &METRICS_CLIENT
-    }
-
-    fn json_logger(&self) -> &'static str {
-        "monolog with a JsonFormatter on `php://stdout`"
-    }
-
-    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
-        match m.name {
-            "composer.json" => composer_json(m, files),
-            _ => None,
-        }
-    }
-
-    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
-        (name == "composer.json").then(|| composer_json_deps(text))
-    }
-
-    fn example_app(&self) -> &'static ExampleApp {
-        &EXAMPLE
-    }
-
-    fn json_logging(&self, _: Dialect) -> &'static Regex {
-        &JSON_LOGGING
-    }
-
-    fn custom_json_formatter(&self) -> Option<(&'static Regex, &'static str)> {
-        Some((&CUSTOM_FORMATTER, "json_encode"))
-    }
-
-    fn plain_logging(&self, _: Dialect) -> &'static Regex {
-        &PLAIN_LOGGING
-    }
-
-    fn json_logger_setup(&self, _: Dialect) -> &'static Regex {
-        &JSON_LOGGER_SETUP
-    }
-
-    fn file_logging(&self, _: Dialect) -> &'static Regex {
-        &FILE_LOGGING
-    }
-
-    fn print_calls(&self, _: Dialect) -> Option<&'static Regex> {
-        Some(&PRINT_CALLS)
-    }
-
-    fn skeleton_import(&self, _: Dialect) -> &'static Regex {
-        &SKELETON_IMPORT
-    }
-
-    fn start(&self, repo: &RepoFiles) -> Option<Start> {
-        start(repo)
-    }
-}
+/// What vibe knows of PHP.
+pub(super) static SUPPORT: LanguageSupport = LanguageSupport {
+    language: Language::Php,
+    source_extensions: &["php"],
+    detection_extensions: &["php"],
+    dialect: Dialect::Php,
+    dialect_suffixes: &[],
+    manifests: &["composer.json"],
+    name_manifests: &["composer.json"],
+    env_read_template: "read it with `getenv('{env}')`",
+    env_read_pattern: LazyLock::new(|| {
+        Regex::new(&format!(r#"\b(?:getenv|env)\(\s*['"]{ENV_NAME}['"]|\$_ENV\s*\[\s*['"]{ENV_NAME}['"]\s*\]"#))
+            .unwrap()
+    }),
+    metrics_client: LazyLock::new(|| re(r"prometheus_client_php")),
+    json_logger: "monolog with a JsonFormatter on `php://stdout`",
+    example_app: &EXAMPLE,
+    logs: LogPatterns {
+        json_logging: LazyLock::new(|| re(r"\bJsonFormatter\b")),
+        // A monolog formatter of its own, which writes JSON when it calls `json_encode` (G3).
+        custom_json_formatter: Some((
+            LazyLock::new(|| re(r"implements\s+[\w\\]*FormatterInterface\b|extends\s+[\w\\]*NormalizerFormatter\b")),
+            "json_encode",
+        )),
+        plain_logging: LazyLock::new(|| re(r"\bLineFormatter\b|\berror_log\s*\(")),
+        json_logger_setup: LazyLock::new(|| re(r"\bnew\s+JsonFormatter\s*\(")),
+        file_logging: LazyLock::new(|| {
+            re(
+                r#"\bnew\s+(?:StreamHandler\(\s*(?:["'](?:[^p"'][^"']*|p[^h][^"']*)["']|__DIR__)|RotatingFileHandler\s*\()"#,
+            )
+        }),
+        // Logging without a logger object (G6).
+        print_calls: Some(LazyLock::new(|| re(r"\berror_log[ \t]*\("))),
+        skeleton_import: LazyLock::new(|| {
+            re(r#"(?i)\bVibe\\Observability\\|\b(?:require|include)(?:_once)?\b[^;\n]*["'][^"'\n]*/observability/"#)
+        }),
+    },
+    dialect_logs: &[],
+    pin_rules: &[("composer.json", composer_json)],
+    read_dependencies: dependencies,
+    read_start: start,
+};
 
 // ---------------------------------------------------------------------------------------------
 // The start command
@@ -199,6 +122,11 @@ fn composer_json(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
 // ---------------------------------------------------------------------------------------------
 // Dependencies (detection)
 
+/// The dependencies manifest `name` declares, or None when it is not one of this language's.
+fn dependencies(name: &str, text: &str) -> Option<Vec<Dependency>> {
+    (name == "composer.json").then(|| composer_json_deps(text))
+}
+
 /// composer.json: `require` and `require-dev`.
 fn composer_json_deps(text: &str) -> Vec<Dependency> {
     let mut out = Vec::new();
@@ -219,10 +147,10 @@ mod start_tests {
 
     #[test]
     fn the_front_controller_s_folder_is_served() {
-        let s = Support.start(&RepoFiles::from_pairs(&[("public/index.php", "<?php")])).unwrap();
+        let s = SUPPORT.start(&RepoFiles::from_pairs(&[("public/index.php", "<?php")])).unwrap();
         assert_eq!(s.argv.join(" "), "php -S 0.0.0.0:$PORT -t public");
-        let s = Support.start(&RepoFiles::from_pairs(&[("index.php", "<?php")])).unwrap();
+        let s = SUPPORT.start(&RepoFiles::from_pairs(&[("index.php", "<?php")])).unwrap();
         assert_eq!(s.argv.last().map(String::as_str), Some("."));
-        assert!(Support.start(&RepoFiles::from_pairs(&[("src/App.php", "<?php")])).is_none());
+        assert!(SUPPORT.start(&RepoFiles::from_pairs(&[("src/App.php", "<?php")])).is_none());
     }
 }

@@ -6,12 +6,9 @@ use super::pins::{line_of, plural_list};
 use super::re;
 use super::start::{RepoFiles, Start, line_at};
 use super::toml::{toml_entries, toml_strings};
-use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use super::{Dependency, Dialect, Language, LanguageSupport, LogPatterns, Manifest, Neighbours, Unpinned};
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// Python.
-pub struct Support;
 
 /// How `vibe probe --example` installs and runs the generated example app.
 pub const EXAMPLE: ExampleApp = ExampleApp {
@@ -47,145 +44,67 @@ pub const EXAMPLE: ExampleApp = ExampleApp {
 /// app's dependency file lacks it (B8).
 pub(crate) const SERVER_PINS: &[(&str, &str)] = &[("gunicorn", "gunicorn==27.0.1"), ("uvicorn", "uvicorn==0.55.0")];
 
-/// How its code reads an environment variable; group 1 (or the first that matched) is the name.
-static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r#"\benviron\s*\[\s*['"]{ENV_NAME}['"]\s*\]|\benviron\.get\(\s*['"]{ENV_NAME}['"]|\bgetenv\(\s*['"]{ENV_NAME}['"]"#
-    ))
-    .unwrap()
-});
-
-/// Prometheus client libraries in its dependency manifests.
-static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r#"(?im)(?:^|["'\s])(prometheus[_-]client|prometheus[_-]fastapi[_-]instrumentator|prometheus[_-]flask[_-]exporter|django[_-]prometheus|starlette[_-]exporter|starlette[_-]prometheus|aioprometheus)\b"#,
-    )
-});
-
-/// A JSON logger configured in its source (G3).
-static JSON_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\bpythonjsonlogger\b|\bjsonlogger\b|\bJsonFormatter\b|\bJSONRenderer\b|\bjson_logging\b|\becs_logging\b|\bserialize\s*=\s*True|\bJSONFormatter\b",
-    )
-});
-/// A formatter class of its own, which writes JSON when it calls `json.dumps` (G3).
-static CUSTOM_FORMATTER: LazyLock<Regex> = LazyLock::new(|| re(r"class\s+\w+\(\s*(?:logging\.)?Formatter\s*\)"));
-/// Plain-text logging set up or used as the log (G3).
-static PLAIN_LOGGING: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\blogging\.basicConfig\s*\(|\blogging\.Formatter\s*\(|(?m)^\s*print\s*\("));
-/// Where a JSON logger is created, to read the fields it writes (G5).
-static JSON_LOGGER_SETUP: LazyLock<Regex> = LazyLock::new(|| re(r"\bJsonFormatter\s*\(|\bJSONRenderer\s*\("));
-/// Logging to a file (G4).
-static FILE_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r#"\b(?:Rotating|TimedRotating|Watched)?FileHandler\s*\(|["']logging\.(?:handlers\.)?(?:Rotating|TimedRotating|Watched)?FileHandler["']|\bbasicConfig\s*\([^)]*\bfilename\s*=|\blogger\.add\(\s*["'][^"']+\.log["']"#,
-    )
-});
-/// Printing without a logger object (G6).
-static PRINT_CALLS: LazyLock<Regex> = LazyLock::new(|| re(r"\bprint[ \t]*\("));
-/// An import of the generated observability module (G1).
-static SKELETON_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?m)^\s*(?:from\s+[\w.]*\b(?:vibe_)?observability\b|import\s+[\w.]*\b(?:vibe_)?observability\b)")
-});
-
-impl LanguageSupport for Support {
-    fn language(&self) -> Language {
-        Language::Python
-    }
-
-    fn source_extensions(&self) -> &'static [&'static str] {
-        &["py"]
-    }
-
-    fn detection_extensions(&self) -> &'static [&'static str] {
-        &["py"]
-    }
-
-    fn dialect(&self, _file: &str) -> Dialect {
-        Dialect::Python
-    }
-
-    fn manifests(&self) -> &'static [&'static str] {
-        &["requirements.txt", "pyproject.toml", "Pipfile"]
-    }
-
-    fn name_manifests(&self) -> &'static [&'static str] {
-        &["pyproject.toml"]
-    }
-
-    fn env_read(&self, env: &str) -> String {
-        format!("read it with `os.environ[\"{env}\"]`")
-    }
-
-    fn env_read_pattern(&self) -> &'static Regex {
-        &ENV_READ
-    }
-
-    fn metrics_client(&self) -> &'static Regex {
-        &METRICS_CLIENT
-    }
-
-    fn json_logger(&self) -> &'static str {
-        "python-json-logger's JsonFormatter on a StreamHandler(sys.stdout), or structlog with JSONRenderer"
-    }
-
-    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
-        match m.name {
-            "requirements.txt" => requirements_txt(m, files),
-            "pyproject.toml" => pyproject(m, files),
-            "Pipfile" => pipfile(m, files),
-            _ => None,
-        }
-    }
-
-    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
-        match name {
-            "pyproject.toml" => Some(pyproject_deps(text)),
-            "Pipfile" => Some(pipfile_deps(text)),
-            name if name.ends_with(".txt") && name != "runtime.txt" => Some(requirements_deps(text)),
-            _ => None,
-        }
-    }
-
-    fn example_app(&self) -> &'static ExampleApp {
-        &EXAMPLE
-    }
-
-    fn json_logging(&self, _: Dialect) -> &'static Regex {
-        &JSON_LOGGING
-    }
-
-    fn custom_json_formatter(&self) -> Option<(&'static Regex, &'static str)> {
-        Some((&CUSTOM_FORMATTER, "json.dumps"))
-    }
-
-    fn plain_logging(&self, _: Dialect) -> &'static Regex {
-        &PLAIN_LOGGING
-    }
-
-    fn json_logger_setup(&self, _: Dialect) -> &'static Regex {
-        &JSON_LOGGER_SETUP
-    }
-
-    fn file_logging(&self, _: Dialect) -> &'static Regex {
-        &FILE_LOGGING
-    }
-
-    fn print_calls(&self, _: Dialect) -> Option<&'static Regex> {
-        Some(&PRINT_CALLS)
-    }
-
-    fn skeleton_import(&self, _: Dialect) -> &'static Regex {
-        &SKELETON_IMPORT
-    }
-
-    fn start(&self, repo: &RepoFiles) -> Option<Start> {
-        django(repo).or_else(|| app_object(repo)).or_else(|| script(repo))
-    }
-}
+/// What vibe knows of Python.
+pub(super) static SUPPORT: LanguageSupport = LanguageSupport {
+    language: Language::Python,
+    source_extensions: &["py"],
+    detection_extensions: &["py"],
+    dialect: Dialect::Python,
+    dialect_suffixes: &[],
+    manifests: &["requirements.txt", "pyproject.toml", "Pipfile"],
+    name_manifests: &["pyproject.toml"],
+    env_read_template: "read it with `os.environ[\"{env}\"]`",
+    env_read_pattern: LazyLock::new(|| {
+        Regex::new(&format!(
+            r#"\benviron\s*\[\s*['"]{ENV_NAME}['"]\s*\]|\benviron\.get\(\s*['"]{ENV_NAME}['"]|\bgetenv\(\s*['"]{ENV_NAME}['"]"#
+        ))
+        .unwrap()
+    }),
+    metrics_client: LazyLock::new(|| {
+        re(
+            r#"(?im)(?:^|["'\s])(prometheus[_-]client|prometheus[_-]fastapi[_-]instrumentator|prometheus[_-]flask[_-]exporter|django[_-]prometheus|starlette[_-]exporter|starlette[_-]prometheus|aioprometheus)\b"#,
+        )
+    }),
+    json_logger: "python-json-logger's JsonFormatter on a StreamHandler(sys.stdout), or structlog with JSONRenderer",
+    example_app: &EXAMPLE,
+    logs: LogPatterns {
+        json_logging: LazyLock::new(|| {
+            re(
+                r"\bpythonjsonlogger\b|\bjsonlogger\b|\bJsonFormatter\b|\bJSONRenderer\b|\bjson_logging\b|\becs_logging\b|\bserialize\s*=\s*True|\bJSONFormatter\b",
+            )
+        }),
+        // A formatter class of its own, which writes JSON when it calls `json.dumps` (G3).
+        custom_json_formatter: Some((
+            LazyLock::new(|| re(r"class\s+\w+\(\s*(?:logging\.)?Formatter\s*\)")),
+            "json.dumps",
+        )),
+        plain_logging: LazyLock::new(|| {
+            re(r"\blogging\.basicConfig\s*\(|\blogging\.Formatter\s*\(|(?m)^\s*print\s*\(")
+        }),
+        json_logger_setup: LazyLock::new(|| re(r"\bJsonFormatter\s*\(|\bJSONRenderer\s*\(")),
+        file_logging: LazyLock::new(|| {
+            re(
+                r#"\b(?:Rotating|TimedRotating|Watched)?FileHandler\s*\(|["']logging\.(?:handlers\.)?(?:Rotating|TimedRotating|Watched)?FileHandler["']|\bbasicConfig\s*\([^)]*\bfilename\s*=|\blogger\.add\(\s*["'][^"']+\.log["']"#,
+            )
+        }),
+        print_calls: Some(LazyLock::new(|| re(r"\bprint[ \t]*\("))),
+        skeleton_import: LazyLock::new(|| {
+            re(r"(?m)^\s*(?:from\s+[\w.]*\b(?:vibe_)?observability\b|import\s+[\w.]*\b(?:vibe_)?observability\b)")
+        }),
+    },
+    dialect_logs: &[],
+    pin_rules: &[("requirements.txt", requirements_txt), ("pyproject.toml", pyproject), ("Pipfile", pipfile)],
+    read_dependencies: dependencies,
+    read_start: start,
+};
 
 // ---------------------------------------------------------------------------------------------
 // The start command
+
+/// How the app starts: a Django project, else an app object a server imports, else a script.
+fn start(repo: &RepoFiles) -> Option<Start> {
+    django(repo).or_else(|| app_object(repo)).or_else(|| script(repo))
+}
 
 /// A Django project: manage.py and the settings' WSGI_APPLICATION, served by gunicorn.
 fn django(repo: &RepoFiles) -> Option<Start> {
@@ -410,6 +329,16 @@ fn pipfile(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
 // ---------------------------------------------------------------------------------------------
 // Dependencies (detection)
 
+/// The dependencies manifest `name` declares, or None when it is not one of this language's.
+fn dependencies(name: &str, text: &str) -> Option<Vec<Dependency>> {
+    match name {
+        "pyproject.toml" => Some(pyproject_deps(text)),
+        "Pipfile" => Some(pipfile_deps(text)),
+        name if name.ends_with(".txt") && name != "runtime.txt" => Some(requirements_deps(text)),
+        _ => None,
+    }
+}
+
 /// Normalises a Python distribution name the way pip compares them (PEP 503).
 pub(crate) fn pep503(name: &str) -> String {
     name.to_ascii_lowercase().replace(['_', '.'], "-")
@@ -497,7 +426,7 @@ mod start_tests {
     use super::*;
 
     fn start_of(files: &[(&str, &str)]) -> Option<Start> {
-        Support.start(&RepoFiles::from_pairs(files))
+        SUPPORT.start(&RepoFiles::from_pairs(files))
     }
 
     #[test]

@@ -6,12 +6,9 @@ use super::re;
 use super::start::{RepoFiles, Start};
 use super::toml::toml_get;
 use super::toml::{toml_entries, toml_strings};
-use super::{Dependency, Dialect, Language, LanguageSupport, Manifest, Neighbours, Unpinned};
+use super::{Dependency, Dialect, Language, LanguageSupport, LogPatterns, Manifest, Neighbours, Unpinned};
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// Rust.
-pub struct Support;
 
 /// How `vibe probe --example` installs and runs the generated example app.
 pub const EXAMPLE: ExampleApp = ExampleApp {
@@ -39,128 +36,50 @@ pub const EXAMPLE: ExampleApp = ExampleApp {
     run_env: &[],
 };
 
-/// How its code reads an environment variable; group 1 (or the first that matched) is the name.
-static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r#"\benv::var(?:_os)?\(\s*"{ENV_NAME}"|\bdotenvy?::var\(\s*"{ENV_NAME}""#)).unwrap()
-});
-
-/// Prometheus client libraries in its dependency manifests.
-static METRICS_CLIENT: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?m)^\s*(?:\[dependencies\.)?(prometheus|prometheus-client|metrics-exporter-prometheus|axum-prometheus|actix-web-prom|autometrics)\s*[=\]]",
-    )
-});
-
-/// A JSON logger configured in its source (G3).
-static JSON_LOGGING: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\.json\(\)|\bjson_subscriber\b|\bslog_json\b|\btracing_bunyan_formatter\b"));
-/// A tracing event formatter of its own, which writes JSON when it uses `serde_json` (G3).
-static CUSTOM_FORMATTER: LazyLock<Regex> = LazyLock::new(|| re(r"\bimpl\b[^{]*\bFormatEvent\b"));
-/// Plain-text logging set up or used as the log (G3).
-static PLAIN_LOGGING: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(?:e?println)!\s*\(|\benv_logger::(?:init|Builder)|\bsimple_logger\b"));
-/// Where a JSON logger is created, to read the fields it writes (G5).
-static JSON_LOGGER_SETUP: LazyLock<Regex> = LazyLock::new(|| re(r"\.json\(\)"));
-/// Logging to a file (G4).
-static FILE_LOGGING: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\btracing_appender::rolling\b|\bRollingFileAppender\b|\blog_to_file\b|\bFileAppender::builder\b")
-});
-/// Printing and logging macros, which take no logger object (G6).
-static PRINT_CALLS: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(?:(?:tracing|log)::)?(?:trace|debug|info|warn|error|println|eprintln|print|eprint)![ \t]*\(")
-});
-/// An import of the generated observability module (G1).
-static SKELETON_IMPORT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\bvibe_observability::|\buse\s+vibe_observability\b|\bmod\s+observability\b"));
-
-impl LanguageSupport for Support {
-    fn language(&self) -> Language {
-        Language::Rust
-    }
-
-    fn source_extensions(&self) -> &'static [&'static str] {
-        &["rs"]
-    }
-
-    fn detection_extensions(&self) -> &'static [&'static str] {
-        &["rs"]
-    }
-
-    fn dialect(&self, _file: &str) -> Dialect {
-        Dialect::Rust
-    }
-
-    fn manifests(&self) -> &'static [&'static str] {
-        &["Cargo.toml"]
-    }
-
-    fn name_manifests(&self) -> &'static [&'static str] {
-        &["Cargo.toml"]
-    }
-
-    fn env_read(&self, env: &str) -> String {
-        format!("read it with `std::env::var(\"{env}\")`")
-    }
-
-    fn env_read_pattern(&self) -> &'static Regex {
-        &ENV_READ
-    }
-
-    fn metrics_client(&self) -> &'static Regex {
-        &METRICS_CLIENT
-    }
-
-    fn json_logger(&self) -> &'static str {
-        "tracing-subscriber with `.json()`"
-    }
-
-    fn unpinned(&self, m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
-        match m.name {
-            "Cargo.toml" => cargo_toml(m, files),
-            _ => None,
-        }
-    }
-
-    fn dependencies(&self, name: &str, text: &str) -> Option<Vec<Dependency>> {
-        (name == "Cargo.toml").then(|| cargo_deps(text))
-    }
-
-    fn example_app(&self) -> &'static ExampleApp {
-        &EXAMPLE
-    }
-
-    fn json_logging(&self, _: Dialect) -> &'static Regex {
-        &JSON_LOGGING
-    }
-
-    fn custom_json_formatter(&self) -> Option<(&'static Regex, &'static str)> {
-        Some((&CUSTOM_FORMATTER, "serde_json"))
-    }
-
-    fn plain_logging(&self, _: Dialect) -> &'static Regex {
-        &PLAIN_LOGGING
-    }
-
-    fn json_logger_setup(&self, _: Dialect) -> &'static Regex {
-        &JSON_LOGGER_SETUP
-    }
-
-    fn file_logging(&self, _: Dialect) -> &'static Regex {
-        &FILE_LOGGING
-    }
-
-    fn print_calls(&self, _: Dialect) -> Option<&'static Regex> {
-        Some(&PRINT_CALLS)
-    }
-
-    fn skeleton_import(&self, _: Dialect) -> &'static Regex {
-        &SKELETON_IMPORT
-    }
-
-    fn start(&self, repo: &RepoFiles) -> Option<Start> {
-        start(repo)
-    }
-}
+/// What vibe knows of Rust.
+pub(super) static SUPPORT: LanguageSupport = LanguageSupport {
+    language: Language::Rust,
+    source_extensions: &["rs"],
+    detection_extensions: &["rs"],
+    dialect: Dialect::Rust,
+    dialect_suffixes: &[],
+    manifests: &["Cargo.toml"],
+    name_manifests: &["Cargo.toml"],
+    env_read_template: "read it with `std::env::var(\"{env}\")`",
+    env_read_pattern: LazyLock::new(|| {
+        Regex::new(&format!(r#"\benv::var(?:_os)?\(\s*"{ENV_NAME}"|\bdotenvy?::var\(\s*"{ENV_NAME}""#)).unwrap()
+    }),
+    metrics_client: LazyLock::new(|| {
+        re(
+            r"(?m)^\s*(?:\[dependencies\.)?(prometheus|prometheus-client|metrics-exporter-prometheus|axum-prometheus|actix-web-prom|autometrics)\s*[=\]]",
+        )
+    }),
+    json_logger: "tracing-subscriber with `.json()`",
+    example_app: &EXAMPLE,
+    logs: LogPatterns {
+        json_logging: LazyLock::new(|| {
+            re(r"\.json\(\)|\bjson_subscriber\b|\bslog_json\b|\btracing_bunyan_formatter\b")
+        }),
+        // A tracing event formatter of its own, which writes JSON when it uses `serde_json` (G3).
+        custom_json_formatter: Some((LazyLock::new(|| re(r"\bimpl\b[^{]*\bFormatEvent\b")), "serde_json")),
+        plain_logging: LazyLock::new(|| re(r"\b(?:e?println)!\s*\(|\benv_logger::(?:init|Builder)|\bsimple_logger\b")),
+        json_logger_setup: LazyLock::new(|| re(r"\.json\(\)")),
+        file_logging: LazyLock::new(|| {
+            re(r"\btracing_appender::rolling\b|\bRollingFileAppender\b|\blog_to_file\b|\bFileAppender::builder\b")
+        }),
+        // Printing and logging macros, which take no logger object (G6).
+        print_calls: Some(LazyLock::new(|| {
+            re(r"\b(?:(?:tracing|log)::)?(?:trace|debug|info|warn|error|println|eprintln|print|eprint)![ \t]*\(")
+        })),
+        skeleton_import: LazyLock::new(|| {
+            re(r"\bvibe_observability::|\buse\s+vibe_observability\b|\bmod\s+observability\b")
+        }),
+    },
+    dialect_logs: &[],
+    pin_rules: &[("Cargo.toml", cargo_toml)],
+    read_dependencies: dependencies,
+    read_start: start,
+};
 
 // ---------------------------------------------------------------------------------------------
 // The start command
@@ -221,6 +140,11 @@ fn cargo_toml(m: &Manifest, files: &Neighbours) -> Option<Unpinned> {
 // ---------------------------------------------------------------------------------------------
 // Dependencies (detection)
 
+/// The dependencies manifest `name` declares, or None when it is not one of this language's.
+fn dependencies(name: &str, text: &str) -> Option<Vec<Dependency>> {
+    (name == "Cargo.toml").then(|| cargo_deps(text))
+}
+
 /// Cargo.toml: every dependency table, with the features asked for.
 fn cargo_deps(text: &str) -> Vec<Dependency> {
     let mut out = Vec::new();
@@ -254,10 +178,10 @@ mod start_tests {
     fn the_binary_is_the_one_cargo_toml_names() {
         let cargo = "[package]\nname = \"shop\"\nversion = \"0.1.0\"\n";
         let s =
-            Support.start(&RepoFiles::from_pairs(&[("Cargo.toml", cargo), ("src/main.rs", "fn main() {}")])).unwrap();
+            SUPPORT.start(&RepoFiles::from_pairs(&[("Cargo.toml", cargo), ("src/main.rs", "fn main() {}")])).unwrap();
         assert_eq!((s.argv.join(" "), s.sure), ("cargo run --release --bin shop".to_string(), true));
         let two = format!("{cargo}\n[[bin]]\nname = \"server\"\npath = \"src/bin/server.rs\"\n");
-        let s = Support.start(&RepoFiles::from_pairs(&[("Cargo.toml", &two), ("src/main.rs", "")])).unwrap();
+        let s = SUPPORT.start(&RepoFiles::from_pairs(&[("Cargo.toml", &two), ("src/main.rs", "")])).unwrap();
         assert_eq!((s.argv[4].as_str(), s.sure), ("server", false));
     }
 }

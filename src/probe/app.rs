@@ -125,29 +125,27 @@ pub fn prepare(
     let layout = Layout::new(&env_dir, &app_dir, &kind);
     let fingerprint = fingerprint(&root, &kind.inputs(&root, &start.app_dir), &start.app_dir)?;
     let stamp = env_dir.join(format!("{}.installed", kind.name()));
-    if install {
-        run_install(&root, &layout, &kind, progress)?;
-        std::fs::write(&stamp, &fingerprint).map_err(|e| Error::io(&stamp, e))?;
-    } else {
-        match crate::fsread::read_text(&stamp) {
-            Ok(recorded) if recorded == fingerprint => {}
-            Ok(_) => {
-                return Err(Error::Usage(format!(
-                    "{} changed since the app's dependencies were installed: run `vibe probe --app --install` again.",
-                    shown_inputs(&root, &kind, &start.app_dir)
-                )));
-            }
-            Err(_) => {
-                return Err(Error::Usage(format!(
-                    "the app's dependencies are not installed: run `vibe probe --app --install` (it installs them \
-                     the way {dockerfile} does, into {APP_ENV_DIR}/)."
-                )));
-            }
-        }
-        if let Kind::Node { .. } = kind {
-            // The copy gets the current code; its installed node_modules stay.
-            sync_copy(&app_dir, &layout.cwd)?;
-        }
+    super::stamp::install_or_check(
+        &stamp,
+        &fingerprint,
+        install,
+        || run_install(&root, &layout, &kind, progress),
+        || {
+            format!(
+                "{} changed since the app's dependencies were installed: run `vibe probe --app --install` again.",
+                shown_inputs(&root, &kind, &start.app_dir)
+            )
+        },
+        || {
+            format!(
+                "the app's dependencies are not installed: run `vibe probe --app --install` (it installs them \
+                 the way {dockerfile} does, into {APP_ENV_DIR}/)."
+            )
+        },
+    )?;
+    if !install && let Kind::Node { .. } = kind {
+        // The copy gets the current code; its installed node_modules stay.
+        sync_copy(&app_dir, &layout.cwd)?;
     }
     let mut notes = vec![format!(
         "The image's command ({dockerfile}{}): `{}`, run in {} (the image's {}).",

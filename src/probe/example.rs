@@ -90,28 +90,26 @@ pub fn prepare(
     }
     let fingerprint = fingerprint(&vars, example)?;
     let stamp = vars.stamp(language);
-    if install {
-        run_install(&vars, example, progress)?;
-        std::fs::write(&stamp, &fingerprint).map_err(|e| Error::io(&stamp, e))?;
-    } else {
-        match crate::fsread::read_text(&stamp) {
-            Ok(recorded) if recorded == fingerprint => {}
-            Ok(_) => {
-                return Err(Error::Usage(format!(
-                    "{OBSERVABILITY_DIR}/ changed since the example was installed: run `vibe probe --example \
-                     --install` to install {} again.",
-                    what_inputs(example)
-                )));
-            }
-            Err(_) => {
-                return Err(Error::Usage(format!(
-                    "the example's dependencies are not installed: run `vibe probe --example --install` (it \
-                     installs the pinned packages from {} into {EXAMPLE_ENV_DIR}/ with {}).",
-                    example.registry, example.installer
-                )));
-            }
-        }
-    }
+    super::stamp::install_or_check(
+        &stamp,
+        &fingerprint,
+        install,
+        || run_install(&vars, example, progress),
+        || {
+            format!(
+                "{OBSERVABILITY_DIR}/ changed since the example was installed: run `vibe probe --example \
+                 --install` to install {} again.",
+                what_inputs(example)
+            )
+        },
+        || {
+            format!(
+                "the example's dependencies are not installed: run `vibe probe --example --install` (it \
+                 installs the pinned packages from {} into {EXAMPLE_ENV_DIR}/ with {}).",
+                example.registry, example.installer
+            )
+        },
+    )?;
     let command: Vec<String> = example.run.iter().map(|a| vars.expand(a)).collect();
     if let Some(program) = command.first()
         && !program.contains('/')

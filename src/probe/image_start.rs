@@ -5,6 +5,7 @@
 
 use crate::repo::{Instruction, parse_dockerfile};
 use crate::review::model::entry::image_path as join;
+use crate::review::model::entry::stages::{Stage, copy_of, looks_like_folder, running, stages, tidy};
 
 /// What the Dockerfile says about starting the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,31 +55,9 @@ pub enum StartError {
 pub fn read(text: &str) -> Result<ImageStart, StartError> {
     let instructions = parse_dockerfile(text);
     let stages = stages(&instructions);
-    let Some(last) = stages.len().checked_sub(1) else { return Err(StartError::NoCommand) };
-    let chain = chain(&stages, last);
-    let mut workdir = "/".to_string();
-    let mut env = Vec::new();
-    let mut cmd: Option<(u32, Form)> = None;
-    let mut entrypoint: Option<(u32, Form)> = None;
-    for ins in chain.iter().flat_map(|&s| stages[s].body.iter()) {
-        match ins.keyword.as_str() {
-            "WORKDIR" => workdir = join(&workdir, &expand(ins.args.trim(), &env)),
-            "ENV" => {
-                for (k, v) in crate::repo::env_pairs(&ins.args) {
-                    let v = expand(&v, &env);
-                    env.retain(|(name, _)| *name != k);
-                    env.push((k, v));
-                }
-            }
-            "CMD" => cmd = Some((ins.line, form(ins)?)),
-            // A new ENTRYPOINT resets the CMD inherited from the base, as Docker does.
-            "ENTRYPOINT" => {
-                entrypoint = Some((ins.line, form(ins)?));
-                cmd = None;
-            }
-            _ => {}
-        }
-    }
+    let running = running(&stages).ok_or(StartError::NoCommand)?;
+    let form = |ins: Option<&Instruction>| ins.map(|i| Ok::<_, StartError>((i.line, form(i)?))).transpose();
+    let (entrypoint, cmd) = (form(running.entrypoint)?, form(running.cmd)?);
     let (argv, line) = match (entrypoint, cmd) {
         (Some((line, Form::Shell(s))), _) => (sh(&s), line),
         (Some((line, Form::Exec(mut e))), Some((_, c))) => {
@@ -96,9 +75,9 @@ pub fn read(text: &str) -> Result<ImageStart, StartError> {
     if argv.is_empty() {
         return Err(StartError::BadExecForm(line));
     }
-    let app_dir = app_dir(&stages, &workdir);
+    let app_dir = app_dir(&stages, &running.workdir);
     let installs = installs(&stages);
-    Ok(ImageStart { argv, line: Some(line), workdir, env, app_dir, installs })
+    Ok(ImageStart { argv, line: Some(line), workdir: running.workdir, env: running.env, app_dir, installs })
 }
 
 impl ImageStart {
@@ -124,45 +103,6 @@ impl ImageStart {
     }
 }
 
-/// One build stage: its name (after AS), base image, and instructions after FROM.
-struct Stage<'a> {
-    name: Option<String>,
-    base: String,
-    body: Vec<&'a Instruction>,
-}
-
-fn stages(instructions: &[Instruction]) -> Vec<Stage<'_>> {
-    let mut out: Vec<Stage> = Vec::new();
-    for ins in instructions {
-        if ins.keyword == "FROM" {
-            let words: Vec<&str> = ins.args.split_whitespace().filter(|w| !w.starts_with("--")).collect();
-            let base = words.first().unwrap_or(&"").to_string();
-            let name = match words.as_slice() {
-                [_, as_, name, ..] if as_.eq_ignore_ascii_case("as") => Some(name.to_ascii_lowercase()),
-                _ => None,
-            };
-            out.push(Stage { name, base, body: Vec::new() });
-        } else if let Some(stage) = out.last_mut() {
-            stage.body.push(ins);
-        }
-    }
-    out
-}
-
-/// The stage `last` and the earlier stages it is built FROM, oldest first.
-fn chain(stages: &[Stage], last: usize) -> Vec<usize> {
-    let mut out = vec![last];
-    let mut at = last;
-    while let Some(parent) =
-        stages[..at].iter().rposition(|s| s.name.as_deref() == Some(stages[at].base.to_ascii_lowercase().as_str()))
-    {
-        out.push(parent);
-        at = parent;
-    }
-    out.reverse();
-    out
-}
-
 enum Form {
     Exec(Vec<String>),
     Shell(String),
@@ -182,52 +122,6 @@ fn sh(line: &str) -> Vec<String> {
     vec!["sh".into(), "-c".into(), line.to_string()]
 }
 
-/// `$NAME` and `${NAME}` replaced by earlier ENV values (unknown ones are left as written).
-fn expand(text: &str, env: &[(String, String)]) -> String {
-    let mut out = text.to_string();
-    for (k, v) in env.iter().rev() {
-        out = out.replace(&format!("${{{k}}}"), v).replace(&format!("${k}"), v);
-    }
-    out
-}
-
-/// The variables an ENV instruction sets (`A=1 B="two words"`, or the legacy `NAME value`).
-/// A COPY or ADD from the build context: (sources, destination as written, destination
-/// resolved against `workdir`).
-fn copy_of(ins: &Instruction, workdir: &str) -> Option<(Vec<String>, String, String)> {
-    if ins.keyword != "COPY" && ins.keyword != "ADD" {
-        return None;
-    }
-    let args = ins.args.trim();
-    let mut w: Vec<String> = if args.starts_with('[') {
-        serde_json::from_str::<Vec<String>>(args).ok()?
-    } else {
-        let w = crate::repo::dockerfile_words(args);
-        if w.iter().any(|x| x.starts_with("--from")) {
-            return None;
-        }
-        w.into_iter().filter(|x| !x.starts_with("--")).collect()
-    };
-    let dest = w.pop()?;
-    if w.is_empty() {
-        return None;
-    }
-    let resolved = join(workdir, &dest);
-    Some((w, dest, resolved))
-}
-
-/// A COPY source that names a folder: `.`, a trailing `/`, or a last part without a dot
-/// (the build context is not read here; `requirements.txt` is a file, `src` a folder).
-fn looks_like_folder(source: &str) -> bool {
-    let last = source.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    source.ends_with('/') || last.is_empty() || last == "." || !last.contains('.')
-}
-
-/// A path inside the build context, normalised and relative (`""` for the context itself).
-fn tidy(path: &str) -> String {
-    join("/", path).trim_start_matches('/').to_string()
-}
-
 /// The repo folder copied into the final WORKDIR: the last `COPY <folder> <workdir>` of any
 /// stage (a multi-stage build copies the context in the build stage and the result later);
 /// the whole context (`.`) when none names a single folder.
@@ -239,9 +133,9 @@ fn app_dir(stages: &[Stage], final_workdir: &str) -> String {
             if ins.keyword == "WORKDIR" {
                 workdir = join(&workdir, ins.args.trim());
             }
-            if let Some((sources, _, dest)) = copy_of(ins, &workdir)
-                && dest == final_workdir
-                && let [source] = sources.as_slice()
+            if let Some(copy) = copy_of(ins, &workdir)
+                && copy.dest == final_workdir
+                && let [source] = copy.sources.as_slice()
                 && !source.contains('*')
                 && looks_like_folder(source)
             {
@@ -264,14 +158,7 @@ fn installs(stages: &[Stage]) -> Vec<Install> {
             match ins.keyword.as_str() {
                 "WORKDIR" => workdir = join(&workdir, ins.args.trim()),
                 "COPY" | "ADD" => {
-                    let Some((sources, raw, dest)) = copy_of(ins, &workdir) else { continue };
-                    let into_folder = raw.ends_with('/') || raw == "." || dest == workdir || sources.len() > 1;
-                    for s in &sources {
-                        let name = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s);
-                        let target =
-                            if !looks_like_folder(s) && into_folder { join(&dest, name) } else { dest.clone() };
-                        copied.push((target, tidy(s)));
-                    }
+                    copied.extend(copy_of(ins, &workdir).map(|c| c.targets(&workdir)).unwrap_or_default())
                 }
                 "RUN" => {
                     for command in ins.args.split("&&").flat_map(|c| c.split(';')) {
@@ -423,5 +310,12 @@ mod tests {
         assert_eq!(s.app_dir, "backend");
         let s = read("FROM python:3.12\nCOPY . /code\nRUN pip install -r /code/req/base.txt\nCMD x\n").unwrap();
         assert_eq!(s.requirements(), Some("req/base.txt"));
+    }
+
+    #[test]
+    fn an_entrypoint_keeps_the_cmd_of_its_own_stage() {
+        // Docker resets only a CMD inherited from the base; one beside the ENTRYPOINT is its argument.
+        let s = read("FROM python:3.12\nCMD [\"app.py\"]\nENTRYPOINT [\"python\"]\n").unwrap();
+        assert_eq!(s.argv, ["python", "app.py"]);
     }
 }

@@ -18,6 +18,7 @@ pub mod pii;
 pub mod port;
 pub mod procs;
 pub mod promtext;
+mod stamp;
 
 use crate::contract::CheckId;
 use crate::contract::MGMT_ENDPOINTS;

@@ -80,17 +80,7 @@ fn listening(table: &str) -> Vec<(String, u16)> {
 
 /// The socket inodes of a /proc/net/tcp table listening on `port`.
 fn listening_inodes(table: &str, port: u16) -> Vec<String> {
-    const LISTEN: &str = "0A";
-    table
-        .lines()
-        .skip(1)
-        .filter_map(|line| {
-            let cols: Vec<&str> = line.split_whitespace().collect();
-            let local_port = cols.get(1)?.rsplit_once(':')?.1;
-            let listening = u16::from_str_radix(local_port, 16).ok()? == port && *cols.get(3)? == LISTEN;
-            listening.then(|| cols.get(9).map(|i| i.to_string())).flatten()
-        })
-        .collect()
+    listening(table).into_iter().filter(|(_, p)| *p == port).map(|(inode, _)| inode).collect()
 }
 
 #[cfg(test)]

@@ -11,9 +11,11 @@
 mod command;
 mod image;
 mod imports;
+pub mod stages;
 
 pub use command::{Command, Target, literal_port, shell_words};
-pub use image::{Image, app_dockerfile, join as image_path};
+pub use image::{Image, app_dockerfile};
+pub use stages::join as image_path;
 
 use crate::lang::{Language, TextFile};
 use crate::repo::Repo;
@@ -236,7 +238,7 @@ fn resolve<'a>(
 ) -> (Option<Named>, Vec<&'a TextFile>) {
     let chdir = cmd.chdir.as_deref().unwrap_or("");
     let places = |written: &str| -> Vec<String> {
-        let written = image::join("/", &format!("{chdir}/{written}")).trim_start_matches('/').to_string();
+        let written = stages::join("/", &format!("{chdir}/{written}")).trim_start_matches('/').to_string();
         match image {
             Some(img) if !written.is_empty() => img.repo_paths(&written),
             _ => vec![written],

@@ -150,7 +150,7 @@ fn value(f: &TextFile, masked: &str, (start, end): (usize, usize), depth: u8) ->
     let expr = raw.trim();
     let support = f.lang.language().map(Language::support);
     if let Some(support) = support {
-        for c in support.env_read_pattern().captures_iter(expr) {
+        for c in support.env_read_pattern.captures_iter(expr) {
             if let Some(name) = c.iter().skip(1).flatten().next()
                 && PORT_ENVS.contains(&name.as_str())
             {

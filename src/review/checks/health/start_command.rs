@@ -323,7 +323,7 @@ fn undeclared<'r>(
         .iter()
         .filter(|f| {
             let name = f.file.rsplit('/').next().unwrap_or("");
-            support.manifests().contains(&name) && !f.file.starts_with("observability/")
+            support.manifests.contains(&name) && !f.file.starts_with("observability/")
         })
         .collect();
     let declared = manifests.iter().any(|m| {

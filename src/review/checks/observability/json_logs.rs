@@ -23,18 +23,20 @@ pub(super) fn json_logger_in(f: &TextFile, masked: &str) -> bool {
         return false;
     };
     let d = lang::dialect(f);
-    let direct = support.json_logging(d).is_match(masked);
+    let logs = support.logs(d);
+    let direct = logs.json_logging.is_match(masked);
     let rust_ok = d != Dialect::Rust || masked.contains("tracing_subscriber") || !masked.contains(".json()");
     (direct && rust_ok)
-        || support
-            .custom_json_formatter()
+        || logs
+            .custom_json_formatter
+            .as_ref()
             .is_some_and(|(class, encoder)| class.is_match(masked) && masked.contains(encoder))
 }
 
 /// The first place a file logs plain text: (offset, what).
 pub(super) fn plain_logging(f: &TextFile, masked: &str, json_here: bool) -> Option<(usize, String)> {
     let d = lang::dialect(f);
-    let pattern = f.lang.language()?.support().plain_logging(d);
+    let pattern = &f.lang.language()?.support().logs(d).plain_logging;
     let b = masked.as_bytes();
     for m in pattern.find_iter(masked) {
         let t = m.as_str().trim_start();
@@ -103,7 +105,7 @@ pub(super) fn plain_logging(f: &TextFile, masked: &str, json_here: bool) -> Opti
 }
 
 pub(super) fn g3_fix(lang: Option<Lang>) -> String {
-    let how = lang.and_then(Lang::language).map_or("your language's JSON logger", |l| l.support().json_logger());
+    let how = lang.and_then(Lang::language).map_or("your language's JSON logger", |l| l.support().json_logger);
     format!(
         "Log through one JSON logger writing one object per line to stdout ({how}); the generated \
          {OBSERVABILITY_DIR} skeleton sets one up. Replace print/console output and text formats with it."

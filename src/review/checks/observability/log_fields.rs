@@ -99,7 +99,7 @@ pub(super) static FIELD_SETTINGS: LazyLock<FieldSettings> = LazyLock::new(|| Fie
 /// The required fields a JSON logger configured in a file does not write, with where it is configured.
 pub(super) fn missing_fields(f: &TextFile, masked: &str) -> Option<(usize, &'static str, Vec<&'static str>)> {
     let d = lang::dialect(f);
-    let pattern = f.lang.language()?.support().json_logger_setup(d);
+    let pattern = &f.lang.language()?.support().logs(d).json_logger_setup;
     let d = if d == Dialect::Kotlin { Dialect::Java } else { d };
     let m = pattern.find(masked)?;
     let t = m.as_str();
@@ -185,7 +185,7 @@ pub fn g5(r: &Review, out: &mut Vec<Finding>) {
         let Some(language) = f.lang.language() else {
             continue;
         };
-        if !language.support().json_logger_setup(lang::dialect(f)).is_match(&f.text) {
+        if !language.support().logs(lang::dialect(f)).json_logger_setup.is_match(&f.text) {
             continue;
         }
         let masked = lang::masked(f);

@@ -20,8 +20,8 @@ pub fn g4(r: &Review, out: &mut Vec<Finding>) {
     for f in files {
         let d = lang::dialect(f);
         let pattern = match f.lang.language() {
-            Some(language) => language.support().file_logging(d),
-            None => &*CONFIG_FILE_LOGGING,
+            Some(language) => &language.support().logs(d).file_logging,
+            None => &CONFIG_FILE_LOGGING,
         };
         if !pattern.is_match(&f.text) {
             continue;

@@ -18,8 +18,8 @@ pub(super) fn client_dependency(repo: &Repo) -> Option<(&TextFile, u32)> {
     for f in &repo.dependency_files {
         let name = f.file.rsplit('/').next().unwrap_or("");
         for language in LANGUAGES.iter().map(|l| l.support()) {
-            if language.manifests().contains(&name)
-                && let Some(m) = language.metrics_client().find(&f.text)
+            if language.manifests.contains(&name)
+                && let Some(m) = language.metrics_client.find(&f.text)
             {
                 return Some((f, f.text[..m.start()].matches('\n').count() as u32 + 1));
             }

@@ -83,7 +83,7 @@ fn manifest_for(repo: &Repo, lang: Option<Lang>) -> String {
     let Some(language) = lang.and_then(Lang::language) else {
         return OBSERVABILITY_DIR.to_string();
     };
-    let names = language.support().manifests();
+    let names = language.support().manifests;
     repo.dependency_files
         .iter()
         .filter(|f| names.contains(&f.file.rsplit('/').next().unwrap_or("")))
@@ -113,7 +113,7 @@ fn has_app_source(repo: &Repo) -> bool {
 fn skeleton_importer(repo: &Repo) -> Option<&TextFile> {
     app_sources(repo).find(|f| {
         f.lang.language().is_some_and(|l| {
-            let p = l.support().skeleton_import(lang::dialect(f));
+            let p = &l.support().logs(lang::dialect(f)).skeleton_import;
             p.is_match(&f.text) && p.is_match(&lang::masked(f))
         })
     })

@@ -1,6 +1,7 @@
 //! G6: credentials and PII in log calls
 
 use super::*;
+use crate::credentials::{CREDENTIAL_PAIRS, CREDENTIAL_PARTS, NameRule};
 
 /// A logging method call: `.info(`, `->error(`, `::warn(` (the receiver is checked separately).
 pub(super) static LOG_METHOD: LazyLock<Regex> = LazyLock::new(|| {
@@ -37,7 +38,7 @@ pub(super) fn log_calls(masked: &str, language: Option<Language>, d: Dialect) ->
             out.push((from, m.end() - 1, masked[from..m.end() - 1].trim_end().to_string()));
         }
     }
-    if let Some(p) = language.and_then(|l| l.support().print_calls(d)) {
+    if let Some(p) = language.and_then(|l| l.support().logs(d).print_calls.as_ref()) {
         for m in p.find_iter(masked) {
             out.push((m.start(), m.end() - 1, m.as_str().trim_end_matches('(').trim_end().to_string()));
         }
@@ -45,34 +46,11 @@ pub(super) fn log_calls(masked: &str, language: Option<Language>, d: Dialect) ->
     out
 }
 
-/// Words that make a value sensitive (credentials and personal data).
-pub(super) const SENSITIVE: &[&str] = &[
-    "password",
-    "passwd",
-    "pwd",
-    "passphrase",
-    "secret",
-    "token",
-    "apikey",
-    "credential",
-    "credentials",
-    "cvv",
-    "cvc",
-    "ssn",
-    "email",
-    "authorization",
-    "bearer",
-    "privatekey",
-    "accesskey",
-    "creditcard",
-    "cardnumber",
-    "ccnumber",
-    "jwt",
-];
-pub(super) const SENSITIVE_PAIRS: &[(&str, &str)] = &[
-    ("api", "key"),
-    ("private", "key"),
-    ("access", "key"),
+/// Words that make a value sensitive beside the credential words: personal data.
+const PERSONAL: &[&str] =
+    &["cvv", "cvc", "ssn", "email", "authorization", "bearer", "creditcard", "cardnumber", "ccnumber"];
+/// Adjacent words that make a value sensitive beside the credential pairs.
+const PERSONAL_PAIRS: &[(&str, &str)] = &[
     ("card", "number"),
     ("card", "num"),
     ("card", "no"),
@@ -81,6 +59,13 @@ pub(super) const SENSITIVE_PAIRS: &[(&str, &str)] = &[
     ("auth", "header"),
     ("auth", "token"),
 ];
+/// What makes a logged value sensitive (credentials and personal data).
+static SENSITIVE: NameRule = NameRule {
+    parts: &[CREDENTIAL_PARTS, PERSONAL],
+    pairs: &[CREDENTIAL_PAIRS, PERSONAL_PAIRS],
+    benign_first: SAFE_FIRST,
+    benign_last: SAFE_LAST,
+};
 /// A last word that makes the value about the secret rather than the secret itself.
 pub(super) const SAFE_LAST: &[&str] = &[
     "count",
@@ -166,15 +151,7 @@ pub(super) static SANITIZER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub(super) fn sensitive_word(name: &str) -> bool {
-    let parts = lang::split_parts(name);
-    if parts.is_empty() || SAFE_FIRST.contains(&parts[0].as_str()) {
-        return false;
-    }
-    if parts.len() > 1 && SAFE_LAST.contains(&parts[parts.len() - 1].as_str()) {
-        return false;
-    }
-    parts.iter().any(|p| SENSITIVE.contains(&p.as_str()))
-        || parts.windows(2).any(|w| SENSITIVE_PAIRS.contains(&(w[0].as_str(), w[1].as_str())))
+    SENSITIVE.matches(name)
 }
 
 /// Sensitive values passed in the arguments `range` of a log call: names as written.

@@ -1,6 +1,7 @@
 //! S1: hardcoded credentials
 
 use super::*;
+use crate::credentials::{CREDENTIAL_PAIRS, CREDENTIAL_PARTS, NameRule};
 
 /// Every known format in one pattern, so a file is scanned once; [`KNOWN_FORMATS`] then names the match.
 pub(super) static ANY_KNOWN_FORMAT: LazyLock<Regex> = LazyLock::new(|| {
@@ -59,34 +60,18 @@ pub(super) static JS_ENV_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) static CONFIG_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r#"^\s*(?:export\s+)?["']?([A-Za-z_][\w.\-]*)["']?\s*[:=]\s*(.*?)\s*$"#));
 
-/// Parts of a name that make it secret-like for S1.
-pub(super) const SECRET_PARTS: &[&str] = &[
-    "password",
-    "passwd",
-    "pwd",
-    "passphrase",
-    "secret",
-    "token",
-    "apikey",
-    "privatekey",
-    "accesskey",
-    "clientsecret",
-    "auth",
-    "credential",
-    "credentials",
-    "jwt",
-];
-/// Adjacent parts that make a name secret-like.
-pub(super) const SECRET_PAIRS: &[(&str, &str)] = &[
-    ("api", "key"),
-    ("private", "key"),
-    ("access", "key"),
-    ("client", "secret"),
-    ("signing", "key"),
-    ("encryption", "key"),
-    ("master", "key"),
-    ("app", "key"),
-];
+/// Parts of a name that make it secret-like for S1, beside the credential words.
+const SECRET_PARTS: &[&str] = &["clientsecret", "auth"];
+/// Adjacent parts that make a name secret-like, beside the credential pairs.
+const SECRET_PAIRS: &[(&str, &str)] =
+    &[("client", "secret"), ("signing", "key"), ("encryption", "key"), ("master", "key"), ("app", "key")];
+/// What makes an identifier name a credential (S1).
+pub(super) static SECRET_NAME: NameRule = NameRule {
+    parts: &[CREDENTIAL_PARTS, SECRET_PARTS],
+    pairs: &[CREDENTIAL_PAIRS, SECRET_PAIRS],
+    benign_first: BENIGN_FIRST,
+    benign_last: BENIGN_LAST,
+};
 /// A last part that makes a secret-like name about something else (`TOKEN_URL`, `secret_name`).
 pub(super) const BENIGN_LAST: &[&str] = &[
     "url",
@@ -175,16 +160,7 @@ pub(super) const BENIGN_FIRST: &[&str] = &[
 
 /// True when an identifier names a credential (S1): `API_KEY`, `dbPassword`, `client_secret`.
 pub(super) fn is_secret_name(name: &str) -> bool {
-    let parts = lang::split_parts(name);
-    if parts.is_empty() || BENIGN_FIRST.contains(&parts[0].as_str()) {
-        return false;
-    }
-    let last = parts.last().map(String::as_str).unwrap_or("");
-    if parts.len() > 1 && BENIGN_LAST.contains(&last) {
-        return false;
-    }
-    parts.iter().any(|p| SECRET_PARTS.contains(&p.as_str()))
-        || parts.windows(2).any(|w| SECRET_PAIRS.contains(&(w[0].as_str(), w[1].as_str())))
+    SECRET_NAME.matches(name)
 }
 
 /// Shannon entropy in bits per character.
@@ -344,9 +320,9 @@ pub(super) fn plain_secret(name: &str, value: &str) -> bool {
     let name_parts = lang::split_parts(name);
     let key_name = !v.chars().any(|c| c.is_ascii_digit())
         && identifier(&['.', ':', '-'])
-        && lang::split_parts(v).iter().all(|p| {
-            KEY_NAME_WORDS.contains(&p.as_str()) || SECRET_PARTS.contains(&p.as_str()) || name_parts.contains(p)
-        });
+        && lang::split_parts(v)
+            .iter()
+            .all(|p| KEY_NAME_WORDS.contains(&p.as_str()) || SECRET_NAME.has_part(p) || name_parts.contains(p));
     !(env_name || word || dotted || key_name)
 }
 

@@ -1,9 +1,10 @@
 //! The Dockerfile that builds the app image, read for how the image starts: its last stage's
 //! CMD/ENTRYPOINT and WORKDIR, where COPY puts the repo's files, and which build steps run.
 
-use crate::repo::{Dockerfile, Instruction, Repo};
+use crate::repo::{Dockerfile, Repo};
 
 use super::command::{self, Command};
+use super::stages::{self, join};
 
 /// How the app image starts, as its Dockerfile says.
 pub struct Image<'a> {
@@ -45,11 +46,10 @@ pub fn context_dir(d: &Dockerfile) -> &str {
 pub fn read(repo: &Repo) -> Option<Image<'_>> {
     let dockerfile = app_dockerfile(repo)?;
     let ins = &dockerfile.instructions;
-    let last_from = ins.iter().rposition(|i| i.keyword == "FROM")?;
-    let stage = &ins[last_from..];
-    let base = stage[0].args.split_whitespace().find(|w| !w.starts_with("--")).unwrap_or("").to_string();
-    let entrypoint = stage.iter().rfind(|i| i.keyword == "ENTRYPOINT");
-    let cmd = stage.iter().rfind(|i| i.keyword == "CMD");
+    let stages = stages::stages(ins);
+    let base = stages.last()?.base.clone();
+    let running = stages::running(&stages)?;
+    let (entrypoint, cmd) = (running.entrypoint, running.cmd);
     let mut words = Vec::new();
     let mut line = None;
     for i in [entrypoint, cmd].into_iter().flatten() {
@@ -63,57 +63,15 @@ pub fn read(repo: &Repo) -> Option<Image<'_>> {
         words = command::instruction_words(&c.args);
         line = Some(c.line);
     }
-    let (copies, workdir) = copies(ins);
     Some(Image {
         dockerfile,
         line,
         command: command::read(words),
         base,
-        workdir,
-        copies,
+        workdir: running.workdir,
+        copies: stages::copies(&stages),
         runs: ins.iter().filter(|i| i.keyword == "RUN").map(|i| i.args.as_str()).collect(),
     })
-}
-
-/// COPY/ADD from the build context, as (container path, repo path), and the last stage's WORKDIR.
-fn copies(ins: &[Instruction]) -> (Vec<(String, String)>, String) {
-    let mut workdir = "/".to_string();
-    let mut out = Vec::new();
-    for i in ins {
-        match i.keyword.as_str() {
-            "FROM" => workdir = "/".into(),
-            "WORKDIR" => workdir = join(&workdir, i.args.trim()),
-            "COPY" | "ADD" if !i.args.contains("--from") => {
-                let words: Vec<String> = if i.args.trim_start().starts_with('[') {
-                    serde_json::from_str(i.args.trim()).unwrap_or_default()
-                } else {
-                    command::shell_words(&i.args)
-                };
-                let words: Vec<&String> = words.iter().filter(|w| !w.starts_with("--")).collect();
-                let Some((dest, sources)) = words.split_last() else { continue };
-                let to_dir = dest.ends_with('/') || *dest == "." || sources.len() > 1;
-                let dest = join(&workdir, dest);
-                for src in sources {
-                    let src = src.trim_start_matches("./").trim_end_matches('/');
-                    let src = if src == "." { "" } else { src };
-                    let name = src.rsplit('/').next().unwrap_or(src);
-                    // A file copied into a folder keeps its name; a folder's contents land in the folder.
-                    let file_into_dir = to_dir && name.contains('.') && !src.is_empty();
-                    let target = if file_into_dir { join(&dest, name) } else { dest.clone() };
-                    out.push((target, src.to_string()));
-                }
-            }
-            _ => {}
-        }
-    }
-    (out, workdir)
-}
-
-/// `base` joined with `path` (absolute paths replace it), without `.` parts or a trailing slash
-/// (except the root): an absolute image path.
-pub fn join(base: &str, path: &str) -> String {
-    let full = if path.starts_with('/') { path.to_string() } else { format!("{base}/{path}") };
-    crate::review::model::dockerignore::clean(&format!("/{full}"))
 }
 
 impl Image<'_> {
@@ -180,5 +138,22 @@ mod tests {
         assert_eq!(image.repo_paths("server/index.js")[0], "server/index.js");
         assert_eq!(image.repo_paths("package.json")[0], "package.json");
         assert!(image.builds(&["npm run build"]));
+    }
+
+    #[test]
+    fn reads_the_stage_that_runs_as_docker_builds_it() {
+        // A file copied onto the WORKDIR lands inside it: the command's file is that file.
+        let repo = Repo::from_files(
+            Path::new("/nonexistent"),
+            &[("Dockerfile", "FROM python:3.12\nWORKDIR /app\nCOPY app.py /app\nCMD [\"python\", \"app.py\"]\n")],
+        );
+        assert_eq!(read(&repo).unwrap().repo_paths("app.py")[0], "app.py");
+        // The last stage inherits the WORKDIR and CMD of the stage it is built FROM.
+        let repo = Repo::from_files(
+            Path::new("/nonexistent"),
+            &[("Dockerfile", "FROM node:20 AS base\nENV APP=/srv\nWORKDIR $APP\nCMD node a.js\nFROM base\nRUN true\n")],
+        );
+        let image = read(&repo).unwrap();
+        assert_eq!((image.workdir.as_str(), image.line), ("/srv", Some(4)));
     }
 }
