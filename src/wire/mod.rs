@@ -22,6 +22,15 @@ use crate::repo::{Repo, TextFile};
 /// The folder `vibe generate` writes the module to, relative to the repo.
 pub(crate) const OBSERVABILITY_DIR: &str = "observability";
 
+/// Where an app object is (`app = express()`, `app = Flask(__name__)`): the file, the framework
+/// that made it, its name and where its statement starts.
+struct AppObject<'a, F> {
+    file: &'a TextFile,
+    framework: F,
+    name: String,
+    at: usize,
+}
+
 /// Wires the generated module into the app of `repo`, editing `files`; errs (editing nothing
 /// worth keeping: the caller drops a failed plan) with what to do by hand.
 pub(crate) fn wire(repo: &Repo, files: &mut Files) -> Result<(), String> {

@@ -38,13 +38,8 @@ enum Framework {
     NodeHttp,
 }
 
-/// Where an app object is: the file, its name, where its statement is.
-struct AppObject<'a> {
-    file: &'a TextFile,
-    framework: Framework,
-    name: String,
-    at: usize,
-}
+/// Where this language's app object is.
+type AppObject<'a> = super::AppObject<'a, Framework>;
 
 fn find_app<'a>(app: &[&'a TextFile]) -> Option<AppObject<'a>> {
     for (framework, pattern) in

@@ -36,12 +36,8 @@ enum Framework {
     DjangoAsgi,
 }
 
-struct AppObject<'a> {
-    file: &'a TextFile,
-    framework: Framework,
-    name: String,
-    at: usize,
-}
+/// Where this language's app object is.
+type AppObject<'a> = super::AppObject<'a, Framework>;
 
 fn find_app<'a>(app: &[&'a TextFile]) -> Option<AppObject<'a>> {
     let py = || app.iter().filter(|f| lang::dialect(f) == Dialect::Python);

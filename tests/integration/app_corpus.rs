@@ -73,6 +73,56 @@ fn every_corpus_app_reviews_as_its_expected_md_says() {
     assert!(wrong.is_empty(), "{} disagreements with EXPECTED.md:\n{}", wrong.len(), wrong.join("\n"));
 }
 
+/// What EXPECTED.md says `vibe init --yes` detects: `detect: runtime R; database D; components C; start S`
+/// (C: the enabled components joined by `,`, or `none`), as (key, value) pairs.
+fn detected(text: &str) -> Option<Vec<(String, String)>> {
+    let rest = text.lines().find_map(|l| l.strip_prefix("detect:"))?;
+    Some(
+        rest.split(';')
+            .filter_map(|part| part.trim().split_once(' '))
+            .map(|(k, v)| (k.to_string(), v.trim().to_string()))
+            .collect(),
+    )
+}
+
+#[test]
+fn vibe_init_detects_each_corpus_apps_runtime_stores_and_start_command() {
+    let corpus = repo_root().join("tests/fixtures/apps");
+    let mut wrong = Vec::new();
+    for name in corpus_apps() {
+        let text = std::fs::read_to_string(corpus.join(&name).join("EXPECTED.md")).unwrap();
+        let Some(want) = detected(&text) else {
+            wrong.push(format!("{name}: EXPECTED.md has no `detect:` line"));
+            continue;
+        };
+        let app = copy_app(&name);
+        app.vibe(&["init", "--yes", "--metric", "items_total:counter", "--tag", "a1b2c3d"]).assert().success();
+        let (answers, _) = vibe::spec::load_answers(&app.join("vibe.yaml")).unwrap();
+        let c = &answers.components;
+        let enabled: Vec<&str> =
+            [("redis", c.redis), ("rabbitmq", c.rabbitmq), ("nginx", c.nginx), ("ingress", c.ingress)]
+                .into_iter()
+                .filter_map(|(n, on)| on.then_some(n))
+                .collect();
+        let components = if enabled.is_empty() { "none".to_string() } else { enabled.join(",") };
+        let got = [
+            ("runtime", answers.runtime.clone()),
+            ("database", answers.database.clone()),
+            ("components", components),
+            ("start", answers.start.clone().unwrap_or_default()),
+        ];
+        for (key, value) in &want {
+            match got.iter().find(|(k, _)| k == key) {
+                Some((_, v)) if v == value => {}
+                Some((_, v)) => wrong.push(format!("{name}: {key} detected as `{v}`, EXPECTED.md says `{value}`")),
+                None => wrong.push(format!("{name}: `detect:` names an unknown key `{key}`")),
+            }
+        }
+        assert_eq!(want.len(), 4, "{name}: `detect:` must give runtime, database, components and start");
+    }
+    assert!(wrong.is_empty(), "{} disagreements with EXPECTED.md's detect lines:\n{}", wrong.len(), wrong.join("\n"));
+}
+
 /// What EXPECTED.md says `vibe review --fix` leaves to the creator: `left: ID file — why`.
 fn left(text: &str) -> BTreeSet<(String, String)> {
     text.lines()

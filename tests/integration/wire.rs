@@ -106,6 +106,15 @@ const NODE: &[Case] = &[
 
 const PYTHON: &[Case] = &[
     Case {
+        name: "flask-postgres-redis",
+        route: Some("/about"),
+        counted: "http_requests_total{",
+        before: &["{venv}/bin/python", "app.py"],
+        before_port: Some(5000),
+        after: &["{venv}/bin/gunicorn", "--bind", "127.0.0.1:{port}", "app:app"],
+        tests: &[],
+    },
+    Case {
         name: "flask-debug",
         route: Some("/notes"),
         counted: "http_requests_total{",
