@@ -25,6 +25,7 @@ pub mod line_edit;
 pub mod parallel;
 pub mod platform;
 pub mod probe;
+pub mod programs;
 pub mod quote;
 pub mod repo;
 pub mod repo_path;

@@ -15,19 +15,7 @@ const MAX_OUTPUT: u64 = crate::fsread::MAX_FILE_BYTES;
 
 /// The `helm` program on PATH, if any.
 pub fn on_path() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join("helm")).find(|p| is_executable(p))
-}
-
-#[cfg(unix)]
-fn is_executable(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(p: &Path) -> bool {
-    p.is_file()
+    crate::programs::which("helm")
 }
 
 /// Renders `chart` with `helm template <release> <dir> --namespace <ns>` in `root`: its objects,

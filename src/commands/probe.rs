@@ -174,7 +174,7 @@ fn targets(args: &ProbeArgs) -> Result<(Target, Target), Error> {
 /// A container engine on PATH: (its name, whether it answers). Docker needs its daemon; Podman
 /// runs without one.
 fn container_engine() -> Option<(&'static str, bool)> {
-    ["docker", "podman"].into_iter().find(|tool| on_path(tool)).map(|tool| {
+    ["docker", "podman"].into_iter().find(|tool| crate::programs::which(tool).is_some()).map(|tool| {
         let child = std::process::Command::new(tool)
             .arg("info")
             .stdin(std::process::Stdio::null())
@@ -197,15 +197,6 @@ fn container_engine() -> Option<(&'static str, bool)> {
             }
         });
         (tool, answers)
-    })
-}
-
-fn on_path(program: &str) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::env::var_os("PATH").is_some_and(|path| {
-        std::env::split_paths(&path).any(|d| {
-            std::fs::metadata(d.join(program)).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
     })
 }
 

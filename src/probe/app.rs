@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::generate::write::PROPOSED_DIR;
 use crate::lang::Language;
 use crate::lang::example::EXAMPLE_CACHE_VAR;
+use crate::programs::{is_executable, which};
 use crate::repo::Repo;
 pub(super) use crate::review::model::env::{EnvValue as Value, container_env};
 use crate::review::workload;
@@ -278,7 +279,7 @@ fn command(start: &ImageStart, layout: &Layout) -> Result<Vec<String>, Error> {
     }
     let base = program.rsplit('/').next().unwrap_or(&program).to_string();
     // What the install built or installed (a Go binary, a venv's script) wins, wherever the image had it.
-    if let Some(built) = layout.bin.iter().map(|d| d.join(&base)).find(|p| executable(p)) {
+    if let Some(built) = layout.bin.iter().map(|d| d.join(&base)).find(|p| is_executable(p)) {
         argv[0] = built.display().to_string();
         return Ok(argv);
     }
@@ -588,17 +589,6 @@ fn shown(root: &Path, path: &Path) -> String {
         Ok(rel) => format!("{}/", rel.display()),
         Err(_) => path.display().to_string(),
     }
-}
-
-fn executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-/// The program's path when it is on PATH.
-fn which(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|p| executable(p))
 }
 
 /// The Deployment's environment: (name, value) in order.

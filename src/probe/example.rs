@@ -8,6 +8,7 @@
 use crate::error::Error;
 use crate::lang::Language;
 use crate::lang::example::{self, EXAMPLE_CACHE_VAR, EXAMPLE_ENV_DIR, ExampleApp, ExampleInputs, ExampleStep};
+use crate::programs::which;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -288,15 +289,6 @@ fn fingerprint(vars: &Vars, example: &ExampleApp) -> Result<String, Error> {
         hash.update(&content);
     }
     Ok(format!("{:x}\n", hash.finalize()))
-}
-
-/// The program's path when it is on PATH.
-fn which(program: &str) -> Option<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0))
 }
 
 #[cfg(test)]
